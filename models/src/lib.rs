@@ -1,0 +1,4 @@
+//! neuroxbar models: device physics, the crossbar array + analog front-end,
+//! and bit-accurate golden models of every RTL unit.
+
+pub mod device;

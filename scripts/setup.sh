@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install what neuroxbar needs on a Debian machine, idempotently:
+# Verilator (co-simulation), Yosys (synthesis gate), Icarus Verilog (second
+# simulator), and a C++ toolchain for the Verilator runtime.
+# Safe to run repeatedly; installs only what is missing.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have verilator || need+=(verilator)
+have yosys     || need+=(yosys)
+have iverilog  || need+=(iverilog)
+have g++       || need+=(g++)
+have make      || need+=(make)
+have perl      || need+=(perl)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "scripts/setup.sh: installing ${need[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# nextpnr is optional (used by `neuroxbar synth` for place-and-route when present).
+if [ "${NEUROXBAR_WITH_NEXTPNR:-0}" = "1" ] && ! have nextpnr-ice40; then
+  $SUDO apt-get install -y -qq --no-install-recommends nextpnr-ice40 nextpnr-ecp5 >/dev/null || true
+fi
+
+if ! have cargo; then
+  echo "scripts/setup.sh: cargo not found; install a Rust toolchain (https://rustup.rs)" >&2
+  exit 1
+fi
+
+verilator --version >&2
+yosys -V >&2
+iverilog -V 2>&1 | head -n 1 >&2

@@ -1,0 +1,4 @@
+pub mod device;
+pub mod run;
+pub mod verilog;
+pub mod wave;

@@ -1,0 +1,43 @@
+//! `neuroxbar`: generate the accelerator's Verilog, co-simulate it against
+//! memristive device models, characterize devices, inspect waveforms.
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+#[derive(Parser)]
+#[command(name = "neuroxbar", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the accelerator's Verilog and its port + register map.
+    Verilog(cmd::verilog::Args),
+    /// Co-simulate an experiment (default experiment when no name is given).
+    Run(cmd::run::Args),
+    /// Characterize a device model with a measurement protocol.
+    Device(cmd::device::Args),
+    /// Render a VCD file as a text waveform, or summarize it.
+    Wave(cmd::wave::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Verilog(a)) => cmd::verilog::run(a),
+        Some(Command::Run(a)) => cmd::run::run(a),
+        None => cmd::run::run(cmd::run::Args::default()),
+        Some(Command::Device(a)) => cmd::device::run(a),
+        Some(Command::Wave(a)) => cmd::wave::run(a),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
