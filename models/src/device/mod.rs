@@ -77,3 +77,14 @@ pub trait Device: Send {
     /// Nominal read voltage from the device's paper.
     fn read_voltage_volts(&self) -> f64;
 }
+
+// The device catalogue (to be filled by the model modules):
+//
+// pub enum DeviceKind { FtjRelax, Otj, Liwes, Astrocyte, NAstrocyte, FtjLinear, FtjReference }
+//   with FromStr / Display using the CLI names `ftj-relax`, `otj`, `liwes`,
+//   `astrocyte`, `n-astrocyte`, `ftj-linear`, `ftj-reference`.
+// pub struct DeviceSpec  -- a kind plus its validated parameter set
+//   DeviceSpec::load(kind, params_file: Option<&Path>) -> Result<DeviceSpec, DeviceError>
+//   DeviceSpec::instantiate(&self, seed: u64) -> Box<dyn Device>
+//     (D2D variation drawn once from `seed`; C2C and read noise from an RNG
+//      seeded by `seed` as well, so a device is reproducible from its seed.)

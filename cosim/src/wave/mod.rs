@@ -1,0 +1,1 @@
+//! VCD reading and text waveform rendering.
