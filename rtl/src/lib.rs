@@ -1,1 +1,12 @@
+//! neuroxbar RTL: RustHDL modules of the memristor-crossbar SNN accelerator
+//! and their Verilog generation.
+
 pub use rust_hdl;
+
+pub mod fixed;
+pub mod lif;
+pub mod lif_wta_top;
+pub mod regs;
+pub mod testing;
+pub mod verilog;
+pub mod wta;

@@ -1,0 +1,241 @@
+//! `LifWtaTop`: a LIF layer, winner-take-all and their configuration
+//! registers — the co-simulation target of the neuron core.
+//!
+//! ```text
+//!  cfg bus ──► RegisterFile ──► threshold, leak, gain, refractory, WTA mode
+//!  i_in[N] ──► LifLayer<N> ──spikes, v_pre──► WinnerTakeAll<N> ──► winner
+//!                  ▲                                 │
+//!                  └───────────── inhibit ◄──────────┘
+//! ```
+
+use crate::lif::LifLayer;
+use crate::regs::{ConfigReg, Register};
+use crate::wta::WinnerTakeAll;
+use rust_hdl::prelude::*;
+
+/// Register map of the neuron core. Addresses are shared with the full
+/// accelerator, which extends this map.
+pub const NEURON_REGISTERS: [Register; 7] = [
+    Register {
+        addr: 0x00,
+        name: "CTRL",
+        bits: 3,
+        signed: false,
+        reset: 0b001,
+        description: "bit 0 `wta_enable` (lateral inhibition), bit 1 `wta_mode` (0 first-to-cross, 1 max-membrane), bit 2 `leak_mode` (0 shift, 1 multiplier)",
+    },
+    Register {
+        addr: 0x01,
+        name: "THRESHOLD",
+        bits: 24,
+        signed: true,
+        reset: 64 << 8,
+        description: "firing threshold, signed Q16.8 in current-code units",
+    },
+    Register {
+        addr: 0x02,
+        name: "RESET_V",
+        bits: 24,
+        signed: true,
+        reset: 0,
+        description: "membrane value after a spike, inhibition or refractory tick, signed Q16.8",
+    },
+    Register {
+        addr: 0x03,
+        name: "LEAK_SHIFT",
+        bits: 5,
+        signed: false,
+        reset: 4,
+        description: "shift leak: v -= v >>> LEAK_SHIFT per tick (0..31)",
+    },
+    Register {
+        addr: 0x04,
+        name: "DECAY",
+        bits: 16,
+        signed: false,
+        reset: 0xF000,
+        description: "multiplier leak: v = (v * DECAY) >>> 16 per tick, unsigned Q0.16",
+    },
+    Register {
+        addr: 0x05,
+        name: "GAIN",
+        bits: 16,
+        signed: false,
+        reset: 0x0100,
+        description: "input gain: drive = i_in * GAIN, unsigned Q8.8",
+    },
+    Register {
+        addr: 0x06,
+        name: "REFRACTORY",
+        bits: 8,
+        signed: false,
+        reset: 2,
+        description: "refractory period after a spike, in ticks",
+    },
+];
+
+/// `N` LIF neurons + winner-take-all + config registers.
+#[derive(LogicBlock)]
+pub struct LifWtaTop<const N: usize> {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    /// Time-step strobe.
+    pub tick: Signal<In, Bit>,
+    /// Start of a presentation: forget the latched winner.
+    pub wta_clear: Signal<In, Bit>,
+    /// Signed 16-bit current code per neuron.
+    pub i_in: [Signal<In, Bits<16>>; N],
+    pub cfg_addr: Signal<In, Bits<8>>,
+    pub cfg_data: Signal<In, Bits<32>>,
+    pub cfg_we: Signal<In, Bit>,
+    pub spikes: Signal<Out, Bits<N>>,
+    pub spikes_valid: Signal<Out, Bit>,
+    pub winner: Signal<Out, Bits<8>>,
+    pub winner_valid: Signal<Out, Bit>,
+    pub inhibit: Signal<Out, Bits<N>>,
+    /// Membrane of each neuron (signed Q16.8).
+    pub v_mem: [Signal<Out, Bits<24>>; N],
+    /// Some neuron's drive or membrane saturated on the last tick.
+    pub saturated: Signal<Out, Bit>,
+    /// Sticky until reset: a config write hit no register or was out of range.
+    pub cfg_error: Signal<Out, Bit>,
+    ctrl: ConfigReg<3>,
+    threshold: ConfigReg<24>,
+    reset_v: ConfigReg<24>,
+    leak_shift: ConfigReg<5>,
+    decay: ConfigReg<16>,
+    gain: ConfigReg<16>,
+    refractory: ConfigReg<8>,
+    cfg_err: DFF<Bit>,
+    layer: LifLayer<N>,
+    wta: WinnerTakeAll<N>,
+}
+
+impl<const N: usize> Default for LifWtaTop<N> {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            tick: Default::default(),
+            wta_clear: Default::default(),
+            i_in: std::array::from_fn(|_| Default::default()),
+            cfg_addr: Default::default(),
+            cfg_data: Default::default(),
+            cfg_we: Default::default(),
+            spikes: Default::default(),
+            spikes_valid: Default::default(),
+            winner: Default::default(),
+            winner_valid: Default::default(),
+            inhibit: Default::default(),
+            v_mem: std::array::from_fn(|_| Default::default()),
+            saturated: Default::default(),
+            cfg_error: Default::default(),
+            ctrl: ConfigReg::new(&NEURON_REGISTERS[0]),
+            threshold: ConfigReg::new(&NEURON_REGISTERS[1]),
+            reset_v: ConfigReg::new(&NEURON_REGISTERS[2]),
+            leak_shift: ConfigReg::new(&NEURON_REGISTERS[3]),
+            decay: ConfigReg::new(&NEURON_REGISTERS[4]),
+            gain: ConfigReg::new(&NEURON_REGISTERS[5]),
+            refractory: ConfigReg::new(&NEURON_REGISTERS[6]),
+            cfg_err: Default::default(),
+            layer: Default::default(),
+            wta: Default::default(),
+        }
+    }
+}
+
+impl<const N: usize> Logic for LifWtaTop<N> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.ctrl.clock.next = self.clock.val();
+        self.ctrl.reset.next = self.reset.val();
+        self.ctrl.cfg_addr.next = self.cfg_addr.val();
+        self.ctrl.cfg_data.next = self.cfg_data.val();
+        self.ctrl.cfg_we.next = self.cfg_we.val();
+        self.threshold.clock.next = self.clock.val();
+        self.threshold.reset.next = self.reset.val();
+        self.threshold.cfg_addr.next = self.cfg_addr.val();
+        self.threshold.cfg_data.next = self.cfg_data.val();
+        self.threshold.cfg_we.next = self.cfg_we.val();
+        self.reset_v.clock.next = self.clock.val();
+        self.reset_v.reset.next = self.reset.val();
+        self.reset_v.cfg_addr.next = self.cfg_addr.val();
+        self.reset_v.cfg_data.next = self.cfg_data.val();
+        self.reset_v.cfg_we.next = self.cfg_we.val();
+        self.leak_shift.clock.next = self.clock.val();
+        self.leak_shift.reset.next = self.reset.val();
+        self.leak_shift.cfg_addr.next = self.cfg_addr.val();
+        self.leak_shift.cfg_data.next = self.cfg_data.val();
+        self.leak_shift.cfg_we.next = self.cfg_we.val();
+        self.decay.clock.next = self.clock.val();
+        self.decay.reset.next = self.reset.val();
+        self.decay.cfg_addr.next = self.cfg_addr.val();
+        self.decay.cfg_data.next = self.cfg_data.val();
+        self.decay.cfg_we.next = self.cfg_we.val();
+        self.gain.clock.next = self.clock.val();
+        self.gain.reset.next = self.reset.val();
+        self.gain.cfg_addr.next = self.cfg_addr.val();
+        self.gain.cfg_data.next = self.cfg_data.val();
+        self.gain.cfg_we.next = self.cfg_we.val();
+        self.refractory.clock.next = self.clock.val();
+        self.refractory.reset.next = self.reset.val();
+        self.refractory.cfg_addr.next = self.cfg_addr.val();
+        self.refractory.cfg_data.next = self.cfg_data.val();
+        self.refractory.cfg_we.next = self.cfg_we.val();
+        self.cfg_err.clock.next = self.clock.val();
+        self.cfg_err.d.next = self.cfg_err.q.val();
+        if self.reset.val() {
+            self.cfg_err.d.next = false;
+        } else if self.cfg_we.val()
+            && (!(self.ctrl.hit.val()
+                || self.threshold.hit.val()
+                || self.reset_v.hit.val()
+                || self.leak_shift.hit.val()
+                || self.decay.hit.val()
+                || self.gain.hit.val()
+                || self.refractory.hit.val())
+                || self.ctrl.range_error.val()
+                || self.threshold.range_error.val()
+                || self.reset_v.range_error.val()
+                || self.leak_shift.range_error.val()
+                || self.decay.range_error.val()
+                || self.gain.range_error.val()
+                || self.refractory.range_error.val())
+        {
+            self.cfg_err.d.next = true;
+        }
+        self.cfg_error.next = self.cfg_err.q.val();
+
+        self.layer.clock.next = self.clock.val();
+        self.layer.reset.next = self.reset.val();
+        self.layer.tick.next = self.tick.val();
+        self.layer.inhibit.next = self.wta.inhibit.val();
+        self.layer.threshold.next = self.threshold.value.val();
+        self.layer.reset_v.next = self.reset_v.value.val();
+        self.layer.leak_mode.next = self.ctrl.value.val().get_bit(2);
+        self.layer.leak_shift.next = self.leak_shift.value.val();
+        self.layer.decay.next = self.decay.value.val();
+        self.layer.gain.next = self.gain.value.val();
+        self.layer.refractory.next = self.refractory.value.val();
+
+        self.wta.clock.next = self.clock.val();
+        self.wta.reset.next = self.reset.val();
+        self.wta.clear.next = self.wta_clear.val();
+        self.wta.enable.next = self.ctrl.value.val().get_bit(0);
+        self.wta.mode.next = self.ctrl.value.val().get_bit(1);
+        self.wta.spikes.next = self.layer.spikes.val();
+        self.wta.spikes_valid.next = self.layer.spikes_valid.val();
+
+        for j in 0..N {
+            self.layer.i_in[j].next = self.i_in[j].val();
+            self.wta.v_pre[j].next = self.layer.v_pre[j].val();
+            self.v_mem[j].next = self.layer.v_mem[j].val();
+        }
+        self.spikes.next = self.layer.spikes.val();
+        self.spikes_valid.next = self.layer.spikes_valid.val();
+        self.saturated.next = self.layer.saturated.val();
+        self.winner.next = self.wta.winner.val();
+        self.winner_valid.next = self.wta.winner_valid.val();
+        self.inhibit.next = self.wta.inhibit.val();
+    }
+}

@@ -1,0 +1,122 @@
+//! Winner-take-all with lateral inhibition.
+//!
+//! Watches the spikes of a [`LifLayer`](crate::lif::LifLayer) and latches one
+//! winner per presentation (until `clear`):
+//! - `mode = 0`, first-to-cross: the neuron that spiked on the earliest tick
+//!   since `clear`; several on that tick -> the lowest index;
+//! - `mode = 1`, max-membrane: among the neurons that spiked on that tick, the
+//!   one with the largest pre-reset membrane `v_pre`; ties -> the lowest index.
+//!
+//! Outputs (registered, valid the cycle after the deciding spikes):
+//! `winner` (index), `winner_valid`, and `inhibit`, the mask of losing
+//! neurons (all but the winner while a winner is latched and `enable` is
+//! set, else 0), which the layer uses to hold the losers at their reset value.
+//! `clear` drops the latched winner; spikes in the same cycle may latch a new one.
+
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct WinnerTakeAll<const N: usize> {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    /// Start of a presentation: forget the latched winner.
+    pub clear: Signal<In, Bit>,
+    /// Lateral inhibition enable.
+    pub enable: Signal<In, Bit>,
+    /// 0: first-to-cross, 1: max-membrane.
+    pub mode: Signal<In, Bit>,
+    pub spikes: Signal<In, Bits<N>>,
+    pub spikes_valid: Signal<In, Bit>,
+    pub v_pre: [Signal<In, Bits<24>>; N],
+    pub winner: Signal<Out, Bits<8>>,
+    pub winner_valid: Signal<Out, Bit>,
+    pub inhibit: Signal<Out, Bits<N>>,
+    winner_q: DFF<Bits<8>>,
+    onehot_q: DFF<Bits<N>>,
+    valid_q: DFF<Bit>,
+    sign: Constant<Bits<24>>,
+    found: Signal<Local, Bit>,
+    best_idx: Signal<Local, Bits<8>>,
+    best_oh: Signal<Local, Bits<N>>,
+    /// Best membrane so far, offset-binary (sign bit flipped) so that an
+    /// unsigned compare orders signed values.
+    best_ob: Signal<Local, Bits<24>>,
+    held: Signal<Local, Bit>,
+}
+
+impl<const N: usize> Default for WinnerTakeAll<N> {
+    fn default() -> Self {
+        assert!(N >= 1 && N <= 256, "WinnerTakeAll supports 1..=256 neurons");
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            clear: Default::default(),
+            enable: Default::default(),
+            mode: Default::default(),
+            spikes: Default::default(),
+            spikes_valid: Default::default(),
+            v_pre: std::array::from_fn(|_| Default::default()),
+            winner: Default::default(),
+            winner_valid: Default::default(),
+            inhibit: Default::default(),
+            winner_q: Default::default(),
+            onehot_q: Default::default(),
+            valid_q: Default::default(),
+            sign: Constant::new(Bits::<24>::default().replace_bit(23, true)),
+            found: Default::default(),
+            best_idx: Default::default(),
+            best_oh: Default::default(),
+            best_ob: Default::default(),
+            held: Default::default(),
+        }
+    }
+}
+
+impl<const N: usize> Logic for WinnerTakeAll<N> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, winner_q, onehot_q, valid_q);
+        // combinational selection over the spiking neurons
+        self.found.next = false;
+        self.best_idx.next = 0.into();
+        self.best_oh.next = 0.into();
+        self.best_ob.next = 0.into();
+        for i in 0..N {
+            if self.spikes.val().get_bit(i) {
+                if !self.found.val()
+                    || (self.mode.val()
+                        && ((self.v_pre[i].val() ^ self.sign.val()) > self.best_ob.val()))
+                {
+                    self.found.next = true;
+                    self.best_idx.next = i.to_bits();
+                    self.best_oh.next = bits::<N>(0).replace_bit(i, true);
+                    self.best_ob.next = self.v_pre[i].val() ^ self.sign.val();
+                }
+            }
+        }
+        // a winner stays latched until clear
+        self.held.next = self.valid_q.q.val() && !self.clear.val();
+        if self.reset.val() {
+            self.valid_q.d.next = false;
+            self.winner_q.d.next = 0.into();
+            self.onehot_q.d.next = 0.into();
+        } else if !self.held.val() {
+            if self.spikes_valid.val() && self.found.val() {
+                self.valid_q.d.next = true;
+                self.winner_q.d.next = self.best_idx.val();
+                self.onehot_q.d.next = self.best_oh.val();
+            } else {
+                self.valid_q.d.next = false;
+                self.winner_q.d.next = 0.into();
+                self.onehot_q.d.next = 0.into();
+            }
+        }
+        self.winner.next = self.winner_q.q.val();
+        self.winner_valid.next = self.valid_q.q.val();
+        if self.valid_q.q.val() && self.enable.val() {
+            self.inhibit.next = !self.onehot_q.q.val();
+        } else {
+            self.inhibit.next = 0.into();
+        }
+    }
+}
