@@ -2,3 +2,4 @@
 //! and bit-accurate golden models of every RTL unit.
 
 pub mod device;
+pub mod golden;

@@ -1,0 +1,158 @@
+//! Golden model of `neuroxbar_rtl::lif` (bit accurate) and a floating-point
+//! reference LIF neuron.
+//!
+//! Fixed vs float: the fixed-point neuron differs from the float reference by
+//! the rounding of the leak (shift mode: floor of `v / 2^k`, at most 1 LSB =
+//! 2^-8 code per tick; multiplier mode: half-to-even rounding of `v * decay`,
+//! at most 0.5 LSB per tick plus the Q0.16 quantization of the decay factor).
+//! Errors decay with the leak, so they stay bounded: the bound
+//! `max |v_fixed - v_float| <= e_tick / (1 - a)` (`a` the per-tick decay,
+//! `e_tick` the per-tick rounding error) is checked by a test that reports the
+//! measured maximum.
+
+use super::fixed::{
+    asr, membrane_from_raw, membrane_raw, saturate, shift_round_half_even, Decay, Gain, Membrane,
+    MEMBRANE_BITS,
+};
+
+/// Leak of the membrane per tick.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Leak {
+    /// `v -= v >>> k`.
+    Shift(u32),
+    /// `v = round_half_even(v * decay)`.
+    Multiply(Decay),
+}
+
+/// Parameters shared by a layer (the config registers).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LifParams {
+    pub threshold: Membrane,
+    pub reset_v: Membrane,
+    pub leak: Leak,
+    pub gain: Gain,
+    pub refractory_ticks: u8,
+}
+
+/// One neuron's registered state.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LifNeuronModel {
+    pub v: Membrane,
+    /// Pre-reset membrane of the last tick.
+    pub v_pre: Membrane,
+    pub refractory_left: u8,
+    pub spike: bool,
+    pub saturated: bool,
+}
+
+impl LifNeuronModel {
+    /// The membrane a tick would produce before threshold/reset, and whether
+    /// the drive or the sum saturated.
+    pub fn integrate(&self, i_in: i16, p: &LifParams) -> (Membrane, bool) {
+        let v = membrane_raw(self.v);
+        let drive_exact = i_in as i64 * p.gain.to_bits() as i64;
+        let (drive, drive_clamped) = saturate(drive_exact, MEMBRANE_BITS);
+        let leaked = match p.leak {
+            Leak::Shift(k) => v - asr(v, k),
+            Leak::Multiply(d) => shift_round_half_even(v * d.to_bits() as i64, 16),
+        };
+        let (v1, overflow) = saturate(leaked + drive, MEMBRANE_BITS);
+        (membrane_from_raw(v1), drive_clamped || overflow)
+    }
+
+    /// One clock cycle.
+    pub fn step(&mut self, reset: bool, tick: bool, inhibit: bool, i_in: i16, p: &LifParams) {
+        let (v1, sat) = self.integrate(i_in, p);
+        self.spike = false;
+        self.saturated = tick && !reset && sat;
+        if reset {
+            *self = LifNeuronModel::default();
+        } else if tick {
+            if inhibit {
+                self.v = p.reset_v;
+                self.v_pre = p.reset_v;
+            } else if self.refractory_left > 0 {
+                self.refractory_left -= 1;
+                self.v = p.reset_v;
+                self.v_pre = p.reset_v;
+            } else {
+                self.v_pre = v1;
+                if v1 >= p.threshold {
+                    self.spike = true;
+                    self.v = p.reset_v;
+                    self.refractory_left = p.refractory_ticks;
+                } else {
+                    self.v = v1;
+                }
+            }
+        }
+    }
+}
+
+/// A layer of neurons sharing parameters (golden model of `LifLayer<N>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LifLayerModel {
+    pub neurons: Vec<LifNeuronModel>,
+    /// Registered tick: `spikes` are fresh.
+    pub spikes_valid: bool,
+}
+
+impl LifLayerModel {
+    pub fn new(n: usize) -> Self {
+        assert!(n <= 64, "the golden layer packs spikes into a u64");
+        Self {
+            neurons: vec![LifNeuronModel::default(); n],
+            spikes_valid: false,
+        }
+    }
+
+    pub fn step(&mut self, reset: bool, tick: bool, inhibit: u64, i_in: &[i16], p: &LifParams) {
+        for (j, n) in self.neurons.iter_mut().enumerate() {
+            n.step(reset, tick, (inhibit >> j) & 1 == 1, i_in[j], p);
+        }
+        self.spikes_valid = tick && !reset;
+    }
+
+    pub fn spikes(&self) -> u64 {
+        self.neurons
+            .iter()
+            .enumerate()
+            .fold(0, |m, (j, n)| m | ((n.spike as u64) << j))
+    }
+
+    pub fn saturated(&self) -> bool {
+        self.neurons.iter().any(|n| n.saturated)
+    }
+}
+
+/// Floating-point reference of the same neuron (no quantization, no
+/// saturation): the model the fixed-point one approximates.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LifFloat {
+    pub v: f64,
+    pub refractory_left: u8,
+}
+
+impl LifFloat {
+    /// One tick; returns whether the neuron spiked.
+    pub fn tick(&mut self, i_in: f64, p: &LifParams) -> bool {
+        if self.refractory_left > 0 {
+            self.refractory_left -= 1;
+            self.v = p.reset_v.to_num();
+            return false;
+        }
+        let leaked = match p.leak {
+            Leak::Shift(k) => self.v * (1.0 - 2f64.powi(-(k as i32))),
+            Leak::Multiply(d) => self.v * d.to_num::<f64>(),
+        };
+        let v1 = leaked + i_in * p.gain.to_num::<f64>();
+        if v1 >= p.threshold.to_num::<f64>() {
+            self.v = p.reset_v.to_num();
+            self.refractory_left = p.refractory_ticks;
+            true
+        } else {
+            self.v = v1;
+            false
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Golden model of `neuroxbar_rtl::lif_wta_top::LifWtaTop<N>`: config
+//! registers, LIF layer and winner-take-all, cycle accurate.
+
+use super::fixed::{sign_extend, Decay, Gain, Membrane};
+use super::lif::{Leak, LifLayerModel, LifParams};
+use super::wta::{WtaMode, WtaModel};
+
+/// The neuron core's register map: `(address, bits, signed, reset value)`.
+/// Independent of the RTL's table; a co-simulation test checks they agree.
+pub const REGISTERS: [(u8, u32, bool, u64); 7] = [
+    (0x00, 3, false, 0b001),   // CTRL
+    (0x01, 24, true, 64 << 8), // THRESHOLD
+    (0x02, 24, true, 0),       // RESET_V
+    (0x03, 5, false, 4),       // LEAK_SHIFT
+    (0x04, 16, false, 0xF000), // DECAY
+    (0x05, 16, false, 0x0100), // GAIN
+    (0x06, 8, false, 2),       // REFRACTORY
+];
+
+/// Whether `data` fits register `(bits, signed)` (see `neuroxbar_rtl::regs`).
+pub fn write_in_range(bits: u32, signed: bool, data: u32) -> bool {
+    let first = if signed { bits - 1 } else { bits };
+    let m: u32 = if first >= 32 {
+        0
+    } else {
+        !((1u32 << first) - 1)
+    };
+    let up = data & m;
+    up == 0 || (signed && up == m)
+}
+
+/// Inputs during one clock cycle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopInputs {
+    pub reset: bool,
+    pub tick: bool,
+    pub wta_clear: bool,
+    pub i_in: Vec<i16>,
+    /// A config write `(addr, data)` this cycle.
+    pub cfg_write: Option<(u8, u32)>,
+}
+
+/// Registered outputs after the clock edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopOutputs {
+    pub spikes: u64,
+    pub spikes_valid: bool,
+    pub winner: u8,
+    pub winner_valid: bool,
+    pub inhibit: u64,
+    /// Raw signed Q16.8 membranes.
+    pub v_mem: Vec<i32>,
+    pub saturated: bool,
+    pub cfg_error: bool,
+}
+
+/// The neuron core.
+#[derive(Debug, Clone)]
+pub struct LifWtaTopModel {
+    pub n: usize,
+    pub regs: [u64; 7],
+    pub cfg_error: bool,
+    pub layer: LifLayerModel,
+    pub wta: WtaModel,
+}
+
+impl LifWtaTopModel {
+    pub fn new(n: usize) -> Self {
+        Self {
+            n,
+            regs: REGISTERS.map(|r| r.3),
+            cfg_error: false,
+            layer: LifLayerModel::new(n),
+            wta: WtaModel::default(),
+        }
+    }
+
+    pub fn wta_enable(&self) -> bool {
+        self.regs[0] & 1 == 1
+    }
+
+    pub fn wta_mode(&self) -> WtaMode {
+        if self.regs[0] & 2 != 0 {
+            WtaMode::MaxMembrane
+        } else {
+            WtaMode::FirstToCross
+        }
+    }
+
+    /// LIF parameters decoded from the current register values.
+    pub fn params(&self) -> LifParams {
+        let r = &self.regs;
+        LifParams {
+            threshold: Membrane::from_bits(sign_extend(r[1], 24) as i32),
+            reset_v: Membrane::from_bits(sign_extend(r[2], 24) as i32),
+            leak: if r[0] & 4 != 0 {
+                Leak::Multiply(Decay::from_bits(r[4] as u16))
+            } else {
+                Leak::Shift(r[3] as u32)
+            },
+            gain: Gain::from_bits(r[5] as u16),
+            refractory_ticks: r[6] as u8,
+        }
+    }
+
+    /// One clock cycle; returns the outputs after the edge.
+    pub fn step(&mut self, inp: &TopInputs) -> TopOutputs {
+        // everything below reads the pre-edge state
+        let params = self.params();
+        let inhibit = self.wta.inhibit(self.wta_enable(), self.n);
+        let spikes = self.layer.spikes();
+        let spikes_valid = self.layer.spikes_valid;
+        let v_pre: Vec<Membrane> = self.layer.neurons.iter().map(|n| n.v_pre).collect();
+        let mode = self.wta_mode();
+
+        self.wta
+            .step(inp.reset, inp.wta_clear, mode, spikes, spikes_valid, &v_pre);
+        self.layer
+            .step(inp.reset, inp.tick, inhibit, &inp.i_in, &params);
+
+        if inp.reset {
+            self.regs = REGISTERS.map(|r| r.3);
+            self.cfg_error = false;
+        } else if let Some((addr, data)) = inp.cfg_write {
+            match REGISTERS.iter().position(|r| r.0 == addr) {
+                Some(k) if write_in_range(REGISTERS[k].1, REGISTERS[k].2, data) => {
+                    self.regs[k] = data as u64 & ((1u64 << REGISTERS[k].1) - 1);
+                }
+                _ => self.cfg_error = true,
+            }
+        }
+        self.outputs()
+    }
+
+    pub fn outputs(&self) -> TopOutputs {
+        TopOutputs {
+            spikes: self.layer.spikes(),
+            spikes_valid: self.layer.spikes_valid,
+            winner: self.wta.winner,
+            winner_valid: self.wta.valid,
+            inhibit: self.wta.inhibit(self.wta_enable(), self.n),
+            v_mem: self.layer.neurons.iter().map(|n| n.v.to_bits()).collect(),
+            saturated: self.layer.saturated(),
+            cfg_error: self.cfg_error,
+        }
+    }
+}

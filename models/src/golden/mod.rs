@@ -1,0 +1,11 @@
+//! Bit-accurate golden models of the RTL units, in plain Rust.
+//!
+//! Each model is cycle accurate: `step` takes the inputs present during one
+//! clock cycle and returns the registered outputs after its rising edge, so it
+//! can be compared with the Verilated RTL and rust-hdl's simulator output for
+//! output, cycle for cycle. Number formats are spelled with the `fixed` crate.
+
+pub mod fixed;
+pub mod lif;
+pub mod lif_wta_top;
+pub mod wta;
