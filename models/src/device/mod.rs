@@ -18,15 +18,27 @@ pub enum DeviceError {
         max_volts: f64,
     },
     /// A duration that is negative, NaN or infinite.
-    InvalidDuration { device: &'static str, duration_s: f64 },
+    InvalidDuration {
+        device: &'static str,
+        duration_s: f64,
+    },
     /// A parameter file or value that is missing or out of range.
-    Param { file: String, field: String, message: String },
+    Param {
+        file: String,
+        field: String,
+        message: String,
+    },
 }
 
 impl fmt::Display for DeviceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DeviceError::VoltageOutOfWindow { device, v_volts, min_volts, max_volts } => write!(
+            DeviceError::VoltageOutOfWindow {
+                device,
+                v_volts,
+                min_volts,
+                max_volts,
+            } => write!(
                 f,
                 "{device}: {v_volts} V is outside the safe window [{min_volts}, {max_volts}] V"
             ),
@@ -34,7 +46,11 @@ impl fmt::Display for DeviceError {
                 f,
                 "{device}: duration {duration_s} s is invalid (must be finite and >= 0)"
             ),
-            DeviceError::Param { file, field, message } => {
+            DeviceError::Param {
+                file,
+                field,
+                message,
+            } => {
                 write!(f, "{file}: field `{field}`: {message}")
             }
         }
@@ -78,13 +94,183 @@ pub trait Device: Send {
     fn read_voltage_volts(&self) -> f64;
 }
 
-// The device catalogue (to be filled by the model modules):
-//
-// pub enum DeviceKind { FtjRelax, Otj, Liwes, Astrocyte, NAstrocyte, FtjLinear, FtjReference }
-//   with FromStr / Display using the CLI names `ftj-relax`, `otj`, `liwes`,
-//   `astrocyte`, `n-astrocyte`, `ftj-linear`, `ftj-reference`.
-// pub struct DeviceSpec  -- a kind plus its validated parameter set
-//   DeviceSpec::load(kind, params_file: Option<&Path>) -> Result<DeviceSpec, DeviceError>
-//   DeviceSpec::instantiate(&self, seed: u64) -> Box<dyn Device>
-//     (D2D variation drawn once from `seed`; C2C and read noise from an RNG
-//      seeded by `seed` as well, so a device is reproducible from its seed.)
+pub mod astrocyte;
+pub mod common;
+pub mod ftj_linear;
+pub mod ftj_relax;
+pub mod liwes;
+pub mod otj;
+
+use std::path::Path;
+use std::str::FromStr;
+
+/// The device catalogue: one variant per CLI name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeviceKind {
+    FtjRelax,
+    Otj,
+    Liwes,
+    Astrocyte,
+    NAstrocyte,
+    FtjLinear,
+    FtjReference,
+}
+
+impl DeviceKind {
+    /// Every kind, in catalogue order.
+    pub const ALL: [DeviceKind; 7] = [
+        DeviceKind::FtjRelax,
+        DeviceKind::Otj,
+        DeviceKind::Liwes,
+        DeviceKind::Astrocyte,
+        DeviceKind::NAstrocyte,
+        DeviceKind::FtjLinear,
+        DeviceKind::FtjReference,
+    ];
+
+    /// The CLI name, e.g. `ftj-relax`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceKind::FtjRelax => "ftj-relax",
+            DeviceKind::Otj => "otj",
+            DeviceKind::Liwes => "liwes",
+            DeviceKind::Astrocyte => "astrocyte",
+            DeviceKind::NAstrocyte => "n-astrocyte",
+            DeviceKind::FtjLinear => "ftj-linear",
+            DeviceKind::FtjReference => "ftj-reference",
+        }
+    }
+
+    /// The built-in (paper-calibrated) parameter file, embedded at build time.
+    pub fn default_params_toml(self) -> &'static str {
+        match self {
+            DeviceKind::FtjRelax => include_str!("../../params/ftj-relax.toml"),
+            DeviceKind::Otj => include_str!("../../params/otj.toml"),
+            DeviceKind::Liwes => include_str!("../../params/liwes.toml"),
+            DeviceKind::Astrocyte => include_str!("../../params/astrocyte.toml"),
+            DeviceKind::NAstrocyte => include_str!("../../params/n-astrocyte.toml"),
+            DeviceKind::FtjLinear => include_str!("../../params/ftj-linear.toml"),
+            DeviceKind::FtjReference => include_str!("../../params/ftj-reference.toml"),
+        }
+    }
+}
+
+impl fmt::Display for DeviceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for DeviceKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DeviceKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = DeviceKind::ALL.iter().map(|k| k.name()).collect();
+                format!(
+                    "unknown device `{s}`; expected one of: {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// A validated parameter set of one model family.
+#[derive(Debug, Clone)]
+pub enum ParamSet {
+    FtjRelax(ftj_relax::Params),
+    Otj(otj::Params),
+    Liwes(liwes::Params),
+    Astrocyte(astrocyte::Params),
+    FtjLinear(ftj_linear::Params),
+}
+
+/// A device kind plus its validated parameter set.
+#[derive(Debug, Clone)]
+pub struct DeviceSpec {
+    pub kind: DeviceKind,
+    pub params: ParamSet,
+    /// Where the parameters came from (a file path, or `built-in <kind>.toml`).
+    pub source: String,
+}
+
+impl DeviceSpec {
+    /// Load the parameters of `kind`: from `params_file` when given, else the
+    /// built-in calibrated set. Missing, unknown or out-of-range fields give
+    /// `DeviceError::Param` naming the file, the field and the allowed range.
+    pub fn load(kind: DeviceKind, params_file: Option<&Path>) -> Result<DeviceSpec, DeviceError> {
+        match params_file {
+            None => Self::from_toml_str(
+                kind,
+                kind.default_params_toml(),
+                &format!("built-in {}.toml", kind.name()),
+            ),
+            Some(path) => {
+                let file = path.display().to_string();
+                let text = std::fs::read_to_string(path).map_err(|e| DeviceError::Param {
+                    file: file.clone(),
+                    field: "<file>".into(),
+                    message: format!("cannot read parameter file: {e}"),
+                })?;
+                Self::from_toml_str(kind, &text, &file)
+            }
+        }
+    }
+
+    /// Parse and validate a parameter set given as TOML text.
+    pub fn from_toml_str(
+        kind: DeviceKind,
+        text: &str,
+        file: &str,
+    ) -> Result<DeviceSpec, DeviceError> {
+        let params = match kind {
+            DeviceKind::FtjRelax => {
+                let p: ftj_relax::Params = common::parse(text, file)?;
+                p.validate(file)?;
+                ParamSet::FtjRelax(p)
+            }
+            DeviceKind::Otj => {
+                let p: otj::Params = common::parse(text, file)?;
+                p.validate(file)?;
+                ParamSet::Otj(p)
+            }
+            DeviceKind::Liwes => {
+                let p: liwes::Params = common::parse(text, file)?;
+                p.validate(file)?;
+                ParamSet::Liwes(p)
+            }
+            DeviceKind::Astrocyte | DeviceKind::NAstrocyte => {
+                let p: astrocyte::Params = common::parse(text, file)?;
+                p.validate(file)?;
+                ParamSet::Astrocyte(p)
+            }
+            DeviceKind::FtjLinear | DeviceKind::FtjReference => {
+                let p: ftj_linear::Params = common::parse(text, file)?;
+                p.validate(file)?;
+                ParamSet::FtjLinear(p)
+            }
+        };
+        Ok(DeviceSpec {
+            kind,
+            params,
+            source: file.to_string(),
+        })
+    }
+
+    /// Build one device. D2D variation is drawn once from `seed`; C2C and read
+    /// noise use further streams of the same seed, so the device (and any run
+    /// driving it) is reproducible from the seed alone.
+    pub fn instantiate(&self, seed: u64) -> Box<dyn Device> {
+        let name = self.kind.name();
+        match &self.params {
+            ParamSet::FtjRelax(p) => Box::new(ftj_relax::FtjRelax::new(p, name, seed)),
+            ParamSet::Otj(p) => Box::new(otj::Otj::new(p, name, seed)),
+            ParamSet::Liwes(p) => Box::new(liwes::Liwes::new(p, name, seed)),
+            ParamSet::Astrocyte(p) => Box::new(astrocyte::Astrocyte::new(p, name, seed)),
+            ParamSet::FtjLinear(p) => Box::new(ftj_linear::FtjLinear::new(p, name, seed)),
+        }
+    }
+}

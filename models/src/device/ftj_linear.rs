@@ -1,0 +1,211 @@
+//! `ftj-linear`: Au/Cr/BaTiO3/Nb:SrTiO3 FTJ with linear, symmetric update
+//! (Yang et al., Adv. Funct. Mater. 2022, doi 10.1002/adfm.202202366), and
+//! `ftj-reference`, the high-oxygen-pressure reference FTJ of the same paper
+//! (same model, its own parameter file).
+//!
+//! # State
+//! - `g_s`: non-volatile conductance (ferroelectric domain fraction), kept in
+//!   `[g_floor_s, g_ceiling_s]`.
+//! - `x_pos`, `x_neg` in [0, 1]: transient traces of positive / negative
+//!   spikes (unscreened polarization), relaxing with `tau_trace_pos_s` /
+//!   `tau_trace_neg_s`; they only act through consolidation (STDP) and do
+//!   not change the read current.
+//!
+//! # Pulse `apply(V, w)`, `F_w = (w / width_ref_s)^width_exponent`
+//! 1. Consolidation of the opposite trace: `V > 0` with `x_neg`:
+//!    `g *= 1 - k_dep_cons x_neg`; `V < 0` with `x_pos`: `g *= 1 + k_pot_cons x_pos`.
+//!    With pre spike `+V_s` and post spike `-V_s`, `dt = t_post - t_pre`:
+//!    `dW = A+ exp(-dt / tau+)` (dt > 0), `-A- exp(dt / tau-)` (dt < 0).
+//! 2. Domain switching above the coercive threshold (saturating toward the
+//!    soft bounds): `V > v_th_v`: `g += min(1, k_pot ((V - v_th)/1 V)^p F_w) max(0, g_hi - g)`;
+//!    `V < -v_th_v`: `g -= min(1, k_dep ((|V| - v_th)/1 V)^p F_w) max(0, g - g_lo)`,
+//!    times C2C and D2D gains. Stepping the amplitude from 2 to 5 V compensates the
+//!    saturation: that is what makes the ftj-linear update linear and symmetric.
+//! 3. Own trace: `x = 1 - (1 - x) exp(-(|V| / 1 V) w / t_charge_s)`.
+//! 4. Traces relax for the pulse duration.
+//!
+//! # Idle evolution (exact for any dt)
+//! `x(t + dt) = x(t) exp(-dt / tau)`; `g` does not decay (retention > 1e4 s).
+//! Read: ohmic, `I = g V`.
+
+use rand_chacha::ChaCha8Rng;
+use serde::Deserialize;
+
+use super::common::{self, Check, Rngs};
+use super::{Device, DeviceError};
+
+/// Parameters (see `models/params/ftj-linear.toml`, `ftj-reference.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub read_voltage_v: f64,
+    pub v_min_v: f64,
+    pub v_max_v: f64,
+    pub g_init_s: f64,
+    pub g_lo_s: f64,
+    pub g_hi_s: f64,
+    pub g_floor_s: f64,
+    pub g_ceiling_s: f64,
+    pub k_pot: f64,
+    pub k_dep: f64,
+    pub v_th_v: f64,
+    pub amplitude_exponent: f64,
+    pub width_ref_s: f64,
+    pub width_exponent: f64,
+    pub t_charge_s: f64,
+    pub tau_trace_pos_s: f64,
+    pub tau_trace_neg_s: f64,
+    pub k_pot_cons: f64,
+    pub k_dep_cons: f64,
+    pub c2c_sd: f64,
+    pub d2d_sd: f64,
+    pub read_noise_sd: f64,
+}
+
+impl Params {
+    pub fn validate(&self, file: &str) -> Result<(), DeviceError> {
+        let c = Check { file };
+        c.range("read_voltage_v", self.read_voltage_v, 1e-3, 1.0)?;
+        c.range("v_min_v", self.v_min_v, -20.0, -0.1)?;
+        c.range("v_max_v", self.v_max_v, 0.1, 20.0)?;
+        c.range("g_floor_s", self.g_floor_s, 1e-12, 1.0)?;
+        c.range("g_ceiling_s", self.g_ceiling_s, 1e-12, 1.0)?;
+        c.less("g_floor_s", self.g_floor_s, self.g_ceiling_s, "g_ceiling_s")?;
+        c.range("g_lo_s", self.g_lo_s, self.g_floor_s, self.g_ceiling_s)?;
+        c.range("g_hi_s", self.g_hi_s, self.g_floor_s, self.g_ceiling_s)?;
+        c.less("g_lo_s", self.g_lo_s, self.g_hi_s, "g_hi_s")?;
+        c.range("g_init_s", self.g_init_s, self.g_floor_s, self.g_ceiling_s)?;
+        c.range("k_pot", self.k_pot, 0.0, 10.0)?;
+        c.range("k_dep", self.k_dep, 0.0, 10.0)?;
+        c.range("v_th_v", self.v_th_v, 0.0, 20.0)?;
+        c.range("amplitude_exponent", self.amplitude_exponent, 0.1, 10.0)?;
+        c.range("width_ref_s", self.width_ref_s, 1e-12, 10.0)?;
+        c.range("width_exponent", self.width_exponent, 0.0, 2.0)?;
+        c.range("t_charge_s", self.t_charge_s, 1e-12, 10.0)?;
+        c.range("tau_trace_pos_s", self.tau_trace_pos_s, 1e-12, 1e6)?;
+        c.range("tau_trace_neg_s", self.tau_trace_neg_s, 1e-12, 1e6)?;
+        c.range("k_pot_cons", self.k_pot_cons, 0.0, 100.0)?;
+        c.range("k_dep_cons", self.k_dep_cons, 0.0, 100.0)?;
+        c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
+        c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
+        c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
+        Ok(())
+    }
+}
+
+/// One `ftj-linear` / `ftj-reference` device.
+#[derive(Debug, Clone)]
+pub struct FtjLinear {
+    p: Params,
+    name: &'static str,
+    /// D2D gain on the switching rate, drawn once.
+    pub d2d_gain: f64,
+    pub g_s: f64,
+    pub x_pos: f64,
+    pub x_neg: f64,
+    cycles: u64,
+    last_polarity: i8,
+    last_energy_j: f64,
+    c2c: ChaCha8Rng,
+    read: ChaCha8Rng,
+}
+
+impl FtjLinear {
+    pub fn new(p: &Params, name: &'static str, seed: u64) -> Self {
+        let mut r = Rngs::new(seed);
+        let d2d_gain = common::factor(&mut r.d2d, p.d2d_sd);
+        FtjLinear {
+            p: p.clone(),
+            name,
+            d2d_gain,
+            g_s: p.g_init_s,
+            x_pos: 0.0,
+            x_neg: 0.0,
+            cycles: 0,
+            last_polarity: 0,
+            last_energy_j: 0.0,
+            c2c: r.c2c,
+            read: r.read,
+        }
+    }
+}
+
+impl Device for FtjLinear {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn safe_window_volts(&self) -> (f64, f64) {
+        (self.p.v_min_v, self.p.v_max_v)
+    }
+    fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
+        common::check_voltage(self.name, v, self.safe_window_volts())?;
+        common::check_duration(self.name, d)?;
+        let i0 = self.current_a(v);
+        let p = self.p.clone();
+        let c2c = common::factor(&mut self.c2c, p.c2c_sd);
+        let gain = c2c * self.d2d_gain;
+        let a = v.abs();
+        if v > 0.0 && self.x_neg > 0.0 {
+            self.g_s *= (1.0 - p.k_dep_cons * self.x_neg * gain).max(0.0);
+        } else if v < 0.0 && self.x_pos > 0.0 {
+            self.g_s *= 1.0 + p.k_pot_cons * self.x_pos * gain;
+        }
+        let fw = (d / p.width_ref_s).powf(p.width_exponent);
+        let mut pol = 0i8;
+        if a > p.v_th_v {
+            let drive = ((a - p.v_th_v).powf(p.amplitude_exponent) * fw).min(1e6);
+            if v > 0.0 {
+                let x = (p.k_pot * drive * gain).min(1.0);
+                self.g_s += x * (p.g_hi_s - self.g_s).max(0.0);
+                pol = 1;
+            } else {
+                let x = (p.k_dep * drive * gain).min(1.0);
+                self.g_s -= x * (self.g_s - p.g_lo_s).max(0.0);
+                pol = -1;
+            }
+        }
+        self.g_s = self.g_s.clamp(p.g_floor_s, p.g_ceiling_s);
+        let k = (-a * d / p.t_charge_s).exp();
+        if v > 0.0 {
+            self.x_pos = 1.0 - (1.0 - self.x_pos) * k;
+        } else if v < 0.0 {
+            self.x_neg = 1.0 - (1.0 - self.x_neg) * k;
+        }
+        if pol != 0 {
+            if pol == -self.last_polarity {
+                self.cycles += 1;
+            }
+            self.last_polarity = pol;
+        }
+        self.advance(d);
+        let e = common::pulse_energy(v, i0, self.current_a(v), d);
+        self.last_energy_j = e;
+        Ok(e)
+    }
+    fn advance(&mut self, dt: f64) {
+        let dt = common::idle(dt);
+        self.x_pos *= (-dt / self.p.tau_trace_pos_s).exp();
+        self.x_neg *= (-dt / self.p.tau_trace_neg_s).exp();
+    }
+    fn current_a(&self, v: f64) -> f64 {
+        self.g_s * v
+    }
+    fn read_current_a(&mut self, v: f64) -> f64 {
+        self.current_a(v) * (1.0 + self.p.read_noise_sd * common::normal(&mut self.read))
+    }
+    fn conductance_s(&self) -> f64 {
+        self.g_s
+    }
+    fn last_pulse_energy_j(&self) -> f64 {
+        self.last_energy_j
+    }
+    fn cycles(&self) -> u64 {
+        self.cycles
+    }
+    fn set_cycles(&mut self, n: u64) {
+        self.cycles = n;
+    }
+    fn read_voltage_volts(&self) -> f64 {
+        self.p.read_voltage_v
+    }
+}

@@ -1,0 +1,306 @@
+//! `liwes`: three-terminal LixWO3 electrochemical synapse (Wan et al.,
+//! Adv. Intell. Syst. 2021, doi 10.1002/aisy.202100021).
+//!
+//! The weight is the channel conductance, programmed by gate pulses
+//! (`apply(V_gate, w)`); reads are at the channel (`read_voltage_v`, ohmic).
+//! `G(t) = G_LT + st_unit_s * dG_ST(t)`.
+//!
+//! # Long-term part (charge-transfer doping)
+//! Each gate pulse changes `G_LT` by
+//! `dG = alpha * (V / lt_v_ref_v) * (w / lt_w_ref_s) * s(G) * c2c * d2d * (g_lt_max - g_lt_min)`,
+//! linear in amplitude and width, with the soft-saturation shape
+//! `s = 1 - x^p` (potentiation, `x = (G - g_min)/(g_max - g_min)`) or
+//! `s = 1 - (1 - x)^p` (depression): linear for the first ~800 pulses, then
+//! saturating. `G_LT` does not decay.
+//!
+//! # Short-term part (ionic gating), the authors' model, exactly
+//! With the spike time `t_i` and width `w`, and `G_off` the short-term value
+//! at the moment of the spike (a new parameter set is drawn at every spike):
+//! - rise, `t - t_i < w`: `dG = (A1 + A2) (t - t_i) / w + eta + G_off`
+//! - decay: `dG = (A1 + G_off/2) exp(-(t - t_i)/tau1) + (A2 + G_off/2) exp(-(t - t_i)/tau2) + eta`.
+//!
+//! Parameters at the reference pulse (1 V, 200 us): `A1 = 0.57 +- 0.27`,
+//! `tau1 = 5 +- 2 ms`, `A2 = 0.5 +- 0.05`, `tau2 = 92 +- 18 ms`, `eta ~ N(0, 0.11)`.
+//! Other pulses scale the amplitudes by `sign(V) (|V| / 1 V) (w / 200 us)^st_width_exponent`
+//! and the time constants by `(w / 200 us)^tau{1,2}_width_exponent` (calibrated
+//! so that 0.5 V, 10 ms pulses give the PPF time constants 19 ms and 433 ms).
+//! `st_mode = "ideal"` sets every sd to 0; `"no-stp"` removes the short-term
+//! part (the NO-STP synapse, a weighted Dirac at the spike, has no lasting
+//! conductance response).
+//!
+//! # Idle evolution
+//! Only the time since the last spike advances: `t_since += dt`, exact.
+//!
+//! # Energy
+//! Gate charging plus leakage: `E = c_gate_f V^2 + g_gate_leak_s V^2 w`.
+
+use rand_chacha::ChaCha8Rng;
+use serde::Deserialize;
+
+use super::common::{self, Check, Rngs};
+use super::{Device, DeviceError};
+
+/// Short-term response mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StMode {
+    Stochastic,
+    Ideal,
+    NoStp,
+}
+
+/// Parameters (see `models/params/liwes.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub read_voltage_v: f64,
+    pub v_min_v: f64,
+    pub v_max_v: f64,
+    pub g_lt_min_s: f64,
+    pub g_lt_max_s: f64,
+    pub g_lt_init_s: f64,
+    pub alpha: f64,
+    pub shape_exponent: f64,
+    pub lt_v_ref_v: f64,
+    pub lt_w_ref_s: f64,
+    pub st_mode: StMode,
+    pub st_unit_s: f64,
+    pub st_v_ref_v: f64,
+    pub st_w_ref_s: f64,
+    pub st_width_exponent: f64,
+    pub tau1_width_exponent: f64,
+    pub tau2_width_exponent: f64,
+    pub a1_mean: f64,
+    pub a1_sd: f64,
+    pub tau1_mean_s: f64,
+    pub tau1_sd_s: f64,
+    pub a2_mean: f64,
+    pub a2_sd: f64,
+    pub tau2_mean_s: f64,
+    pub tau2_sd_s: f64,
+    pub eta_sd: f64,
+    pub c_gate_f: f64,
+    pub g_gate_leak_s: f64,
+    pub c2c_sd: f64,
+    pub d2d_sd: f64,
+    pub read_noise_sd: f64,
+}
+
+impl Params {
+    pub fn validate(&self, file: &str) -> Result<(), DeviceError> {
+        let c = Check { file };
+        c.range("read_voltage_v", self.read_voltage_v, 1e-3, 1.0)?;
+        c.range("v_min_v", self.v_min_v, -10.0, -0.1)?;
+        c.range("v_max_v", self.v_max_v, 0.1, 10.0)?;
+        c.range("g_lt_min_s", self.g_lt_min_s, 1e-12, 1.0)?;
+        c.range("g_lt_max_s", self.g_lt_max_s, 1e-12, 1.0)?;
+        c.less("g_lt_min_s", self.g_lt_min_s, self.g_lt_max_s, "g_lt_max_s")?;
+        c.range(
+            "g_lt_init_s",
+            self.g_lt_init_s,
+            self.g_lt_min_s,
+            self.g_lt_max_s,
+        )?;
+        c.range("alpha", self.alpha, 0.0, 1.0)?;
+        c.range("shape_exponent", self.shape_exponent, 0.1, 100.0)?;
+        c.range("lt_v_ref_v", self.lt_v_ref_v, 1e-3, 10.0)?;
+        c.range("lt_w_ref_s", self.lt_w_ref_s, 1e-12, 10.0)?;
+        c.range("st_unit_s", self.st_unit_s, 0.0, 1.0)?;
+        c.range("st_v_ref_v", self.st_v_ref_v, 1e-3, 10.0)?;
+        c.range("st_w_ref_s", self.st_w_ref_s, 1e-12, 10.0)?;
+        c.range("st_width_exponent", self.st_width_exponent, 0.0, 2.0)?;
+        c.range("tau1_width_exponent", self.tau1_width_exponent, -2.0, 2.0)?;
+        c.range("tau2_width_exponent", self.tau2_width_exponent, -2.0, 2.0)?;
+        c.range("a1_mean", self.a1_mean, -100.0, 100.0)?;
+        c.range("a2_mean", self.a2_mean, -100.0, 100.0)?;
+        c.range("tau1_mean_s", self.tau1_mean_s, 1e-9, 1e4)?;
+        c.range("tau2_mean_s", self.tau2_mean_s, 1e-9, 1e4)?;
+        for (f, v) in [
+            ("a1_sd", self.a1_sd),
+            ("a2_sd", self.a2_sd),
+            ("tau1_sd_s", self.tau1_sd_s),
+            ("tau2_sd_s", self.tau2_sd_s),
+            ("eta_sd", self.eta_sd),
+        ] {
+            c.range(f, v, 0.0, 100.0)?;
+        }
+        c.range("c_gate_f", self.c_gate_f, 0.0, 1e-6)?;
+        c.range("g_gate_leak_s", self.g_gate_leak_s, 0.0, 1.0)?;
+        c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
+        c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
+        c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
+        Ok(())
+    }
+}
+
+/// One short-term parameter set, drawn at a spike (already scaled to the pulse).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StSet {
+    pub a1: f64,
+    pub tau1_s: f64,
+    pub a2: f64,
+    pub tau2_s: f64,
+    pub eta: f64,
+}
+
+/// The authors' short-term response at `t_since = t - t_i` for a spike of
+/// width `w_s`, with `g_off` the value at the spike (dimensionless ST units).
+pub fn st_response(t_since_s: f64, w_s: f64, s: &StSet, g_off: f64) -> f64 {
+    if t_since_s < w_s {
+        (s.a1 + s.a2) * t_since_s / w_s + s.eta + g_off
+    } else {
+        (s.a1 + g_off / 2.0) * (-t_since_s / s.tau1_s).exp()
+            + (s.a2 + g_off / 2.0) * (-t_since_s / s.tau2_s).exp()
+            + s.eta
+    }
+}
+
+/// One `liwes` device.
+#[derive(Debug, Clone)]
+pub struct Liwes {
+    p: Params,
+    name: &'static str,
+    /// D2D gain on the long-term step (paper: ~6.5 %), drawn once.
+    pub d2d_gain: f64,
+    pub g_lt_s: f64,
+    /// Current spike: parameters, width, G_off, time since its start.
+    pub st: Option<(StSet, f64, f64)>,
+    pub t_since_s: f64,
+    cycles: u64,
+    last_polarity: i8,
+    last_energy_j: f64,
+    c2c: ChaCha8Rng,
+    read: ChaCha8Rng,
+}
+
+impl Liwes {
+    pub fn new(p: &Params, name: &'static str, seed: u64) -> Self {
+        let mut r = Rngs::new(seed);
+        let d2d_gain = common::factor(&mut r.d2d, p.d2d_sd);
+        Liwes {
+            p: p.clone(),
+            name,
+            d2d_gain,
+            g_lt_s: p.g_lt_init_s,
+            st: None,
+            t_since_s: 0.0,
+            cycles: 0,
+            last_polarity: 0,
+            last_energy_j: 0.0,
+            c2c: r.c2c,
+            read: r.read,
+        }
+    }
+
+    /// Short-term value now (dimensionless ST units).
+    pub fn st_value(&self) -> f64 {
+        match &self.st {
+            None => 0.0,
+            Some((s, w, g_off)) => st_response(self.t_since_s, *w, s, *g_off),
+        }
+    }
+
+    fn draw(&mut self, mean: f64, sd: f64) -> f64 {
+        if self.p.st_mode == StMode::Ideal || sd <= 0.0 {
+            mean
+        } else {
+            mean + sd * common::normal(&mut self.c2c)
+        }
+    }
+
+    fn g(&self) -> f64 {
+        (self.g_lt_s + self.p.st_unit_s * self.st_value()).max(1e-12)
+    }
+}
+
+impl Device for Liwes {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn safe_window_volts(&self) -> (f64, f64) {
+        (self.p.v_min_v, self.p.v_max_v)
+    }
+    fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
+        common::check_voltage(self.name, v, self.safe_window_volts())?;
+        common::check_duration(self.name, d)?;
+        let p = self.p.clone();
+        // long-term step
+        let c2c = common::factor(&mut self.c2c, p.c2c_sd);
+        let range = p.g_lt_max_s - p.g_lt_min_s;
+        let x = ((self.g_lt_s - p.g_lt_min_s) / range).clamp(0.0, 1.0);
+        let drive = (v / p.lt_v_ref_v) * (d / p.lt_w_ref_s) * c2c * self.d2d_gain;
+        let shape = if v >= 0.0 {
+            1.0 - x.powf(p.shape_exponent)
+        } else {
+            1.0 - (1.0 - x).powf(p.shape_exponent)
+        };
+        self.g_lt_s = (self.g_lt_s + p.alpha * drive * shape.max(0.0) * range)
+            .clamp(p.g_lt_min_s, p.g_lt_max_s);
+        // short-term spike: new parameter set, G_off = last value
+        if p.st_mode != StMode::NoStp && v != 0.0 && d > 0.0 {
+            let g_off = self.st_value();
+            let rel_w = d / p.st_w_ref_s;
+            let amp = v.signum() * (v.abs() / p.st_v_ref_v) * rel_w.powf(p.st_width_exponent);
+            let t1s = rel_w.powf(p.tau1_width_exponent);
+            let t2s = rel_w.powf(p.tau2_width_exponent);
+            let a1 = self.draw(p.a1_mean, p.a1_sd) * amp;
+            let tau1 = (self.draw(p.tau1_mean_s, p.tau1_sd_s)).max(0.1 * p.tau1_mean_s) * t1s;
+            let a2 = self.draw(p.a2_mean, p.a2_sd) * amp;
+            let tau2 = (self.draw(p.tau2_mean_s, p.tau2_sd_s)).max(0.1 * p.tau2_mean_s) * t2s;
+            let eta = self.draw(0.0, p.eta_sd);
+            self.st = Some((
+                StSet {
+                    a1,
+                    tau1_s: tau1,
+                    a2,
+                    tau2_s: tau2,
+                    eta,
+                },
+                d,
+                g_off,
+            ));
+            self.t_since_s = 0.0;
+        }
+        let pol = if v > 0.0 {
+            1
+        } else if v < 0.0 {
+            -1
+        } else {
+            0
+        };
+        if pol != 0 {
+            if pol == -self.last_polarity {
+                self.cycles += 1;
+            }
+            self.last_polarity = pol;
+        }
+        self.advance(d);
+        let e = p.c_gate_f * v * v + p.g_gate_leak_s * v * v * d;
+        self.last_energy_j = e;
+        Ok(e)
+    }
+    fn advance(&mut self, dt: f64) {
+        self.t_since_s += common::idle(dt);
+    }
+    fn current_a(&self, v: f64) -> f64 {
+        self.g() * v
+    }
+    fn read_current_a(&mut self, v: f64) -> f64 {
+        self.current_a(v) * (1.0 + self.p.read_noise_sd * common::normal(&mut self.read))
+    }
+    fn conductance_s(&self) -> f64 {
+        self.g()
+    }
+    fn last_pulse_energy_j(&self) -> f64 {
+        self.last_energy_j
+    }
+    fn cycles(&self) -> u64 {
+        self.cycles
+    }
+    fn set_cycles(&mut self, n: u64) {
+        self.cycles = n;
+    }
+    fn read_voltage_volts(&self) -> f64 {
+        self.p.read_voltage_v
+    }
+}

@@ -1,0 +1,239 @@
+//! `otj`: Pt/SrTiO3(2.8 nm)/Nb:SrTiO3 oxide tunnel junction (Li et al.,
+//! ACS Appl. Mater. Interfaces 2019, doi 10.1021/acsami.9b13434).
+//!
+//! # State
+//! - `u` in [0, 1]: non-volatile state on a logarithmic conductance axis,
+//!   `G_nv = g_hrs * (g_lrs / g_hrs)^u` (HRS 1.8e8 ohm, LRS 2.7e4 ohm).
+//! - `x_pos`, `x_neg` in [0, 1]: short-term memory (STM) traces left by
+//!   positive / negative spikes (mobile oxygen vacancies that have not yet
+//!   settled), relaxing as `exp(-t / tau_stm_pos_s)` / `exp(-t / tau_stm_neg_s)`.
+//!
+//! Read conductance `G = G_nv (1 + m_stm (x_pos - x_neg))` (floored), I-V of
+//! the tunnel barrier `I = G v_nl sinh(V / v_nl)`. After a spike the current
+//! relaxes as `I0 exp(-t / tau)` back to the non-volatile level (STM).
+//!
+//! # Idle evolution (exact for any dt)
+//! `x(t + dt) = x(t) exp(-dt / tau)`; `u` does not decay (retention > 1e4 s).
+//!
+//! # Pulse `apply(V, w)`
+//! 1. Consolidation of the opposite trace (STDP): a positive pulse arriving
+//!    while `x_neg > 0` depresses, `G_nv *= 1 - k_dep_cons x_neg`; a negative
+//!    pulse arriving while `x_pos > 0` potentiates, `G_nv *= 1 + k_pot_cons x_pos`
+//!    (times the C2C/D2D gain). With pre spike `+V_s` and post spike `-V_s`
+//!    this gives `dW = A exp(-dt / tau_stm)`: the STDP window.
+//! 2. Field-driven switching (LTM) only above threshold:
+//!    `V >= v_set_th_v`: `u = 1 - (1 - u) exp(-r_set w)`, `r_set = r_set0 exp((V - v_set_ref_v) / v_slope_v)`;
+//!    `V <= -v_reset_th_v`: `u = u exp(-r_reset w)`, `r_reset = r_reset0 exp((|V| - v_reset_ref_v) / v_slope_v)`.
+//!    Below threshold (e.g. 20 ns spikes under 1.8 V, or V/2, V/3 disturbs)
+//!    only the STM trace changes.
+//! 3. The own trace charges: `x = 1 - (1 - x) exp(-(|V| / 1 V) w / t_charge_s)`.
+//! 4. The state relaxes for the pulse duration `w`.
+//!
+//! Energy: trapezoid of `V * I(V)` at the start and end state, times `w`.
+
+use rand_chacha::ChaCha8Rng;
+use serde::Deserialize;
+
+use super::common::{self, Check, Rngs};
+use super::{Device, DeviceError};
+
+/// Parameters (see `models/params/otj.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub read_voltage_v: f64,
+    pub v_min_v: f64,
+    pub v_max_v: f64,
+    pub v_nl_v: f64,
+    pub r_hrs_ohm: f64,
+    pub r_lrs_ohm: f64,
+    pub g_init_s: f64,
+    pub v_set_th_v: f64,
+    pub v_set_ref_v: f64,
+    pub r_set0_per_s: f64,
+    pub v_reset_th_v: f64,
+    pub v_reset_ref_v: f64,
+    pub r_reset0_per_s: f64,
+    pub v_slope_v: f64,
+    pub t_charge_s: f64,
+    pub tau_stm_pos_s: f64,
+    pub tau_stm_neg_s: f64,
+    pub m_stm: f64,
+    pub k_pot_cons: f64,
+    pub k_dep_cons: f64,
+    pub c2c_sd: f64,
+    pub d2d_sd: f64,
+    pub read_noise_sd: f64,
+}
+
+impl Params {
+    pub fn validate(&self, file: &str) -> Result<(), DeviceError> {
+        let c = Check { file };
+        c.range("read_voltage_v", self.read_voltage_v, 1e-3, 1.0)?;
+        c.range("v_min_v", self.v_min_v, -10.0, -0.1)?;
+        c.range("v_max_v", self.v_max_v, 0.1, 10.0)?;
+        c.range("v_nl_v", self.v_nl_v, 0.05, 10.0)?;
+        c.range("r_lrs_ohm", self.r_lrs_ohm, 1.0, 1e12)?;
+        c.range("r_hrs_ohm", self.r_hrs_ohm, 1.0, 1e12)?;
+        c.less("r_lrs_ohm", self.r_lrs_ohm, self.r_hrs_ohm, "r_hrs_ohm")?;
+        c.range(
+            "g_init_s",
+            self.g_init_s,
+            1.0 / self.r_hrs_ohm,
+            1.0 / self.r_lrs_ohm,
+        )?;
+        c.range("v_set_th_v", self.v_set_th_v, 0.0, 10.0)?;
+        c.range("v_set_ref_v", self.v_set_ref_v, 0.0, 10.0)?;
+        c.range("r_set0_per_s", self.r_set0_per_s, 0.0, 1e15)?;
+        c.range("v_reset_th_v", self.v_reset_th_v, 0.0, 10.0)?;
+        c.range("v_reset_ref_v", self.v_reset_ref_v, 0.0, 10.0)?;
+        c.range("r_reset0_per_s", self.r_reset0_per_s, 0.0, 1e15)?;
+        c.range("v_slope_v", self.v_slope_v, 0.01, 10.0)?;
+        c.range("t_charge_s", self.t_charge_s, 1e-12, 1.0)?;
+        c.range("tau_stm_pos_s", self.tau_stm_pos_s, 1e-12, 1e6)?;
+        c.range("tau_stm_neg_s", self.tau_stm_neg_s, 1e-12, 1e6)?;
+        c.range("m_stm", self.m_stm, 0.0, 10.0)?;
+        c.range("k_pot_cons", self.k_pot_cons, 0.0, 100.0)?;
+        c.range("k_dep_cons", self.k_dep_cons, 0.0, 100.0)?;
+        c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
+        c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
+        c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
+        Ok(())
+    }
+}
+
+/// One `otj` device.
+#[derive(Debug, Clone)]
+pub struct Otj {
+    p: Params,
+    name: &'static str,
+    pub d2d_gain: f64,
+    pub u: f64,
+    pub x_pos: f64,
+    pub x_neg: f64,
+    cycles: u64,
+    last_polarity: i8,
+    last_energy_j: f64,
+    c2c: ChaCha8Rng,
+    read: ChaCha8Rng,
+}
+
+impl Otj {
+    pub fn new(p: &Params, name: &'static str, seed: u64) -> Self {
+        let mut r = Rngs::new(seed);
+        let d2d_gain = common::factor(&mut r.d2d, p.d2d_sd);
+        let mut d = Otj {
+            p: p.clone(),
+            name,
+            d2d_gain,
+            u: 0.0,
+            x_pos: 0.0,
+            x_neg: 0.0,
+            cycles: 0,
+            last_polarity: 0,
+            last_energy_j: 0.0,
+            c2c: r.c2c,
+            read: r.read,
+        };
+        d.u = d.u_of(p.g_init_s);
+        d
+    }
+
+    fn ln_ratio(&self) -> f64 {
+        (self.p.r_hrs_ohm / self.p.r_lrs_ohm).ln()
+    }
+    fn u_of(&self, g: f64) -> f64 {
+        ((g * self.p.r_hrs_ohm).ln() / self.ln_ratio()).clamp(0.0, 1.0)
+    }
+    /// Non-volatile conductance in siemens (no STM).
+    pub fn g_nv_s(&self) -> f64 {
+        (self.u * self.ln_ratio()).exp() / self.p.r_hrs_ohm
+    }
+    fn g(&self) -> f64 {
+        self.g_nv_s() * (1.0 + self.p.m_stm * (self.x_pos - self.x_neg)).max(0.01)
+    }
+}
+
+impl Device for Otj {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn safe_window_volts(&self) -> (f64, f64) {
+        (self.p.v_min_v, self.p.v_max_v)
+    }
+    fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
+        common::check_voltage(self.name, v, self.safe_window_volts())?;
+        common::check_duration(self.name, d)?;
+        let i0 = self.current_a(v);
+        let gain = common::factor(&mut self.c2c, self.p.c2c_sd) * self.d2d_gain;
+        let p = self.p.clone();
+        let a = v.abs();
+        // 1. consolidation of the opposite-polarity STM trace
+        if v > 0.0 && self.x_neg > 0.0 {
+            let f = (1.0 - p.k_dep_cons * self.x_neg * gain).max(1e-6);
+            self.u = self.u_of(self.g_nv_s() * f);
+        } else if v < 0.0 && self.x_pos > 0.0 {
+            let f = 1.0 + p.k_pot_cons * self.x_pos * gain;
+            self.u = self.u_of(self.g_nv_s() * f);
+        }
+        // 2. field-driven (long-term) switching above threshold
+        if v >= p.v_set_th_v {
+            let r = p.r_set0_per_s * ((v - p.v_set_ref_v) / p.v_slope_v).min(600.0).exp();
+            self.u = 1.0 - (1.0 - self.u) * (-r * d * gain).exp();
+        } else if v <= -p.v_reset_th_v {
+            let r = p.r_reset0_per_s * ((a - p.v_reset_ref_v) / p.v_slope_v).min(600.0).exp();
+            self.u *= (-r * d * gain).exp();
+        }
+        // 3. own STM trace
+        let k = (-(a / 1.0) * d / p.t_charge_s).exp();
+        if v > 0.0 {
+            self.x_pos = 1.0 - (1.0 - self.x_pos) * k;
+        } else if v < 0.0 {
+            self.x_neg = 1.0 - (1.0 - self.x_neg) * k;
+        }
+        let pol = if v >= p.v_set_th_v {
+            1
+        } else if v <= -p.v_reset_th_v {
+            -1
+        } else {
+            0
+        };
+        if pol != 0 {
+            if pol == -self.last_polarity {
+                self.cycles += 1;
+            }
+            self.last_polarity = pol;
+        }
+        self.advance(d);
+        let e = common::pulse_energy(v, i0, self.current_a(v), d);
+        self.last_energy_j = e;
+        Ok(e)
+    }
+    fn advance(&mut self, dt: f64) {
+        let dt = common::idle(dt);
+        self.x_pos *= (-dt / self.p.tau_stm_pos_s).exp();
+        self.x_neg *= (-dt / self.p.tau_stm_neg_s).exp();
+    }
+    fn current_a(&self, v: f64) -> f64 {
+        self.g() * self.p.v_nl_v * (v / self.p.v_nl_v).sinh()
+    }
+    fn read_current_a(&mut self, v: f64) -> f64 {
+        self.current_a(v) * (1.0 + self.p.read_noise_sd * common::normal(&mut self.read))
+    }
+    fn conductance_s(&self) -> f64 {
+        let v = self.p.read_voltage_v;
+        self.current_a(v) / v
+    }
+    fn last_pulse_energy_j(&self) -> f64 {
+        self.last_energy_j
+    }
+    fn cycles(&self) -> u64 {
+        self.cycles
+    }
+    fn set_cycles(&mut self, n: u64) {
+        self.cycles = n;
+    }
+    fn read_voltage_volts(&self) -> f64 {
+        self.p.read_voltage_v
+    }
+}
