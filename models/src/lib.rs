@@ -3,3 +3,5 @@
 
 pub mod device;
 pub mod golden;
+pub mod array;
+pub mod frontend;
