@@ -16,7 +16,7 @@
 //! hash of the array seed and the cell index, so every cell draws its own D2D
 //! sample and the whole array is reproducible from one seed.
 
-use crate::device::Device;
+use crate::device::{Device, DeviceSpec};
 use crate::frontend::FrontEndError;
 
 /// Largest number of cells an array may hold (keeps channel numbers and
@@ -80,6 +80,18 @@ impl Array {
         mut make: impl FnMut(u64) -> Box<dyn Device>,
     ) -> Result<Self, FrontEndError> {
         Self::from_fn(n_rows, n_cols, |k| make(Self::cell_seed(array_seed, k)))
+    }
+
+    /// `n_rows x n_cols` devices of `spec`'s kind; cell `k` is
+    /// `spec.instantiate(cell_seed(array_seed, k))`, so D2D variation is drawn
+    /// per cell and the array is reproducible from `array_seed`.
+    pub fn from_spec(
+        spec: &DeviceSpec,
+        n_rows: usize,
+        n_cols: usize,
+        array_seed: u64,
+    ) -> Result<Self, FrontEndError> {
+        Self::from_seeded(n_rows, n_cols, array_seed, |seed| spec.instantiate(seed))
     }
 
     /// The seed of cell `cell_index` in an array seeded with `array_seed`.

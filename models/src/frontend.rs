@@ -72,7 +72,7 @@ use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 use crate::array::Array;
-use crate::device::DeviceError;
+use crate::device::{DeviceError, DeviceSpec};
 
 /// Errors of the array and front-end model. Each names the quantity and its
 /// allowed range.
@@ -539,6 +539,21 @@ impl FrontEnd {
             rng,
             stats: FrontEndStats::default(),
         })
+    }
+
+    /// An array of `spec`'s devices behind a front-end, everything from one
+    /// seed: the array uses `seed` (per-cell seeds via `Array::cell_seed`),
+    /// the read-noise RNG a seed derived from it.
+    pub fn from_spec(
+        spec: &DeviceSpec,
+        n_rows: usize,
+        n_cols: usize,
+        params: FrontEndParams,
+        seed: u64,
+    ) -> Result<Self, FrontEndError> {
+        let array = Array::from_spec(spec, n_rows, n_cols, seed)?;
+        let noise_seed = Array::cell_seed(seed ^ 0xF0E1_D2C3_B4A5_9687, usize::MAX);
+        Self::new(array, params, noise_seed)
     }
 
     /// The parameters.
