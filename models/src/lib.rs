@@ -2,6 +2,7 @@
 //! and bit-accurate golden models of every RTL unit.
 
 pub mod device;
+pub mod protocol;
 pub mod golden;
 pub mod array;
 pub mod frontend;

@@ -1,0 +1,113 @@
+//! Endurance.
+//! - `astrocyte` / `n-astrocyte`: the cycle counter is jumped (no 1e11
+//!   simulated pulses) over log-spaced counts; at each, one set / reset pulse
+//!   pair gives the ON/OFF ratio, and the LRS I-V fit the nonlinearity factor.
+//!   A refresh pair at the end shows the restored linearity.
+//! - `liwes`: 20 cycles of 50 x (+2 V, 100 ms) + 50 x (-2 V, 100 ms); dynamic
+//!   range `(G_max - G_min) / G_min` per cycle.
+
+use super::{iv, Options, Protocol, ProtocolError, ProtocolResult, Series};
+use crate::device::{DeviceKind, DeviceSpec};
+
+pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, ProtocolError> {
+    if spec.kind == DeviceKind::Liwes {
+        return liwes(spec, opts);
+    }
+    let mut r = ProtocolResult::new(
+        Protocol::Endurance,
+        spec.kind,
+        "switching cycles (1)",
+        "ON/OFF ratio, nonlinearity factor (1)",
+    );
+    r.log_x = true;
+    r.log_y = true;
+    let set_v = iv::set_voltage(spec.kind);
+    let reset_v = if spec.kind == DeviceKind::NAstrocyte {
+        -2.7
+    } else {
+        -1.8
+    };
+    let last_exp = if spec.kind == DeviceKind::NAstrocyte {
+        6
+    } else {
+        12
+    };
+    let mut onoff = Series::new("ON/OFF ratio", true);
+    let mut nfs = Series::new("nonlinearity factor 2+c", true);
+    let mut first_ratio = f64::NAN;
+    let mut end_cycles = 1.0;
+    for e in 0..=(2 * last_exp) {
+        let n = 10f64.powf(e as f64 / 2.0);
+        let mut d = spec.instantiate(opts.seed);
+        d.set_cycles(n as u64);
+        d.apply(set_v, 50e-9)?;
+        let g_on = d.conductance_s();
+        d.apply(reset_v, 50e-9)?;
+        let g_off = d.conductance_s();
+        let ratio = g_on / g_off;
+        if e == 0 {
+            first_ratio = ratio;
+        }
+        if ratio >= 0.5 * first_ratio {
+            end_cycles = n;
+        }
+        let (_, _, p) = iv::sweep(d.as_mut(), set_v)?;
+        onoff.push(n, ratio);
+        nfs.push(n, p);
+        let key = format!("nonlinearity_factor_1e{}", e / 2);
+        if e % 2 == 0 {
+            r.metrics.insert(key, p);
+        }
+    }
+    r.metrics.insert("on_off_ratio".into(), first_ratio);
+    r.metrics.insert("endurance_cycles".into(), end_cycles);
+    // refresh after the largest count
+    let mut d = spec.instantiate(opts.seed);
+    d.set_cycles(10u64.pow(last_exp as u32 - 1));
+    let (lo, hi) = d.safe_window_volts();
+    d.apply(3.5f64.min(hi), 50e-9)?;
+    d.apply((-3.5f64).max(lo), 50e-9)?;
+    let (_, _, pr) = iv::sweep(d.as_mut(), set_v)?;
+    r.metrics
+        .insert("nonlinearity_factor_after_refresh".into(), pr);
+    r.series = vec![onoff, nfs];
+    Ok(r)
+}
+
+fn liwes(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, ProtocolError> {
+    let mut r = ProtocolResult::new(
+        Protocol::Endurance,
+        spec.kind,
+        "pulse number (1)",
+        "conductance at read voltage (S)",
+    );
+    let mut d = spec.instantiate(opts.seed);
+    let mut s = Series::new("20 x (50 P + 50 D), +-2 V, 100 ms", true);
+    let mut ranges = vec![];
+    let mut k = 0usize;
+    for _ in 0..20 {
+        let mut gs = vec![];
+        for v in [2.0, -2.0] {
+            for _ in 0..50 {
+                d.apply(v, 100e-3)?;
+                d.advance(2.0);
+                k += 1;
+                let g = d.conductance_s();
+                s.push(k as f64, g);
+                gs.push(g);
+            }
+        }
+        let mx = gs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let mn = gs.iter().cloned().fold(f64::INFINITY, f64::min);
+        ranges.push((mx - mn) / mn);
+    }
+    let m = ranges.iter().sum::<f64>() / ranges.len() as f64;
+    r.metrics.insert("dynamic_range_pct".into(), 100.0 * m);
+    r.metrics.insert(
+        "dynamic_range_last_cycle_pct".into(),
+        100.0 * ranges[ranges.len() - 1],
+    );
+    r.metrics.insert("cycles".into(), 20.0);
+    r.series.push(s);
+    Ok(r)
+}

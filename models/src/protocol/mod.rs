@@ -1,0 +1,263 @@
+//! Measurement protocols run on the device models (`neuroxbar device D P`).
+//!
+//! Each protocol is a function `(spec, options) -> ProtocolResult`: series for
+//! the CSV and the plot, and named metrics whose keys end in their SI unit
+//! where they have one. The measurement conditions (amplitudes, widths,
+//! frequencies) are the ones of each device's paper (shared/spec/devices.md).
+
+pub mod endurance;
+pub mod energy;
+pub mod fit;
+pub mod iv;
+pub mod ltp_ltd;
+pub mod ppf;
+pub mod pulse_train;
+pub mod relaxation;
+pub mod stdp;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::device::{Device, DeviceError, DeviceKind, DeviceSpec};
+
+/// The protocols, by CLI name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Protocol {
+    PulseTrain,
+    Ppf,
+    Ppd,
+    LtpLtd,
+    Stdp,
+    Relaxation,
+    Iv,
+    Endurance,
+    Energy,
+}
+
+impl Protocol {
+    pub const ALL: [Protocol; 9] = [
+        Protocol::PulseTrain,
+        Protocol::Ppf,
+        Protocol::Ppd,
+        Protocol::LtpLtd,
+        Protocol::Stdp,
+        Protocol::Relaxation,
+        Protocol::Iv,
+        Protocol::Endurance,
+        Protocol::Energy,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::PulseTrain => "pulse-train",
+            Protocol::Ppf => "ppf",
+            Protocol::Ppd => "ppd",
+            Protocol::LtpLtd => "ltp-ltd",
+            Protocol::Stdp => "stdp",
+            Protocol::Relaxation => "relaxation",
+            Protocol::Iv => "iv",
+            Protocol::Endurance => "endurance",
+            Protocol::Energy => "energy",
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Protocol {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Protocol::ALL
+            .iter()
+            .copied()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Protocol::ALL.iter().map(|p| p.name()).collect();
+                format!(
+                    "unknown protocol `{s}`; expected one of: {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// The protocols that make sense for a device kind (its paper measures them).
+pub fn applicable(kind: DeviceKind) -> Vec<Protocol> {
+    use Protocol::*;
+    match kind {
+        DeviceKind::FtjRelax => vec![PulseTrain, Ppf, Ppd, Relaxation, Energy],
+        DeviceKind::Otj => vec![PulseTrain, LtpLtd, Stdp, Relaxation, Energy],
+        DeviceKind::Liwes => vec![PulseTrain, Ppf, LtpLtd, Relaxation, Endurance, Energy],
+        DeviceKind::Astrocyte | DeviceKind::NAstrocyte => vec![Iv, Endurance, Energy],
+        DeviceKind::FtjLinear | DeviceKind::FtjReference => vec![LtpLtd, Stdp, Energy],
+    }
+}
+
+/// Options shared by every protocol.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Seed of the device(s): D2D, C2C and read noise.
+    pub seed: u64,
+    /// Cycle count to jump to before measuring (I-V nonlinearity vs cycles).
+    pub cycles: Option<u64>,
+}
+
+/// One curve of a protocol's output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    /// Draw as a line (true) or as markers (false).
+    pub line: bool,
+}
+
+impl Series {
+    pub fn new(name: impl Into<String>, line: bool) -> Self {
+        Series {
+            name: name.into(),
+            x: vec![],
+            y: vec![],
+            line,
+        }
+    }
+    pub fn push(&mut self, x: f64, y: f64) {
+        self.x.push(x);
+        self.y.push(y);
+    }
+}
+
+/// What a protocol produces: data (CSV + plot) and metrics (JSON).
+#[derive(Debug, Clone)]
+pub struct ProtocolResult {
+    pub protocol: Protocol,
+    pub device: DeviceKind,
+    pub title: String,
+    /// Axis labels with units, e.g. `interval (s)`.
+    pub x_label: String,
+    pub y_label: String,
+    pub log_x: bool,
+    pub log_y: bool,
+    pub series: Vec<Series>,
+    pub metrics: BTreeMap<String, f64>,
+}
+
+impl ProtocolResult {
+    fn new(protocol: Protocol, device: DeviceKind, x_label: &str, y_label: &str) -> Self {
+        ProtocolResult {
+            protocol,
+            device,
+            title: format!("{device} {protocol}"),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            log_x: false,
+            log_y: false,
+            series: vec![],
+            metrics: BTreeMap::new(),
+        }
+    }
+}
+
+/// Protocol failures.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProtocolError {
+    NotApplicable {
+        device: DeviceKind,
+        protocol: Protocol,
+        applicable: Vec<Protocol>,
+    },
+    Device(DeviceError),
+    Fit {
+        protocol: Protocol,
+        message: String,
+    },
+}
+
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProtocolError::NotApplicable {
+                device,
+                protocol,
+                applicable,
+            } => {
+                let names: Vec<&str> = applicable.iter().map(|p| p.name()).collect();
+                write!(
+                    f,
+                    "protocol `{protocol}` does not apply to `{device}`; applicable: {}",
+                    names.join(", ")
+                )
+            }
+            ProtocolError::Device(e) => write!(f, "{e}"),
+            ProtocolError::Fit { protocol, message } => {
+                write!(f, "{protocol}: fit failed: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ProtocolError {}
+
+impl From<DeviceError> for ProtocolError {
+    fn from(e: DeviceError) -> Self {
+        ProtocolError::Device(e)
+    }
+}
+
+/// Run `protocol` on a device built from `spec` (the CLI's code path).
+pub fn run(
+    protocol: Protocol,
+    spec: &DeviceSpec,
+    opts: &Options,
+) -> Result<ProtocolResult, ProtocolError> {
+    let app = applicable(spec.kind);
+    if !app.contains(&protocol) {
+        return Err(ProtocolError::NotApplicable {
+            device: spec.kind,
+            protocol,
+            applicable: app,
+        });
+    }
+    match protocol {
+        Protocol::PulseTrain => pulse_train::run(spec, opts),
+        Protocol::Ppf => ppf::run(spec, opts, false),
+        Protocol::Ppd => ppf::run(spec, opts, true),
+        Protocol::LtpLtd => ltp_ltd::run(spec, opts),
+        Protocol::Stdp => stdp::run(spec, opts),
+        Protocol::Relaxation => relaxation::run(spec, opts),
+        Protocol::Iv => iv::run(spec, opts),
+        Protocol::Endurance => endurance::run(spec, opts),
+        Protocol::Energy => energy::run(spec, opts),
+    }
+}
+
+/// Apply a pulse then let the rest of the period pass.
+pub(crate) fn pulse_then_idle(
+    d: &mut dyn Device,
+    v: f64,
+    w: f64,
+    period: f64,
+) -> Result<f64, DeviceError> {
+    let e = d.apply(v, w)?;
+    d.advance((period - w).max(0.0));
+    Ok(e)
+}
+
+/// Log-spaced points from `a` to `b` inclusive.
+pub(crate) fn logspace(a: f64, b: f64, n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|k| a * (b / a).powf(k as f64 / (n - 1).max(1) as f64))
+        .collect()
+}
+
+pub(crate) fn fit_err(protocol: Protocol, message: &str) -> ProtocolError {
+    ProtocolError::Fit {
+        protocol,
+        message: message.into(),
+    }
+}
