@@ -78,6 +78,7 @@ pub struct ConfigReg<const W: usize> {
     upper: Constant<Bits<32>>,
     sign_extend: Constant<Bit>,
     in_range: Signal<Local, Bit>,
+    addressed: Signal<Local, Bit>,
 }
 
 impl<const W: usize> ConfigReg<W> {
@@ -103,6 +104,7 @@ impl<const W: usize> ConfigReg<W> {
             upper: Constant::new((upper_mask(reg) as u64).into()),
             sign_extend: Constant::new(reg.signed),
             in_range: Default::default(),
+            addressed: Default::default(),
         }
     }
 }
@@ -114,11 +116,14 @@ impl<const W: usize> Logic for ConfigReg<W> {
         self.in_range.next = !(self.cfg_data.val() & self.upper.val()).any()
             || (self.sign_extend.val()
                 && ((self.cfg_data.val() & self.upper.val()) == self.upper.val()));
-        self.hit.next = self.cfg_we.val() && (self.cfg_addr.val() == self.addr.val());
-        self.range_error.next = self.hit.val() && !self.in_range.val();
+        // (outputs are never read back here: rust-hdl's simulator would see
+        // their previous value)
+        self.addressed.next = self.cfg_we.val() && (self.cfg_addr.val() == self.addr.val());
+        self.hit.next = self.addressed.val();
+        self.range_error.next = self.addressed.val() && !self.in_range.val();
         if self.reset.val() {
             self.stored.d.next = self.reset_value.val();
-        } else if self.hit.val() && self.in_range.val() {
+        } else if self.addressed.val() && self.in_range.val() {
             self.stored.d.next = self.cfg_data.val().get_bits::<W>(0);
         }
         self.value.next = self.stored.q.val();
