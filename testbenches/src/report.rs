@@ -1,0 +1,425 @@
+//! Report writing shared by `neuroxbar device` and the experiments: atomic
+//! file writes, CSV, and SVG plots (line / scatter with optional log axes,
+//! heatmap, histogram) drawn with `plotters`' SVG backend. Text is emitted as
+//! SVG `<text>` elements, so no system fonts are needed to render the plots.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::prelude::*;
+
+/// Write `bytes` to `path` completely or not at all: write a temporary file in
+/// the same directory, flush it to disk, then rename it over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// CSV text from a header and rows of already formatted fields (RFC 4180 quoting).
+pub fn csv_string(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = header
+        .iter()
+        .map(|h| csv_field(h))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
+    for r in rows {
+        out.push_str(&r.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// Write a CSV file atomically.
+pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    write_atomic(path, csv_string(header, rows).as_bytes())
+}
+
+/// Write a flat JSON object atomically (keys sorted).
+pub fn write_json(path: &Path, map: &BTreeMap<String, serde_json::Value>) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(map).map_err(std::io::Error::other)?;
+    write_atomic(path, format!("{text}\n").as_bytes())
+}
+
+/// One curve of a line / scatter plot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlotSeries {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+    /// Line (true) or markers (false).
+    pub line: bool,
+}
+
+/// A line / scatter plot; axis labels should carry their units.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinePlot {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub log_x: bool,
+    pub log_y: bool,
+    pub series: Vec<PlotSeries>,
+}
+
+const SIZE: (u32, u32) = (900, 560);
+
+fn palette(i: usize) -> RGBColor {
+    const C: [RGBColor; 8] = [
+        RGBColor(31, 119, 180),
+        RGBColor(214, 39, 40),
+        RGBColor(44, 160, 44),
+        RGBColor(255, 127, 14),
+        RGBColor(148, 103, 189),
+        RGBColor(140, 86, 75),
+        RGBColor(227, 119, 194),
+        RGBColor(23, 190, 207),
+    ];
+    C[i % C.len()]
+}
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    format!("plot: {e}")
+}
+
+fn bounds(v: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for x in v.filter(|x| x.is_finite() && (!log || *x > 0.0)) {
+        lo = lo.min(x);
+        hi = hi.max(x);
+    }
+    if !lo.is_finite() {
+        return if log { (0.1, 1.0) } else { (0.0, 1.0) };
+    }
+    if log {
+        if hi <= lo {
+            return (lo / 2.0, hi * 2.0);
+        }
+        let f = (hi / lo).powf(0.04);
+        (lo / f, hi * f)
+    } else {
+        if hi <= lo {
+            let d = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+            return (lo - d, hi + d);
+        }
+        let pad = 0.04 * (hi - lo);
+        (lo - pad, hi + pad)
+    }
+}
+
+fn fmt_tick(v: &f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        "0".into()
+    } else if !(1e-3..1e4).contains(&a) {
+        format!("{v:.1e}")
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn draw_lines<X, Y>(
+    root: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    p: &LinePlot,
+    xr: X,
+    yr: Y,
+) -> Result<(), String>
+where
+    X: AsRangedCoord<Value = f64>,
+    Y: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    let mut chart = ChartBuilder::on(root)
+        .caption(&p.title, ("sans-serif", 22))
+        .margin(15)
+        .x_label_area_size(55)
+        .y_label_area_size(95)
+        .build_cartesian_2d(xr, yr)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(&p.x_label)
+        .y_desc(&p.y_label)
+        .x_label_formatter(&fmt_tick)
+        .y_label_formatter(&fmt_tick)
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()
+        .map_err(err)?;
+    for (i, s) in p.series.iter().enumerate() {
+        let c = palette(i);
+        let pts: Vec<(f64, f64)> = s
+            .points
+            .iter()
+            .cloned()
+            .filter(|(x, y)| {
+                x.is_finite() && y.is_finite() && (!p.log_x || *x > 0.0) && (!p.log_y || *y > 0.0)
+            })
+            .collect();
+        if s.line {
+            chart
+                .draw_series(LineSeries::new(pts, c.stroke_width(2)))
+                .map_err(err)?
+                .label(s.name.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
+                });
+        } else {
+            chart
+                .draw_series(pts.into_iter().map(|pt| Circle::new(pt, 3, c.filled())))
+                .map_err(err)?
+                .label(s.name.clone())
+                .legend(move |(x, y)| Circle::new((x + 10, y), 3, c.filled()));
+        }
+    }
+    if p.series.iter().any(|s| !s.name.is_empty()) {
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 13))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Render a line / scatter plot as SVG text.
+pub fn line_plot_svg(p: &LinePlot) -> Result<String, String> {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let (x0, x1) = bounds(
+            p.series.iter().flat_map(|s| s.points.iter().map(|q| q.0)),
+            p.log_x,
+        );
+        let (y0, y1) = bounds(
+            p.series.iter().flat_map(|s| s.points.iter().map(|q| q.1)),
+            p.log_y,
+        );
+        match (p.log_x, p.log_y) {
+            (false, false) => draw_lines(&root, p, x0..x1, y0..y1)?,
+            (true, false) => draw_lines(&root, p, (x0..x1).log_scale(), y0..y1)?,
+            (false, true) => draw_lines(&root, p, x0..x1, (y0..y1).log_scale())?,
+            (true, true) => draw_lines(&root, p, (x0..x1).log_scale(), (y0..y1).log_scale())?,
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(buf)
+}
+
+/// Blue-white-red colour for `t` in [0, 1].
+fn heat(t: f64) -> RGBColor {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
+    let lerp = |a: f64, b: f64, u: f64| (a + (b - a) * u).round() as u8;
+    if t < 0.5 {
+        let u = t / 0.5;
+        RGBColor(
+            lerp(49.0, 247.0, u),
+            lerp(54.0, 247.0, u),
+            lerp(149.0, 247.0, u),
+        )
+    } else {
+        let u = (t - 0.5) / 0.5;
+        RGBColor(
+            lerp(247.0, 165.0, u),
+            lerp(247.0, 0.0, u),
+            lerp(247.0, 38.0, u),
+        )
+    }
+}
+
+/// Render a matrix (`values[row][col]`) as a heatmap; rows run top to bottom.
+pub fn heatmap_svg(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    values: &[Vec<f64>],
+    value_label: &str,
+) -> Result<String, String> {
+    let rows = values.len();
+    let cols = values.iter().map(|r| r.len()).max().unwrap_or(0);
+    let (lo, hi) = bounds(values.iter().flatten().cloned(), false);
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "{title} (colour: {value_label}, {} .. {})",
+                    fmt_tick(&lo),
+                    fmt_tick(&hi)
+                ),
+                ("sans-serif", 20),
+            )
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..cols.max(1) as f64, rows.max(1) as f64..0.0)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .label_style(("sans-serif", 14))
+            .draw()
+            .map_err(err)?;
+        let span = (hi - lo).max(1e-300);
+        chart
+            .draw_series(values.iter().enumerate().flat_map(|(r, row)| {
+                row.iter().enumerate().map(move |(c, v)| {
+                    Rectangle::new(
+                        [(c as f64, r as f64), (c as f64 + 1.0, r as f64 + 1.0)],
+                        heat((v - lo) / span).filled(),
+                    )
+                })
+            }))
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(buf)
+}
+
+/// Render a histogram of `values` with `bins` equal bins.
+pub fn histogram_svg(
+    title: &str,
+    x_label: &str,
+    values: &[f64],
+    bins: usize,
+) -> Result<String, String> {
+    let bins = bins.max(1);
+    let (lo, hi) = bounds(values.iter().cloned(), false);
+    let w = (hi - lo) / bins as f64;
+    let mut counts = vec![0usize; bins];
+    for v in values.iter().filter(|v| v.is_finite()) {
+        let k = (((v - lo) / w) as usize).min(bins - 1);
+        counts[k] += 1;
+    }
+    let top = counts.iter().cloned().max().unwrap_or(0).max(1) as f64 * 1.08;
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 22))
+            .margin(15)
+            .x_label_area_size(55)
+            .y_label_area_size(70)
+            .build_cartesian_2d(lo..hi, 0.0..top)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc("count (1)")
+            .x_label_formatter(&fmt_tick)
+            .y_label_formatter(&fmt_tick)
+            .label_style(("sans-serif", 14))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(counts.iter().enumerate().map(|(k, &c)| {
+                let x0 = lo + w * k as f64;
+                Rectangle::new(
+                    [(x0, 0.0), (x0 + w, c as f64)],
+                    palette(0).mix(0.7).filled(),
+                )
+            }))
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_and_csv_quoting() {
+        let dir = std::env::temp_dir().join(format!("nx-report-{}", std::process::id()));
+        let p = dir.join("a.csv");
+        write_csv(&p, &["series", "x_s"], &[vec!["a,b".into(), "1".into()]]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "series,x_s\n\"a,b\",1\n"
+        );
+        let leftovers = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".tmp")
+            })
+            .count();
+        assert_eq!(leftovers, 0);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn plots_render_text_and_log_axes() {
+        let p = LinePlot {
+            title: "t".into(),
+            x_label: "interval (s)".into(),
+            y_label: "index (1)".into(),
+            log_x: true,
+            log_y: false,
+            series: vec![PlotSeries {
+                name: "data".into(),
+                points: vec![(0.01, 1.0), (0.1, 0.5), (1.0, 0.1)],
+                line: false,
+            }],
+        };
+        let svg = line_plot_svg(&p).unwrap();
+        assert!(svg.contains("<svg") && svg.contains("interval (s)") && svg.contains("<circle"));
+        let h = histogram_svg("h", "conductance (S)", &[1.0, 2.0, 2.0, 3.0], 3).unwrap();
+        assert!(h.contains("conductance (S)") && h.contains("<rect"));
+        let m = heatmap_svg(
+            "w",
+            "column (1)",
+            "row (1)",
+            &[vec![0.0, 1.0], vec![2.0, 3.0]],
+            "G (S)",
+        )
+        .unwrap();
+        assert!(m.contains("row (1)"));
+    }
+}
