@@ -44,15 +44,18 @@
 //! lazily: each cell remembers the voltage it holds and the time it was last
 //! brought up to date. A cell is integrated (`apply(v, dt)` if it holds
 //! `v != 0`, `advance(dt)` at 0 V) only when its voltage changes (apply
-//! edges), when a sample reads it, or on [`FrontEnd::sync`]. Because
+//! edges), on [`FrontEnd::sync`], or when a sample reads it with
+//! `integrate_on_sample` set. Because
 //! `advance(a); advance(b) == advance(a + b)` by the device contract, the
 //! result is the same as integrating every cell at every event, but
 //! [`FrontEnd::advance_to`] is O(1) (time warp over idle intervals costs
 //! nothing) and an apply edge costs O(cells whose voltage changes): in the V/2
 //! scheme only the selected row and column. A pulse held across unrelated
 //! events (`advance_to`, staging) stays *one* `apply` call, so warped and
-//! unwarped runs call the devices identically. A sample during a pulse splits
-//! the pulse of the cells it reads (they must be up to date to be read).
+//! unwarped runs call the devices identically. By default a sample reads
+//! each cell at its state at the apply rising edge and does not split the
+//! pulse (see `FrontEndParams::integrate_on_sample`): every apply pulse
+//! reaches each biased device as exactly one `apply(v, width)` call.
 //!
 //! Reading device state through [`FrontEnd::array`] shows each cell as of its
 //! last integration; call [`FrontEnd::sync`] (or use [`FrontEnd::weights_s`])
@@ -225,6 +228,15 @@ pub struct FrontEndParams {
     /// Also use each device's own read noise (`Device::read_current_a`)
     /// instead of its noiseless I-V.
     pub device_read_noise: bool,
+    /// How a sample taken while a cell holds a voltage sees that cell.
+    /// `false` (default): at its state when the held voltage began (the apply
+    /// rising edge), so every apply pulse reaches each device as exactly one
+    /// `apply(v, width)` call, as the device models are calibrated (per-pulse
+    /// C2C draws, cycle counting, per-pulse trace consolidation). `true`: the
+    /// cells on sensed lines are integrated up to the sample instant first
+    /// (exact for state that moves during a long pulse, but a pulse sampled
+    /// mid-way then reaches those devices as two `apply` calls).
+    pub integrate_on_sample: bool,
     /// DAC settling time after an apply edge, seconds.
     pub dac_settle_s: f64,
     /// ADC conversion time from the sample strobe to the first result, seconds.
@@ -243,6 +255,7 @@ impl Default for FrontEndParams {
             adc_bits: 16,
             read_noise_sd_a: 1e-10,
             device_read_noise: false,
+            integrate_on_sample: false,
             dac_settle_s: 100e-9,
             adc_conversion_s: 1e-6,
             clock_period_s: 10e-9,
@@ -1021,10 +1034,11 @@ impl FrontEnd {
     ///
     /// The sensed channels are those in `sense` mode on the lines (the latched
     /// set while apply is high; the staged set while apply is low, when every
-    /// line is grounded and only noise is read). The cells on the sensed lines
-    /// with a nonzero voltage are brought up to `t_s` and their currents
-    /// summed; cells at 0 V contribute nothing (a memristor's I-V passes
-    /// through the origin). Errors: time going backwards, or a strobe while
+    /// line is grounded and only noise is read). The currents of the cells on
+    /// the sensed lines with a nonzero voltage are summed, each cell at its
+    /// state at the apply rising edge (or integrated up to `t_s` first when
+    /// `integrate_on_sample` is set); cells at 0 V contribute nothing (a
+    /// memristor's I-V passes through the origin). Errors: time going backwards, or a strobe while
     /// the ADC is still busy with the previous one.
     pub fn sample_into(&mut self, t_s: f64, out: &mut SampleBatch) -> Result<(), FrontEndError> {
         self.check_time(t_s)?;
@@ -1051,6 +1065,7 @@ impl FrontEnd {
         let (nr, nc) = (self.n_rows, self.n_cols);
         let noise_sd = self.params.read_noise_sd_a;
         let noisy_devices = self.params.device_read_noise;
+        let integrate = self.params.integrate_on_sample;
         for ch in 0..nr + nc {
             let mode = if self.apply_on {
                 self.latched[ch].mode
@@ -1073,7 +1088,9 @@ impl FrontEnd {
                     if v == 0.0 {
                         continue;
                     }
-                    self.sync_cell(k, t_s)?;
+                    if integrate {
+                        self.sync_cell(k, t_s)?;
+                    }
                     let cell_i = if noisy_devices {
                         self.array.device_mut(k).read_current_a(v)
                     } else {
