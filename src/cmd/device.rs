@@ -1,6 +1,139 @@
-#[derive(clap::Args, Debug, Default)]
-pub struct Args {}
+//! `neuroxbar device DEVICE PROTOCOL`: characterize a device model.
 
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("this subcommand is not available yet")
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use neuroxbar_models::device::{DeviceKind, DeviceSpec};
+use neuroxbar_models::protocol::{self, Options, Protocol};
+use neuroxbar_testbenches::report;
+
+const AFTER_HELP: &str = "\
+Devices: ftj-relax, otj, liwes, astrocyte, n-astrocyte, ftj-linear, ftj-reference.
+Protocols: pulse-train, ppf, ppd, ltp-ltd, stdp, relaxation, iv, endurance, energy
+(not every protocol applies to every device; an inapplicable pair lists the valid ones).
+
+Writes DIR/PROTOCOL.csv (series,x,y), DIR/PROTOCOL.svg (plot) and DIR/PROTOCOL.json
+(flat metrics + device, protocol, seed). Default DIR: out/device-<DEVICE>-<PROTOCOL>.";
+
+#[derive(clap::Args, Debug, Default)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// Device model: ftj-relax, otj, liwes, astrocyte, n-astrocyte, ftj-linear, ftj-reference.
+    #[arg(value_parser = parse_device)]
+    pub device: Option<DeviceKind>,
+    /// Protocol: pulse-train, ppf, ppd, ltp-ltd, stdp, relaxation, iv, endurance, energy.
+    #[arg(value_parser = parse_protocol)]
+    pub protocol: Option<Protocol>,
+    /// Seed of D2D, C2C and read-noise variation (same seed, same numbers).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output directory [default: out/device-<DEVICE>-<PROTOCOL>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Parameter file (TOML) replacing the built-in calibrated set.
+    #[arg(long)]
+    pub params: Option<PathBuf>,
+    /// Switching-cycle count to jump to before measuring (iv: nonlinearity vs cycles).
+    #[arg(long)]
+    pub cycles: Option<u64>,
+}
+
+fn parse_device(s: &str) -> Result<DeviceKind, String> {
+    s.parse()
+}
+
+fn parse_protocol(s: &str) -> Result<Protocol, String> {
+    s.parse()
+}
+
+fn fmt_num(v: f64) -> String {
+    format!("{v:e}")
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let kind = args
+        .device
+        .context("missing DEVICE (see `neuroxbar device --help`)")?;
+    let proto = args.protocol.with_context(|| {
+        let names: Vec<&str> = protocol::applicable(kind)
+            .iter()
+            .map(|p| p.name())
+            .collect();
+        format!("missing PROTOCOL; for {kind}: {}", names.join(", "))
+    })?;
+    let spec = DeviceSpec::load(kind, args.params.as_deref())?;
+    let opts = Options {
+        seed: args.seed,
+        cycles: args.cycles,
+    };
+    let res = protocol::run(proto, &spec, &opts)?;
+    let dir = args
+        .out
+        .unwrap_or_else(|| PathBuf::from(format!("out/device-{kind}-{proto}")));
+
+    let rows: Vec<Vec<String>> = res
+        .series
+        .iter()
+        .flat_map(|s| {
+            s.x.iter()
+                .zip(&s.y)
+                .map(move |(x, y)| vec![s.name.clone(), fmt_num(*x), fmt_num(*y)])
+        })
+        .collect();
+    let header = ["series", res.x_label.as_str(), res.y_label.as_str()];
+    let plot = report::LinePlot {
+        title: res.title.clone(),
+        x_label: res.x_label.clone(),
+        y_label: res.y_label.clone(),
+        log_x: res.log_x,
+        log_y: res.log_y,
+        series: res
+            .series
+            .iter()
+            .map(|s| report::PlotSeries {
+                name: s.name.clone(),
+                points: s.x.iter().cloned().zip(s.y.iter().cloned()).collect(),
+                line: s.line,
+            })
+            .collect(),
+    };
+    let svg = report::line_plot_svg(&plot).map_err(anyhow::Error::msg)?;
+    let mut json: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    for (k, v) in &res.metrics {
+        let val = serde_json::Number::from_f64(*v)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null);
+        json.insert(k.clone(), val);
+    }
+    json.insert("device".into(), kind.name().into());
+    json.insert("protocol".into(), proto.name().into());
+    json.insert("seed".into(), args.seed.into());
+    json.insert("params".into(), spec.source.clone().into());
+
+    let base = dir.join(proto.name());
+    let csv_path = base.with_extension("csv");
+    let svg_path = base.with_extension("svg");
+    let json_path = base.with_extension("json");
+    report::write_csv(&csv_path, &header, &rows)
+        .with_context(|| format!("writing {}", csv_path.display()))?;
+    report::write_atomic(&svg_path, svg.as_bytes())
+        .with_context(|| format!("writing {}", svg_path.display()))?;
+    report::write_json(&json_path, &json)
+        .with_context(|| format!("writing {}", json_path.display()))?;
+
+    println!(
+        "{kind} {proto} (seed {}, params: {})",
+        args.seed, spec.source
+    );
+    for (k, v) in &res.metrics {
+        println!("  {k:<36} {v:.6e}");
+    }
+    println!(
+        "wrote {}, {}, {}",
+        csv_path.display(),
+        svg_path.display(),
+        json_path.display()
+    );
+    Ok(())
 }
