@@ -206,3 +206,61 @@ fn max_membrane_mode_prefers_the_largest() {
     let (_, outs) = three_way(s);
     assert_eq!(outs.iter().find(|o| o.winner_valid).unwrap().winner, 2);
 }
+
+/// A short directed stimulus, rendered as a text waveform from the Verilator
+/// run (the three back ends are checked equal on the way): four neurons with
+/// different drives race to threshold; the first to cross wins and inhibits
+/// the others until the next presentation.
+#[test]
+fn waveform_snapshot() {
+    use neuroxbar_cosim::wave::{RenderOptions, Waveform};
+    let mut s = reset_cycles();
+    s.push(write(0x01, 40 << 8)); // threshold 40 codes
+    s.push(write(0x03, 2)); // leak v >>> 2
+    s.push(write(0x06, 1)); // 1 refractory tick
+    for k in 0..12 {
+        let mut i = vec![0i16; N];
+        i[0] = 9;
+        i[1] = 14;
+        i[2] = 11;
+        i[3] = if k < 6 { 4 } else { 30 };
+        s.push(tick(i));
+        s.push(idle());
+        if k == 7 {
+            s.push(TopInputs {
+                wta_clear: true,
+                ..idle()
+            });
+        }
+    }
+    let inputs = s.clone();
+    let (_, outs) = three_way(s);
+    let col = |f: &dyn Fn(&TopInputs, &TopOutputs) -> u64| -> Vec<u64> {
+        inputs.iter().zip(&outs).map(|(i, o)| f(i, o)).collect()
+    };
+    let mut rows: Vec<(String, u32, Vec<u64>)> = vec![
+        ("tick".into(), 1, col(&|i, _| i.tick as u64)),
+        ("wta_clear".into(), 1, col(&|i, _| i.wta_clear as u64)),
+    ];
+    for j in 0..4 {
+        rows.push((format!("i_in{j}"), 16, col(&|i, _| i.i_in[j] as u16 as u64)));
+    }
+    for j in 0..4 {
+        // membrane in whole current codes (Q16.8 >> 8) keeps the boxes narrow
+        rows.push((
+            format!("v_mem{j}"),
+            16,
+            col(&|_, o| (o.v_mem[j] >> 8) as u16 as u64),
+        ));
+    }
+    rows.push(("spikes".into(), 4, col(&|_, o| o.spikes & 0xF)));
+    rows.push(("winner_valid".into(), 1, col(&|_, o| o.winner_valid as u64)));
+    rows.push(("winner".into(), 4, col(&|_, o| o.winner as u64)));
+    rows.push(("inhibit".into(), 4, col(&|_, o| o.inhibit & 0xF)));
+    let wave = Waveform::from_cycles(&rows);
+    let text = wave.render(&RenderOptions {
+        from: Some(5),
+        ..Default::default()
+    });
+    insta::assert_snapshot!(text);
+}
