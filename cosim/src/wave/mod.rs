@@ -123,6 +123,47 @@ impl std::fmt::Display for Timescale {
     }
 }
 
+/// Reads a time given on a command line: a plain number is in the
+/// waveform's own units; a number with a unit (`100ns`, `2.5 us`) is
+/// converted to them and must land on a whole time step.
+pub fn parse_time(text: &str, timescale: Option<Timescale>) -> Result<Time, String> {
+    let t = text.trim();
+    if let Ok(n) = t.parse::<Time>() {
+        return Ok(n);
+    }
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .ok_or_else(|| format!("bad time `{text}`"))?;
+    let (num, unit) = t.split_at(split);
+    let unit = TimeUnit::parse(unit.trim()).ok_or_else(|| {
+        format!(
+            "bad time `{text}`: expected a number, optionally followed by s, ms, us, ns, ps or fs"
+        )
+    })?;
+    let ts = timescale.ok_or_else(|| {
+        format!("time `{text}` has a unit but the waveform has no $timescale; give a plain number")
+    })?;
+    // num as an exact decimal: integer digits and fraction digits.
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    if int.is_empty() && frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("bad time `{text}`"));
+    }
+    let digits: u128 = format!("{int}{frac}")
+        .parse()
+        .map_err(|_| format!("bad time `{text}`"))?;
+    let scale = 10u128
+        .checked_pow(frac.len() as u32)
+        .ok_or_else(|| format!("bad time `{text}`"))?;
+    let fs = digits
+        .checked_mul(unit.femtoseconds())
+        .ok_or_else(|| format!("time `{text}` is too large"))?;
+    let step = ts.femtoseconds() * scale;
+    if fs % step != 0 {
+        return Err(format!("time `{text}` is not a whole number of {ts} steps"));
+    }
+    Time::try_from(fs / step).map_err(|_| format!("time `{text}` is too large"))
+}
+
 /// One variable of the waveform.
 #[derive(Clone, Debug)]
 pub struct Signal {
@@ -213,7 +254,7 @@ impl Waveform {
             let mut changes: Vec<(Time, Value)> = Vec::new();
             for (c, &s) in samples.iter().enumerate() {
                 let v = Value::Bits(Bits::from_u64(*width, s));
-                if changes.last().map_or(true, |(_, last)| *last != v) {
+                if !changes.last().is_some_and(|(_, last)| *last == v) {
                     changes.push((c as Time, v));
                 }
             }
@@ -311,5 +352,25 @@ impl Waveform {
     /// Same as [`summary`].
     pub fn summary(&self) -> String {
         summary(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_times() {
+        let ps = Timescale::parse("1ps");
+        assert_eq!(parse_time("1500", ps), Ok(1500));
+        assert_eq!(parse_time("100ns", ps), Ok(100_000));
+        assert_eq!(parse_time("2.5 ns", ps), Ok(2500));
+        assert_eq!(parse_time("1us", Timescale::parse("10ns")), Ok(100));
+        assert!(parse_time("5ns", Timescale::parse("10ns")).is_err());
+        assert!(parse_time("5ns", None).is_err());
+        assert!(parse_time("5 parsecs", ps).is_err());
+        assert!(parse_time("-3", ps).is_err());
+        assert!(parse_time(".ns", ps).is_err());
+        assert!(parse_time("99999999999999999999999999s", ps).is_err());
     }
 }

@@ -82,6 +82,12 @@ impl fmt::Display for SelectError {
 
 impl std::error::Error for SelectError {}
 
+/// True if the characters of `short` appear in `long` in order (`cnt` in `count`).
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut it = long.chars();
+    short.chars().all(|c| it.any(|l| l == c))
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
@@ -130,7 +136,8 @@ pub fn select_signals<'a>(
                         let d = edit_distance(&lname, &local);
                         let close = full.contains(&lname)
                             || lname.contains(&local)
-                            || d <= (lname.len() / 3).max(2);
+                            || is_subsequence(&lname, &local)
+                            || d <= (lname.len() / 3).max(1);
                         close.then_some((d, s.name.as_str()))
                     })
                     .collect();

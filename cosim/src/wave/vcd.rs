@@ -560,7 +560,7 @@ fn is_range(s: &str) -> bool {
     };
     let mut parts = inner.split(':');
     let ok = |p: Option<&str>| {
-        p.map_or(false, |p| {
+        p.is_some_and(|p| {
             let p = p.trim().strip_prefix('-').unwrap_or(p.trim());
             !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
         })
