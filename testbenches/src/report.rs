@@ -134,21 +134,41 @@ fn bounds(v: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
     }
 }
 
-fn fmt_tick(v: &f64) -> String {
+/// Tick label with up to 4 significant digits; values within `1e-9 * span`
+/// of zero print as `0` (float round-off at the origin).
+fn fmt_tick_span(v: f64, span: f64) -> String {
     let a = v.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if !(1e-3..1e4).contains(&a) {
-        format!("{v:.1e}")
-    } else {
-        let s = format!("{v:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    if a == 0.0 || (span > 0.0 && a < 1e-9 * span) {
+        return "0".into();
     }
+    if !(1e-2..1e4).contains(&a) {
+        let s = format!("{v:.3e}");
+        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+        let m = if m.contains('.') {
+            m.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            m
+        };
+        format!("{m}e{e}")
+    } else {
+        let decimals = (3 - a.log10().floor() as i32).max(0) as usize;
+        let s = format!("{v:.decimals$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+}
+
+fn fmt_tick(v: &f64) -> String {
+    fmt_tick_span(*v, 0.0)
 }
 
 fn draw_lines<X, Y>(
     root: &DrawingArea<SVGBackend, plotters::coord::Shift>,
     p: &LinePlot,
+    spans: (f64, f64),
     xr: X,
     yr: Y,
 ) -> Result<(), String>
@@ -158,6 +178,9 @@ where
     X::CoordDescType: ValueFormatter<f64>,
     Y::CoordDescType: ValueFormatter<f64>,
 {
+    let (xs, ys) = spans;
+    let xf = move |v: &f64| fmt_tick_span(*v, xs);
+    let yf = move |v: &f64| fmt_tick_span(*v, ys);
     let mut chart = ChartBuilder::on(root)
         .caption(&p.title, ("sans-serif", 22))
         .margin(15)
@@ -169,8 +192,8 @@ where
         .configure_mesh()
         .x_desc(&p.x_label)
         .y_desc(&p.y_label)
-        .x_label_formatter(&fmt_tick)
-        .y_label_formatter(&fmt_tick)
+        .x_label_formatter(&xf)
+        .y_label_formatter(&yf)
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 16))
         .draw()
@@ -228,11 +251,17 @@ pub fn line_plot_svg(p: &LinePlot) -> Result<String, String> {
             p.series.iter().flat_map(|s| s.points.iter().map(|q| q.1)),
             p.log_y,
         );
+        let spans = (
+            if p.log_x { 0.0 } else { x1 - x0 },
+            if p.log_y { 0.0 } else { y1 - y0 },
+        );
         match (p.log_x, p.log_y) {
-            (false, false) => draw_lines(&root, p, x0..x1, y0..y1)?,
-            (true, false) => draw_lines(&root, p, (x0..x1).log_scale(), y0..y1)?,
-            (false, true) => draw_lines(&root, p, x0..x1, (y0..y1).log_scale())?,
-            (true, true) => draw_lines(&root, p, (x0..x1).log_scale(), (y0..y1).log_scale())?,
+            (false, false) => draw_lines(&root, p, spans, x0..x1, y0..y1)?,
+            (true, false) => draw_lines(&root, p, spans, (x0..x1).log_scale(), y0..y1)?,
+            (false, true) => draw_lines(&root, p, spans, x0..x1, (y0..y1).log_scale())?,
+            (true, true) => {
+                draw_lines(&root, p, spans, (x0..x1).log_scale(), (y0..y1).log_scale())?
+            }
         }
         root.present().map_err(err)?;
     }

@@ -55,26 +55,23 @@ pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, Protocol
         fit::single_exp(&pos.x, &pos.y).ok_or_else(|| fit_err(Protocol::Stdp, "LTP branch"))?;
     let nx: Vec<f64> = neg.x.iter().map(|x| -x).collect();
     let fnn = fit::single_exp(&nx, &neg.y).ok_or_else(|| fit_err(Protocol::Stdp, "LTD branch"))?;
-    let mut fit_s = Series::new(
+    let mut fit_n = Series::new(
         format!(
-            "fit: A+ = {:.1} %, tau+ = {:.3e} s; A- = {:.1} %, tau- = {:.3e} s",
-            fp.a, fp.tau_s, -fnn.a, fnn.tau_s
+            "fit dt < 0: A- = {:.1} %, tau- = {:.3e} s",
+            -fnn.a, fnn.tau_s
         ),
         true,
     );
-    for k in (0..=100).rev() {
-        let t = -dt_max * k as f64 / 100.0;
-        if t <= -w {
-            fit_s.push(t, fnn.y0 + fnn.a * (t / fnn.tau_s).exp());
-        }
-    }
+    let mut fit_p = Series::new(
+        format!("fit dt > 0: A+ = {:.1} %, tau+ = {:.3e} s", fp.a, fp.tau_s),
+        true,
+    );
     for k in 0..=100 {
-        let t = dt_max * k as f64 / 100.0;
-        if t >= w {
-            fit_s.push(t, fp.y0 + fp.a * (-t / fp.tau_s).exp());
-        }
+        let t = w + (dt_max - w) * k as f64 / 100.0;
+        fit_p.push(t, fp.y0 + fp.a * (-t / fp.tau_s).exp());
+        fit_n.push(-t, fnn.y0 + fnn.a * (-t / fnn.tau_s).exp());
     }
-    r.series = vec![pos, neg, fit_s];
+    r.series = vec![pos, neg, fit_p, fit_n];
     r.metrics.insert("a_plus".into(), fp.a);
     r.metrics.insert("tau_plus_s".into(), fp.tau_s);
     r.metrics.insert("dw0_plus".into(), fp.y0);
