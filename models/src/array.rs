@@ -101,7 +101,7 @@ impl Array {
     }
 
     fn check_shape(n_rows: usize, n_cols: usize) -> Result<usize, FrontEndError> {
-        let n = n_rows.checked_mul(n_cols).unwrap_or(usize::MAX);
+        let n = n_rows.saturating_mul(n_cols);
         if n_rows == 0 || n_cols == 0 || n > MAX_CELLS || n_rows + n_cols > u16::MAX as usize {
             return Err(FrontEndError::Shape {
                 n_rows,

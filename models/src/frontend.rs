@@ -799,15 +799,15 @@ impl FrontEnd {
     /// `self.line_volts`, into `out`. Cost O(nonzero lines x other dimension).
     fn collect_biased(&self, out: &mut Vec<(usize, f64)>) {
         out.clear();
-        let (nr, nc) = (self.n_rows, self.n_cols);
-        let lines = &self.line_volts;
-        for r in 0..nr {
-            let Some(vr) = lines[r] else { continue };
+        let nc = self.n_cols;
+        let (rows, cols) = self.line_volts.split_at(self.n_rows);
+        for (r, row) in rows.iter().enumerate() {
+            let Some(vr) = *row else { continue };
             if vr == 0.0 {
                 continue;
             }
-            for c in 0..nc {
-                if let Some(vc) = lines[nr + c] {
+            for (c, col) in cols.iter().enumerate() {
+                if let Some(vc) = *col {
                     let v = vr - vc;
                     if v != 0.0 {
                         out.push((r * nc + c, v));
@@ -815,14 +815,14 @@ impl FrontEnd {
                 }
             }
         }
-        for c in 0..nc {
-            let Some(vc) = lines[nr + c] else { continue };
+        for (c, col) in cols.iter().enumerate() {
+            let Some(vc) = *col else { continue };
             if vc == 0.0 {
                 continue;
             }
-            for r in 0..nr {
+            for (r, row) in rows.iter().enumerate() {
                 // Rows at a nonzero voltage were handled above.
-                if lines[r] == Some(0.0) {
+                if *row == Some(0.0) {
                     out.push((r * nc + c, -vc));
                 }
             }
