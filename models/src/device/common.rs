@@ -83,11 +83,15 @@ pub fn idle(dt: f64) -> f64 {
 pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, DeviceError> {
     toml::from_str::<T>(text).map_err(|e| {
         let msg = e.message().to_string();
-        let field = msg
-            .split('`')
-            .nth(1)
-            .map(str::to_string)
-            .unwrap_or_else(|| "<file>".to_string());
+        let field = msg.split('`').nth(1).map(str::to_string).or_else(|| {
+            // wrong type or bad value: the field is the key on the offending line
+            let start = e.span()?.start.min(text.len());
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[line_start..].lines().next()?;
+            let key = line.split('=').next()?.trim();
+            (!key.is_empty()).then(|| key.to_string())
+        });
+        let field = field.unwrap_or_else(|| "<file>".to_string());
         DeviceError::Param {
             file: file.to_string(),
             field,
