@@ -264,3 +264,28 @@ fn waveform_snapshot() {
     });
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn homeostasis_raises_the_threshold_of_a_winner() {
+    let mut s = reset_cycles();
+    s.push(write(0x00, 0)); // no inhibition
+    s.push(write(0x01, 50 << 8)); // threshold 50 codes
+    s.push(write(0x06, 0)); // no refractory period
+    s.push(write(0x07, 20 << 8)); // +20 codes per spike
+    s.push(write(0x08, 3)); // adapt decays by 1/8 per tick
+    for _ in 0..40 {
+        let mut i = vec![0i16; N];
+        i[0] = 60; // fires every tick without homeostasis
+        s.push(tick(i));
+        s.push(idle());
+    }
+    let (_, outs) = three_way(s);
+    let spikes: usize = outs.iter().filter(|o| o.spikes & 1 == 1).count();
+    let last = outs.last().unwrap();
+    assert!(last.theta_adapt[0] > 0, "adaptation builds up");
+    assert!(
+        spikes < 30,
+        "homeostasis slows a neuron that fired on all 40 ticks: {spikes}"
+    );
+    assert!(spikes > 5, "but does not silence it: {spikes}");
+}

@@ -10,14 +10,22 @@
 //!   - 1, multiplier: `leaked = round((v * decay) / 2^16)` with `decay`
 //!     unsigned Q0.16, rounded half to even (no drift toward -inf);
 //! - `refractory`: ticks a neuron sits out after a spike (membrane held at
-//!   `reset_v`).
+//!   `reset_v`);
+//! - homeostasis: an adaptive threshold `theta = threshold + adapt`, where
+//!   each spike adds `theta_plus` (unsigned Q15.8) to `adapt` and every tick
+//!   decays it, `adapt -= adapt >>> theta_decay_shift` (shift 0: no decay).
+//!   A neuron that keeps winning gets harder to fire, so every neuron of a
+//!   winner-take-all layer ends up owning a pattern.
 //!
 //! Per `tick` (one time step):
 //! ```text
 //! v1 = sat24(leaked(v) + sat24(i_in * gain))
 //! inhibit        -> v = reset_v                       (lateral inhibition)
 //! refr > 0       -> refr -= 1, v = reset_v
-//! v1 >= threshold-> spike, v = reset_v, refr = refractory
+//! adapt_d = adapt - (adapt >>> theta_decay_shift)       (every tick)
+//! v1 >= sat24(threshold + adapt)
+//!                -> spike, v = reset_v, refr = refractory,
+//!                   adapt = sat24(adapt_d + theta_plus)
 //! otherwise      -> v = v1
 //! ```
 //! `spike` is a registered one-cycle pulse in the cycle after the tick;
@@ -52,11 +60,17 @@ pub struct LifNeuron {
     pub decay: Signal<In, Bits<16>>,
     pub gain: Signal<In, Bits<16>>,
     pub refractory: Signal<In, Bits<8>>,
+    /// Threshold increment per spike, unsigned Q15.8.
+    pub theta_plus: Signal<In, Bits<23>>,
+    pub theta_decay_shift: Signal<In, Bits<5>>,
     pub spike: Signal<Out, Bit>,
     pub saturated: Signal<Out, Bit>,
     pub v_mem: Signal<Out, Bits<24>>,
     pub v_pre: Signal<Out, Bits<24>>,
+    /// Adaptive part of the threshold, signed Q16.8 (never negative).
+    pub theta_adapt: Signal<Out, Bits<24>>,
     v: DFF<Bits<24>>,
+    adapt: DFF<Bits<24>>,
     v1_q: DFF<Bits<24>>,
     refr: DFF<Bits<8>>,
     spk: DFF<Bit>,
@@ -67,6 +81,9 @@ pub struct LifNeuron {
     leak_mul: MulS24U16,
     integrate: SatAddSub<24, 25>,
     crossing: SignedGe<24>,
+    adapt_asr: ArithShiftRight<24>,
+    adapt_inc: SatAddSub<24, 25>,
+    theta_eff: SatAddSub<24, 25>,
     leaked: Signal<Local, Bits<24>>,
     decayed: Signal<Local, Bits<24>>,
 }
@@ -74,7 +91,7 @@ pub struct LifNeuron {
 impl Logic for LifNeuron {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, v, v1_q, refr, spk, sat);
+        dff_setup!(self, clock, v, adapt, v1_q, refr, spk, sat);
         // drive = sat24(i_in * gain)
         self.drive_mul.a.next = self.i_in.val();
         self.drive_mul.b.next = self.gain.val();
@@ -100,18 +117,38 @@ impl Logic for LifNeuron {
         self.integrate.a.next = self.leaked.val();
         self.integrate.b.next = self.drive_sat.y.val();
         self.integrate.subtract.next = false;
+        // homeostasis: effective threshold and the decayed adaptation
+        self.theta_eff.a.next = self.threshold.val();
+        self.theta_eff.b.next = self.adapt.q.val();
+        self.theta_eff.subtract.next = false;
+        self.adapt_asr.a.next = self.adapt.q.val();
+        self.adapt_asr.shift.next = self.theta_decay_shift.val();
+        if self.theta_decay_shift.val().any() {
+            self.adapt_inc.a.next = self.adapt.q.val() - self.adapt_asr.y.val();
+        } else {
+            self.adapt_inc.a.next = self.adapt.q.val();
+        }
+        self.adapt_inc.b.next = bit_cast::<24, 23>(self.theta_plus.val());
+        self.adapt_inc.subtract.next = false;
         self.crossing.a.next = self.integrate.y.val();
-        self.crossing.b.next = self.threshold.val();
+        self.crossing.b.next = self.theta_eff.y.val();
 
         self.spk.d.next = false;
         self.sat.d.next = self.tick.val()
             && !self.reset.val()
-            && (self.drive_sat.clamped.val() || self.integrate.overflow.val());
+            && (self.drive_sat.clamped.val()
+                || self.integrate.overflow.val()
+                || self.theta_eff.overflow.val()
+                || self.adapt_inc.overflow.val());
         if self.reset.val() {
             self.v.d.next = 0.into();
+            self.adapt.d.next = 0.into();
             self.v1_q.d.next = 0.into();
             self.refr.d.next = 0.into();
         } else if self.tick.val() {
+            if self.theta_decay_shift.val().any() {
+                self.adapt.d.next = self.adapt.q.val() - self.adapt_asr.y.val();
+            }
             if self.inhibit.val() {
                 self.v.d.next = self.reset_v.val();
                 self.v1_q.d.next = self.reset_v.val();
@@ -125,6 +162,7 @@ impl Logic for LifNeuron {
                     self.spk.d.next = true;
                     self.v.d.next = self.reset_v.val();
                     self.refr.d.next = self.refractory.val();
+                    self.adapt.d.next = self.adapt_inc.y.val();
                 } else {
                     self.v.d.next = self.integrate.y.val();
                 }
@@ -134,6 +172,7 @@ impl Logic for LifNeuron {
         self.saturated.next = self.sat.q.val();
         self.v_mem.next = self.v.q.val();
         self.v_pre.next = self.v1_q.q.val();
+        self.theta_adapt.next = self.adapt.q.val();
     }
 }
 
@@ -154,6 +193,8 @@ pub struct LifLayer<const N: usize> {
     pub decay: Signal<In, Bits<16>>,
     pub gain: Signal<In, Bits<16>>,
     pub refractory: Signal<In, Bits<8>>,
+    pub theta_plus: Signal<In, Bits<23>>,
+    pub theta_decay_shift: Signal<In, Bits<5>>,
     /// One bit per neuron, a one-cycle pulse in the cycle after the tick.
     pub spikes: Signal<Out, Bits<N>>,
     /// High in the cycle after a tick, when `spikes` and `v_pre` are fresh.
@@ -162,6 +203,7 @@ pub struct LifLayer<const N: usize> {
     pub saturated: Signal<Out, Bit>,
     pub v_mem: [Signal<Out, Bits<24>>; N],
     pub v_pre: [Signal<Out, Bits<24>>; N],
+    pub theta_adapt: [Signal<Out, Bits<24>>; N],
     neurons: [LifNeuron; N],
     tick_q: DFF<Bit>,
     spike_vec: Signal<Local, Bits<N>>,
@@ -183,11 +225,14 @@ impl<const N: usize> Default for LifLayer<N> {
             decay: Default::default(),
             gain: Default::default(),
             refractory: Default::default(),
+            theta_plus: Default::default(),
+            theta_decay_shift: Default::default(),
             spikes: Default::default(),
             spikes_valid: Default::default(),
             saturated: Default::default(),
             v_mem: std::array::from_fn(|_| Default::default()),
             v_pre: std::array::from_fn(|_| Default::default()),
+            theta_adapt: std::array::from_fn(|_| Default::default()),
             neurons: std::array::from_fn(|_| Default::default()),
             tick_q: Default::default(),
             spike_vec: Default::default(),
@@ -216,6 +261,9 @@ impl<const N: usize> Logic for LifLayer<N> {
             self.neurons[i].decay.next = self.decay.val();
             self.neurons[i].gain.next = self.gain.val();
             self.neurons[i].refractory.next = self.refractory.val();
+            self.neurons[i].theta_plus.next = self.theta_plus.val();
+            self.neurons[i].theta_decay_shift.next = self.theta_decay_shift.val();
+            self.theta_adapt[i].next = self.neurons[i].theta_adapt.val();
             self.spike_vec.next = self
                 .spike_vec
                 .val()

@@ -15,7 +15,7 @@ use rust_hdl::prelude::*;
 
 /// Register map of the neuron core. Addresses are shared with the full
 /// accelerator, which extends this map.
-pub const NEURON_REGISTERS: [Register; 7] = [
+pub const NEURON_REGISTERS: [Register; 9] = [
     Register {
         addr: 0x00,
         name: "CTRL",
@@ -72,6 +72,22 @@ pub const NEURON_REGISTERS: [Register; 7] = [
         reset: 2,
         description: "refractory period after a spike, in ticks",
     },
+    Register {
+        addr: 0x07,
+        name: "THETA_PLUS",
+        bits: 23,
+        signed: false,
+        reset: 0,
+        description: "homeostasis: threshold increment per spike, unsigned Q15.8 (0: off)",
+    },
+    Register {
+        addr: 0x08,
+        name: "THETA_DECAY_SHIFT",
+        bits: 5,
+        signed: false,
+        reset: 0,
+        description: "homeostasis: adapt -= adapt >>> THETA_DECAY_SHIFT per tick (0: no decay)",
+    },
 ];
 
 /// `N` LIF neurons + winner-take-all + config registers.
@@ -95,6 +111,8 @@ pub struct LifWtaTop<const N: usize> {
     pub inhibit: Signal<Out, Bits<N>>,
     /// Membrane of each neuron (signed Q16.8).
     pub v_mem: [Signal<Out, Bits<24>>; N],
+    /// Adaptive threshold part of each neuron (signed Q16.8).
+    pub theta_adapt: [Signal<Out, Bits<24>>; N],
     /// Some neuron's drive or membrane saturated on the last tick.
     pub saturated: Signal<Out, Bit>,
     /// Sticky until reset: a config write hit no register or was out of range.
@@ -106,6 +124,8 @@ pub struct LifWtaTop<const N: usize> {
     decay: ConfigReg<16>,
     gain: ConfigReg<16>,
     refractory: ConfigReg<8>,
+    theta_plus: ConfigReg<23>,
+    theta_decay_shift: ConfigReg<5>,
     cfg_err: DFF<Bit>,
     layer: LifLayer<N>,
     wta: WinnerTakeAll<N>,
@@ -128,6 +148,7 @@ impl<const N: usize> Default for LifWtaTop<N> {
             winner_valid: Default::default(),
             inhibit: Default::default(),
             v_mem: std::array::from_fn(|_| Default::default()),
+            theta_adapt: std::array::from_fn(|_| Default::default()),
             saturated: Default::default(),
             cfg_error: Default::default(),
             ctrl: ConfigReg::new(&NEURON_REGISTERS[0]),
@@ -137,6 +158,8 @@ impl<const N: usize> Default for LifWtaTop<N> {
             decay: ConfigReg::new(&NEURON_REGISTERS[4]),
             gain: ConfigReg::new(&NEURON_REGISTERS[5]),
             refractory: ConfigReg::new(&NEURON_REGISTERS[6]),
+            theta_plus: ConfigReg::new(&NEURON_REGISTERS[7]),
+            theta_decay_shift: ConfigReg::new(&NEURON_REGISTERS[8]),
             cfg_err: Default::default(),
             layer: Default::default(),
             wta: Default::default(),
@@ -182,6 +205,16 @@ impl<const N: usize> Logic for LifWtaTop<N> {
         self.refractory.cfg_addr.next = self.cfg_addr.val();
         self.refractory.cfg_data.next = self.cfg_data.val();
         self.refractory.cfg_we.next = self.cfg_we.val();
+        self.theta_plus.clock.next = self.clock.val();
+        self.theta_plus.reset.next = self.reset.val();
+        self.theta_plus.cfg_addr.next = self.cfg_addr.val();
+        self.theta_plus.cfg_data.next = self.cfg_data.val();
+        self.theta_plus.cfg_we.next = self.cfg_we.val();
+        self.theta_decay_shift.clock.next = self.clock.val();
+        self.theta_decay_shift.reset.next = self.reset.val();
+        self.theta_decay_shift.cfg_addr.next = self.cfg_addr.val();
+        self.theta_decay_shift.cfg_data.next = self.cfg_data.val();
+        self.theta_decay_shift.cfg_we.next = self.cfg_we.val();
         self.cfg_err.clock.next = self.clock.val();
         self.cfg_err.d.next = self.cfg_err.q.val();
         if self.reset.val() {
@@ -193,14 +226,18 @@ impl<const N: usize> Logic for LifWtaTop<N> {
                 || self.leak_shift.hit.val()
                 || self.decay.hit.val()
                 || self.gain.hit.val()
-                || self.refractory.hit.val())
+                || self.refractory.hit.val()
+                || self.theta_plus.hit.val()
+                || self.theta_decay_shift.hit.val())
                 || self.ctrl.range_error.val()
                 || self.threshold.range_error.val()
                 || self.reset_v.range_error.val()
                 || self.leak_shift.range_error.val()
                 || self.decay.range_error.val()
                 || self.gain.range_error.val()
-                || self.refractory.range_error.val())
+                || self.refractory.range_error.val()
+                || self.theta_plus.range_error.val()
+                || self.theta_decay_shift.range_error.val())
         {
             self.cfg_err.d.next = true;
         }
@@ -217,6 +254,8 @@ impl<const N: usize> Logic for LifWtaTop<N> {
         self.layer.decay.next = self.decay.value.val();
         self.layer.gain.next = self.gain.value.val();
         self.layer.refractory.next = self.refractory.value.val();
+        self.layer.theta_plus.next = self.theta_plus.value.val();
+        self.layer.theta_decay_shift.next = self.theta_decay_shift.value.val();
 
         self.wta.clock.next = self.clock.val();
         self.wta.reset.next = self.reset.val();
@@ -230,6 +269,7 @@ impl<const N: usize> Logic for LifWtaTop<N> {
             self.layer.i_in[j].next = self.i_in[j].val();
             self.wta.v_pre[j].next = self.layer.v_pre[j].val();
             self.v_mem[j].next = self.layer.v_mem[j].val();
+            self.theta_adapt[j].next = self.layer.theta_adapt[j].val();
         }
         self.spikes.next = self.layer.spikes.val();
         self.spikes_valid.next = self.layer.spikes_valid.val();

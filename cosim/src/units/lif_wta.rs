@@ -17,6 +17,7 @@ pub struct VerilatorLifWta {
     pub harness: Harness<lif_wta16::Model>,
     i_in: [usize; N],
     v_mem: [usize; N],
+    theta_adapt: [usize; N],
 }
 
 impl VerilatorLifWta {
@@ -26,6 +27,7 @@ impl VerilatorLifWta {
             harness: Harness::new(trace)?,
             i_in: std::array::from_fn(|j| port(format!("i_in${j}"))),
             v_mem: std::array::from_fn(|j| port(format!("v_mem${j}"))),
+            theta_adapt: std::array::from_fn(|j| port(format!("theta_adapt${j}"))),
         })
     }
 }
@@ -58,6 +60,11 @@ impl CycleModel for VerilatorLifWta {
             inhibit: m.inhibit(),
             v_mem: self
                 .v_mem
+                .iter()
+                .map(|&p| sign_extend(m.get_u64(p), 24) as i32)
+                .collect(),
+            theta_adapt: self
+                .theta_adapt
                 .iter()
                 .map(|&p| sign_extend(m.get_u64(p), 24) as i32)
                 .collect(),
@@ -116,6 +123,11 @@ impl CycleModel for RustHdlLifWta {
                 .iter()
                 .map(|s| sign_extend(s.val().to_u64(), 24) as i32)
                 .collect(),
+            theta_adapt: d
+                .theta_adapt
+                .iter()
+                .map(|s| sign_extend(s.val().to_u64(), 24) as i32)
+                .collect(),
             saturated: d.saturated.val(),
             cfg_error: d.cfg_error.val(),
         }
@@ -171,11 +183,19 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = TopInputs
                     let t: i32 = rng.gen_range(-2_000..40_000) << rng.gen_range(0..6);
                     (t.clamp(-(1 << 23), (1 << 23) - 1)) as u32
                 }
+                _ if addr == 0x07 => {
+                    // homeostasis increments: mostly gentle, a few saturating
+                    if rng.gen_ratio(1, 10) {
+                        rng.gen_range(0..(1u32 << 23))
+                    } else {
+                        rng.gen_range(0..4_000)
+                    }
+                }
                 _ if signed => (rng.gen_range(-(1i32 << (bits - 1))..(1i32 << (bits - 1)))) as u32,
                 _ => rng.gen_range(0..(1u64 << bits)) as u32,
             };
             if rng.gen_ratio(1, 30) {
-                Some((rng.gen_range(0x07..=0xFF), data))
+                Some((rng.gen_range(0x09..=0xFF), data))
             } else {
                 Some((addr, data))
             }

@@ -32,6 +32,10 @@ pub struct LifParams {
     pub leak: Leak,
     pub gain: Gain,
     pub refractory_ticks: u8,
+    /// Homeostasis: threshold increment per spike (non-negative).
+    pub theta_plus: Membrane,
+    /// Homeostasis: `adapt -= adapt >>> shift` per tick; 0 = no decay.
+    pub theta_decay_shift: u32,
 }
 
 /// One neuron's registered state.
@@ -43,6 +47,8 @@ pub struct LifNeuronModel {
     pub refractory_left: u8,
     pub spike: bool,
     pub saturated: bool,
+    /// Adaptive part of the threshold.
+    pub adapt: Membrane,
 }
 
 impl LifNeuronModel {
@@ -63,11 +69,20 @@ impl LifNeuronModel {
     /// One clock cycle.
     pub fn step(&mut self, reset: bool, tick: bool, inhibit: bool, i_in: i16, p: &LifParams) {
         let (v1, sat) = self.integrate(i_in, p);
+        let adapt = membrane_raw(self.adapt);
+        let (theta, theta_ovf) = saturate(membrane_raw(p.threshold) + adapt, MEMBRANE_BITS);
+        let adapt_d = if p.theta_decay_shift == 0 {
+            adapt
+        } else {
+            adapt - asr(adapt, p.theta_decay_shift)
+        };
+        let (adapt_inc, adapt_ovf) = saturate(adapt_d + membrane_raw(p.theta_plus), MEMBRANE_BITS);
         self.spike = false;
-        self.saturated = tick && !reset && sat;
+        self.saturated = tick && !reset && (sat || theta_ovf || adapt_ovf);
         if reset {
             *self = LifNeuronModel::default();
         } else if tick {
+            self.adapt = membrane_from_raw(adapt_d);
             if inhibit {
                 self.v = p.reset_v;
                 self.v_pre = p.reset_v;
@@ -77,10 +92,11 @@ impl LifNeuronModel {
                 self.v_pre = p.reset_v;
             } else {
                 self.v_pre = v1;
-                if v1 >= p.threshold {
+                if membrane_raw(v1) >= theta {
                     self.spike = true;
                     self.v = p.reset_v;
                     self.refractory_left = p.refractory_ticks;
+                    self.adapt = membrane_from_raw(adapt_inc);
                 } else {
                     self.v = v1;
                 }

@@ -7,7 +7,7 @@ use super::wta::{WtaMode, WtaModel};
 
 /// The neuron core's register map: `(address, bits, signed, reset value)`.
 /// Independent of the RTL's table; a co-simulation test checks they agree.
-pub const REGISTERS: [(u8, u32, bool, u64); 7] = [
+pub const REGISTERS: [(u8, u32, bool, u64); 9] = [
     (0x00, 3, false, 0b001),   // CTRL
     (0x01, 24, true, 64 << 8), // THRESHOLD
     (0x02, 24, true, 0),       // RESET_V
@@ -15,6 +15,8 @@ pub const REGISTERS: [(u8, u32, bool, u64); 7] = [
     (0x04, 16, false, 0xF000), // DECAY
     (0x05, 16, false, 0x0100), // GAIN
     (0x06, 8, false, 2),       // REFRACTORY
+    (0x07, 23, false, 0),      // THETA_PLUS
+    (0x08, 5, false, 0),       // THETA_DECAY_SHIFT
 ];
 
 /// Whether `data` fits register `(bits, signed)` (see `neuroxbar_rtl::regs`).
@@ -50,6 +52,8 @@ pub struct TopOutputs {
     pub inhibit: u64,
     /// Raw signed Q16.8 membranes.
     pub v_mem: Vec<i32>,
+    /// Raw signed Q16.8 adaptive thresholds.
+    pub theta_adapt: Vec<i32>,
     pub saturated: bool,
     pub cfg_error: bool,
 }
@@ -58,7 +62,7 @@ pub struct TopOutputs {
 #[derive(Debug, Clone)]
 pub struct LifWtaTopModel {
     pub n: usize,
-    pub regs: [u64; 7],
+    pub regs: [u64; 9],
     pub cfg_error: bool,
     pub layer: LifLayerModel,
     pub wta: WtaModel,
@@ -100,6 +104,8 @@ impl LifWtaTopModel {
             },
             gain: Gain::from_bits(r[5] as u16),
             refractory_ticks: r[6] as u8,
+            theta_plus: Membrane::from_bits(r[7] as i32),
+            theta_decay_shift: r[8] as u32,
         }
     }
 
@@ -140,6 +146,12 @@ impl LifWtaTopModel {
             winner_valid: self.wta.valid,
             inhibit: self.wta.inhibit(self.wta_enable(), self.n),
             v_mem: self.layer.neurons.iter().map(|n| n.v.to_bits()).collect(),
+            theta_adapt: self
+                .layer
+                .neurons
+                .iter()
+                .map(|n| n.adapt.to_bits())
+                .collect(),
             saturated: self.layer.saturated(),
             cfg_error: self.cfg_error,
         }
