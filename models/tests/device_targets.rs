@@ -105,6 +105,10 @@ fn liwes_targets() {
     let m = metrics(DeviceKind::Liwes, Protocol::Ppf, None);
     near(&m, "tau1_s", 0.019, TOL, "liwes PPF");
     near(&m, "tau2_s", 0.433, TOL, "liwes PPF");
+    // the authors' short-term parameter set (1 V, 200 us; 20 recordings averaged)
+    let m = metrics(DeviceKind::Liwes, Protocol::Relaxation, None);
+    near(&m, "tau1_s", 5e-3, TOL, "liwes short-term decay");
+    near(&m, "tau2_s", 92e-3, TOL, "liwes short-term decay");
     let m = metrics(DeviceKind::Liwes, Protocol::LtpLtd, None);
     near(&m, "states", 1024.0, TOL, "liwes LTP/LTD");
     println!("liwes NL = {}", m["nl"]);

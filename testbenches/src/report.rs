@@ -134,15 +134,20 @@ fn bounds(v: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
     }
 }
 
-/// Tick label with up to 4 significant digits; values within `1e-9 * span`
-/// of zero print as `0` (float round-off at the origin).
+/// Tick label with enough significant digits to tell ticks `span / 10`
+/// apart (at least 3); values within `1e-9 * span` of zero print as `0`.
 fn fmt_tick_span(v: f64, span: f64) -> String {
     let a = v.abs();
     if a == 0.0 || (span > 0.0 && a < 1e-9 * span) {
         return "0".into();
     }
+    let sig = if span > 0.0 {
+        ((a / (span / 10.0)).log10().ceil() as i32 + 1).clamp(3, 9)
+    } else {
+        3
+    } as usize;
     if !(1e-2..1e4).contains(&a) {
-        let s = format!("{v:.3e}");
+        let s = format!("{v:.prec$e}", prec = sig - 1);
         let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
         let m = if m.contains('.') {
             m.trim_end_matches('0').trim_end_matches('.')
@@ -151,7 +156,7 @@ fn fmt_tick_span(v: f64, span: f64) -> String {
         };
         format!("{m}e{e}")
     } else {
-        let decimals = (3 - a.log10().floor() as i32).max(0) as usize;
+        let decimals = (sig as i32 - 1 - a.log10().floor() as i32).max(0) as usize;
         let s = format!("{v:.decimals$}");
         if s.contains('.') {
             s.trim_end_matches('0').trim_end_matches('.').to_string()

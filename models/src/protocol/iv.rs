@@ -37,7 +37,7 @@ pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, Protocol
         d.set_cycles(c);
         let (v, i, p) = sweep(d.as_mut(), set_v)?;
         r.series.push(Series {
-            name: format!("{c:.0e} cycles: 2+c = {p:.2}"),
+            name: format!("{c} cycles: 2+c = {p:.2}"),
             x: v,
             y: i,
             line: true,
@@ -47,7 +47,7 @@ pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, Protocol
     d.set_cycles(n);
     let (v, i, p) = sweep(d.as_mut(), set_v)?;
     r.series.push(Series {
-        name: format!("{n:.0e} cycles (requested): 2+c = {p:.2}"),
+        name: format!("{n} cycles (requested): 2+c = {p:.2}"),
         x: v,
         y: i,
         line: true,

@@ -1,0 +1,108 @@
+//! `neuroxbar device` end to end: every applicable (device, protocol) pair
+//! writes complete CSV, SVG and JSON files with the required metric keys.
+
+use std::process::Command;
+
+use neuroxbar_models::device::DeviceKind;
+use neuroxbar_models::protocol::{applicable, Protocol};
+
+fn required(p: Protocol) -> &'static [&'static str] {
+    match p {
+        Protocol::Ppf | Protocol::Ppd => &["tau1_s", "tau2_s", "c1", "c2"],
+        Protocol::LtpLtd => &[
+            "g_min_s",
+            "g_max_s",
+            "mean_dg_pot_s",
+            "mean_dg_dep_s",
+            "nl",
+            "states",
+        ],
+        Protocol::Stdp => &["a_plus", "a_minus", "tau_plus_s", "tau_minus_s"],
+        Protocol::Iv => &["nonlinearity_factor"],
+        Protocol::Energy => &["energy_per_pulse_j"],
+        Protocol::PulseTrain => &["final_g_s"],
+        Protocol::Relaxation => &[],
+        Protocol::Endurance => &[],
+    }
+}
+
+#[test]
+fn every_applicable_pair_writes_csv_svg_and_json() {
+    let dir = std::env::temp_dir().join(format!("neuroxbar-cli-device-{}", std::process::id()));
+    for kind in DeviceKind::ALL {
+        for p in applicable(kind) {
+            let out = dir.join(format!("{kind}-{p}"));
+            let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+                .args(["device", kind.name(), p.name(), "--seed", "3", "--out"])
+                .arg(&out)
+                .output()
+                .expect("run neuroxbar");
+            assert!(
+                o.status.success(),
+                "{kind} {p}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert!(!o.stdout.is_empty(), "{kind} {p}: no summary printed");
+            let json: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(out.join(format!("{p}.json"))).unwrap(),
+            )
+            .unwrap();
+            let obj = json.as_object().expect("flat object");
+            assert_eq!(obj["device"], kind.name());
+            assert_eq!(obj["protocol"], p.name());
+            assert_eq!(obj["seed"], 3);
+            for key in required(p) {
+                assert!(
+                    obj.get(*key)
+                        .and_then(|v| v.as_f64())
+                        .is_some_and(f64::is_finite),
+                    "{kind} {p}: {key} missing"
+                );
+            }
+            let csv = std::fs::read_to_string(out.join(format!("{p}.csv"))).unwrap();
+            assert!(
+                csv.starts_with("series,") && csv.lines().count() > 5,
+                "{kind} {p}"
+            );
+            let svg = std::fs::read_to_string(out.join(format!("{p}.svg"))).unwrap();
+            assert!(
+                svg.trim_end().ends_with("</svg>") && svg.contains("<text"),
+                "{kind} {p}"
+            );
+            let leftovers = std::fs::read_dir(&out).unwrap().count();
+            assert_eq!(leftovers, 3, "{kind} {p}: only the three result files");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn errors_are_reported_not_panics() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[
+        "device",
+        "astrocyte",
+        "stdp",
+        "--out",
+        "/nonexistent-never-written",
+    ]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("applicable") && e.contains("iv"), "{e}");
+    let bad = std::env::temp_dir().join(format!("neuroxbar-bad-{}.toml", std::process::id()));
+    std::fs::write(&bad, "read_voltage_v = 0.1\n").unwrap();
+    let o = run(&["device", "otj", "energy", "--params", bad.to_str().unwrap()]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && e.contains("missing field") && e.contains(bad.to_str().unwrap()),
+        "{e}"
+    );
+    std::fs::remove_file(&bad).ok();
+    let o = run(&["device", "memristor", "iv"]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("ftj-relax"));
+}
