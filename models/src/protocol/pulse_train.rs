@@ -5,7 +5,8 @@
 //!   posterior train at f_post in 0.2 - 10 Hz; `f_th_after_*_hz` is where the
 //!   non-volatile change crosses zero.
 //! - `otj`: 10 pulses, 50 ns, 0.6 V at 0.1 - 1 MHz: read current after each
-//!   pulse (STM facilitation); plus the STM -> LTM threshold of 20 ns spikes.
+//!   pulse (STM facilitation); plus the STM -> LTM threshold of 20 ns spikes,
+//!   and the LRS / HRS resistances after 100 ms writes (+2.2 V / -4.3 V) and 1e4 s.
 //! - `liwes`: 10 pulses, 0.5 V, 10 ms at 1 - 80 Hz; gain `dG10 / dG1`
 //!   (high-pass filtering), averaged over 10 recordings.
 
@@ -169,6 +170,16 @@ fn otj(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, ProtocolErro
     if th.is_finite() {
         r.metrics.insert("ltm_threshold_v".into(), th);
     }
+    // ~100 ms writes: +2.2 V to LRS, -4.3 V to HRS; retention over 1e4 s
+    let mut d = spec.instantiate(opts.seed);
+    d.apply(2.2, 0.1)?;
+    d.advance(1e4);
+    r.metrics
+        .insert("r_lrs_after_1e4s_ohm".into(), 1.0 / d.conductance_s());
+    d.apply(-4.3, 0.1)?;
+    d.advance(1e4);
+    r.metrics
+        .insert("r_hrs_after_1e4s_ohm".into(), 1.0 / d.conductance_s());
     Ok(r)
 }
 
