@@ -89,6 +89,10 @@ fn otj_targets() {
         0.05,
         "otj STM->LTM threshold (20 ns)",
     );
+    let lrs = "otj LRS after a 100 ms +2.2 V write and 1e4 s";
+    near(&m, "r_lrs_after_1e4s_ohm", 2.7e4, TOL, lrs);
+    let hrs = "otj HRS after a 100 ms -4.3 V write and 1e4 s";
+    near(&m, "r_hrs_after_1e4s_ohm", 1.8e8, TOL, hrs);
     assert!(
         m["current_gain_1000khz"] > m["current_gain_100khz"] && m["current_gain_100khz"] > 1.0,
         "{m:?}"
