@@ -10,3 +10,4 @@ pub mod regs;
 pub mod testing;
 pub mod verilog;
 pub mod wta;
+pub mod input_encoder;

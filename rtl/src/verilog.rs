@@ -86,6 +86,10 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
             &mut crate::lif_wta_top::LifWtaTop::<16>::default(),
         )?,
         generate("wide_acc", &mut crate::testing::WideAccumulator::default())?,
+        generate(
+            "input_encoder25",
+            &mut crate::input_encoder::InputEncoder::<25>::default(),
+        )?,
     ])
 }
 

@@ -2,6 +2,7 @@
 //! (Verilator, rust-hdl's simulator, the golden model), so one stimulus can
 //! be replayed on all of them and compared output for output.
 
+pub mod input_encoder;
 pub mod lif_wta;
 
 /// A design stepped one clock cycle at a time.

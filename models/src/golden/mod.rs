@@ -6,6 +6,7 @@
 //! output, cycle for cycle. Number formats are spelled with the `fixed` crate.
 
 pub mod fixed;
+pub mod input_encoder;
 pub mod lif;
 pub mod lif_wta_top;
 pub mod wta;
