@@ -51,6 +51,9 @@ pub struct LifNeuron {
     pub tick: Signal<In, Bit>,
     /// Lateral inhibition: on a tick, hold the membrane at `reset_v`.
     pub inhibit: Signal<In, Bit>,
+    /// Return to rest (start of a presentation): membrane to `reset_v`,
+    /// refractory counter cleared; the adaptive threshold is kept.
+    pub rest: Signal<In, Bit>,
     /// Signed 16-bit input current code.
     pub i_in: Signal<In, Bits<16>>,
     pub threshold: Signal<In, Bits<24>>,
@@ -184,6 +187,8 @@ pub struct LifLayer<const N: usize> {
     pub tick: Signal<In, Bit>,
     /// One bit per neuron: hold its membrane at `reset_v` on a tick.
     pub inhibit: Signal<In, Bits<N>>,
+    /// Every neuron back to rest (keeps the adaptive thresholds).
+    pub rest: Signal<In, Bit>,
     /// Signed 16-bit current code per neuron.
     pub i_in: [Signal<In, Bits<16>>; N],
     pub threshold: Signal<In, Bits<24>>,
@@ -217,6 +222,7 @@ impl<const N: usize> Default for LifLayer<N> {
             reset: Default::default(),
             tick: Default::default(),
             inhibit: Default::default(),
+            rest: Default::default(),
             i_in: std::array::from_fn(|_| Default::default()),
             threshold: Default::default(),
             reset_v: Default::default(),
@@ -245,7 +251,7 @@ impl<const N: usize> Logic for LifLayer<N> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, tick_q);
-        self.tick_q.d.next = self.tick.val() && !self.reset.val();
+        self.tick_q.d.next = self.tick.val() && !self.reset.val() && !self.rest.val();
         self.spike_vec.next = 0.into();
         self.any_saturated.next = false;
         for i in 0..N {
@@ -253,6 +259,7 @@ impl<const N: usize> Logic for LifLayer<N> {
             self.neurons[i].reset.next = self.reset.val();
             self.neurons[i].tick.next = self.tick.val();
             self.neurons[i].inhibit.next = self.inhibit.val().get_bit(i);
+            self.neurons[i].rest.next = self.rest.val();
             self.neurons[i].i_in.next = self.i_in[i].val();
             self.neurons[i].threshold.next = self.threshold.val();
             self.neurons[i].reset_v.next = self.reset_v.val();

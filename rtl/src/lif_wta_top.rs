@@ -247,6 +247,7 @@ impl<const N: usize> Logic for LifWtaTop<N> {
         self.layer.reset.next = self.reset.val();
         self.layer.tick.next = self.tick.val();
         self.layer.inhibit.next = self.wta.inhibit.val();
+        self.layer.rest.next = false;
         self.layer.threshold.next = self.threshold.value.val();
         self.layer.reset_v.next = self.reset_v.value.val();
         self.layer.leak_mode.next = self.ctrl.value.val().get_bit(2);

@@ -66,8 +66,17 @@ impl LifNeuronModel {
         (membrane_from_raw(v1), drive_clamped || overflow)
     }
 
-    /// One clock cycle.
-    pub fn step(&mut self, reset: bool, tick: bool, inhibit: bool, i_in: i16, p: &LifParams) {
+    /// One clock cycle (`rest`: back to `reset_v`, adaptation kept).
+    #[allow(clippy::too_many_arguments)]
+    pub fn step(
+        &mut self,
+        reset: bool,
+        rest: bool,
+        tick: bool,
+        inhibit: bool,
+        i_in: i16,
+        p: &LifParams,
+    ) {
         let (v1, sat) = self.integrate(i_in, p);
         let adapt = membrane_raw(self.adapt);
         let (theta, theta_ovf) = saturate(membrane_raw(p.threshold) + adapt, MEMBRANE_BITS);
@@ -81,6 +90,10 @@ impl LifNeuronModel {
         self.saturated = tick && !reset && (sat || theta_ovf || adapt_ovf);
         if reset {
             *self = LifNeuronModel::default();
+        } else if rest {
+            self.v = p.reset_v;
+            self.v_pre = p.reset_v;
+            self.refractory_left = 0;
         } else if tick {
             self.adapt = membrane_from_raw(adapt_d);
             if inhibit {
@@ -122,11 +135,20 @@ impl LifLayerModel {
         }
     }
 
-    pub fn step(&mut self, reset: bool, tick: bool, inhibit: u64, i_in: &[i16], p: &LifParams) {
+    #[allow(clippy::too_many_arguments)]
+    pub fn step(
+        &mut self,
+        reset: bool,
+        rest: bool,
+        tick: bool,
+        inhibit: u64,
+        i_in: &[i16],
+        p: &LifParams,
+    ) {
         for (j, n) in self.neurons.iter_mut().enumerate() {
-            n.step(reset, tick, (inhibit >> j) & 1 == 1, i_in[j], p);
+            n.step(reset, rest, tick, (inhibit >> j) & 1 == 1, i_in[j], p);
         }
-        self.spikes_valid = tick && !reset;
+        self.spikes_valid = tick && !reset && !rest;
     }
 
     pub fn spikes(&self) -> u64 {

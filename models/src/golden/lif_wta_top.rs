@@ -122,7 +122,7 @@ impl LifWtaTopModel {
         self.wta
             .step(inp.reset, inp.wta_clear, mode, spikes, spikes_valid, &v_pre);
         self.layer
-            .step(inp.reset, inp.tick, inhibit, &inp.i_in, &params);
+            .step(inp.reset, false, inp.tick, inhibit, &inp.i_in, &params);
 
         if inp.reset {
             self.regs = REGISTERS.map(|r| r.3);
