@@ -12,6 +12,9 @@
 //!   not change the read current.
 //!
 //! # Pulse `apply(V, w)`, `F_w = (w / width_ref_s)^width_exponent`
+//! Steps 1 and 3 need a spike-sized voltage, `|V| >= v_trace_min_v`: a read
+//! (0.1 V) neither charges the transient traces nor consolidates them, so
+//! reading a cell right after programming it does not move its weight.
 //! 1. Consolidation of the opposite trace: `V > 0` with `x_neg`:
 //!    `g *= 1 - k_dep_cons x_neg`; `V < 0` with `x_pos`: `g *= 1 + k_pot_cons x_pos`.
 //!    With pre spike `+V_s` and post spike `-V_s`, `dt = t_post - t_pre`:
@@ -53,6 +56,7 @@ pub struct Params {
     pub width_ref_s: f64,
     pub width_exponent: f64,
     pub t_charge_s: f64,
+    pub v_trace_min_v: f64,
     pub tau_trace_pos_s: f64,
     pub tau_trace_neg_s: f64,
     pub k_pot_cons: f64,
@@ -82,6 +86,7 @@ impl Params {
         c.range("width_ref_s", self.width_ref_s, 1e-12, 10.0)?;
         c.range("width_exponent", self.width_exponent, 0.0, 2.0)?;
         c.range("t_charge_s", self.t_charge_s, 1e-12, 10.0)?;
+        c.range("v_trace_min_v", self.v_trace_min_v, 0.0, 20.0)?;
         c.range("tau_trace_pos_s", self.tau_trace_pos_s, 1e-12, 1e6)?;
         c.range("tau_trace_neg_s", self.tau_trace_neg_s, 1e-12, 1e6)?;
         c.range("k_pot_cons", self.k_pot_cons, 0.0, 100.0)?;
@@ -145,9 +150,10 @@ impl Device for FtjLinear {
         let c2c = common::factor(&mut self.c2c, p.c2c_sd);
         let gain = c2c * self.d2d_gain;
         let a = v.abs();
-        if v > 0.0 && self.x_neg > 0.0 {
+        let spike = a >= p.v_trace_min_v;
+        if spike && v > 0.0 && self.x_neg > 0.0 {
             self.g_s *= (1.0 - p.k_dep_cons * self.x_neg * gain).max(0.0);
-        } else if v < 0.0 && self.x_pos > 0.0 {
+        } else if spike && v < 0.0 && self.x_pos > 0.0 {
             self.g_s *= 1.0 + p.k_pot_cons * self.x_pos * gain;
         }
         let fw = (d / p.width_ref_s).powf(p.width_exponent);
@@ -166,9 +172,9 @@ impl Device for FtjLinear {
         }
         self.g_s = self.g_s.clamp(p.g_floor_s, p.g_ceiling_s);
         let k = (-a * d / p.t_charge_s).exp();
-        if v > 0.0 {
+        if spike && v > 0.0 {
             self.x_pos = 1.0 - (1.0 - self.x_pos) * k;
-        } else if v < 0.0 {
+        } else if spike && v < 0.0 {
             self.x_neg = 1.0 - (1.0 - self.x_neg) * k;
         }
         if pol != 0 {
