@@ -11,3 +11,4 @@ pub mod testing;
 pub mod verilog;
 pub mod wta;
 pub mod input_encoder;
+pub mod accel_regs;

@@ -5,6 +5,7 @@
 //! can be compared with the Verilated RTL and rust-hdl's simulator output for
 //! output, cycle for cycle. Number formats are spelled with the `fixed` crate.
 
+pub mod accelerator;
 pub mod fixed;
 pub mod input_encoder;
 pub mod lif;
