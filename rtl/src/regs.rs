@@ -146,3 +146,62 @@ pub fn map_markdown(title: &str, map: &[Register]) -> String {
     }
     s
 }
+
+/// `R` configuration registers of the same width `W`, sharing the bus, with
+/// their `hit` and `range_error` folded: a top keeps one bank per width.
+#[derive(LogicBlock)]
+pub struct RegisterBank<const R: usize, const W: usize> {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    pub cfg_addr: Signal<In, Bits<8>>,
+    pub cfg_data: Signal<In, Bits<32>>,
+    pub cfg_we: Signal<In, Bit>,
+    pub value: [Signal<Out, Bits<W>>; R],
+    /// This cycle's write addresses a register of the bank.
+    pub hit: Signal<Out, Bit>,
+    /// This cycle's write addresses a register of the bank with out-of-range data.
+    pub range_error: Signal<Out, Bit>,
+    regs: [ConfigReg<W>; R],
+    any_hit: Signal<Local, Bit>,
+    any_error: Signal<Local, Bit>,
+}
+
+impl<const R: usize, const W: usize> RegisterBank<R, W> {
+    /// A bank for `map` (`R` entries, each `W` bits wide).
+    pub fn new(map: &[Register]) -> Self {
+        assert_eq!(map.len(), R, "bank of {R} registers built from {} entries", map.len());
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            cfg_addr: Default::default(),
+            cfg_data: Default::default(),
+            cfg_we: Default::default(),
+            value: std::array::from_fn(|_| Default::default()),
+            hit: Default::default(),
+            range_error: Default::default(),
+            regs: std::array::from_fn(|i| ConfigReg::new(&map[i])),
+            any_hit: Default::default(),
+            any_error: Default::default(),
+        }
+    }
+}
+
+impl<const R: usize, const W: usize> Logic for RegisterBank<R, W> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.any_hit.next = false;
+        self.any_error.next = false;
+        for i in 0..R {
+            self.regs[i].clock.next = self.clock.val();
+            self.regs[i].reset.next = self.reset.val();
+            self.regs[i].cfg_addr.next = self.cfg_addr.val();
+            self.regs[i].cfg_data.next = self.cfg_data.val();
+            self.regs[i].cfg_we.next = self.cfg_we.val();
+            self.value[i].next = self.regs[i].value.val();
+            self.any_hit.next = self.any_hit.val() || self.regs[i].hit.val();
+            self.any_error.next = self.any_error.val() || self.regs[i].range_error.val();
+        }
+        self.hit.next = self.any_hit.val();
+        self.range_error.next = self.any_error.val();
+    }
+}
