@@ -190,6 +190,12 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
         Ok(())
     }
 
+    /// Conductance of every cell, row-major, siemens (brings devices up to date).
+    pub fn weights_s(&mut self) -> Result<Vec<f64>, CoSimError> {
+        let t_s = self.time_s();
+        self.fe.weights_s().map_err(|source| CoSimError::FrontEnd { t_s, source })
+    }
+
     /// Synchronous reset for two cycles.
     pub fn reset(&mut self) -> Result<(), CoSimError> {
         for _ in 0..2 {
