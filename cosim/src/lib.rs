@@ -3,6 +3,7 @@
 
 pub mod cosim;
 pub mod harness;
+pub mod icarus;
 pub mod units;
 pub mod wave;
 

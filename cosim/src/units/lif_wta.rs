@@ -12,22 +12,80 @@ use neuroxbar_rtl::rust_hdl::prelude::*;
 /// Neurons in the co-simulated neuron core.
 pub const N: usize = 16;
 
+fn port(name: &str) -> usize {
+    lif_wta16::Model::port(name).unwrap_or_else(|| panic!("LifWtaTop has no port `{name}`"))
+}
+
+/// Number of inputs of the neuron core other than `clock`.
+pub const INPUT_PORTS: usize = N + 6;
+
+/// The neuron core's input ports, as indices into `lif_wta16::PORTS` (the
+/// port order of the generated Verilog).
+#[derive(Debug, Clone)]
+pub struct InputPorts {
+    reset: usize,
+    tick: usize,
+    wta_clear: usize,
+    i_in: [usize; N],
+    cfg_addr: usize,
+    cfg_data: usize,
+    cfg_we: usize,
+}
+
+impl Default for InputPorts {
+    fn default() -> Self {
+        Self {
+            reset: port("reset"),
+            tick: port("tick"),
+            wta_clear: port("wta_clear"),
+            i_in: std::array::from_fn(|j| port(&format!("i_in${j}"))),
+            cfg_addr: port("cfg_addr"),
+            cfg_data: port("cfg_data"),
+            cfg_we: port("cfg_we"),
+        }
+    }
+}
+
+impl InputPorts {
+    /// The value of every input but `clock` during a cycle with inputs
+    /// `inp`, as `(port index, value)`: the one mapping from [`TopInputs`]
+    /// to pins, used by the Verilator back end and the Icarus replay.
+    pub fn port_values(&self, inp: &TopInputs) -> [(usize, u64); INPUT_PORTS] {
+        let (we, addr, data) = match inp.cfg_write {
+            Some((a, d)) => (1, a as u64, d as u64),
+            None => (0, 0, 0),
+        };
+        let mut v = [(0, 0); INPUT_PORTS];
+        v[..6].copy_from_slice(&[
+            (self.reset, inp.reset as u64),
+            (self.tick, inp.tick as u64),
+            (self.wta_clear, inp.wta_clear as u64),
+            (self.cfg_addr, addr),
+            (self.cfg_data, data),
+            (self.cfg_we, we),
+        ]);
+        for j in 0..N {
+            v[6 + j] = (self.i_in[j], inp.i_in[j] as u16 as u64);
+        }
+        v
+    }
+}
+
 /// Verilator back end.
 pub struct VerilatorLifWta {
     pub harness: Harness<lif_wta16::Model>,
-    i_in: [usize; N],
+    inputs: InputPorts,
     v_mem: [usize; N],
     theta_adapt: [usize; N],
 }
 
 impl VerilatorLifWta {
     pub fn new(trace: Trace) -> Result<Self, HarnessError> {
-        let port = |n: String| lif_wta16::Model::port(&n).expect("LifWtaTop port");
         Ok(Self {
             harness: Harness::new(trace)?,
-            i_in: std::array::from_fn(|j| port(format!("i_in${j}"))),
-            v_mem: std::array::from_fn(|j| port(format!("v_mem${j}"))),
-            theta_adapt: std::array::from_fn(|j| port(format!("theta_adapt${j}"))),
+            inputs: InputPorts::default(),
+            v_mem: std::array::from_fn(|j| port(&format!("v_mem${j}"))),
+            theta_adapt: std::array::from_fn(|j| port(&format!("theta_adapt${j}"))),
         })
     }
 }
@@ -36,20 +94,9 @@ impl CycleModel for VerilatorLifWta {
     type Inputs = TopInputs;
     type Outputs = TopOutputs;
     fn step(&mut self, inp: &TopInputs) -> TopOutputs {
-        let m = &mut self.harness.model;
-        m.set_reset(inp.reset as u64);
-        m.set_tick(inp.tick as u64);
-        m.set_wta_clear(inp.wta_clear as u64);
-        for j in 0..N {
-            m.set_u64(self.i_in[j], inp.i_in[j] as u16 as u64);
+        for (p, v) in self.inputs.port_values(inp) {
+            self.harness.model.set_u64(p, v);
         }
-        let (we, addr, data) = match inp.cfg_write {
-            Some((a, d)) => (1, a as u64, d as u64),
-            None => (0, 0, 0),
-        };
-        m.set_cfg_we(we);
-        m.set_cfg_addr(addr);
-        m.set_cfg_data(data);
         self.harness.step();
         let m = &self.harness.model;
         TopOutputs {

@@ -1,0 +1,344 @@
+//! Gates on the generated Verilog of every co-simulated top
+//! (`neuroxbar_rtl::verilog::cosim_tops()`, so tops added there are gated
+//! too):
+//! - lint: `verilator --lint-only -Wall -Wno-WIDTH` reports nothing;
+//! - synthesis: Yosys `synth` passes `check -assert` and infers no latch
+//!   (cells and flip-flops per top go to `target/tmp/gates/synth.md`);
+//! - a second simulator: the generated Verilog under Icarus Verilog gives the
+//!   same outputs as the Verilator model, cycle for cycle, on the same stimulus.
+//!
+//! Work files of a failing top stay under `target/tmp/gates/`.
+
+use neuroxbar_cosim::icarus::{self, PortStimulus, PortTrace, SETUP_HINT};
+use neuroxbar_cosim::units::lif_wta::{random_stimulus, InputPorts};
+use neuroxbar_cosim::verilated;
+use neuroxbar_cosim::VerilatedTop;
+use neuroxbar_rtl::verilog::{cosim_tops, write_split, GeneratedTop};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Cycles replayed on both simulators, per top.
+const REPLAY_CYCLES: usize = 5_000;
+
+fn tops() -> Vec<GeneratedTop> {
+    cosim_tops().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn gates_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("gates")
+}
+
+/// A fresh work directory for `gate` on `top` (per process: several test
+/// runs may share the target directory).
+fn work_dir(gate: &str, top: &str) -> PathBuf {
+    let d = gates_dir()
+        .join(format!("{gate}-{}", std::process::id()))
+        .join(top);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display()));
+    d
+}
+
+/// Panic with the setup hint if `tool` cannot be run.
+fn need(tool: &str, version_flag: &str) {
+    let ok = Command::new(tool)
+        .arg(version_flag)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        ok,
+        "`{tool}` is not installed or does not run; {SETUP_HINT}"
+    );
+}
+
+/// Run `gate` on every top, two at a time, and fail listing every top it
+/// failed on. Returns the per-top results in `tops()` order.
+fn for_each_top<T: Send>(
+    gate: &str,
+    f: impl Fn(&GeneratedTop, &Path) -> Result<T, String> + Sync,
+) -> Vec<(String, T)> {
+    let tops = tops();
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<T, String>>>> =
+        Mutex::new((0..tops.len()).map(|_| None).collect());
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(tops.len());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(top) = tops.get(i) else { break };
+                let dir = work_dir(gate, &top.name);
+                let r = f(top, &dir);
+                if r.is_ok() {
+                    let _ = std::fs::remove_dir_all(&dir);
+                }
+                results.lock().unwrap()[i] = Some(r);
+            });
+        }
+    });
+    // the per-process directory is empty unless some top failed
+    let _ = std::fs::remove_dir(gates_dir().join(format!("{gate}-{}", std::process::id())));
+    let mut ok = Vec::new();
+    let mut failed = Vec::new();
+    for (top, r) in tops.iter().zip(results.into_inner().unwrap()) {
+        match r.expect("every top ran") {
+            Ok(v) => ok.push((top.name.clone(), v)),
+            Err(e) => failed.push(format!("--- {gate} failed on `{}`:\n{e}", top.name)),
+        }
+    }
+    assert!(failed.is_empty(), "\n{}", failed.join("\n"));
+    ok
+}
+
+fn output_text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn verilator_lint_reports_nothing() {
+    need("verilator", "--version");
+    for_each_top("lint", |top, dir| {
+        let top_v = write_split(top, dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let o = Command::new("verilator")
+            .args([
+                "--lint-only",
+                "-Wall",
+                "-Wno-WIDTH",
+                "--top-module",
+                "top",
+                "-y",
+            ])
+            .arg(dir)
+            .arg(&top_v)
+            .output()
+            .map_err(|e| format!("cannot run verilator: {e}"))?;
+        let text = output_text(&o);
+        if o.status.success() && text.trim().is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "verilator --lint-only ({}, {}):\n{text}",
+                o.status,
+                top_v.display()
+            ))
+        }
+    });
+}
+
+/// Cell counts of a synthesized top.
+struct Synth {
+    cells: u64,
+    flip_flops: u64,
+    latches: u64,
+    seconds: f64,
+}
+
+/// Totals of Yosys' `stat` text: the last `Number of cells:` block is the
+/// whole design (the `design hierarchy` section, or the only module of a
+/// flat design), followed by one `type count` line per cell type.
+/// (Yosys 0.23's `stat -json` interleaves the hierarchy as text, so the JSON
+/// does not parse.)
+fn parse_stat(text: &str) -> Result<(u64, u64, u64), String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with("Number of cells:"))
+        .ok_or("`stat` printed no `Number of cells:`")?;
+    let number = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("`stat`: bad count in `{s}`"))
+    };
+    let cells = number(lines[at].split(':').nth(1).unwrap_or(""))?;
+    let (mut flip_flops, mut latches) = (0, 0);
+    for l in lines[at + 1..].iter().take_while(|l| !l.trim().is_empty()) {
+        let mut f = l.split_whitespace();
+        let (Some(ty), Some(n), None) = (f.next(), f.next(), f.next()) else {
+            break;
+        };
+        let ty = ty.to_ascii_uppercase();
+        if ty.contains("DFF") {
+            flip_flops += number(n)?;
+        } else if ty.contains("DLATCH") {
+            latches += number(n)?;
+        }
+    }
+    Ok((cells, flip_flops, latches))
+}
+
+#[test]
+fn yosys_synthesizes_without_latches() {
+    need("yosys", "-V");
+    let results = for_each_top("yosys", |top, dir| {
+        let (src, stat) = (dir.join("top.v"), dir.join("stat.txt"));
+        std::fs::write(&src, &top.verilog).map_err(|e| format!("{}: {e}", src.display()))?;
+        let script = format!(
+            "read_verilog {}; synth -top top; check -assert; \
+             select -assert-none t:*dlatch* t:*DLATCH*; tee -q -o {} stat",
+            src.display(),
+            stat.display()
+        );
+        let t0 = Instant::now();
+        let o = Command::new("yosys")
+            .args(["-q", "-p", &script])
+            .output()
+            .map_err(|e| format!("cannot run yosys: {e}"))?;
+        let seconds = t0.elapsed().as_secs_f64();
+        if !o.status.success() {
+            let text = output_text(&o);
+            let tail: Vec<&str> = text.lines().rev().take(40).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            return Err(format!(
+                "yosys {} ({}):\n{}",
+                o.status,
+                src.display(),
+                tail.join("\n")
+            ));
+        }
+        let json =
+            std::fs::read_to_string(&stat).map_err(|e| format!("{}: {e}", stat.display()))?;
+        let (cells, flip_flops, latches) = parse_stat(&json)?;
+        if latches > 0 {
+            return Err(format!("{latches} latch cells in `stat`"));
+        }
+        Ok(Synth {
+            cells,
+            flip_flops,
+            latches,
+            seconds,
+        })
+    });
+    let mut md = String::from(
+        "Yosys `synth -top top` (generic gates), from `cargo test -p neuroxbar-cosim --test gates`\n\n\
+         | top | cells | flip-flops | latches | yosys s |\n|---|---:|---:|---:|---:|\n",
+    );
+    for (name, s) in &results {
+        md.push_str(&format!(
+            "| {name} | {} | {} | {} | {:.1} |\n",
+            s.cells, s.flip_flops, s.latches, s.seconds
+        ));
+    }
+    println!("{md}");
+    let path = gates_dir().join("synth.md");
+    let tmp = gates_dir().join(format!(".synth.md.{}", std::process::id()));
+    std::fs::create_dir_all(gates_dir()).unwrap();
+    std::fs::write(&tmp, &md).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+}
+
+/// Replay `stim` on Icarus and on the Verilator model `M` of `top`; describe
+/// the first differing cycle.
+fn compare<M: VerilatedTop>(
+    top: &GeneratedTop,
+    stim: PortStimulus,
+    dir: &Path,
+) -> Result<(), String> {
+    let names: Vec<&str> = M::ports().iter().map(|p| p.name).collect();
+    let expected: Vec<&str> = top.ports.iter().map(|p| p.name.as_str()).collect();
+    if names != expected {
+        return Err(format!(
+            "Verilator model ports {names:?} are not the top's {expected:?}"
+        ));
+    }
+    let icarus: PortTrace = icarus::run_icarus(top, &stim, dir).map_err(|e| e.to_string())?;
+    let verilator = icarus::run_verilator::<M>(&stim).map_err(|e| e.to_string())?;
+    if icarus.cycles.len() != stim.cycles.len() {
+        return Err(format!(
+            "Icarus wrote {} cycles of {}",
+            icarus.cycles.len(),
+            stim.cycles.len()
+        ));
+    }
+    if icarus.cycles.iter().all(|row| *row == icarus.cycles[0]) {
+        return Err("no output ever changes: the stimulus exercises nothing".into());
+    }
+    match icarus.first_difference(&verilator, &top.ports) {
+        None => Ok(()),
+        Some(d) => Err(format!(
+            "Icarus and Verilator differ (Icarus / Verilator) at {d}; work files in {}",
+            dir.display()
+        )),
+    }
+}
+
+/// The neuron core's lockstep stimulus (`random_stimulus`) at the pins.
+fn lif_wta_stimulus(top: &GeneratedTop) -> Result<PortStimulus, String> {
+    let ports = InputPorts::default();
+    let mut s = PortStimulus::new(&top.ports).map_err(|e| e.to_string())?;
+    for inp in random_stimulus(7, REPLAY_CYCLES as u64) {
+        s.push(ports.port_values(&inp)).map_err(|e| e.to_string())?;
+    }
+    Ok(s)
+}
+
+fn random(top: &GeneratedTop) -> Result<PortStimulus, String> {
+    PortStimulus::random(&top.ports, 11, REPLAY_CYCLES).map_err(|e| e.to_string())
+}
+
+#[test]
+fn icarus_matches_verilator() {
+    need("iverilog", "-V");
+    need("vvp", "-V");
+    for_each_top("icarus", |top, dir| match top.name.as_str() {
+        "lif_wta16" => compare::<verilated::lif_wta16::Model>(top, lif_wta_stimulus(top)?, dir),
+        "wide_acc" => compare::<verilated::wide_acc::Model>(top, random(top)?, dir),
+        "input_encoder25" => compare::<verilated::input_encoder25::Model>(top, random(top)?, dir),
+        other => Err(format!(
+            "no Icarus replay for this top: add \
+             `\"{other}\" => compare::<verilated::{other}::Model>(top, random(top)?, dir)` \
+             (or a unit stimulus) to icarus_matches_verilator in cosim/tests/gates.rs"
+        )),
+    });
+}
+
+/// The comparison sees a one-cycle difference in the stimulus, and names the
+/// cycle and the port.
+#[test]
+fn icarus_replay_detects_a_changed_input() {
+    need("iverilog", "-V");
+    let top = tops()
+        .into_iter()
+        .find(|t| t.name == "wide_acc")
+        .expect("wide_acc top");
+    let mut stim = PortStimulus::new(&top.ports).unwrap();
+    let (en, a) = (port_index(&top, "en"), port_index(&top, "a"));
+    for c in 0..20u64 {
+        stim.push([(en, 1), (a, c + 1)]).unwrap();
+    }
+    let dir = work_dir("detect", &top.name);
+    let icarus = icarus::run_icarus(&top, &stim, &dir).unwrap();
+    assert_eq!(
+        icarus.first_difference(
+            &icarus::run_verilator::<verilated::wide_acc::Model>(&stim).unwrap(),
+            &top.ports
+        ),
+        None
+    );
+    // accumulate 0 instead of 11 in cycle 10: after that edge acc_out is
+    // 1 + .. + 10 = 55 instead of 66
+    let col = stim.inputs.iter().position(|&i| i == a).unwrap();
+    stim.cycles[10][col] = 0;
+    let changed = icarus::run_verilator::<verilated::wide_acc::Model>(&stim).unwrap();
+    let d = icarus
+        .first_difference(&changed, &top.ports)
+        .expect("a difference");
+    assert_eq!(d, "cycle 10: acc_out = 0x42 / 0x37, low = 0x42 / 0x37");
+    let _ = std::fs::remove_dir_all(dir.parent().unwrap());
+}
+
+fn port_index(top: &GeneratedTop, name: &str) -> usize {
+    top.ports
+        .iter()
+        .position(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no port {name}"))
+}
