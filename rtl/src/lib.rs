@@ -12,3 +12,4 @@ pub mod verilog;
 pub mod wta;
 pub mod input_encoder;
 pub mod accel_regs;
+pub mod pulse_gen;

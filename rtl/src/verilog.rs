@@ -90,6 +90,10 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
             "input_encoder25",
             &mut crate::input_encoder::InputEncoder::<25>::default(),
         )?,
+        generate(
+            "pulse_gen",
+            &mut crate::pulse_gen::PulseGenerator::default(),
+        )?,
     ])
 }
 

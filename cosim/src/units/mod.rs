@@ -4,6 +4,7 @@
 
 pub mod input_encoder;
 pub mod lif_wta;
+pub mod pulse_gen;
 
 /// A design stepped one clock cycle at a time.
 pub trait CycleModel {

@@ -10,4 +10,5 @@ pub mod fixed;
 pub mod input_encoder;
 pub mod lif;
 pub mod lif_wta_top;
+pub mod pulse_gen;
 pub mod wta;
