@@ -1,6 +1,273 @@
-#[derive(clap::Args, Debug, Default)]
-pub struct Args {}
+//! `neuroxbar verilog`: a top's synthesis-ready Verilog, its modules one per
+//! file, its port + register map, and (with `--config`) a validated
+//! register-write script.
 
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("this subcommand is not available yet")
+use anyhow::{bail, Context};
+use neuroxbar_rtl::lif_wta_top::{LifWtaTop, NEURON_REGISTERS};
+use neuroxbar_rtl::regs::{map_markdown, write_in_range, Register};
+use neuroxbar_rtl::verilog::{generate, write_split, Dir, GeneratedTop, Port};
+use neuroxbar_testbenches::report::write_atomic;
+use std::path::{Path, PathBuf};
+
+/// A top `neuroxbar verilog` can write.
+struct Top {
+    name: &'static str,
+    about: &'static str,
+    generate: fn() -> Result<GeneratedTop, String>,
+    registers: fn() -> Vec<Register>,
+}
+
+const TOPS: &[Top] = &[Top {
+    name: "lif_wta16",
+    about: "neuron core: 16 LIF neurons, winner-take-all, config registers",
+    generate: || generate("lif_wta16", &mut LifWtaTop::<16>::default()),
+    registers: || NEURON_REGISTERS.to_vec(),
+}];
+
+/// The top written without `--top`.
+const DEFAULT_TOP: &str = "lif_wta16";
+
+fn tops_help() -> String {
+    let mut s = String::from("Tops:\n");
+    for t in TOPS {
+        let default = if t.name == DEFAULT_TOP {
+            " (default)"
+        } else {
+            ""
+        };
+        s.push_str(&format!("  {}{default}: {}\n", t.name, t.about));
+    }
+    s.push_str(
+        "\nWrites DIR/<top>.v (all modules in one file, synthesis-ready; the top\n\
+         module is `top`), DIR/<top>/ (one file per module, for `verilator -y`),\n\
+         DIR/<top>.map.md or .map.json (ports and registers) and, with --config,\n\
+         DIR/<top>.cfg.json: the register writes `[{\"addr\": A, \"data\": D}, ..]`\n\
+         (data as the 32-bit `cfg_data` word) in address order.\n\n\
+         The config file is TOML with one value per register name, e.g.\n\
+         \x20 THRESHOLD = 0x4000\n\
+         \x20 RESET_V = -256\n\
+         Signed registers take negative decimal values.",
+    );
+    s
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MapFormat {
+    #[default]
+    Md,
+    Json,
+}
+
+#[derive(clap::Args, Debug, Default)]
+#[command(after_help = tops_help())]
+pub struct Args {
+    /// Register values (TOML, `NAME = value`), checked against the register map.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Top to write [default: see below].
+    #[arg(long, value_name = "NAME")]
+    pub top: Option<String>,
+    /// Format of the port + register map.
+    #[arg(long, value_enum, default_value_t)]
+    pub map_format: MapFormat,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let name = args.top.as_deref().unwrap_or(DEFAULT_TOP);
+    let Some(top) = TOPS.iter().find(|t| t.name == name) else {
+        let names: Vec<&str> = TOPS.iter().map(|t| t.name).collect();
+        bail!("unknown top `{name}` (tops: {})", names.join(", "));
+    };
+    let registers = (top.registers)();
+    // everything that can fail on user input is checked before writing
+    let writes = match &args.config {
+        Some(file) => Some(config_writes(file, &registers)?),
+        None => None,
+    };
+    let generated = (top.generate)().map_err(anyhow::Error::msg)?;
+    let out = &args.out;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+
+    let mut written = Vec::new();
+    let mut write = |file: String, text: &str| -> anyhow::Result<()> {
+        let path = out.join(file);
+        write_atomic(&path, text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+        written.push(path);
+        Ok(())
+    };
+    write(format!("{name}.v"), &generated.verilog)?;
+    match args.map_format {
+        MapFormat::Md => write(
+            format!("{name}.map.md"),
+            &map_md(&generated, top.about, &registers),
+        )?,
+        MapFormat::Json => write(
+            format!("{name}.map.json"),
+            &map_json(&generated, &registers)?,
+        )?,
+    }
+    if let Some(writes) = writes {
+        write(format!("{name}.cfg.json"), &writes)?;
+    }
+    let split = out.join(name);
+    write_split_atomic(&generated, &split)?;
+    written.push(split);
+    for p in written {
+        println!("{}", p.display());
+    }
+    Ok(())
+}
+
+/// Write the per-module files into a fresh directory, then swap it in place
+/// of `dir`, so `dir` holds one complete generation.
+fn write_split_atomic(top: &GeneratedTop, dir: &Path) -> anyhow::Result<()> {
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    let base = dir
+        .file_name()
+        .map_or("top".into(), |n| n.to_string_lossy().into_owned());
+    let pid = std::process::id();
+    let (fresh, old) = (
+        parent.join(format!(".{base}.new-{pid}")),
+        parent.join(format!(".{base}.old-{pid}")),
+    );
+    let _ = std::fs::remove_dir_all(&fresh);
+    let result = write_split(top, &fresh).and_then(|_| {
+        if dir.exists() {
+            std::fs::rename(dir, &old)?;
+        }
+        std::fs::rename(&fresh, dir)
+    });
+    let _ = std::fs::remove_dir_all(&fresh);
+    let _ = std::fs::remove_dir_all(&old);
+    result.with_context(|| format!("writing the modules of `{}` to {}", top.name, dir.display()))
+}
+
+/// Allowed values of `reg` (signed registers in two's complement).
+fn value_range(reg: &Register) -> (i64, i64) {
+    let b = reg.bits as u32;
+    if reg.signed {
+        (-(1i64 << (b - 1)), (1i64 << (b - 1)) - 1)
+    } else {
+        (0, (1i64 << b) - 1)
+    }
+}
+
+/// Check `file` (TOML, register name = integer) against `map` and return the
+/// register-write script as JSON, in address order.
+fn config_writes(file: &Path, map: &[Register]) -> anyhow::Result<String> {
+    let f = file.display();
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {f}"))?;
+    let table: toml::Table =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{f}: not a valid TOML file: {e}"))?;
+    let mut writes: Vec<(u8, u32)> = Vec::new();
+    for (key, value) in &table {
+        let Some(reg) = map.iter().find(|r| r.name == key) else {
+            let names: Vec<&str> = map.iter().map(|r| r.name).collect();
+            bail!(
+                "{f}: unknown register `{key}` (registers: {})",
+                names.join(", ")
+            );
+        };
+        let (lo, hi) = value_range(reg);
+        let kind = if reg.signed { "signed" } else { "unsigned" };
+        let Some(v) = value.as_integer() else {
+            bail!(
+                "{f}: `{key}` must be an integer in {lo}..={hi} ({kind} {} bits), not {value}",
+                reg.bits
+            );
+        };
+        if !(lo..=hi).contains(&v) {
+            bail!(
+                "{f}: `{key}` = {v} is out of range: allowed {lo}..={hi} ({kind} {} bits)",
+                reg.bits
+            );
+        }
+        let data = v as i32 as u32; // the 32-bit cfg_data word (sign-extended)
+        debug_assert!(write_in_range(reg, data));
+        writes.push((reg.addr, data));
+    }
+    writes.sort_unstable();
+    let list: Vec<serde_json::Value> = writes
+        .iter()
+        .map(|&(addr, data)| serde_json::json!({ "addr": addr, "data": data }))
+        .collect();
+    Ok(serde_json::to_string_pretty(&list)? + "\n")
+}
+
+fn dir_name(d: Dir) -> &'static str {
+    match d {
+        Dir::In => "in",
+        Dir::Out => "out",
+    }
+}
+
+/// rust-hdl writes element `k` of an array port `x` as `x$k`.
+fn array_base(p: &Port) -> Option<&str> {
+    let (base, k) = p.name.rsplit_once('$')?;
+    k.parse::<usize>().ok().map(|_| base)
+}
+
+fn map_md(top: &GeneratedTop, about: &str, registers: &[Register]) -> String {
+    let mut s = format!(
+        "# `{}`: port and register map\n\n{about}. Verilog module `top`; \
+         array ports are `name$0`, `name$1`, ...\n\n## Ports\n\n\
+         | port | dir | bits |\n|---|---|---|\n",
+        top.name
+    );
+    let mut i = 0;
+    while i < top.ports.len() {
+        let p = &top.ports[i];
+        // fold array elements of equal width and direction into one row
+        let n = match array_base(p) {
+            Some(base) => top.ports[i..]
+                .iter()
+                .take_while(|q| array_base(q) == Some(base) && q.width == p.width && q.dir == p.dir)
+                .count(),
+            None => 1,
+        };
+        if n > 1 {
+            let last = &top.ports[i + n - 1];
+            s.push_str(&format!(
+                "| `{}` .. `{}` | {} | {} each |\n",
+                p.name,
+                last.name,
+                dir_name(p.dir),
+                p.width
+            ));
+        } else {
+            s.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                p.name,
+                dir_name(p.dir),
+                p.width
+            ));
+        }
+        i += n;
+    }
+    s.push('\n');
+    if registers.is_empty() {
+        s.push_str("## Registers\n\nNone: this top has no configuration bus.\n");
+    } else {
+        s.push_str(&map_markdown("Registers", registers));
+        s.push_str(
+            "\nWrites: `cfg_we` high for one cycle with `cfg_addr` and `cfg_data`; \
+             signed fields take the 32-bit sign extension. Writes to unmapped \
+             addresses or out of range change nothing and set the sticky `cfg_error`.\n",
+        );
+    }
+    s
+}
+
+fn map_json(top: &GeneratedTop, registers: &[Register]) -> anyhow::Result<String> {
+    let v = serde_json::json!({
+        "top": top.name,
+        "module": "top",
+        "ports": top.ports,
+        "registers": registers,
+    });
+    Ok(serde_json::to_string_pretty(&v)? + "\n")
 }

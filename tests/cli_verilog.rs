@@ -1,0 +1,205 @@
+//! `neuroxbar verilog`: the written Verilog lints clean, the maps and the
+//! register-write script hold what the register map says, and bad config
+//! files are rejected naming the file and the field, with nothing written.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn neuroxbar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+        .arg("verilog")
+        .args(args)
+        .output()
+        .expect("run neuroxbar")
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(test: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli_verilog-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+const REGISTERS: [&str; 9] = [
+    "CTRL",
+    "THRESHOLD",
+    "RESET_V",
+    "LEAK_SHIFT",
+    "DECAY",
+    "GAIN",
+    "REFRACTORY",
+    "THETA_PLUS",
+    "THETA_DECAY_SHIFT",
+];
+
+#[test]
+fn writes_verilog_modules_and_map_that_lint_clean() {
+    let dir = scratch("default");
+    let out = dir.join("out");
+    let o = neuroxbar(&["--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let single = read(&out.join("lif_wta16.v"));
+    assert!(
+        single.lines().any(|l| l.starts_with("module top(")),
+        "no module `top`"
+    );
+    let modules = single.lines().filter(|l| l.starts_with("module ")).count();
+    let files = std::fs::read_dir(out.join("lif_wta16")).unwrap().count();
+    assert_eq!(files, modules, "one file per module");
+
+    let map = read(&out.join("lif_wta16.map.md"));
+    for name in REGISTERS {
+        assert!(
+            map.contains(&format!("| `{name}` |")),
+            "{name} missing from\n{map}"
+        );
+    }
+    assert!(
+        map.contains("| `i_in$0` .. `i_in$15` | in | 16 each |"),
+        "{map}"
+    );
+    assert!(
+        !out.join("lif_wta16.cfg.json").exists(),
+        "no --config, no script"
+    );
+
+    let lint = Command::new("verilator")
+        .args([
+            "--lint-only",
+            "-Wall",
+            "-Wno-WIDTH",
+            "--top-module",
+            "top",
+            "-y",
+        ])
+        .arg(out.join("lif_wta16"))
+        .arg(out.join("lif_wta16/top.v"))
+        .output()
+        .expect("verilator is not installed: run scripts/setup.sh");
+    let text = format!("{}{}", String::from_utf8_lossy(&lint.stdout), stderr(&lint));
+    assert!(
+        lint.status.success() && text.trim().is_empty(),
+        "lint:\n{text}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn json_map_and_register_write_script() {
+    let dir = scratch("json");
+    let cfg = dir.join("core.toml");
+    std::fs::write(
+        &cfg,
+        "# a comment\nRESET_V = -256\nTHRESHOLD = 0x4000\nCTRL = 3\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = neuroxbar(&[
+        "--out",
+        out.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+        "--map-format",
+        "json",
+        "--top",
+        "lif_wta16",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join("lif_wta16.map.md").exists());
+
+    let map: serde_json::Value =
+        serde_json::from_str(&read(&out.join("lif_wta16.map.json"))).unwrap();
+    let names: Vec<&str> = map["registers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, REGISTERS);
+    let ports = map["ports"].as_array().unwrap();
+    assert_eq!(ports.len(), 1 + 3 + 16 + 3 + 5 + 16 + 16 + 2, "{ports:?}");
+    assert_eq!(ports[0]["name"], "clock");
+
+    // in address order; signed values as the 32-bit sign extension
+    let script: serde_json::Value =
+        serde_json::from_str(&read(&out.join("lif_wta16.cfg.json"))).unwrap();
+    assert_eq!(
+        script,
+        serde_json::json!([
+            { "addr": 0, "data": 3 },
+            { "addr": 1, "data": 0x4000 },
+            { "addr": 2, "data": 0xFFFF_FF00u32 },
+        ])
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Run with a config file holding `toml`; expect failure, nothing written,
+/// and every entry of `expect` in the message.
+fn rejects(test: &str, toml: &str, expect: &[&str]) {
+    let dir = scratch(test);
+    let cfg = dir.join("bad.toml");
+    std::fs::write(&cfg, toml).unwrap();
+    let out = dir.join("out");
+    let o = neuroxbar(&[
+        "--out",
+        out.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert!(!o.status.success(), "accepted {toml:?}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains(cfg.to_str().unwrap()),
+        "message does not name the file: {err}"
+    );
+    for e in expect {
+        assert!(err.contains(e), "message does not mention {e:?}: {err}");
+    }
+    assert!(!out.exists(), "wrote {} despite the error", out.display());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn unknown_register_is_named() {
+    rejects(
+        "unknown",
+        "THRESHOLD = 1\nTRESHOLD = 2\n",
+        &["unknown register `TRESHOLD`"],
+    );
+}
+
+#[test]
+fn out_of_range_values_name_the_field_and_range() {
+    // signed 24 bits: -2^23 ..= 2^23 - 1
+    rejects(
+        "signed",
+        "THRESHOLD = 0x800000\n",
+        &["`THRESHOLD`", "-8388608..=8388607"],
+    );
+    rejects("negative", "LEAK_SHIFT = -1\n", &["`LEAK_SHIFT`", "0..=31"]);
+    rejects(
+        "unsigned",
+        "REFRACTORY = 256\n",
+        &["`REFRACTORY`", "0..=255"],
+    );
+}
+
+#[test]
+fn non_integer_values_and_bad_toml_are_rejected() {
+    rejects("string", "GAIN = \"0x100\"\n", &["`GAIN`", "integer"]);
+    rejects("table", "[GAIN]\nx = 1\n", &["`GAIN`", "integer"]);
+    rejects("syntax", "GAIN = \n", &["line 1"]);
+}
