@@ -7,6 +7,9 @@ set -euo pipefail
 
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
 have verilator || need+=(verilator)
 have yosys     || need+=(yosys)
 have iverilog  || need+=(iverilog)
@@ -16,9 +19,6 @@ have perl      || need+=(perl)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/setup.sh: installing ${need[*]}" >&2
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
