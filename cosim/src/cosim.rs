@@ -213,8 +213,23 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
 
     /// Start a presentation (one cycle).
     pub fn present(&mut self) -> Result<(), CoSimError> {
+        self.wait_idle(50_000_000)?;
         self.inp.present = true;
         self.cycle()
+    }
+
+    /// Clock until the accelerator reports `idle` (a refresh or a previous
+    /// step may still be running).
+    pub fn wait_idle(&mut self, max_cycles: u64) -> Result<(), CoSimError> {
+        let mut n = 0u64;
+        while !self.out.idle {
+            self.cycle()?;
+            n += 1;
+            if n > max_cycles {
+                return Err(CoSimError::Timeout { cycles: max_cycles });
+            }
+        }
+        Ok(())
     }
 
     /// Set the host spike mask used by input mode 0.
@@ -227,6 +242,7 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
     pub fn step(&mut self, max_cycles: u64) -> Result<StepResult, CoSimError> {
         self.last_spikes = 0;
         let mut winner = None;
+        self.wait_idle(max_cycles)?;
         self.inp.tick = true;
         self.cycle()?;
         let mut n = 0u64;
@@ -250,6 +266,10 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
     /// Let time pass until `t_cycles` with the accelerator idle: warped (the
     /// front-end advances in closed form) or clocked.
     pub fn idle_until(&mut self, t_cycles: u64) -> Result<(), CoSimError> {
+        // the accelerator may still be busy (e.g. a refresh): clock that part
+        while self.t_cycles < t_cycles && !self.out.idle {
+            self.cycle()?;
+        }
         if t_cycles <= self.t_cycles {
             return Ok(());
         }
