@@ -35,4 +35,4 @@ fi
 
 verilator --version >&2
 yosys -V >&2
-iverilog -V 2>&1 | head -n 1 >&2
+iverilog -V 2>&1 | sed -n 1p >&2 # (head would make iverilog die of SIGPIPE under pipefail)
