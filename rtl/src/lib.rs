@@ -13,3 +13,4 @@ pub mod wta;
 pub mod input_encoder;
 pub mod accel_regs;
 pub mod pulse_gen;
+pub mod xbar_ctrl;

@@ -94,6 +94,10 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
             "pulse_gen",
             &mut crate::pulse_gen::PulseGenerator::default(),
         )?,
+        generate(
+            "xbar_ctrl",
+            &mut crate::xbar_ctrl::CrossbarController::<25, 5>::default(),
+        )?,
     ])
 }
 

@@ -12,3 +12,4 @@ pub mod lif;
 pub mod lif_wta_top;
 pub mod pulse_gen;
 pub mod wta;
+pub mod xbar_ctrl;

@@ -1,0 +1,537 @@
+//! Crossbar controller: sequences the front-end bus for READ, PROGRAM and
+//! REFRESH, and owns the [`PulseGenerator`].
+//!
+//! Channels: rows `0..N_ROWS`, columns `N_ROWS..N_ROWS+N_COLS` (`fe_ch`).
+//! Modes (`fe_mode`): 0 ground, 1 drive, 2 sense, 3 float.
+//! Every output is a function of registers (and of the configuration
+//! inputs, for the staged codes): the bus events of a cycle are visible in
+//! the outputs of that cycle, never one cycle late, so the time warp cannot
+//! move them (see below).
+//!
+//! ## State machine (`state`, one operation at a time)
+//! ```text
+//! IDLE ─read─► RD_STAGE ─► RD_SETTLE ─► RD_SAMPLE ─► RD_COLLECT ─► IDLE (read_done)
+//!      ─cmd──► PG_STAGE ─► PG_RUN ─┬─────────────────► PG_GROUND ─► IDLE (cmd_ready)
+//!                 ▲  (REFRESH, +A) └─► PG_STAGE (-A) ─► PG_RUN ─┘
+//! ```
+//! With `S = N_ROWS + N_COLS` channels, cycle counts (a cycle = one clock):
+//! - READ, from the cycle with `read_start` (taken in IDLE when `fe_busy` is
+//!   low, otherwise remembered, with its `row_mask`, and run as soon as
+//!   possible, before any queued command):
+//!   `S` staging cycles (`fe_we`; row `i` drive at `v_read` if `row_mask[i]`,
+//!   else ground; every column sense, code 0), then `fe_apply` high for
+//!   `max(settle, 1)` cycles (RD_SETTLE) plus one RD_SAMPLE cycle with
+//!   `fe_sample` (the strobe comes `max(settle, 1)` cycles after the apply
+//!   edge, while the lines are still applied), then `fe_apply` low while the
+//!   `N_COLS` results stream in (`fe_rd_valid`, stored by `fe_rd_ch` into
+//!   `col_code` / `col_sat`). With the last beat the controller returns to
+//!   IDLE: `read_done` (one cycle) and the new `col_code` appear in the
+//!   cycle after the last beat. No apply starts while a sample is in flight.
+//! - PROGRAM (command taken with `cmd_valid && cmd_ready`; `cmd_ready` is
+//!   high while the one-entry command register is empty). The cycle after
+//!   the handshake the controller, if IDLE and no read is pending, checks the
+//!   command: row `>= N_ROWS`, column `>= N_COLS` or `count = 0` drop it
+//!   (nothing staged, `cmd_ready` again the next cycle). Otherwise: `S`
+//!   staging cycles of the scheme (all channels drive mode; `A` the clamped
+//!   amplitude, `h = A >>> 1`, `s = round_half_even(A * 0x2AAB / 2^16)`):
+//!   selected row `A - h`, selected column `-h` (the cell sees exactly `A`);
+//!   V/2: every other line 0; V/3: other rows `-s`, other columns `+s`.
+//!   The pulse generator starts at the edge ending the last staging cycle,
+//!   so `fe_apply` rises in the next cycle: `count` pulses of `width`
+//!   cycles, `interval` apart. One cycle after the train's `done` cycle,
+//!   `S` cycles stage every channel ground; then IDLE, with `cmd_ready` and
+//!   `idle` high in the same cycle.
+//! - REFRESH: as PROGRAM with amplitude `+refresh_code`, width
+//!   `refresh_width`, one pulse; then the lines are staged again with
+//!   `-refresh_code` (`S` cycles, starting one cycle after the first pulse's
+//!   `done`) and a second pulse follows; then ground staging. `cmd_count` and
+//!   `cmd_pol` are ignored. `refresh_code = -2048` cannot be negated (wraps).
+//!
+//! The amplitude is clamped by the pulse generator into
+//! `[safe_min, safe_max]` before anything is staged; the clamp sets
+//! `clamp_error` (sticky until reset). Lines carry at most `ceil(|A| / 2)`.
+//! `pulse` / `pulse_col` report each PROGRAM pulse's rising edge (not the
+//! refresh pulses, so refreshing does not spend the refresh budget).
+//!
+//! ## Time warp
+//! `wait_left` is the wait of RD_SETTLE (DAC settling) or of the pulse
+//! generator's width / interval in PG_RUN, counting the present cycle;
+//! 0 otherwise. With `warp = k < wait_left`, the wait advances `1 + k`
+//! cycles in one clock (`k = wait_left - 1` ends it at this edge).
+
+use crate::fixed::{ArithShiftRight, MulS16U16};
+use crate::pulse_gen::PulseGenerator;
+use rust_hdl::prelude::*;
+
+/// State codes of the controller (`state` register).
+pub const ST_IDLE: u64 = 0;
+pub const ST_RD_STAGE: u64 = 1;
+pub const ST_RD_SETTLE: u64 = 2;
+pub const ST_RD_SAMPLE: u64 = 3;
+pub const ST_RD_COLLECT: u64 = 4;
+pub const ST_PG_STAGE: u64 = 5;
+pub const ST_PG_RUN: u64 = 6;
+pub const ST_PG_GROUND: u64 = 7;
+
+/// `1/6` as `0x2AAB / 2^16`, scaled by 4 so the 16 x 16 product fills 32
+/// bits (`A * 16 * 0xAAAC / 2^22 = A * 0x2AAB / 2^16`).
+pub const SIXTH_Q18: u64 = 0xAAAC;
+
+#[derive(LogicBlock)]
+pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: idle, queue and pending read cleared, codes 0.
+    pub reset: Signal<In, Bit>,
+    /// Start a READ of the rows in `row_mask` (one cycle).
+    pub read_start: Signal<In, Bit>,
+    pub row_mask: Signal<In, Bits<N_ROWS>>,
+    /// Command handshake (transfer when `cmd_valid && cmd_ready`).
+    pub cmd_valid: Signal<In, Bit>,
+    pub cmd_ready: Signal<Out, Bit>,
+    /// 0 PROGRAM, 1 REFRESH.
+    pub cmd_kind: Signal<In, Bit>,
+    pub cmd_row: Signal<In, Bits<8>>,
+    pub cmd_col: Signal<In, Bits<8>>,
+    /// 1 potentiate (`v_pot`), 0 depress (`v_dep`).
+    pub cmd_pol: Signal<In, Bit>,
+    pub cmd_count: Signal<In, Bits<8>>,
+    /// Configuration (signed 12-bit DAC codes, cycle counts).
+    pub v_read: Signal<In, Bits<12>>,
+    pub settle: Signal<In, Bits<16>>,
+    pub v_pot: Signal<In, Bits<12>>,
+    pub v_dep: Signal<In, Bits<12>>,
+    pub width: Signal<In, Bits<24>>,
+    pub interval: Signal<In, Bits<24>>,
+    /// 0 V/2, 1 V/3.
+    pub scheme: Signal<In, Bit>,
+    pub safe_max: Signal<In, Bits<12>>,
+    pub safe_min: Signal<In, Bits<12>>,
+    pub refresh_code: Signal<In, Bits<12>>,
+    pub refresh_width: Signal<In, Bits<24>>,
+    /// Front-end bus, inputs.
+    pub fe_busy: Signal<In, Bit>,
+    pub fe_rd_valid: Signal<In, Bit>,
+    pub fe_rd_ch: Signal<In, Bits<8>>,
+    pub fe_rd_data: Signal<In, Bits<16>>,
+    pub fe_rd_sat: Signal<In, Bit>,
+    /// Simulation only: advance the active wait by `1 + warp` cycles.
+    pub warp: Signal<In, Bits<32>>,
+    /// Front-end bus, outputs.
+    pub fe_ch: Signal<Out, Bits<8>>,
+    pub fe_code: Signal<Out, Bits<12>>,
+    pub fe_mode: Signal<Out, Bits<2>>,
+    pub fe_we: Signal<Out, Bit>,
+    pub fe_apply: Signal<Out, Bit>,
+    pub fe_sample: Signal<Out, Bit>,
+    /// Column current codes of the last READ (signed 16-bit).
+    pub col_code: [Signal<Out, Bits<16>>; N_COLS],
+    /// Saturation flags of the last READ, one per column.
+    pub col_sat: Signal<Out, Bits<N_COLS>>,
+    /// One cycle: `col_code` holds a new READ.
+    pub read_done: Signal<Out, Bit>,
+    /// Nothing running, pending or queued.
+    pub idle: Signal<Out, Bit>,
+    /// One cycle at each PROGRAM pulse's rising edge, with its column.
+    pub pulse: Signal<Out, Bit>,
+    pub pulse_col: Signal<Out, Bits<8>>,
+    /// Sticky until reset: an amplitude was clamped to the safe window.
+    pub clamp_error: Signal<Out, Bit>,
+    /// Cycles left in the current settle / pulse wait (0: none).
+    pub wait_left: Signal<Out, Bits<32>>,
+
+    pg: PulseGenerator,
+    half: ArithShiftRight<12>,
+    sixth_mul: MulS16U16,
+    state: DFF<Bits<3>>,
+    ch: DFF<Bits<8>>,
+    rd_mask: DFF<Bits<N_ROWS>>,
+    pend_mask: DFF<Bits<N_ROWS>>,
+    read_pend: DFF<Bit>,
+    settle_left: DFF<Bits<16>>,
+    beats: DFF<Bits<8>>,
+    col_q: [DFF<Bits<16>>; N_COLS],
+    sat_q: DFF<Bits<N_COLS>>,
+    read_done_q: DFF<Bit>,
+    cq_full: DFF<Bit>,
+    cq_kind: DFF<Bit>,
+    cq_row: DFF<Bits<8>>,
+    cq_col: DFF<Bits<8>>,
+    cq_pol: DFF<Bit>,
+    cq_count: DFF<Bits<8>>,
+    second: DFF<Bit>,
+    clamp_q: DFF<Bit>,
+    st_idle: Constant<Bits<3>>,
+    st_rd_stage: Constant<Bits<3>>,
+    st_rd_settle: Constant<Bits<3>>,
+    st_rd_sample: Constant<Bits<3>>,
+    st_rd_collect: Constant<Bits<3>>,
+    st_pg_stage: Constant<Bits<3>>,
+    st_pg_run: Constant<Bits<3>>,
+    st_pg_ground: Constant<Bits<3>>,
+    last_ch: Constant<Bits<8>>,
+    n_rows_c: Constant<Bits<8>>,
+    n_cols_c: Constant<Bits<8>>,
+    last_beat: Constant<Bits<8>>,
+    col_ch: [Constant<Bits<8>>; N_COLS],
+    sixth_k: Constant<Bits<16>>,
+    sign_ext_12: Constant<Bits<12>>,
+    sixth_q: Signal<Local, Bits<10>>,
+    sixth: Signal<Local, Bits<12>>,
+    is_row: Signal<Local, Bit>,
+    settle_eff: Signal<Local, Bits<16>>,
+    settle_end: Signal<Local, Bit>,
+    cmd_ok: Signal<Local, Bit>,
+}
+
+impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_ROWS, N_COLS> {
+    fn default() -> Self {
+        assert!(
+            N_ROWS >= 1 && N_COLS >= 1,
+            "at least one row and one column"
+        );
+        assert!(N_ROWS + N_COLS <= 256, "channels are 8-bit");
+        let c3 = |v: u64| Constant::new(v.into());
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            read_start: Default::default(),
+            row_mask: Default::default(),
+            cmd_valid: Default::default(),
+            cmd_ready: Default::default(),
+            cmd_kind: Default::default(),
+            cmd_row: Default::default(),
+            cmd_col: Default::default(),
+            cmd_pol: Default::default(),
+            cmd_count: Default::default(),
+            v_read: Default::default(),
+            settle: Default::default(),
+            v_pot: Default::default(),
+            v_dep: Default::default(),
+            width: Default::default(),
+            interval: Default::default(),
+            scheme: Default::default(),
+            safe_max: Default::default(),
+            safe_min: Default::default(),
+            refresh_code: Default::default(),
+            refresh_width: Default::default(),
+            fe_busy: Default::default(),
+            fe_rd_valid: Default::default(),
+            fe_rd_ch: Default::default(),
+            fe_rd_data: Default::default(),
+            fe_rd_sat: Default::default(),
+            warp: Default::default(),
+            fe_ch: Default::default(),
+            fe_code: Default::default(),
+            fe_mode: Default::default(),
+            fe_we: Default::default(),
+            fe_apply: Default::default(),
+            fe_sample: Default::default(),
+            col_code: std::array::from_fn(|_| Default::default()),
+            col_sat: Default::default(),
+            read_done: Default::default(),
+            idle: Default::default(),
+            pulse: Default::default(),
+            pulse_col: Default::default(),
+            clamp_error: Default::default(),
+            wait_left: Default::default(),
+            pg: Default::default(),
+            half: Default::default(),
+            sixth_mul: Default::default(),
+            state: Default::default(),
+            ch: Default::default(),
+            rd_mask: Default::default(),
+            pend_mask: Default::default(),
+            read_pend: Default::default(),
+            settle_left: Default::default(),
+            beats: Default::default(),
+            col_q: std::array::from_fn(|_| Default::default()),
+            sat_q: Default::default(),
+            read_done_q: Default::default(),
+            cq_full: Default::default(),
+            cq_kind: Default::default(),
+            cq_row: Default::default(),
+            cq_col: Default::default(),
+            cq_pol: Default::default(),
+            cq_count: Default::default(),
+            second: Default::default(),
+            clamp_q: Default::default(),
+            st_idle: c3(ST_IDLE),
+            st_rd_stage: c3(ST_RD_STAGE),
+            st_rd_settle: c3(ST_RD_SETTLE),
+            st_rd_sample: c3(ST_RD_SAMPLE),
+            st_rd_collect: c3(ST_RD_COLLECT),
+            st_pg_stage: c3(ST_PG_STAGE),
+            st_pg_run: c3(ST_PG_RUN),
+            st_pg_ground: c3(ST_PG_GROUND),
+            last_ch: Constant::new(((N_ROWS + N_COLS - 1) as u64).into()),
+            n_rows_c: Constant::new((N_ROWS as u64).into()),
+            n_cols_c: Constant::new((N_COLS as u64).into()),
+            last_beat: Constant::new(((N_COLS - 1) as u64).into()),
+            col_ch: std::array::from_fn(|j| Constant::new(((N_ROWS + j) as u64).into())),
+            sixth_k: Constant::new(SIXTH_Q18.into()),
+            sign_ext_12: Constant::new(0xC00u64.into()),
+            sixth_q: Default::default(),
+            sixth: Default::default(),
+            is_row: Default::default(),
+            settle_eff: Default::default(),
+            settle_end: Default::default(),
+            cmd_ok: Default::default(),
+        }
+    }
+}
+
+impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_ROWS, N_COLS> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            state,
+            ch,
+            rd_mask,
+            pend_mask,
+            read_pend,
+            settle_left,
+            beats,
+            sat_q,
+            read_done_q,
+            cq_full,
+            cq_kind,
+            cq_row,
+            cq_col,
+            cq_pol,
+            cq_count,
+            second,
+            clamp_q
+        );
+        // ---- pulse generator: amplitude, width, count of the current command
+        self.pg.clock.next = self.clock.val();
+        self.pg.reset.next = self.reset.val();
+        self.pg.start.next = false;
+        self.pg.warp.next = self.warp.val();
+        self.pg.safe_max.next = self.safe_max.val();
+        self.pg.safe_min.next = self.safe_min.val();
+        self.pg.interval.next = self.interval.val();
+        if self.cq_kind.q.val() {
+            if self.second.q.val() {
+                self.pg.amplitude.next = !self.refresh_code.val() + 1;
+            } else {
+                self.pg.amplitude.next = self.refresh_code.val();
+            }
+            self.pg.width.next = self.refresh_width.val();
+            self.pg.count.next = 1.into();
+        } else {
+            if self.cq_pol.q.val() {
+                self.pg.amplitude.next = self.v_pot.val();
+            } else {
+                self.pg.amplitude.next = self.v_dep.val();
+            }
+            self.pg.width.next = self.width.val();
+            self.pg.count.next = self.cq_count.q.val();
+        }
+        // ---- scheme codes from the clamped amplitude A (read straight from
+        // the pulse generator: a local copy makes Verilator see a loop)
+        self.half.a.next = self.pg.amplitude_out.val();
+        self.half.shift.next = 1.into();
+        // s = round_half_even(A * 16 * 0xAAAC / 2^22)
+        self.sixth_mul.a.next = bit_cast::<16, 12>(self.pg.amplitude_out.val()) << 4;
+        self.sixth_mul.b.next = self.sixth_k.val();
+        self.sixth_q.next = self.sixth_mul.p.val().get_bits::<10>(22);
+        if self.sixth_mul.p.val().get_bit(21)
+            && (self.sixth_mul.p.val().get_bits::<21>(0).any() || self.sixth_q.val().get_bit(0))
+        {
+            self.sixth_q.next = self.sixth_mul.p.val().get_bits::<10>(22) + 1;
+        }
+        self.sixth.next = bit_cast::<12, 10>(self.sixth_q.val());
+        if self.sixth_q.val().get_bit(9) {
+            self.sixth.next = bit_cast::<12, 10>(self.sixth_q.val()) | self.sign_ext_12.val();
+        }
+        // ---- helpers
+        self.is_row.next = self.ch.q.val() < self.n_rows_c.val();
+        self.settle_eff.next = self.settle.val();
+        if !self.settle.val().any() {
+            self.settle_eff.next = 1.into();
+        }
+        self.settle_end.next = self.warp.val() >= bit_cast::<32, 16>(self.settle_left.q.val() - 1);
+        self.cmd_ok.next = (self.cq_row.q.val() < self.n_rows_c.val())
+            && (self.cq_col.q.val() < self.n_cols_c.val())
+            && (self.cq_kind.q.val() || self.cq_count.q.val().any());
+
+        // ---- bus outputs (functions of the state)
+        self.fe_ch.next = self.ch.q.val();
+        self.fe_we.next = false;
+        self.fe_mode.next = 0.into();
+        self.fe_code.next = 0.into();
+        if self.state.q.val() == self.st_rd_stage.val() {
+            self.fe_we.next = true;
+            if self.is_row.val() {
+                if self.rd_mask.q.val().get_bit(0) {
+                    self.fe_mode.next = 1.into();
+                    self.fe_code.next = self.v_read.val();
+                }
+            } else {
+                self.fe_mode.next = 2.into();
+            }
+        } else if self.state.q.val() == self.st_pg_stage.val() {
+            self.fe_we.next = true;
+            self.fe_mode.next = 1.into();
+            if self.is_row.val() {
+                if self.ch.q.val() == self.cq_row.q.val() {
+                    self.fe_code.next = self.pg.amplitude_out.val() - self.half.y.val();
+                } else if self.scheme.val() {
+                    self.fe_code.next = !self.sixth.val() + 1;
+                }
+            } else if self.ch.q.val() == self.cq_col.q.val() + self.n_rows_c.val() {
+                self.fe_code.next = !self.half.y.val() + 1;
+            } else if self.scheme.val() {
+                self.fe_code.next = self.sixth.val();
+            }
+        } else if self.state.q.val() == self.st_pg_ground.val() {
+            self.fe_we.next = true;
+        }
+        self.fe_apply.next = self.pg.apply.val()
+            || (self.state.q.val() == self.st_rd_settle.val())
+            || (self.state.q.val() == self.st_rd_sample.val());
+        self.fe_sample.next = self.state.q.val() == self.st_rd_sample.val();
+        self.wait_left.next = 0.into();
+        if self.state.q.val() == self.st_rd_settle.val() {
+            self.wait_left.next = bit_cast::<32, 16>(self.settle_left.q.val());
+        } else if self.state.q.val() == self.st_pg_run.val() {
+            self.wait_left.next = self.pg.wait_left.val();
+        }
+
+        // ---- column results
+        for j in 0..N_COLS {
+            self.col_q[j].clock.next = self.clock.val();
+            self.col_q[j].d.next = self.col_q[j].q.val();
+            if self.reset.val() {
+                self.col_q[j].d.next = 0.into();
+            } else if (self.state.q.val() == self.st_rd_collect.val())
+                && self.fe_rd_valid.val()
+                && (self.fe_rd_ch.val() == self.col_ch[j].val())
+            {
+                self.col_q[j].d.next = self.fe_rd_data.val();
+                self.sat_q.d.next = self.sat_q.q.val().replace_bit(j, self.fe_rd_sat.val());
+            }
+            self.col_code[j].next = self.col_q[j].q.val();
+        }
+
+        // ---- sequencing
+        self.read_done_q.d.next = false;
+        self.clamp_q.d.next = self.clamp_q.q.val() || self.pg.clamped.val();
+        if self.read_start.val() {
+            self.read_pend.d.next = true;
+            self.pend_mask.d.next = self.row_mask.val();
+        }
+        if self.cmd_valid.val() && !self.cq_full.q.val() {
+            self.cq_full.d.next = true;
+            self.cq_kind.d.next = self.cmd_kind.val();
+            self.cq_row.d.next = self.cmd_row.val();
+            self.cq_col.d.next = self.cmd_col.val();
+            self.cq_pol.d.next = self.cmd_pol.val();
+            self.cq_count.d.next = self.cmd_count.val();
+        }
+        if self.reset.val() {
+            self.state.d.next = self.st_idle.val();
+            self.ch.d.next = 0.into();
+            self.rd_mask.d.next = 0.into();
+            self.pend_mask.d.next = 0.into();
+            self.read_pend.d.next = false;
+            self.settle_left.d.next = 0.into();
+            self.beats.d.next = 0.into();
+            self.sat_q.d.next = 0.into();
+            self.cq_full.d.next = false;
+            self.cq_kind.d.next = false;
+            self.cq_row.d.next = 0.into();
+            self.cq_col.d.next = 0.into();
+            self.cq_pol.d.next = false;
+            self.cq_count.d.next = 0.into();
+            self.second.d.next = false;
+            self.clamp_q.d.next = false;
+        } else if self.state.q.val() == self.st_idle.val() {
+            if !self.fe_busy.val() && (self.read_start.val() || self.read_pend.q.val()) {
+                self.state.d.next = self.st_rd_stage.val();
+                self.ch.d.next = 0.into();
+                self.read_pend.d.next = false;
+                if self.read_start.val() {
+                    self.rd_mask.d.next = self.row_mask.val();
+                } else {
+                    self.rd_mask.d.next = self.pend_mask.q.val();
+                }
+            } else if !self.fe_busy.val() && self.cq_full.q.val() {
+                if self.cmd_ok.val() {
+                    self.state.d.next = self.st_pg_stage.val();
+                    self.ch.d.next = 0.into();
+                    self.second.d.next = false;
+                } else {
+                    self.cq_full.d.next = false;
+                }
+            }
+        } else if self.state.q.val() == self.st_rd_stage.val() {
+            self.ch.d.next = self.ch.q.val() + 1;
+            self.rd_mask.d.next = self.rd_mask.q.val() >> 1;
+            if self.ch.q.val() == self.last_ch.val() {
+                self.state.d.next = self.st_rd_settle.val();
+                self.ch.d.next = 0.into();
+                self.settle_left.d.next = self.settle_eff.val();
+            }
+        } else if self.state.q.val() == self.st_rd_settle.val() {
+            if self.settle_end.val() {
+                self.state.d.next = self.st_rd_sample.val();
+                self.settle_left.d.next = 0.into();
+            } else {
+                self.settle_left.d.next =
+                    self.settle_left.q.val() - 1 - self.warp.val().get_bits::<16>(0);
+            }
+        } else if self.state.q.val() == self.st_rd_sample.val() {
+            self.state.d.next = self.st_rd_collect.val();
+            self.beats.d.next = 0.into();
+        } else if self.state.q.val() == self.st_rd_collect.val() {
+            if self.fe_rd_valid.val() {
+                self.beats.d.next = self.beats.q.val() + 1;
+                if self.beats.q.val() == self.last_beat.val() {
+                    self.state.d.next = self.st_idle.val();
+                    self.beats.d.next = 0.into();
+                    self.read_done_q.d.next = true;
+                }
+            }
+        } else if self.state.q.val() == self.st_pg_stage.val() {
+            self.ch.d.next = self.ch.q.val() + 1;
+            if self.ch.q.val() == self.last_ch.val() {
+                self.state.d.next = self.st_pg_run.val();
+                self.ch.d.next = 0.into();
+                self.pg.start.next = !self.pg.busy.val();
+            }
+        } else if self.state.q.val() == self.st_pg_run.val() {
+            if self.pg.done.val() {
+                self.ch.d.next = 0.into();
+                if self.cq_kind.q.val() && !self.second.q.val() {
+                    self.state.d.next = self.st_pg_stage.val();
+                    self.second.d.next = true;
+                } else {
+                    self.state.d.next = self.st_pg_ground.val();
+                }
+            }
+        } else {
+            // PG_GROUND
+            self.ch.d.next = self.ch.q.val() + 1;
+            if self.ch.q.val() == self.last_ch.val() {
+                self.state.d.next = self.st_idle.val();
+                self.ch.d.next = 0.into();
+                self.cq_full.d.next = false;
+                self.second.d.next = false;
+            }
+        }
+
+        // ---- status
+        self.col_sat.next = self.sat_q.q.val();
+        self.read_done.next = self.read_done_q.q.val();
+        self.idle.next = (self.state.q.val() == self.st_idle.val())
+            && !self.read_pend.q.val()
+            && !self.cq_full.q.val();
+        self.cmd_ready.next = !self.cq_full.q.val();
+        self.pulse.next = self.pg.pulse.val() && !self.cq_kind.q.val();
+        self.pulse_col.next = self.cq_col.q.val();
+        self.clamp_error.next = self.clamp_q.q.val();
+    }
+}
