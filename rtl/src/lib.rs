@@ -14,3 +14,4 @@ pub mod input_encoder;
 pub mod accel_regs;
 pub mod pulse_gen;
 pub mod xbar_ctrl;
+pub mod stdp;

@@ -98,6 +98,7 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
             "xbar_ctrl",
             &mut crate::xbar_ctrl::CrossbarController::<25, 5>::default(),
         )?,
+        generate("stdp", &mut crate::stdp::StdpUnit::<25, 5>::default())?,
     ])
 }
 

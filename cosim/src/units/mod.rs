@@ -5,6 +5,7 @@
 pub mod input_encoder;
 pub mod lif_wta;
 pub mod pulse_gen;
+pub mod stdp;
 pub mod xbar_ctrl;
 
 /// A design stepped one clock cycle at a time.

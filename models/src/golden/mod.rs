@@ -11,5 +11,6 @@ pub mod input_encoder;
 pub mod lif;
 pub mod lif_wta_top;
 pub mod pulse_gen;
+pub mod stdp;
 pub mod wta;
 pub mod xbar_ctrl;

@@ -1,0 +1,420 @@
+//! `StdpUnit`: pair-based, nearest-spike STDP turned into programming
+//! commands (cell, polarity, pulse count) for the crossbar controller.
+//!
+//! State: one 8-bit pre trace `x_i` per row and one 8-bit post trace `y_j`
+//! per column (no per-synapse state: the weights live in the array).
+//!
+//! On an accepted `learn` strobe (one per time step, after the LIF/WTA result
+//! is known; accepted when not `busy`):
+//! 1. every trace decays, `x <- floor(x * (1 - 2^-s))`, computed exactly as
+//!    `x - ceil(x / 2^s)` (`s` = `pre_decay_shift` or `post_decay_shift`;
+//!    `s = 0` means no decay). DESIGN.md's first draft said
+//!    `x -= x >>> s`; that rule never decays a trace below `2^s - 1`
+//!    (a trace stuck above zero potentiates forever), so the decrement is
+//!    rounded up instead;
+//! 2. the spike masks are latched and the scan starts. Learning columns
+//!    `L`: with `wta_on`, the `winner` column if `winner_valid` (and
+//!    `winner < N_COLS`), else none; without `wta_on`, every column.
+//!    For each learning column `j` (ascending) that spiked (LTP) or, when
+//!    some row spiked, whose post trace is non-zero (LTD), the rows
+//!    `i = 0..N_ROWS` are visited, one per cycle:
+//!    - LTP if column `j` spiked: `count = sat8((a_plus * x_i) >> count_shift)`,
+//!      command `(i, j, potentiate, count)` if `count > 0`;
+//!    - LTD if row `i` spiked: `count = sat8((a_minus * y_j) >> count_shift)`,
+//!      command `(i, j, depress, count)` if `count > 0`.
+//!
+//!    The traces used are the decayed ones of step 1, *before* this step's
+//!    spikes set them, so a spike pairs only with spikes of earlier steps,
+//!    and a pair `d` steps apart sees exactly `d` decays. A row with both an
+//!    LTP and an LTD command takes two cycles (LTP first);
+//! 3. when the scan is over and the last command has been taken, the traces
+//!    of the rows and columns that spiked are set to `trace_max`
+//!    (nearest-spike) and `busy` falls.
+//!
+//! Commands leave through a one-deep output register (`cmd_valid` and the
+//! fields are registered); the scan stalls while `cmd_valid && !cmd_ready`,
+//! so back-pressure loses nothing. `cmd_kind` is always PROGRAM (0).
+//!
+//! Timing: `learn` in cycle `c` -> `busy` from the edge of `c`; the first
+//! command (row 0 of the first column) is valid after the edge of `c + 1`;
+//! with `cmd_ready` held high one row per cycle; `busy` stays high for
+//! `2 + rows visited (+1 per row with two commands) + stall cycles`, e.g.
+//! 27 cycles for one learning column of 25 rows.
+//!
+//! `learn` while `busy` is ignored and raises `overrun` (registered, one
+//! cycle). `enable` is sampled with `learn`: disabled, the traces still
+//! decay and get set, but nothing is scanned. `reset` and `clear` (start of a
+//! presentation) zero the traces and abort a scan.
+//!
+//! Widths: traces 8-bit unsigned (`trace_max` <= 255); products
+//! `a * trace` 16-bit; counts saturate at 255; rows and columns 8-bit
+//! indices (`N_ROWS`, `N_COLS` <= 256).
+
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct StdpUnit<const N_ROWS: usize, const N_COLS: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: traces zero, scan aborted.
+    pub reset: Signal<In, Bit>,
+    /// Start of a presentation: traces zero, scan aborted.
+    pub clear: Signal<In, Bit>,
+    /// One-cycle strobe per time step with this step's spikes and winner.
+    pub learn: Signal<In, Bit>,
+    pub pre_spikes: Signal<In, Bits<N_ROWS>>,
+    pub post_spikes: Signal<In, Bits<N_COLS>>,
+    pub winner: Signal<In, Bits<8>>,
+    pub winner_valid: Signal<In, Bit>,
+    /// Winner-take-all learning: only the winner column learns.
+    pub wta_on: Signal<In, Bit>,
+    /// Emit commands (sampled with `learn`).
+    pub enable: Signal<In, Bit>,
+    /// LTP amplitude: `count = (a_plus * x) >> count_shift`.
+    pub a_plus: Signal<In, Bits<8>>,
+    /// LTD amplitude: `count = (a_minus * y) >> count_shift`.
+    pub a_minus: Signal<In, Bits<8>>,
+    /// Pre trace decay per step: `x <- floor(x (1 - 2^-shift))`, 0 = none.
+    pub pre_decay_shift: Signal<In, Bits<4>>,
+    /// Post trace decay per step, likewise.
+    pub post_decay_shift: Signal<In, Bits<4>>,
+    /// Trace value after a spike.
+    pub trace_max: Signal<In, Bits<8>>,
+    pub count_shift: Signal<In, Bits<4>>,
+    pub cmd_ready: Signal<In, Bit>,
+    pub cmd_valid: Signal<Out, Bit>,
+    /// Always 0 (PROGRAM).
+    pub cmd_kind: Signal<Out, Bit>,
+    pub cmd_row: Signal<Out, Bits<8>>,
+    pub cmd_col: Signal<Out, Bits<8>>,
+    /// 1 potentiate (LTP), 0 depress (LTD).
+    pub cmd_pol: Signal<Out, Bit>,
+    pub cmd_count: Signal<Out, Bits<8>>,
+    /// Scanning or holding a command: `learn` would be ignored.
+    pub busy: Signal<Out, Bit>,
+    /// One cycle after a `learn` that came while busy (and was ignored).
+    pub overrun: Signal<Out, Bit>,
+    pub pre_trace: [Signal<Out, Bits<8>>; N_ROWS],
+    pub post_trace: [Signal<Out, Bits<8>>; N_COLS],
+    x: [DFF<Bits<8>>; N_ROWS],
+    y: [DFF<Bits<8>>; N_COLS],
+    busy_q: DFF<Bit>,
+    pre_q: DFF<Bits<N_ROWS>>,
+    post_q: DFF<Bits<N_COLS>>,
+    ltp_q: DFF<Bits<N_COLS>>,
+    todo_q: DFF<Bits<N_COLS>>,
+    row_q: DFF<Bits<8>>,
+    /// The LTP command of this row is out, its LTD command is still due.
+    ltd_due_q: DFF<Bit>,
+    out_valid: DFF<Bit>,
+    out_row: DFF<Bits<8>>,
+    out_col: DFF<Bits<8>>,
+    out_pol: DFF<Bit>,
+    out_count: DFF<Bits<8>>,
+    overrun_q: DFF<Bit>,
+    last_row: Constant<Bits<8>>,
+    all_cols: Constant<Bits<N_COLS>>,
+    ones8: Constant<Bits<8>>,
+    /// Bits below the pre/post decay shift (`2^s - 1`, all ones for s >= 8).
+    pre_rem_mask: Signal<Local, Bits<8>>,
+    post_rem_mask: Signal<Local, Bits<8>>,
+    accept: Signal<Local, Bit>,
+    stall: Signal<Local, Bit>,
+    winner_mask: Signal<Local, Bits<N_COLS>>,
+    learn_cols: Signal<Local, Bits<N_COLS>>,
+    post_nonzero: Signal<Local, Bits<N_COLS>>,
+    found: Signal<Local, Bit>,
+    col_idx: Signal<Local, Bits<8>>,
+    col_oh: Signal<Local, Bits<N_COLS>>,
+    x_sel: Signal<Local, Bits<8>>,
+    y_sel: Signal<Local, Bits<8>>,
+    pre_here: Signal<Local, Bit>,
+    ltp_prod: Signal<Local, Bits<32>>,
+    ltd_prod: Signal<Local, Bits<32>>,
+    ltp_shifted: Signal<Local, Bits<32>>,
+    ltd_shifted: Signal<Local, Bits<32>>,
+    ltp_count: Signal<Local, Bits<8>>,
+    ltd_count: Signal<Local, Bits<8>>,
+    ltp_want: Signal<Local, Bit>,
+    ltd_want: Signal<Local, Bit>,
+    finish: Signal<Local, Bit>,
+}
+
+impl<const N_ROWS: usize, const N_COLS: usize> Default for StdpUnit<N_ROWS, N_COLS> {
+    fn default() -> Self {
+        assert!(
+            (1..=256).contains(&N_ROWS) && (1..=256).contains(&N_COLS),
+            "StdpUnit supports 1..=256 rows and columns"
+        );
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            clear: Default::default(),
+            learn: Default::default(),
+            pre_spikes: Default::default(),
+            post_spikes: Default::default(),
+            winner: Default::default(),
+            winner_valid: Default::default(),
+            wta_on: Default::default(),
+            enable: Default::default(),
+            a_plus: Default::default(),
+            a_minus: Default::default(),
+            pre_decay_shift: Default::default(),
+            post_decay_shift: Default::default(),
+            trace_max: Default::default(),
+            count_shift: Default::default(),
+            cmd_ready: Default::default(),
+            cmd_valid: Default::default(),
+            cmd_kind: Default::default(),
+            cmd_row: Default::default(),
+            cmd_col: Default::default(),
+            cmd_pol: Default::default(),
+            cmd_count: Default::default(),
+            busy: Default::default(),
+            overrun: Default::default(),
+            pre_trace: std::array::from_fn(|_| Default::default()),
+            post_trace: std::array::from_fn(|_| Default::default()),
+            x: std::array::from_fn(|_| Default::default()),
+            y: std::array::from_fn(|_| Default::default()),
+            busy_q: Default::default(),
+            pre_q: Default::default(),
+            post_q: Default::default(),
+            ltp_q: Default::default(),
+            todo_q: Default::default(),
+            row_q: Default::default(),
+            ltd_due_q: Default::default(),
+            out_valid: Default::default(),
+            out_row: Default::default(),
+            out_col: Default::default(),
+            out_pol: Default::default(),
+            out_count: Default::default(),
+            overrun_q: Default::default(),
+            last_row: Constant::new((N_ROWS as u64 - 1).into()),
+            all_cols: Constant::new(!Bits::<N_COLS>::default()),
+            ones8: Constant::new(0xFFu64.into()),
+            pre_rem_mask: Default::default(),
+            post_rem_mask: Default::default(),
+            accept: Default::default(),
+            stall: Default::default(),
+            winner_mask: Default::default(),
+            learn_cols: Default::default(),
+            post_nonzero: Default::default(),
+            found: Default::default(),
+            col_idx: Default::default(),
+            col_oh: Default::default(),
+            x_sel: Default::default(),
+            y_sel: Default::default(),
+            pre_here: Default::default(),
+            ltp_prod: Default::default(),
+            ltd_prod: Default::default(),
+            ltp_shifted: Default::default(),
+            ltd_shifted: Default::default(),
+            ltp_count: Default::default(),
+            ltd_count: Default::default(),
+            ltp_want: Default::default(),
+            ltd_want: Default::default(),
+            finish: Default::default(),
+        }
+    }
+}
+
+impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, busy_q, pre_q, post_q, ltp_q, todo_q, row_q, ltd_due_q, out_valid,
+            out_row, out_col, out_pol, out_count, overrun_q
+        );
+        // defaults of every combinational signal
+        self.pre_rem_mask.next = !(self.ones8.val() << self.pre_decay_shift.val());
+        self.post_rem_mask.next = !(self.ones8.val() << self.post_decay_shift.val());
+        self.accept.next = self.learn.val() && !self.busy_q.q.val();
+        self.stall.next = self.out_valid.q.val() && !self.cmd_ready.val();
+        self.winner_mask.next = 0.into();
+        self.post_nonzero.next = 0.into();
+        self.found.next = false;
+        self.col_idx.next = 0.into();
+        self.col_oh.next = 0.into();
+        self.y_sel.next = 0.into();
+        self.x_sel.next = 0.into();
+        self.pre_here.next = false;
+        self.learn_cols.next = 0.into();
+        self.ltp_count.next = 0.into();
+        self.ltd_count.next = 0.into();
+
+        // current column: the lowest column still to scan
+        for j in 0..N_COLS {
+            self.winner_mask.next = self
+                .winner_mask
+                .val()
+                .replace_bit(j, self.winner.val() == j.to_bits());
+            self.post_nonzero.next = self
+                .post_nonzero
+                .val()
+                .replace_bit(j, self.y[j].q.val().any());
+            if self.todo_q.q.val().get_bit(j) && !self.found.val() {
+                self.found.next = true;
+                self.col_idx.next = j.to_bits();
+                self.col_oh.next = bits::<N_COLS>(0).replace_bit(j, true);
+                self.y_sel.next = self.y[j].q.val();
+            }
+        }
+        // current row
+        for i in 0..N_ROWS {
+            if self.row_q.q.val() == i.to_bits() {
+                self.x_sel.next = self.x[i].q.val();
+                self.pre_here.next = self.pre_q.q.val().get_bit(i);
+            }
+        }
+        // learning columns of this step
+        if self.wta_on.val() {
+            if self.winner_valid.val() {
+                self.learn_cols.next = self.winner_mask.val();
+            } else {
+                self.learn_cols.next = 0.into();
+            }
+        } else {
+            self.learn_cols.next = self.all_cols.val();
+        }
+        // pulse counts of the current (row, column)
+        self.ltp_prod.next =
+            bit_cast::<16, 8>(self.a_plus.val()) * bit_cast::<16, 8>(self.x_sel.val());
+        self.ltd_prod.next =
+            bit_cast::<16, 8>(self.a_minus.val()) * bit_cast::<16, 8>(self.y_sel.val());
+        self.ltp_shifted.next = self.ltp_prod.val() >> self.count_shift.val();
+        self.ltd_shifted.next = self.ltd_prod.val() >> self.count_shift.val();
+        if self.ltp_shifted.val().get_bits::<24>(8).any() {
+            self.ltp_count.next = self.ones8.val();
+        } else {
+            self.ltp_count.next = self.ltp_shifted.val().get_bits::<8>(0);
+        }
+        if self.ltd_shifted.val().get_bits::<24>(8).any() {
+            self.ltd_count.next = self.ones8.val();
+        } else {
+            self.ltd_count.next = self.ltd_shifted.val().get_bits::<8>(0);
+        }
+        self.ltp_want.next = (self.ltp_q.q.val() & self.col_oh.val()).any()
+            && !self.ltd_due_q.q.val()
+            && self.ltp_count.val().any();
+        // the current column is a learning column: LTD wherever the row spiked
+        self.ltd_want.next = self.pre_here.val() && self.ltd_count.val().any();
+        self.finish.next = self.busy_q.q.val() && !self.found.val() && !self.stall.val();
+
+        // traces: decay on an accepted learn, set by this step's spikes at the finish
+        for i in 0..N_ROWS {
+            self.x[i].clock.next = self.clock.val();
+            self.x[i].d.next = self.x[i].q.val();
+            if self.reset.val() || self.clear.val() {
+                self.x[i].d.next = 0.into();
+            } else if self.accept.val() {
+                if self.pre_decay_shift.val().any() {
+                    if (self.x[i].q.val() & self.pre_rem_mask.val()).any() {
+                        self.x[i].d.next = self.x[i].q.val()
+                            - (self.x[i].q.val() >> self.pre_decay_shift.val())
+                            - 1;
+                    } else {
+                        self.x[i].d.next =
+                            self.x[i].q.val() - (self.x[i].q.val() >> self.pre_decay_shift.val());
+                    }
+                }
+            } else if self.finish.val() && self.pre_q.q.val().get_bit(i) {
+                self.x[i].d.next = self.trace_max.val();
+            }
+            self.pre_trace[i].next = self.x[i].q.val();
+        }
+        for j in 0..N_COLS {
+            self.y[j].clock.next = self.clock.val();
+            self.y[j].d.next = self.y[j].q.val();
+            if self.reset.val() || self.clear.val() {
+                self.y[j].d.next = 0.into();
+            } else if self.accept.val() {
+                if self.post_decay_shift.val().any() {
+                    if (self.y[j].q.val() & self.post_rem_mask.val()).any() {
+                        self.y[j].d.next = self.y[j].q.val()
+                            - (self.y[j].q.val() >> self.post_decay_shift.val())
+                            - 1;
+                    } else {
+                        self.y[j].d.next =
+                            self.y[j].q.val() - (self.y[j].q.val() >> self.post_decay_shift.val());
+                    }
+                }
+            } else if self.finish.val() && self.post_q.q.val().get_bit(j) {
+                self.y[j].d.next = self.trace_max.val();
+            }
+            self.post_trace[j].next = self.y[j].q.val();
+        }
+
+        // scan and output register
+        self.overrun_q.d.next = false;
+        if self.reset.val() || self.clear.val() {
+            self.busy_q.d.next = false;
+            self.out_valid.d.next = false;
+            self.todo_q.d.next = 0.into();
+            self.row_q.d.next = 0.into();
+            self.ltd_due_q.d.next = false;
+        } else {
+            self.overrun_q.d.next = self.learn.val() && self.busy_q.q.val();
+            if !self.stall.val() {
+                self.out_valid.d.next = false;
+            }
+            if self.busy_q.q.val() {
+                if self.found.val() {
+                    if !self.stall.val() {
+                        if self.ltp_want.val() {
+                            self.out_valid.d.next = true;
+                            self.out_row.d.next = self.row_q.q.val();
+                            self.out_col.d.next = self.col_idx.val();
+                            self.out_pol.d.next = true;
+                            self.out_count.d.next = self.ltp_count.val();
+                        } else if self.ltd_want.val() {
+                            self.out_valid.d.next = true;
+                            self.out_row.d.next = self.row_q.q.val();
+                            self.out_col.d.next = self.col_idx.val();
+                            self.out_pol.d.next = false;
+                            self.out_count.d.next = self.ltd_count.val();
+                        }
+                        if self.ltp_want.val() && self.ltd_want.val() {
+                            self.ltd_due_q.d.next = true;
+                        } else {
+                            // advance to the next row (or column)
+                            self.ltd_due_q.d.next = false;
+                            if self.row_q.q.val() == self.last_row.val() {
+                                self.row_q.d.next = 0.into();
+                                self.todo_q.d.next = self.todo_q.q.val() & !self.col_oh.val();
+                            } else {
+                                self.row_q.d.next = self.row_q.q.val() + 1;
+                            }
+                        }
+                    }
+                } else if !self.stall.val() {
+                    self.busy_q.d.next = false;
+                }
+            } else if self.learn.val() {
+                self.busy_q.d.next = true;
+                self.pre_q.d.next = self.pre_spikes.val();
+                self.post_q.d.next = self.post_spikes.val();
+                self.ltp_q.d.next = self.learn_cols.val() & self.post_spikes.val();
+                self.row_q.d.next = 0.into();
+                self.ltd_due_q.d.next = false;
+                if self.enable.val() {
+                    if self.pre_spikes.val().any() {
+                        self.todo_q.d.next = self.learn_cols.val()
+                            & (self.post_spikes.val() | self.post_nonzero.val());
+                    } else {
+                        self.todo_q.d.next = self.learn_cols.val() & self.post_spikes.val();
+                    }
+                } else {
+                    self.todo_q.d.next = 0.into();
+                }
+            }
+        }
+
+        self.cmd_valid.next = self.out_valid.q.val();
+        self.cmd_kind.next = false;
+        self.cmd_row.next = self.out_row.q.val();
+        self.cmd_col.next = self.out_col.q.val();
+        self.cmd_pol.next = self.out_pol.q.val();
+        self.cmd_count.next = self.out_count.q.val();
+        self.busy.next = self.busy_q.q.val();
+        self.overrun.next = self.overrun_q.q.val();
+    }
+}
