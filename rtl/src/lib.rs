@@ -15,3 +15,5 @@ pub mod accel_regs;
 pub mod pulse_gen;
 pub mod xbar_ctrl;
 pub mod stdp;
+pub mod refresh;
+pub mod arbiter;

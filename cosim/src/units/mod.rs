@@ -2,9 +2,11 @@
 //! (Verilator, rust-hdl's simulator, the golden model), so one stimulus can
 //! be replayed on all of them and compared output for output.
 
+pub mod arbiter;
 pub mod input_encoder;
 pub mod lif_wta;
 pub mod pulse_gen;
+pub mod refresh;
 pub mod stdp;
 pub mod xbar_ctrl;
 

@@ -6,11 +6,13 @@
 //! output, cycle for cycle. Number formats are spelled with the `fixed` crate.
 
 pub mod accelerator;
+pub mod arbiter;
 pub mod fixed;
 pub mod input_encoder;
 pub mod lif;
 pub mod lif_wta_top;
 pub mod pulse_gen;
+pub mod refresh;
 pub mod stdp;
 pub mod wta;
 pub mod xbar_ctrl;
