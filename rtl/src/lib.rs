@@ -17,3 +17,4 @@ pub mod xbar_ctrl;
 pub mod stdp;
 pub mod refresh;
 pub mod arbiter;
+pub mod bcm;

@@ -101,6 +101,7 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
         generate("stdp", &mut crate::stdp::StdpUnit::<25, 5>::default())?,
         generate("refresh", &mut crate::refresh::RefreshScheduler::<25, 5>::default())?,
         generate("arbiter", &mut crate::arbiter::CommandArbiter::default())?,
+        generate("bcm", &mut crate::bcm::BcmUnit::<25, 5>::default())?,
     ])
 }
 

@@ -3,6 +3,7 @@
 //! be replayed on all of them and compared output for output.
 
 pub mod arbiter;
+pub mod bcm;
 pub mod input_encoder;
 pub mod lif_wta;
 pub mod pulse_gen;

@@ -1,0 +1,269 @@
+//! BCM unit (`BcmUnit<25, 5>`): Verilator, rust-hdl `simulate()` and the
+//! golden model agree every cycle; rates above the sliding threshold
+//! potentiate, below it depress, and the threshold follows the mean square
+//! rate.
+
+use neuroxbar_cosim::units::bcm::*;
+use neuroxbar_cosim::units::CycleModel;
+use neuroxbar_cosim::Trace;
+use neuroxbar_models::golden::bcm::{BcmInputs, BcmOutputs};
+use neuroxbar_models::golden::stdp::Command;
+
+fn three_way(stimulus: &[BcmInputs]) -> Vec<BcmOutputs> {
+    let mut vl = VerilatorBcm::new(Trace::Off).unwrap();
+    let mut hdl = RustHdlBcm::default();
+    let mut gold = GoldenBcm::default();
+    let mut outs = Vec::with_capacity(stimulus.len());
+    for (c, inp) in stimulus.iter().enumerate() {
+        let g = gold.step(inp);
+        let v = vl.step(inp);
+        let h = hdl.step(inp);
+        assert!(
+            g == v && g == h,
+            "cycle {c}, inputs {inp:?}:\n golden    {g:?}\n verilator {v:?}\n rust-hdl  {h:?}"
+        );
+        outs.push(g);
+    }
+    outs
+}
+
+/// The commands handed over (valid before the cycle, ready during it).
+fn transfers(stimulus: &[BcmInputs], outs: &[BcmOutputs]) -> Vec<Command> {
+    (1..outs.len())
+        .filter(|&t| outs[t - 1].cmd_valid && stimulus[t].cmd_ready)
+        .map(|t| outs[t - 1].cmd)
+        .collect()
+}
+
+fn params() -> BcmInputs {
+    BcmInputs {
+        enable: true,
+        window: 4,
+        theta_shift: 0,
+        count_shift: 0,
+        wta_on: true,
+        winner: 0,
+        winner_valid: true,
+        cmd_ready: true,
+        ..Default::default()
+    }
+}
+
+fn reset() -> BcmInputs {
+    BcmInputs {
+        reset: true,
+        ..params()
+    }
+}
+
+/// One learn strobe with these spikes, then idle cycles for a scan.
+fn step(s: &mut Vec<BcmInputs>, base: BcmInputs, pre: u128, post: u64) {
+    s.push(BcmInputs {
+        learn: true,
+        pre_spikes: pre,
+        post_spikes: post,
+        ..base
+    });
+    s.extend(std::iter::repeat(base).take(N_ROWS + 4));
+}
+
+/// A window of 4 steps: row 0 spikes every step, row 5 once, the winner
+/// column 0 `y` times.
+fn window(s: &mut Vec<BcmInputs>, base: BcmInputs, y: usize) {
+    for k in 0..4 {
+        let pre = 1 | if k == 0 { 1 << 5 } else { 0 };
+        step(s, base, pre, (k < y) as u64);
+    }
+}
+
+fn cmd(row: u8, pol: bool, count: u8) -> Command {
+    Command {
+        kind: 0,
+        row,
+        col: 0,
+        pol,
+        count,
+    }
+}
+
+#[test]
+fn random_stimulus_100k_cycles_lockstep() {
+    let stim: Vec<_> = random_stimulus(0x5eed_bc01, 100_000).collect();
+    let outs = three_way(&stim);
+    let cmds = transfers(&stim, &outs);
+    let pot = cmds.iter().filter(|c| c.pol).count();
+    let dep = cmds.len() - pot;
+    let saturated = cmds.iter().filter(|c| c.count == 255).count();
+    let windows = (1..outs.len())
+        .filter(|&t| outs[t].busy && !outs[t - 1].busy)
+        .count();
+    let stalls = (1..outs.len())
+        .filter(|&t| outs[t - 1].cmd_valid && !stim[t].cmd_ready)
+        .count();
+    let max_theta = outs.iter().flat_map(|o| o.theta.iter()).max().unwrap();
+    println!(
+        "{} commands ({pot} LTP, {dep} LTD, {saturated} saturated), {windows} window ends, {stalls} stalled cycles, max theta {:.1}",
+        cmds.len(),
+        *max_theta as f64 / 256.0
+    );
+    assert!(pot > 1_000 && dep > 1_000, "LTP {pot}, LTD {dep}");
+    assert!(
+        saturated > 50 && stalls > 500,
+        "saturated {saturated}, stalls {stalls}"
+    );
+    assert!(windows > 500, "{windows}");
+    assert!(cmds.iter().all(|c| c.kind == 0 && c.count > 0));
+}
+
+#[test]
+fn above_threshold_potentiates_below_depresses() {
+    let mut s = vec![reset()];
+    window(&mut s, params(), 2); // theta 0, y 2: x y (y - 0)
+    window(&mut s, params(), 1); // theta 4 (shift 0: y^2), y 1
+    window(&mut s, params(), 3); // theta 1, y 3
+    let outs = three_way(&s);
+    assert_eq!(
+        transfers(&s, &outs),
+        vec![
+            cmd(0, true, 4 * 2 * 2),
+            cmd(5, true, 2 * 2),
+            cmd(0, false, 4 * 3),
+            cmd(5, false, 3),
+            cmd(0, true, 4 * 3 * 2),
+            cmd(5, true, 3 * 2),
+        ]
+    );
+    assert_eq!(outs.last().unwrap().theta[0], 9 << 8);
+}
+
+#[test]
+fn theta_slides_up_with_sustained_high_rates() {
+    let base = BcmInputs {
+        theta_shift: 2,
+        ..params()
+    };
+    let mut s = vec![reset()];
+    let mut ends = Vec::new();
+    for _ in 0..12 {
+        window(&mut s, base, 4);
+        ends.push(s.len() - 1);
+    }
+    let outs = three_way(&s);
+    let theta: Vec<u32> = ends.iter().map(|&t| outs[t].theta[0]).collect();
+    assert!(theta.windows(2).all(|w| w[1] > w[0]), "{theta:?}");
+    // an exponential mean of y^2 = 16: 16 (1 - (3/4)^k), floored
+    assert!(theta[11] > 15 << 8 && theta[11] < 16 << 8, "{theta:?}");
+    // rate 4 is above the threshold at first, below it once theta > 4
+    let cmds = transfers(&s, &outs);
+    assert!(
+        cmds[0].pol && cmds.last().is_some_and(|c| !c.pol),
+        "{cmds:?}"
+    );
+    let flips = cmds.windows(2).filter(|w| w[0].pol != w[1].pol).count();
+    assert_eq!(flips, 1, "one switch from LTP to LTD: {cmds:?}");
+}
+
+#[test]
+fn only_the_winner_learns_and_back_pressure_loses_nothing() {
+    let all: u128 = (1 << N_ROWS) - 1;
+    let base = BcmInputs {
+        winner: 3,
+        ..params()
+    };
+    let mut s = vec![reset()];
+    for _ in 0..4 {
+        step(&mut s, base, all, 0b1_1111);
+    }
+    let outs = three_way(&s);
+    let free = transfers(&s, &outs);
+    assert_eq!(free.len(), N_ROWS);
+    assert!(free.iter().all(|c| c.col == 3 && c.pol && c.count == 64));
+    // the same with cmd_ready low two cycles out of three, and longer idles
+    let mut slow = Vec::new();
+    for (k, inp) in s.iter().enumerate() {
+        slow.push(BcmInputs {
+            cmd_ready: k % 3 == 0,
+            ..*inp
+        });
+        if !inp.learn {
+            slow.push(BcmInputs {
+                cmd_ready: false,
+                ..base
+            });
+            slow.push(base);
+        }
+    }
+    let outs = three_way(&slow);
+    assert_eq!(transfers(&slow, &outs), free);
+    // without WTA every column learns
+    let mut s = vec![reset()];
+    for _ in 0..4 {
+        step(
+            &mut s,
+            BcmInputs {
+                wta_on: false,
+                ..base
+            },
+            all,
+            0b1_1111,
+        );
+    }
+    s.extend(std::iter::repeat(base).take(4 * N_ROWS));
+    let outs = three_way(&s);
+    assert_eq!(transfers(&s, &outs).len(), N_COLS * N_ROWS);
+}
+
+/// Window of 3 steps, theta averaging shift 1: the counts of row 0 and the
+/// winner column 0 build up, the window ends, row 0 and 1 get their
+/// commands, the threshold moves half-way to y^2 and the counts restart.
+#[test]
+fn waveform_snapshot() {
+    use neuroxbar_cosim::wave::{RenderOptions, Waveform};
+    let base = BcmInputs {
+        window: 3,
+        theta_shift: 1,
+        ..params()
+    };
+    let learn = |pre: u128, post: u64| BcmInputs {
+        learn: true,
+        pre_spikes: pre,
+        post_spikes: post,
+        ..base
+    };
+    let mut s = vec![
+        reset(),
+        learn(0b01, 1),
+        base,
+        learn(0b11, 1),
+        base,
+        learn(0b01, 0),
+    ];
+    s.extend(std::iter::repeat(base).take(N_ROWS + 2));
+    let outs = three_way(&s);
+    assert_eq!(
+        transfers(&s, &outs),
+        vec![cmd(0, true, 3 * 2 * 2), cmd(1, true, 2 * 2)]
+    );
+    let col = |f: &dyn Fn(&BcmInputs, &BcmOutputs) -> u64| -> Vec<u64> {
+        s.iter().zip(&outs).map(|(i, o)| f(i, o)).collect()
+    };
+    let rows: Vec<(String, u32, Vec<u64>)> = vec![
+        ("learn".into(), 1, col(&|i, _| i.learn as u64)),
+        (
+            "pre_spikes".into(),
+            2,
+            col(&|i, _| (i.pre_spikes & 3) as u64),
+        ),
+        ("post_spikes0".into(), 1, col(&|i, _| i.post_spikes & 1)),
+        ("window_pos".into(), 16, col(&|_, o| o.window_pos as u64)),
+        ("pre_rate0".into(), 8, col(&|_, o| o.pre_rate[0] as u64)),
+        ("post_rate0".into(), 8, col(&|_, o| o.post_rate[0] as u64)),
+        ("theta0_q8".into(), 24, col(&|_, o| o.theta[0] as u64)),
+        ("busy".into(), 1, col(&|_, o| o.busy as u64)),
+        ("cmd_valid".into(), 1, col(&|_, o| o.cmd_valid as u64)),
+        ("cmd_row".into(), 8, col(&|_, o| o.cmd.row as u64)),
+        ("cmd_pol".into(), 1, col(&|_, o| o.cmd.pol as u64)),
+        ("cmd_count".into(), 8, col(&|_, o| o.cmd.count as u64)),
+    ];
+    insta::assert_snapshot!(Waveform::from_cycles(&rows).render(&RenderOptions::default()));
+}

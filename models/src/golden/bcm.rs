@@ -1,0 +1,256 @@
+//! Golden model of `neuroxbar_rtl::bcm::BcmUnit<N_ROWS, N_COLS>`, cycle
+//! accurate.
+//!
+//! # The rule it approximates
+//!
+//! BCM with a sliding threshold (Bienenstock, Cooper, Munro 1982; Intrator &
+//! Cooper's form):
+//!
+//! ```text
+//! dw_ij / dt    = eta * x_i * y_j * (y_j - theta_j)
+//! tau_theta dtheta_j / dt = y_j^2 - theta_j
+//! ```
+//!
+//! Rates are spike counts over a window of `T = window * tick` seconds
+//! (`x = rate_x T`, `y = rate_y T`). Once per window, with `s` =
+//! `theta_shift` and `c` = `count_shift`:
+//!
+//! ```text
+//! pulses_ij = sat8(|x_i y_j (y_j - theta_j)| >> c)      (sign -> polarity)
+//! theta_j  += (y_j^2 - theta_j) * 2^-s                  (Q16.8, floor)
+//! ```
+//!
+//! so `eta * T^3 * P = 2^-c` pulses per unit (count units) with `P`
+//! pulses per unit weight, and theta is an exponential mean over
+//! `tau_theta = T / (-ln(1 - 2^-s))` (about `2^s` windows). The threshold
+//! is in count^2 units; a target rate `rho_0` (theta = <y^2> / rho_0) is
+//! realised only through the window length (`rho_0` = 1 count per window).
+
+use super::stdp::Command;
+
+/// Inputs during one clock cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BcmInputs {
+    pub reset: bool,
+    pub clear: bool,
+    pub learn: bool,
+    pub pre_spikes: u128,
+    pub post_spikes: u64,
+    pub winner: u8,
+    pub winner_valid: bool,
+    pub wta_on: bool,
+    pub enable: bool,
+    pub window: u16,
+    /// 0..15.
+    pub theta_shift: u8,
+    /// 0..15.
+    pub count_shift: u8,
+    pub cmd_ready: bool,
+}
+
+/// Registered outputs after the clock edge.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BcmOutputs {
+    pub cmd_valid: bool,
+    pub cmd: Command,
+    pub busy: bool,
+    pub overrun: bool,
+    pub window_pos: u16,
+    pub pre_rate: Vec<u8>,
+    pub post_rate: Vec<u8>,
+    /// Raw unsigned Q16.8.
+    pub theta: Vec<u32>,
+}
+
+/// The next threshold (raw Q16.8): `theta + ((y^2 << 8) - theta) >>> shift`.
+pub fn theta_next(theta: u32, y: u8, shift: u8) -> u32 {
+    let target = ((y as i64 * y as i64) << 8) as i64;
+    let t = theta as i64;
+    (t + ((target - t) >> shift)) as u32
+}
+
+/// `(polarity, sat8(|x y (y - theta)| >> count_shift))` with raw Q16.8 theta.
+pub fn bcm_count(x: u8, y: u8, theta: u32, count_shift: u8) -> (bool, u8) {
+    let yq = (y as i64) << 8;
+    let above = yq >= theta as i64;
+    let mag = (yq - theta as i64).unsigned_abs();
+    let prod = mag * (x as u64 * y as u64);
+    (above, (prod >> (count_shift as u32 + 8)).min(255) as u8)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BcmModel {
+    pub n_rows: usize,
+    pub n_cols: usize,
+    pub x: Vec<u8>,
+    pub y: Vec<u8>,
+    pub theta: Vec<u32>,
+    pub pos: u16,
+    pub busy: bool,
+    pub todo: u64,
+    pub row: u8,
+    pub out_valid: bool,
+    pub out: Command,
+    pub overrun: bool,
+}
+
+impl BcmModel {
+    pub fn new(n_rows: usize, n_cols: usize) -> Self {
+        assert!((1..=128).contains(&n_rows) && (1..=64).contains(&n_cols));
+        Self {
+            n_rows,
+            n_cols,
+            x: vec![0; n_rows],
+            y: vec![0; n_cols],
+            theta: vec![0; n_cols],
+            pos: 0,
+            busy: false,
+            todo: 0,
+            row: 0,
+            out_valid: false,
+            out: Command::default(),
+            overrun: false,
+        }
+    }
+
+    pub fn step(&mut self, inp: &BcmInputs) -> BcmOutputs {
+        let stall = self.out_valid && !inp.cmd_ready;
+        let accept = inp.learn && !self.busy;
+        let current = (0..self.n_cols).find(|&j| (self.todo >> j) & 1 == 1);
+        let finish = self.busy && current.is_none() && !stall;
+        let window_end = self.pos as u32 + 1 >= inp.window as u32;
+        let learn_cols = if inp.wta_on {
+            if inp.winner_valid && (inp.winner as usize) < self.n_cols {
+                1u64 << inp.winner
+            } else {
+                0
+            }
+        } else if self.n_cols == 64 {
+            u64::MAX
+        } else {
+            (1u64 << self.n_cols) - 1
+        };
+
+        if inp.reset || inp.clear {
+            self.x.iter_mut().for_each(|v| *v = 0);
+            self.y.iter_mut().for_each(|v| *v = 0);
+            if inp.reset {
+                self.theta.iter_mut().for_each(|v| *v = 0);
+            }
+            self.busy = false;
+            self.out_valid = false;
+            self.todo = 0;
+            self.row = 0;
+            self.pos = 0;
+            self.overrun = false;
+            return self.outputs();
+        }
+
+        // the scan reads the pre-edge counts and thresholds
+        let scan = match current {
+            Some(j) if self.busy && !stall => {
+                let i = self.row as usize;
+                let x = if i < self.n_rows { self.x[i] } else { 0 };
+                let (pol, count) = bcm_count(x, self.y[j], self.theta[j], inp.count_shift);
+                Some((j, pol, count))
+            }
+            _ => None,
+        };
+
+        if finish {
+            for j in 0..self.n_cols {
+                self.theta[j] = theta_next(self.theta[j], self.y[j], inp.theta_shift);
+            }
+            self.x.iter_mut().for_each(|v| *v = 0);
+            self.y.iter_mut().for_each(|v| *v = 0);
+        } else if accept {
+            for i in 0..self.n_rows {
+                if (inp.pre_spikes >> i) & 1 == 1 {
+                    self.x[i] = self.x[i].saturating_add(1);
+                }
+            }
+            for j in 0..self.n_cols {
+                if (inp.post_spikes >> j) & 1 == 1 {
+                    self.y[j] = self.y[j].saturating_add(1);
+                }
+            }
+        }
+
+        self.overrun = inp.learn && self.busy;
+        if !stall {
+            self.out_valid = false;
+        }
+        if self.busy {
+            if let Some((j, pol, count)) = scan {
+                if count > 0 {
+                    self.out_valid = true;
+                    self.out = Command {
+                        kind: 0,
+                        row: self.row,
+                        col: j as u8,
+                        pol,
+                        count,
+                    };
+                }
+                if self.row as usize == self.n_rows - 1 {
+                    self.row = 0;
+                    self.todo &= !(1u64 << j);
+                } else {
+                    self.row += 1;
+                }
+            } else if current.is_none() && !stall {
+                self.busy = false;
+            }
+        } else if inp.learn {
+            if window_end {
+                self.pos = 0;
+                self.busy = true;
+                self.row = 0;
+                self.todo = if inp.enable { learn_cols } else { 0 };
+            } else {
+                self.pos += 1;
+            }
+        }
+        self.outputs()
+    }
+
+    pub fn outputs(&self) -> BcmOutputs {
+        BcmOutputs {
+            cmd_valid: self.out_valid,
+            cmd: self.out,
+            busy: self.busy,
+            overrun: self.overrun,
+            window_pos: self.pos,
+            pre_rate: self.x.clone(),
+            post_rate: self.y.clone(),
+            theta: self.theta.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn theta_tracks_the_mean_square_rate() {
+        let mut t = 0;
+        for _ in 0..200 {
+            t = theta_next(t, 4, 3);
+        }
+        // within one LSB of 16 per 2^3 (floor bias of the shift)
+        assert!((16 * 256 - 8..=16 * 256).contains(&t), "{t}");
+        for _ in 0..200 {
+            t = theta_next(t, 0, 3);
+        }
+        assert!(t < 8, "{t}");
+    }
+
+    #[test]
+    fn polarity_follows_the_threshold() {
+        assert_eq!(bcm_count(3, 5, 4 << 8, 0), (true, 15));
+        assert_eq!(bcm_count(3, 2, 4 << 8, 0), (false, 12));
+        assert_eq!(bcm_count(3, 4, 4 << 8, 0).1, 0);
+        assert_eq!(bcm_count(255, 255, 0, 0), (true, 255));
+    }
+}

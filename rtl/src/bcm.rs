@@ -1,0 +1,422 @@
+//! `BcmUnit`: Bienenstock-Cooper-Munro plasticity with a sliding threshold,
+//! turned into programming commands (cell, polarity, pulse count).
+//!
+//! State: a spike count per row (`x_i`) and per column (`y_j`) over the
+//! current rate window, 8-bit saturating at 255; a sliding threshold per
+//! column, `theta_j`, unsigned Q16.8 in 24 bits (a running mean of `y^2`,
+//! so it never exceeds `255^2`; the fraction keeps small rates from
+//! stalling the mean); a 16-bit window position.
+//!
+//! On an accepted `learn` strobe (one per time step; ignored while `busy`,
+//! which raises the one-cycle `overrun`): the step's row and column spikes
+//! are added to the counts. The step that completes `window` steps
+//! (`pos + 1 >= window`, so `window` 0 or 1 makes every step a window end)
+//! ends the window: `busy` rises and the learning columns are scanned —
+//! the `winner` column if `winner_valid` when `wta_on`, else every column
+//! (none when `enable` is low). For each learning column `j` (ascending),
+//! rows `i = 0..N_ROWS`, one per cycle:
+//!
+//! ```text
+//! dw_i  = x_i * y_j * (y_j - theta_j)          (theta_j before this window's update)
+//! count = sat8(|dw_i| >> count_shift)           exactly: |x y (256 y - theta_raw)| >> (count_shift + 8)
+//! command (i, j, potentiate if dw_i > 0 else depress, count) if count > 0
+//! ```
+//!
+//! When the scan is over and the last command taken, every column's
+//! threshold moves, `theta_j += (256 y_j^2 - theta_j) >>> theta_shift` (raw
+//! Q16.8, arithmetic shift), the counts and the window restart, and `busy`
+//! falls. Commands leave through a registered one-deep output, stalled by
+//! `cmd_ready` (nothing is lost).
+//!
+//! Timing: window-ending `learn` in cycle `c` -> `busy` from the edge of
+//! `c`, row 0's command (if any) valid after the edge of `c + 1`, `busy` for
+//! `2 + N_ROWS * learning columns + stalls` cycles (27 for one column of 25
+//! rows). `clear` restarts the window (counts and position to zero, scan
+//! aborted) but keeps the thresholds; `reset` also zeroes the thresholds.
+//!
+//! *Decided* (DESIGN.md left it open): `dw` uses the threshold learned from
+//! the previous windows; the threshold then absorbs this window's rate. The
+//! target of the mean is `y^2` itself (BCM's `rho_0` = 1 spike per window);
+//! scale the rates through the window length.
+
+use rust_hdl::prelude::*;
+
+/// `theta_next = theta + ((rate^2 << 8) - theta) >>> shift`, all raw Q16.8
+/// (a child block so that the widening works on a loop-indexed column).
+#[derive(LogicBlock)]
+pub struct ThetaUpdate {
+    pub theta: Signal<In, Bits<24>>,
+    pub rate: Signal<In, Bits<8>>,
+    pub shift: Signal<In, Bits<4>>,
+    pub theta_next: Signal<Out, Bits<24>>,
+    ones: Constant<Bits<25>>,
+    square: Signal<Local, Bits<16>>,
+    diff: Signal<Local, Bits<25>>,
+    step: Signal<Local, Bits<25>>,
+    sum: Signal<Local, Bits<25>>,
+}
+
+impl Default for ThetaUpdate {
+    fn default() -> Self {
+        Self {
+            theta: Default::default(),
+            rate: Default::default(),
+            shift: Default::default(),
+            theta_next: Default::default(),
+            ones: Constant::new(0x1FF_FFFFu64.into()),
+            square: Default::default(),
+            diff: Default::default(),
+            step: Default::default(),
+            sum: Default::default(),
+        }
+    }
+}
+
+impl Logic for ThetaUpdate {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.square.next = bit_cast::<16, 32>(
+            bit_cast::<16, 8>(self.rate.val()) * bit_cast::<16, 8>(self.rate.val()),
+        );
+        self.diff.next =
+            (bit_cast::<25, 16>(self.square.val()) << 8) - bit_cast::<25, 24>(self.theta.val());
+        // arithmetic shift right (sign-filling)
+        if self.diff.val().get_bit(24) {
+            self.step.next =
+                (self.diff.val() >> self.shift.val()) | !(self.ones.val() >> self.shift.val());
+        } else {
+            self.step.next = self.diff.val() >> self.shift.val();
+        }
+        self.sum.next = bit_cast::<25, 24>(self.theta.val()) + self.step.val();
+        self.theta_next.next = bit_cast::<24, 25>(self.sum.val());
+    }
+}
+
+#[derive(LogicBlock)]
+pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: counts, thresholds, window and scan cleared.
+    pub reset: Signal<In, Bit>,
+    /// Restart the rate window (counts zero, scan aborted); thresholds kept.
+    pub clear: Signal<In, Bit>,
+    /// One-cycle strobe per time step with this step's spikes and winner.
+    pub learn: Signal<In, Bit>,
+    pub pre_spikes: Signal<In, Bits<N_ROWS>>,
+    pub post_spikes: Signal<In, Bits<N_COLS>>,
+    pub winner: Signal<In, Bits<8>>,
+    pub winner_valid: Signal<In, Bit>,
+    pub wta_on: Signal<In, Bit>,
+    /// Emit commands (sampled at the window end).
+    pub enable: Signal<In, Bit>,
+    /// Rate window, in steps (0 and 1: every step).
+    pub window: Signal<In, Bits<16>>,
+    /// Threshold averaging: `theta += (y^2 - theta) >>> theta_shift`.
+    pub theta_shift: Signal<In, Bits<4>>,
+    /// `count = |x y (y - theta)| >> count_shift`.
+    pub count_shift: Signal<In, Bits<4>>,
+    pub cmd_ready: Signal<In, Bit>,
+    pub cmd_valid: Signal<Out, Bit>,
+    /// Always 0 (PROGRAM).
+    pub cmd_kind: Signal<Out, Bit>,
+    pub cmd_row: Signal<Out, Bits<8>>,
+    pub cmd_col: Signal<Out, Bits<8>>,
+    pub cmd_pol: Signal<Out, Bit>,
+    pub cmd_count: Signal<Out, Bits<8>>,
+    pub busy: Signal<Out, Bit>,
+    pub overrun: Signal<Out, Bit>,
+    /// Steps of the current window so far.
+    pub window_pos: Signal<Out, Bits<16>>,
+    /// Row spike counts of the current window.
+    pub pre_rate: [Signal<Out, Bits<8>>; N_ROWS],
+    /// Column spike counts of the current window.
+    pub post_rate: [Signal<Out, Bits<8>>; N_COLS],
+    /// Sliding thresholds, unsigned Q16.8 (spikes^2 per window).
+    pub theta: [Signal<Out, Bits<24>>; N_COLS],
+    xc: [DFF<Bits<8>>; N_ROWS],
+    yc: [DFF<Bits<8>>; N_COLS],
+    th: [DFF<Bits<24>>; N_COLS],
+    upd: [ThetaUpdate; N_COLS],
+    pos: DFF<Bits<16>>,
+    busy_q: DFF<Bit>,
+    todo_q: DFF<Bits<N_COLS>>,
+    row_q: DFF<Bits<8>>,
+    out_valid: DFF<Bit>,
+    out_row: DFF<Bits<8>>,
+    out_col: DFF<Bits<8>>,
+    out_pol: DFF<Bit>,
+    out_count: DFF<Bits<8>>,
+    overrun_q: DFF<Bit>,
+    last_row: Constant<Bits<8>>,
+    all_cols: Constant<Bits<N_COLS>>,
+    ones8: Constant<Bits<8>>,
+    accept: Signal<Local, Bit>,
+    stall: Signal<Local, Bit>,
+    window_end: Signal<Local, Bit>,
+    winner_mask: Signal<Local, Bits<N_COLS>>,
+    learn_cols: Signal<Local, Bits<N_COLS>>,
+    found: Signal<Local, Bit>,
+    col_idx: Signal<Local, Bits<8>>,
+    col_oh: Signal<Local, Bits<N_COLS>>,
+    x_sel: Signal<Local, Bits<8>>,
+    y_sel: Signal<Local, Bits<8>>,
+    th_sel: Signal<Local, Bits<24>>,
+    xy: Signal<Local, Bits<16>>,
+    y_q8: Signal<Local, Bits<24>>,
+    above: Signal<Local, Bit>,
+    mag: Signal<Local, Bits<24>>,
+    prod_lo: Signal<Local, Bits<32>>,
+    prod_hi: Signal<Local, Bits<32>>,
+    prod: Signal<Local, Bits<40>>,
+    shamt: Signal<Local, Bits<5>>,
+    shifted: Signal<Local, Bits<40>>,
+    count: Signal<Local, Bits<8>>,
+    finish: Signal<Local, Bit>,
+}
+
+impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COLS> {
+    fn default() -> Self {
+        assert!(
+            (1..=256).contains(&N_ROWS) && (1..=256).contains(&N_COLS),
+            "BcmUnit supports 1..=256 rows and columns"
+        );
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            clear: Default::default(),
+            learn: Default::default(),
+            pre_spikes: Default::default(),
+            post_spikes: Default::default(),
+            winner: Default::default(),
+            winner_valid: Default::default(),
+            wta_on: Default::default(),
+            enable: Default::default(),
+            window: Default::default(),
+            theta_shift: Default::default(),
+            count_shift: Default::default(),
+            cmd_ready: Default::default(),
+            cmd_valid: Default::default(),
+            cmd_kind: Default::default(),
+            cmd_row: Default::default(),
+            cmd_col: Default::default(),
+            cmd_pol: Default::default(),
+            cmd_count: Default::default(),
+            busy: Default::default(),
+            overrun: Default::default(),
+            window_pos: Default::default(),
+            pre_rate: std::array::from_fn(|_| Default::default()),
+            post_rate: std::array::from_fn(|_| Default::default()),
+            theta: std::array::from_fn(|_| Default::default()),
+            xc: std::array::from_fn(|_| Default::default()),
+            yc: std::array::from_fn(|_| Default::default()),
+            th: std::array::from_fn(|_| Default::default()),
+            upd: std::array::from_fn(|_| Default::default()),
+            pos: Default::default(),
+            busy_q: Default::default(),
+            todo_q: Default::default(),
+            row_q: Default::default(),
+            out_valid: Default::default(),
+            out_row: Default::default(),
+            out_col: Default::default(),
+            out_pol: Default::default(),
+            out_count: Default::default(),
+            overrun_q: Default::default(),
+            last_row: Constant::new((N_ROWS as u64 - 1).into()),
+            all_cols: Constant::new(!Bits::<N_COLS>::default()),
+            ones8: Constant::new(0xFFu64.into()),
+            accept: Default::default(),
+            stall: Default::default(),
+            window_end: Default::default(),
+            winner_mask: Default::default(),
+            learn_cols: Default::default(),
+            found: Default::default(),
+            col_idx: Default::default(),
+            col_oh: Default::default(),
+            x_sel: Default::default(),
+            y_sel: Default::default(),
+            th_sel: Default::default(),
+            xy: Default::default(),
+            y_q8: Default::default(),
+            above: Default::default(),
+            mag: Default::default(),
+            prod_lo: Default::default(),
+            prod_hi: Default::default(),
+            prod: Default::default(),
+            shamt: Default::default(),
+            shifted: Default::default(),
+            count: Default::default(),
+            finish: Default::default(),
+        }
+    }
+}
+
+impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, pos, busy_q, todo_q, row_q, out_valid, out_row, out_col, out_pol,
+            out_count, overrun_q
+        );
+        self.accept.next = self.learn.val() && !self.busy_q.q.val();
+        self.stall.next = self.out_valid.q.val() && !self.cmd_ready.val();
+        self.window_end.next =
+            (bit_cast::<17, 16>(self.pos.q.val()) + 1) >= bit_cast::<17, 16>(self.window.val());
+        self.winner_mask.next = 0.into();
+        self.learn_cols.next = 0.into();
+        self.found.next = false;
+        self.col_idx.next = 0.into();
+        self.col_oh.next = 0.into();
+        self.x_sel.next = 0.into();
+        self.y_sel.next = 0.into();
+        self.th_sel.next = 0.into();
+        self.mag.next = 0.into();
+        self.above.next = false;
+        self.count.next = 0.into();
+
+        for j in 0..N_COLS {
+            self.winner_mask.next = self
+                .winner_mask
+                .val()
+                .replace_bit(j, self.winner.val() == j.to_bits());
+            if self.todo_q.q.val().get_bit(j) && !self.found.val() {
+                self.found.next = true;
+                self.col_idx.next = j.to_bits();
+                self.col_oh.next = bits::<N_COLS>(0).replace_bit(j, true);
+                self.y_sel.next = self.yc[j].q.val();
+                self.th_sel.next = self.th[j].q.val();
+            }
+        }
+        for i in 0..N_ROWS {
+            if self.row_q.q.val() == i.to_bits() {
+                self.x_sel.next = self.xc[i].q.val();
+            }
+        }
+        if self.wta_on.val() {
+            if self.winner_valid.val() {
+                self.learn_cols.next = self.winner_mask.val();
+            }
+        } else {
+            self.learn_cols.next = self.all_cols.val();
+        }
+        // |dw| = x * y * |256 y - theta_raw|, then >> (count_shift + 8)
+        self.xy.next = bit_cast::<16, 32>(
+            bit_cast::<16, 8>(self.x_sel.val()) * bit_cast::<16, 8>(self.y_sel.val()),
+        );
+        self.y_q8.next = bit_cast::<24, 8>(self.y_sel.val()) << 8;
+        if self.y_q8.val() >= self.th_sel.val() {
+            self.above.next = true;
+            self.mag.next = self.y_q8.val() - self.th_sel.val();
+        } else {
+            self.mag.next = self.th_sel.val() - self.y_q8.val();
+        }
+        self.prod_lo.next = self.mag.val().get_bits::<16>(0) * self.xy.val();
+        self.prod_hi.next = bit_cast::<16, 8>(self.mag.val().get_bits::<8>(16)) * self.xy.val();
+        self.prod.next =
+            (bit_cast::<40, 32>(self.prod_hi.val()) << 16) + bit_cast::<40, 32>(self.prod_lo.val());
+        self.shamt.next = bit_cast::<5, 4>(self.count_shift.val()) + 8;
+        self.shifted.next = self.prod.val() >> self.shamt.val();
+        if self.shifted.val().get_bits::<32>(8).any() {
+            self.count.next = self.ones8.val();
+        } else {
+            self.count.next = self.shifted.val().get_bits::<8>(0);
+        }
+        self.finish.next = self.busy_q.q.val() && !self.found.val() && !self.stall.val();
+
+        // counts: add this step's spikes on an accepted learn, restart at the finish
+        for i in 0..N_ROWS {
+            self.xc[i].clock.next = self.clock.val();
+            self.xc[i].d.next = self.xc[i].q.val();
+            if self.reset.val() || self.clear.val() || self.finish.val() {
+                self.xc[i].d.next = 0.into();
+            } else if self.accept.val()
+                && self.pre_spikes.val().get_bit(i)
+                && (self.xc[i].q.val() != self.ones8.val())
+            {
+                self.xc[i].d.next = self.xc[i].q.val() + 1;
+            }
+            self.pre_rate[i].next = self.xc[i].q.val();
+        }
+        for j in 0..N_COLS {
+            self.yc[j].clock.next = self.clock.val();
+            self.yc[j].d.next = self.yc[j].q.val();
+            self.th[j].clock.next = self.clock.val();
+            self.th[j].d.next = self.th[j].q.val();
+            self.upd[j].theta.next = self.th[j].q.val();
+            self.upd[j].rate.next = self.yc[j].q.val();
+            self.upd[j].shift.next = self.theta_shift.val();
+            if self.reset.val() {
+                self.th[j].d.next = 0.into();
+            } else if self.finish.val() && !self.clear.val() {
+                self.th[j].d.next = self.upd[j].theta_next.val();
+            }
+            if self.reset.val() || self.clear.val() || self.finish.val() {
+                self.yc[j].d.next = 0.into();
+            } else if self.accept.val()
+                && self.post_spikes.val().get_bit(j)
+                && (self.yc[j].q.val() != self.ones8.val())
+            {
+                self.yc[j].d.next = self.yc[j].q.val() + 1;
+            }
+            self.post_rate[j].next = self.yc[j].q.val();
+            self.theta[j].next = self.th[j].q.val();
+        }
+
+        // window, scan and output register
+        self.overrun_q.d.next = false;
+        if self.reset.val() || self.clear.val() {
+            self.busy_q.d.next = false;
+            self.out_valid.d.next = false;
+            self.todo_q.d.next = 0.into();
+            self.row_q.d.next = 0.into();
+            self.pos.d.next = 0.into();
+        } else {
+            self.overrun_q.d.next = self.learn.val() && self.busy_q.q.val();
+            if !self.stall.val() {
+                self.out_valid.d.next = false;
+            }
+            if self.busy_q.q.val() {
+                if self.found.val() {
+                    if !self.stall.val() {
+                        if self.count.val().any() {
+                            self.out_valid.d.next = true;
+                            self.out_row.d.next = self.row_q.q.val();
+                            self.out_col.d.next = self.col_idx.val();
+                            self.out_pol.d.next = self.above.val();
+                            self.out_count.d.next = self.count.val();
+                        }
+                        if self.row_q.q.val() == self.last_row.val() {
+                            self.row_q.d.next = 0.into();
+                            self.todo_q.d.next = self.todo_q.q.val() & !self.col_oh.val();
+                        } else {
+                            self.row_q.d.next = self.row_q.q.val() + 1;
+                        }
+                    }
+                } else if !self.stall.val() {
+                    self.busy_q.d.next = false;
+                }
+            } else if self.learn.val() {
+                if self.window_end.val() {
+                    self.pos.d.next = 0.into();
+                    self.busy_q.d.next = true;
+                    self.row_q.d.next = 0.into();
+                    if self.enable.val() {
+                        self.todo_q.d.next = self.learn_cols.val();
+                    } else {
+                        self.todo_q.d.next = 0.into();
+                    }
+                } else {
+                    self.pos.d.next = self.pos.q.val() + 1;
+                }
+            }
+        }
+
+        self.cmd_valid.next = self.out_valid.q.val();
+        self.cmd_kind.next = false;
+        self.cmd_row.next = self.out_row.q.val();
+        self.cmd_col.next = self.out_col.q.val();
+        self.cmd_pol.next = self.out_pol.q.val();
+        self.cmd_count.next = self.out_count.q.val();
+        self.busy.next = self.busy_q.q.val();
+        self.overrun.next = self.overrun_q.q.val();
+        self.window_pos.next = self.pos.q.val();
+    }
+}
