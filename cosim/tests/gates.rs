@@ -285,20 +285,29 @@ fn random(top: &GeneratedTop) -> Result<PortStimulus, String> {
     PortStimulus::random(&top.ports, 11, REPLAY_CYCLES).map_err(|e| e.to_string())
 }
 
+/// Replay on Icarus and Verilator: the neuron core with its lockstep
+/// stimulus, the tops listed in the macro call with random port values.
+macro_rules! replay {
+    ($top:expr, $dir:expr, random: $($name:ident),*) => {
+        match $top.name.as_str() {
+            "lif_wta16" => compare::<verilated::lif_wta16::Model>($top, lif_wta_stimulus($top)?, $dir),
+            $(stringify!($name) => compare::<verilated::$name::Model>($top, random($top)?, $dir),)*
+            other => Err(format!(
+                "no Icarus replay for this top: add `{other}` to the `replay!` call \
+                 in icarus_matches_verilator (cosim/tests/gates.rs)"
+            )),
+        }
+    };
+}
+
 #[test]
 fn icarus_matches_verilator() {
     need("iverilog", "-V");
     need("vvp", "-V");
-    for_each_top("icarus", |top, dir| match top.name.as_str() {
-        "lif_wta16" => compare::<verilated::lif_wta16::Model>(top, lif_wta_stimulus(top)?, dir),
-        "wide_acc" => compare::<verilated::wide_acc::Model>(top, random(top)?, dir),
-        "input_encoder25" => compare::<verilated::input_encoder25::Model>(top, random(top)?, dir),
-        other => Err(format!(
-            "no Icarus replay for this top: add \
-             `\"{other}\" => compare::<verilated::{other}::Model>(top, random(top)?, dir)` \
-             (or a unit stimulus) to icarus_matches_verilator in cosim/tests/gates.rs"
-        )),
-    });
+    for_each_top(
+        "icarus",
+        |top, dir| replay!(top, dir, random: wide_acc, input_encoder25, pulse_gen, xbar_ctrl, stdp, refresh, arbiter, bcm),
+    );
 }
 
 /// The comparison sees a one-cycle difference in the stimulus, and names the
