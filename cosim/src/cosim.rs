@@ -26,9 +26,19 @@ use std::collections::VecDeque;
 /// A front-end bus event, as seen by the array (for logs and equivalence tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BusEvent {
-    Stage { t_cycles: u64, ch: u8, mode: u8, code: i16 },
-    Apply { t_cycles: u64, on: bool },
-    Sample { t_cycles: u64 },
+    Stage {
+        t_cycles: u64,
+        ch: u8,
+        mode: u8,
+        code: i16,
+    },
+    Apply {
+        t_cycles: u64,
+        on: bool,
+    },
+    Sample {
+        t_cycles: u64,
+    },
 }
 
 /// Errors of a co-simulation run.
@@ -36,8 +46,12 @@ pub enum BusEvent {
 pub enum CoSimError {
     #[error("front-end at t = {t_s:.9} s: {source}")]
     FrontEnd { t_s: f64, source: FrontEndError },
-    #[error("the accelerator did not return to idle within {cycles} cycles (stuck in a time step?)")]
+    #[error(
+        "the accelerator did not return to idle within {cycles} cycles (stuck in a time step?)"
+    )]
     Timeout { cycles: u64 },
+    #[error("configuration: {0}")]
+    Config(String),
 }
 
 /// Counters of a run.
@@ -119,7 +133,10 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
     }
 
     fn fe_err(&self, source: FrontEndError) -> CoSimError {
-        CoSimError::FrontEnd { t_s: self.time_s(), source }
+        CoSimError::FrontEnd {
+            t_s: self.time_s(),
+            source,
+        }
     }
 
     /// Clock one cycle with the pending host inputs, then react to the bus.
@@ -160,17 +177,31 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
         let o = self.out.clone();
         if o.fe_we {
             self.fe
-                .stage_bits(o.fe_ch as u64, o.fe_mode as u64, (o.fe_code as u16 & 0xFFF) as u64)
+                .stage_bits(
+                    o.fe_ch as u64,
+                    o.fe_mode as u64,
+                    (o.fe_code as u16 & 0xFFF) as u64,
+                )
                 .map_err(|e| self.fe_err(e))?;
             if self.log_events {
-                self.events.push(BusEvent::Stage { t_cycles: t, ch: o.fe_ch, mode: o.fe_mode, code: o.fe_code });
+                self.events.push(BusEvent::Stage {
+                    t_cycles: t,
+                    ch: o.fe_ch,
+                    mode: o.fe_mode,
+                    code: o.fe_code,
+                });
             }
         }
         if o.fe_apply != self.apply_on {
-            self.fe.set_apply(t_s, o.fe_apply).map_err(|e| self.fe_err(e))?;
+            self.fe
+                .set_apply(t_s, o.fe_apply)
+                .map_err(|e| self.fe_err(e))?;
             self.apply_on = o.fe_apply;
             if self.log_events {
-                self.events.push(BusEvent::Apply { t_cycles: t, on: o.fe_apply });
+                self.events.push(BusEvent::Apply {
+                    t_cycles: t,
+                    on: o.fe_apply,
+                });
             }
         }
         if o.fe_sample {
@@ -178,7 +209,8 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
             let ready = t + batch.conversion_cycles;
             self.busy_until = ready;
             for (k, c) in batch.columns.iter().enumerate() {
-                self.results.push_back((ready + k as u64, c.ch as u8, c.code, c.saturated));
+                self.results
+                    .push_back((ready + k as u64, c.ch as u8, c.code, c.saturated));
             }
             if self.log_events {
                 self.events.push(BusEvent::Sample { t_cycles: t });
@@ -193,7 +225,17 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
     /// Conductance of every cell, row-major, siemens (brings devices up to date).
     pub fn weights_s(&mut self) -> Result<Vec<f64>, CoSimError> {
         let t_s = self.time_s();
-        self.fe.weights_s().map_err(|source| CoSimError::FrontEnd { t_s, source })
+        self.fe
+            .weights_s()
+            .map_err(|source| CoSimError::FrontEnd { t_s, source })
+    }
+
+    /// Read an internal value through the debug port (one cycle; see
+    /// `Accelerator::debug_sel`): `group` and `index`.
+    pub fn peek(&mut self, group: u16, index: u16) -> Result<u32, CoSimError> {
+        self.inp.debug_sel = (group << 8) | index;
+        self.cycle()?;
+        Ok(self.out.debug_data)
     }
 
     /// Synchronous reset for two cycles.
@@ -260,7 +302,10 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
             winner = Some(self.out.winner);
         }
         self.stats.ticks += 1;
-        Ok(StepResult { spikes: self.last_spikes, winner })
+        Ok(StepResult {
+            spikes: self.last_spikes,
+            winner,
+        })
     }
 
     /// Let time pass until `t_cycles` with the accelerator idle: warped (the

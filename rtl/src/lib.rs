@@ -17,4 +17,5 @@ pub mod xbar_ctrl;
 pub mod stdp;
 pub mod refresh;
 pub mod arbiter;
+pub mod accelerator;
 pub mod bcm;

@@ -12,10 +12,11 @@
 //! - `refractory`: ticks a neuron sits out after a spike (membrane held at
 //!   `reset_v`);
 //! - homeostasis: an adaptive threshold `theta = threshold + adapt`, where
-//!   each spike adds `theta_plus` (unsigned Q15.8) to `adapt` and every tick
-//!   decays it, `adapt -= adapt >>> theta_decay_shift` (shift 0: no decay).
-//!   A neuron that keeps winning gets harder to fire, so every neuron of a
-//!   winner-take-all layer ends up owning a pattern.
+//!   each `win` strobe adds `theta_plus` (unsigned Q15.8) to `adapt` and
+//!   every tick decays it, `adapt -= adapt >>> theta_decay_shift` (shift 0:
+//!   no decay). The top strobes `win` for the winner of a winner-take-all
+//!   decision (or for every spike without WTA): a neuron that keeps winning
+//!   gets harder to fire, so every neuron ends up owning a pattern.
 //!
 //! Per `tick` (one time step):
 //! ```text
@@ -24,13 +25,16 @@
 //! refr > 0       -> refr -= 1, v = reset_v
 //! adapt_d = adapt - (adapt >>> theta_decay_shift)       (every tick)
 //! v1 >= sat24(threshold + adapt)
-//!                -> spike, v = reset_v, refr = refractory,
-//!                   adapt = sat24(adapt_d + theta_plus)
+//!                -> spike, v = reset_v, refr = refractory
+//! win (any cycle)-> adapt = sat24(adapt' + theta_plus)   (adapt' = adapt_d on a tick)
 //! otherwise      -> v = v1
 //! ```
 //! `spike` is a registered one-cycle pulse in the cycle after the tick;
 //! `saturated` likewise flags a tick whose drive or sum hit the membrane range;
-//! `v_pre` holds `v1` of the last tick (the pre-reset membrane, used by
+//! `v_pre` holds `sat24(v1 - adapt)` of the last tick: the pre-reset
+//! membrane less the neuron's own adaptive threshold, so that a
+//! max-membrane winner-take-all picks the neuron furthest above its own
+//! threshold (with homeostasis off it is `v1`; used by
 //! max-membrane winner-take-all).
 
 use crate::fixed::{ArithShiftRight, MulS16U16, MulS24U16, SatAddSub, SatNarrow, SignedGe};
@@ -54,6 +58,8 @@ pub struct LifNeuron {
     /// Return to rest (start of a presentation): membrane to `reset_v`,
     /// refractory counter cleared; the adaptive threshold is kept.
     pub rest: Signal<In, Bit>,
+    /// Homeostasis: this neuron won; raise its adaptive threshold.
+    pub win: Signal<In, Bit>,
     /// Signed 16-bit input current code.
     pub i_in: Signal<In, Bits<16>>,
     pub threshold: Signal<In, Bits<24>>,
@@ -87,6 +93,7 @@ pub struct LifNeuron {
     adapt_asr: ArithShiftRight<24>,
     adapt_inc: SatAddSub<24, 25>,
     theta_eff: SatAddSub<24, 25>,
+    margin: SatAddSub<24, 25>,
     leaked: Signal<Local, Bits<24>>,
     decayed: Signal<Local, Bits<24>>,
 }
@@ -126,7 +133,7 @@ impl Logic for LifNeuron {
         self.theta_eff.subtract.next = false;
         self.adapt_asr.a.next = self.adapt.q.val();
         self.adapt_asr.shift.next = self.theta_decay_shift.val();
-        if self.theta_decay_shift.val().any() {
+        if self.tick.val() && self.theta_decay_shift.val().any() {
             self.adapt_inc.a.next = self.adapt.q.val() - self.adapt_asr.y.val();
         } else {
             self.adapt_inc.a.next = self.adapt.q.val();
@@ -135,6 +142,9 @@ impl Logic for LifNeuron {
         self.adapt_inc.subtract.next = false;
         self.crossing.a.next = self.integrate.y.val();
         self.crossing.b.next = self.theta_eff.y.val();
+        self.margin.a.next = self.integrate.y.val();
+        self.margin.b.next = self.adapt.q.val();
+        self.margin.subtract.next = true;
 
         self.spk.d.next = false;
         self.sat.d.next = self.tick.val()
@@ -142,11 +152,16 @@ impl Logic for LifNeuron {
             && (self.drive_sat.clamped.val()
                 || self.integrate.overflow.val()
                 || self.theta_eff.overflow.val()
-                || self.adapt_inc.overflow.val());
+                || self.margin.overflow.val())
+            || (self.win.val() && !self.reset.val() && self.adapt_inc.overflow.val());
         if self.reset.val() {
             self.v.d.next = 0.into();
             self.adapt.d.next = 0.into();
             self.v1_q.d.next = 0.into();
+            self.refr.d.next = 0.into();
+        } else if self.rest.val() {
+            self.v.d.next = self.reset_v.val();
+            self.v1_q.d.next = self.reset_v.val();
             self.refr.d.next = 0.into();
         } else if self.tick.val() {
             if self.theta_decay_shift.val().any() {
@@ -160,16 +175,18 @@ impl Logic for LifNeuron {
                 self.v.d.next = self.reset_v.val();
                 self.v1_q.d.next = self.reset_v.val();
             } else {
-                self.v1_q.d.next = self.integrate.y.val();
+                self.v1_q.d.next = self.margin.y.val();
                 if self.crossing.ge.val() {
                     self.spk.d.next = true;
                     self.v.d.next = self.reset_v.val();
                     self.refr.d.next = self.refractory.val();
-                    self.adapt.d.next = self.adapt_inc.y.val();
                 } else {
                     self.v.d.next = self.integrate.y.val();
                 }
             }
+        }
+        if !self.reset.val() && self.win.val() {
+            self.adapt.d.next = self.adapt_inc.y.val();
         }
         self.spike.next = self.spk.q.val();
         self.saturated.next = self.sat.q.val();
@@ -189,6 +206,8 @@ pub struct LifLayer<const N: usize> {
     pub inhibit: Signal<In, Bits<N>>,
     /// Every neuron back to rest (keeps the adaptive thresholds).
     pub rest: Signal<In, Bit>,
+    /// One bit per neuron: homeostasis strobe (see [`LifNeuron::win`]).
+    pub win: Signal<In, Bits<N>>,
     /// Signed 16-bit current code per neuron.
     pub i_in: [Signal<In, Bits<16>>; N],
     pub threshold: Signal<In, Bits<24>>,
@@ -223,6 +242,7 @@ impl<const N: usize> Default for LifLayer<N> {
             tick: Default::default(),
             inhibit: Default::default(),
             rest: Default::default(),
+            win: Default::default(),
             i_in: std::array::from_fn(|_| Default::default()),
             threshold: Default::default(),
             reset_v: Default::default(),
@@ -260,6 +280,7 @@ impl<const N: usize> Logic for LifLayer<N> {
             self.neurons[i].tick.next = self.tick.val();
             self.neurons[i].inhibit.next = self.inhibit.val().get_bit(i);
             self.neurons[i].rest.next = self.rest.val();
+            self.neurons[i].win.next = self.win.val().get_bit(i);
             self.neurons[i].i_in.next = self.i_in[i].val();
             self.neurons[i].threshold.next = self.threshold.val();
             self.neurons[i].reset_v.next = self.reset_v.val();

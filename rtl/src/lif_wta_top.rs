@@ -248,6 +248,14 @@ impl<const N: usize> Logic for LifWtaTop<N> {
         self.layer.tick.next = self.tick.val();
         self.layer.inhibit.next = self.wta.inhibit.val();
         self.layer.rest.next = false;
+        // homeostasis: the WTA winner, or every spike without WTA
+        if self.ctrl.value.val().get_bit(0) {
+            self.layer.win.next = self.wta.new_winner.val();
+        } else if self.layer.spikes_valid.val() {
+            self.layer.win.next = self.layer.spikes.val();
+        } else {
+            self.layer.win.next = 0.into();
+        }
         self.layer.threshold.next = self.threshold.value.val();
         self.layer.reset_v.next = self.reset_v.value.val();
         self.layer.leak_mode.next = self.ctrl.value.val().get_bit(2);

@@ -101,6 +101,10 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
         generate("stdp", &mut crate::stdp::StdpUnit::<25, 5>::default())?,
         generate("refresh", &mut crate::refresh::RefreshScheduler::<25, 5>::default())?,
         generate("arbiter", &mut crate::arbiter::CommandArbiter::default())?,
+        generate(
+            "accel_25x5",
+            &mut *Box::<crate::accelerator::Accelerator<25, 5>>::default(),
+        )?,
         generate("bcm", &mut crate::bcm::BcmUnit::<25, 5>::default())?,
     ])
 }

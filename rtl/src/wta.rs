@@ -11,7 +11,9 @@
 //! `winner` (index), `winner_valid`, and `inhibit`, the mask of losing
 //! neurons (all but the winner while a winner is latched and `enable` is
 //! set, else 0), which the layer uses to hold the losers at their reset value.
-//! `clear` drops the latched winner; spikes in the same cycle may latch a new one.
+//! `new_winner` is the winner's one-hot for one cycle after it is latched
+//! (the homeostasis strobe). `clear` drops the latched winner; spikes in the
+//! same cycle may latch a new one.
 
 use rust_hdl::prelude::*;
 
@@ -31,9 +33,12 @@ pub struct WinnerTakeAll<const N: usize> {
     pub winner: Signal<Out, Bits<8>>,
     pub winner_valid: Signal<Out, Bit>,
     pub inhibit: Signal<Out, Bits<N>>,
+    /// One-hot of a winner in the cycle after it is latched (else 0).
+    pub new_winner: Signal<Out, Bits<N>>,
     winner_q: DFF<Bits<8>>,
     onehot_q: DFF<Bits<N>>,
     valid_q: DFF<Bit>,
+    new_q: DFF<Bits<N>>,
     sign: Constant<Bits<24>>,
     found: Signal<Local, Bit>,
     best_idx: Signal<Local, Bits<8>>,
@@ -59,9 +64,11 @@ impl<const N: usize> Default for WinnerTakeAll<N> {
             winner: Default::default(),
             winner_valid: Default::default(),
             inhibit: Default::default(),
+            new_winner: Default::default(),
             winner_q: Default::default(),
             onehot_q: Default::default(),
             valid_q: Default::default(),
+            new_q: Default::default(),
             sign: Constant::new(Bits::<24>::default().replace_bit(23, true)),
             found: Default::default(),
             best_idx: Default::default(),
@@ -75,7 +82,7 @@ impl<const N: usize> Default for WinnerTakeAll<N> {
 impl<const N: usize> Logic for WinnerTakeAll<N> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, winner_q, onehot_q, valid_q);
+        dff_setup!(self, clock, winner_q, onehot_q, valid_q, new_q);
         // combinational selection over the spiking neurons
         self.found.next = false;
         self.best_idx.next = 0.into();
@@ -96,6 +103,7 @@ impl<const N: usize> Logic for WinnerTakeAll<N> {
         }
         // a winner stays latched until clear
         self.held.next = self.valid_q.q.val() && !self.clear.val();
+        self.new_q.d.next = 0.into();
         if self.reset.val() {
             self.valid_q.d.next = false;
             self.winner_q.d.next = 0.into();
@@ -105,6 +113,7 @@ impl<const N: usize> Logic for WinnerTakeAll<N> {
                 self.valid_q.d.next = true;
                 self.winner_q.d.next = self.best_idx.val();
                 self.onehot_q.d.next = self.best_oh.val();
+                self.new_q.d.next = self.best_oh.val();
             } else {
                 self.valid_q.d.next = false;
                 self.winner_q.d.next = 0.into();
@@ -113,6 +122,7 @@ impl<const N: usize> Logic for WinnerTakeAll<N> {
         }
         self.winner.next = self.winner_q.q.val();
         self.winner_valid.next = self.valid_q.q.val();
+        self.new_winner.next = self.new_q.q.val();
         if self.valid_q.q.val() && self.enable.val() {
             self.inhibit.next = !self.onehot_q.q.val();
         } else {

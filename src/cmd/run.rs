@@ -1,6 +1,140 @@
-#[derive(clap::Args, Debug, Default)]
-pub struct Args {}
+//! `neuroxbar run [EXPERIMENT]`: co-simulate an experiment through the RTL.
 
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("this subcommand is not available yet")
+use anyhow::{bail, Context};
+use neuroxbar_models::device::DeviceKind;
+use neuroxbar_testbenches::experiment::fresh_out_dir;
+use neuroxbar_testbenches::letters_stdp::{self, E1Config, Encoding, StdpWindow};
+use neuroxbar_testbenches::progress::Progress;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Experiments: letters-stdp (E1, the default).
+
+With no arguments: E1 on ftj-linear, seed 1, 100 epochs, latency coding,
+balanced STDP, output in a fresh directory out/letters-stdp-<n>.
+Writes report.json, CSV data and SVG plots; prints where they are.";
+
+#[derive(clap::Args, Debug, Default)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// Experiment name [default: letters-stdp].
+    pub experiment: Option<String>,
+    /// Device model of the array [default: the experiment's device, ftj-linear for E1].
+    #[arg(long, value_parser = parse_device)]
+    pub device: Option<DeviceKind>,
+    /// Seed of device variation, weight initialisation, presentation order and noise.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output directory [default: a fresh out/<experiment>-<n>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write a VCD of the accelerator (whole run: slow and large; see --vcd-cycles).
+    #[arg(long)]
+    pub vcd: Option<PathBuf>,
+    /// Trace only clocked cycles FROM..TO into the VCD (e.g. 0..20000).
+    #[arg(long, value_parser = parse_window)]
+    pub vcd_cycles: Option<(u64, u64)>,
+    /// Training epochs [default: 100].
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// STDP window: balanced (the device's measured window) or unbalanced.
+    #[arg(long, default_value = "balanced", value_parser = ["balanced", "unbalanced"])]
+    pub stdp: String,
+    /// Input encoding: latency or rate.
+    #[arg(long, default_value = "latency", value_parser = ["latency", "rate"])]
+    pub encoding: String,
+    /// Clock every cycle instead of warping over waits (same results, slower).
+    #[arg(long)]
+    pub no_warp: bool,
+}
+
+fn parse_device(s: &str) -> Result<DeviceKind, String> {
+    s.parse()
+}
+
+fn parse_window(s: &str) -> Result<(u64, u64), String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("`{s}`: expected FROM..TO (cycles)"))?;
+    let a: u64 = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{a}`: not a cycle number"))?;
+    let b: u64 = b
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{b}`: not a cycle number"))?;
+    if b <= a {
+        return Err(format!("`{s}`: TO must be larger than FROM"));
+    }
+    Ok((a, b))
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let experiment = args.experiment.as_deref().unwrap_or("letters-stdp");
+    if experiment != "letters-stdp" {
+        bail!("unknown experiment `{experiment}` (available: letters-stdp)");
+    }
+    let device = args.device.unwrap_or(DeviceKind::FtjLinear);
+    let mut cfg = E1Config::full(&device.to_string(), args.seed);
+    if let Some(e) = args.epochs {
+        if e == 0 || e > 10_000 {
+            bail!("--epochs {e}: allowed range 1..=10000");
+        }
+        cfg.epochs = e;
+    }
+    cfg.window = if args.stdp == "unbalanced" {
+        StdpWindow::UNBALANCED
+    } else {
+        StdpWindow::BALANCED
+    };
+    cfg.encoding = if args.encoding == "rate" {
+        Encoding::Rate
+    } else {
+        Encoding::Latency
+    };
+    cfg.warp = !args.no_warp;
+    let out = match args.out {
+        Some(p) => p,
+        None => fresh_out_dir(std::path::Path::new("out"), experiment),
+    };
+    let trace = match (&args.vcd, args.vcd_cycles) {
+        (None, None) => letters_stdp::TraceRequest::Off,
+        (None, Some(_)) => bail!("--vcd-cycles needs --vcd FILE"),
+        (Some(p), None) => letters_stdp::TraceRequest::Whole(p.clone()),
+        (Some(p), Some((a, b))) => letters_stdp::TraceRequest::Window(p.clone(), a, b),
+    };
+    eprintln!(
+        "letters-stdp: device {device}, seed {}, {} epochs, {:?} coding, {} STDP{}",
+        cfg.seed,
+        cfg.epochs,
+        cfg.encoding,
+        args.stdp,
+        if cfg.warp { ", time warp on" } else { "" }
+    );
+    let mut progress = Progress::new("presentations");
+    let t0 = std::time::Instant::now();
+    let res = letters_stdp::run_verilator(&cfg, trace, &mut |d, t| progress.update(d, t))
+        .context("letters-stdp failed")?;
+    progress.finish();
+    let wall = t0.elapsed().as_secs_f64();
+    letters_stdp::write_report(&out, &cfg, &res, wall)
+        .with_context(|| format!("writing the report to {}", out.display()))?;
+    println!("letter winners (clean input):");
+    for (c, w) in &res.letter_winner {
+        println!(
+            "  {c} -> {}",
+            w.map_or("none".to_string(), |w| format!("neuron {w}"))
+        );
+    }
+    println!("recognition vs noise:");
+    for p in &res.recognition_vs_noise {
+        println!("  noise {:.1}: {:.2}", p.noise, p.rate);
+    }
+    println!(
+        "{} cycles simulated ({} clocked), {:.3} s of device time, {:.3e} J, {:.1} s wall",
+        res.cycles, res.clocked_cycles, res.simulated_time_s, res.energy_j, wall
+    );
+    println!("report: {}", out.join("report.json").display());
+    Ok(())
 }

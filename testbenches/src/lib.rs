@@ -1,2 +1,7 @@
+//! neuroxbar testbenches: experiments that reproduce the device papers'
+//! figures through the RTL, and their reports.
 
+pub mod experiment;
+pub mod letters_stdp;
+pub mod progress;
 pub mod report;

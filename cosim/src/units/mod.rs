@@ -4,6 +4,7 @@
 
 pub mod arbiter;
 pub mod bcm;
+pub mod accelerator;
 pub mod input_encoder;
 pub mod lif_wta;
 pub mod pulse_gen;

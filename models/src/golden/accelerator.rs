@@ -20,6 +20,8 @@ pub struct AccelInputs {
     pub fe_rd_sat: bool,
     /// Simulation-only time warp: advance the active wait by `1 + warp` cycles.
     pub warp: u32,
+    /// Observability select (see `Accelerator::debug_sel`).
+    pub debug_sel: u16,
 }
 
 /// Registered outputs after the clock edge.
@@ -46,4 +48,6 @@ pub struct AccelOutputs {
     pub clamp_error: bool,
     /// Some neuron saturated on the last tick.
     pub saturated: bool,
+    pub overrun: bool,
+    pub debug_data: u32,
 }

@@ -42,7 +42,7 @@ pub struct LifParams {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct LifNeuronModel {
     pub v: Membrane,
-    /// Pre-reset membrane of the last tick.
+    /// Pre-reset membrane of the last tick less the adaptive threshold.
     pub v_pre: Membrane,
     pub refractory_left: u8,
     pub spike: bool,
@@ -66,7 +66,8 @@ impl LifNeuronModel {
         (membrane_from_raw(v1), drive_clamped || overflow)
     }
 
-    /// One clock cycle (`rest`: back to `reset_v`, adaptation kept).
+    /// One clock cycle (`rest`: back to `reset_v`, adaptation kept; `win`:
+    /// homeostasis strobe).
     #[allow(clippy::too_many_arguments)]
     pub fn step(
         &mut self,
@@ -74,6 +75,7 @@ impl LifNeuronModel {
         rest: bool,
         tick: bool,
         inhibit: bool,
+        win: bool,
         i_in: i16,
         p: &LifParams,
     ) {
@@ -85,9 +87,13 @@ impl LifNeuronModel {
         } else {
             adapt - asr(adapt, p.theta_decay_shift)
         };
-        let (adapt_inc, adapt_ovf) = saturate(adapt_d + membrane_raw(p.theta_plus), MEMBRANE_BITS);
+        let adapt_base = if tick { adapt_d } else { adapt };
+        let (adapt_inc, adapt_ovf) =
+            saturate(adapt_base + membrane_raw(p.theta_plus), MEMBRANE_BITS);
+        let (margin, margin_ovf) = saturate(membrane_raw(v1) - adapt, MEMBRANE_BITS);
         self.spike = false;
-        self.saturated = tick && !reset && (sat || theta_ovf || adapt_ovf);
+        self.saturated =
+            (tick && !reset && (sat || theta_ovf || margin_ovf)) || (win && !reset && adapt_ovf);
         if reset {
             *self = LifNeuronModel::default();
         } else if rest {
@@ -104,16 +110,18 @@ impl LifNeuronModel {
                 self.v = p.reset_v;
                 self.v_pre = p.reset_v;
             } else {
-                self.v_pre = v1;
+                self.v_pre = membrane_from_raw(margin);
                 if membrane_raw(v1) >= theta {
                     self.spike = true;
                     self.v = p.reset_v;
                     self.refractory_left = p.refractory_ticks;
-                    self.adapt = membrane_from_raw(adapt_inc);
                 } else {
                     self.v = v1;
                 }
             }
+        }
+        if !reset && win {
+            self.adapt = membrane_from_raw(adapt_inc);
         }
     }
 }
@@ -142,11 +150,20 @@ impl LifLayerModel {
         rest: bool,
         tick: bool,
         inhibit: u64,
+        win: u64,
         i_in: &[i16],
         p: &LifParams,
     ) {
         for (j, n) in self.neurons.iter_mut().enumerate() {
-            n.step(reset, rest, tick, (inhibit >> j) & 1 == 1, i_in[j], p);
+            n.step(
+                reset,
+                rest,
+                tick,
+                (inhibit >> j) & 1 == 1,
+                (win >> j) & 1 == 1,
+                i_in[j],
+                p,
+            );
         }
         self.spikes_valid = tick && !reset && !rest;
     }

@@ -118,11 +118,18 @@ impl LifWtaTopModel {
         let spikes_valid = self.layer.spikes_valid;
         let v_pre: Vec<Membrane> = self.layer.neurons.iter().map(|n| n.v_pre).collect();
         let mode = self.wta_mode();
+        let win = if self.wta_enable() {
+            self.wta.new_winner
+        } else if spikes_valid {
+            spikes
+        } else {
+            0
+        };
 
         self.wta
             .step(inp.reset, inp.wta_clear, mode, spikes, spikes_valid, &v_pre);
         self.layer
-            .step(inp.reset, false, inp.tick, inhibit, &inp.i_in, &params);
+            .step(inp.reset, false, inp.tick, inhibit, win, &inp.i_in, &params);
 
         if inp.reset {
             self.regs = REGISTERS.map(|r| r.3);

@@ -15,6 +15,8 @@ pub struct WtaModel {
     pub winner: u8,
     pub valid: bool,
     pub onehot: u64,
+    /// One-hot of a winner in the cycle after it was latched (homeostasis strobe).
+    pub new_winner: u64,
 }
 
 /// The winner among `spikes` (lowest index on ties), if any spiked.
@@ -46,6 +48,7 @@ impl WtaModel {
         v_pre: &[Membrane],
     ) {
         let held = self.valid && !clear;
+        self.new_winner = 0;
         if reset {
             *self = WtaModel::default();
         } else if !held {
@@ -55,6 +58,7 @@ impl WtaModel {
                         winner: w as u8,
                         valid: true,
                         onehot: 1 << w,
+                        new_winner: 1 << w,
                     }
                 }
                 None => *self = WtaModel::default(),

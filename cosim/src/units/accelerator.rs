@@ -1,0 +1,136 @@
+//! The accelerator top (`Accelerator<25, 5>`) on Verilator and rust-hdl.
+
+use super::CycleModel;
+use crate::harness::{Harness, HarnessError, Trace};
+use crate::verilated::accel_25x5;
+use neuroxbar_models::golden::accelerator::{AccelInputs, AccelOutputs};
+use neuroxbar_models::golden::fixed::sign_extend;
+use neuroxbar_rtl::accelerator::Accelerator;
+use neuroxbar_rtl::rust_hdl::prelude::*;
+
+/// Rows and columns of the co-simulated accelerator.
+pub const N_ROWS: usize = 25;
+pub const N_COLS: usize = 5;
+
+/// Verilator back end.
+pub struct VerilatorAccel {
+    pub harness: Harness<accel_25x5::Model>,
+}
+
+impl VerilatorAccel {
+    pub fn new(trace: Trace) -> Result<Self, HarnessError> {
+        Ok(Self {
+            harness: Harness::new(trace)?,
+        })
+    }
+}
+
+impl CycleModel for VerilatorAccel {
+    type Inputs = AccelInputs;
+    type Outputs = AccelOutputs;
+    #[inline]
+    fn step(&mut self, inp: &AccelInputs) -> AccelOutputs {
+        let m = &mut self.harness.model;
+        m.set_reset(inp.reset as u64);
+        m.set_tick(inp.tick as u64);
+        m.set_present(inp.present as u64);
+        m.set_spikes_in(inp.spikes_in as u64);
+        let (we, addr, data) = match inp.cfg_write {
+            Some((a, d)) => (1, a as u64, d as u64),
+            None => (0, 0, 0),
+        };
+        m.set_cfg_we(we);
+        m.set_cfg_addr(addr);
+        m.set_cfg_data(data);
+        m.set_fe_busy(inp.fe_busy as u64);
+        m.set_fe_rd_valid(inp.fe_rd_valid as u64);
+        m.set_fe_rd_ch(inp.fe_rd_ch as u64);
+        m.set_fe_rd_data(inp.fe_rd_data as u16 as u64);
+        m.set_fe_rd_sat(inp.fe_rd_sat as u64);
+        m.set_warp(inp.warp as u64);
+        m.set_debug_sel(inp.debug_sel as u64);
+        self.harness.step();
+        let m = &self.harness.model;
+        AccelOutputs {
+            fe_ch: m.fe_ch() as u8,
+            fe_code: sign_extend(m.fe_code(), 12) as i16,
+            fe_mode: m.fe_mode() as u8,
+            fe_we: m.fe_we() != 0,
+            fe_apply: m.fe_apply() != 0,
+            fe_sample: m.fe_sample() != 0,
+            idle: m.idle() != 0,
+            wait_left: m.wait_left() as u32,
+            spikes: m.spikes(),
+            spikes_valid: m.spikes_valid() != 0,
+            winner: m.winner() as u8,
+            winner_valid: m.winner_valid() != 0,
+            cfg_error: m.cfg_error() != 0,
+            clamp_error: m.clamp_error() != 0,
+            saturated: m.saturated() != 0,
+            overrun: m.overrun() != 0,
+            debug_data: m.debug_data() as u32,
+        }
+    }
+}
+
+/// rust-hdl simulator back end.
+pub struct RustHdlAccel {
+    pub dut: Box<Accelerator<N_ROWS, N_COLS>>,
+}
+
+impl Default for RustHdlAccel {
+    fn default() -> Self {
+        let mut dut = Box::<Accelerator<N_ROWS, N_COLS>>::default();
+        dut.connect_all();
+        Self { dut }
+    }
+}
+
+impl CycleModel for RustHdlAccel {
+    type Inputs = AccelInputs;
+    type Outputs = AccelOutputs;
+    fn step(&mut self, inp: &AccelInputs) -> AccelOutputs {
+        let d = &mut *self.dut;
+        d.reset.next = inp.reset;
+        d.tick.next = inp.tick;
+        d.present.next = inp.present;
+        d.spikes_in.next = (inp.spikes_in as u64).into();
+        let (we, addr, data) = match inp.cfg_write {
+            Some((a, dt)) => (true, a as u64, dt as u64),
+            None => (false, 0, 0),
+        };
+        d.cfg_we.next = we;
+        d.cfg_addr.next = addr.into();
+        d.cfg_data.next = data.into();
+        d.fe_busy.next = inp.fe_busy;
+        d.fe_rd_valid.next = inp.fe_rd_valid;
+        d.fe_rd_ch.next = (inp.fe_rd_ch as u64).into();
+        d.fe_rd_data.next = (inp.fe_rd_data as u16 as u64).into();
+        d.fe_rd_sat.next = inp.fe_rd_sat;
+        d.warp.next = (inp.warp as u64).into();
+        d.debug_sel.next = (inp.debug_sel as u64).into();
+        d.clock.next = false.into();
+        assert!(simulate(d, 200), "rust-hdl simulation did not settle");
+        d.clock.next = true.into();
+        assert!(simulate(d, 200), "rust-hdl simulation did not settle");
+        AccelOutputs {
+            fe_ch: d.fe_ch.val().to_u64() as u8,
+            fe_code: sign_extend(d.fe_code.val().to_u64(), 12) as i16,
+            fe_mode: d.fe_mode.val().to_u64() as u8,
+            fe_we: d.fe_we.val(),
+            fe_apply: d.fe_apply.val(),
+            fe_sample: d.fe_sample.val(),
+            idle: d.idle.val(),
+            wait_left: d.wait_left.val().to_u64() as u32,
+            spikes: d.spikes.val().to_u64(),
+            spikes_valid: d.spikes_valid.val(),
+            winner: d.winner.val().to_u64() as u8,
+            winner_valid: d.winner_valid.val(),
+            cfg_error: d.cfg_error.val(),
+            clamp_error: d.clamp_error.val(),
+            saturated: d.saturated.val(),
+            overrun: d.overrun.val(),
+            debug_data: d.debug_data.val().to_u64() as u32,
+        }
+    }
+}

@@ -1,0 +1,697 @@
+//! `Accelerator<N_ROWS, N_COLS>`: the memristor-crossbar SNN accelerator.
+//!
+//! ```text
+//!  host: tick, present, spikes_in, cfg bus
+//!    │
+//!    ▼
+//!  InputEncoder ──row spikes──► CrossbarController ──fe_* bus──► DAC/TIA/ADC + array
+//!                                  │ READ: column codes                 (Rust models)
+//!                                  ▼
+//!                              LifLayer ──spikes, v_pre──► WinnerTakeAll
+//!                                  ▲ inhibit ◄──────────────────┘
+//!  StdpUnit / BcmUnit ◄─ learn (pre, post, winner)            RefreshScheduler ◄─ pulses
+//!        └────────── commands ──► CommandArbiter ◄────────────────────┘
+//!                                      └──► CrossbarController: PROGRAM / REFRESH
+//! ```
+//!
+//! Time step (one `tick`, only taken while `idle`):
+//! 1. ENCODE: the encoder produces this step's row spikes (1 cycle);
+//! 2. READ (if any row spiked): the controller drives the spiking rows at
+//!    `V_READ`, samples the column currents and collects their codes;
+//! 3. INTEGRATE: the LIF layer integrates the column codes (zero if no read);
+//! 4. DECIDE: two cycles for the spikes and the winner to register;
+//! 5. LEARN: one `learn` strobe to the STDP and BCM units with the row spikes,
+//!    the output spikes and the winner (STDP gets the output spikes one step
+//!    late, a back-propagation delay: the inputs that made a neuron fire in
+//!    a step pair with its spike at `dt = +1 step` and are potentiated);
+//! 6. DRAIN: wait until no command is pending and the controller is idle
+//!    (programming pulses run here), then back to IDLE.
+//! `present` (while idle) starts a presentation: encoder ramp and WTA
+//! cleared, membranes to rest, STDP traces cleared.
+
+use crate::accel_regs::{register_map, ROW_INTENSITY_BASE};
+use crate::arbiter::CommandArbiter;
+use crate::bcm::BcmUnit;
+use crate::input_encoder::InputEncoder;
+use crate::lif::LifLayer;
+use crate::refresh::RefreshScheduler;
+use crate::regs::{Register, RegisterBank};
+use crate::stdp::StdpUnit;
+use crate::wta::WinnerTakeAll;
+use crate::xbar_ctrl::CrossbarController;
+use rust_hdl::prelude::*;
+
+/// Registers of each width bank, in bank index order (the `update` code
+/// below indexes the banks with these positions).
+pub const BANK_LAYOUT: [(usize, &[&str]); 11] = [
+    (1, &["SCHEME"]),
+    (2, &["INPUT_MODE", "PLASTICITY"]),
+    (3, &["CTRL"]),
+    (
+        4,
+        &[
+            "STDP_PRE_DECAY_SHIFT",
+            "STDP_POST_DECAY_SHIFT",
+            "STDP_COUNT_SHIFT",
+            "BCM_THETA_SHIFT",
+            "BCM_COUNT_SHIFT",
+        ],
+    ),
+    (5, &["LEAK_SHIFT", "THETA_DECAY_SHIFT"]),
+    (
+        8,
+        &[
+            "REFRACTORY",
+            "RAMP_STEP",
+            "STDP_A_PLUS",
+            "STDP_A_MINUS",
+            "STDP_TRACE_MAX",
+        ],
+    ),
+    (
+        12,
+        &[
+            "V_READ",
+            "V_POT",
+            "V_DEP",
+            "SAFE_MAX",
+            "SAFE_MIN",
+            "REFRESH_CODE",
+        ],
+    ),
+    (
+        16,
+        &["DECAY", "GAIN", "LFSR_SEED", "SETTLE_CYCLES", "BCM_WINDOW"],
+    ),
+    (23, &["THETA_PLUS"]),
+    (
+        24,
+        &[
+            "THRESHOLD",
+            "RESET_V",
+            "PULSE_WIDTH",
+            "PULSE_INTERVAL",
+            "REFRESH_WIDTH",
+        ],
+    ),
+    (32, &["REFRESH_BUDGET"]),
+];
+
+fn bank(width: usize, n_rows: usize) -> Vec<Register> {
+    let map = register_map(n_rows);
+    let names = BANK_LAYOUT
+        .iter()
+        .find(|(w, _)| *w == width)
+        .map(|(_, n)| *n)
+        .unwrap_or(&[]);
+    names
+        .iter()
+        .map(|n| {
+            *map.iter()
+                .find(|r| r.name == *n)
+                .unwrap_or_else(|| panic!("register {n} is in the map"))
+        })
+        .collect()
+}
+
+/// Sequencer phases (`phase` register).
+pub const PH_IDLE: u64 = 0;
+pub const PH_ENCODE: u64 = 1;
+pub const PH_READ: u64 = 2;
+pub const PH_INTEGRATE: u64 = 3;
+pub const PH_DECIDE1: u64 = 4;
+pub const PH_DECIDE2: u64 = 5;
+pub const PH_LEARN: u64 = 6;
+pub const PH_DRAIN: u64 = 7;
+
+#[derive(LogicBlock)]
+pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    /// Start a time step (taken while `idle`).
+    pub tick: Signal<In, Bit>,
+    /// Start a presentation (taken while `idle`).
+    pub present: Signal<In, Bit>,
+    /// Host spike mask (input mode 0).
+    pub spikes_in: Signal<In, Bits<N_ROWS>>,
+    pub cfg_addr: Signal<In, Bits<8>>,
+    pub cfg_data: Signal<In, Bits<32>>,
+    pub cfg_we: Signal<In, Bit>,
+    pub fe_busy: Signal<In, Bit>,
+    pub fe_rd_valid: Signal<In, Bit>,
+    pub fe_rd_ch: Signal<In, Bits<8>>,
+    pub fe_rd_data: Signal<In, Bits<16>>,
+    pub fe_rd_sat: Signal<In, Bit>,
+    /// Simulation only: advance the active wait by `1 + warp` cycles (tie to 0).
+    pub warp: Signal<In, Bits<32>>,
+    pub fe_ch: Signal<Out, Bits<8>>,
+    pub fe_code: Signal<Out, Bits<12>>,
+    pub fe_mode: Signal<Out, Bits<2>>,
+    pub fe_we: Signal<Out, Bit>,
+    pub fe_apply: Signal<Out, Bit>,
+    pub fe_sample: Signal<Out, Bit>,
+    /// Nothing in flight: ready for `tick` / `present`.
+    pub idle: Signal<Out, Bit>,
+    /// Cycles left in the current programming/settle wait (0: none).
+    pub wait_left: Signal<Out, Bits<32>>,
+    /// Output spikes of the last time step, with `spikes_valid`.
+    pub spikes: Signal<Out, Bits<N_COLS>>,
+    pub spikes_valid: Signal<Out, Bit>,
+    pub winner: Signal<Out, Bits<8>>,
+    pub winner_valid: Signal<Out, Bit>,
+    /// Sticky until reset: a config write hit no register or was out of range.
+    pub cfg_error: Signal<Out, Bit>,
+    /// Sticky until reset: a programming amplitude was clamped to the safe window.
+    pub clamp_error: Signal<Out, Bit>,
+    /// A neuron saturated on the last tick, or a column reading saturated.
+    pub saturated: Signal<Out, Bit>,
+    /// Sticky until reset: a `learn` strobe came while a plasticity unit was busy.
+    pub overrun: Signal<Out, Bit>,
+    /// Observability: `debug_sel = {group[3:0], index[7:0]}` selects an
+    /// internal value onto `debug_data` (zero-extended): group 0 STDP pre
+    /// trace of row `index`, 1 STDP post trace of column `index`, 2 BCM pre
+    /// rate of row, 3 BCM post rate of column, 4 BCM theta of column,
+    /// 5 refresh pulse count of column, 6 status word (bit 0..N_COLS-1 refresh
+    /// pending, bits 8..10 arbiter grant, 12..13 source), 7 BCM window
+    /// position, 8 membrane of column `index` (Q16.8), 9 its adaptive threshold.
+    pub debug_sel: Signal<In, Bits<12>>,
+    pub debug_data: Signal<Out, Bits<32>>,
+
+    b1: RegisterBank<1, 1>,
+    b2: RegisterBank<2, 2>,
+    b3: RegisterBank<1, 3>,
+    b4: RegisterBank<5, 4>,
+    b5: RegisterBank<2, 5>,
+    b8: RegisterBank<5, 8>,
+    b12: RegisterBank<6, 12>,
+    b16: RegisterBank<5, 16>,
+    b23: RegisterBank<1, 23>,
+    b24: RegisterBank<5, 24>,
+    b32: RegisterBank<1, 32>,
+    rows: RegisterBank<N_ROWS, 8>,
+
+    encoder: InputEncoder<N_ROWS>,
+    ctrl: CrossbarController<N_ROWS, N_COLS>,
+    layer: LifLayer<N_COLS>,
+    wta: WinnerTakeAll<N_COLS>,
+    stdp: StdpUnit<N_ROWS, N_COLS>,
+    bcm: BcmUnit<N_ROWS, N_COLS>,
+    refresh: RefreshScheduler<N_ROWS, N_COLS>,
+    arbiter: CommandArbiter,
+
+    phase: DFF<Bits<3>>,
+    row_mask: DFF<Bits<N_ROWS>>,
+    did_read: DFF<Bit>,
+    post_q: DFF<Bits<N_COLS>>,
+    /// Output spikes of the previous step: STDP sees a post spike one step
+    /// after it happens (a back-propagation delay), so the pre spikes that
+    /// caused it in the same step pair with it as `dt = +1 step` (LTP).
+    post_prev: DFF<Bits<N_COLS>>,
+    cfg_err: DFF<Bit>,
+    overrun_q: DFF<Bit>,
+    dbg8: Signal<Local, Bits<8>>,
+    dbg24: Signal<Local, Bits<24>>,
+    dbg32: Signal<Local, Bits<32>>,
+    dbg_idx: [Constant<Bits<8>>; N_ROWS],
+    col_sat_q: DFF<Bit>,
+    /// Phase codes `PH_*` as constants.
+    ph: [Constant<Bits<3>>; 8],
+    /// Nothing in flight in any unit.
+    quiet: Signal<Local, Bit>,
+}
+
+impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N_COLS> {
+    fn default() -> Self {
+        assert!(N_ROWS + N_COLS <= 256, "channels are 8-bit");
+        assert!(
+            N_COLS <= N_ROWS,
+            "the debug readout indexes columns with the row index constants"
+        );
+        assert!(
+            N_ROWS <= 128 - (ROW_INTENSITY_BASE as usize - 0x80),
+            "row registers fit 0x80..0xFF"
+        );
+        let rows: Vec<Register> = register_map(N_ROWS)
+            .into_iter()
+            .filter(|r| r.addr >= ROW_INTENSITY_BASE)
+            .collect();
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            tick: Default::default(),
+            present: Default::default(),
+            spikes_in: Default::default(),
+            cfg_addr: Default::default(),
+            cfg_data: Default::default(),
+            cfg_we: Default::default(),
+            fe_busy: Default::default(),
+            fe_rd_valid: Default::default(),
+            fe_rd_ch: Default::default(),
+            fe_rd_data: Default::default(),
+            fe_rd_sat: Default::default(),
+            warp: Default::default(),
+            fe_ch: Default::default(),
+            fe_code: Default::default(),
+            fe_mode: Default::default(),
+            fe_we: Default::default(),
+            fe_apply: Default::default(),
+            fe_sample: Default::default(),
+            idle: Default::default(),
+            wait_left: Default::default(),
+            spikes: Default::default(),
+            spikes_valid: Default::default(),
+            winner: Default::default(),
+            winner_valid: Default::default(),
+            cfg_error: Default::default(),
+            clamp_error: Default::default(),
+            saturated: Default::default(),
+            overrun: Default::default(),
+            debug_sel: Default::default(),
+            debug_data: Default::default(),
+            b1: RegisterBank::new(&bank(1, N_ROWS)),
+            b2: RegisterBank::new(&bank(2, N_ROWS)),
+            b3: RegisterBank::new(&bank(3, N_ROWS)),
+            b4: RegisterBank::new(&bank(4, N_ROWS)),
+            b5: RegisterBank::new(&bank(5, N_ROWS)),
+            b8: RegisterBank::new(&bank(8, N_ROWS)),
+            b12: RegisterBank::new(&bank(12, N_ROWS)),
+            b16: RegisterBank::new(&bank(16, N_ROWS)),
+            b23: RegisterBank::new(&bank(23, N_ROWS)),
+            b24: RegisterBank::new(&bank(24, N_ROWS)),
+            b32: RegisterBank::new(&bank(32, N_ROWS)),
+            rows: RegisterBank::new(&rows),
+            encoder: Default::default(),
+            ctrl: Default::default(),
+            layer: Default::default(),
+            wta: Default::default(),
+            stdp: Default::default(),
+            bcm: Default::default(),
+            refresh: Default::default(),
+            arbiter: Default::default(),
+            phase: Default::default(),
+            row_mask: Default::default(),
+            did_read: Default::default(),
+            post_q: Default::default(),
+            post_prev: Default::default(),
+            cfg_err: Default::default(),
+            overrun_q: Default::default(),
+            dbg8: Default::default(),
+            dbg24: Default::default(),
+            dbg32: Default::default(),
+            dbg_idx: std::array::from_fn(|k| Constant::new((k as u64).into())),
+            col_sat_q: Default::default(),
+            ph: std::array::from_fn(|k| Constant::new((k as u64).into())),
+            quiet: Default::default(),
+        }
+    }
+}
+
+impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_COLS> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, phase, row_mask, did_read, post_q, post_prev, cfg_err, overrun_q,
+            col_sat_q
+        );
+
+        // ---- configuration banks
+        self.b1.clock.next = self.clock.val();
+        self.b1.reset.next = self.reset.val();
+        self.b1.cfg_addr.next = self.cfg_addr.val();
+        self.b1.cfg_data.next = self.cfg_data.val();
+        self.b1.cfg_we.next = self.cfg_we.val();
+        self.b2.clock.next = self.clock.val();
+        self.b2.reset.next = self.reset.val();
+        self.b2.cfg_addr.next = self.cfg_addr.val();
+        self.b2.cfg_data.next = self.cfg_data.val();
+        self.b2.cfg_we.next = self.cfg_we.val();
+        self.b3.clock.next = self.clock.val();
+        self.b3.reset.next = self.reset.val();
+        self.b3.cfg_addr.next = self.cfg_addr.val();
+        self.b3.cfg_data.next = self.cfg_data.val();
+        self.b3.cfg_we.next = self.cfg_we.val();
+        self.b4.clock.next = self.clock.val();
+        self.b4.reset.next = self.reset.val();
+        self.b4.cfg_addr.next = self.cfg_addr.val();
+        self.b4.cfg_data.next = self.cfg_data.val();
+        self.b4.cfg_we.next = self.cfg_we.val();
+        self.b5.clock.next = self.clock.val();
+        self.b5.reset.next = self.reset.val();
+        self.b5.cfg_addr.next = self.cfg_addr.val();
+        self.b5.cfg_data.next = self.cfg_data.val();
+        self.b5.cfg_we.next = self.cfg_we.val();
+        self.b8.clock.next = self.clock.val();
+        self.b8.reset.next = self.reset.val();
+        self.b8.cfg_addr.next = self.cfg_addr.val();
+        self.b8.cfg_data.next = self.cfg_data.val();
+        self.b8.cfg_we.next = self.cfg_we.val();
+        self.b12.clock.next = self.clock.val();
+        self.b12.reset.next = self.reset.val();
+        self.b12.cfg_addr.next = self.cfg_addr.val();
+        self.b12.cfg_data.next = self.cfg_data.val();
+        self.b12.cfg_we.next = self.cfg_we.val();
+        self.b16.clock.next = self.clock.val();
+        self.b16.reset.next = self.reset.val();
+        self.b16.cfg_addr.next = self.cfg_addr.val();
+        self.b16.cfg_data.next = self.cfg_data.val();
+        self.b16.cfg_we.next = self.cfg_we.val();
+        self.b23.clock.next = self.clock.val();
+        self.b23.reset.next = self.reset.val();
+        self.b23.cfg_addr.next = self.cfg_addr.val();
+        self.b23.cfg_data.next = self.cfg_data.val();
+        self.b23.cfg_we.next = self.cfg_we.val();
+        self.b24.clock.next = self.clock.val();
+        self.b24.reset.next = self.reset.val();
+        self.b24.cfg_addr.next = self.cfg_addr.val();
+        self.b24.cfg_data.next = self.cfg_data.val();
+        self.b24.cfg_we.next = self.cfg_we.val();
+        self.b32.clock.next = self.clock.val();
+        self.b32.reset.next = self.reset.val();
+        self.b32.cfg_addr.next = self.cfg_addr.val();
+        self.b32.cfg_data.next = self.cfg_data.val();
+        self.b32.cfg_we.next = self.cfg_we.val();
+        self.rows.clock.next = self.clock.val();
+        self.rows.reset.next = self.reset.val();
+        self.rows.cfg_addr.next = self.cfg_addr.val();
+        self.rows.cfg_data.next = self.cfg_data.val();
+        self.rows.cfg_we.next = self.cfg_we.val();
+        if self.reset.val() {
+            self.cfg_err.d.next = false;
+        } else if self.cfg_we.val()
+            && (!(self.b1.hit.val()
+                || self.b2.hit.val()
+                || self.b3.hit.val()
+                || self.b4.hit.val()
+                || self.b5.hit.val()
+                || self.b8.hit.val()
+                || self.b12.hit.val()
+                || self.b16.hit.val()
+                || self.b23.hit.val()
+                || self.b24.hit.val()
+                || self.b32.hit.val()
+                || self.rows.hit.val())
+                || self.b1.range_error.val()
+                || self.b2.range_error.val()
+                || self.b3.range_error.val()
+                || self.b4.range_error.val()
+                || self.b5.range_error.val()
+                || self.b8.range_error.val()
+                || self.b12.range_error.val()
+                || self.b16.range_error.val()
+                || self.b23.range_error.val()
+                || self.b24.range_error.val()
+                || self.b32.range_error.val()
+                || self.rows.range_error.val())
+        {
+            self.cfg_err.d.next = true;
+        }
+
+        // ---- sequencer strobes (defaults)
+        self.encoder.tick.next = false;
+        self.encoder.present.next = false;
+        self.ctrl.read_start.next = false;
+        self.layer.tick.next = false;
+        self.layer.rest.next = false;
+        self.wta.clear.next = false;
+        self.stdp.learn.next = false;
+        self.stdp.clear.next = false;
+        self.bcm.learn.next = false;
+        self.bcm.clear.next = false;
+
+        // ---- input encoder
+        self.encoder.clock.next = self.clock.val();
+        self.encoder.reset.next = self.reset.val();
+        self.encoder.mode.next = self.b2.value[0].val();
+        self.encoder.spikes_in.next = self.spikes_in.val();
+        self.encoder.ramp_step.next = self.b8.value[1].val();
+        self.encoder.seed.next = self.b16.value[2].val();
+        for i in 0..N_ROWS {
+            self.encoder.intensity[i].next = self.rows.value[i].val();
+        }
+
+        // ---- crossbar controller
+        self.ctrl.clock.next = self.clock.val();
+        self.ctrl.reset.next = self.reset.val();
+        self.ctrl.row_mask.next = self.encoder.row_spikes.val();
+        self.ctrl.v_read.next = self.b12.value[0].val();
+        self.ctrl.settle.next = self.b16.value[3].val();
+        self.ctrl.v_pot.next = self.b12.value[1].val();
+        self.ctrl.v_dep.next = self.b12.value[2].val();
+        self.ctrl.width.next = self.b24.value[2].val();
+        self.ctrl.interval.next = self.b24.value[3].val();
+        self.ctrl.scheme.next = self.b1.value[0].val().any();
+        self.ctrl.safe_max.next = self.b12.value[3].val();
+        self.ctrl.safe_min.next = self.b12.value[4].val();
+        self.ctrl.refresh_code.next = self.b12.value[5].val();
+        self.ctrl.refresh_width.next = self.b24.value[4].val();
+        self.ctrl.fe_busy.next = self.fe_busy.val();
+        self.ctrl.fe_rd_valid.next = self.fe_rd_valid.val();
+        self.ctrl.fe_rd_ch.next = self.fe_rd_ch.val();
+        self.ctrl.fe_rd_data.next = self.fe_rd_data.val();
+        self.ctrl.fe_rd_sat.next = self.fe_rd_sat.val();
+        self.ctrl.warp.next = self.warp.val();
+        self.fe_ch.next = self.ctrl.fe_ch.val();
+        self.fe_code.next = self.ctrl.fe_code.val();
+        self.fe_mode.next = self.ctrl.fe_mode.val();
+        self.fe_we.next = self.ctrl.fe_we.val();
+        self.fe_apply.next = self.ctrl.fe_apply.val();
+        self.fe_sample.next = self.ctrl.fe_sample.val();
+        self.wait_left.next = self.ctrl.wait_left.val();
+        self.clamp_error.next = self.ctrl.clamp_error.val();
+
+        // ---- LIF layer: column codes of this step's read (0 without a read)
+        self.layer.clock.next = self.clock.val();
+        self.layer.reset.next = self.reset.val();
+        self.layer.inhibit.next = self.wta.inhibit.val();
+        // homeostasis: the WTA winner, or every spike without WTA
+        if self.b3.value[0].val().get_bit(0) {
+            self.layer.win.next = self.wta.new_winner.val();
+        } else if self.layer.spikes_valid.val() {
+            self.layer.win.next = self.layer.spikes.val();
+        } else {
+            self.layer.win.next = 0.into();
+        }
+        self.layer.threshold.next = self.b24.value[0].val();
+        self.layer.reset_v.next = self.b24.value[1].val();
+        self.layer.leak_mode.next = self.b3.value[0].val().get_bit(2);
+        self.layer.leak_shift.next = self.b5.value[0].val();
+        self.layer.decay.next = self.b16.value[0].val();
+        self.layer.gain.next = self.b16.value[1].val();
+        self.layer.refractory.next = self.b8.value[0].val();
+        self.layer.theta_plus.next = self.b23.value[0].val();
+        self.layer.theta_decay_shift.next = self.b5.value[1].val();
+        for j in 0..N_COLS {
+            if self.did_read.q.val() {
+                self.layer.i_in[j].next = self.ctrl.col_code[j].val();
+            } else {
+                self.layer.i_in[j].next = 0.into();
+            }
+            self.wta.v_pre[j].next = self.layer.v_pre[j].val();
+        }
+
+        // ---- winner-take-all
+        self.wta.clock.next = self.clock.val();
+        self.wta.reset.next = self.reset.val();
+        self.wta.enable.next = self.b3.value[0].val().get_bit(0);
+        self.wta.mode.next = self.b3.value[0].val().get_bit(1);
+        self.wta.spikes.next = self.layer.spikes.val();
+        self.wta.spikes_valid.next = self.layer.spikes_valid.val();
+
+        // ---- plasticity
+        self.stdp.clock.next = self.clock.val();
+        self.stdp.reset.next = self.reset.val();
+        self.stdp.pre_spikes.next = self.row_mask.q.val();
+        self.stdp.post_spikes.next = self.post_prev.q.val();
+        self.stdp.winner.next = self.wta.winner.val();
+        self.stdp.winner_valid.next = self.wta.winner_valid.val();
+        self.stdp.wta_on.next = self.b3.value[0].val().get_bit(0);
+        self.stdp.enable.next = self.b2.value[1].val().get_bit(0);
+        self.stdp.a_plus.next = self.b8.value[2].val();
+        self.stdp.a_minus.next = self.b8.value[3].val();
+        self.stdp.pre_decay_shift.next = self.b4.value[0].val();
+        self.stdp.post_decay_shift.next = self.b4.value[1].val();
+        self.stdp.trace_max.next = self.b8.value[4].val();
+        self.stdp.count_shift.next = self.b4.value[2].val();
+
+        self.bcm.clock.next = self.clock.val();
+        self.bcm.reset.next = self.reset.val();
+        self.bcm.pre_spikes.next = self.row_mask.q.val();
+        self.bcm.post_spikes.next = self.post_q.q.val();
+        self.bcm.winner.next = self.wta.winner.val();
+        self.bcm.winner_valid.next = self.wta.winner_valid.val();
+        self.bcm.enable.next = self.b2.value[1].val().get_bit(1);
+        self.bcm.window.next = self.b16.value[4].val();
+        self.bcm.theta_shift.next = self.b4.value[3].val();
+        self.bcm.count_shift.next = self.b4.value[4].val();
+
+        self.refresh.clock.next = self.clock.val();
+        self.refresh.reset.next = self.reset.val();
+        self.refresh.budget.next = self.b32.value[0].val();
+        self.refresh.enable.next = self.b32.value[0].val().any();
+        self.refresh.pulse.next = self.ctrl.pulse.val();
+        self.refresh.pulse_col.next = self.ctrl.pulse_col.val();
+        self.bcm.wta_on.next = self.b3.value[0].val().get_bit(0);
+
+        // ---- commands: refresh > STDP > BCM -> controller
+        self.arbiter.clock.next = self.clock.val();
+        self.arbiter.reset.next = self.reset.val();
+        self.arbiter.refresh_valid.next = self.refresh.cmd_valid.val();
+        self.arbiter.refresh_kind.next = self.refresh.cmd_kind.val();
+        self.arbiter.refresh_row.next = self.refresh.cmd_row.val();
+        self.arbiter.refresh_col.next = self.refresh.cmd_col.val();
+        self.arbiter.refresh_pol.next = self.refresh.cmd_pol.val();
+        self.arbiter.refresh_count.next = self.refresh.cmd_count.val();
+        self.refresh.cmd_ready.next = self.arbiter.refresh_ready.val();
+        self.arbiter.stdp_valid.next = self.stdp.cmd_valid.val();
+        self.arbiter.stdp_kind.next = self.stdp.cmd_kind.val();
+        self.arbiter.stdp_row.next = self.stdp.cmd_row.val();
+        self.arbiter.stdp_col.next = self.stdp.cmd_col.val();
+        self.arbiter.stdp_pol.next = self.stdp.cmd_pol.val();
+        self.arbiter.stdp_count.next = self.stdp.cmd_count.val();
+        self.stdp.cmd_ready.next = self.arbiter.stdp_ready.val();
+        self.arbiter.bcm_valid.next = self.bcm.cmd_valid.val();
+        self.arbiter.bcm_kind.next = self.bcm.cmd_kind.val();
+        self.arbiter.bcm_row.next = self.bcm.cmd_row.val();
+        self.arbiter.bcm_col.next = self.bcm.cmd_col.val();
+        self.arbiter.bcm_pol.next = self.bcm.cmd_pol.val();
+        self.arbiter.bcm_count.next = self.bcm.cmd_count.val();
+        self.bcm.cmd_ready.next = self.arbiter.bcm_ready.val();
+        self.ctrl.cmd_valid.next = self.arbiter.cmd_valid.val();
+        self.ctrl.cmd_kind.next = self.arbiter.cmd_kind.val();
+        self.ctrl.cmd_row.next = self.arbiter.cmd_row.val();
+        self.ctrl.cmd_col.next = self.arbiter.cmd_col.val();
+        self.ctrl.cmd_pol.next = self.arbiter.cmd_pol.val();
+        self.ctrl.cmd_count.next = self.arbiter.cmd_count.val();
+        self.arbiter.cmd_ready.next = self.ctrl.cmd_ready.val();
+        if self.reset.val() {
+            self.overrun_q.d.next = false;
+        } else if self.stdp.overrun.val() || self.bcm.overrun.val() {
+            self.overrun_q.d.next = true;
+        }
+
+        // ---- debug readout
+        self.debug_data.next = 0.into();
+        self.dbg8.next = 0.into();
+        self.dbg24.next = 0.into();
+        self.dbg32.next = 0.into();
+        for i in 0..N_ROWS {
+            if self.debug_sel.val().get_bits::<8>(0) == self.dbg_idx[i].val() {
+                if self.debug_sel.val().get_bits::<4>(8) == 0 {
+                    self.dbg8.next = self.stdp.pre_trace[i].val();
+                    self.debug_data.next = bit_cast::<32, 8>(self.dbg8.val());
+                } else if self.debug_sel.val().get_bits::<4>(8) == 2 {
+                    self.dbg8.next = self.bcm.pre_rate[i].val();
+                    self.debug_data.next = bit_cast::<32, 8>(self.dbg8.val());
+                }
+            }
+        }
+        for j in 0..N_COLS {
+            if self.debug_sel.val().get_bits::<8>(0) == self.dbg_idx[j].val() {
+                if self.debug_sel.val().get_bits::<4>(8) == 1 {
+                    self.dbg8.next = self.stdp.post_trace[j].val();
+                    self.debug_data.next = bit_cast::<32, 8>(self.dbg8.val());
+                } else if self.debug_sel.val().get_bits::<4>(8) == 3 {
+                    self.dbg8.next = self.bcm.post_rate[j].val();
+                    self.debug_data.next = bit_cast::<32, 8>(self.dbg8.val());
+                } else if self.debug_sel.val().get_bits::<4>(8) == 4 {
+                    self.dbg24.next = self.bcm.theta[j].val();
+                    self.debug_data.next = bit_cast::<32, 24>(self.dbg24.val());
+                } else if self.debug_sel.val().get_bits::<4>(8) == 5 {
+                    self.dbg32.next = self.refresh.pulse_count[j].val();
+                    self.debug_data.next = self.dbg32.val();
+                } else if self.debug_sel.val().get_bits::<4>(8) == 8 {
+                    self.dbg24.next = self.layer.v_mem[j].val();
+                    self.debug_data.next = bit_cast::<32, 24>(self.dbg24.val());
+                } else if self.debug_sel.val().get_bits::<4>(8) == 9 {
+                    self.dbg24.next = self.layer.theta_adapt[j].val();
+                    self.debug_data.next = bit_cast::<32, 24>(self.dbg24.val());
+                }
+            }
+        }
+        if self.debug_sel.val().get_bits::<4>(8) == 6 {
+            self.debug_data.next = bit_cast::<32, N_COLS>(self.refresh.pending.val())
+                | (bit_cast::<32, 3>(self.arbiter.grant.val()) << 8)
+                | (bit_cast::<32, 2>(self.arbiter.source.val()) << 12);
+        } else if self.debug_sel.val().get_bits::<4>(8) == 7 {
+            self.debug_data.next = bit_cast::<32, 16>(self.bcm.window_pos.val());
+        }
+
+        // ---- sequencer
+        self.quiet.next = self.ctrl.idle.val()
+            && !self.stdp.busy.val()
+            && !self.bcm.busy.val()
+            && !self.refresh.busy.val()
+            && !self.arbiter.busy.val();
+        self.idle.next = false;
+        if self.phase.q.val() == self.ph[0].val() {
+            self.idle.next = self.quiet.val();
+            if self.quiet.val() && self.present.val() {
+                self.encoder.present.next = true;
+                self.layer.rest.next = true;
+                self.wta.clear.next = true;
+                self.stdp.clear.next = true;
+                self.bcm.clear.next = true;
+                self.post_prev.d.next = 0.into();
+            } else if self.quiet.val() && self.tick.val() {
+                self.encoder.tick.next = true;
+                self.phase.d.next = self.ph[1].val();
+            }
+        } else if self.phase.q.val() == self.ph[1].val() {
+            if self.encoder.valid.val() {
+                self.row_mask.d.next = self.encoder.row_spikes.val();
+                if self.encoder.row_spikes.val().any() {
+                    self.ctrl.read_start.next = true;
+                    self.did_read.d.next = true;
+                    self.phase.d.next = self.ph[2].val();
+                } else {
+                    self.did_read.d.next = false;
+                    self.phase.d.next = self.ph[3].val();
+                }
+            }
+        } else if self.phase.q.val() == self.ph[2].val() {
+            if self.ctrl.read_done.val() {
+                self.phase.d.next = self.ph[3].val();
+            }
+        } else if self.phase.q.val() == self.ph[3].val() {
+            self.layer.tick.next = true;
+            self.phase.d.next = self.ph[4].val();
+        } else if self.phase.q.val() == self.ph[4].val() {
+            // spikes of this step are registered now
+            self.post_q.d.next = self.layer.spikes.val();
+            self.phase.d.next = self.ph[5].val();
+        } else if self.phase.q.val() == self.ph[5].val() {
+            // the winner registers in this cycle
+            self.phase.d.next = self.ph[6].val();
+        } else if self.phase.q.val() == self.ph[6].val() {
+            self.stdp.learn.next = true;
+            self.bcm.learn.next = true;
+            self.post_prev.d.next = self.post_q.q.val();
+            self.phase.d.next = self.ph[7].val();
+        } else if self.phase.q.val() == self.ph[7].val() {
+            if self.quiet.val() {
+                self.phase.d.next = self.ph[0].val();
+            }
+        } else {
+            self.phase.d.next = self.ph[0].val();
+        }
+        if self.reset.val() {
+            self.phase.d.next = self.ph[0].val();
+            self.row_mask.d.next = 0.into();
+            self.did_read.d.next = false;
+            self.post_q.d.next = 0.into();
+            self.post_prev.d.next = 0.into();
+        }
+        if self.ctrl.read_done.val() {
+            self.col_sat_q.d.next = self.ctrl.col_sat.val().any();
+        }
+
+        // ---- outputs
+        self.spikes.next = self.layer.spikes.val();
+        self.spikes_valid.next = self.layer.spikes_valid.val();
+        self.winner.next = self.wta.winner.val();
+        self.winner_valid.next = self.wta.winner_valid.val();
+        self.cfg_error.next = self.cfg_err.q.val();
+        self.overrun.next = self.overrun_q.q.val();
+        self.saturated.next = self.layer.saturated.val() || self.col_sat_q.q.val();
+    }
+}
