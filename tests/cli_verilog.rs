@@ -44,21 +44,22 @@ const REGISTERS: [&str; 9] = [
 
 #[test]
 fn writes_verilog_modules_and_map_that_lint_clean() {
+    // default top: the accelerator
     let dir = scratch("default");
     let out = dir.join("out");
     let o = neuroxbar(&["--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
 
-    let single = read(&out.join("lif_wta16.v"));
+    let single = read(&out.join("accel_25x5.v"));
     assert!(
         single.lines().any(|l| l.starts_with("module top(")),
         "no module `top`"
     );
     let modules = single.lines().filter(|l| l.starts_with("module ")).count();
-    let files = std::fs::read_dir(out.join("lif_wta16")).unwrap().count();
+    let files = std::fs::read_dir(out.join("accel_25x5")).unwrap().count();
     assert_eq!(files, modules, "one file per module");
 
-    let map = read(&out.join("lif_wta16.map.md"));
+    let map = read(&out.join("accel_25x5.map.md"));
     for name in REGISTERS {
         assert!(
             map.contains(&format!("| `{name}` |")),
@@ -66,11 +67,13 @@ fn writes_verilog_modules_and_map_that_lint_clean() {
         );
     }
     assert!(
-        map.contains("| `i_in$0` .. `i_in$15` | in | 16 each |"),
+        map.contains("| `spikes_in` | in | 25 |")
+            && map.contains("| `ROW_INTENSITY24` |")
+            && map.contains("| `V_READ` |"),
         "{map}"
     );
     assert!(
-        !out.join("lif_wta16.cfg.json").exists(),
+        !out.join("accel_25x5.cfg.json").exists(),
         "no --config, no script"
     );
 
@@ -83,8 +86,8 @@ fn writes_verilog_modules_and_map_that_lint_clean() {
             "top",
             "-y",
         ])
-        .arg(out.join("lif_wta16"))
-        .arg(out.join("lif_wta16/top.v"))
+        .arg(out.join("accel_25x5"))
+        .arg(out.join("accel_25x5/top.v"))
         .output()
         .expect("verilator is not installed: run scripts/setup.sh");
     let text = format!("{}{}", String::from_utf8_lossy(&lint.stdout), stderr(&lint));

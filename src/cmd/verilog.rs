@@ -3,6 +3,8 @@
 //! register-write script.
 
 use anyhow::{bail, Context};
+use neuroxbar_rtl::accel_regs::register_map;
+use neuroxbar_rtl::accelerator::Accelerator;
 use neuroxbar_rtl::lif_wta_top::{LifWtaTop, NEURON_REGISTERS};
 use neuroxbar_rtl::regs::{map_markdown, write_in_range, Register};
 use neuroxbar_rtl::verilog::{generate, write_split, Dir, GeneratedTop, Port};
@@ -17,15 +19,29 @@ struct Top {
     registers: fn() -> Vec<Register>,
 }
 
-const TOPS: &[Top] = &[Top {
-    name: "lif_wta16",
-    about: "neuron core: 16 LIF neurons, winner-take-all, config registers",
-    generate: || generate("lif_wta16", &mut LifWtaTop::<16>::default()),
-    registers: || NEURON_REGISTERS.to_vec(),
-}];
+const TOPS: &[Top] = &[
+    Top {
+        name: "accel_25x5",
+        about: "the accelerator, 25 rows x 5 columns (E1); tie `warp` to 0 for synthesis",
+        generate: || generate("accel_25x5", &mut *Box::<Accelerator<25, 5>>::default()),
+        registers: || register_map(25),
+    },
+    Top {
+        name: "accel_81x4",
+        about: "the accelerator, 81 rows x 4 columns (E2); tie `warp` to 0 for synthesis",
+        generate: || generate("accel_81x4", &mut *Box::<Accelerator<81, 4>>::default()),
+        registers: || register_map(81),
+    },
+    Top {
+        name: "lif_wta16",
+        about: "neuron core: 16 LIF neurons, winner-take-all, config registers",
+        generate: || generate("lif_wta16", &mut LifWtaTop::<16>::default()),
+        registers: || NEURON_REGISTERS.to_vec(),
+    },
+];
 
 /// The top written without `--top`.
-const DEFAULT_TOP: &str = "lif_wta16";
+const DEFAULT_TOP: &str = "accel_25x5";
 
 fn tops_help() -> String {
     let mut s = String::from("Tops:\n");
