@@ -2,9 +2,9 @@
 //! (Verilator, rust-hdl's simulator, the golden model), so one stimulus can
 //! be replayed on all of them and compared output for output.
 
+pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;
-pub mod accelerator;
 pub mod input_encoder;
 pub mod lif_wta;
 pub mod pulse_gen;
@@ -35,4 +35,50 @@ pub fn first_mismatch<I, O: PartialEq + std::fmt::Debug>(
         cycles += 1;
     }
     Ok(cycles)
+}
+
+/// Two back ends stepped together; panics at the first cycle where their
+/// outputs differ. Lets a whole co-simulation (front-end model in the loop)
+/// run as a lock-step comparison.
+pub struct Lockstep<A, B> {
+    pub a: A,
+    pub b: B,
+    pub cycles: u64,
+}
+
+impl<A, B, I, O> CycleModel for Lockstep<A, B>
+where
+    A: CycleModel<Inputs = I, Outputs = O>,
+    B: CycleModel<Inputs = I, Outputs = O>,
+    O: PartialEq + std::fmt::Debug,
+{
+    type Inputs = I;
+    type Outputs = O;
+    fn step(&mut self, inputs: &I) -> O {
+        let oa = self.a.step(inputs);
+        let ob = self.b.step(inputs);
+        assert_eq!(oa, ob, "back ends disagree at cycle {}", self.cycles);
+        self.cycles += 1;
+        oa
+    }
+}
+
+/// Records every cycle's inputs and outputs of the wrapped back end.
+pub struct Recorder<M: CycleModel> {
+    pub inner: M,
+    pub log: Vec<(M::Inputs, M::Outputs)>,
+}
+
+impl<M: CycleModel> CycleModel for Recorder<M>
+where
+    M::Inputs: Clone,
+    M::Outputs: Clone,
+{
+    type Inputs = M::Inputs;
+    type Outputs = M::Outputs;
+    fn step(&mut self, inputs: &M::Inputs) -> M::Outputs {
+        let o = self.inner.step(inputs);
+        self.log.push((inputs.clone(), o.clone()));
+        o
+    }
 }
