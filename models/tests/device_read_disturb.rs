@@ -16,7 +16,10 @@ fn ftj_reads_after_programming_do_not_move_the_weight() {
                 d.apply(0.1, 1e-6).unwrap();
             }
             let g1 = d.conductance_s();
-            assert!(((g1 - g0) / g0).abs() < 1e-9, "{kind} after {v_prog} V: {g0} -> {g1}");
+            assert!(
+                ((g1 - g0) / g0).abs() < 1e-9,
+                "{kind} after {v_prog} V: {g0} -> {g1}"
+            );
         }
     }
 }

@@ -3,19 +3,19 @@
 
 pub use rust_hdl;
 
+pub mod accel_regs;
+pub mod accelerator;
+pub mod arbiter;
+pub mod bcm;
 pub mod fixed;
+pub mod input_encoder;
 pub mod lif;
 pub mod lif_wta_top;
+pub mod pulse_gen;
+pub mod refresh;
 pub mod regs;
+pub mod stdp;
 pub mod testing;
 pub mod verilog;
 pub mod wta;
-pub mod input_encoder;
-pub mod accel_regs;
-pub mod pulse_gen;
 pub mod xbar_ctrl;
-pub mod stdp;
-pub mod refresh;
-pub mod arbiter;
-pub mod accelerator;
-pub mod bcm;

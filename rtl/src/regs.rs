@@ -169,7 +169,12 @@ pub struct RegisterBank<const R: usize, const W: usize> {
 impl<const R: usize, const W: usize> RegisterBank<R, W> {
     /// A bank for `map` (`R` entries, each `W` bits wide).
     pub fn new(map: &[Register]) -> Self {
-        assert_eq!(map.len(), R, "bank of {R} registers built from {} entries", map.len());
+        assert_eq!(
+            map.len(),
+            R,
+            "bank of {R} registers built from {} entries",
+            map.len()
+        );
         Self {
             clock: Default::default(),
             reset: Default::default(),

@@ -99,7 +99,10 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
             &mut crate::xbar_ctrl::CrossbarController::<25, 5>::default(),
         )?,
         generate("stdp", &mut crate::stdp::StdpUnit::<25, 5>::default())?,
-        generate("refresh", &mut crate::refresh::RefreshScheduler::<25, 5>::default())?,
+        generate(
+            "refresh",
+            &mut crate::refresh::RefreshScheduler::<25, 5>::default(),
+        )?,
         generate("arbiter", &mut crate::arbiter::CommandArbiter::default())?,
         generate(
             "accel_25x5",

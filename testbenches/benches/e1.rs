@@ -22,7 +22,8 @@ use std::time::Instant;
 
 fn sim(cfg: &E1Config) -> CoSim<VerilatorAccel> {
     let spec = DeviceSpec::load(DeviceKind::FtjLinear, None).unwrap();
-    let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, FrontEndParams::default(), cfg.seed).unwrap();
+    let fe =
+        FrontEnd::from_spec(&spec, N_ROWS, N_COLS, FrontEndParams::default(), cfg.seed).unwrap();
     CoSim::new(VerilatorAccel::new(Trace::Off).unwrap(), fe, cfg.warp)
 }
 
@@ -38,13 +39,22 @@ fn run(cfg: &E1Config) -> Run {
     let mut presentations = 0;
     let t0 = Instant::now();
     let res = run_on(&mut s, cfg, &mut |d, _| presentations = d).unwrap();
-    Run { wall_s: t0.elapsed().as_secs_f64(), presentations, clocked: res.clocked_cycles, simulated_s: res.simulated_time_s }
+    Run {
+        wall_s: t0.elapsed().as_secs_f64(),
+        presentations,
+        clocked: res.clocked_cycles,
+        simulated_s: res.simulated_time_s,
+    }
 }
 
 fn main() {
     let mut md = String::new();
     let full = E1Config::full("ftj-linear", 1);
-    writeln!(md, "# E1 co-simulation benchmark (`cargo bench -p neuroxbar-testbenches --bench e1`)\n").unwrap();
+    writeln!(
+        md,
+        "# E1 co-simulation benchmark (`cargo bench -p neuroxbar-testbenches --bench e1`)\n"
+    )
+    .unwrap();
     writeln!(
         md,
         "Machine: {} cores; `{}`. Accelerator 25 x 5 at 100 MHz, ftj-linear array, default front end.\n",
@@ -54,11 +64,20 @@ fn main() {
     .unwrap();
 
     // 1. co-simulation vs bare model, clocked cycles/s, no warp
-    let short = E1Config { epochs: 1, noise_levels: vec![], test_repeats: 0, warp: false, ..full.clone() };
+    let short = E1Config {
+        epochs: 1,
+        noise_levels: vec![],
+        test_repeats: 0,
+        warp: false,
+        ..full.clone()
+    };
     let cosim = run(&short);
     let n_bare = 5_000_000u64;
     let mut bare = VerilatorAccel::new(Trace::Off).unwrap();
-    let mut inp = AccelInputs { reset: true, ..Default::default() };
+    let mut inp = AccelInputs {
+        reset: true,
+        ..Default::default()
+    };
     bare.step(&inp);
     inp.reset = false;
     let t0 = Instant::now();
@@ -79,14 +98,20 @@ fn main() {
     writeln!(md, "| bare Verilator model, no device models (tick every 1000 cycles) | {n_bare} | {bare_s:.2} | {:.3e} |\n", n_bare as f64 / bare_s).unwrap();
 
     // 2. E1 wall time with and without warp
-    let warped_short = run(&E1Config { warp: true, ..short.clone() });
+    let warped_short = run(&E1Config {
+        warp: true,
+        ..short.clone()
+    });
     let warped_full = run(&full);
     let per_pres_plain = cosim.wall_s / cosim.presentations as f64;
     writeln!(md, "## E1 wall time\n\n| run | presentations | clocked cycles | simulated s | wall s | simulated s per wall s |\n|---|---:|---:|---:|---:|---:|").unwrap();
     for (name, r) in [
         ("1 epoch + clean test, no warp", &cosim),
         ("1 epoch + clean test, warp", &warped_short),
-        ("full E1 (100 epochs, 11 noise levels x 10), warp", &warped_full),
+        (
+            "full E1 (100 epochs, 11 noise levels x 10), warp",
+            &warped_full,
+        ),
     ] {
         writeln!(
             md,
