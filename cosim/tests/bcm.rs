@@ -4,27 +4,17 @@
 //! rate.
 
 use neuroxbar_cosim::units::bcm::*;
-use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::golden::bcm::{BcmInputs, BcmOutputs};
 use neuroxbar_models::golden::stdp::Command;
 
 fn three_way(stimulus: &[BcmInputs]) -> Vec<BcmOutputs> {
-    let mut vl = VerilatorBcm::new(Trace::Off).unwrap();
-    let mut hdl = RustHdlBcm::default();
-    let mut gold = GoldenBcm::default();
-    let mut outs = Vec::with_capacity(stimulus.len());
-    for (c, inp) in stimulus.iter().enumerate() {
-        let g = gold.step(inp);
-        let v = vl.step(inp);
-        let h = hdl.step(inp);
-        assert!(
-            g == v && g == h,
-            "cycle {c}, inputs {inp:?}:\n golden    {g:?}\n verilator {v:?}\n rust-hdl  {h:?}"
-        );
-        outs.push(g);
-    }
-    outs
+    neuroxbar_cosim::units::three_way(
+        &mut GoldenBcm::default(),
+        &mut VerilatorBcm::new(Trace::Off).unwrap(),
+        &mut RustHdlBcm::default(),
+        stimulus,
+    )
 }
 
 /// The commands handed over (valid before the cycle, ready during it).

@@ -1,27 +1,18 @@
 //! Input encoder (`InputEncoder<25>`): Verilator, rust-hdl `simulate()` and
 //! the golden model agree every cycle; host, rate and latency coding behave.
 
+use neuroxbar_cosim::units::first_mismatch;
 use neuroxbar_cosim::units::input_encoder::*;
-use neuroxbar_cosim::units::{first_mismatch, CycleModel};
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::golden::input_encoder::EncoderInputs;
 
 fn three_way(stimulus: Vec<EncoderInputs>) -> Vec<EncoderOutputs> {
-    let mut vl = VerilatorEncoder::new(Trace::Off).unwrap();
-    let mut hdl = RustHdlEncoder::default();
-    let mut gold = GoldenEncoder::default();
-    let mut outs = Vec::new();
-    for (c, inp) in stimulus.iter().enumerate() {
-        let g = gold.step(inp);
-        let v = vl.step(inp);
-        let h = hdl.step(inp);
-        assert!(
-            g == v && g == h,
-            "cycle {c}: golden {g:?} verilator {v:?} rust-hdl {h:?}"
-        );
-        outs.push(g);
-    }
-    outs
+    neuroxbar_cosim::units::three_way(
+        &mut GoldenEncoder::default(),
+        &mut VerilatorEncoder::new(Trace::Off).unwrap(),
+        &mut RustHdlEncoder::default(),
+        &stimulus,
+    )
 }
 
 fn base(mode: u8, intensity: Vec<u8>) -> EncoderInputs {

@@ -3,27 +3,17 @@
 //! refreshes every row of its column exactly once.
 
 use neuroxbar_cosim::units::refresh::*;
-use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::golden::refresh::{RefreshInputs, RefreshOutputs};
 use neuroxbar_models::golden::stdp::Command;
 
 fn three_way(stimulus: &[RefreshInputs]) -> Vec<RefreshOutputs> {
-    let mut vl = VerilatorRefresh::new(Trace::Off).unwrap();
-    let mut hdl = RustHdlRefresh::default();
-    let mut gold = GoldenRefresh::default();
-    let mut outs = Vec::with_capacity(stimulus.len());
-    for (c, inp) in stimulus.iter().enumerate() {
-        let g = gold.step(inp);
-        let v = vl.step(inp);
-        let h = hdl.step(inp);
-        assert!(
-            g == v && g == h,
-            "cycle {c}, inputs {inp:?}:\n golden    {g:?}\n verilator {v:?}\n rust-hdl  {h:?}"
-        );
-        outs.push(g);
-    }
-    outs
+    neuroxbar_cosim::units::three_way(
+        &mut GoldenRefresh::default(),
+        &mut VerilatorRefresh::new(Trace::Off).unwrap(),
+        &mut RustHdlRefresh::default(),
+        stimulus,
+    )
 }
 
 /// The commands handed over (valid before the cycle, ready during it).

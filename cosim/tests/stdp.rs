@@ -3,26 +3,16 @@
 //! decay and back-pressure behave as DESIGN.md says.
 
 use neuroxbar_cosim::units::stdp::*;
-use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::golden::stdp::{decay, pulse_count, Command, StdpInputs, StdpOutputs};
 
 fn three_way(stimulus: &[StdpInputs]) -> Vec<StdpOutputs> {
-    let mut vl = VerilatorStdp::new(Trace::Off).unwrap();
-    let mut hdl = RustHdlStdp::default();
-    let mut gold = GoldenStdp::default();
-    let mut outs = Vec::with_capacity(stimulus.len());
-    for (c, inp) in stimulus.iter().enumerate() {
-        let g = gold.step(inp);
-        let v = vl.step(inp);
-        let h = hdl.step(inp);
-        assert!(
-            g == v && g == h,
-            "cycle {c}, inputs {inp:?}:\n golden    {g:?}\n verilator {v:?}\n rust-hdl  {h:?}"
-        );
-        outs.push(g);
-    }
-    outs
+    neuroxbar_cosim::units::three_way(
+        &mut GoldenStdp::default(),
+        &mut VerilatorStdp::new(Trace::Off).unwrap(),
+        &mut RustHdlStdp::default(),
+        stimulus,
+    )
 }
 
 /// The commands handed over (valid before the cycle, ready during it).

@@ -37,6 +37,29 @@ pub fn first_mismatch<I, O: PartialEq + std::fmt::Debug>(
     Ok(cycles)
 }
 
+/// Step the golden model, the Verilator model and the rust-hdl model with
+/// every input of `stimulus`; panic at the first cycle where they differ
+/// (naming the cycle, the inputs and the three outputs); return the outputs.
+pub fn three_way<I: std::fmt::Debug, O: PartialEq + std::fmt::Debug>(
+    golden: &mut dyn CycleModel<Inputs = I, Outputs = O>,
+    verilator: &mut dyn CycleModel<Inputs = I, Outputs = O>,
+    rust_hdl: &mut dyn CycleModel<Inputs = I, Outputs = O>,
+    stimulus: &[I],
+) -> Vec<O> {
+    let mut outs = Vec::with_capacity(stimulus.len());
+    for (c, inp) in stimulus.iter().enumerate() {
+        let g = golden.step(inp);
+        let v = verilator.step(inp);
+        let h = rust_hdl.step(inp);
+        assert!(
+            g == v && g == h,
+            "back ends disagree at cycle {c}, inputs {inp:?}:\n golden    {g:?}\n verilator {v:?}\n rust-hdl  {h:?}"
+        );
+        outs.push(g);
+    }
+    outs
+}
+
 /// Two back ends stepped together; panics at the first cycle where their
 /// outputs differ. Lets a whole co-simulation (front-end model in the loop)
 /// run as a lock-step comparison.
