@@ -1,9 +1,9 @@
-//! The accelerator top with the array model in the loop: Verilator and
-//! rust-hdl's simulator agree on every output of every clocked cycle of a
+//! The accelerator top with the array model in the loop: the golden model,
+//! Verilator and rust-hdl's simulator agree on every output of every clocked cycle of a
 //! short E1 run, and a waveform of one time step is pinned.
 
 use neuroxbar_cosim::cosim::CoSim;
-use neuroxbar_cosim::units::accelerator::{RustHdlAccel, VerilatorAccel};
+use neuroxbar_cosim::units::accelerator::{GoldenAccel, RustHdlAccel, VerilatorAccel};
 use neuroxbar_cosim::units::{Lockstep, Recorder};
 use neuroxbar_cosim::wave::{RenderOptions, Waveform};
 use neuroxbar_cosim::Trace;
@@ -28,17 +28,24 @@ fn short(seed: u64) -> E1Config {
 }
 
 #[test]
-fn verilator_and_rust_hdl_agree_through_an_e1_run() {
-    let cfg = short(3);
+fn golden_verilator_and_rust_hdl_agree_through_an_e1_run() {
+    let cfg = E1Config {
+        epochs: 10,
+        ..short(3)
+    };
     let dut = Lockstep {
-        a: VerilatorAccel::new(Trace::Off).unwrap(),
-        b: RustHdlAccel::default(),
+        a: GoldenAccel::default(),
+        b: Lockstep {
+            a: VerilatorAccel::new(Trace::Off).unwrap(),
+            b: RustHdlAccel::default(),
+            cycles: 0,
+        },
         cycles: 0,
     };
     let mut sim = CoSim::new(dut, front_end(3), true);
     let res = run_on(&mut sim, &cfg, &mut |_, _| {}).unwrap();
     assert!(
-        sim.dut.cycles > 10_000,
+        sim.dut.cycles >= 100_000,
         "compared {} cycles",
         sim.dut.cycles
     );
@@ -124,4 +131,19 @@ fn waveform_of_a_time_step() {
         }),
     );
     insta::assert_snapshot!(text);
+}
+
+#[test]
+fn golden_register_map_matches_the_rtl() {
+    use neuroxbar_models::golden::accelerator::ACCEL_REGISTERS as GOLDEN;
+    use neuroxbar_rtl::accel_regs::ACCEL_REGISTERS as RTL;
+    assert_eq!(GOLDEN.len(), RTL.len());
+    for (r, g) in RTL.iter().zip(GOLDEN) {
+        assert_eq!(
+            (r.addr, r.bits as u32, r.signed, r.reset_value()),
+            g,
+            "register {}",
+            r.name
+        );
+    }
 }

@@ -134,3 +134,20 @@ impl CycleModel for RustHdlAccel {
         }
     }
 }
+
+/// Golden-model back end.
+pub struct GoldenAccel(pub neuroxbar_models::golden::accelerator::AcceleratorModel);
+
+impl Default for GoldenAccel {
+    fn default() -> Self {
+        Self(neuroxbar_models::golden::accelerator::AcceleratorModel::new(N_ROWS, N_COLS))
+    }
+}
+
+impl CycleModel for GoldenAccel {
+    type Inputs = AccelInputs;
+    type Outputs = AccelOutputs;
+    fn step(&mut self, inp: &AccelInputs) -> AccelOutputs {
+        self.0.step(inp)
+    }
+}

@@ -51,3 +51,466 @@ pub struct AccelOutputs {
     pub overrun: bool,
     pub debug_data: u32,
 }
+
+use super::arbiter::{ArbiterInputs, ArbiterModel};
+use super::bcm::{BcmInputs, BcmModel};
+use super::fixed::{sign_extend, Decay, Gain, Membrane};
+use super::input_encoder::{EncoderInputs, InputEncoderModel};
+use super::lif::{Leak, LifLayerModel, LifParams};
+use super::lif_wta_top::{write_in_range, REGISTERS as NEURON_REGISTERS};
+use super::refresh::{RefreshInputs, RefreshModel};
+use super::stdp::{StdpInputs, StdpModel};
+use super::wta::{WtaMode, WtaModel};
+use super::xbar_ctrl::{CrossbarControllerModel, XbarInputs, XbarOutputs};
+
+/// The accelerator's own registers `(address, bits, signed, reset)`, after
+/// the neuron core's; row intensities at `0x80 + row` (8 bits, reset 0).
+/// Independent of the RTL's table; a co-simulation test checks they agree.
+pub const ACCEL_REGISTERS: [(u8, u32, bool, u64); 25] = [
+    (0x10, 2, false, 2),        // INPUT_MODE
+    (0x11, 8, false, 32),       // RAMP_STEP
+    (0x12, 16, false, 0xACE1),  // LFSR_SEED
+    (0x18, 12, true, 25),       // V_READ
+    (0x19, 16, false, 10),      // SETTLE_CYCLES
+    (0x20, 12, true, 750),      // V_POT
+    (0x21, 12, true, 0xD12),    // V_DEP (-750)
+    (0x22, 24, false, 100_000), // PULSE_WIDTH
+    (0x23, 24, false, 500_000), // PULSE_INTERVAL
+    (0x24, 1, false, 1),        // SCHEME
+    (0x25, 12, true, 1250),     // SAFE_MAX
+    (0x26, 12, true, 0xB1E),    // SAFE_MIN (-1250)
+    (0x27, 12, true, 875),      // REFRESH_CODE
+    (0x28, 24, false, 5),       // REFRESH_WIDTH
+    (0x30, 2, false, 1),        // PLASTICITY
+    (0x31, 8, false, 64),       // STDP_A_PLUS
+    (0x32, 8, false, 64),       // STDP_A_MINUS
+    (0x33, 4, false, 2),        // STDP_PRE_DECAY_SHIFT
+    (0x34, 4, false, 2),        // STDP_POST_DECAY_SHIFT
+    (0x35, 8, false, 255),      // STDP_TRACE_MAX
+    (0x36, 4, false, 12),       // STDP_COUNT_SHIFT
+    (0x38, 16, false, 100),     // BCM_WINDOW
+    (0x39, 4, false, 3),        // BCM_THETA_SHIFT
+    (0x3A, 4, false, 4),        // BCM_COUNT_SHIFT
+    (0x40, 32, false, 0),       // REFRESH_BUDGET
+];
+
+/// Sequencer phases (as in the RTL).
+const PH_IDLE: u8 = 0;
+const PH_ENCODE: u8 = 1;
+const PH_READ: u8 = 2;
+const PH_INTEGRATE: u8 = 3;
+const PH_DECIDE1: u8 = 4;
+const PH_DECIDE2: u8 = 5;
+const PH_LEARN: u8 = 6;
+const PH_DRAIN: u8 = 7;
+
+/// Golden model of `Accelerator<N_ROWS, N_COLS>`, composed of the golden
+/// models of its units with the same wiring and sequencer.
+#[derive(Debug, Clone)]
+pub struct AcceleratorModel {
+    pub n_rows: usize,
+    pub n_cols: usize,
+    /// Register values by address.
+    pub regs: [u32; 256],
+    pub encoder: InputEncoderModel,
+    pub ctrl: CrossbarControllerModel,
+    pub layer: LifLayerModel,
+    pub wta: WtaModel,
+    pub stdp: StdpModel,
+    pub bcm: BcmModel,
+    pub refresh: RefreshModel,
+    pub arbiter: ArbiterModel,
+    pub phase: u8,
+    pub row_mask: u128,
+    pub did_read: bool,
+    pub post_q: u64,
+    pub post_prev: u64,
+    pub cfg_err: bool,
+    pub overrun_q: bool,
+    pub col_sat_q: bool,
+}
+
+fn map(n_rows: usize) -> Vec<(u8, u32, bool, u64)> {
+    let mut v: Vec<_> = NEURON_REGISTERS.to_vec();
+    v.extend_from_slice(&ACCEL_REGISTERS);
+    v.extend((0..n_rows).map(|i| (0x80 + i as u8, 8, false, 0)));
+    v
+}
+
+/// Per-cycle strobes of the sequencer.
+#[derive(Default, Clone, Copy)]
+struct Strobes {
+    enc_tick: bool,
+    enc_present: bool,
+    read_start: bool,
+    layer_tick: bool,
+    rest: bool,
+    learn: bool,
+}
+
+impl AcceleratorModel {
+    pub fn new(n_rows: usize, n_cols: usize) -> Self {
+        let mut m = AcceleratorModel {
+            n_rows,
+            n_cols,
+            regs: [0; 256],
+            encoder: InputEncoderModel::new(n_rows),
+            ctrl: CrossbarControllerModel::new(n_rows, n_cols),
+            layer: LifLayerModel::new(n_cols),
+            wta: WtaModel::default(),
+            stdp: StdpModel::new(n_rows, n_cols),
+            bcm: BcmModel::new(n_rows, n_cols),
+            refresh: RefreshModel::new(n_rows, n_cols),
+            arbiter: ArbiterModel::default(),
+            phase: PH_IDLE,
+            row_mask: 0,
+            did_read: false,
+            post_q: 0,
+            post_prev: 0,
+            cfg_err: false,
+            overrun_q: false,
+            col_sat_q: false,
+        };
+        m.reset_regs();
+        m
+    }
+
+    fn reset_regs(&mut self) {
+        self.regs = [0; 256];
+        for (a, bits, _, reset) in map(self.n_rows) {
+            self.regs[a as usize] = (reset & ((1u64 << bits) - 1)) as u32;
+        }
+    }
+
+    fn r(&self, addr: u8) -> u32 {
+        self.regs[addr as usize]
+    }
+
+    fn s12(&self, addr: u8) -> i16 {
+        sign_extend(self.r(addr) as u64, 12) as i16
+    }
+
+    fn lif_params(&self) -> LifParams {
+        LifParams {
+            threshold: Membrane::from_bits(sign_extend(self.r(0x01) as u64, 24) as i32),
+            reset_v: Membrane::from_bits(sign_extend(self.r(0x02) as u64, 24) as i32),
+            leak: if self.r(0x00) & 4 != 0 {
+                Leak::Multiply(Decay::from_bits(self.r(0x04) as u16))
+            } else {
+                Leak::Shift(self.r(0x03))
+            },
+            gain: Gain::from_bits(self.r(0x05) as u16),
+            refractory_ticks: self.r(0x06) as u8,
+            theta_plus: Membrane::from_bits(self.r(0x07) as i32),
+            theta_decay_shift: self.r(0x08),
+        }
+    }
+
+    fn xbar_inputs(&self, inp: &AccelInputs, read_start: bool) -> XbarInputs {
+        let a = self.arbiter.out;
+        XbarInputs {
+            reset: inp.reset,
+            read_start,
+            row_mask: self.encoder.row_spikes,
+            cmd_valid: self.arbiter.out_valid,
+            cmd_refresh: a.kind == 1,
+            cmd_row: a.row,
+            cmd_col: a.col,
+            cmd_pol: a.pol,
+            cmd_count: a.count,
+            v_read: self.s12(0x18),
+            settle: self.r(0x19) as u16,
+            v_pot: self.s12(0x20),
+            v_dep: self.s12(0x21),
+            width: self.r(0x22),
+            interval: self.r(0x23),
+            scheme_v3: self.r(0x24) & 1 == 1,
+            safe_max: self.s12(0x25),
+            safe_min: self.s12(0x26),
+            refresh_code: self.s12(0x27),
+            refresh_width: self.r(0x28),
+            fe_busy: inp.fe_busy,
+            fe_rd_valid: inp.fe_rd_valid,
+            fe_rd_ch: inp.fe_rd_ch,
+            fe_rd_data: inp.fe_rd_data,
+            fe_rd_sat: inp.fe_rd_sat,
+            warp: inp.warp,
+        }
+    }
+
+    /// Strobes that do not depend on `quiet`, and the controller's outputs.
+    fn strobes(&self, inp: &AccelInputs) -> (Strobes, XbarOutputs, bool) {
+        let mut s = Strobes::default();
+        match self.phase {
+            PH_ENCODE if self.encoder.valid && self.encoder.row_spikes != 0 => s.read_start = true,
+            PH_INTEGRATE => s.layer_tick = true,
+            PH_LEARN => s.learn = true,
+            _ => {}
+        }
+        let xo = self.ctrl.outputs(&self.xbar_inputs(inp, s.read_start));
+        let quiet = xo.idle
+            && !self.stdp.outputs().busy
+            && !self.bcm.outputs().busy
+            && !self.refresh.outputs().busy
+            && !self.arbiter.out_valid;
+        if self.phase == PH_IDLE && quiet {
+            if inp.present {
+                s.enc_present = true;
+                s.rest = true;
+            } else if inp.tick {
+                s.enc_tick = true;
+            }
+        }
+        (s, xo, quiet)
+    }
+
+    /// One clock cycle; returns the outputs after the rising edge.
+    pub fn step(&mut self, inp: &AccelInputs) -> AccelOutputs {
+        let (s, xo, quiet) = self.strobes(inp);
+        let ctrl_in = self.xbar_inputs(inp, s.read_start);
+        let params = self.lif_params();
+        let wta_on = self.r(0x00) & 1 == 1;
+        let mode = if self.r(0x00) & 2 != 0 {
+            WtaMode::MaxMembrane
+        } else {
+            WtaMode::FirstToCross
+        };
+        let layer_spikes = self.layer.spikes();
+        let win = if wta_on {
+            self.wta.new_winner
+        } else if self.layer.spikes_valid {
+            layer_spikes
+        } else {
+            0
+        };
+        let inhibit = self.wta.inhibit(wta_on, self.n_cols);
+        let i_in: Vec<i16> = if self.did_read {
+            xo.col_code.clone()
+        } else {
+            vec![0; self.n_cols]
+        };
+        let v_pre: Vec<Membrane> = self.layer.neurons.iter().map(|n| n.v_pre).collect();
+        let so = self.stdp.outputs();
+        let bo = self.bcm.outputs();
+        let ro = self.refresh.outputs();
+        let offers = [
+            ro.cmd_valid.then_some(ro.cmd),
+            so.cmd_valid.then_some(so.cmd),
+            bo.cmd_valid.then_some(bo.cmd),
+        ];
+        let arb_in = ArbiterInputs {
+            reset: inp.reset,
+            offers,
+            cmd_ready: xo.cmd_ready,
+        };
+        let ready = self.arbiter.ready(&arb_in);
+        let plasticity = self.r(0x30);
+
+        // step every unit with the pre-edge wiring
+        let enc_in = EncoderInputs {
+            reset: inp.reset,
+            tick: s.enc_tick,
+            present: s.enc_present,
+            mode: self.r(0x10) as u8,
+            spikes_in: inp.spikes_in,
+            intensity: (0..self.n_rows)
+                .map(|i| self.r(0x80 + i as u8) as u8)
+                .collect(),
+            ramp_step: self.r(0x11) as u8,
+            seed: self.r(0x12) as u16,
+        };
+        let stdp_in = StdpInputs {
+            reset: inp.reset,
+            clear: s.rest,
+            learn: s.learn,
+            pre_spikes: self.row_mask,
+            post_spikes: self.post_prev,
+            winner: self.wta.winner,
+            winner_valid: self.wta.valid,
+            wta_on,
+            enable: plasticity & 1 == 1,
+            a_plus: self.r(0x31) as u8,
+            a_minus: self.r(0x32) as u8,
+            pre_decay_shift: self.r(0x33) as u8,
+            post_decay_shift: self.r(0x34) as u8,
+            trace_max: self.r(0x35) as u8,
+            count_shift: self.r(0x36) as u8,
+            cmd_ready: ready[1],
+        };
+        let bcm_in = BcmInputs {
+            reset: inp.reset,
+            clear: s.rest,
+            learn: s.learn,
+            pre_spikes: self.row_mask,
+            post_spikes: self.post_q,
+            winner: self.wta.winner,
+            winner_valid: self.wta.valid,
+            wta_on,
+            enable: plasticity & 2 != 0,
+            window: self.r(0x38) as u16,
+            theta_shift: self.r(0x39) as u8,
+            count_shift: self.r(0x3A) as u8,
+            cmd_ready: ready[2],
+        };
+        let refresh_in = RefreshInputs {
+            reset: inp.reset,
+            enable: self.r(0x40) != 0,
+            budget: self.r(0x40),
+            pulse: xo.pulse,
+            pulse_col: xo.pulse_col,
+            cmd_ready: ready[0],
+        };
+        let enc_spikes = self.encoder.row_spikes;
+        let enc_valid = self.encoder.valid;
+        let stdp_overrun = so.overrun;
+        let bcm_overrun = bo.overrun;
+
+        self.encoder.step(&enc_in);
+        self.ctrl.step(&ctrl_in);
+        self.wta.step(
+            inp.reset,
+            s.rest,
+            mode,
+            layer_spikes,
+            self.layer.spikes_valid,
+            &v_pre,
+        );
+        self.layer.step(
+            inp.reset,
+            s.rest,
+            s.layer_tick,
+            inhibit,
+            win,
+            &i_in,
+            &params,
+        );
+        self.stdp.step(&stdp_in);
+        self.bcm.step(&bcm_in);
+        self.refresh.step(&refresh_in);
+        self.arbiter.step(&arb_in);
+
+        // sequencer registers
+        let phase = self.phase;
+        let mut next = phase;
+        match phase {
+            PH_IDLE => {
+                if s.enc_tick {
+                    next = PH_ENCODE;
+                }
+                if s.enc_present {
+                    self.post_prev = 0;
+                }
+            }
+            PH_ENCODE => {
+                if enc_valid {
+                    self.row_mask = enc_spikes;
+                    self.did_read = enc_spikes != 0;
+                    next = if enc_spikes != 0 {
+                        PH_READ
+                    } else {
+                        PH_INTEGRATE
+                    };
+                }
+            }
+            PH_READ => {
+                if xo.read_done {
+                    next = PH_INTEGRATE;
+                }
+            }
+            PH_INTEGRATE => next = PH_DECIDE1,
+            PH_DECIDE1 => {
+                self.post_q = layer_spikes;
+                next = PH_DECIDE2;
+            }
+            PH_DECIDE2 => next = PH_LEARN,
+            PH_LEARN => {
+                self.post_prev = self.post_q;
+                next = PH_DRAIN;
+            }
+            _ => {
+                if quiet {
+                    next = PH_IDLE;
+                }
+            }
+        }
+        self.phase = next;
+        if inp.reset {
+            self.phase = PH_IDLE;
+            self.row_mask = 0;
+            self.did_read = false;
+            self.post_q = 0;
+            self.post_prev = 0;
+        }
+        if xo.read_done {
+            self.col_sat_q = xo.col_sat != 0;
+        }
+        if inp.reset {
+            self.overrun_q = false;
+        } else if stdp_overrun || bcm_overrun {
+            self.overrun_q = true;
+        }
+        // config registers
+        if inp.reset {
+            self.reset_regs();
+            self.cfg_err = false;
+        } else if let Some((addr, data)) = inp.cfg_write {
+            match map(self.n_rows).iter().find(|r| r.0 == addr) {
+                Some(&(a, bits, signed, _)) if write_in_range(bits, signed, data) => {
+                    self.regs[a as usize] = (data as u64 & ((1u64 << bits) - 1)) as u32;
+                }
+                _ => self.cfg_err = true,
+            }
+        }
+        self.outputs(inp)
+    }
+
+    /// Outputs of the current state with `inp` applied.
+    pub fn outputs(&self, inp: &AccelInputs) -> AccelOutputs {
+        let (_, xo, quiet) = self.strobes(inp);
+        AccelOutputs {
+            fe_ch: xo.fe_ch,
+            fe_code: xo.fe_code,
+            fe_mode: xo.fe_mode,
+            fe_we: xo.fe_we,
+            fe_apply: xo.fe_apply,
+            fe_sample: xo.fe_sample,
+            idle: self.phase == PH_IDLE && quiet,
+            wait_left: xo.wait_left,
+            spikes: self.layer.spikes(),
+            spikes_valid: self.layer.spikes_valid,
+            winner: self.wta.winner,
+            winner_valid: self.wta.valid,
+            cfg_error: self.cfg_err,
+            clamp_error: xo.clamp_error,
+            saturated: self.layer.saturated() || self.col_sat_q,
+            overrun: self.overrun_q,
+            debug_data: self.debug(inp.debug_sel),
+        }
+    }
+
+    fn debug(&self, sel: u16) -> u32 {
+        let (group, idx) = (sel >> 8, (sel & 0xFF) as usize);
+        let so = self.stdp.outputs();
+        let bo = self.bcm.outputs();
+        let ro = self.refresh.outputs();
+        let row = idx < self.n_rows;
+        let col = idx < self.n_cols;
+        match group {
+            0 if row => so.pre_trace[idx] as u32,
+            2 if row => bo.pre_rate[idx] as u32,
+            1 if col => so.post_trace[idx] as u32,
+            3 if col => bo.post_rate[idx] as u32,
+            4 if col => bo.theta[idx] & 0xFF_FFFF,
+            5 if col => ro.pulse_count[idx],
+            8 if col => self.layer.neurons[idx].v.to_bits() as u32 & 0xFF_FFFF,
+            9 if col => self.layer.neurons[idx].adapt.to_bits() as u32 & 0xFF_FFFF,
+            6 => {
+                ro.pending as u32
+                    | ((self.arbiter.grant as u32) << 8)
+                    | ((self.arbiter.source as u32) << 12)
+            }
+            7 => bo.window_pos as u32,
+            _ => 0,
+        }
+    }
+}
