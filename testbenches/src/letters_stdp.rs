@@ -342,12 +342,6 @@ pub fn run_on<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
         order.shuffle(&mut rng);
         for &k in &order {
             let w = present(sim, cfg, &letter_pixels(k))?;
-            if std::env::var_os("NEUROXBAR_E1_TRACE").is_some() {
-                let adapt: Vec<u32> = (0..N_COLS as u16)
-                    .map(|j| sim.peek(9, j).map(|v| v >> 8))
-                    .collect::<Result<_, _>>()?;
-                eprintln!("epoch {epoch} {} -> {w:?} adapt {adapt:?}", LETTERS[k].0);
-            }
             training_winners.push((epoch, LETTERS[k].0, w));
             done += 1;
             progress(done, total);
