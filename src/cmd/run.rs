@@ -29,6 +29,8 @@ pub struct Args {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Write a VCD of the accelerator (whole run: slow and large; see --vcd-cycles).
+    /// VCD time counts clocked cycles x 10 ns: with time warp on, warped waits
+    /// and idle time are compressed (use --no-warp for device time).
     #[arg(long)]
     pub vcd: Option<PathBuf>,
     /// Trace only clocked cycles FROM..TO into the VCD (e.g. 0..20000).
