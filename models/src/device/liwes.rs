@@ -7,8 +7,13 @@
 //!
 //! # Long-term part (charge-transfer doping)
 //! Each gate pulse changes `G_LT` by
-//! `dG = alpha * (V / lt_v_ref_v) * (w / lt_w_ref_s) * s(G) * c2c * d2d * (g_lt_max - g_lt_min)`,
-//! linear in amplitude and width, with the soft-saturation shape
+//! `dG = alpha * (V / lt_v_ref_v) * F(w) * s(G) * c2c * d2d * (g_lt_max - g_lt_min)`,
+//! `F(w) = (w + lt_w_fast_s) / (lt_w_ref_s + lt_w_fast_s)`: the gate charge
+//! of a pulse is a steady part (proportional to `w`) plus a capacitive part
+//! delivered even by a short pulse (`lt_w_fast_s` of steady current). So dG
+//! is linear in amplitude and roughly linear in width over 10 - 500 ms
+//! (`F(10 ms) = 1` exactly), while 1 us pulses still program (fast
+//! programming, a small step with the same shape). With the soft-saturation shape
 //! `s = 1 - x^p` (potentiation, `x = (G - g_min)/(g_max - g_min)`) or
 //! `s = 1 - (1 - x)^p` (depression): linear for the first ~800 pulses, then
 //! saturating. `G_LT` does not decay.
@@ -63,6 +68,7 @@ pub struct Params {
     pub shape_exponent: f64,
     pub lt_v_ref_v: f64,
     pub lt_w_ref_s: f64,
+    pub lt_w_fast_s: f64,
     pub st_mode: StMode,
     pub st_unit_s: f64,
     pub st_v_ref_v: f64,
@@ -105,6 +111,7 @@ impl Params {
         c.range("shape_exponent", self.shape_exponent, 0.1, 100.0)?;
         c.range("lt_v_ref_v", self.lt_v_ref_v, 1e-3, 10.0)?;
         c.range("lt_w_ref_s", self.lt_w_ref_s, 1e-12, 10.0)?;
+        c.range("lt_w_fast_s", self.lt_w_fast_s, 0.0, 10.0)?;
         c.range("st_unit_s", self.st_unit_s, 0.0, 1.0)?;
         c.range("st_v_ref_v", self.st_v_ref_v, 1e-3, 10.0)?;
         c.range("st_w_ref_s", self.st_w_ref_s, 1e-12, 10.0)?;
@@ -228,7 +235,12 @@ impl Device for Liwes {
         let c2c = common::factor(&mut self.c2c, p.c2c_sd);
         let range = p.g_lt_max_s - p.g_lt_min_s;
         let x = ((self.g_lt_s - p.g_lt_min_s) / range).clamp(0.0, 1.0);
-        let drive = (v / p.lt_v_ref_v) * (d / p.lt_w_ref_s) * c2c * self.d2d_gain;
+        let f_w = if d > 0.0 {
+            (d + p.lt_w_fast_s) / (p.lt_w_ref_s + p.lt_w_fast_s)
+        } else {
+            0.0
+        };
+        let drive = (v / p.lt_v_ref_v) * f_w * c2c * self.d2d_gain;
         let shape = if v >= 0.0 {
             1.0 - x.powf(p.shape_exponent)
         } else {
