@@ -10,6 +10,9 @@
 //!   spikes (unscreened polarization), relaxing with `tau_trace_pos_s` /
 //!   `tau_trace_neg_s`; they only act through consolidation (STDP) and do
 //!   not change the read current.
+//! - `last_spike` in {-1, 0, +1}: polarity of the last spike-sized pulse
+//!   (`|V| >= v_trace_min_v`), the non-volatile net polarization direction
+//!   it left (0 on a fresh device).
 //!
 //! # Pulse `apply(V, w)`, `F_w = (w / width_ref_s)^width_exponent`
 //! Steps 1 and 3 need a spike-sized voltage, `|V| >= v_trace_min_v`: a read
@@ -24,6 +27,15 @@
 //!    `V < -v_th_v`: `g -= min(1, k_dep ((|V| - v_th)/1 V)^p F_w) max(0, g - g_lo)`,
 //!    times C2C and D2D gains. Stepping the amplitude from 2 to 5 V compensates the
 //!    saturation: that is what makes the ftj-linear update linear and symmetric.
+//! 2b. Reversal offset (the constant `dW0` of the STDP window): a sub-coercive
+//!    spike (`v_trace_min_v <= |V| <= v_th_v`) whose polarity is opposite to
+//!    `last_spike` depins a small fixed fraction of interface-pinned domains:
+//!    `g *= 1 + dg_rev_neg` (a -V spike after a +V spike: post after pre, dt > 0)
+//!    or `g *= 1 + dg_rev_pos` (a +V spike after a -V spike: dt < 0), times C2C
+//!    and D2D gains. It does not depend on the spike interval, so the window
+//!    reads `dW = A+ exp(-dt/tau+) + dW0+` with `dW0+ = 100 dg_rev_neg` and
+//!    `dW0- = 100 dg_rev_pos` (%). Programming pulses (`|V| > v_th_v`), V/3
+//!    half-select disturbs and reads (`|V| < v_trace_min_v`) never trigger it.
 //! 3. Own trace: `x = 1 - (1 - x) exp(-(|V| / 1 V) w / t_charge_s)`.
 //! 4. Traces relax for the pulse duration.
 //!
@@ -61,6 +73,8 @@ pub struct Params {
     pub tau_trace_neg_s: f64,
     pub k_pot_cons: f64,
     pub k_dep_cons: f64,
+    pub dg_rev_pos: f64,
+    pub dg_rev_neg: f64,
     pub c2c_sd: f64,
     pub d2d_sd: f64,
     pub read_noise_sd: f64,
@@ -91,6 +105,8 @@ impl Params {
         c.range("tau_trace_neg_s", self.tau_trace_neg_s, 1e-12, 1e6)?;
         c.range("k_pot_cons", self.k_pot_cons, 0.0, 100.0)?;
         c.range("k_dep_cons", self.k_dep_cons, 0.0, 100.0)?;
+        c.range("dg_rev_pos", self.dg_rev_pos, -0.1, 0.1)?;
+        c.range("dg_rev_neg", self.dg_rev_neg, -0.1, 0.1)?;
         c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
         c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
         c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
@@ -108,6 +124,8 @@ pub struct FtjLinear {
     pub g_s: f64,
     pub x_pos: f64,
     pub x_neg: f64,
+    /// Polarity of the last spike-sized pulse (0: none yet).
+    pub last_spike: i8,
     cycles: u64,
     last_polarity: i8,
     last_energy_j: f64,
@@ -126,6 +144,7 @@ impl FtjLinear {
             g_s: p.g_init_s,
             x_pos: 0.0,
             x_neg: 0.0,
+            last_spike: 0,
             cycles: 0,
             last_polarity: 0,
             last_energy_j: 0.0,
@@ -169,6 +188,16 @@ impl Device for FtjLinear {
                 self.g_s -= x * (self.g_s - p.g_lo_s).max(0.0);
                 pol = -1;
             }
+        }
+        if spike && a <= p.v_th_v {
+            if v < 0.0 && self.last_spike > 0 {
+                self.g_s *= 1.0 + p.dg_rev_neg * gain;
+            } else if v > 0.0 && self.last_spike < 0 {
+                self.g_s *= 1.0 + p.dg_rev_pos * gain;
+            }
+        }
+        if spike {
+            self.last_spike = if v > 0.0 { 1 } else { -1 };
         }
         self.g_s = self.g_s.clamp(p.g_floor_s, p.g_ceiling_s);
         let k = (-a * d / p.t_charge_s).exp();

@@ -4,7 +4,8 @@
 //! device built from the same seed. Both branches are fitted with
 //! `dW = A exp(-|dt| / tau) + W0`. Each point averages `DEVICES` devices
 //! (seeds derived from `--seed`) so D2D variation averages out of the window; `a_minus` and `tau_minus_s` are reported
-//! as magnitudes (`dW = -A- exp(dt / tau-) + W0-` for dt < 0).
+//! as magnitudes (`dW = -A- exp(dt / tau-) + W0-` for dt < 0); the constant
+//! offsets are reported as `dw0_plus` (W0+) and `dw0_minus` (W0-), in %.
 //! - `otj`: +-1.2 V, 50 ns spikes, |dt| 0.1 - 25 us.
 //! - `ftj-linear` / `ftj-reference`: +-0.9 V, 1 ms spikes, |dt| 1 - 8 ms (tau in ms, see params).
 
