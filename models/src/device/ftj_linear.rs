@@ -36,6 +36,12 @@
 //!    reads `dW = A+ exp(-dt/tau+) + dW0+` with `dW0+ = 100 dg_rev_neg` and
 //!    `dW0- = 100 dg_rev_pos` (%). Programming pulses (`|V| > v_th_v`), V/3
 //!    half-select disturbs and reads (`|V| < v_trace_min_v`) never trigger it.
+//! 2c. Set regime (soft breakdown of the barrier into a conductive path):
+//!    `V >= v_set_v` (above the paper's |5| V programming range) raises `g` to
+//!    at least the low-resistance state `g_lrs(w)`: `g_lrs_short_s` for
+//!    `w <= w_lrs_short_s`, `g_lrs_long_s` for `w >= w_lrs_long_s`, geometric
+//!    (log-log) interpolation in between. Depression pulses then lower it
+//!    through step 2 as usual.
 //! 3. Own trace: `x = 1 - (1 - x) exp(-(|V| / 1 V) w / t_charge_s)`.
 //! 4. Traces relax for the pulse duration.
 //!
@@ -75,6 +81,11 @@ pub struct Params {
     pub k_dep_cons: f64,
     pub dg_rev_pos: f64,
     pub dg_rev_neg: f64,
+    pub v_set_v: f64,
+    pub g_lrs_short_s: f64,
+    pub g_lrs_long_s: f64,
+    pub w_lrs_short_s: f64,
+    pub w_lrs_long_s: f64,
     pub c2c_sd: f64,
     pub d2d_sd: f64,
     pub read_noise_sd: f64,
@@ -107,10 +118,44 @@ impl Params {
         c.range("k_dep_cons", self.k_dep_cons, 0.0, 100.0)?;
         c.range("dg_rev_pos", self.dg_rev_pos, -0.1, 0.1)?;
         c.range("dg_rev_neg", self.dg_rev_neg, -0.1, 0.1)?;
+        c.range("v_set_v", self.v_set_v, self.v_th_v, 20.0)?;
+        c.range(
+            "g_lrs_short_s",
+            self.g_lrs_short_s,
+            self.g_floor_s,
+            self.g_ceiling_s,
+        )?;
+        c.range(
+            "g_lrs_long_s",
+            self.g_lrs_long_s,
+            self.g_floor_s,
+            self.g_ceiling_s,
+        )?;
+        c.range("w_lrs_short_s", self.w_lrs_short_s, 1e-12, 10.0)?;
+        c.range("w_lrs_long_s", self.w_lrs_long_s, 1e-12, 10.0)?;
+        c.less(
+            "w_lrs_short_s",
+            self.w_lrs_short_s,
+            self.w_lrs_long_s,
+            "w_lrs_long_s",
+        )?;
         c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
         c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
         c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
         Ok(())
+    }
+
+    /// Low-resistance-state conductance reached by a set pulse of width `w`
+    /// (step 2c of the module docs).
+    pub fn g_lrs(&self, w: f64) -> f64 {
+        if w <= self.w_lrs_short_s {
+            self.g_lrs_short_s
+        } else if w >= self.w_lrs_long_s {
+            self.g_lrs_long_s
+        } else {
+            let f = (w / self.w_lrs_short_s).ln() / (self.w_lrs_long_s / self.w_lrs_short_s).ln();
+            self.g_lrs_short_s * (self.g_lrs_long_s / self.g_lrs_short_s).powf(f)
+        }
     }
 }
 
@@ -188,6 +233,9 @@ impl Device for FtjLinear {
                 self.g_s -= x * (self.g_s - p.g_lo_s).max(0.0);
                 pol = -1;
             }
+        }
+        if v >= p.v_set_v {
+            self.g_s = self.g_s.max(p.g_lrs(d));
         }
         if spike && a <= p.v_th_v {
             if v < 0.0 && self.last_spike > 0 {
