@@ -18,6 +18,7 @@ fn required(p: Protocol) -> &'static [&'static str] {
             "states",
         ],
         Protocol::Stdp => &["a_plus", "a_minus", "tau_plus_s", "tau_minus_s"],
+        Protocol::StdpSymmetric => &["a_sym", "tau3_s", "w0_sym"],
         Protocol::Iv => &["nonlinearity_factor"],
         Protocol::Energy => &["energy_per_pulse_j"],
         Protocol::PulseTrain => &["final_g_s"],

@@ -237,6 +237,53 @@ pub fn single_exp(t: &[f64], y: &[f64]) -> Option<SingleExp> {
     })
 }
 
+/// Fit `y = y0 + a exp(-t^2/tau^2)` (symmetric window, t of either sign);
+/// tau searched in `[min |t| / 10, max |t| * 10]` (|t| > 0).
+pub fn gaussian(t: &[f64], y: &[f64]) -> Option<Gaussian> {
+    if t.len() < 3 || t.len() != y.len() {
+        return None;
+    }
+    let tmin = t
+        .iter()
+        .map(|x| x.abs())
+        .filter(|x| *x > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let tmax = t.iter().map(|x| x.abs()).fold(0.0, f64::max);
+    if !tmin.is_finite() {
+        return None;
+    }
+    let proj = |lt: f64| {
+        let ones = vec![1.0; t.len()];
+        let tau = lt.exp();
+        let e: Vec<f64> = t.iter().map(|&x| (-(x / tau).powi(2)).exp()).collect();
+        linear_lsq(&[ones, e], y)
+    };
+    let cost = |lt: f64| proj(lt).map(|r| r.1).unwrap_or(f64::INFINITY);
+    let lt = minimize_1d(&cost, (tmin / 10.0).ln(), (tmax * 10.0).ln());
+    let (x, sse) = proj(lt)?;
+    Some(Gaussian {
+        y0: x[0],
+        a: x[1],
+        tau_s: lt.exp(),
+        sse,
+    })
+}
+
+/// Result of `gaussian`: `y = y0 + a exp(-t^2/tau_s^2)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gaussian {
+    pub y0: f64,
+    pub a: f64,
+    pub tau_s: f64,
+    pub sse: f64,
+}
+
+impl Gaussian {
+    pub fn eval(&self, t: f64) -> f64 {
+        self.y0 + self.a * (-(t / self.tau_s).powi(2)).exp()
+    }
+}
+
 /// Fit `I = a V + b V^p` (V > 0); returns `(a, b, p)`, p searched in [1.05, 30].
 pub fn power_law(v: &[f64], i: &[f64]) -> Option<(f64, f64, f64)> {
     let scale = i.iter().fold(0.0f64, |m, x| m.max(x.abs())).max(1e-300);

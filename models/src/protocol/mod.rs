@@ -14,6 +14,7 @@ pub mod ppf;
 pub mod pulse_train;
 pub mod relaxation;
 pub mod stdp;
+pub mod stdp_symmetric;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -29,6 +30,7 @@ pub enum Protocol {
     Ppd,
     LtpLtd,
     Stdp,
+    StdpSymmetric,
     Relaxation,
     Iv,
     Endurance,
@@ -36,12 +38,13 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 9] = [
+    pub const ALL: [Protocol; 10] = [
         Protocol::PulseTrain,
         Protocol::Ppf,
         Protocol::Ppd,
         Protocol::LtpLtd,
         Protocol::Stdp,
+        Protocol::StdpSymmetric,
         Protocol::Relaxation,
         Protocol::Iv,
         Protocol::Endurance,
@@ -55,6 +58,7 @@ impl Protocol {
             Protocol::Ppd => "ppd",
             Protocol::LtpLtd => "ltp-ltd",
             Protocol::Stdp => "stdp",
+            Protocol::StdpSymmetric => "stdp-symmetric",
             Protocol::Relaxation => "relaxation",
             Protocol::Iv => "iv",
             Protocol::Endurance => "endurance",
@@ -91,7 +95,7 @@ pub fn applicable(kind: DeviceKind) -> Vec<Protocol> {
     use Protocol::*;
     match kind {
         DeviceKind::FtjRelax => vec![PulseTrain, Ppf, Ppd, Relaxation, Energy],
-        DeviceKind::Otj => vec![PulseTrain, LtpLtd, Stdp, Relaxation, Energy],
+        DeviceKind::Otj => vec![PulseTrain, LtpLtd, Stdp, StdpSymmetric, Relaxation, Energy],
         DeviceKind::Liwes => vec![PulseTrain, Ppf, LtpLtd, Relaxation, Endurance, Energy],
         DeviceKind::Astrocyte | DeviceKind::NAstrocyte => vec![Iv, Endurance, Energy],
         DeviceKind::FtjLinear | DeviceKind::FtjReference => vec![LtpLtd, Stdp, Energy],
@@ -229,6 +233,7 @@ pub fn run(
         Protocol::Ppd => ppf::run(spec, opts, true),
         Protocol::LtpLtd => ltp_ltd::run(spec, opts),
         Protocol::Stdp => stdp::run(spec, opts),
+        Protocol::StdpSymmetric => stdp_symmetric::run(spec, opts),
         Protocol::Relaxation => relaxation::run(spec, opts),
         Protocol::Iv => iv::run(spec, opts),
         Protocol::Endurance => endurance::run(spec, opts),
