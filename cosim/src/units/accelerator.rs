@@ -109,10 +109,7 @@ impl CycleModel for RustHdlAccel {
         d.fe_rd_sat.next = inp.fe_rd_sat;
         d.warp.next = (inp.warp as u64).into();
         d.debug_sel.next = (inp.debug_sel as u64).into();
-        d.clock.next = false.into();
-        assert!(simulate(d, 200), "rust-hdl simulation did not settle");
-        d.clock.next = true.into();
-        assert!(simulate(d, 200), "rust-hdl simulation did not settle");
+        rust_hdl_cycle!(d, 200);
         AccelOutputs {
             fe_ch: d.fe_ch.val().to_u64() as u8,
             fe_code: sign_extend(d.fe_code.val().to_u64(), 12) as i16,

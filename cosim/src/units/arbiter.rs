@@ -120,10 +120,7 @@ impl CycleModel for RustHdlArbiter {
         d.bcm_pol.next = bc.pol;
         d.bcm_count.next = (bc.count as u64).into();
         d.cmd_ready.next = inp.cmd_ready;
-        d.clock.next = false.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
-        d.clock.next = true.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
+        rust_hdl_cycle!(d, 100);
         ArbiterOutputs {
             cmd_valid: d.cmd_valid.val(),
             cmd: Command {

@@ -84,10 +84,7 @@ impl CycleModel for RustHdlEncoder {
         for i in 0..N_ROWS {
             d.intensity[i].next = (inp.intensity[i] as u64).into();
         }
-        d.clock.next = false.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
-        d.clock.next = true.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
+        rust_hdl_cycle!(d, 100);
         EncoderOutputs {
             row_spikes: d.row_spikes.val().to_u64() as u128,
             valid: d.valid.val(),

@@ -154,11 +154,7 @@ impl CycleModel for RustHdlLifWta {
         d.cfg_we.next = we;
         d.cfg_addr.next = addr.into();
         d.cfg_data.next = data.into();
-        // inputs change with the falling edge and settle before the rising one
-        d.clock.next = false.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
-        d.clock.next = true.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
+        rust_hdl_cycle!(d, 100);
         TopOutputs {
             spikes: d.spikes.val().to_u64(),
             spikes_valid: d.spikes_valid.val(),

@@ -2,6 +2,26 @@
 //! (Verilator, rust-hdl's simulator, the golden model), so one stimulus can
 //! be replayed on all of them and compared output for output.
 
+/// One clock cycle of a rust-hdl design stepped directly with `simulate()`:
+/// the inputs already set on `$dut` change with the falling edge and settle,
+/// then the rising edge (as the Verilator harness does). Child blocks see
+/// their inputs one settle iteration late, so applying inputs together with
+/// the rising edge would let registers sample stale combinational values.
+macro_rules! rust_hdl_cycle {
+    ($dut:expr, $max_iters:expr) => {{
+        $dut.clock.next = false.into();
+        assert!(
+            simulate($dut, $max_iters),
+            "rust-hdl simulation did not settle"
+        );
+        $dut.clock.next = true.into();
+        assert!(
+            simulate($dut, $max_iters),
+            "rust-hdl simulation did not settle"
+        );
+    }};
+}
+
 pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;

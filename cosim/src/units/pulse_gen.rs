@@ -80,10 +80,7 @@ impl CycleModel for RustHdlPulseGen {
         d.safe_max.next = code12(inp.safe_max).into();
         d.safe_min.next = code12(inp.safe_min).into();
         d.warp.next = (inp.warp as u64).into();
-        d.clock.next = false.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
-        d.clock.next = true.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
+        rust_hdl_cycle!(d, 100);
         PulseOutputs {
             apply: d.apply.val(),
             busy: d.busy.val(),

@@ -88,10 +88,7 @@ impl CycleModel for RustHdlRefresh {
         d.pulse.next = inp.pulse;
         d.pulse_col.next = (inp.pulse_col as u64).into();
         d.cmd_ready.next = inp.cmd_ready;
-        d.clock.next = false.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
-        d.clock.next = true.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
+        rust_hdl_cycle!(d, 100);
         RefreshOutputs {
             cmd_valid: d.cmd_valid.val(),
             cmd: Command {

@@ -111,10 +111,7 @@ impl CycleModel for RustHdlStdp {
         d.trace_max.next = (inp.trace_max as u64).into();
         d.count_shift.next = (inp.count_shift as u64).into();
         d.cmd_ready.next = inp.cmd_ready;
-        d.clock.next = false.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
-        d.clock.next = true.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
+        rust_hdl_cycle!(d, 100);
         StdpOutputs {
             cmd_valid: d.cmd_valid.val(),
             cmd: Command {

@@ -137,10 +137,7 @@ impl CycleModel for RustHdlXbar {
         d.fe_rd_data.next = (inp.fe_rd_data as u16 as u64).into();
         d.fe_rd_sat.next = inp.fe_rd_sat;
         d.warp.next = (inp.warp as u64).into();
-        d.clock.next = false.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
-        d.clock.next = true.into();
-        assert!(simulate(d, 100), "rust-hdl simulation did not settle");
+        rust_hdl_cycle!(d, 100);
         XbarOutputs {
             cmd_ready: d.cmd_ready.val(),
             fe_ch: d.fe_ch.val().to_u64() as u8,
