@@ -58,6 +58,14 @@ pub fn check_voltage(device: &'static str, v: f64, window: (f64, f64)) -> Result
     Ok(())
 }
 
+/// Check a compliance current (finite, > 0).
+pub fn check_compliance(device: &'static str, i_cc_a: f64) -> Result<(), DeviceError> {
+    if !i_cc_a.is_finite() || i_cc_a <= 0.0 {
+        return Err(DeviceError::InvalidCompliance { device, i_cc_a });
+    }
+    Ok(())
+}
+
 /// Check a pulse duration (finite, >= 0).
 pub fn check_duration(device: &'static str, d: f64) -> Result<(), DeviceError> {
     if !d.is_finite() || d < 0.0 {

@@ -22,6 +22,13 @@ pub enum DeviceError {
         device: &'static str,
         duration_s: f64,
     },
+    /// A compliance current that is not finite and > 0.
+    InvalidCompliance { device: &'static str, i_cc_a: f64 },
+    /// The model does not implement the requested operation.
+    Unsupported {
+        device: &'static str,
+        operation: &'static str,
+    },
     /// A parameter file or value that is missing or out of range.
     Param {
         file: String,
@@ -46,6 +53,13 @@ impl fmt::Display for DeviceError {
                 f,
                 "{device}: duration {duration_s} s is invalid (must be finite and >= 0)"
             ),
+            DeviceError::InvalidCompliance { device, i_cc_a } => write!(
+                f,
+                "{device}: compliance current {i_cc_a} A is invalid (must be finite and > 0)"
+            ),
+            DeviceError::Unsupported { device, operation } => {
+                write!(f, "{device}: {operation} is not modelled for this device")
+            }
             DeviceError::Param {
                 file,
                 field,
@@ -76,6 +90,22 @@ pub trait Device: Send {
     fn safe_window_volts(&self) -> (f64, f64);
     /// Hold `v_volts` for `duration_s`; returns the energy of this pulse in joules.
     fn apply(&mut self, v_volts: f64, duration_s: f64) -> Result<f64, DeviceError>;
+    /// Hold `v_volts` for `duration_s` from a source limited to `|I| <= i_cc_a`
+    /// amperes (a source-measure unit's compliance); returns the energy
+    /// dissipated in the device in joules. Models whose paper programs with a
+    /// compliance current implement it; the others answer `Unsupported`.
+    fn apply_compliance(
+        &mut self,
+        v_volts: f64,
+        duration_s: f64,
+        i_cc_a: f64,
+    ) -> Result<f64, DeviceError> {
+        let _ = (v_volts, duration_s, i_cc_a);
+        Err(DeviceError::Unsupported {
+            device: self.name(),
+            operation: "programming with a compliance current",
+        })
+    }
     /// Let `dt_s` seconds pass at 0 V (closed form, any `dt_s >= 0`).
     fn advance(&mut self, dt_s: f64);
     /// Noiseless current in amperes at `v_volts` (the device's I-V, may be nonlinear).

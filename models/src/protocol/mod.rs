@@ -8,6 +8,7 @@
 pub mod endurance;
 pub mod energy;
 pub mod fit;
+pub mod gradual;
 pub mod iv;
 pub mod ltp_ltd;
 pub mod ppf;
@@ -33,12 +34,14 @@ pub enum Protocol {
     StdpSymmetric,
     Relaxation,
     Iv,
+    SetCompliance,
+    ResetSweep,
     Endurance,
     Energy,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 10] = [
+    pub const ALL: [Protocol; 12] = [
         Protocol::PulseTrain,
         Protocol::Ppf,
         Protocol::Ppd,
@@ -47,6 +50,8 @@ impl Protocol {
         Protocol::StdpSymmetric,
         Protocol::Relaxation,
         Protocol::Iv,
+        Protocol::SetCompliance,
+        Protocol::ResetSweep,
         Protocol::Endurance,
         Protocol::Energy,
     ];
@@ -61,6 +66,8 @@ impl Protocol {
             Protocol::StdpSymmetric => "stdp-symmetric",
             Protocol::Relaxation => "relaxation",
             Protocol::Iv => "iv",
+            Protocol::SetCompliance => "set-compliance",
+            Protocol::ResetSweep => "reset-sweep",
             Protocol::Endurance => "endurance",
             Protocol::Energy => "energy",
         }
@@ -97,7 +104,9 @@ pub fn applicable(kind: DeviceKind) -> Vec<Protocol> {
         DeviceKind::FtjRelax => vec![PulseTrain, Ppf, Ppd, Relaxation, Energy],
         DeviceKind::Otj => vec![PulseTrain, LtpLtd, Stdp, StdpSymmetric, Relaxation, Energy],
         DeviceKind::Liwes => vec![PulseTrain, Ppf, LtpLtd, Relaxation, Endurance, Energy],
-        DeviceKind::Astrocyte | DeviceKind::NAstrocyte => vec![Iv, Endurance, Energy],
+        DeviceKind::Astrocyte | DeviceKind::NAstrocyte => {
+            vec![Iv, SetCompliance, ResetSweep, Endurance, Energy]
+        }
         DeviceKind::FtjLinear | DeviceKind::FtjReference => vec![LtpLtd, Stdp, Energy],
     }
 }
@@ -236,6 +245,8 @@ pub fn run(
         Protocol::StdpSymmetric => stdp_symmetric::run(spec, opts),
         Protocol::Relaxation => relaxation::run(spec, opts),
         Protocol::Iv => iv::run(spec, opts),
+        Protocol::SetCompliance => gradual::run_set(spec, opts),
+        Protocol::ResetSweep => gradual::run_reset(spec, opts),
         Protocol::Endurance => endurance::run(spec, opts),
         Protocol::Energy => energy::run(spec, opts),
     }
