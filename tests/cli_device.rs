@@ -22,6 +22,8 @@ fn required(p: Protocol) -> &'static [&'static str] {
         Protocol::Iv => &["nonlinearity_factor"],
         Protocol::Energy => &["energy_per_pulse_j"],
         Protocol::PulseTrain => &["final_g_s"],
+        Protocol::SetCompliance => &["levels", "loglog_slope", "g_at_icc_max_s"],
+        Protocol::ResetSweep => &["levels", "on_off_ratio", "repeat_change"],
         Protocol::Relaxation => &[],
         Protocol::Endurance => &[],
     }
