@@ -168,6 +168,28 @@ fn fmt_tick_span(v: f64, span: f64) -> String {
     }
 }
 
+/// Labelled and unlabelled ticks of a log axis over `[lo, hi]` (`0 < lo < hi`):
+/// every decade, plus 2x and 5x (or every mantissa 1..9) when the range
+/// holds too few decades to label; unlabelled ticks at every mantissa 1..9.
+fn log_ticks(lo: f64, hi: f64) -> (Vec<f64>, Vec<f64>) {
+    let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let at = |mantissas: &[f64]| -> Vec<f64> {
+        (k0..=k1)
+            .flat_map(|k| mantissas.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(|v| *v >= lo * (1.0 - 1e-12) && *v <= hi * (1.0 + 1e-12))
+            .collect()
+    };
+    let all: Vec<f64> = (1..=9).map(f64::from).collect();
+    let mut bold = at(&[1.0]);
+    if bold.len() < 3 {
+        bold = at(&[1.0, 2.0, 5.0]);
+    }
+    if bold.len() < 3 {
+        bold = at(&all);
+    }
+    (bold, at(&all))
+}
+
 fn fmt_tick(v: &f64) -> String {
     fmt_tick_span(*v, 0.0)
 }
@@ -185,6 +207,7 @@ where
     X::CoordDescType: ValueFormatter<f64>,
     Y::CoordDescType: ValueFormatter<f64>,
 {
+    let legend_at = legend_corner(p);
     let (xs, ys) = spans;
     let xf = move |v: &f64| fmt_tick_span(*v, xs);
     let yf = move |v: &f64| fmt_tick_span(*v, ys);
@@ -237,11 +260,58 @@ where
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .label_font(("sans-serif", 13))
-            .position(SeriesLabelPosition::UpperRight)
+            .position(legend_at)
             .draw()
             .map_err(err)?;
     }
     Ok(())
+}
+
+/// The plot corner whose legend-sized box (40 % of the width, 8 % of the
+/// height per series) covers the fewest data points, upper right first.
+fn legend_corner(p: &LinePlot) -> SeriesLabelPosition {
+    let norm = |v: f64, log: bool| {
+        if log {
+            v.max(f64::MIN_POSITIVE).log10()
+        } else {
+            v
+        }
+    };
+    let pts: Vec<(f64, f64)> = p
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter())
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .map(|&(x, y)| (norm(x, p.log_x), norm(y, p.log_y)))
+        .collect();
+    let (bx, by) = (
+        bounds(pts.iter().map(|q| q.0), false),
+        bounds(pts.iter().map(|q| q.1), false),
+    );
+    let h = (0.08 * p.series.len() as f64 + 0.04).min(0.9);
+    let corners = [
+        (SeriesLabelPosition::UpperRight, true, true),
+        (SeriesLabelPosition::UpperLeft, false, true),
+        (SeriesLabelPosition::LowerRight, true, false),
+        (SeriesLabelPosition::LowerLeft, false, false),
+    ];
+    let covered = |right: bool, upper: bool| {
+        pts.iter()
+            .filter(|(x, y)| {
+                let u = (x - bx.0) / (bx.1 - bx.0);
+                let v = (y - by.0) / (by.1 - by.0);
+                (if right { u > 0.6 } else { u < 0.4 }) && (if upper { v > 1.0 - h } else { v < h })
+            })
+            .count()
+    };
+    let mut best = (usize::MAX, SeriesLabelPosition::UpperRight);
+    for (pos, right, upper) in corners {
+        let n = covered(right, upper);
+        if n < best.0 {
+            best = (n, pos);
+        }
+    }
+    best.1
 }
 
 /// Render a line / scatter plot as SVG text.
@@ -262,13 +332,18 @@ pub fn line_plot_svg(p: &LinePlot) -> Result<String, String> {
             if p.log_x { 0.0 } else { x1 - x0 },
             if p.log_y { 0.0 } else { y1 - y0 },
         );
+        let log_axis = |a: f64, b: f64| {
+            let (bold, light) = log_ticks(a, b);
+            (a..b)
+                .log_scale()
+                .with_key_points(bold)
+                .with_light_points(light)
+        };
         match (p.log_x, p.log_y) {
             (false, false) => draw_lines(&root, p, spans, x0..x1, y0..y1)?,
-            (true, false) => draw_lines(&root, p, spans, (x0..x1).log_scale(), y0..y1)?,
-            (false, true) => draw_lines(&root, p, spans, x0..x1, (y0..y1).log_scale())?,
-            (true, true) => {
-                draw_lines(&root, p, spans, (x0..x1).log_scale(), (y0..y1).log_scale())?
-            }
+            (true, false) => draw_lines(&root, p, spans, log_axis(x0, x1), y0..y1)?,
+            (false, true) => draw_lines(&root, p, spans, x0..x1, log_axis(y0, y1))?,
+            (true, true) => draw_lines(&root, p, spans, log_axis(x0, x1), log_axis(y0, y1))?,
         }
         root.present().map_err(err)?;
     }
@@ -428,6 +503,50 @@ mod tests {
             .count();
         assert_eq!(leftovers, 0);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn log_axes_label_at_least_three_ticks() {
+        let close = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x / y - 1.0).abs() < 1e-9)
+        };
+        // three decades: decades only
+        let (bold, light) = log_ticks(7e-19, 5e-16);
+        assert!(close(&bold, &[1e-18, 1e-17, 1e-16]), "{bold:?}");
+        assert_eq!(light.len(), 3 + 9 + 9 + 5);
+        // one decade: 1-2-5
+        let (bold, _) = log_ticks(3.0, 40.0);
+        assert!(close(&bold, &[5.0, 10.0, 20.0]), "{bold:?}");
+        // less than a factor 2.5: every mantissa
+        let (bold, _) = log_ticks(1.5e-7, 3.5e-7);
+        assert!(close(&bold, &[2e-7, 3e-7]), "{bold:?}");
+    }
+
+    #[test]
+    fn legend_avoids_the_data() {
+        let plot = |pts: Vec<(f64, f64)>| LinePlot {
+            title: "t".into(),
+            x_label: "x (1)".into(),
+            y_label: "y (1)".into(),
+            log_x: false,
+            log_y: false,
+            series: vec![PlotSeries {
+                name: "data".into(),
+                points: pts,
+                line: true,
+            }],
+        };
+        // rising data fills the upper right: the legend goes upper left
+        let rising: Vec<(f64, f64)> = (0..50).map(|k| (k as f64, k as f64)).collect();
+        assert!(matches!(
+            legend_corner(&plot(rising)),
+            SeriesLabelPosition::UpperLeft
+        ));
+        let falling: Vec<(f64, f64)> = (0..50).map(|k| (k as f64, -(k as f64))).collect();
+        assert!(matches!(
+            legend_corner(&plot(falling)),
+            SeriesLabelPosition::UpperRight
+        ));
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, Protocol
         }
         Ok(d.apply(v, w)?)
     };
-    let mut s = Series::new(format!("{} ns pulses", w * 1e9), true);
+    let mut s = Series::new(format!("{} pulses", super::fmt_duration(w)), true);
     for k in 1..=24 {
         let v = v_ref * 1.1 * k as f64 / 24.0;
         s.push(v, one(v)?);

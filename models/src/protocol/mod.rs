@@ -264,6 +264,21 @@ pub(crate) fn pulse_then_idle(
     Ok(e)
 }
 
+/// A duration for a legend: `10 ms`, `100 us`, `50 ns` (3 significant digits).
+pub(crate) fn fmt_duration(s: f64) -> String {
+    let (v, unit) = if s >= 1.0 {
+        (s, "s")
+    } else if s >= 1e-3 {
+        (s * 1e3, "ms")
+    } else if s >= 1e-6 {
+        (s * 1e6, "us")
+    } else {
+        (s * 1e9, "ns")
+    };
+    let t = format!("{v:.3}");
+    format!("{} {unit}", t.trim_end_matches('0').trim_end_matches('.'))
+}
+
 /// Log-spaced points from `a` to `b` inclusive.
 pub(crate) fn logspace(a: f64, b: f64, n: usize) -> Vec<f64> {
     (0..n)

@@ -37,7 +37,7 @@ pub fn run(
     );
     r.log_x = true;
     let intervals = logspace(dt_min, dt_max, 32);
-    let mut data = Series::new(format!("{v} V, {} us pulses", w * 1e6), false);
+    let mut data = Series::new(format!("{v} V, {} pulses", super::fmt_duration(w)), false);
     for &dt in &intervals {
         // a fresh device (same seed) per interval: the non-volatile part of
         // earlier pairs must not bias later ones
