@@ -1,4 +1,4 @@
-//! `ftj-linear` targets of shared/spec/devices.md section 5 that
+//! `ftj-linear` targets of models/DEVICES.md section 5 that
 //! `device_targets.rs` does not cover: the constant offsets of the STDP
 //! window and the width-dependent low-resistance state (Yang et al., Adv.
 //! Funct. Mater. 2022).

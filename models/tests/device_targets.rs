@@ -1,4 +1,4 @@
-//! Every calibration target of shared/spec/devices.md, reproduced by running
+//! Every calibration target of models/DEVICES.md, reproduced by running
 //! the protocol functions (the same code path as `neuroxbar device`).
 
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};

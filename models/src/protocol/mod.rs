@@ -3,7 +3,7 @@
 //! Each protocol is a function `(spec, options) -> ProtocolResult`: series for
 //! the CSV and the plot, and named metrics whose keys end in their SI unit
 //! where they have one. The measurement conditions (amplitudes, widths,
-//! frequencies) are the ones of each device's paper (shared/spec/devices.md).
+//! frequencies) are the ones of each device's paper (models/DEVICES.md).
 
 pub mod endurance;
 pub mod energy;

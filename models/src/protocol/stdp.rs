@@ -7,7 +7,7 @@
 //! as magnitudes (`dW = -A- exp(dt / tau-) + W0-` for dt < 0); the constant
 //! offsets are reported as `dw0_plus` (W0+) and `dw0_minus` (W0-), in %.
 //! - `otj`: +-1.2 V, 50 ns spikes, |dt| 0.1 - 25 us.
-//! - `ftj-linear` / `ftj-reference`: +-0.9 V, 1 ms spikes, |dt| 1 - 8 ms (tau in ms, see params).
+//! - `ftj-linear` / `ftj-reference`: +-0.9 V, 1 ms spikes, |dt| 2 - 8 ms (tau in ms, see params).
 
 use super::{fit, fit_err, Options, Protocol, ProtocolError, ProtocolResult, Series};
 use crate::device::{DeviceKind, DeviceSpec};
