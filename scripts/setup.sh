@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what neuroxbar needs on a Debian machine, idempotently:
-# Verilator (co-simulation), Yosys (synthesis gate), Icarus Verilog (second
-# simulator), and a C++ toolchain for the Verilator runtime.
+# Verilator (co-simulation), Yosys (synthesis gate, `neuroxbar synth`),
+# nextpnr-ice40 (place and route for `neuroxbar synth`), Icarus Verilog
+# (second simulator), and a C++ toolchain for the Verilator runtime.
 # Safe to run repeatedly; installs only what is missing.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 have verilator || need+=(verilator)
 have yosys     || need+=(yosys)
+have nextpnr-ice40 || need+=(nextpnr-ice40)
 have iverilog  || need+=(iverilog)
 have g++       || need+=(g++)
 have make      || need+=(make)
@@ -23,11 +25,6 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# nextpnr is optional (used by `neuroxbar synth` for place-and-route when present).
-if [ "${NEUROXBAR_WITH_NEXTPNR:-0}" = "1" ] && ! have nextpnr-ice40; then
-  $SUDO apt-get install -y -qq --no-install-recommends nextpnr-ice40 nextpnr-ecp5 >/dev/null || true
-fi
-
 if ! have cargo; then
   echo "scripts/setup.sh: cargo not found; install a Rust toolchain (https://rustup.rs)" >&2
   exit 1
@@ -35,4 +32,5 @@ fi
 
 verilator --version >&2
 yosys -V >&2
+nextpnr-ice40 --version 2>&1 | sed -n 1p >&2
 iverilog -V 2>&1 | sed -n 1p >&2 # (head would make iverilog die of SIGPIPE under pipefail)

@@ -1,5 +1,6 @@
 //! `neuroxbar`: generate the accelerator's Verilog, co-simulate it against
-//! memristive device models, characterize devices, inspect waveforms.
+//! memristive device models, characterize devices, inspect waveforms,
+//! synthesize for FPGAs.
 
 use clap::{Parser, Subcommand};
 
@@ -22,6 +23,9 @@ enum Command {
     Device(cmd::device::Args),
     /// Render a VCD file as a text waveform, or summarize it.
     Wave(cmd::wave::Args),
+    /// Synthesize a top for an FPGA (Yosys; nextpnr-ice40 where installed):
+    /// resources, latches, fmax.
+    Synth(cmd::synth::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -32,6 +36,7 @@ fn main() -> std::process::ExitCode {
         None => cmd::run::run(cmd::run::Args::default()),
         Some(Command::Device(a)) => cmd::device::run(a),
         Some(Command::Wave(a)) => cmd::wave::run(a),
+        Some(Command::Synth(a)) => cmd::synth::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,4 +1,5 @@
 pub mod device;
 pub mod run;
+pub mod synth;
 pub mod verilog;
 pub mod wave;

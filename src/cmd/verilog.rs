@@ -11,15 +11,16 @@ use neuroxbar_rtl::verilog::{generate, write_split, Dir, GeneratedTop, Port};
 use neuroxbar_testbenches::report::write_atomic;
 use std::path::{Path, PathBuf};
 
-/// A top `neuroxbar verilog` can write.
-struct Top {
-    name: &'static str,
+/// A top `neuroxbar verilog` can write (`neuroxbar synth` synthesizes these
+/// too).
+pub(crate) struct Top {
+    pub(crate) name: &'static str,
     about: &'static str,
-    generate: fn() -> Result<GeneratedTop, String>,
+    pub(crate) generate: fn() -> Result<GeneratedTop, String>,
     registers: fn() -> Vec<Register>,
 }
 
-const TOPS: &[Top] = &[
+pub(crate) const TOPS: &[Top] = &[
     Top {
         name: "accel_25x5",
         about: "the accelerator, 25 rows x 5 columns (E1); tie `warp` to 0 for synthesis",
@@ -41,7 +42,7 @@ const TOPS: &[Top] = &[
 ];
 
 /// The top written without `--top`.
-const DEFAULT_TOP: &str = "accel_25x5";
+pub(crate) const DEFAULT_TOP: &str = "accel_25x5";
 
 fn tops_help() -> String {
     let mut s = String::from("Tops:\n");
