@@ -16,7 +16,9 @@
 //!   DUT is idle, nothing in it counts time).
 //! Bus events then happen at the same simulated times as without warp, so
 //! the devices see the same pulses: a test checks spikes, winners and the
-//! bus event log are identical.
+//! bus event log are identical. Skipped cycles are passed on to the back end
+//! (`CycleModel::skip_time`), so a Verilator VCD is time-stamped in
+//! simulated time, warped or not.
 
 use crate::units::CycleModel;
 use neuroxbar_models::frontend::{FrontEnd, FrontEndError};
@@ -158,6 +160,11 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
         if self.warp && self.out.wait_left > 1 && !self.inp.fe_busy && self.results.is_empty() {
             self.inp.warp = self.out.wait_left - 1;
             advance += self.inp.warp as u64;
+        }
+        if advance > 1 {
+            // the skipped cycles pass before the edge that ends the wait, as
+            // they would clocked; a VCD shows that edge at its simulated time
+            self.dut.skip_time(advance - 1);
         }
         self.out = self.dut.step(&self.inp);
         self.stats.clocked_cycles += 1;
@@ -320,6 +327,7 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
         }
         if self.warp {
             self.stats.idle_skipped_cycles += t_cycles - self.t_cycles;
+            self.dut.skip_time(t_cycles - self.t_cycles);
             self.t_cycles = t_cycles;
             let t_s = self.time_s();
             self.fe.advance_to(t_s).map_err(|e| self.fe_err(e))?;

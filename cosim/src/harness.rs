@@ -37,6 +37,8 @@ pub struct Harness<M: VerilatedTop> {
     pub model: M,
     clock: usize,
     cycle: u64,
+    /// Cycles that passed without being clocked (`skip`).
+    skipped: u64,
     period_ps: u64,
     window: Option<(u64, u64)>,
     tracing: bool,
@@ -66,6 +68,7 @@ impl<M: VerilatedTop> Harness<M> {
             model,
             clock,
             cycle: 0,
+            skipped: 0,
             period_ps: DEFAULT_PERIOD_PS,
             window,
             tracing: path.is_some(),
@@ -77,6 +80,18 @@ impl<M: VerilatedTop> Harness<M> {
     /// Cycles stepped so far.
     pub fn cycle(&self) -> u64 {
         self.cycle
+    }
+
+    /// Let `cycles` clock cycles pass without clocking (time warp, idle time
+    /// skipped in closed form): the VCD's time stamps move on, so the VCD
+    /// shows simulated time. The trace window still counts clocked cycles.
+    pub fn skip(&mut self, cycles: u64) {
+        self.skipped = self.skipped.saturating_add(cycles);
+    }
+
+    /// Simulated time in cycles: clocked plus skipped.
+    pub fn time_cycles(&self) -> u64 {
+        self.cycle.saturating_add(self.skipped)
     }
 
     /// Set a port by name (setup code; use the model's typed setters in loops).
@@ -115,7 +130,7 @@ impl<M: VerilatedTop> Harness<M> {
     /// One clock cycle: rising edge (state updates), then falling edge.
     #[inline]
     pub fn step(&mut self) {
-        let t0 = self.cycle * self.period_ps;
+        let t0 = self.time_cycles().saturating_mul(self.period_ps);
         self.model.set_u64(self.clock, 1);
         self.model.eval();
         if self.tracing {

@@ -29,11 +29,12 @@ pub struct Args {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Write a VCD of the accelerator (whole run: slow and large; see --vcd-cycles).
-    /// VCD time counts clocked cycles x 10 ns: with time warp on, warped waits
-    /// and idle time are compressed (use --no-warp for device time).
+    /// VCD time is simulated (device) time, 10 ns per cycle, warped or not:
+    /// during a warped wait or skipped idle time the signals hold their values.
     #[arg(long)]
     pub vcd: Option<PathBuf>,
-    /// Trace only clocked cycles FROM..TO into the VCD (e.g. 0..20000).
+    /// Trace only clocked cycles FROM..TO into the VCD (e.g. 0..20000); with
+    /// time warp these span more simulated time than TO - FROM cycles.
     #[arg(long, value_parser = parse_window)]
     pub vcd_cycles: Option<(u64, u64)>,
     /// Training epochs [default: 100].

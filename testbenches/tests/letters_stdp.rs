@@ -72,6 +72,60 @@ fn time_warp_gives_identical_spikes_winners_and_pulses() {
 }
 
 #[test]
+fn vcd_time_stamps_are_simulated_time_under_warp() {
+    // Every `fe_apply` edge in the VCD of a warped run sits at the simulated
+    // time of its bus event (the event log is identical to a plain run's,
+    // see above): the clock edge half a cycle before the event's cycle count.
+    let dir = std::env::temp_dir().join(format!("neuroxbar-vcdtime-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let vcd = dir.join("warped.vcd");
+    let cfg = quick(5, true);
+    let window = 4_000;
+    let mut s = sim(
+        &cfg,
+        Trace::Window {
+            path: vcd.clone(),
+            from: 0,
+            to: window,
+        },
+    );
+    s.log_events = true;
+    run_on(&mut s, &cfg, &mut |_, _| {}).unwrap();
+    let events = s.events.clone();
+    drop(s); // closes the VCD
+    let wave = read_vcd(&vcd).unwrap();
+    let apply = wave
+        .signal("top.fe_apply")
+        .expect("top.fe_apply in the VCD");
+    let period_ps = 10_000;
+    let edges: Vec<(u64, bool)> = apply
+        .changes
+        .windows(2)
+        .filter(|w| !w[0].1.same_as(&w[1].1))
+        .map(|w| (w[1].0, w[1].1.as_u64() == Some(1)))
+        .collect();
+    let (_, end) = wave.time_range().unwrap();
+    let expected: Vec<(u64, bool)> = events
+        .iter()
+        .filter_map(|e| match *e {
+            BusEvent::Apply { t_cycles, on } => Some((t_cycles * period_ps - period_ps / 2, on)),
+            _ => None,
+        })
+        .filter(|(t, _)| *t <= end)
+        .collect();
+    assert!(
+        expected.len() >= 4,
+        "the window holds programming pulses: {expected:?}"
+    );
+    assert!(
+        end > window * period_ps * 3,
+        "the VCD spans more simulated time than clocked cycles: {end} ps"
+    );
+    assert_eq!(edges, expected);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn reduced_e1_report_and_waveform_digest() {
     let dir = std::env::temp_dir().join(format!("neuroxbar-e1-{}", std::process::id()));
     let vcd = dir.join("e1.vcd");

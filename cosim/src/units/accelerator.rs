@@ -71,6 +71,9 @@ impl CycleModel for VerilatorAccel {
             debug_data: m.debug_data() as u32,
         }
     }
+    fn skip_time(&mut self, cycles: u64) {
+        self.harness.skip(cycles);
+    }
 }
 
 /// rust-hdl simulator back end.

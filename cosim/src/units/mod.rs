@@ -38,6 +38,12 @@ pub trait CycleModel {
     type Outputs: PartialEq + std::fmt::Debug;
     /// Apply `inputs` for one cycle; return the outputs after the rising edge.
     fn step(&mut self, inputs: &Self::Inputs) -> Self::Outputs;
+    /// `cycles` clock cycles pass without being clocked (skipped by time
+    /// warp or in closed form while idle). Back ends that time-stamp their
+    /// output (a VCD) move their clock on; the others ignore it.
+    fn skip_time(&mut self, cycles: u64) {
+        let _ = cycles;
+    }
 }
 
 /// Step every back end with the same stimulus and return the first cycle at
@@ -104,6 +110,10 @@ where
         self.cycles += 1;
         oa
     }
+    fn skip_time(&mut self, cycles: u64) {
+        self.a.skip_time(cycles);
+        self.b.skip_time(cycles);
+    }
 }
 
 /// Records every cycle's inputs and outputs of the wrapped back end.
@@ -123,5 +133,8 @@ where
         let o = self.inner.step(inputs);
         self.log.push((inputs.clone(), o.clone()));
         o
+    }
+    fn skip_time(&mut self, cycles: u64) {
+        self.inner.skip_time(cycles);
     }
 }
