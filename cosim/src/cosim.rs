@@ -14,6 +14,7 @@
 //!   `n` cycles;
 //! - between ticks: [`CoSim::idle_until`] moves time without clocking (the
 //!   DUT is idle, nothing in it counts time).
+//!
 //! Bus events then happen at the same simulated times as without warp, so
 //! the devices see the same pulses: a test checks spikes, winners and the
 //! bus event log are identical. Skipped cycles are passed on to the back end

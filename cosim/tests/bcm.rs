@@ -54,7 +54,7 @@ fn step(s: &mut Vec<BcmInputs>, base: BcmInputs, pre: u128, post: u64) {
         post_spikes: post,
         ..base
     });
-    s.extend(std::iter::repeat(base).take(N_ROWS + 4));
+    s.extend(std::iter::repeat_n(base, N_ROWS + 4));
 }
 
 /// A window of 4 steps: row 0 spikes every step, row 5 once, the winner
@@ -198,7 +198,7 @@ fn only_the_winner_learns_and_back_pressure_loses_nothing() {
             0b1_1111,
         );
     }
-    s.extend(std::iter::repeat(base).take(4 * N_ROWS));
+    s.extend(std::iter::repeat_n(base, 4 * N_ROWS));
     let outs = three_way(&s);
     assert_eq!(transfers(&s, &outs).len(), N_COLS * N_ROWS);
 }
@@ -228,7 +228,7 @@ fn waveform_snapshot() {
         base,
         learn(0b01, 0),
     ];
-    s.extend(std::iter::repeat(base).take(N_ROWS + 2));
+    s.extend(std::iter::repeat_n(base, N_ROWS + 2));
     let outs = three_way(&s);
     assert_eq!(
         transfers(&s, &outs),

@@ -62,7 +62,7 @@ fn train(inp: PulseInputs, idle: usize) -> Vec<PulseInputs> {
         PulseInputs { reset: true, ..inp },
         PulseInputs { start: true, ..inp },
     ];
-    s.extend(std::iter::repeat(inp).take(idle));
+    s.extend(std::iter::repeat_n(inp, idle));
     s
 }
 
@@ -315,7 +315,7 @@ fn reset_stops_a_train() {
         reset: true,
         ..base()
     });
-    s.extend(std::iter::repeat(base()).take(10));
+    s.extend(std::iter::repeat_n(base(), 10));
     let outs = ThreeWay::new().run(&s);
     assert!(outs[5..].iter().all(|o| !o.apply && !o.busy && !o.done));
 }
@@ -340,7 +340,7 @@ fn waveform_snapshot() {
         warp: 2,
         ..base()
     });
-    s.extend(std::iter::repeat(base()).take(3));
+    s.extend(std::iter::repeat_n(base(), 3));
     let outs = ThreeWay::new().run(&s);
     let col = |f: &dyn Fn(&PulseOutputs) -> u64| outs.iter().map(f).collect::<Vec<u64>>();
     let rows = vec![

@@ -93,13 +93,13 @@ fn spent_budget_refreshes_every_row_once() {
         s.push(pulse(budget, 2));
         s.push(pulse(budget, 4));
     }
-    s.extend(std::iter::repeat(idle(budget)).take(10));
+    s.extend(std::iter::repeat_n(idle(budget), 10));
     let outs = three_way(&s);
     assert!(transfers(&s, &outs).is_empty(), "budget not spent yet");
     assert_eq!(outs.last().unwrap().pulse_count, vec![0, 0, 4, 0, 4]);
     let t_spend = s.len();
     s.push(pulse(budget, 2)); // the 5th pulse on column 2
-    s.extend(std::iter::repeat(idle(budget)).take(N_ROWS + 10));
+    s.extend(std::iter::repeat_n(idle(budget), N_ROWS + 10));
     let outs = three_way(&s);
     assert_eq!(outs[t_spend].pending, 1 << 2);
     assert_eq!(
@@ -132,7 +132,7 @@ fn back_pressure_and_two_columns_lose_nothing() {
         s[12 + k].pulse = true;
         s[12 + k].pulse_col = 1;
     }
-    s.extend(std::iter::repeat(idle(budget)).take(2 * N_ROWS + 10));
+    s.extend(std::iter::repeat_n(idle(budget), 2 * N_ROWS + 10));
     let outs = three_way(&s);
     let cmds = transfers(&s, &outs);
     // lowest pending column first: column 1 again before column 3
@@ -152,7 +152,7 @@ fn budget_zero_or_disabled_is_off() {
             ..pulse(1, 1)
         });
     }
-    s.extend(std::iter::repeat(idle(0)).take(5));
+    s.extend(std::iter::repeat_n(idle(0), 5));
     let outs = three_way(&s);
     assert!(transfers(&s, &outs).is_empty());
     assert_eq!(
@@ -162,7 +162,7 @@ fn budget_zero_or_disabled_is_off() {
     );
     // enabling with a budget below the count triggers at the next pulse
     s.push(pulse(8, 0));
-    s.extend(std::iter::repeat(idle(8)).take(N_ROWS + 5));
+    s.extend(std::iter::repeat_n(idle(8), N_ROWS + 5));
     let outs = three_way(&s);
     assert_eq!(transfers(&s, &outs), refresh_of(0));
 }
@@ -180,12 +180,12 @@ fn waveform_snapshot() {
         pulse(3, 0),
         pulse(3, 1),
     ];
-    s.extend(std::iter::repeat(idle(3)).take(3));
+    s.extend(std::iter::repeat_n(idle(3), 3));
     s.push(RefreshInputs {
         cmd_ready: false,
         ..idle(3)
     });
-    s.extend(std::iter::repeat(idle(3)).take(N_ROWS));
+    s.extend(std::iter::repeat_n(idle(3), N_ROWS));
     let outs = three_way(&s);
     assert_eq!(transfers(&s, &outs), refresh_of(1));
     let col = |f: &dyn Fn(&RefreshInputs, &RefreshOutputs) -> u64| -> Vec<u64> {

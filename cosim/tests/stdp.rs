@@ -69,7 +69,7 @@ fn learn_wta(pre: u128, post: u64, winner: u8) -> StdpInputs {
 /// One learn strobe followed by enough idle cycles to finish the scan.
 fn step(s: &mut Vec<StdpInputs>, l: StdpInputs) {
     s.push(l);
-    s.extend(std::iter::repeat(idle()).take(N_ROWS * N_COLS * 2 + 4));
+    s.extend(std::iter::repeat_n(idle(), N_ROWS * N_COLS * 2 + 4));
 }
 
 #[test]

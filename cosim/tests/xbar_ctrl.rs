@@ -430,7 +430,7 @@ fn refresh_is_a_pair_of_opposite_pulses() {
     assert_eq!(cell_codes(&first)[0][0], -(2 * 146));
     assert_eq!(cell_codes(&second)[0][0], 2 * 146);
     // the second burst starts one cycle after the first pulse
-    assert_eq!(outs[second_start].fe_we, false);
+    assert!(!outs[second_start].fe_we);
     assert!(outs[second_start + 1].fe_we);
     check_bus_rules(&b.log);
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use neuroxbar_models::device::{Device, DeviceError, DeviceKind, DeviceSpec};
+use neuroxbar_models::device::{DeviceError, DeviceKind, DeviceSpec};
 use neuroxbar_models::protocol::{self, Options, Protocol};
 
 const ASTRO: [DeviceKind; 2] = [DeviceKind::Astrocyte, DeviceKind::NAstrocyte];

@@ -204,12 +204,12 @@ fn every_value_is_tagged_and_paper_values_cite_their_section() {
                 TAGS.iter().any(|t| comment.starts_with(t)),
                 "{file}:{line}: key `{key}`: comment `{comment}` does not start with paper:, calibrated or assumed"
             );
-            if comment.starts_with("paper:") {
+            if let Some(rest) = comment.strip_prefix("paper:") {
                 assert!(
                     comment.contains(&format!("(devices.md s{n})")),
                     "{file}:{line}: key `{key}`: paper: comment does not cite `(devices.md s{n})`: `{comment}`"
                 );
-                let what = comment["paper:".len()..].replace(&format!("(devices.md s{n})"), "");
+                let what = rest.replace(&format!("(devices.md s{n})"), "");
                 assert!(
                     what.chars().filter(|c| c.is_alphanumeric()).count() >= 8,
                     "{file}:{line}: key `{key}`: paper: comment does not name the measurement: `{comment}`"

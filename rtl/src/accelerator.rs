@@ -26,6 +26,7 @@
 //!    a step pair with its spike at `dt = +1 step` and are potentiated);
 //! 6. DRAIN: wait until no command is pending and the controller is idle
 //!    (programming pulses run here), then back to IDLE.
+//!
 //! `present` (while idle) starts a presentation: encoder ramp and WTA
 //! cleared, membranes to rest, STDP traces cleared.
 

@@ -27,6 +27,7 @@
 //!    `V < -v_th_v`: `g -= min(1, k_dep ((|V| - v_th)/1 V)^p F_w) max(0, g - g_lo)`,
 //!    times C2C and D2D gains. Stepping the amplitude from 2 to 5 V compensates the
 //!    saturation: that is what makes the ftj-linear update linear and symmetric.
+//!
 //! 2b. Reversal offset (the constant `dW0` of the STDP window): a sub-coercive
 //!    spike (`v_trace_min_v <= |V| <= v_th_v`) whose polarity is opposite to
 //!    `last_spike` depins a small fixed fraction of interface-pinned domains:
@@ -36,6 +37,7 @@
 //!    reads `dW = A+ exp(-dt/tau+) + dW0+` with `dW0+ = 100 dg_rev_neg` and
 //!    `dW0- = 100 dg_rev_pos` (%). Programming pulses (`|V| > v_th_v`), V/3
 //!    half-select disturbs and reads (`|V| < v_trace_min_v`) never trigger it.
+//!
 //! 2c. Set regime (soft breakdown of the barrier into a conductive path):
 //!    `V >= v_set_v` (above the paper's |5| V programming range) raises `g` to
 //!    at least the low-resistance state `g_lrs(w)`: `g_lrs_short_s` for

@@ -64,7 +64,7 @@ pub struct BcmOutputs {
 
 /// The next threshold (raw Q16.8): `theta + ((y^2 << 8) - theta) >>> shift`.
 pub fn theta_next(theta: u32, y: u8, shift: u8) -> u32 {
-    let target = ((y as i64 * y as i64) << 8) as i64;
+    let target = (y as i64 * y as i64) << 8;
     let t = theta as i64;
     (t + ((target - t) >> shift)) as u32
 }

@@ -74,7 +74,7 @@ pub fn membrane_raw(v: Membrane) -> i64 {
 
 /// Membrane from raw Q16.8 bits (must already be in the 24-bit range).
 pub fn membrane_from_raw(raw: i64) -> Membrane {
-    debug_assert!(saturate(raw, MEMBRANE_BITS).1 == false);
+    debug_assert!(!saturate(raw, MEMBRANE_BITS).1);
     Membrane::from_bits(raw as i32)
 }
 
