@@ -109,3 +109,40 @@ fn errors_are_reported_not_panics() {
     let o = run(&["device", "memristor", "iv"]);
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("ftj-relax"));
 }
+
+#[test]
+fn through_rtl_runs_the_protocol_on_the_pulse_generator() {
+    let dir = std::env::temp_dir().join(format!("neuroxbar-cli-rtl-{}", std::process::id()));
+    let run = |through: bool| {
+        let out = dir.join(if through { "rtl" } else { "direct" });
+        let mut args = vec!["device", "ftj-linear", "ltp-ltd", "--out"];
+        let out_s = out.to_string_lossy().to_string();
+        args.push(&out_s);
+        if through {
+            args.push("--through-rtl");
+        }
+        let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+            .args(&args)
+            .output()
+            .expect("run neuroxbar");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(out.join("ltp-ltd.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    };
+    let (d, r) = (run(false), run(true));
+    assert_eq!(d["driver"], "direct");
+    assert_eq!(r["driver"], "rtl-pulse-gen");
+    // the same pulses: amplitudes and widths equal to floating-point rounding
+    for k in ["g_min_s", "g_max_s", "nl", "states"] {
+        let (a, b) = (d[k].as_f64().unwrap(), r[k].as_f64().unwrap());
+        assert!((a - b).abs() <= 1e-9 * a.abs(), "{k}: {a} vs {b}");
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+        .args(["device", "ftj-relax", "energy", "--through-rtl"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("ppf, ppd, ltp-ltd"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
-use neuroxbar_models::protocol::{self, Options, Protocol};
+use neuroxbar_models::protocol::{self, Direct, Options, Protocol, PulseDriver};
+use neuroxbar_testbenches::device_rtl::RtlPulseDriver;
 use neuroxbar_testbenches::report;
 
 const AFTER_HELP: &str = "\
@@ -15,7 +16,9 @@ endurance, energy
 (not every protocol applies to every device; an inapplicable pair lists the valid ones).
 
 Writes DIR/PROTOCOL.csv (series,x,y), DIR/PROTOCOL.svg (plot) and DIR/PROTOCOL.json
-(flat metrics + device, protocol, seed). Default DIR: out/device-<DEVICE>-<PROTOCOL>.";
+(flat metrics + device, protocol, seed, params, driver). Default DIR:
+out/device-<DEVICE>-<PROTOCOL>. With --through-rtl, ppf, ppd and ltp-ltd take
+their pulses from the Verilated RTL pulse generator (E6).";
 
 #[derive(clap::Args, Debug, Default)]
 #[command(after_help = AFTER_HELP)]
@@ -39,6 +42,11 @@ pub struct Args {
     /// Switching-cycle count to jump to before measuring (iv: nonlinearity vs cycles).
     #[arg(long)]
     pub cycles: Option<u64>,
+    /// Deliver the protocol's pulses through the Verilated RTL pulse generator
+    /// (ppf, ppd, ltp-ltd): widths and gaps in 10 ns cycles, amplitudes in
+    /// 4 mV DAC codes, clamped to the device's safe window by the hardware.
+    #[arg(long)]
+    pub through_rtl: bool,
 }
 
 fn parse_device(s: &str) -> Result<DeviceKind, String> {
@@ -69,7 +77,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         seed: args.seed,
         cycles: args.cycles,
     };
-    let res = protocol::run(proto, &spec, &opts)?;
+    let (res, driver) = if args.through_rtl {
+        let mut rtl = RtlPulseDriver::new().map_err(anyhow::Error::msg)?;
+        let res = protocol::run_with(proto, &spec, &opts, &mut rtl)?;
+        println!(
+            "through the RTL pulse generator: {} pulses, {} cycles clocked, {} warped",
+            rtl.stats.pulses, rtl.stats.clocked_cycles, rtl.stats.warped_cycles
+        );
+        (res, rtl.name())
+    } else {
+        (protocol::run(proto, &spec, &opts)?, Direct.name())
+    };
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from(format!("out/device-{kind}-{proto}")));
@@ -112,6 +130,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     json.insert("protocol".into(), proto.name().into());
     json.insert("seed".into(), args.seed.into());
     json.insert("params".into(), spec.source.clone().into());
+    json.insert("driver".into(), driver.into());
 
     let base = dir.join(proto.name());
     let csv_path = base.with_extension("csv");

@@ -1,6 +1,7 @@
 //! neuroxbar testbenches: experiments that reproduce the device papers'
 //! figures through the RTL, and their reports.
 
+pub mod device_rtl;
 pub mod experiment;
 pub mod letters_stdp;
 pub mod progress;

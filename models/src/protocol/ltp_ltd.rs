@@ -9,7 +9,7 @@
 //! `mean_dg_dep_s = (G_D(N) - G_P(N))/N`, `nl = max_n |G_P(n) - G_D(N+1-n)| / (G_P(N) - G_P(1))`,
 //! `states`: potentiation steps larger than 10 % of the mean step.
 
-use super::{Options, Protocol, ProtocolError, ProtocolResult, Series};
+use super::{Direct, Options, Protocol, ProtocolError, ProtocolResult, PulseDriver, Series};
 use crate::device::{Device, DeviceKind, DeviceSpec};
 
 struct Cond {
@@ -58,13 +58,22 @@ pub fn cycle(
     d: &mut dyn Device,
     kind: DeviceKind,
 ) -> Result<(f64, Vec<f64>, Vec<f64>), ProtocolError> {
+    cycle_with(d, kind, &mut Direct)
+}
+
+/// [`cycle`] with the pulses delivered by `driver`.
+pub fn cycle_with(
+    d: &mut dyn Device,
+    kind: DeviceKind,
+    driver: &mut dyn PulseDriver,
+) -> Result<(f64, Vec<f64>, Vec<f64>), ProtocolError> {
     let c = cond(kind);
     let g0 = d.conductance_s();
     let mut gp = Vec::with_capacity(c.n);
     let mut gd = Vec::with_capacity(c.n);
     for (pot, out) in [(true, &mut gp), (false, &mut gd)] {
         for k in 0..c.n {
-            d.apply((c.amp)(k, pot), c.width_s)?;
+            driver.train(d, (c.amp)(k, pot), c.width_s, 0.0, 1, &mut |_| {})?;
             d.advance(c.period_s - c.width_s);
             out.push(d.conductance_s());
         }
@@ -85,7 +94,11 @@ pub fn nonlinearity(gp: &[f64], gd: &[f64]) -> f64 {
         / span.abs().max(1e-300)
 }
 
-pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, ProtocolError> {
+pub fn run(
+    spec: &DeviceSpec,
+    opts: &Options,
+    driver: &mut dyn PulseDriver,
+) -> Result<ProtocolResult, ProtocolError> {
     let c = cond(spec.kind);
     let mut r = ProtocolResult::new(
         Protocol::LtpLtd,
@@ -94,7 +107,7 @@ pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, Protocol
         "conductance at read voltage (S)",
     );
     let mut d = spec.instantiate(opts.seed);
-    let (g0, gp, gd) = cycle(d.as_mut(), spec.kind)?;
+    let (g0, gp, gd) = cycle_with(d.as_mut(), spec.kind, driver)?;
     let n = c.n;
     let mut s = Series::new("cycle 1", true);
     s.push(0.0, g0);
@@ -125,7 +138,7 @@ pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, Protocol
         // repeatability over many cycles: spread of the top of the window
         let mut tops = vec![gp[n - 1]];
         for k in 2..=c.cycles {
-            let (_, p, dd) = cycle(d.as_mut(), spec.kind)?;
+            let (_, p, dd) = cycle_with(d.as_mut(), spec.kind, driver)?;
             tops.push(p[n - 1]);
             if k == c.cycles {
                 let mut s = Series::new(format!("cycle {k}"), true);

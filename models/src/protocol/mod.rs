@@ -185,6 +185,16 @@ pub enum ProtocolError {
         applicable: Vec<Protocol>,
     },
     Device(DeviceError),
+    /// The protocol applies its pulses itself and cannot take a driver.
+    NotDriven {
+        protocol: Protocol,
+        driven: Vec<Protocol>,
+    },
+    /// The pulse driver cannot produce the requested pulse.
+    Driver {
+        driver: &'static str,
+        message: String,
+    },
     Fit {
         protocol: Protocol,
         message: String,
@@ -207,6 +217,15 @@ impl fmt::Display for ProtocolError {
                 )
             }
             ProtocolError::Device(e) => write!(f, "{e}"),
+            ProtocolError::NotDriven { protocol, driven } => {
+                let names: Vec<&str> = driven.iter().map(|p| p.name()).collect();
+                write!(
+                    f,
+                    "protocol `{protocol}` cannot run through the pulse generator; these can: {}",
+                    names.join(", ")
+                )
+            }
+            ProtocolError::Driver { driver, message } => write!(f, "{driver}: {message}"),
             ProtocolError::Fit { protocol, message } => {
                 write!(f, "{protocol}: fit failed: {message}")
             }
@@ -238,9 +257,9 @@ pub fn run(
     }
     match protocol {
         Protocol::PulseTrain => pulse_train::run(spec, opts),
-        Protocol::Ppf => ppf::run(spec, opts, false),
-        Protocol::Ppd => ppf::run(spec, opts, true),
-        Protocol::LtpLtd => ltp_ltd::run(spec, opts),
+        Protocol::Ppf => ppf::run(spec, opts, false, &mut Direct),
+        Protocol::Ppd => ppf::run(spec, opts, true, &mut Direct),
+        Protocol::LtpLtd => ltp_ltd::run(spec, opts, &mut Direct),
         Protocol::Stdp => stdp::run(spec, opts),
         Protocol::StdpSymmetric => stdp_symmetric::run(spec, opts),
         Protocol::Relaxation => relaxation::run(spec, opts),
@@ -249,6 +268,86 @@ pub fn run(
         Protocol::ResetSweep => gradual::run_reset(spec, opts),
         Protocol::Endurance => endurance::run(spec, opts),
         Protocol::Energy => energy::run(spec, opts),
+    }
+}
+
+/// How a protocol's programming pulses reach the device: [`Direct`] calls the
+/// model's `apply`/`advance`; the testbenches provide a driver that runs the
+/// RTL pulse generator and applies the pulses it emits (E6: the same
+/// protocol, the same numbers, through the hardware's timing).
+pub trait PulseDriver {
+    /// Short name for reports, e.g. `direct`.
+    fn name(&self) -> &'static str;
+    /// A train of `count` pulses of `v_volts`, each `width_s` long, with
+    /// `gap_s` at 0 V between consecutive pulses (none after the last).
+    /// `after_pulse` runs right after each pulse ends; the device is left at
+    /// the end of the last pulse.
+    fn train(
+        &mut self,
+        dev: &mut dyn Device,
+        v_volts: f64,
+        width_s: f64,
+        gap_s: f64,
+        count: u32,
+        after_pulse: &mut dyn FnMut(&mut dyn Device),
+    ) -> Result<(), ProtocolError>;
+}
+
+/// Pulses applied by the device model itself.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Direct;
+
+impl PulseDriver for Direct {
+    fn name(&self) -> &'static str {
+        "direct"
+    }
+    fn train(
+        &mut self,
+        dev: &mut dyn Device,
+        v_volts: f64,
+        width_s: f64,
+        gap_s: f64,
+        count: u32,
+        after_pulse: &mut dyn FnMut(&mut dyn Device),
+    ) -> Result<(), ProtocolError> {
+        for k in 0..count {
+            if k > 0 {
+                dev.advance(gap_s);
+            }
+            dev.apply(v_volts, width_s)?;
+            after_pulse(dev);
+        }
+        Ok(())
+    }
+}
+
+/// The protocols whose pulses can be routed through a [`PulseDriver`].
+pub const DRIVEN: [Protocol; 3] = [Protocol::Ppf, Protocol::Ppd, Protocol::LtpLtd];
+
+/// Run `protocol` with its pulses delivered by `driver` (only the
+/// protocols in [`DRIVEN`]; `run` is this with [`Direct`]).
+pub fn run_with(
+    protocol: Protocol,
+    spec: &DeviceSpec,
+    opts: &Options,
+    driver: &mut dyn PulseDriver,
+) -> Result<ProtocolResult, ProtocolError> {
+    let app = applicable(spec.kind);
+    if !app.contains(&protocol) {
+        return Err(ProtocolError::NotApplicable {
+            device: spec.kind,
+            protocol,
+            applicable: app,
+        });
+    }
+    match protocol {
+        Protocol::Ppf => ppf::run(spec, opts, false, driver),
+        Protocol::Ppd => ppf::run(spec, opts, true, driver),
+        Protocol::LtpLtd => ltp_ltd::run(spec, opts, driver),
+        _ => Err(ProtocolError::NotDriven {
+            protocol,
+            driven: DRIVEN.to_vec(),
+        }),
     }
 }
 

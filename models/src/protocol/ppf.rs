@@ -4,7 +4,9 @@
 //! conductances right after each pulse. For `liwes` (stochastic short-term
 //! response) each point averages 20 recordings, like the paper.
 
-use super::{fit, fit_err, logspace, Options, Protocol, ProtocolError, ProtocolResult, Series};
+use super::{
+    fit, fit_err, logspace, Options, Protocol, ProtocolError, ProtocolResult, PulseDriver, Series,
+};
 use crate::device::{DeviceKind, DeviceSpec};
 
 /// Pulse (V, width) and the number of recordings averaged per interval.
@@ -22,6 +24,7 @@ pub fn run(
     spec: &DeviceSpec,
     opts: &Options,
     depression: bool,
+    driver: &mut dyn PulseDriver,
 ) -> Result<ProtocolResult, ProtocolError> {
     let proto = if depression {
         Protocol::Ppd
@@ -45,12 +48,13 @@ pub fn run(
         let mut acc = 0.0;
         for _ in 0..reps {
             dev.advance(30.0); // let every volatile part relax before each pair
-            dev.apply(v, w)?;
-            let p1 = dev.conductance_s();
-            dev.advance(dt - w);
-            dev.apply(v, w)?;
-            let p2 = dev.conductance_s();
-            acc += (p2 - p1) / p1;
+            let mut p = [0.0; 2];
+            let mut k = 0;
+            driver.train(dev.as_mut(), v, w, dt - w, 2, &mut |d| {
+                p[k.min(1)] = d.conductance_s();
+                k += 1;
+            })?;
+            acc += (p[1] - p[0]) / p[0];
         }
         data.push(dt, acc / reps as f64);
     }

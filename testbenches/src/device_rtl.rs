@@ -1,0 +1,198 @@
+//! E6 through the hardware: device protocols whose pulses come from the RTL
+//! pulse generator (`PulseGenerator`, Verilated) instead of the model's own
+//! `apply` calls.
+//!
+//! [`RtlPulseDriver`] turns each requested train into the generator's
+//! registers (amplitude as a 12-bit DAC code of 4 mV, width and interval in
+//! 10 ns cycles, `count`, the device's safe window as the clamp window),
+//! strobes `start` and clocks the generator until `done`, with time warp
+//! through its waits. Every edge of its `apply` output becomes a device call:
+//! a rising edge lets the idle time since the last edge pass
+//! (`Device::advance`), a falling edge applies the generator's clamped
+//! amplitude for the cycles `apply` was high (`Device::apply`). Pulse widths,
+//! gaps and amplitudes are therefore exactly what the hardware emits,
+//! quantized to its clock and DAC. The generator's registers hold 24 bits
+//! (167 ms at 100 MHz): a longer gap is produced as separate one-pulse trains
+//! with the host waiting in between, as a host would.
+
+use neuroxbar_cosim::units::pulse_gen::VerilatorPulseGen;
+use neuroxbar_cosim::units::CycleModel;
+use neuroxbar_cosim::Trace;
+use neuroxbar_models::device::Device;
+use neuroxbar_models::golden::pulse_gen::PulseInputs;
+use neuroxbar_models::protocol::{ProtocolError, PulseDriver};
+
+/// Clock period of the accelerator, seconds (100 MHz).
+pub const CYCLE_S: f64 = 10e-9;
+/// DAC step, volts per code (signed 12 bits).
+pub const DAC_V_PER_CODE: f64 = 4e-3;
+/// Largest width or interval the generator's 24-bit registers hold, cycles.
+pub const MAX_WAIT_CYCLES: u64 = (1 << 24) - 1;
+/// Largest number of pulses of one train (8-bit `count`).
+pub const MAX_COUNT: u32 = 255;
+
+/// What the generator did, for reports and tests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RtlStats {
+    /// Pulses emitted (falling edges of `apply`).
+    pub pulses: u64,
+    /// Cycles clocked.
+    pub clocked_cycles: u64,
+    /// Cycles skipped by time warp.
+    pub warped_cycles: u64,
+    /// Trains whose amplitude the generator clamped to the safe window.
+    pub clamped_trains: u64,
+}
+
+/// A [`PulseDriver`] backed by the Verilated pulse generator.
+pub struct RtlPulseDriver {
+    gen: VerilatorPulseGen,
+    last: neuroxbar_models::golden::pulse_gen::PulseOutputs,
+    pub stats: RtlStats,
+}
+
+impl RtlPulseDriver {
+    pub fn new() -> Result<Self, String> {
+        let mut d = RtlPulseDriver {
+            gen: VerilatorPulseGen::new(Trace::Off).map_err(|e| e.to_string())?,
+            last: Default::default(),
+            stats: RtlStats::default(),
+        };
+        for _ in 0..2 {
+            d.last = d.gen.step(&PulseInputs {
+                reset: true,
+                ..Default::default()
+            });
+        }
+        Ok(d)
+    }
+
+    fn err(message: String) -> ProtocolError {
+        ProtocolError::Driver {
+            driver: "rtl pulse generator",
+            message,
+        }
+    }
+
+    /// Seconds to whole cycles, checked against the 24-bit registers.
+    fn cycles(what: &str, s: f64, min: u64) -> Result<u64, ProtocolError> {
+        if !s.is_finite() || s < 0.0 {
+            return Err(Self::err(format!("{what} {s} s is not a duration")));
+        }
+        let c = (s / CYCLE_S).round() as u64;
+        Ok(c.max(min))
+    }
+
+    fn code(v: f64) -> Result<i16, ProtocolError> {
+        let c = (v / DAC_V_PER_CODE).round();
+        if !(-2048.0..=2047.0).contains(&c) {
+            return Err(Self::err(format!(
+                "{v} V is outside the 12-bit DAC range [-8.192, 8.188] V"
+            )));
+        }
+        Ok(c as i16)
+    }
+
+    /// One train in hardware; device calls at every `apply` edge.
+    fn hw_train(
+        &mut self,
+        dev: &mut dyn Device,
+        amplitude: i16,
+        width: u64,
+        interval: u64,
+        count: u32,
+        after_pulse: &mut dyn FnMut(&mut dyn Device),
+    ) -> Result<(), ProtocolError> {
+        let (lo, hi) = dev.safe_window_volts();
+        let safe_min = (lo / DAC_V_PER_CODE).ceil().max(-2048.0) as i16;
+        let safe_max = (hi / DAC_V_PER_CODE).floor().min(2047.0) as i16;
+        let base = PulseInputs {
+            amplitude,
+            width: width as u32,
+            interval: interval as u32,
+            count: count as u8,
+            safe_min,
+            safe_max,
+            ..Default::default()
+        };
+        let mut out = self.gen.step(&PulseInputs {
+            start: true,
+            ..base
+        });
+        self.stats.clocked_cycles += 1;
+        if out.clamped {
+            self.stats.clamped_trains += 1;
+        }
+        // device time is counted from the first rising edge of `apply`
+        let mut t: u64 = 0;
+        let mut t_dev: u64 = 0;
+        let mut high = out.apply;
+        let limit = 16 * count as u64 + 16;
+        let mut steps = 0u64;
+        while out.busy || out.apply {
+            let warp = out.wait_left.saturating_sub(1);
+            out = self.gen.step(&PulseInputs { warp, ..base });
+            self.stats.clocked_cycles += 1;
+            self.stats.warped_cycles += warp as u64;
+            t += 1 + warp as u64;
+            if out.apply != high {
+                let dt = (t - t_dev) as f64 * CYCLE_S;
+                if out.apply {
+                    dev.advance(dt);
+                } else {
+                    let v = out.amplitude_out as f64 * DAC_V_PER_CODE;
+                    dev.apply(v, dt)?;
+                    self.stats.pulses += 1;
+                    after_pulse(dev);
+                }
+                t_dev = t;
+                high = out.apply;
+            }
+            steps += 1;
+            if steps > limit {
+                return Err(Self::err(format!(
+                    "no `done` after {steps} clocked cycles of a {count}-pulse train"
+                )));
+            }
+        }
+        self.last = out;
+        Ok(())
+    }
+}
+
+impl PulseDriver for RtlPulseDriver {
+    fn name(&self) -> &'static str {
+        "rtl-pulse-gen"
+    }
+
+    fn train(
+        &mut self,
+        dev: &mut dyn Device,
+        v_volts: f64,
+        width_s: f64,
+        gap_s: f64,
+        count: u32,
+        after_pulse: &mut dyn FnMut(&mut dyn Device),
+    ) -> Result<(), ProtocolError> {
+        let amplitude = Self::code(v_volts)?;
+        let width = Self::cycles("pulse width", width_s, 1)?;
+        if width > MAX_WAIT_CYCLES {
+            return Err(Self::err(format!(
+                "pulse width {width_s} s exceeds the generator's {MAX_WAIT_CYCLES} cycles ({} s)",
+                MAX_WAIT_CYCLES as f64 * CYCLE_S
+            )));
+        }
+        let gap = Self::cycles("gap", gap_s, 1)?;
+        if count <= MAX_COUNT && (count <= 1 || gap <= MAX_WAIT_CYCLES) {
+            return self.hw_train(dev, amplitude, width, gap, count, after_pulse);
+        }
+        // one pulse per train, the host waiting the gap in between
+        for k in 0..count {
+            if k > 0 {
+                dev.advance(gap as f64 * CYCLE_S);
+            }
+            self.hw_train(dev, amplitude, width, 1, 1, after_pulse)?;
+        }
+        Ok(())
+    }
+}
