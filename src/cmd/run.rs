@@ -8,10 +8,13 @@ use neuroxbar_testbenches::progress::Progress;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
-Experiments: letters-stdp (E1, the default).
+Experiments: letters-stdp (E1, the default), letters-stm-ltm (E5).
 
 With no arguments: E1 on ftj-linear, seed 1, 100 epochs, latency coding,
 balanced STDP, output in a fresh directory out/letters-stdp-<n>.
+letters-stm-ltm: C, H, N written into a 5x5 otj array through the Verilated
+crossbar controller (V/3 scheme, or --scheme v2), read right after each letter,
+25 us later and after 500 s; output in out/letters-stm-ltm-<n>.
 Writes report.json, CSV data and SVG plots; prints where they are.";
 
 #[derive(clap::Args, Debug, Default)]
@@ -49,6 +52,9 @@ pub struct Args {
     /// Clock every cycle instead of warping over waits (same results, slower).
     #[arg(long)]
     pub no_warp: bool,
+    /// letters-stm-ltm only: write scheme, v3 (the default) or v2.
+    #[arg(long, value_parser = ["v2", "v3"])]
+    pub scheme: Option<String>,
 }
 
 fn parse_device(s: &str) -> Result<DeviceKind, String> {
@@ -75,8 +81,13 @@ fn parse_window(s: &str) -> Result<(u64, u64), String> {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let experiment = args.experiment.as_deref().unwrap_or("letters-stdp");
-    if experiment != "letters-stdp" {
-        bail!("unknown experiment `{experiment}` (available: letters-stdp)");
+    match experiment {
+        "letters-stdp" => {}
+        "letters-stm-ltm" => return run_e5(args),
+        _ => bail!("unknown experiment `{experiment}` (available: letters-stdp, letters-stm-ltm)"),
+    }
+    if args.scheme.is_some() {
+        bail!("--scheme applies to letters-stm-ltm only");
     }
     let device = args.device.unwrap_or(DeviceKind::FtjLinear);
     let mut cfg = E1Config::full(&device.to_string(), args.seed);
@@ -137,6 +148,75 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     println!(
         "{} cycles simulated ({} clocked), {:.3} s of device time, {:.3e} J, {:.1} s wall",
         res.cycles, res.clocked_cycles, res.simulated_time_s, res.energy_j, wall
+    );
+    println!("report: {}", out.join("report.json").display());
+    Ok(())
+}
+
+/// E5 `letters-stm-ltm`.
+fn run_e5(args: Args) -> anyhow::Result<()> {
+    use neuroxbar_testbenches::letters_stm_ltm::{self, E5Config};
+    let mut cfg = E5Config::full(args.seed);
+    if let Some(d) = args.device {
+        if d != DeviceKind::Otj {
+            bail!("letters-stm-ltm runs on otj devices (got --device {d})");
+        }
+    }
+    if args.epochs.is_some() || args.vcd.is_some() || args.vcd_cycles.is_some() {
+        bail!("--epochs, --vcd and --vcd-cycles do not apply to letters-stm-ltm");
+    }
+    cfg.scheme_v3 = args.scheme.as_deref() != Some("v2");
+    cfg.warp = !args.no_warp;
+    let out = match args.out {
+        Some(p) => p,
+        None => fresh_out_dir(std::path::Path::new("out"), "letters-stm-ltm"),
+    };
+    eprintln!(
+        "letters-stm-ltm: device {}, seed {}, {} scheme{}",
+        cfg.device,
+        cfg.seed,
+        if cfg.scheme_v3 { "V/3" } else { "V/2" },
+        if cfg.warp { ", time warp on" } else { "" }
+    );
+    let t0 = std::time::Instant::now();
+    let res = letters_stm_ltm::run_verilator(&cfg).context("letters-stm-ltm failed")?;
+    let wall = t0.elapsed().as_secs_f64();
+    letters_stm_ltm::write_report(&out, &cfg, &res, wall)
+        .with_context(|| format!("writing the report to {}", out.display()))?;
+    println!(
+        "letter  V     f       lit/unlit (nA) right after   25 us        500 s     lit G change"
+    );
+    for l in &res.letters {
+        println!(
+            "  {}  {:.1} V {:>5.1} MHz  {:>9.3} / {:<9.3}  {:>9.3} / {:<9.3}  {:>9.3} / {:<9.3}  x{:.3}",
+            l.letter,
+            l.amplitude_v,
+            l.frequency_hz / 1e6,
+            l.mean_lit_after_a * 1e9,
+            l.mean_unlit_after_a * 1e9,
+            l.mean_lit_25us_a * 1e9,
+            l.mean_unlit_25us_a * 1e9,
+            l.mean_lit_500s_a * 1e9,
+            l.mean_unlit_500s_a * 1e9,
+            l.g_nv_ratio_lit
+        );
+    }
+    println!(
+        "H retention after 500 s: {:.3} (lit mean), contrast kept {:.3}",
+        res.h_retention, res.h_contrast_kept
+    );
+    for (f, th) in &res.device_ltm_threshold_v {
+        println!(
+            "device-level LTM threshold of {} x {:.0} ns at {:.1} MHz: {}",
+            cfg.pulses,
+            cfg.pulse_width_s * 1e9,
+            f / 1e6,
+            th.map_or("none up to 3.0 V".into(), |v| format!("{v:.2} V"))
+        );
+    }
+    println!(
+        "{} cycles simulated ({} clocked), {:.3} s of device time, {:.3e} J ({:.3e} J writing letters), {:.2} s wall",
+        res.cycles, res.clocked_cycles, res.simulated_time_s, res.energy_j, res.energy_letters_j, wall
     );
     println!("report: {}", out.join("report.json").display());
     Ok(())

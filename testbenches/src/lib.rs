@@ -4,5 +4,6 @@
 pub mod device_rtl;
 pub mod experiment;
 pub mod letters_stdp;
+pub mod letters_stm_ltm;
 pub mod progress;
 pub mod report;

@@ -1,0 +1,975 @@
+//! E5 `letters-stm-ltm`: short-term vs long-term memory in a 5x5 array of
+//! `otj` oxide tunnel junctions (Li et al. 2019).
+//!
+//! Protocol: every cell is reset to the HRS (-4.3 V, 100 ms, one PROGRAM
+//! command per cell). Three letters are then written in turn into their
+//! pixels, each lit pixel one PROGRAM command of 10 pulses of 50 ns (V/3
+//! scheme): "C" at 0.9 V / 5 MHz, "H" at 1.5 V / 5 MHz, "N" at 1.5 V /
+//! 0.5 MHz. The 5x5 current map is read at 0.1 V row by row (one READ per
+//! row, all columns sensed) right after each letter and again 25 us after
+//! its end; after the three letters, 500 s pass and the map is read again.
+//! The paper reports C and N as short-term (they fade) and H as long-term.
+//!
+//! Everything runs through the Verilated crossbar controller
+//! (`CrossbarController<25, 5>`, see `rtl/src/xbar_ctrl.rs`) bound to the
+//! array + front-end model exactly as `CoSim` binds the accelerator's bus:
+//! staging writes, apply edges, sample strobes, ADC results streamed back as
+//! `fe_rd_*` beats, time warp over the controller's waits and over idle time.
+//! The controller drives 25 rows x 5 columns; the experiment uses rows 0..5
+//! and columns 0..5 of it (a 5x5 sub-array). The other 20 rows hold `otj`
+//! devices too: they only see V/3 disturbs, and are never read.
+//!
+//! Currents are ADC codes times the TIA LSB of the front-end (the bench sets
+//! the TIA gain index directly: the controller has no gain register).
+
+use crate::experiment::ExperimentError;
+use neuroxbar_cosim::units::xbar_ctrl::{VerilatorXbar, N_COLS, N_ROWS};
+use neuroxbar_cosim::units::CycleModel;
+use neuroxbar_models::device::{DeviceKind, DeviceSpec};
+use neuroxbar_models::frontend::{FrontEnd, FrontEndParams};
+use neuroxbar_models::golden::xbar_ctrl::{XbarInputs, XbarOutputs};
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Side of the letter bitmaps (rows 0..5, columns 0..5 of the controller).
+pub const SIDE: usize = 5;
+
+/// The three letters, `#` lit.
+pub const LETTERS: [(char, [&str; SIDE]); 3] = [
+    ('C', [".####", "#....", "#....", "#....", ".####"]),
+    ('H', ["#...#", "#...#", "#####", "#...#", "#...#"]),
+    ('N', ["#...#", "##..#", "#.#.#", "#..##", "#...#"]),
+];
+
+/// Lit pixels of a bitmap.
+pub fn lit(bitmap: &[&str; SIDE]) -> [[bool; SIDE]; SIDE] {
+    let mut m = [[false; SIDE]; SIDE];
+    for (r, line) in bitmap.iter().enumerate() {
+        for (c, ch) in line.chars().enumerate() {
+            m[r][c] = ch == '#';
+        }
+    }
+    m
+}
+
+/// How one letter is written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LetterWrite {
+    pub letter: char,
+    pub amplitude_v: f64,
+    pub frequency_hz: f64,
+    /// The paper's label: "STM" or "LTM".
+    pub paper: String,
+}
+
+/// Parameters of E5.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct E5Config {
+    pub device: String,
+    pub seed: u64,
+    pub letters: Vec<LetterWrite>,
+    pub pulses: u8,
+    pub pulse_width_s: f64,
+    pub read_v: f64,
+    /// Second read of each letter, after the end of its writing.
+    pub late_read_s: f64,
+    /// Final read, after the end of the last letter.
+    pub retention_s: f64,
+    pub reset_v: f64,
+    pub reset_width_s: f64,
+    /// Idle time after the reset, before the baseline read.
+    pub settle_after_reset_s: f64,
+    /// V/3 (true) or V/2 scheme.
+    pub scheme_v3: bool,
+    /// Safe window of the controller's amplitude clamp, volts.
+    pub safe_min_v: f64,
+    pub safe_max_v: f64,
+    /// Finest TIA gain of the auto-ranged reads (index into the front-end's table).
+    pub tia_gain_index: usize,
+    /// Warp over waits and idle time (same results, much faster).
+    pub warp: bool,
+}
+
+impl E5Config {
+    /// The experiment as specified.
+    pub fn full(seed: u64) -> Self {
+        let lw = |letter, amplitude_v, frequency_hz, paper: &str| LetterWrite {
+            letter,
+            amplitude_v,
+            frequency_hz,
+            paper: paper.into(),
+        };
+        E5Config {
+            device: "otj".into(),
+            seed,
+            letters: vec![
+                lw('C', 0.9, 5e6, "STM"),
+                lw('H', 1.5, 5e6, "LTM"),
+                lw('N', 1.5, 0.5e6, "STM"),
+            ],
+            pulses: 10,
+            pulse_width_s: 50e-9,
+            read_v: 0.1,
+            late_read_s: 25e-6,
+            retention_s: 500.0,
+            reset_v: -4.3,
+            reset_width_s: 100e-3,
+            settle_after_reset_s: 1e-3,
+            scheme_v3: true,
+            // the otj safe window (models/params/otj.toml)
+            safe_min_v: -4.5,
+            safe_max_v: 3.0,
+            // 1 pA per LSB (32.8 nA full scale, the HRS read 0.56 nA is ~560
+            // codes); a saturated row is read again a decade coarser
+            tia_gain_index: 0,
+            warp: true,
+        }
+    }
+}
+
+/// One 5x5 current map, read row by row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MapRead {
+    /// Letter written last before the read (`-` for the baseline; the final
+    /// read after 500 s is `H`, read again).
+    pub letter: char,
+    /// `baseline`, `after`, `25us` or `500s`.
+    pub when: String,
+    /// Simulated time of each row's sample strobe, seconds.
+    pub row_sample_s: Vec<f64>,
+    /// Same, relative to the end of the letter's writing (0 for the baseline).
+    pub row_delay_s: Vec<f64>,
+    /// TIA LSB of each row's accepted read (auto-ranged), amperes.
+    pub row_lsb_a: Vec<f64>,
+    /// Rows read again one decade coarser because a column saturated.
+    pub rereads: u32,
+    /// Currents, amperes, `[row][col]`.
+    pub current_a: Vec<Vec<f64>>,
+    pub codes: Vec<Vec<i16>>,
+    /// Saturated ADC codes in the map (at the coarsest gain).
+    pub saturated: u32,
+}
+
+/// Per-letter results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LetterMetrics {
+    pub letter: char,
+    pub amplitude_v: f64,
+    pub frequency_hz: f64,
+    pub paper: String,
+    pub lit_pixels: usize,
+    pub mean_lit_after_a: f64,
+    pub mean_unlit_after_a: f64,
+    pub mean_lit_25us_a: f64,
+    pub mean_unlit_25us_a: f64,
+    pub mean_lit_500s_a: f64,
+    pub mean_unlit_500s_a: f64,
+    /// `mean lit / mean unlit` of each map.
+    pub contrast_after: f64,
+    pub contrast_25us: f64,
+    pub contrast_500s: f64,
+    /// `(lit - unlit)` at 25 us / right after.
+    pub contrast_delta_kept_25us: f64,
+    /// `(lit - unlit)` after 500 s (final map) / right after.
+    pub contrast_delta_kept_500s: f64,
+    /// Mean current of the lit pixels after 500 s / right after.
+    pub retention_500s: f64,
+    /// Mean lit current right after / baseline (HRS) mean of the same pixels.
+    pub gain_after_vs_baseline: f64,
+    /// Mean conductance change of the lit cells by this letter's writing:
+    /// `G` at the 25 us read / `G` before writing (model state, not read
+    /// through the RTL; the STM part has decayed to < 1 % of its peak).
+    pub g_nv_ratio_lit: f64,
+    /// Pulse period and width measured on the bus (apply edges of the first pixel).
+    pub measured_period_s: f64,
+    pub measured_width_s: f64,
+    /// Simulated time the writing took.
+    pub write_time_s: f64,
+    pub energy_j: f64,
+}
+
+/// Results of a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct E5Result {
+    pub maps: Vec<MapRead>,
+    pub letters: Vec<LetterMetrics>,
+    /// H: mean lit current after 500 s / right after.
+    pub h_retention: f64,
+    /// H: (lit - unlit) after 500 s / right after.
+    pub h_contrast_kept: f64,
+    /// Time from the end of H to the final read's first row, seconds.
+    pub h_final_delay_s: f64,
+    /// Non-volatile conductance of the 5x5 cells after the run, siemens.
+    pub g_final_s: Vec<Vec<f64>>,
+    pub g_hrs_mean_s: f64,
+    pub energy_j: f64,
+    pub energy_reset_j: f64,
+    pub energy_letters_j: f64,
+    pub simulated_time_s: f64,
+    pub cycles: u64,
+    pub clocked_cycles: u64,
+    pub warped_cycles: u64,
+    pub idle_skipped_cycles: u64,
+    pub program_commands: u64,
+    pub apply_pulses: u64,
+    pub clamp_error: bool,
+    /// Samples the front-end flags as taken before `dac_settle_s` after an
+    /// apply edge. The controller samples exactly `settle` cycles after the
+    /// edge (`min_sample_after_apply_cycles`); at absolute times of seconds
+    /// the front-end's check (relative tolerance 1e-9 of 100 ns, 1e-16 s)
+    /// is below the rounding of `cycles * period` and flags such samples.
+    pub unsettled_samples: u64,
+    pub min_sample_after_apply_cycles: u64,
+    pub settle_cycles: u64,
+    /// Device level (one device, no array, no RTL): lowest amplitude of the
+    /// letters' pulse trains leaving a non-volatile change, per letter
+    /// frequency (`None`: none up to 3.0 V).
+    pub device_ltm_threshold_v: Vec<(f64, Option<f64>)>,
+}
+
+/// The crossbar controller bound to the front-end, as `CoSim` binds the
+/// accelerator's bus (same event order, same warp rule).
+pub struct XbarBench<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> {
+    pub dut: B,
+    pub fe: FrontEnd,
+    pub warp: bool,
+    period_s: f64,
+    t: u64,
+    inp: XbarInputs,
+    out: XbarOutputs,
+    apply_on: bool,
+    results: VecDeque<(u64, u8, i16, bool)>,
+    busy_until: u64,
+    pub clocked_cycles: u64,
+    pub warped_cycles: u64,
+    pub idle_skipped_cycles: u64,
+    /// Sample strobe times (cycles) since the last `take_samples`.
+    samples: Vec<u64>,
+    /// Apply edges (cycle, on) since the last `take_edges`.
+    edges: Vec<(u64, bool)>,
+    pub program_commands: u64,
+    last_rise: u64,
+    /// Fewest cycles from an apply rising edge to a sample strobe.
+    pub min_sample_after_apply: u64,
+}
+
+fn err(t_s: f64, e: impl std::fmt::Display) -> ExperimentError {
+    ExperimentError::Invalid(format!("front-end at t = {t_s:.9} s: {e}"))
+}
+
+impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
+    /// Bind `dut` to `fe` with the configuration `cfg` (codes, widths) and
+    /// reset it for two cycles.
+    pub fn new(dut: B, fe: FrontEnd, cfg: XbarInputs, warp: bool) -> Result<Self, ExperimentError> {
+        let period_s = fe.params().clock_period_s;
+        let mut b = Self {
+            dut,
+            fe,
+            warp,
+            period_s,
+            t: 0,
+            inp: cfg,
+            out: XbarOutputs::default(),
+            apply_on: false,
+            results: VecDeque::new(),
+            busy_until: 0,
+            clocked_cycles: 0,
+            warped_cycles: 0,
+            idle_skipped_cycles: 0,
+            samples: Vec::new(),
+            edges: Vec::new(),
+            program_commands: 0,
+            last_rise: 0,
+            min_sample_after_apply: u64::MAX,
+        };
+        for _ in 0..2 {
+            b.inp.reset = true;
+            b.cycle()?;
+        }
+        Ok(b)
+    }
+
+    pub fn time_cycles(&self) -> u64 {
+        self.t
+    }
+    pub fn time_s(&self) -> f64 {
+        self.t as f64 * self.period_s
+    }
+    pub fn outputs(&self) -> &XbarOutputs {
+        &self.out
+    }
+    /// The configuration inputs (held every cycle).
+    pub fn config_mut(&mut self) -> &mut XbarInputs {
+        &mut self.inp
+    }
+
+    /// Clock one cycle (warped if the controller waits and no ADC result is pending).
+    pub fn cycle(&mut self) -> Result<(), ExperimentError> {
+        self.inp.fe_busy = self.t < self.busy_until;
+        match self.results.front() {
+            Some(&(at, ch, code, sat)) if at <= self.t => {
+                self.results.pop_front();
+                self.inp.fe_rd_valid = true;
+                self.inp.fe_rd_ch = ch;
+                self.inp.fe_rd_data = code;
+                self.inp.fe_rd_sat = sat;
+            }
+            _ => {
+                self.inp.fe_rd_valid = false;
+                self.inp.fe_rd_ch = 0;
+                self.inp.fe_rd_data = 0;
+                self.inp.fe_rd_sat = false;
+            }
+        }
+        let mut advance = 1u64;
+        self.inp.warp = 0;
+        if self.warp && self.out.wait_left > 1 && !self.inp.fe_busy && self.results.is_empty() {
+            self.inp.warp = self.out.wait_left - 1;
+            advance += self.inp.warp as u64;
+        }
+        if advance > 1 {
+            self.dut.skip_time(advance - 1);
+        }
+        self.out = self.dut.step(&self.inp);
+        self.clocked_cycles += 1;
+        self.warped_cycles += advance - 1;
+        self.t += advance;
+        self.inp.reset = false;
+        self.inp.read_start = false;
+        self.inp.cmd_valid = false;
+        self.react()
+    }
+
+    fn react(&mut self) -> Result<(), ExperimentError> {
+        let t = self.t;
+        let t_s = self.time_s();
+        let o = self.out.clone();
+        if o.fe_we {
+            self.fe
+                .stage_bits(
+                    o.fe_ch as u64,
+                    o.fe_mode as u64,
+                    (o.fe_code as u16 & 0xFFF) as u64,
+                )
+                .map_err(|e| err(t_s, e))?;
+        }
+        if o.fe_apply != self.apply_on {
+            self.fe
+                .set_apply(t_s, o.fe_apply)
+                .map_err(|e| err(t_s, e))?;
+            self.apply_on = o.fe_apply;
+            self.edges.push((t, o.fe_apply));
+            if o.fe_apply {
+                self.last_rise = t;
+            }
+        }
+        if o.fe_sample {
+            let batch = self.fe.sample(t_s).map_err(|e| err(t_s, e))?;
+            let ready = t + batch.conversion_cycles;
+            self.busy_until = ready;
+            for (k, c) in batch.columns.iter().enumerate() {
+                self.results
+                    .push_back((ready + k as u64, c.ch as u8, c.code, c.saturated));
+            }
+            self.samples.push(t);
+            self.min_sample_after_apply = self.min_sample_after_apply.min(t - self.last_rise);
+        }
+        Ok(())
+    }
+
+    /// Clock until the controller is idle and the front-end quiet.
+    pub fn wait_idle(&mut self, max_cycles: u64) -> Result<(), ExperimentError> {
+        let mut n = 0u64;
+        while !self.out.idle || self.t < self.busy_until || !self.results.is_empty() {
+            self.cycle()?;
+            n += 1;
+            if n > max_cycles {
+                return Err(ExperimentError::Invalid(format!(
+                    "the crossbar controller did not return to idle within {max_cycles} cycles"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// One PROGRAM command (through the valid/ready handshake), run to the end.
+    pub fn program(
+        &mut self,
+        row: u8,
+        col: u8,
+        pol: bool,
+        count: u8,
+    ) -> Result<(), ExperimentError> {
+        self.wait_idle(1_000_000)?;
+        while !self.out.cmd_ready {
+            self.cycle()?;
+        }
+        self.inp.cmd_valid = true;
+        self.inp.cmd_refresh = false;
+        self.inp.cmd_row = row;
+        self.inp.cmd_col = col;
+        self.inp.cmd_pol = pol;
+        self.inp.cmd_count = count;
+        self.cycle()?;
+        self.program_commands += 1;
+        self.wait_idle(1_000_000)
+    }
+
+    /// READ of the rows in `mask`: the column codes and saturation flags.
+    pub fn read(&mut self, mask: u128) -> Result<(Vec<i16>, u64), ExperimentError> {
+        self.wait_idle(1_000_000)?;
+        self.inp.read_start = true;
+        self.inp.row_mask = mask;
+        self.cycle()?;
+        let mut n = 0;
+        while !self.out.read_done {
+            self.cycle()?;
+            n += 1;
+            if n > 1_000_000 {
+                return Err(ExperimentError::Invalid("READ never finished".into()));
+            }
+        }
+        Ok((self.out.col_code.clone(), self.out.col_sat))
+    }
+
+    /// Let time pass until `t_cycles`, idle: warped (closed form) or clocked.
+    pub fn idle_until(&mut self, t_cycles: u64) -> Result<(), ExperimentError> {
+        self.wait_idle(1_000_000)?;
+        if t_cycles <= self.t {
+            return Ok(());
+        }
+        if self.warp {
+            self.idle_skipped_cycles += t_cycles - self.t;
+            self.dut.skip_time(t_cycles - self.t);
+            self.t = t_cycles;
+            let t_s = self.time_s();
+            self.fe.advance_to(t_s).map_err(|e| err(t_s, e))?;
+        } else {
+            while self.t < t_cycles {
+                self.cycle()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sample strobe times since the last call.
+    pub fn take_samples(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.samples)
+    }
+    /// Apply edges since the last call.
+    pub fn take_edges(&mut self) -> Vec<(u64, bool)> {
+        std::mem::take(&mut self.edges)
+    }
+}
+
+fn code(v: f64, lsb: f64) -> i16 {
+    (v / lsb).round() as i16
+}
+
+fn cycles(t_s: f64, period_s: f64) -> u64 {
+    (t_s / period_s).round() as u64
+}
+
+/// Read the 5x5 map row by row, each row auto-ranged: read at the finest
+/// TIA gain first (`gain0`), and again one decade coarser while a column of
+/// the row saturates. A row's time stamp is that of its accepted read.
+fn read_map<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
+    b: &mut XbarBench<B>,
+    letter: char,
+    when: &str,
+    t_ref_s: f64,
+    gain0: usize,
+) -> Result<MapRead, ExperimentError> {
+    let period = b.period_s;
+    let n_gains = b.fe.params().tia_lsb_table_a.len();
+    let mut codes = Vec::new();
+    let mut current_a = Vec::new();
+    let mut saturated = 0;
+    let mut row_sample_s = Vec::new();
+    let mut row_lsb_a = Vec::new();
+    let mut rereads = 0;
+    for r in 0..SIDE {
+        let mut g = gain0;
+        loop {
+            let t_s = b.time_s();
+            b.fe.set_tia_gain_index(g).map_err(|e| err(t_s, e))?;
+            b.take_samples();
+            let (c, sat) = b.read(1u128 << r)?;
+            let strobes = b.take_samples();
+            if strobes.len() != 1 {
+                return Err(ExperimentError::Invalid(format!(
+                    "{} sample strobes for one row read",
+                    strobes.len()
+                )));
+            }
+            let sat = (sat & ((1 << SIDE) - 1)).count_ones();
+            if sat > 0 && g + 1 < n_gains {
+                g += 1;
+                rereads += 1;
+                continue;
+            }
+            let lsb = b.fe.tia_lsb_a();
+            saturated += sat;
+            row_sample_s.push(strobes[0] as f64 * period);
+            row_lsb_a.push(lsb);
+            current_a.push(c[..SIDE].iter().map(|&x| x as f64 * lsb).collect());
+            codes.push(c[..SIDE].to_vec());
+            break;
+        }
+    }
+    Ok(MapRead {
+        letter,
+        when: when.into(),
+        row_delay_s: row_sample_s.iter().map(|t| t - t_ref_s).collect(),
+        row_sample_s,
+        row_lsb_a,
+        rereads,
+        current_a,
+        codes,
+        saturated,
+    })
+}
+
+/// Device-level check (one `otj` device, not through the RTL): the lowest
+/// amplitude of `pulses` pulses of `width_s` at `frequency_hz`, from the HRS
+/// left by a `reset_v`, `reset_width_s` write, that leaves a non-volatile
+/// change > 0.5 % 1 ms later (0.5 - 3.0 V in 50 mV steps), as the
+/// 20 ns threshold protocol of models/DEVICES.md. `None`: no amplitude does.
+pub fn device_ltm_threshold_v(
+    spec: &DeviceSpec,
+    seed: u64,
+    pulses: u32,
+    width_s: f64,
+    frequency_hz: f64,
+    reset_v: f64,
+    reset_width_s: f64,
+) -> Result<Option<f64>, ExperimentError> {
+    let inv = |e: neuroxbar_models::device::DeviceError| ExperimentError::Invalid(e.to_string());
+    for k in 0..=50 {
+        let v = 0.5 + 0.05 * k as f64;
+        let mut d = spec.instantiate(seed);
+        d.apply(reset_v, reset_width_s).map_err(inv)?;
+        d.advance(1e-3);
+        let g0 = d.conductance_s();
+        for _ in 0..pulses {
+            d.apply(v, width_s).map_err(inv)?;
+            d.advance(1.0 / frequency_hz - width_s);
+        }
+        d.advance(1e-3);
+        if d.conductance_s() / g0 - 1.0 > 0.005 {
+            return Ok(Some(v));
+        }
+    }
+    Ok(None)
+}
+
+fn mean_where(m: &[Vec<f64>], mask: &[[bool; SIDE]; SIDE], want: bool) -> f64 {
+    let v: Vec<f64> = (0..SIDE)
+        .flat_map(|r| (0..SIDE).map(move |c| (r, c)))
+        .filter(|&(r, c)| mask[r][c] == want)
+        .map(|(r, c)| m[r][c])
+        .collect();
+    v.iter().sum::<f64>() / v.len().max(1) as f64
+}
+
+fn g_nv_map(fe: &mut FrontEnd, t_s: f64) -> Result<Vec<Vec<f64>>, ExperimentError> {
+    let w = fe.weights_s().map_err(|e| err(t_s, e))?;
+    Ok((0..SIDE)
+        .map(|r| (0..SIDE).map(|c| w[r * N_COLS + c]).collect())
+        .collect())
+}
+
+/// Run E5 through the Verilated crossbar controller.
+pub fn run_verilator(cfg: &E5Config) -> Result<E5Result, ExperimentError> {
+    let dut = VerilatorXbar::new(neuroxbar_cosim::Trace::Off)
+        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    run_on(dut, cfg)
+}
+
+/// Run E5 on any back end of the crossbar controller.
+pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
+    dut: B,
+    cfg: &E5Config,
+) -> Result<E5Result, ExperimentError> {
+    let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Invalid)?;
+    let spec = DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let params = FrontEndParams::default();
+    let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, params.clone(), cfg.seed)
+        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let lsb_v = params.dac_lsb_volts;
+    let period = params.clock_period_s;
+    let width = cycles(cfg.pulse_width_s, period);
+    let reset_width = cycles(cfg.reset_width_s, period);
+    if width == 0 || reset_width == 0 || reset_width >= 1 << 24 {
+        return Err(ExperimentError::Invalid(
+            "pulse widths must be 1 ..= 2^24 - 1 cycles".into(),
+        ));
+    }
+    let xcfg = XbarInputs {
+        v_read: code(cfg.read_v, lsb_v),
+        settle: params.dac_settle_cycles().max(1) as u16,
+        v_pot: 0,
+        v_dep: code(cfg.reset_v, lsb_v),
+        width: reset_width as u32,
+        interval: 1,
+        scheme_v3: cfg.scheme_v3,
+        safe_max: code(cfg.safe_max_v, lsb_v),
+        safe_min: code(cfg.safe_min_v, lsb_v),
+        refresh_code: 0,
+        refresh_width: 1,
+        ..Default::default()
+    };
+    let mut b = XbarBench::new(dut, fe, xcfg, cfg.warp)?;
+
+    // 1. every cell of the 5x5 sub-array to the HRS
+    for r in 0..SIDE {
+        for c in 0..SIDE {
+            b.program(r as u8, c as u8, false, 1)?;
+        }
+    }
+    let t = b.time_cycles() + cycles(cfg.settle_after_reset_s, period);
+    b.idle_until(t)?;
+    b.fe.sync().map_err(|e| err(b.time_s(), e))?;
+    let energy_reset_j = b.fe.energy_j();
+    let t_s = b.time_s();
+    let baseline = read_map(&mut b, '-', "baseline", t_s, cfg.tia_gain_index)?;
+    let g_hrs = g_nv_map(&mut b.fe, t_s)?;
+    let g_hrs_mean_s = g_hrs.iter().flatten().sum::<f64>() / (SIDE * SIDE) as f64;
+    let mut maps = vec![baseline.clone()];
+
+    // 2. the letters
+    struct Written {
+        end_s: f64,
+        period_s: f64,
+        width_s: f64,
+        write_time_s: f64,
+        energy_j: f64,
+        g_ratio: f64,
+    }
+    let mut written = Vec::new();
+    for lw in &cfg.letters {
+        let bitmap = LETTERS
+            .iter()
+            .find(|(c, _)| *c == lw.letter)
+            .ok_or_else(|| ExperimentError::Invalid(format!("no bitmap for `{}`", lw.letter)))?;
+        let mask = lit(&bitmap.1);
+        let pulse_period = cycles(1.0 / lw.frequency_hz, period);
+        if pulse_period <= width {
+            return Err(ExperimentError::Invalid(format!(
+                "{}: period {} cycles not longer than the width",
+                lw.letter, pulse_period
+            )));
+        }
+        {
+            let x = b.config_mut();
+            x.v_pot = code(lw.amplitude_v, lsb_v);
+            x.width = width as u32;
+            x.interval = (pulse_period - width) as u32;
+        }
+        let g_before = {
+            let t = b.time_s();
+            g_nv_map(&mut b.fe, t)?
+        };
+        b.fe.sync().map_err(|e| err(b.time_s(), e))?;
+        let e0 = b.fe.energy_j();
+        let t0 = b.time_s();
+        b.take_edges();
+        let mut first_edges = None;
+        for (r, row) in mask.iter().enumerate() {
+            for (c, &on) in row.iter().enumerate() {
+                if on {
+                    b.program(r as u8, c as u8, true, cfg.pulses)?;
+                    if first_edges.is_none() {
+                        first_edges = Some(b.take_edges());
+                    }
+                }
+            }
+        }
+        let end = b.time_cycles();
+        let end_s = b.time_s();
+        b.fe.sync().map_err(|e| err(end_s, e))?;
+        let energy_j = b.fe.energy_j() - e0;
+        // measured on the bus: rising edges and widths of the first pixel
+        let edges = first_edges.unwrap_or_default();
+        let rises: Vec<u64> = edges.iter().filter(|e| e.1).map(|e| e.0).collect();
+        let falls: Vec<u64> = edges.iter().filter(|e| !e.1).map(|e| e.0).collect();
+        let period_s = if rises.len() > 1 {
+            (rises[rises.len() - 1] - rises[0]) as f64 / (rises.len() - 1) as f64 * period
+        } else {
+            f64::NAN
+        };
+        let width_s = match (rises.first(), falls.first()) {
+            (Some(a), Some(f)) => (f - a) as f64 * period,
+            _ => f64::NAN,
+        };
+        let read_after = read_map(&mut b, lw.letter, "after", end_s, cfg.tia_gain_index)?;
+        b.idle_until(end + cycles(cfg.late_read_s, period))?;
+        let read_late = read_map(&mut b, lw.letter, "25us", end_s, cfg.tia_gain_index)?;
+        maps.push(read_after);
+        maps.push(read_late);
+        // conductance change of the lit cells (model state at the late read,
+        // the STM trace decayed to exp(-25 us / tau) of its peak)
+        let g_late = {
+            let t = b.time_s();
+            g_nv_map(&mut b.fe, t)?
+        };
+        let mut sum = 0.0;
+        let mut n = 0.0;
+        for r in 0..SIDE {
+            for c in 0..SIDE {
+                if mask[r][c] {
+                    sum += g_late[r][c] / g_before[r][c];
+                    n += 1.0;
+                }
+            }
+        }
+        written.push(Written {
+            end_s,
+            period_s,
+            width_s,
+            write_time_s: end_s - t0,
+            energy_j,
+            g_ratio: sum / n,
+        });
+    }
+
+    // 3. retention
+    let last_end_s = written.last().map(|w| w.end_s).unwrap_or(0.0);
+    let t_final = cycles(last_end_s + cfg.retention_s, period);
+    b.idle_until(t_final)?;
+    // the final read is "H read again" (the whole map, like every read)
+    let final_letter = if cfg.letters.iter().any(|l| l.letter == 'H') {
+        'H'
+    } else {
+        '*'
+    };
+    let final_map = read_map(&mut b, final_letter, "500s", last_end_s, cfg.tia_gain_index)?;
+    let g_final_s = {
+        let t = b.time_s();
+        g_nv_map(&mut b.fe, t)?
+    };
+    maps.push(final_map.clone());
+    b.fe.sync().map_err(|e| err(b.time_s(), e))?;
+    let energy_j = b.fe.energy_j();
+
+    // 4. metrics
+    let mut letters = Vec::new();
+    for (k, lw) in cfg.letters.iter().enumerate() {
+        let bitmap = LETTERS.iter().find(|(c, _)| *c == lw.letter).unwrap();
+        let mask = lit(&bitmap.1);
+        let after = &maps[1 + 2 * k].current_a;
+        let late = &maps[2 + 2 * k].current_a;
+        let fin = &final_map.current_a;
+        let (la, ua) = (
+            mean_where(after, &mask, true),
+            mean_where(after, &mask, false),
+        );
+        let (ll, ul) = (
+            mean_where(late, &mask, true),
+            mean_where(late, &mask, false),
+        );
+        let (lf, uf) = (mean_where(fin, &mask, true), mean_where(fin, &mask, false));
+        let lb = mean_where(&baseline.current_a, &mask, true);
+        let w = &written[k];
+        letters.push(LetterMetrics {
+            letter: lw.letter,
+            amplitude_v: lw.amplitude_v,
+            frequency_hz: lw.frequency_hz,
+            paper: lw.paper.clone(),
+            lit_pixels: mask.iter().flatten().filter(|&&x| x).count(),
+            mean_lit_after_a: la,
+            mean_unlit_after_a: ua,
+            mean_lit_25us_a: ll,
+            mean_unlit_25us_a: ul,
+            mean_lit_500s_a: lf,
+            mean_unlit_500s_a: uf,
+            contrast_after: la / ua,
+            contrast_25us: ll / ul,
+            contrast_500s: lf / uf,
+            contrast_delta_kept_25us: (ll - ul) / (la - ua),
+            contrast_delta_kept_500s: (lf - uf) / (la - ua),
+            retention_500s: lf / la,
+            gain_after_vs_baseline: la / lb,
+            g_nv_ratio_lit: w.g_ratio,
+            measured_period_s: w.period_s,
+            measured_width_s: w.width_s,
+            write_time_s: w.write_time_s,
+            energy_j: w.energy_j,
+        });
+    }
+    let h = letters.iter().position(|l| l.letter == 'H');
+    let (h_retention, h_contrast_kept, h_final_delay_s) = match h {
+        Some(i) => (
+            letters[i].retention_500s,
+            letters[i].contrast_delta_kept_500s,
+            final_map.row_sample_s[0] - written[i].end_s,
+        ),
+        None => (f64::NAN, f64::NAN, f64::NAN),
+    };
+    let st = b.fe.stats().clone();
+    let mut thresholds = Vec::new();
+    for lw in &cfg.letters {
+        if thresholds.iter().any(|(f, _)| *f == lw.frequency_hz) {
+            continue;
+        }
+        let th = device_ltm_threshold_v(
+            &spec,
+            cfg.seed,
+            cfg.pulses as u32,
+            cfg.pulse_width_s,
+            lw.frequency_hz,
+            cfg.reset_v,
+            cfg.reset_width_s,
+        )?;
+        thresholds.push((lw.frequency_hz, th));
+    }
+    Ok(E5Result {
+        maps,
+        letters,
+        h_retention,
+        h_contrast_kept,
+        h_final_delay_s,
+        g_final_s,
+        g_hrs_mean_s,
+        energy_j,
+        energy_reset_j,
+        energy_letters_j: energy_j - energy_reset_j,
+        simulated_time_s: b.time_s(),
+        cycles: b.time_cycles(),
+        clocked_cycles: b.clocked_cycles,
+        warped_cycles: b.warped_cycles,
+        idle_skipped_cycles: b.idle_skipped_cycles,
+        program_commands: b.program_commands,
+        apply_pulses: st.apply_pulses,
+        clamp_error: b.outputs().clamp_error,
+        unsettled_samples: st.unsettled_samples,
+        min_sample_after_apply_cycles: b.min_sample_after_apply,
+        settle_cycles: params.dac_settle_cycles(),
+        device_ltm_threshold_v: thresholds,
+    })
+}
+
+/// Write `report.json`, `maps.csv` and the SVG heatmaps into `dir`.
+pub fn write_report(
+    dir: &std::path::Path,
+    cfg: &E5Config,
+    res: &E5Result,
+    wall_time_s: f64,
+) -> Result<(), ExperimentError> {
+    use crate::report::{heatmap_svg, write_atomic, write_csv};
+    use serde_json::json;
+    std::fs::create_dir_all(dir).map_err(|e| ExperimentError::io(dir, e))?;
+    let io = |p: &std::path::Path| {
+        let p = p.to_path_buf();
+        move |e| ExperimentError::io(&p, e)
+    };
+    let report = json!({
+        "experiment": "letters-stm-ltm",
+        "device": cfg.device,
+        "seed": cfg.seed,
+        "parameters": cfg,
+        "sub_array": "rows 0..5, columns 0..5 of the 25 x 5 crossbar controller",
+        "letters": res.letters,
+        "h_retention": res.h_retention,
+        "h_contrast_kept": res.h_contrast_kept,
+        "h_final_delay_s": res.h_final_delay_s,
+        "g_hrs_mean_s": res.g_hrs_mean_s,
+        "g_final_s": res.g_final_s,
+        "maps": res.maps.iter().map(|m| json!({
+            "letter": m.letter.to_string(),
+            "when": m.when,
+            "row_sample_s": m.row_sample_s,
+            "row_delay_s": m.row_delay_s,
+            "saturated": m.saturated,
+            "row_lsb_a": m.row_lsb_a,
+            "rereads": m.rereads,
+        })).collect::<Vec<_>>(),
+        "device_ltm_threshold_v": res.device_ltm_threshold_v.iter().map(|(f, v)| json!({
+            "frequency_hz": f,
+            "threshold_v": v,
+            "note": "one device, no array, no RTL: lowest amplitude of the pulse train leaving a non-volatile change > 0.5 % 1 ms later",
+        })).collect::<Vec<_>>(),
+        "energy_j": res.energy_j,
+        "energy_reset_j": res.energy_reset_j,
+        "energy_letters_j": res.energy_letters_j,
+        "wall_time_s": wall_time_s,
+        "simulated_time_s": res.simulated_time_s,
+        "cycles": res.cycles,
+        "clocked_cycles": res.clocked_cycles,
+        "warped_cycles": res.warped_cycles,
+        "idle_skipped_cycles": res.idle_skipped_cycles,
+        "program_commands": res.program_commands,
+        "apply_pulses": res.apply_pulses,
+        "clamp_error": res.clamp_error,
+        "unsettled_samples": res.unsettled_samples,
+        "min_sample_after_apply_cycles": res.min_sample_after_apply_cycles,
+        "settle_cycles": res.settle_cycles,
+    });
+    let p = dir.join("report.json");
+    let text = serde_json::to_string_pretty(&report)
+        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
+
+    let p = dir.join("maps.csv");
+    let mut rows = Vec::new();
+    for m in &res.maps {
+        for r in 0..SIDE {
+            for c in 0..SIDE {
+                rows.push(vec![
+                    m.letter.to_string(),
+                    m.when.clone(),
+                    r.to_string(),
+                    c.to_string(),
+                    format!("{:.9e}", m.row_sample_s[r]),
+                    format!("{:.9e}", m.row_delay_s[r]),
+                    m.codes[r][c].to_string(),
+                    format!("{:.6e}", m.current_a[r][c]),
+                ]);
+            }
+        }
+    }
+    write_csv(
+        &p,
+        &[
+            "letter",
+            "when",
+            "row",
+            "col",
+            "t_sample_s",
+            "delay_s",
+            "code",
+            "current_a",
+        ],
+        &rows,
+    )
+    .map_err(io(&p))?;
+
+    for m in &res.maps {
+        let name = match m.letter {
+            '-' => "baseline".to_string(),
+            '*' => "final".to_string(),
+            c => c.to_string(),
+        };
+        let nano: Vec<Vec<f64>> = m
+            .current_a
+            .iter()
+            .map(|r| r.iter().map(|i| i * 1e9).collect())
+            .collect();
+        let file = if m.letter == '-' {
+            "maps_baseline.svg".to_string()
+        } else {
+            format!("maps_{name}_{}.svg", m.when)
+        };
+        let p = dir.join(file);
+        let text = heatmap_svg(
+            &format!("{name}: read {} (0.1 V)", m.when),
+            "column",
+            "row",
+            &nano,
+            "current (nA)",
+        )
+        .map_err(ExperimentError::Invalid)?;
+        write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
+    }
+    Ok(())
+}
