@@ -1,7 +1,7 @@
 //! E5 `letters-stm-ltm`: short-term vs long-term memory in a 5x5 array of
 //! `otj` oxide tunnel junctions (Li et al. 2019).
 //!
-//! Protocol: every cell is reset to the HRS (-4.3 V, 100 ms, one PROGRAM
+//! Protocol: every cell is reset to the HRS (-4.3 V, 100 ms, V/2, one PROGRAM
 //! command per cell). Three letters are then written in turn into their
 //! pixels, each lit pixel one PROGRAM command of 10 pulses of 50 ns (V/3
 //! scheme): "C" at 0.9 V / 5 MHz, "H" at 1.5 V / 5 MHz, "N" at 1.5 V /
@@ -612,7 +612,10 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         v_dep: code(cfg.reset_v, lsb_v),
         width: reset_width as u32,
         interval: 1,
-        scheme_v3: cfg.scheme_v3,
+        // the reset runs in V/2: half-selected cells see -V/2 (pushed towards
+        // the HRS as well), the others 0 V; V/3 would expose every other cell
+        // to +-1.43 V for 100 ms, far beyond any write of the experiment
+        scheme_v3: false,
         safe_max: code(cfg.safe_max_v, lsb_v),
         safe_min: code(cfg.safe_min_v, lsb_v),
         refresh_code: 0,
@@ -662,6 +665,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         }
         {
             let x = b.config_mut();
+            x.scheme_v3 = cfg.scheme_v3;
             x.v_pot = code(lw.amplitude_v, lsb_v);
             x.width = width as u32;
             x.interval = (pulse_period - width) as u32;

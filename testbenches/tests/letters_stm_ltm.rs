@@ -1,7 +1,6 @@
 //! E5 `letters-stm-ltm` through the Verilated crossbar controller: the run,
-//! its report, reproducibility, time-warp equivalence, and what the `otj`
-//! model does with the paper's protocol (C and N short-term, H long-term in
-//! the paper; see README "E5 letters-stm-ltm" for where the model disagrees).
+//! its report, reproducibility, time-warp equivalence, and the paper's
+//! result: C and N short-term, H long-term.
 
 use neuroxbar_testbenches::letters_stm_ltm::*;
 use std::sync::OnceLock;
@@ -88,74 +87,86 @@ fn reset_leaves_every_cell_at_the_hrs() {
 }
 
 #[test]
-fn writing_raises_the_lit_pixels_above_their_hrs_baseline() {
-    // V/3 only: with V/2 the STM of all but the last pixels has decayed
-    // (letters take 27 - 243 us to write, tau 4.4 us) and N's lit mean is
-    // within the read noise of the HRS
-    let (_, res) = v3();
-    for l in &res.letters {
-        assert!(l.gain_after_vs_baseline > 1.0, "{l:?}");
+fn h_and_n_raise_their_lit_pixels_right_after_writing() {
+    // C's STM (0.9 V) has mostly decayed by the time its rows are read: the
+    // letter takes 27 us to write pixel by pixel and the STM relaxes with
+    // tau = 4.4 us; the 1.5 V letters stand out right after.
+    for (cfg, res) in [v2(), v3()] {
+        for l in res.letters.iter().filter(|l| l.letter != 'C') {
+            assert!(
+                l.mean_lit_after_a > 1.5 * l.mean_unlit_after_a,
+                "{} {l:?}",
+                cfg.scheme_v3
+            );
+        }
     }
 }
 
-/// Device level: 10 x 50 ns trains need 1.8 V to leave a non-volatile change
-/// at both letter frequencies, so 1.5 V (H) cannot switch field-driven: in
-/// the model the frequency does not turn STM into LTM.
+/// Device level: 10 x 50 ns trains leave a non-volatile change from 1.2 V at
+/// 5 MHz (the STM trace builds up and consolidates) but only from the
+/// field-switching threshold 1.8 V at 0.5 MHz: 1.5 V is LTM at 5 MHz (H)
+/// and STM at 0.5 MHz (N), as the paper reports.
 #[test]
-fn model_ltm_threshold_of_the_letter_trains_is_above_1_5_v() {
+fn ltm_threshold_of_the_letter_trains_depends_on_frequency() {
     let (_, res) = v3();
     assert_eq!(res.device_ltm_threshold_v.len(), 2);
     for (f, th) in &res.device_ltm_threshold_v {
         let th = th.expect("a threshold below 3 V");
-        assert!(th > 1.5, "{f} Hz: {th} V");
-        assert!((th - 1.8).abs() < 0.1, "{f} Hz: {th} V");
+        if *f > 1e6 {
+            assert!(th <= 1.5, "{f} Hz: {th} V");
+        } else {
+            assert!(th > 1.5, "{f} Hz: {th} V");
+        }
     }
 }
 
-/// With V/2 nothing below threshold is left behind: after 500 s every cell
-/// is back at the HRS, H included (the paper's LTM letter is STM here), and
-/// each letter's STM has decayed by the 25 us read.
+fn pixels(letter: char) -> [[bool; SIDE]; SIDE] {
+    lit(&LETTERS.iter().find(|(c, _)| *c == letter).unwrap().1)
+}
+
+/// With V/2 (no opposite-polarity disturbs) the paper's result: only H is
+/// long-term. After 500 s the H pixels stay well above the HRS and every
+/// other pixel is back at it; C and N leave no non-volatile change.
 #[test]
-fn v2_every_letter_is_short_term() {
+fn v2_only_h_is_long_term() {
     let (_, res) = v2();
     let g_hrs = res.g_hrs_mean_s;
-    for row in &res.g_final_s {
-        for g in row {
-            assert!((g / g_hrs - 1.0).abs() < 0.05, "{g:e} vs {g_hrs:e}");
+    let h = pixels('H');
+    for r in 0..SIDE {
+        for c in 0..SIDE {
+            let ratio = res.g_final_s[r][c] / g_hrs;
+            if h[r][c] {
+                assert!(ratio > 3.0, "H pixel ({r}, {c}): {ratio}");
+            } else {
+                assert!((ratio - 1.0).abs() < 0.05, "pixel ({r}, {c}): {ratio}");
+            }
         }
     }
     for l in &res.letters {
-        assert!((l.g_nv_ratio_lit - 1.0).abs() < 0.01, "{l:?}");
-        // the lit mean falls back toward the HRS by 25 us (noise 0.1 nA per pixel)
+        if l.letter == 'H' {
+            assert!(l.g_nv_ratio_lit > 3.0, "{l:?}");
+        } else {
+            assert!((l.g_nv_ratio_lit - 1.0).abs() < 0.02, "{l:?}");
+        }
+        // every letter's STM part fades by the 25 us read
         assert!(l.mean_lit_25us_a < l.mean_lit_after_a, "{l:?}");
-        assert!(l.mean_lit_25us_a < 0.1 / 1.8e8 + 0.05e-9, "{l:?}");
     }
-    let h = res.letters.iter().find(|l| l.letter == 'H').unwrap();
-    assert!(h.mean_lit_500s_a < 0.1 / 1.8e8 + 0.05e-9, "{h:?}");
+    assert!(res.h_retention > 0.5, "{}", res.h_retention);
 }
 
-/// With the specified V/3 scheme the model's STM consolidation (a pulse of
-/// one polarity while the other polarity's trace is up, no threshold) turns
-/// the alternating +-V/3 disturbs into large non-volatile potentiation: the
-/// C pixels (0.9 V, paper: STM) end far above the HRS, and non-volatile
-/// changes appear on pixels that were never selected. What holds for the
-/// paper's claim: H keeps its level over 500 s.
+/// With the specified V/3 scheme H is still long-term and C short-term; the
+/// -V/3 disturbs a cell sees while unselected leave a negative STM trace that
+/// a later write of that cell consolidates (the STDP mechanism), so N's and
+/// H's pixels end somewhat lower than with V/2.
 #[test]
-fn v3_disturbs_leave_non_volatile_changes() {
+fn v3_h_is_long_term_c_is_not() {
     let (_, res) = v3();
-    let c = res.letters.iter().find(|l| l.letter == 'C').unwrap();
-    assert!(c.g_nv_ratio_lit > 10.0, "{c:?}");
-    let g_max = res.g_final_s.iter().flatten().cloned().fold(0.0, f64::max);
-    assert!(g_max > 100.0 * res.g_hrs_mean_s, "{g_max:e}");
-    // some never-lit pixel (no letter has it) ends far above the HRS
-    let never_lit: Vec<(usize, usize)> = (0..SIDE)
-        .flat_map(|r| (0..SIDE).map(move |c| (r, c)))
-        .filter(|&(r, c)| LETTERS.iter().all(|(_, b)| !lit(b)[r][c]))
-        .collect();
-    assert!(never_lit
-        .iter()
-        .any(|&(r, c)| res.g_final_s[r][c] > 100.0 * res.g_hrs_mean_s));
-    // H (paper: LTM) keeps most of its read current over 500 s
+    let get = |c: char| res.letters.iter().find(|l| l.letter == c).unwrap();
+    let (c, h, n) = (get('C'), get('H'), get('N'));
+    assert!(h.g_nv_ratio_lit > 1.5, "{h:?}");
+    assert!((c.g_nv_ratio_lit - 1.0).abs() < 0.02, "{c:?}");
+    assert!(n.g_nv_ratio_lit < 1.05, "{n:?}");
+    assert!(h.contrast_500s > 1.5, "{h:?}");
     assert!(res.h_retention > 0.5, "{}", res.h_retention);
 }
 

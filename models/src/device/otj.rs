@@ -16,11 +16,24 @@
 //! `x(t + dt) = x(t) exp(-dt / tau)`; `u` does not decay (retention > 1e4 s).
 //!
 //! # Pulse `apply(V, w)`
-//! 1. Consolidation of the opposite trace (STDP): a positive pulse arriving
-//!    while `x_neg > 0` depresses, `G_nv *= 1 - k_dep_cons x_neg`; a negative
-//!    pulse arriving while `x_pos > 0` potentiates, `G_nv *= 1 + k_pot_cons x_pos`
+//! 1. Consolidation of the opposite trace (STDP): a pulse of `|V| >= v_cons_min_v`
+//!    that is positive while `x_neg > 0` depresses, `G_nv *= 1 - k_dep_cons x_neg`;
+//!    negative while `x_pos > 0` it potentiates, `G_nv *= 1 + k_pot_cons x_pos`
 //!    (times the C2C/D2D gain). With pre spike `+V_s` and post spike `-V_s`
-//!    this gives `dW = A exp(-dt / tau_stm)`: the STDP window.
+//!    this gives `dW = A exp(-dt / tau_stm)`: the STDP window. Smaller pulses
+//!    (reads, V/2 and V/3 half-select disturbs) charge the trace (STM) but
+//!    never consolidate it.
+//!
+//! 1b. Consolidation by repetition (STM -> LTM by frequency): a second trace
+//!    `y_pos` / `y_neg` in [0, 1] is charged only by pulses of
+//!    `|V| >= v_rep_min_v` (as `x`, same time constants). While it is above
+//!    `x_rep_th` during such a pulse the state moves by
+//!    `du = +-k_rep_per_s * integral of (y(t) - x_rep_th) dt` over the pulse
+//!    (closed form; a pulse split into segments gives the same change),
+//!    times the C2C/D2D gain. Pulses close enough together that the trace
+//!    builds up (1.5 V, 50 ns at 5 MHz) thus leave a lasting change; the
+//!    same pulses at 0.5 MHz (the trace decays between them), smaller ones
+//!    (0.9 V) and lone spikes leave STM only: the 5x5 array experiment (E5).
 //! 2. Field-driven switching (LTM) only above threshold:
 //!    `V >= v_set_th_v`: `u = 1 - (1 - u) exp(-r_set w)`, `r_set = r_set0 exp((V - v_set_ref_v) / v_slope_v)`;
 //!    `V <= -v_reset_th_v`: `u = u exp(-r_reset w)`, `r_reset = r_reset0 exp((|V| - v_reset_ref_v) / v_slope_v)`.
@@ -61,6 +74,10 @@ pub struct Params {
     pub m_stm: f64,
     pub k_pot_cons: f64,
     pub k_dep_cons: f64,
+    pub v_cons_min_v: f64,
+    pub v_rep_min_v: f64,
+    pub x_rep_th: f64,
+    pub k_rep_per_s: f64,
     pub c2c_sd: f64,
     pub d2d_sd: f64,
     pub read_noise_sd: f64,
@@ -95,11 +112,35 @@ impl Params {
         c.range("m_stm", self.m_stm, 0.0, 10.0)?;
         c.range("k_pot_cons", self.k_pot_cons, 0.0, 100.0)?;
         c.range("k_dep_cons", self.k_dep_cons, 0.0, 100.0)?;
+        c.range("v_cons_min_v", self.v_cons_min_v, 0.0, 10.0)?;
+        c.range("v_rep_min_v", self.v_rep_min_v, 0.0, 10.0)?;
+        c.range("x_rep_th", self.x_rep_th, 0.0, 1.0)?;
+        c.range("k_rep_per_s", self.k_rep_per_s, 0.0, 1e12)?;
         c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
         c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
         c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
         Ok(())
     }
+}
+
+/// `integral_0^d max(0, y(t) - th) dt` for `y(t) = 1 - (1 - y0) exp(-t / t_c)`.
+fn excess_integral_s(y0: f64, th: f64, t_c: f64, d: f64) -> f64 {
+    if th >= 1.0 || d <= 0.0 {
+        return 0.0;
+    }
+    // time at which y reaches th (0 if already above)
+    let t_star = if y0 >= th {
+        0.0
+    } else {
+        t_c * ((1.0 - y0) / (1.0 - th)).ln()
+    };
+    if t_star >= d {
+        return 0.0;
+    }
+    let y_star = y0.max(th);
+    let span = d - t_star;
+    // integral of (1 - th) - (1 - y_star) exp(-t / t_c) over [0, span]
+    (1.0 - th) * span - (1.0 - y_star) * t_c * (1.0 - (-span / t_c).exp())
 }
 
 /// One `otj` device.
@@ -111,6 +152,8 @@ pub struct Otj {
     pub u: f64,
     pub x_pos: f64,
     pub x_neg: f64,
+    pub y_pos: f64,
+    pub y_neg: f64,
     cycles: u64,
     last_polarity: i8,
     last_energy_j: f64,
@@ -129,6 +172,8 @@ impl Otj {
             u: 0.0,
             x_pos: 0.0,
             x_neg: 0.0,
+            y_pos: 0.0,
+            y_neg: 0.0,
             cycles: 0,
             last_polarity: 0,
             last_energy_j: 0.0,
@@ -169,12 +214,23 @@ impl Device for Otj {
         let p = self.p.clone();
         let a = v.abs();
         // 1. consolidation of the opposite-polarity STM trace
-        if v > 0.0 && self.x_neg > 0.0 {
-            let f = (1.0 - p.k_dep_cons * self.x_neg * gain).max(1e-6);
-            self.u = self.u_of(self.g_nv_s() * f);
-        } else if v < 0.0 && self.x_pos > 0.0 {
-            let f = 1.0 + p.k_pot_cons * self.x_pos * gain;
-            self.u = self.u_of(self.g_nv_s() * f);
+        if a >= p.v_cons_min_v {
+            if v > 0.0 && self.x_neg > 0.0 {
+                let f = (1.0 - p.k_dep_cons * self.x_neg * gain).max(1e-6);
+                self.u = self.u_of(self.g_nv_s() * f);
+            } else if v < 0.0 && self.x_pos > 0.0 {
+                let f = 1.0 + p.k_pot_cons * self.x_pos * gain;
+                self.u = self.u_of(self.g_nv_s() * f);
+            }
+        }
+        // 1b. consolidation of the own-polarity trace by repetition
+        if a >= p.v_rep_min_v {
+            let t_c = p.t_charge_s / a;
+            let y = if v > 0.0 { &mut self.y_pos } else { &mut self.y_neg };
+            let excess = excess_integral_s(*y, p.x_rep_th, t_c, d);
+            *y = 1.0 - (1.0 - *y) * (-d / t_c).exp();
+            let du = p.k_rep_per_s * excess * gain;
+            self.u = (self.u + v.signum() * du).clamp(0.0, 1.0);
         }
         // 2. field-driven (long-term) switching above threshold
         if v >= p.v_set_th_v {
@@ -211,8 +267,14 @@ impl Device for Otj {
     }
     fn advance(&mut self, dt: f64) {
         let dt = common::idle(dt);
-        self.x_pos *= (-dt / self.p.tau_stm_pos_s).exp();
-        self.x_neg *= (-dt / self.p.tau_stm_neg_s).exp();
+        let (kp, kn) = (
+            (-dt / self.p.tau_stm_pos_s).exp(),
+            (-dt / self.p.tau_stm_neg_s).exp(),
+        );
+        self.x_pos *= kp;
+        self.x_neg *= kn;
+        self.y_pos *= kp;
+        self.y_neg *= kn;
     }
     fn current_a(&self, v: f64) -> f64 {
         self.g() * self.p.v_nl_v * (v / self.p.v_nl_v).sinh()
