@@ -1055,7 +1055,10 @@ impl FrontEnd {
         out.conversion_cycles = cycles;
         out.ready_at_s = t_s + cycles as f64 * period;
         out.clock_period_s = period;
-        out.settled = t_s - self.last_edge_s >= self.params.dac_settle_s * (1.0 - 1e-9);
+        // times are cycles x period in f64: allow their rounding (~1e-16 of
+        // the time itself), far below one clock cycle
+        let tol = self.params.dac_settle_s * 1e-9 + t_s.abs() * 1e-12;
+        out.settled = t_s - self.last_edge_s >= self.params.dac_settle_s - tol;
         out.columns.clear();
         self.busy_until_s = out.ready_at_s;
         self.stats.samples += 1;

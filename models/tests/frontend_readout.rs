@@ -231,3 +231,30 @@ fn read_noise_has_the_configured_sd_and_is_reproducible() {
     assert_eq!(run(7).0, codes);
     assert_ne!(run(8).0, codes);
 }
+
+#[test]
+fn a_sample_exactly_settle_cycles_after_the_edge_is_settled_at_any_time() {
+    // times computed as cycles x period, as the co-simulation does, up to
+    // 1e11 cycles (1000 s): rounding must not make a settled sample look early
+    let array = Array::from_fn(1, 1, |_| Box::new(Linear::resistor(10e-6))).unwrap();
+    let mut fe = FrontEnd::new(array, quiet(), 0).unwrap();
+    let period = fe.params().clock_period_s;
+    let settle = fe.params().dac_settle_cycles();
+    fe.stage_read(&[0], 0.1).unwrap();
+    for k in 0..200u64 {
+        let edge = 3 + k * 499_999_997; // up to ~1e11 cycles
+        fe.set_apply(edge as f64 * period, true).unwrap();
+        let b = fe.sample((edge + settle) as f64 * period).unwrap();
+        assert!(b.settled, "edge at cycle {edge}");
+        fe.set_apply((edge + settle + 1) as f64 * period, false)
+            .unwrap();
+        fe.advance_to((edge + settle + 1_000) as f64 * period)
+            .unwrap();
+    }
+    assert_eq!(fe.stats().unsettled_samples, 0);
+    // one cycle early is still caught
+    let edge = 100_000_000_000u64;
+    fe.set_apply(edge as f64 * period, true).unwrap();
+    let b = fe.sample((edge + settle - 1) as f64 * period).unwrap();
+    assert!(!b.settled);
+}
