@@ -13,7 +13,7 @@ Experiments: letters-stdp (E1, the default), letters-stm-ltm (E5).
 With no arguments: E1 on ftj-linear, seed 1, 100 epochs, latency coding,
 balanced STDP, output in a fresh directory out/letters-stdp-<n>.
 letters-stm-ltm: C, H, N written into a 5x5 otj array through the Verilated
-crossbar controller (V/3 scheme, or --scheme v2), read right after each letter,
+crossbar controller (V/2 scheme, or --scheme v3), read right after each letter,
 25 us later and after 500 s; output in out/letters-stm-ltm-<n>.
 Writes report.json, CSV data and SVG plots; prints where they are.";
 
@@ -52,7 +52,7 @@ pub struct Args {
     /// Clock every cycle instead of warping over waits (same results, slower).
     #[arg(long)]
     pub no_warp: bool,
-    /// letters-stm-ltm only: write scheme, v3 (the default) or v2.
+    /// letters-stm-ltm only: write scheme, v2 (the default) or v3.
     #[arg(long, value_parser = ["v2", "v3"])]
     pub scheme: Option<String>,
 }
@@ -165,7 +165,7 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
     if args.epochs.is_some() || args.vcd.is_some() || args.vcd_cycles.is_some() {
         bail!("--epochs, --vcd and --vcd-cycles do not apply to letters-stm-ltm");
     }
-    cfg.scheme_v3 = args.scheme.as_deref() != Some("v2");
+    cfg.scheme_v3 = args.scheme.as_deref() == Some("v3");
     cfg.warp = !args.no_warp;
     let out = match args.out {
         Some(p) => p,

@@ -3,8 +3,8 @@
 //!
 //! Protocol: every cell is reset to the HRS (-4.3 V, 100 ms, V/2, one PROGRAM
 //! command per cell). Three letters are then written in turn into their
-//! pixels, each lit pixel one PROGRAM command of 10 pulses of 50 ns (V/3
-//! scheme): "C" at 0.9 V / 5 MHz, "H" at 1.5 V / 5 MHz, "N" at 1.5 V /
+//! pixels, each lit pixel one PROGRAM command of 10 pulses of 50 ns (V/2
+//! scheme by default, V/3 as an option): "C" at 0.9 V / 5 MHz, "H" at 1.5 V / 5 MHz, "N" at 1.5 V /
 //! 0.5 MHz. The 5x5 current map is read at 0.1 V row by row (one READ per
 //! row, all columns sensed) right after each letter and again 25 us after
 //! its end; after the three letters, 500 s pass and the map is read again.
@@ -115,7 +115,9 @@ impl E5Config {
             reset_v: -4.3,
             reset_width_s: 100e-3,
             settle_after_reset_s: 1e-3,
-            scheme_v3: true,
+            // V/2: unselected cells see 0 V; with V/3 every write exposes
+            // them to -V/3, whose STM a later write of theirs consolidates
+            scheme_v3: false,
             // the otj safe window (models/params/otj.toml)
             safe_min_v: -4.5,
             safe_max_v: 3.0,

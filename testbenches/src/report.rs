@@ -402,13 +402,29 @@ pub fn heatmap_svg(
             .margin(15)
             .x_label_area_size(50)
             .y_label_area_size(60)
-            .build_cartesian_2d(0.0..cols.max(1) as f64, rows.max(1) as f64..0.0)
+            // cells centred on their integer indices
+            .build_cartesian_2d(
+                -0.5..cols.max(1) as f64 - 0.5,
+                rows.max(1) as f64 - 0.5..-0.5,
+            )
             .map_err(err)?;
+        // label only whole indices
+        let index = |v: &f64| {
+            if (v - v.round()).abs() < 1e-9 {
+                format!("{}", v.round() as i64)
+            } else {
+                String::new()
+            }
+        };
         chart
             .configure_mesh()
             .disable_mesh()
             .x_desc(x_label)
             .y_desc(y_label)
+            .x_labels(cols.clamp(2, 26) + 1)
+            .y_labels(rows.clamp(2, 26) + 1)
+            .x_label_formatter(&index)
+            .y_label_formatter(&index)
             .label_style(("sans-serif", 14))
             .draw()
             .map_err(err)?;
@@ -417,7 +433,10 @@ pub fn heatmap_svg(
             .draw_series(values.iter().enumerate().flat_map(|(r, row)| {
                 row.iter().enumerate().map(move |(c, v)| {
                     Rectangle::new(
-                        [(c as f64, r as f64), (c as f64 + 1.0, r as f64 + 1.0)],
+                        [
+                            (c as f64 - 0.5, r as f64 - 0.5),
+                            (c as f64 + 0.5, r as f64 + 0.5),
+                        ],
                         heat((v - lo) / span).filled(),
                     )
                 })
