@@ -31,7 +31,8 @@ pub struct Args {
     /// Output directory [default: a fresh out/<experiment>-<n>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Write a VCD of the accelerator (whole run: slow and large; see --vcd-cycles).
+    /// Write a VCD of the DUT (E1: the accelerator, whole run slow and large, see
+    /// --vcd-cycles; E5: the crossbar controller).
     /// VCD time is simulated (device) time, 10 ns per cycle, warped or not:
     /// during a warped wait or skipped idle time the signals hold their values.
     #[arg(long)]
@@ -162,9 +163,19 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
             bail!("letters-stm-ltm runs on otj devices (got --device {d})");
         }
     }
-    if args.epochs.is_some() || args.vcd.is_some() || args.vcd_cycles.is_some() {
-        bail!("--epochs, --vcd and --vcd-cycles do not apply to letters-stm-ltm");
+    if args.epochs.is_some() {
+        bail!("--epochs does not apply to letters-stm-ltm");
     }
+    let trace = match (&args.vcd, args.vcd_cycles) {
+        (None, None) => neuroxbar_cosim::Trace::Off,
+        (None, Some(_)) => bail!("--vcd-cycles needs --vcd FILE"),
+        (Some(p), None) => neuroxbar_cosim::Trace::Whole(p.clone()),
+        (Some(p), Some((from, to))) => neuroxbar_cosim::Trace::Window {
+            path: p.clone(),
+            from,
+            to,
+        },
+    };
     cfg.scheme_v3 = args.scheme.as_deref() == Some("v3");
     cfg.warp = !args.no_warp;
     let out = match args.out {
@@ -179,7 +190,8 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
         if cfg.warp { ", time warp on" } else { "" }
     );
     let t0 = std::time::Instant::now();
-    let res = letters_stm_ltm::run_verilator(&cfg).context("letters-stm-ltm failed")?;
+    let res =
+        letters_stm_ltm::run_verilator_traced(&cfg, trace).context("letters-stm-ltm failed")?;
     let wall = t0.elapsed().as_secs_f64();
     letters_stm_ltm::write_report(&out, &cfg, &res, wall)
         .with_context(|| format!("writing the report to {}", out.display()))?;

@@ -583,8 +583,16 @@ fn g_nv_map(fe: &mut FrontEnd, t_s: f64) -> Result<Vec<Vec<f64>>, ExperimentErro
 
 /// Run E5 through the Verilated crossbar controller.
 pub fn run_verilator(cfg: &E5Config) -> Result<E5Result, ExperimentError> {
-    let dut = VerilatorXbar::new(neuroxbar_cosim::Trace::Off)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    run_verilator_traced(cfg, neuroxbar_cosim::Trace::Off)
+}
+
+/// [`run_verilator`] writing a VCD of the controller (time-stamped in
+/// simulated time; a window counts clocked cycles).
+pub fn run_verilator_traced(
+    cfg: &E5Config,
+    trace: neuroxbar_cosim::Trace,
+) -> Result<E5Result, ExperimentError> {
+    let dut = VerilatorXbar::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
     run_on(dut, cfg)
 }
 

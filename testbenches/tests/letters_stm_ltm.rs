@@ -252,3 +252,43 @@ fn report_files_and_keys() {
     assert_eq!(csv.lines().count(), 1 + 8 * 25);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The controller's VCD is time-stamped in simulated time: the letter pulses
+/// are 50 ns wide and 200 ns apart (C, 5 MHz) in the file, and the file spans
+/// the 502 s of the run although only ~10k cycles were clocked.
+#[test]
+fn vcd_shows_the_pulses_in_simulated_time() {
+    let dir = std::env::temp_dir().join(format!("neuroxbar-e5vcd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let vcd = dir.join("e5.vcd");
+    let (cfg, _) = v2();
+    let res = run_verilator_traced(cfg, neuroxbar_cosim::Trace::Whole(vcd.clone())).unwrap();
+    let wave = neuroxbar_cosim::wave::read_vcd(&vcd).unwrap();
+    let apply = wave.signal("top.fe_apply").expect("top.fe_apply");
+    let edges: Vec<(u64, bool)> = apply
+        .changes
+        .windows(2)
+        .filter(|w| !w[0].1.same_as(&w[1].1))
+        .map(|w| (w[1].0, w[1].1.as_u64() == Some(1)))
+        .collect();
+    // pulses as (rise, width) in ps; the 50 ns ones are the letter pulses
+    let pulses: Vec<(u64, u64)> = edges
+        .windows(2)
+        .filter(|w| w[0].1 && !w[1].1)
+        .map(|w| (w[0].0, w[1].0 - w[0].0))
+        .collect();
+    let letter: Vec<&(u64, u64)> = pulses.iter().filter(|p| p.1 == 50_000).collect();
+    let lit: usize = res.letters.iter().map(|l| l.lit_pixels).sum();
+    assert_eq!(letter.len(), 10 * lit, "10 pulses per lit pixel");
+    // the first pixel of C: 5 MHz
+    for w in letter[..10].windows(2) {
+        assert_eq!(w[1].0 - w[0].0, 200_000, "200 ns period");
+    }
+    let (_, end) = wave.time_range().unwrap();
+    let simulated_ps = (res.simulated_time_s * 1e12) as u64;
+    assert!(
+        end + 20_000 >= simulated_ps && end <= simulated_ps + 20_000,
+        "{end} vs {simulated_ps}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -91,6 +91,9 @@ impl CycleModel for VerilatorXbar {
             wait_left: m.wait_left() as u32,
         }
     }
+    fn skip_time(&mut self, cycles: u64) {
+        self.harness.skip(cycles);
+    }
 }
 
 /// rust-hdl simulator back end (inputs applied with the falling edge).
