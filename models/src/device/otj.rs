@@ -226,7 +226,11 @@ impl Device for Otj {
         // 1b. consolidation of the own-polarity trace by repetition
         if a >= p.v_rep_min_v {
             let t_c = p.t_charge_s / a;
-            let y = if v > 0.0 { &mut self.y_pos } else { &mut self.y_neg };
+            let y = if v > 0.0 {
+                &mut self.y_pos
+            } else {
+                &mut self.y_neg
+            };
             let excess = excess_integral_s(*y, p.x_rep_th, t_c, d);
             *y = 1.0 - (1.0 - *y) * (-d / t_c).exp();
             let du = p.k_rep_per_s * excess * gain;
