@@ -57,6 +57,116 @@ pub enum CoSimError {
     Config(String),
 }
 
+/// The front-end side of a controller's `fe_*` bus, in exact cycle time:
+/// staging writes, apply edges and sample strobes become [`FrontEnd`]
+/// events, and sample results stream back one column per cycle after the
+/// ADC conversion. Shared by [`CoSim`] (the accelerator) and the benches
+/// that bind the crossbar controller alone.
+#[derive(Debug, Default)]
+pub struct FeBus {
+    apply_on: bool,
+    /// `(cycle, channel, code, saturated)` beats not yet delivered.
+    results: VecDeque<(u64, u8, i16, bool)>,
+    busy_until: u64,
+}
+
+/// The DUT's bus outputs of one cycle.
+#[derive(Debug, Clone, Copy)]
+pub struct FeOut {
+    pub we: bool,
+    pub ch: u8,
+    pub mode: u8,
+    /// Signed 12-bit DAC code.
+    pub code: i16,
+    pub apply: bool,
+    pub sample: bool,
+}
+
+/// What the front-end drives into the DUT in one cycle.
+#[derive(Debug, Clone, Copy)]
+pub struct FeIn {
+    /// The ADC is converting (`fe_busy`).
+    pub busy: bool,
+    /// A result beat `(channel, code, saturated)` (`fe_rd_*`), if one is due.
+    pub rd: Option<(u8, i16, bool)>,
+}
+
+/// What a cycle's bus outputs did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FeReaction {
+    pub staged: bool,
+    /// `Some(on)` when `fe_apply` changed.
+    pub apply_edge: Option<bool>,
+    pub sampled: bool,
+}
+
+impl FeBus {
+    /// The front-end's inputs to the DUT for the cycle starting at `t_cycles`
+    /// (pops the result beat that is due).
+    pub fn drive(&mut self, t_cycles: u64) -> FeIn {
+        let busy = t_cycles < self.busy_until;
+        let rd = match self.results.front() {
+            Some(&(at, ch, code, sat)) if at <= t_cycles => {
+                self.results.pop_front();
+                Some((ch, code, sat))
+            }
+            _ => None,
+        };
+        FeIn { busy, rd }
+    }
+
+    /// The warp rule: in a wait of `wait_left > 1` cycles, with the ADC idle
+    /// and no result pending, the DUT may skip `wait_left - 1` cycles.
+    pub fn warp(&self, wait_left: u32, busy: bool) -> u32 {
+        if wait_left > 1 && !busy && self.results.is_empty() {
+            wait_left - 1
+        } else {
+            0
+        }
+    }
+
+    /// Result beats still to be delivered.
+    pub fn pending(&self) -> bool {
+        !self.results.is_empty()
+    }
+
+    /// Converting at `t_cycles`, or results pending.
+    pub fn active(&self, t_cycles: u64) -> bool {
+        t_cycles < self.busy_until || self.pending()
+    }
+
+    /// Apply the bus outputs of the cycle that ended at `t_cycles` (`t_s`).
+    pub fn react(
+        &mut self,
+        fe: &mut FrontEnd,
+        t_cycles: u64,
+        t_s: f64,
+        o: FeOut,
+    ) -> Result<FeReaction, FrontEndError> {
+        let mut r = FeReaction::default();
+        if o.we {
+            fe.stage_bits(o.ch as u64, o.mode as u64, (o.code as u16 & 0xFFF) as u64)?;
+            r.staged = true;
+        }
+        if o.apply != self.apply_on {
+            fe.set_apply(t_s, o.apply)?;
+            self.apply_on = o.apply;
+            r.apply_edge = Some(o.apply);
+        }
+        if o.sample {
+            let batch = fe.sample(t_s)?;
+            let ready = t_cycles + batch.conversion_cycles;
+            self.busy_until = ready;
+            for (k, c) in batch.columns.iter().enumerate() {
+                self.results
+                    .push_back((ready + k as u64, c.ch as u8, c.code, c.saturated));
+            }
+            r.sampled = true;
+        }
+        Ok(r)
+    }
+}
+
 /// Counters of a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CoSimStats {
@@ -85,9 +195,7 @@ pub struct CoSim<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> {
     t_cycles: u64,
     inp: AccelInputs,
     out: AccelOutputs,
-    apply_on: bool,
-    results: VecDeque<(u64, u8, i16, bool)>,
-    busy_until: u64,
+    bus: FeBus,
     stats: CoSimStats,
     /// Keep a log of bus events (off by default: long runs).
     pub log_events: bool,
@@ -106,9 +214,7 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
             t_cycles: 0,
             inp: AccelInputs::default(),
             out: AccelOutputs::default(),
-            apply_on: false,
-            results: VecDeque::new(),
-            busy_until: 0,
+            bus: FeBus::default(),
             stats: CoSimStats::default(),
             log_events: false,
             events: Vec::new(),
@@ -145,23 +251,23 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
     /// Clock one cycle with the pending host inputs, then react to the bus.
     pub fn cycle(&mut self) -> Result<(), CoSimError> {
         // front-end side of this cycle
-        self.inp.fe_busy = self.t_cycles < self.busy_until;
-        match self.results.front() {
-            Some(&(at, ch, code, sat)) if at <= self.t_cycles => {
-                self.results.pop_front();
+        let fin = self.bus.drive(self.t_cycles);
+        self.inp.fe_busy = fin.busy;
+        match fin.rd {
+            Some((ch, code, sat)) => {
                 self.inp.fe_rd_valid = true;
                 self.inp.fe_rd_ch = ch;
                 self.inp.fe_rd_data = code;
                 self.inp.fe_rd_sat = sat;
             }
-            _ => self.inp.fe_rd_valid = false,
+            None => self.inp.fe_rd_valid = false,
         }
-        let mut advance = 1u64;
-        self.inp.warp = 0;
-        if self.warp && self.out.wait_left > 1 && !self.inp.fe_busy && self.results.is_empty() {
-            self.inp.warp = self.out.wait_left - 1;
-            advance += self.inp.warp as u64;
-        }
+        self.inp.warp = if self.warp {
+            self.bus.warp(self.out.wait_left, fin.busy)
+        } else {
+            0
+        };
+        let advance = 1 + self.inp.warp as u64;
         if advance > 1 {
             // the skipped cycles pass before the edge that ends the wait, as
             // they would clocked; a VCD shows that edge at its simulated time
@@ -182,48 +288,36 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
     fn react(&mut self) -> Result<(), CoSimError> {
         let t = self.t_cycles;
         let t_s = self.time_s();
-        let o = self.out.clone();
-        if o.fe_we {
-            self.fe
-                .stage_bits(
-                    o.fe_ch as u64,
-                    o.fe_mode as u64,
-                    (o.fe_code as u16 & 0xFFF) as u64,
-                )
-                .map_err(|e| self.fe_err(e))?;
-            if self.log_events {
+        let o = &self.out;
+        let bus_out = FeOut {
+            we: o.fe_we,
+            ch: o.fe_ch,
+            mode: o.fe_mode,
+            code: o.fe_code,
+            apply: o.fe_apply,
+            sample: o.fe_sample,
+        };
+        let r = self
+            .bus
+            .react(&mut self.fe, t, t_s, bus_out)
+            .map_err(|source| CoSimError::FrontEnd { t_s, source })?;
+        if self.log_events {
+            if r.staged {
                 self.events.push(BusEvent::Stage {
                     t_cycles: t,
-                    ch: o.fe_ch,
-                    mode: o.fe_mode,
-                    code: o.fe_code,
+                    ch: bus_out.ch,
+                    mode: bus_out.mode,
+                    code: bus_out.code,
                 });
             }
-        }
-        if o.fe_apply != self.apply_on {
-            self.fe
-                .set_apply(t_s, o.fe_apply)
-                .map_err(|e| self.fe_err(e))?;
-            self.apply_on = o.fe_apply;
-            if self.log_events {
-                self.events.push(BusEvent::Apply {
-                    t_cycles: t,
-                    on: o.fe_apply,
-                });
+            if let Some(on) = r.apply_edge {
+                self.events.push(BusEvent::Apply { t_cycles: t, on });
             }
-        }
-        if o.fe_sample {
-            let batch = self.fe.sample(t_s).map_err(|e| self.fe_err(e))?;
-            let ready = t + batch.conversion_cycles;
-            self.busy_until = ready;
-            for (k, c) in batch.columns.iter().enumerate() {
-                self.results
-                    .push_back((ready + k as u64, c.ch as u8, c.code, c.saturated));
-            }
-            if self.log_events {
+            if r.sampled {
                 self.events.push(BusEvent::Sample { t_cycles: t });
             }
         }
+        let o = &self.out;
         if o.spikes_valid {
             self.last_spikes = o.spikes;
         }
@@ -296,7 +390,7 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
         self.inp.tick = true;
         self.cycle()?;
         let mut n = 0u64;
-        while !self.out.idle || self.inp.fe_busy || !self.results.is_empty() {
+        while !self.out.idle || self.inp.fe_busy || self.bus.pending() {
             self.cycle()?;
             if self.out.winner_valid && winner.is_none() {
                 winner = Some(self.out.winner);

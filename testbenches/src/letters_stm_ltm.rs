@@ -23,13 +23,13 @@
 //! the TIA gain index directly: the controller has no gain register).
 
 use crate::experiment::ExperimentError;
+use neuroxbar_cosim::cosim::{FeBus, FeOut};
 use neuroxbar_cosim::units::xbar_ctrl::{VerilatorXbar, N_COLS, N_ROWS};
 use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
 use neuroxbar_models::frontend::{FrontEnd, FrontEndParams};
 use neuroxbar_models::golden::xbar_ctrl::{XbarInputs, XbarOutputs};
 use serde::Serialize;
-use std::collections::VecDeque;
 
 /// Side of the letter bitmaps (rows 0..5, columns 0..5 of the controller).
 pub const SIDE: usize = 5;
@@ -239,9 +239,7 @@ pub struct XbarBench<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> 
     t: u64,
     inp: XbarInputs,
     out: XbarOutputs,
-    apply_on: bool,
-    results: VecDeque<(u64, u8, i16, bool)>,
-    busy_until: u64,
+    bus: FeBus,
     pub clocked_cycles: u64,
     pub warped_cycles: u64,
     pub idle_skipped_cycles: u64,
@@ -272,9 +270,7 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
             t: 0,
             inp: cfg,
             out: XbarOutputs::default(),
-            apply_on: false,
-            results: VecDeque::new(),
-            busy_until: 0,
+            bus: FeBus::default(),
             clocked_cycles: 0,
             warped_cycles: 0,
             idle_skipped_cycles: 0,
@@ -307,28 +303,19 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
 
     /// Clock one cycle (warped if the controller waits and no ADC result is pending).
     pub fn cycle(&mut self) -> Result<(), ExperimentError> {
-        self.inp.fe_busy = self.t < self.busy_until;
-        match self.results.front() {
-            Some(&(at, ch, code, sat)) if at <= self.t => {
-                self.results.pop_front();
-                self.inp.fe_rd_valid = true;
-                self.inp.fe_rd_ch = ch;
-                self.inp.fe_rd_data = code;
-                self.inp.fe_rd_sat = sat;
-            }
-            _ => {
-                self.inp.fe_rd_valid = false;
-                self.inp.fe_rd_ch = 0;
-                self.inp.fe_rd_data = 0;
-                self.inp.fe_rd_sat = false;
-            }
-        }
-        let mut advance = 1u64;
-        self.inp.warp = 0;
-        if self.warp && self.out.wait_left > 1 && !self.inp.fe_busy && self.results.is_empty() {
-            self.inp.warp = self.out.wait_left - 1;
-            advance += self.inp.warp as u64;
-        }
+        let fin = self.bus.drive(self.t);
+        self.inp.fe_busy = fin.busy;
+        let (ch, code, sat) = fin.rd.unwrap_or_default();
+        self.inp.fe_rd_valid = fin.rd.is_some();
+        self.inp.fe_rd_ch = ch;
+        self.inp.fe_rd_data = code;
+        self.inp.fe_rd_sat = sat;
+        self.inp.warp = if self.warp {
+            self.bus.warp(self.out.wait_left, fin.busy)
+        } else {
+            0
+        };
+        let advance = 1 + self.inp.warp as u64;
         if advance > 1 {
             self.dut.skip_time(advance - 1);
         }
@@ -345,34 +332,26 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
     fn react(&mut self) -> Result<(), ExperimentError> {
         let t = self.t;
         let t_s = self.time_s();
-        let o = self.out.clone();
-        if o.fe_we {
-            self.fe
-                .stage_bits(
-                    o.fe_ch as u64,
-                    o.fe_mode as u64,
-                    (o.fe_code as u16 & 0xFFF) as u64,
-                )
-                .map_err(|e| err(t_s, e))?;
-        }
-        if o.fe_apply != self.apply_on {
-            self.fe
-                .set_apply(t_s, o.fe_apply)
-                .map_err(|e| err(t_s, e))?;
-            self.apply_on = o.fe_apply;
-            self.edges.push((t, o.fe_apply));
-            if o.fe_apply {
+        let o = &self.out;
+        let bus_out = FeOut {
+            we: o.fe_we,
+            ch: o.fe_ch,
+            mode: o.fe_mode,
+            code: o.fe_code,
+            apply: o.fe_apply,
+            sample: o.fe_sample,
+        };
+        let r = self
+            .bus
+            .react(&mut self.fe, t, t_s, bus_out)
+            .map_err(|e| err(t_s, e))?;
+        if let Some(on) = r.apply_edge {
+            self.edges.push((t, on));
+            if on {
                 self.last_rise = t;
             }
         }
-        if o.fe_sample {
-            let batch = self.fe.sample(t_s).map_err(|e| err(t_s, e))?;
-            let ready = t + batch.conversion_cycles;
-            self.busy_until = ready;
-            for (k, c) in batch.columns.iter().enumerate() {
-                self.results
-                    .push_back((ready + k as u64, c.ch as u8, c.code, c.saturated));
-            }
+        if r.sampled {
             self.samples.push(t);
             self.min_sample_after_apply = self.min_sample_after_apply.min(t - self.last_rise);
         }
@@ -382,7 +361,7 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
     /// Clock until the controller is idle and the front-end quiet.
     pub fn wait_idle(&mut self, max_cycles: u64) -> Result<(), ExperimentError> {
         let mut n = 0u64;
-        while !self.out.idle || self.t < self.busy_until || !self.results.is_empty() {
+        while !self.out.idle || self.bus.active(self.t) {
             self.cycle()?;
             n += 1;
             if n > max_cycles {
