@@ -47,7 +47,6 @@ pub struct RtlStats {
 /// A [`PulseDriver`] backed by the Verilated pulse generator.
 pub struct RtlPulseDriver {
     gen: VerilatorPulseGen,
-    last: neuroxbar_models::golden::pulse_gen::PulseOutputs,
     pub stats: RtlStats,
 }
 
@@ -55,11 +54,10 @@ impl RtlPulseDriver {
     pub fn new() -> Result<Self, String> {
         let mut d = RtlPulseDriver {
             gen: VerilatorPulseGen::new(Trace::Off).map_err(|e| e.to_string())?,
-            last: Default::default(),
             stats: RtlStats::default(),
         };
         for _ in 0..2 {
-            d.last = d.gen.step(&PulseInputs {
+            d.gen.step(&PulseInputs {
                 reset: true,
                 ..Default::default()
             });
@@ -155,7 +153,6 @@ impl RtlPulseDriver {
                 )));
             }
         }
-        self.last = out;
         Ok(())
     }
 }
