@@ -1,6 +1,6 @@
 //! Analog front-end of the crossbar: per-channel DACs, sense amplifiers (TIA)
-//! and ADCs, driven by bus events from the RTL (see architecture.md, "Array
-//! front-end bus").
+//! and ADCs, driven by bus events from the RTL (the bus is specified in
+//! `rtl/DESIGN.md`, "Front-end bus").
 //!
 //! # Bus model
 //!
