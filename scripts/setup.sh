@@ -50,7 +50,8 @@ fi
 missing_py=()
 for spec in "${PY_TOOLS[@]}"; do
   name="${spec%%==*}"; want="${spec##*==}"
-  got="$("$VENV/bin/python" -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p')"
+  # (pip show exits 1 for a package not installed yet: not an error here)
+  got="$({ "$VENV/bin/python" -m pip show "$name" 2>/dev/null || true; } | sed -n 's/^Version: //p')"
   [ "$got" = "$want" ] || missing_py+=("$spec")
 done
 if [ ${#missing_py[@]} -gt 0 ]; then
