@@ -1,6 +1,7 @@
-//! Claims of the astrocyte paper (Cheng et al. 2021) that the earlier models contradicted (issue 13), each with the
+//! Claims of the astrocyte (Cheng et al. 2021) and ftj-relax (Nie et al. 2025)
+//! papers that the earlier models contradicted (issue 13), each with the
 //! parameter change that makes the check fail (the earlier behaviour).
-//! Targets: models/DEVICES.md section 4.
+//! Targets: models/DEVICES.md sections 1 and 4.
 
 use std::collections::BTreeMap;
 
@@ -181,4 +182,89 @@ fn astrocyte_on_off_ratio_holds_to_its_endurance_lower_bound() {
     assert!((onoff(11) / onoff(0) - 1.0).abs() < 1e-9);
     assert_eq!(m["endurance_cycles"], 1e11, "{m:?}");
     assert!(onoff(12) < 0.5 * onoff(0));
+}
+
+/// Fig 5c: the BCM threshold frequency slides up with G0; `None` when it
+/// holds, else why not.
+fn threshold_slide_error(m: &BTreeMap<String, f64>) -> Option<String> {
+    let f: Vec<Option<f64>> = [100, 200, 500]
+        .iter()
+        .map(|g| m.get(&format!("f_th_g0_{g}us_hz")).copied())
+        .collect();
+    let [Some(f100), Some(f200), Some(f500)] = f[..] else {
+        return Some(format!("no threshold for every G0: {f:?}"));
+    };
+    (!(f100 < f200 && f200 < f500 && f500 > 1.2 * f100))
+        .then(|| format!("threshold does not slide up with G0: {f:?}"))
+}
+
+#[test]
+fn ftj_relax_bcm_threshold_slides_with_g0() {
+    let s = spec(DeviceKind::FtjRelax);
+    let r = protocol::run(
+        Protocol::Bcm,
+        &s,
+        &Options {
+            seed: 1,
+            cycles: None,
+        },
+    )
+    .unwrap();
+    println!("{:?}", r.metrics);
+    assert_eq!(threshold_slide_error(&r.metrics), None);
+    // every curve depresses at the lowest and potentiates at the highest frequency
+    for c in &r.series {
+        let (lo, hi) = (c.y[0], c.y[c.y.len() - 1]);
+        println!(
+            "{}: dW {lo:.4} % at {} Hz, {hi:.1} % at {} Hz",
+            c.name,
+            c.x[0],
+            c.x[c.x.len() - 1]
+        );
+        assert!(lo < 0.0 && hi > 0.0, "{}: {:?}", c.name, c.y);
+    }
+    // Without the weight-dependent threshold (the earlier model) it fails.
+    let flat = with(DeviceKind::FtjRelax, &[("theta_per_siemens", "0.0")]);
+    assert!(threshold_slide_error(&metrics(&flat, Protocol::Bcm)).is_some());
+}
+
+#[test]
+fn ftj_relax_bcm_rejects_a_floor_above_g0() {
+    let s = with(DeviceKind::FtjRelax, &[("g_min_s", "150e-6")]);
+    let e = protocol::run(Protocol::Bcm, &s, &Options::default()).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("edited.toml") && msg.contains("g_min_s"),
+        "{msg}"
+    );
+}
+
+/// Relative sd of the conductance after 10 x (+1.5 V, 100 us, 3.33 Hz) over
+/// 400 devices (seeds).
+fn train_spread(s: &DeviceSpec) -> f64 {
+    let g: Vec<f64> = (0..400)
+        .map(|seed| {
+            let mut d = s.instantiate(seed);
+            for k in 0..10 {
+                if k > 0 {
+                    d.advance(1.0 / 3.33 - 100e-6);
+                }
+                d.apply(1.5, 100e-6).unwrap();
+            }
+            d.conductance_s()
+        })
+        .collect();
+    let n = g.len() as f64;
+    let mean = g.iter().sum::<f64>() / n;
+    (g.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() / mean
+}
+
+#[test]
+fn ftj_relax_variation_in_conductance_is_below_the_reported_bounds() {
+    // Section 2.1: C2C and D2D variations in conductance below 1.21 % and 1.93 %.
+    let c2c = train_spread(&with(DeviceKind::FtjRelax, &[("d2d_sd", "0.0")]));
+    let d2d = train_spread(&with(DeviceKind::FtjRelax, &[("c2c_sd", "0.0")]));
+    println!("conductance spread after a +1.5 V train: C2C only {c2c:.4}, D2D only {d2d:.4}");
+    assert!(c2c > 0.001 && c2c < 0.0121, "{c2c}");
+    assert!(d2d > 0.001 && d2d < 0.0193, "{d2d}");
 }
