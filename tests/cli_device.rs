@@ -26,6 +26,7 @@ fn required(p: Protocol) -> &'static [&'static str] {
         Protocol::ResetSweep => &["levels", "on_off_ratio", "repeat_change"],
         Protocol::Relaxation => &[],
         Protocol::Endurance => &[],
+        Protocol::Bcm => &["f_th_g0_100us_hz", "f_th_g0_200us_hz", "f_th_g0_500us_hz"],
     }
 }
 

@@ -12,7 +12,7 @@ use neuroxbar_testbenches::report;
 const AFTER_HELP: &str = "\
 Devices: ftj-relax, otj, liwes, astrocyte, n-astrocyte, ftj-linear, ftj-reference.
 Protocols: pulse-train, ppf, ppd, ltp-ltd, stdp, stdp-symmetric, relaxation, iv, set-compliance, reset-sweep,
-endurance, energy
+endurance, energy, bcm
 (not every protocol applies to every device; an inapplicable pair lists the valid ones).
 
 Writes DIR/PROTOCOL.csv (series,x,y), DIR/PROTOCOL.svg (plot) and DIR/PROTOCOL.json
@@ -27,7 +27,7 @@ pub struct Args {
     #[arg(value_parser = parse_device)]
     pub device: Option<DeviceKind>,
     /// Protocol: pulse-train, ppf, ppd, ltp-ltd, stdp, stdp-symmetric, relaxation, iv, set-compliance,
-    /// reset-sweep, endurance, energy.
+    /// reset-sweep, endurance, energy, bcm.
     #[arg(value_parser = parse_protocol)]
     pub protocol: Option<Protocol>,
     /// Seed of D2D, C2C and read-noise variation (same seed, same numbers).

@@ -14,9 +14,19 @@
 //!
 //! # I-V
 //! `I = a V + b sign(V) |V|^(2+c)` with `a = (1 - beta) G_lin`, `b = beta G_lin / v_n^(1+c)`,
-//! and the nonlinearity factor `2 + c = nf0 + nf_delta (N / n_ref_cycles)^nf_exponent`,
-//! `N = cycles_since_refresh`. Past `endurance_cycles` the ON/OFF window
-//! closes: `g_on_eff = g_off (g_on / g_off)^(min(1, endurance_cycles / cycles))`.
+//! and the nonlinearity factor `2 + c = nf0 + nf_delta H(N) / H(n_ref_cycles)`,
+//! `N = cycles_since_refresh`, with the saturating rise
+//! `H(N) = x^k / (1 + x^k)`, `x = N / n_half_cycles`, `k = nf_exponent`:
+//! flat while `N << n_half_cycles`, half its rise at `n_half_cycles`, and
+//! `nf0 + nf_delta` at `n_ref_cycles`. A very large `n_half_cycles` makes it
+//! the power law `nf0 + nf_delta (N / n_ref_cycles)^k`.
+//!
+//! # ON/OFF window
+//! `g_on_eff = g_off (g_on / g_off)^q`, `q = max(0, 1 - onoff_decay_per_decade
+//! log10 N) min(1, endurance_cycles / N)`, `N = cycles`: the window shrinks by
+//! a fixed fraction of `ln(ON/OFF)` per decade of cycling, and closes past
+//! `endurance_cycles` (the paper's endurance, a lower bound: the model claims
+//! no more).
 //!
 //! # Pulses
 //! `V >= v_set_th_v`: `s = 1 - (1 - s) exp(-r_set w)`, `r_set = r_set0 exp((V - v_set_ref_v) / v_slope_v)`;
@@ -72,8 +82,10 @@ pub struct Params {
     pub nf0: f64,
     pub nf_delta: f64,
     pub n_ref_cycles: f64,
+    pub n_half_cycles: f64,
     pub nf_exponent: f64,
     pub endurance_cycles: f64,
+    pub onoff_decay_per_decade: f64,
     pub v_set_th_v: f64,
     pub v_set_ref_v: f64,
     pub r_set0_per_s: f64,
@@ -104,8 +116,15 @@ impl Params {
         c.range("nf0", self.nf0, 1.0, 50.0)?;
         c.range("nf_delta", self.nf_delta, 0.0, 50.0)?;
         c.range("n_ref_cycles", self.n_ref_cycles, 1.0, 1e15)?;
+        c.range("n_half_cycles", self.n_half_cycles, 1.0, 1e18)?;
         c.range("nf_exponent", self.nf_exponent, 0.0, 5.0)?;
         c.range("endurance_cycles", self.endurance_cycles, 1.0, 1e18)?;
+        c.range(
+            "onoff_decay_per_decade",
+            self.onoff_decay_per_decade,
+            0.0,
+            1.0,
+        )?;
         c.range("v_set_th_v", self.v_set_th_v, 0.0, 20.0)?;
         c.range("v_set_ref_v", self.v_set_ref_v, 0.0, 20.0)?;
         c.range("r_set0_per_s", self.r_set0_per_s, 0.0, 1e15)?;
@@ -126,6 +145,25 @@ impl Params {
         c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
         Ok(())
     }
+}
+
+/// The nonlinearity factor `2 + c` after `n` cycles since the last refresh
+/// (see the module doc).
+pub fn nonlinearity_factor_at(p: &Params, n: f64) -> f64 {
+    let k = p.nf_exponent;
+    let n = n.max(0.0);
+    // H(n) / H(n_ref), written so that neither ratio overflows
+    let rise = (n / p.n_ref_cycles).powf(k) * (1.0 + (p.n_ref_cycles / p.n_half_cycles).powf(k))
+        / (1.0 + (n / p.n_half_cycles).powf(k));
+    p.nf0 + p.nf_delta * rise
+}
+
+/// Exponent `q` of the ON/OFF window after `n` switching cycles:
+/// `ON/OFF(n) = (g_on / g_off)^q` (see the module doc).
+pub fn window_exponent(p: &Params, n: f64) -> f64 {
+    let n = n.max(1.0);
+    let decay = (1.0 - p.onoff_decay_per_decade * n.log10()).max(0.0);
+    decay * (p.endurance_cycles / n).min(1.0)
 }
 
 /// One `astrocyte` / `n-astrocyte` device.
@@ -165,16 +203,14 @@ impl Astrocyte {
 
     /// The I-V nonlinearity factor `2 + c` at the present cycle count.
     pub fn nonlinearity_factor(&self) -> f64 {
-        let n = self.cycles_since_refresh as f64;
-        self.p.nf0 + self.p.nf_delta * (n / self.p.n_ref_cycles).powf(self.p.nf_exponent)
+        nonlinearity_factor_at(&self.p, self.cycles_since_refresh as f64)
     }
 
-    /// LRS conductance left by the endurance closure of the window.
+    /// LRS conductance left by the cycling decay and the endurance closure
+    /// of the window.
     fn g_on_eff(&self) -> f64 {
         let p = &self.p;
-        let n = (self.cycles as f64).max(1.0);
-        let frac = (p.endurance_cycles / n).min(1.0);
-        p.g_off_s * (p.g_on_s / p.g_off_s).powf(frac)
+        p.g_off_s * (p.g_on_s / p.g_off_s).powf(window_exponent(p, self.cycles as f64))
     }
 
     /// Linear conductance `G_lin` at filament state `s`.
@@ -345,7 +381,9 @@ impl Device for Astrocyte {
         let pol = self.switch(v, d, gain);
         self.note_polarity(pol);
         // refresh pair detection
-        if a >= 0.95 * p.v_refresh_v && d >= p.refresh_min_width_s {
+        // (a width within 1 ppm of the minimum counts: pulse widths made of
+        // clock periods carry rounding)
+        if a >= 0.95 * p.v_refresh_v && d >= p.refresh_min_width_s * (1.0 - 1e-6) {
             let rp = if v > 0.0 { 1 } else { -1 };
             if self.last_refresh_polarity == -rp {
                 if p.refresh_enabled {

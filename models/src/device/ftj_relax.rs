@@ -21,11 +21,16 @@
 //! 1. Non-volatile update (before this pulse's own volatile increment):
 //!    - `V > 0`, `a > v_th_pot_v`: facilitation `y = (v1p + v2p) / y_ref_s`
 //!      (the volatile state left by earlier pulses, so it rises with frequency),
-//!      `phi = y - theta`, `x = k_pot * (a - v_th_pot) * F_w * phi * c2c * d2d`
+//!      `phi = y - theta - theta_per_siemens * g_nv`,
+//!      `x = k_pot * (a - v_th_pot) * F_w * phi * c2c * d2d`
 //!      clipped to [-1, 1]; `x >= 0`: `g_nv += x (g_max - g_nv)`, else
 //!      `g_nv += x (g_nv - g_min)`. Then `theta += kappa * y^2` (BCM: the
 //!      threshold tracks recent activity, so after a 20 Hz train a higher
-//!      posterior frequency is needed to potentiate).
+//!      posterior frequency is needed to potentiate). The threshold also
+//!      slides with the weight itself (`theta_per_siemens * g_nv`, BCM's
+//!      threshold growing with the postsynaptic activity a larger weight
+//!      gives): from a higher initial conductance G0 a higher train
+//!      frequency is needed to potentiate (Fig 5c).
 //!    - `V < 0`, `a > v_th_dep_v`: `g_nv -= min(1, k_dep (a - v_th_dep) F_w c2c d2d) (g_nv - g_min)`.
 //! 2. Volatile increment, linear in amplitude and without threshold (so a V/2
 //!    or V/3 disturb gives a partial, relaxing change): `D = a F_w c2c d2d`;
@@ -71,6 +76,7 @@ pub struct Params {
     pub v_th_dep_v: f64,
     pub y_ref_s: f64,
     pub kappa: f64,
+    pub theta_per_siemens: f64,
     pub tau_theta_s: f64,
     pub c2c_sd: f64,
     pub d2d_sd: f64,
@@ -113,6 +119,7 @@ impl Params {
         c.range("v_th_dep_v", self.v_th_dep_v, 0.0, 10.0)?;
         c.range("y_ref_s", self.y_ref_s, 1e-12, 1.0)?;
         c.range("kappa", self.kappa, 0.0, 100.0)?;
+        c.range("theta_per_siemens", self.theta_per_siemens, 0.0, 1e4)?;
         c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
         c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
         c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
@@ -185,7 +192,7 @@ impl Device for FtjRelax {
         let gain = c2c * self.d2d_gain;
         if v > 0.0 && a > p.v_th_pot_v {
             let y = (self.v1p_s + self.v2p_s) / p.y_ref_s;
-            let phi = y - self.theta;
+            let phi = y - self.theta - p.theta_per_siemens * self.g_nv_s;
             let x = (p.k_pot_per_v * (a - p.v_th_pot_v) * fw * phi * gain).clamp(-1.0, 1.0);
             if x >= 0.0 {
                 self.g_nv_s += x * (p.g_max_s - self.g_nv_s);

@@ -1,8 +1,10 @@
 //! Endurance.
 //! - `astrocyte` / `n-astrocyte`: the cycle counter is jumped (no 1e11
 //!   simulated pulses) over log-spaced counts; at each, one set / reset pulse
-//!   pair gives the ON/OFF ratio, and the LRS I-V fit the nonlinearity factor.
-//!   A refresh pair at the end shows the restored linearity.
+//!   pair gives the ON/OFF ratio, and the LRS I-V fit the nonlinearity factor
+//!   and the amplitude-coding error (`iv::amplitude_coding_error`); keys
+//!   `on_off_ratio_1eN`, `nonlinearity_factor_1eN`, `amplitude_coding_error_1eN`
+//!   at whole decades. A refresh pair at the end shows the restored linearity.
 //! - `liwes`: 20 cycles of 50 x (+2 V, 100 ms) + 50 x (-2 V, 100 ms); dynamic
 //!   range `(G_max - G_min) / G_min` per cycle.
 
@@ -54,9 +56,15 @@ pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, Protocol
         let (_, _, p) = iv::sweep(d.as_mut(), set_v)?;
         onoff.push(n, ratio);
         nfs.push(n, p);
-        let key = format!("nonlinearity_factor_1e{}", e / 2);
         if e % 2 == 0 {
-            r.metrics.insert(key, p);
+            let decade = e / 2;
+            r.metrics
+                .insert(format!("nonlinearity_factor_1e{decade}"), p);
+            r.metrics.insert(format!("on_off_ratio_1e{decade}"), ratio);
+            r.metrics.insert(
+                format!("amplitude_coding_error_1e{decade}"),
+                iv::amplitude_coding_error(d.as_ref()),
+            );
         }
     }
     r.metrics.insert("on_off_ratio".into(), first_ratio);

@@ -15,6 +15,21 @@ pub fn sweep(d: &mut dyn Device, set_v: f64) -> Result<(Vec<f64>, Vec<f64>, f64)
     Ok((v, i, p))
 }
 
+/// Error of amplitude coding through the device's present I-V: an input
+/// `x` in [0, 1] applied as `x * 1 V` reads `I(x V) / I(1 V)`; the largest
+/// deviation from `x` over x = 0.02, 0.04, ..., 1 (0 for a linear I-V). This
+/// is the distortion an amplitude-coded vector-matrix product sees (the
+/// paper's MNIST inference, Fig 6a).
+pub fn amplitude_coding_error(d: &dyn Device) -> f64 {
+    let i_full = d.current_a(1.0);
+    (1..=50)
+        .map(|k| {
+            let x = 0.02 * k as f64;
+            (d.current_a(x) / i_full - x).abs()
+        })
+        .fold(0.0, f64::max)
+}
+
 pub fn set_voltage(kind: DeviceKind) -> f64 {
     if kind == DeviceKind::NAstrocyte {
         2.5
@@ -30,7 +45,7 @@ pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, Protocol
     let refs: &[u64] = if spec.kind == DeviceKind::NAstrocyte {
         &[0, 10_000, 100_000]
     } else {
-        &[0, 10_000_000, 100_000_000_000]
+        &[0, 10_000_000, 100_000_000, 100_000_000_000]
     };
     for &c in refs.iter().filter(|&&c| c != n) {
         let mut d = spec.instantiate(opts.seed);

@@ -5,6 +5,7 @@
 //! where they have one. The measurement conditions (amplitudes, widths,
 //! frequencies) are the ones of each device's paper (models/DEVICES.md).
 
+pub mod bcm;
 pub mod endurance;
 pub mod energy;
 pub mod fit;
@@ -38,10 +39,11 @@ pub enum Protocol {
     ResetSweep,
     Endurance,
     Energy,
+    Bcm,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 12] = [
+    pub const ALL: [Protocol; 13] = [
         Protocol::PulseTrain,
         Protocol::Ppf,
         Protocol::Ppd,
@@ -54,6 +56,7 @@ impl Protocol {
         Protocol::ResetSweep,
         Protocol::Endurance,
         Protocol::Energy,
+        Protocol::Bcm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -70,6 +73,7 @@ impl Protocol {
             Protocol::ResetSweep => "reset-sweep",
             Protocol::Endurance => "endurance",
             Protocol::Energy => "energy",
+            Protocol::Bcm => "bcm",
         }
     }
 }
@@ -101,7 +105,7 @@ impl FromStr for Protocol {
 pub fn applicable(kind: DeviceKind) -> Vec<Protocol> {
     use Protocol::*;
     match kind {
-        DeviceKind::FtjRelax => vec![PulseTrain, Ppf, Ppd, Relaxation, Energy],
+        DeviceKind::FtjRelax => vec![PulseTrain, Ppf, Ppd, Relaxation, Bcm, Energy],
         DeviceKind::Otj => vec![PulseTrain, LtpLtd, Stdp, StdpSymmetric, Relaxation, Energy],
         DeviceKind::Liwes => vec![PulseTrain, Ppf, LtpLtd, Relaxation, Endurance, Energy],
         DeviceKind::Astrocyte | DeviceKind::NAstrocyte => {
@@ -268,6 +272,7 @@ pub fn run(
         Protocol::ResetSweep => gradual::run_reset(spec, opts),
         Protocol::Endurance => endurance::run(spec, opts),
         Protocol::Energy => energy::run(spec, opts),
+        Protocol::Bcm => bcm::run(spec, opts),
     }
 }
 
