@@ -13,8 +13,9 @@ Experiments: letters-stdp (E1, the default), letters-stm-ltm (E5).
 With no arguments: E1 on ftj-linear, seed 1, 100 epochs, latency coding,
 balanced STDP, output in a fresh directory out/letters-stdp-<n>.
 letters-stm-ltm: C, H, N written into a 5x5 otj array through the Verilated
-crossbar controller (V/2 scheme, or --scheme v3), read right after each letter,
-25 us later and after 500 s; output in out/letters-stm-ltm-<n>.
+crossbar controller (V/2 scheme, or --scheme v3), each pixel read right after
+its own writing and 25 us later, the map after 500 s; output in
+out/letters-stm-ltm-<n>.
 Writes report.json, CSV data and SVG plots; prints where they are.";
 
 #[derive(clap::Args, Debug, Default)]

@@ -2,13 +2,22 @@
 //! `otj` oxide tunnel junctions (Li et al. 2019).
 //!
 //! Protocol: every cell is reset to the HRS (-4.3 V, 100 ms, V/2, one PROGRAM
-//! command per cell). Three letters are then written in turn into their
-//! pixels, each lit pixel one PROGRAM command of 10 pulses of 50 ns (V/2
-//! scheme by default, V/3 as an option): "C" at 0.9 V / 5 MHz, "H" at 1.5 V / 5 MHz, "N" at 1.5 V /
-//! 0.5 MHz. The 5x5 current map is read at 0.1 V row by row (one READ per
-//! row, all columns sensed) right after each letter and again 25 us after
-//! its end; after the three letters, 500 s pass and the map is read again.
-//! The paper reports C and N as short-term (they fade) and H as long-term.
+//! command per cell). Three letters are then written in turn, each lit
+//! pixel one PROGRAM command of 10 pulses of 50 ns (V/2 scheme by default,
+//! V/3 as an option): "C" at 0.9 V / 5 MHz, "H" at 1.5 V / 5 MHz, "N" at
+//! 1.5 V / 0.5 MHz. As in the paper (Li 2019, Section 3: a "synapse array
+//! consisting of 25 individual OTJs"; "the pixel resistances were read
+//! individually at the end of the training process (blue arrows) and 25 us
+//! later (orange arrows)", Fig 4a), each pixel is read individually right
+//! after its own training and again 25 us after it: the pixels are visited
+//! in row-major order; a lit pixel is read, written, then its row is READ at 0.1 V
+//! (all columns sensed, the pixel's column kept), then, 25 us after the end
+//! of its writing, read again; an unlit pixel is read at its turn and 25 us
+//! later. The "after" and "25us" maps are these per-pixel reads (each cell
+//! has its own time stamp). After the three letters, 500 s pass and the
+//! whole map is read again row by row. The paper reports C and N as
+//! short-term (visible right after, gone 25 us later, Fig 4b-g) and H as
+//! long-term (kept, and for 500 s, Fig 4f, 4h).
 //!
 //! Everything runs through the Verilated crossbar controller
 //! (`CrossbarController<25, 5>`, see `rtl/src/xbar_ctrl.rs`) bound to the
@@ -116,11 +125,12 @@ impl E5Config {
             reset_width_s: 100e-3,
             settle_after_reset_s: 1e-3,
             // V/2: unselected cells see 0 V; with V/3 every write exposes
-            // them to -V/3, whose STM a later write of theirs consolidates
+            // them to -V/3, whose STM a write of theirs would consolidate
+            // (the 25 us between the pixels let it relax first)
             scheme_v3: false,
             // the otj safe window (models/params/otj.toml)
             safe_min_v: -4.5,
-            safe_max_v: 3.0,
+            safe_max_v: 4.0,
             // 1 pA per LSB (32.8 nA full scale, the HRS read 0.56 nA is ~560
             // codes); a saturated row is read again a decade coarser
             tia_gain_index: 0,
@@ -137,10 +147,17 @@ pub struct MapRead {
     pub letter: char,
     /// `baseline`, `after`, `25us` or `500s`.
     pub when: String,
-    /// Simulated time of each row's sample strobe, seconds.
+    /// Simulated time of each row's sample strobe, seconds (for the maps
+    /// read pixel by pixel, `after` and `25us`: the row's first read).
     pub row_sample_s: Vec<f64>,
     /// Same, relative to the end of the letter's writing (0 for the baseline).
     pub row_delay_s: Vec<f64>,
+    /// Simulated time of each cell's sample strobe, seconds, `[row][col]`.
+    pub cell_sample_s: Vec<Vec<f64>>,
+    /// Same, relative to the reference of the cell: the end of its own
+    /// writing (`after`, `25us`; for an unlit pixel, its turn), the end of
+    /// the letter (`500s`), the baseline read's start (`baseline`).
+    pub cell_delay_s: Vec<Vec<f64>>,
     /// TIA LSB of each row's accepted read (auto-ranged), amperes.
     pub row_lsb_a: Vec<f64>,
     /// Rows read again one decade coarser because a column saturated.
@@ -160,6 +177,8 @@ pub struct LetterMetrics {
     pub frequency_hz: f64,
     pub paper: String,
     pub lit_pixels: usize,
+    /// Mean current of the lit pixels read right before their own writing.
+    pub mean_lit_before_a: f64,
     pub mean_lit_after_a: f64,
     pub mean_unlit_after_a: f64,
     pub mean_lit_25us_a: f64,
@@ -178,14 +197,21 @@ pub struct LetterMetrics {
     pub retention_500s: f64,
     /// Mean lit current right after / baseline (HRS) mean of the same pixels.
     pub gain_after_vs_baseline: f64,
+    /// The letter's own raise of its lit pixels still there 25 us later:
+    /// `(lit 25 us - lit before) / (lit after - lit before)`, each pixel
+    /// against its own read right before its writing (so the pixels N shares
+    /// with H count only N's raise). ~0 for STM, ~1 for LTM.
+    pub raise_kept_25us: f64,
     /// Mean conductance change of the lit cells by this letter's writing:
-    /// `G` at the 25 us read / `G` before writing (model state, not read
-    /// through the RTL; the STM part has decayed to < 1 % of its peak).
+    /// `G` after the last pixel's 25 us read / `G` before writing (model
+    /// state, not read through the RTL; every lit cell was written >= 25 us
+    /// before, its STM part decayed to < 1 % of its peak).
     pub g_nv_ratio_lit: f64,
     /// Pulse period and width measured on the bus (apply edges of the first pixel).
     pub measured_period_s: f64,
     pub measured_width_s: f64,
-    /// Simulated time the writing took.
+    /// Simulated time from the letter's start to the end of its last lit
+    /// pixel's writing (the per-pixel reads and 25 us waits included).
     pub write_time_s: f64,
     pub energy_j: f64,
 }
@@ -451,9 +477,60 @@ fn cycles(t_s: f64, period_s: f64) -> u64 {
     (t_s / period_s).round() as u64
 }
 
-/// Read the 5x5 map row by row, each row auto-ranged: read at the finest
-/// TIA gain first (`gain0`), and again one decade coarser while a column of
-/// the row saturates. A row's time stamp is that of its accepted read.
+/// One auto-ranged READ of row `r`: read at the finest TIA gain first
+/// (`gain0`), and again one decade coarser while a column of the row
+/// saturates.
+struct RowRead {
+    codes: Vec<i16>,
+    current_a: Vec<f64>,
+    lsb_a: f64,
+    sample_s: f64,
+    rereads: u32,
+    /// Saturated columns (0..SIDE) of the accepted read.
+    sat_mask: u64,
+}
+
+fn read_row<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
+    b: &mut XbarBench<B>,
+    r: usize,
+    gain0: usize,
+) -> Result<RowRead, ExperimentError> {
+    let period = b.period_s;
+    let n_gains = b.fe.params().tia_lsb_table_a.len();
+    let mut g = gain0;
+    let mut rereads = 0;
+    loop {
+        let t_s = b.time_s();
+        b.fe.set_tia_gain_index(g).map_err(|e| err(t_s, e))?;
+        b.take_samples();
+        let (c, sat) = b.read(1u128 << r)?;
+        let strobes = b.take_samples();
+        if strobes.len() != 1 {
+            return Err(ExperimentError::Invalid(format!(
+                "{} sample strobes for one row read",
+                strobes.len()
+            )));
+        }
+        let sat = sat & ((1 << SIDE) - 1);
+        if sat != 0 && g + 1 < n_gains {
+            g += 1;
+            rereads += 1;
+            continue;
+        }
+        let lsb = b.fe.tia_lsb_a();
+        return Ok(RowRead {
+            codes: c[..SIDE].to_vec(),
+            current_a: c[..SIDE].iter().map(|&x| x as f64 * lsb).collect(),
+            lsb_a: lsb,
+            sample_s: strobes[0] as f64 * period,
+            rereads,
+            sat_mask: sat,
+        });
+    }
+}
+
+/// Read the 5x5 map row by row, each row auto-ranged ([`read_row`]). A
+/// row's time stamp is that of its accepted read.
 fn read_map<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
     b: &mut XbarBench<B>,
     letter: char,
@@ -461,54 +538,70 @@ fn read_map<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
     t_ref_s: f64,
     gain0: usize,
 ) -> Result<MapRead, ExperimentError> {
-    let period = b.period_s;
-    let n_gains = b.fe.params().tia_lsb_table_a.len();
-    let mut codes = Vec::new();
-    let mut current_a = Vec::new();
-    let mut saturated = 0;
-    let mut row_sample_s = Vec::new();
-    let mut row_lsb_a = Vec::new();
-    let mut rereads = 0;
-    for r in 0..SIDE {
-        let mut g = gain0;
-        loop {
-            let t_s = b.time_s();
-            b.fe.set_tia_gain_index(g).map_err(|e| err(t_s, e))?;
-            b.take_samples();
-            let (c, sat) = b.read(1u128 << r)?;
-            let strobes = b.take_samples();
-            if strobes.len() != 1 {
-                return Err(ExperimentError::Invalid(format!(
-                    "{} sample strobes for one row read",
-                    strobes.len()
-                )));
-            }
-            let sat = (sat & ((1 << SIDE) - 1)).count_ones();
-            if sat > 0 && g + 1 < n_gains {
-                g += 1;
-                rereads += 1;
-                continue;
-            }
-            let lsb = b.fe.tia_lsb_a();
-            saturated += sat;
-            row_sample_s.push(strobes[0] as f64 * period);
-            row_lsb_a.push(lsb);
-            current_a.push(c[..SIDE].iter().map(|&x| x as f64 * lsb).collect());
-            codes.push(c[..SIDE].to_vec());
-            break;
-        }
-    }
-    Ok(MapRead {
+    let mut m = MapRead {
         letter,
         when: when.into(),
-        row_delay_s: row_sample_s.iter().map(|t| t - t_ref_s).collect(),
-        row_sample_s,
-        row_lsb_a,
-        rereads,
-        current_a,
-        codes,
-        saturated,
-    })
+        row_sample_s: vec![],
+        row_delay_s: vec![],
+        cell_sample_s: vec![],
+        cell_delay_s: vec![],
+        row_lsb_a: vec![],
+        rereads: 0,
+        current_a: vec![],
+        codes: vec![],
+        saturated: 0,
+    };
+    for r in 0..SIDE {
+        let row = read_row(b, r, gain0)?;
+        m.rereads += row.rereads;
+        m.saturated += row.sat_mask.count_ones();
+        m.row_sample_s.push(row.sample_s);
+        m.row_delay_s.push(row.sample_s - t_ref_s);
+        m.cell_sample_s.push(vec![row.sample_s; SIDE]);
+        m.cell_delay_s.push(vec![row.sample_s - t_ref_s; SIDE]);
+        m.row_lsb_a.push(row.lsb_a);
+        m.current_a.push(row.current_a);
+        m.codes.push(row.codes);
+    }
+    Ok(m)
+}
+
+/// An empty map to be filled pixel by pixel ([`PixelMap::set`]).
+struct PixelMap(MapRead);
+
+impl PixelMap {
+    fn new(letter: char, when: &str) -> Self {
+        PixelMap(MapRead {
+            letter,
+            when: when.into(),
+            row_sample_s: vec![f64::NAN; SIDE],
+            row_delay_s: vec![f64::NAN; SIDE],
+            cell_sample_s: vec![vec![f64::NAN; SIDE]; SIDE],
+            cell_delay_s: vec![vec![f64::NAN; SIDE]; SIDE],
+            row_lsb_a: vec![f64::NAN; SIDE],
+            rereads: 0,
+            current_a: vec![vec![f64::NAN; SIDE]; SIDE],
+            codes: vec![vec![0; SIDE]; SIDE],
+            saturated: 0,
+        })
+    }
+
+    /// Keep column `c` of `row` (a READ of row `r`) for pixel `(r, c)`,
+    /// whose reference time (end of its writing, or its turn) is `t_ref_s`.
+    fn set(&mut self, r: usize, c: usize, row: &RowRead, t_ref_s: f64) {
+        let m = &mut self.0;
+        if m.row_sample_s[r].is_nan() {
+            m.row_sample_s[r] = row.sample_s;
+            m.row_delay_s[r] = row.sample_s - t_ref_s;
+            m.row_lsb_a[r] = row.lsb_a;
+        }
+        m.cell_sample_s[r][c] = row.sample_s;
+        m.cell_delay_s[r][c] = row.sample_s - t_ref_s;
+        m.current_a[r][c] = row.current_a[c];
+        m.codes[r][c] = row.codes[c];
+        m.rereads += row.rereads;
+        m.saturated += ((row.sat_mask >> c) & 1) as u32;
+    }
 }
 
 /// Device-level check (one `otj` device, not through the RTL): the lowest
@@ -637,6 +730,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         write_time_s: f64,
         energy_j: f64,
         g_ratio: f64,
+        lit_before_a: f64,
     }
     let mut written = Vec::new();
     for lw in &cfg.letters {
@@ -666,21 +760,40 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         b.fe.sync().map_err(|e| err(b.time_s(), e))?;
         let e0 = b.fe.energy_j();
         let t0 = b.time_s();
-        b.take_edges();
         let mut first_edges = None;
+        let mut after = PixelMap::new(lw.letter, "after");
+        let mut late = PixelMap::new(lw.letter, "25us");
+        let mut end = b.time_cycles();
+        let (mut before_sum, mut before_n) = (0.0, 0.0);
         for (r, row) in mask.iter().enumerate() {
             for (c, &on) in row.iter().enumerate() {
+                // each pixel individually: written (if lit), read right
+                // after, read again 25 us after the end of its writing
                 if on {
+                    let rd = read_row(&mut b, r, cfg.tia_gain_index)?;
+                    before_sum += rd.current_a[c];
+                    before_n += 1.0;
+                    b.take_edges();
                     b.program(r as u8, c as u8, true, cfg.pulses)?;
                     if first_edges.is_none() {
                         first_edges = Some(b.take_edges());
                     }
                 }
+                let t_px = b.time_cycles();
+                let t_px_s = b.time_s();
+                if on {
+                    end = t_px;
+                }
+                let rd = read_row(&mut b, r, cfg.tia_gain_index)?;
+                after.set(r, c, &rd, t_px_s);
+                b.idle_until(t_px + cycles(cfg.late_read_s, period))?;
+                let rd = read_row(&mut b, r, cfg.tia_gain_index)?;
+                late.set(r, c, &rd, t_px_s);
             }
         }
-        let end = b.time_cycles();
-        let end_s = b.time_s();
-        b.fe.sync().map_err(|e| err(end_s, e))?;
+        let end_s = end as f64 * period;
+        let t_done_s = b.time_s();
+        b.fe.sync().map_err(|e| err(t_done_s, e))?;
         let energy_j = b.fe.energy_j() - e0;
         // measured on the bus: rising edges and widths of the first pixel
         let edges = first_edges.unwrap_or_default();
@@ -695,11 +808,8 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
             (Some(a), Some(f)) => (f - a) as f64 * period,
             _ => f64::NAN,
         };
-        let read_after = read_map(&mut b, lw.letter, "after", end_s, cfg.tia_gain_index)?;
-        b.idle_until(end + cycles(cfg.late_read_s, period))?;
-        let read_late = read_map(&mut b, lw.letter, "25us", end_s, cfg.tia_gain_index)?;
-        maps.push(read_after);
-        maps.push(read_late);
+        maps.push(after.0);
+        maps.push(late.0);
         // conductance change of the lit cells (model state at the late read,
         // the STM trace decayed to exp(-25 us / tau) of its peak)
         let g_late = {
@@ -723,6 +833,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
             write_time_s: end_s - t0,
             energy_j,
             g_ratio: sum / n,
+            lit_before_a: before_sum / before_n,
         });
     }
 
@@ -770,6 +881,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
             frequency_hz: lw.frequency_hz,
             paper: lw.paper.clone(),
             lit_pixels: mask.iter().flatten().filter(|&&x| x).count(),
+            mean_lit_before_a: w.lit_before_a,
             mean_lit_after_a: la,
             mean_unlit_after_a: ua,
             mean_lit_25us_a: ll,
@@ -783,6 +895,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
             contrast_delta_kept_500s: (lf - uf) / (la - ua),
             retention_500s: lf / la,
             gain_after_vs_baseline: la / lb,
+            raise_kept_25us: (ll - w.lit_before_a) / (la - w.lit_before_a),
             g_nv_ratio_lit: w.g_ratio,
             measured_period_s: w.period_s,
             measured_width_s: w.width_s,
@@ -913,8 +1026,8 @@ pub fn write_report(
                     m.when.clone(),
                     r.to_string(),
                     c.to_string(),
-                    format!("{:.9e}", m.row_sample_s[r]),
-                    format!("{:.9e}", m.row_delay_s[r]),
+                    format!("{:.9e}", m.cell_sample_s[r][c]),
+                    format!("{:.9e}", m.cell_delay_s[r][c]),
                     m.codes[r][c].to_string(),
                     format!("{:.6e}", m.current_a[r][c]),
                 ]);

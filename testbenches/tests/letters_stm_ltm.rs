@@ -61,14 +61,30 @@ fn protocol_runs_on_the_bus_as_specified() {
     for m in &res.maps {
         assert_eq!(m.current_a.len(), SIDE);
         assert_eq!(m.saturated, 0, "auto-ranging leaves no saturated code");
-        // rows read one after the other
+        // rows read one after the other; the per-pixel maps pixel after
+        // pixel in row-major order
         assert!(m.row_sample_s.windows(2).all(|w| w[1] > w[0]), "{m:?}");
+        let cells: Vec<f64> = m.cell_sample_s.iter().flatten().copied().collect();
+        assert!(cells.windows(2).all(|w| w[1] >= w[0]), "{m:?}");
     }
     for l in &cfg.letters {
         let after = map(res, l.letter, "after");
         let late = map(res, l.letter, "25us");
-        assert!(after.row_delay_s[0] > 0.0 && after.row_delay_s[SIDE - 1] < 25e-6);
-        assert!(late.row_delay_s[0] >= 25e-6 && late.row_delay_s[0] < 26e-6);
+        // every pixel read individually right after its own writing (within
+        // 2 us: one auto-ranged row READ) and 25 us after it
+        for d in after.cell_delay_s.iter().flatten() {
+            assert!(*d > 0.0 && *d < 2e-6, "{l:?}: {d}");
+        }
+        for d in late.cell_delay_s.iter().flatten() {
+            assert!(*d >= 25e-6 && *d < 26e-6, "{l:?}: {d}");
+        }
+        let distinct: std::collections::BTreeSet<u64> = after
+            .cell_sample_s
+            .iter()
+            .flatten()
+            .map(|t| t.to_bits())
+            .collect();
+        assert_eq!(distinct.len(), SIDE * SIDE, "one read per pixel");
     }
     assert!(res.h_final_delay_s > 500.0);
     assert!(res.simulated_time_s > 500.0 && res.energy_j > 0.0);
@@ -87,18 +103,42 @@ fn reset_leaves_every_cell_at_the_hrs() {
     assert!((res.g_hrs_mean_s * 1.8e8 - 1.0).abs() < 0.1);
 }
 
+/// Fig 4b-d: every letter, C included, is visible right after its writing
+/// (each pixel read right after its own 10 pulses): lit mean > 1.3 x unlit
+/// mean and > 0.2 nA above it (~6 sd of the difference of the two means). Fig 4e-g: 25 us later C and N are gone, H stays: of the letter's
+/// own raise of its lit pixels (each pixel against its read right before
+/// its writing, so N's pixels shared with H count N's raise only) less than
+/// 20 % is left for C and N, more than 40 % for H (whose raise right after
+/// is half short-term). "Gone" is judged against
+/// the front-end's read noise (0.1 nA per sample; C's raise is ~0.4 nA).
+/// Both schemes.
 #[test]
-fn h_and_n_raise_their_lit_pixels_right_after_writing() {
-    // C's STM (0.9 V) has mostly decayed by the time its rows are read: the
-    // letter takes 27 us to write pixel by pixel and the STM relaxes with
-    // tau = 4.4 us; the 1.5 V letters stand out right after.
+fn every_letter_is_visible_right_after_and_only_h_25_us_later() {
     for (cfg, res) in [v2(), v3()] {
-        for l in res.letters.iter().filter(|l| l.letter != 'C') {
+        for l in &res.letters {
+            println!(
+                "v3 {}: {} lit before {:.3e} A; lit / unlit after {:.3e} / {:.3e} A, 25 us {:.3e} / {:.3e} A; raise kept {:.3}",
+                cfg.scheme_v3,
+                l.letter,
+                l.mean_lit_before_a,
+                l.mean_lit_after_a,
+                l.mean_unlit_after_a,
+                l.mean_lit_25us_a,
+                l.mean_unlit_25us_a,
+                l.raise_kept_25us
+            );
             assert!(
-                l.mean_lit_after_a > 1.5 * l.mean_unlit_after_a,
-                "{} {l:?}",
+                l.mean_lit_after_a > 1.3 * l.mean_unlit_after_a
+                    && l.mean_lit_after_a - l.mean_unlit_after_a > 0.2e-9,
+                "v3 {}: {l:?}",
                 cfg.scheme_v3
             );
+            if l.letter == 'H' {
+                assert!(l.raise_kept_25us > 0.4, "{l:?}");
+                assert!(l.contrast_25us > 1.5, "{l:?}");
+            } else {
+                assert!(l.raise_kept_25us.abs() < 0.2, "{l:?}");
+            }
         }
     }
 }
@@ -155,10 +195,10 @@ fn v2_only_h_is_long_term() {
     assert!(res.h_retention > 0.5, "{}", res.h_retention);
 }
 
-/// With the specified V/3 scheme H is still long-term and C short-term; the
+/// With the specified V/3 scheme H is still long-term and C short-term. The
 /// -V/3 disturbs a cell sees while unselected leave a negative STM trace that
-/// a later write of that cell consolidates (the STDP mechanism), so N's and
-/// H's pixels end somewhat lower than with V/2.
+/// a write of that cell would consolidate (the STDP mechanism); with 25 us
+/// between the pixels it has relaxed first, so N stays short-term too.
 #[test]
 fn v3_h_is_long_term_c_is_not() {
     let (_, res) = v3();
@@ -166,7 +206,7 @@ fn v3_h_is_long_term_c_is_not() {
     let (c, h, n) = (get('C'), get('H'), get('N'));
     assert!(h.g_nv_ratio_lit > 1.5, "{h:?}");
     assert!((c.g_nv_ratio_lit - 1.0).abs() < 0.02, "{c:?}");
-    assert!(n.g_nv_ratio_lit < 1.05, "{n:?}");
+    assert!((n.g_nv_ratio_lit - 1.0).abs() < 0.02, "{n:?}");
     assert!(h.contrast_500s > 1.5, "{h:?}");
     assert!(res.h_retention > 0.5, "{}", res.h_retention);
 }

@@ -7,16 +7,21 @@
 //!
 //! # Long-term part (charge-transfer doping)
 //! Each gate pulse changes `G_LT` by
-//! `dG = alpha * (V / lt_v_ref_v) * F(w) * s(G) * c2c * d2d * (g_lt_max - g_lt_min)`,
+//! `dG = alpha * (V / lt_v_ref_v) * F(w) * s * c2c * d2d * (g_lt_max - g_lt_min)`,
 //! `F(w) = (w + lt_w_fast_s) / (lt_w_ref_s + lt_w_fast_s)`: the gate charge
 //! of a pulse is a steady part (proportional to `w`) plus a capacitive part
 //! delivered even by a short pulse (`lt_w_fast_s` of steady current). So dG
 //! is linear in amplitude and roughly linear in width over 10 - 500 ms
 //! (`F(10 ms) = 1` exactly), while 1 us pulses still program (fast
-//! programming, a small step with the same shape). With the soft-saturation shape
-//! `s = 1 - x^p` (potentiation, `x = (G - g_min)/(g_max - g_min)`) or
-//! `s = 1 - (1 - x)^p` (depression): linear for the first ~800 pulses, then
-//! saturating. `G_LT` does not decay.
+//! programming, a small step with the same shape).
+//! Potentiation saturates softly, `s = 1 - x^p` (`x = (G - g_min)/(g_max - g_min)`,
+//! `p = shape_exponent`): linear for the first ~800 pulses, then saturating
+//! (Fig 3d). Depression does not saturate: `s = lt_dep_ratio` (its step is
+//! `lt_dep_ratio` times the potentiation step at the same `|V|`, `w`) down
+//! to the floor `g_lt_min_s`, where `G_LT` stops (the Li0.4WO3 level of the
+//! self-gate). With `lt_dep_ratio` slightly above 1 every 50 P + 50 D cycle
+//! ends on the floor, so the window neither drifts nor shrinks over 1e5
+//! pulses. `G_LT` does not decay.
 //!
 //! # Short-term part (ionic gating), the authors' model, exactly
 //! With the spike time `t_i` and width `w`, and `G_off` the short-term value
@@ -66,6 +71,7 @@ pub struct Params {
     pub g_lt_init_s: f64,
     pub alpha: f64,
     pub shape_exponent: f64,
+    pub lt_dep_ratio: f64,
     pub lt_v_ref_v: f64,
     pub lt_w_ref_s: f64,
     pub lt_w_fast_s: f64,
@@ -109,6 +115,7 @@ impl Params {
         )?;
         c.range("alpha", self.alpha, 0.0, 1.0)?;
         c.range("shape_exponent", self.shape_exponent, 0.1, 100.0)?;
+        c.range("lt_dep_ratio", self.lt_dep_ratio, 0.5, 2.0)?;
         c.range("lt_v_ref_v", self.lt_v_ref_v, 1e-3, 10.0)?;
         c.range("lt_w_ref_s", self.lt_w_ref_s, 1e-12, 10.0)?;
         c.range("lt_w_fast_s", self.lt_w_fast_s, 0.0, 10.0)?;
@@ -244,7 +251,7 @@ impl Device for Liwes {
         let shape = if v >= 0.0 {
             1.0 - x.powf(p.shape_exponent)
         } else {
-            1.0 - (1.0 - x).powf(p.shape_exponent)
+            p.lt_dep_ratio
         };
         self.g_lt_s = (self.g_lt_s + p.alpha * drive * shape.max(0.0) * range)
             .clamp(p.g_lt_min_s, p.g_lt_max_s);

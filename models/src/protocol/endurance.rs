@@ -5,8 +5,10 @@
 //!   and the amplitude-coding error (`iv::amplitude_coding_error`); keys
 //!   `on_off_ratio_1eN`, `nonlinearity_factor_1eN`, `amplitude_coding_error_1eN`
 //!   at whole decades. A refresh pair at the end shows the restored linearity.
-//! - `liwes`: 20 cycles of 50 x (+2 V, 100 ms) + 50 x (-2 V, 100 ms); dynamic
-//!   range `(G_max - G_min) / G_min` per cycle.
+//! - `liwes`: 20 cycles of 50 x (+0.5 V, 10 ms) + 50 x (-0.5 V, 10 ms), the
+//!   paper's Fig 3e pulses, read 2 s after each pulse; dynamic range
+//!   `(G_max - G_min) / G_min` per cycle. The metrics state the pulses
+//!   (`amplitude_v`, `width_s`, `read_delay_s`).
 
 use super::{iv, Options, Protocol, ProtocolError, ProtocolResult, Series};
 use crate::device::{DeviceKind, DeviceSpec};
@@ -82,6 +84,12 @@ pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, Protocol
     Ok(r)
 }
 
+/// The pulses of the `liwes` endurance test (Wan 2021, Fig 3e): amplitude
+/// (volts, +/-), width (seconds), read delay after each pulse (seconds).
+pub const LIWES_AMPLITUDE_V: f64 = 0.5;
+pub const LIWES_WIDTH_S: f64 = 10e-3;
+pub const LIWES_READ_DELAY_S: f64 = 2.0;
+
 fn liwes(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, ProtocolError> {
     let mut r = ProtocolResult::new(
         Protocol::Endurance,
@@ -89,16 +97,17 @@ fn liwes(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, ProtocolEr
         "pulse number (1)",
         "conductance at read voltage (S)",
     );
+    let (a, w) = (LIWES_AMPLITUDE_V, LIWES_WIDTH_S);
     let mut d = spec.instantiate(opts.seed);
-    let mut s = Series::new("20 x (50 P + 50 D), +-2 V, 100 ms", true);
+    let mut s = Series::new(format!("20 x (50 P + 50 D), +-{a} V, {} ms", w * 1e3), true);
     let mut ranges = vec![];
     let mut k = 0usize;
     for _ in 0..20 {
         let mut gs = vec![];
-        for v in [2.0, -2.0] {
+        for v in [a, -a] {
             for _ in 0..50 {
-                d.apply(v, 100e-3)?;
-                d.advance(2.0);
+                d.apply(v, w)?;
+                d.advance(LIWES_READ_DELAY_S);
                 k += 1;
                 let g = d.conductance_s();
                 s.push(k as f64, g);
@@ -111,11 +120,16 @@ fn liwes(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, ProtocolEr
     }
     let m = ranges.iter().sum::<f64>() / ranges.len() as f64;
     r.metrics.insert("dynamic_range_pct".into(), 100.0 * m);
+    r.metrics
+        .insert("dynamic_range_first_cycle_pct".into(), 100.0 * ranges[0]);
     r.metrics.insert(
         "dynamic_range_last_cycle_pct".into(),
         100.0 * ranges[ranges.len() - 1],
     );
     r.metrics.insert("cycles".into(), 20.0);
+    r.metrics.insert("amplitude_v".into(), a);
+    r.metrics.insert("width_s".into(), w);
+    r.metrics.insert("read_delay_s".into(), LIWES_READ_DELAY_S);
     r.series.push(s);
     Ok(r)
 }
