@@ -6,10 +6,12 @@ use anyhow::{bail, Context};
 use neuroxbar_rtl::accel_regs::register_map;
 use neuroxbar_rtl::accelerator::Accelerator;
 use neuroxbar_rtl::lif_wta_top::{LifWtaTop, NEURON_REGISTERS};
-use neuroxbar_rtl::regs::{map_markdown, write_in_range, Register};
+use neuroxbar_rtl::regs::{map_markdown, Register};
 use neuroxbar_rtl::verilog::{generate, write_split, Dir, GeneratedTop, Port};
 use neuroxbar_testbenches::report::write_atomic;
 use std::path::{Path, PathBuf};
+
+mod reg_config;
 
 /// A top `neuroxbar verilog` can write (`neuroxbar synth` synthesizes these
 /// too).
@@ -163,51 +165,12 @@ fn write_split_atomic(top: &GeneratedTop, dir: &Path) -> anyhow::Result<()> {
     result.with_context(|| format!("writing the modules of `{}` to {}", top.name, dir.display()))
 }
 
-/// Allowed values of `reg` (signed registers in two's complement).
-fn value_range(reg: &Register) -> (i64, i64) {
-    let b = reg.bits as u32;
-    if reg.signed {
-        (-(1i64 << (b - 1)), (1i64 << (b - 1)) - 1)
-    } else {
-        (0, (1i64 << b) - 1)
-    }
-}
-
 /// Check `file` (TOML, register name = integer) against `map` and return the
 /// register-write script as JSON, in address order.
 fn config_writes(file: &Path, map: &[Register]) -> anyhow::Result<String> {
-    let f = file.display();
+    let f = file.display().to_string();
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {f}"))?;
-    let table: toml::Table =
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{f}: not a valid TOML file: {e}"))?;
-    let mut writes: Vec<(u8, u32)> = Vec::new();
-    for (key, value) in &table {
-        let Some(reg) = map.iter().find(|r| r.name == key) else {
-            let names: Vec<&str> = map.iter().map(|r| r.name).collect();
-            bail!(
-                "{f}: unknown register `{key}` (registers: {})",
-                names.join(", ")
-            );
-        };
-        let (lo, hi) = value_range(reg);
-        let kind = if reg.signed { "signed" } else { "unsigned" };
-        let Some(v) = value.as_integer() else {
-            bail!(
-                "{f}: `{key}` must be an integer in {lo}..={hi} ({kind} {} bits), not {value}",
-                reg.bits
-            );
-        };
-        if !(lo..=hi).contains(&v) {
-            bail!(
-                "{f}: `{key}` = {v} is out of range: allowed {lo}..={hi} ({kind} {} bits)",
-                reg.bits
-            );
-        }
-        let data = v as i32 as u32; // the 32-bit cfg_data word (sign-extended)
-        debug_assert!(write_in_range(reg, data));
-        writes.push((reg.addr, data));
-    }
-    writes.sort_unstable();
+    let writes = reg_config::parse_config(&text, &f, map).map_err(anyhow::Error::msg)?;
     let list: Vec<serde_json::Value> = writes
         .iter()
         .map(|&(addr, data)| serde_json::json!({ "addr": addr, "data": data }))

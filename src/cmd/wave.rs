@@ -38,27 +38,47 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The text `run` prints.
+/// The text `run` prints. Reads the header first, then streams the value
+/// changes keeping only the requested signals inside the requested window
+/// (or, for `--summary`, only transition counts).
 fn output(args: &Args) -> anyhow::Result<String> {
     if args.file.as_os_str().is_empty() {
         return Err(anyhow!("no VCD file given"));
     }
-    let waveform = wave::read_vcd(&args.file)?;
+    let reader = wave::VcdReader::open(&args.file)?;
     let file = args.file.display();
     if args.summary {
+        let waveform = reader.read_summary()?;
         return Ok(format!("file        {file}\n{}", wave::summary(&waveform)));
     }
+    let timescale = reader.header().timescale;
     let time = |flag: &str, text: &Option<String>| -> anyhow::Result<Option<u64>> {
         text.as_deref()
-            .map(|t| wave::parse_time(t, waveform.timescale))
+            .map(|t| wave::parse_time(t, timescale))
             .transpose()
             .map_err(|e| anyhow!("{e}"))
             .with_context(|| format!("{flag} for {file}"))
     };
+    let from = time("--from", &args.from)?;
+    let to = time("--to", &args.to)?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            return Err(anyhow!(wave::SelectError::EmptyWindow { from, to }))
+                .with_context(|| format!("{file}"));
+        }
+    }
+    let keep = if args.signals.is_empty() {
+        (0..reader.header().signals.len()).collect()
+    } else {
+        reader
+            .select(&args.signals)
+            .with_context(|| format!("{file}"))?
+    };
+    let waveform = reader.read_window(&keep, from, to)?;
     let options = RenderOptions {
-        signals: (!args.signals.is_empty()).then(|| args.signals.clone()),
-        from: time("--from", &args.from)?,
-        to: time("--to", &args.to)?,
+        signals: None,
+        from,
+        to,
         max_width: (args.width > 0).then_some(args.width),
     };
     wave::try_render(&waveform, &options).with_context(|| format!("{file}"))

@@ -28,8 +28,8 @@ use std::sync::Arc;
 
 pub use render::{render, select_signals, try_render, RenderOptions, SelectError};
 pub use summary::summary;
-pub use value::{Bits, Logic, Value};
-pub use vcd::{parse_vcd, parse_vcd_bytes, read_vcd, VcdError};
+pub use value::{real_text, Bits, Logic, Value};
+pub use vcd::{parse_vcd, parse_vcd_bytes, read_vcd, VcdError, VcdReader, VAR_TYPES};
 
 /// A time in the waveform's own units (see [`Waveform::timescale`]).
 pub type Time = u64;
@@ -182,8 +182,14 @@ pub struct Signal {
     pub width: u32,
     /// VCD identifier code (variables sharing a code share `changes`).
     pub id_code: Option<String>,
-    /// Value changes in time order, at most one per time.
+    /// Value changes in time order, at most one per time (for an `event`,
+    /// one per trigger). A reader may keep only a window of them
+    /// ([`VcdReader::read_window`]) or only the first
+    /// ([`VcdReader::read_summary`]).
     pub changes: Arc<Vec<(Time, Value)>>,
+    /// Transition count of the whole file when `changes` holds only part of
+    /// it ([`VcdReader::read_summary`]); `None`: count `changes`.
+    pub transition_count: Option<usize>,
 }
 
 impl Signal {
@@ -193,12 +199,24 @@ impl Signal {
         i.checked_sub(1).map(|i| &self.changes[i].1)
     }
 
-    /// Number of changes to a different value, not counting the first value.
+    /// Number of changes to a different value, not counting the first value;
+    /// for an `event`, the number of times it was triggered.
     pub fn transitions(&self) -> usize {
+        if let Some(n) = self.transition_count {
+            return n;
+        }
+        if self.is_event() {
+            return self.changes.len();
+        }
         self.changes
             .windows(2)
             .filter(|w| !w[0].1.same_as(&w[1].1))
             .count()
+    }
+
+    /// True for `event` variables: each change is a trigger, not a level.
+    pub fn is_event(&self) -> bool {
+        self.kind == "event"
     }
 
     /// True for real and string variables (drawn as value boxes, never as bits).
@@ -226,6 +244,9 @@ pub struct Waveform {
     pub version: Option<String>,
     /// Last timestamp of the file (or last cycle); `None` if it had none.
     pub end_time: Option<Time>,
+    /// Time of the file's first value change, when read from a file (its
+    /// signals may hold only part of their changes); `None` otherwise.
+    pub start_time: Option<Time>,
 }
 
 impl Waveform {
@@ -290,6 +311,7 @@ impl Waveform {
             width,
             id_code: None,
             changes: Arc::new(changes),
+            transition_count: None,
         });
     }
 
@@ -307,6 +329,7 @@ impl Waveform {
             .signals
             .iter()
             .filter_map(|s| s.changes.first().map(|c| c.0))
+            .chain(self.start_time)
             .min();
         match (start, self.end_time) {
             (Some(s), Some(e)) => Some((s.min(e), e)),

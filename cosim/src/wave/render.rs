@@ -9,9 +9,11 @@
 //!
 //! - single bits: `_` low, `-` high, `/` rising, `\` falling, `x` unknown,
 //!   `z` high impedance;
+//! - events: `^` in a column where the event was triggered, `_` elsewhere;
 //! - buses, reals and strings: a box per value, `|` where the value changes,
 //!   the value in hex without leading zeros (`X`/`Z` for a nibble mixing known
-//!   and unknown bits); a value too long for its box ends in `+`;
+//!   and unknown bits); a value too long for its box ends in `+`, and a
+//!   real or string value cut so is listed in full under the waveform;
 //! - the ruler gives the time (file units, or the cycle) at column starts.
 //!
 //! The time step of one column is the greatest common divisor of the change
@@ -55,6 +57,8 @@ pub enum SelectError {
     },
     /// `from` is after `to`.
     EmptyWindow { from: Time, to: Time },
+    /// `from` is after the waveform's last time `end`.
+    PastEnd { from: Time, end: Time },
 }
 
 impl fmt::Display for SelectError {
@@ -75,6 +79,12 @@ impl fmt::Display for SelectError {
             ),
             SelectError::EmptyWindow { from, to } => {
                 write!(f, "empty time window: from {from} is after to {to}")
+            }
+            SelectError::PastEnd { from, end } => {
+                write!(
+                    f,
+                    "from {from} is after the end of the waveform (its last time is {end})"
+                )
             }
         }
     }
@@ -204,6 +214,7 @@ fn gcd(a: u64, b: u64) -> u64 {
 
 enum RowKind {
     Bit,
+    Event,
     Boxes,
 }
 
@@ -213,7 +224,13 @@ pub fn try_render(wave: &Waveform, options: &RenderOptions) -> Result<String, Se
         Some(names) => select_signals(wave, names)?,
         None => wave.signals.iter().collect(),
     };
-    let (start, end) = wave.time_range().unwrap_or((0, 0));
+    let range = wave.time_range();
+    let (start, end) = range.unwrap_or((0, 0));
+    if let (Some(from), Some((_, end))) = (options.from, range) {
+        if from > end {
+            return Err(SelectError::PastEnd { from, end });
+        }
+    }
     let from = options.from.unwrap_or(start);
     let to = options.to.unwrap_or(end.max(from));
     if from > to {
@@ -257,6 +274,9 @@ pub fn try_render(wave: &Waveform, options: &RenderOptions) -> Result<String, Se
         .iter()
         .zip(&samples)
         .map(|(s, vals)| {
+            if s.is_event() {
+                return RowKind::Event;
+            }
             let bit = s.width == 1
                 && !s.is_analog()
                 && vals
@@ -275,7 +295,7 @@ pub fn try_render(wave: &Waveform, options: &RenderOptions) -> Result<String, Se
         .iter()
         .zip(&kinds)
         .map(|(vals, kind)| match kind {
-            RowKind::Bit => Vec::new(),
+            RowKind::Bit | RowKind::Event => Vec::new(),
             RowKind::Boxes => {
                 let mut segs: Vec<(usize, usize, Option<String>)> = Vec::new();
                 for (c, v) in vals.iter().enumerate() {
@@ -358,6 +378,8 @@ pub fn try_render(wave: &Waveform, options: &RenderOptions) -> Result<String, Se
     out.push_str(ruler.trim_end());
     out.push('\n');
 
+    // Real and string values cut short in their boxes, in full.
+    let mut cut: Vec<String> = Vec::new();
     for (row, name) in names.iter().enumerate() {
         let mut line = format!("{name:<name_w$}");
         match kinds[row] {
@@ -384,6 +406,24 @@ pub fn try_render(wave: &Waveform, options: &RenderOptions) -> Result<String, Se
                     }
                 }
             }
+            RowKind::Event => {
+                // Triggers in (previous column, this column]; at `from` itself
+                // for the first column.
+                let changes = &signals[row].changes;
+                let mut i = changes.partition_point(|(t, _)| *t < from);
+                for c in 0..shown {
+                    let t = col_time(c);
+                    let mut fired = false;
+                    while i < changes.len() && changes[i].0 <= t {
+                        fired = true;
+                        i += 1;
+                    }
+                    line.push(if fired { '^' } else { '_' });
+                    for _ in 1..cell {
+                        line.push('_');
+                    }
+                }
+            }
             RowKind::Boxes => {
                 for (first, len, text) in &segments[row] {
                     if *first >= shown {
@@ -403,6 +443,9 @@ pub fn try_render(wave: &Waveform, options: &RenderOptions) -> Result<String, Se
                         } else if avail > 0 {
                             cellstr.extend(text.chars().take(avail - 1));
                             cellstr.push('+');
+                            if !matches!(samples[row][*first], Some(Value::Bits(_))) {
+                                cut.push(format!("  {name} at {}: {text}", col_time(*first)));
+                            }
                         }
                     }
                     while cellstr.chars().count() < span {
@@ -414,6 +457,13 @@ pub fn try_render(wave: &Waveform, options: &RenderOptions) -> Result<String, Se
         }
         out.push_str(line.trim_end());
         out.push('\n');
+    }
+    if !cut.is_empty() {
+        out.push_str("values cut short above:\n");
+        for c in &cut {
+            out.push_str(c);
+            out.push('\n');
+        }
     }
     if (shown as u64) < total_cols {
         out.push_str(&format!(

@@ -92,6 +92,7 @@ impl Bits {
     /// `0` when the leftmost bit is `0` or `1`, with `x`/`z` when it is `x`/`z`.
     /// Longer strings are accepted only if the extra leading bits are `0`.
     pub fn parse_vcd(text: &[u8], width: u32) -> Result<Bits, String> {
+        Bits::check_vcd(text, width)?;
         if text.is_empty() {
             return Err("empty vector value".into());
         }
@@ -132,6 +133,31 @@ impl Bits {
             out.set(i, l);
         }
         Ok(out)
+    }
+
+    /// Checks a VCD vector body as [`parse_vcd`](Bits::parse_vcd) does,
+    /// without building the value.
+    pub fn check_vcd(text: &[u8], width: u32) -> Result<(), String> {
+        if text.is_empty() {
+            return Err("empty vector value".into());
+        }
+        if let Some(&c) = text.iter().find(|&&c| Logic::from_char(c).is_none()) {
+            return Err(format!(
+                "invalid bit `{}` in vector value",
+                (c as char).escape_default()
+            ));
+        }
+        let len = text.len();
+        if len > width as usize
+            && text[..len - width as usize]
+                .iter()
+                .any(|&c| Logic::from_char(c) != Some(Logic::Zero))
+        {
+            return Err(format!(
+                "value has {len} bits but the variable is {width} bits wide"
+            ));
+        }
+        Ok(())
     }
 
     pub fn width(&self) -> u32 {
@@ -313,7 +339,7 @@ impl Value {
     pub fn display_text(&self) -> String {
         match self {
             Value::Bits(b) => b.to_hex(),
-            Value::Real(r) => format!("{r}"),
+            Value::Real(r) => real_text(*r),
             Value::Str(s) => s.clone(),
         }
     }
@@ -324,6 +350,18 @@ impl Value {
             (Value::Real(a), Value::Real(b)) => a == b || (a.is_nan() && b.is_nan()),
             _ => self == other,
         }
+    }
+}
+
+/// The shortest text that reads back as exactly `r`: plain decimals for
+/// magnitudes in [1e-5, 1e16) (`0.25`, `1500`), scientific notation outside
+/// (`1e308`, `2.5e-7`), `NaN`, `inf`, `-inf`.
+pub fn real_text(r: f64) -> String {
+    let a = r.abs();
+    if r == 0.0 || !r.is_finite() || (1e-5..1e16).contains(&a) {
+        format!("{r}")
+    } else {
+        format!("{r:e}")
     }
 }
 
@@ -346,6 +384,35 @@ mod tests {
         assert_eq!(Bits::parse_vcd(b"0011", 2).unwrap().to_bin(), "11");
         assert!(Bits::parse_vcd(b"111", 2).is_err());
         assert!(Bits::parse_vcd(b"12", 2).is_err());
+    }
+
+    #[test]
+    fn reals_print_exactly() {
+        for (r, text) in [
+            (1e308, "1e308"),
+            (-2.5e-7, "-2.5e-7"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1500.0, "1500"),
+            (f64::MAX, "1.7976931348623157e308"),
+            (5e-324, "5e-324"),
+        ] {
+            assert_eq!(real_text(r), text);
+            assert_eq!(text.parse::<f64>(), Ok(r));
+        }
+        assert_eq!(real_text(f64::NAN), "NaN");
+    }
+
+    #[test]
+    fn check_agrees_with_parse() {
+        for text in ["", "0101", "x1", "12", "111", "0011", "z", "00000000001"] {
+            for width in [1, 2, 4, 8] {
+                assert_eq!(
+                    Bits::check_vcd(text.as_bytes(), width),
+                    Bits::parse_vcd(text.as_bytes(), width).map(|_| ()),
+                    "{text} on {width} bits"
+                );
+            }
+        }
     }
 
     #[test]

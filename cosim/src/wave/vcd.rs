@@ -5,9 +5,16 @@
 //! re-entered scopes, escaped and indexed names (`\mem[2]`, `mem [3]`),
 //! several variables sharing one identifier code, scalar (`1!`), vector
 //! (`b0101 #`, extended to the declared width as the standard says), real
-//! (`r1.5 !`, `rNaN`) and string (`sfoo !`) changes, `$dumpvars`, `$dumpall`,
-//! `$dumpon`, `$dumpoff` blocks. Anything malformed is an error naming the
-//! file and line; the reader never panics.
+//! (`r1.5 !`, `rNaN`) and string (`sfoo !`) changes, `event` triggers,
+//! `$dumpvars`, `$dumpall`, `$dumpon`, `$dumpoff` blocks. Anything malformed
+//! is an error naming the file and line; the reader never panics.
+//!
+//! [`VcdReader`] reads the header first and then streams the value changes,
+//! keeping only what the caller asks for: the changes of chosen signals in a
+//! time window ([`VcdReader::read_window`]), or per-signal transition counts
+//! ([`VcdReader::read_summary`]). Its memory is then a small multiple of what
+//! is kept, not of the file. Every value in the file is checked either way,
+//! so a file is valid or not whatever is selected.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,7 +22,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Bits, Signal, Time, Timescale, Value, Waveform};
+use super::{select_signals, Bits, SelectError, Signal, Time, Timescale, Value, Waveform};
 
 /// A VCD that could not be read: the file, the 1-based line (0 when the file
 /// could not be opened) and what is wrong.
@@ -38,16 +45,9 @@ impl fmt::Display for VcdError {
 
 impl std::error::Error for VcdError {}
 
-/// Reads a VCD file.
+/// Reads a whole VCD file (every signal, every change).
 pub fn read_vcd(path: impl AsRef<Path>) -> Result<Waveform, VcdError> {
-    let path = path.as_ref();
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| VcdError {
-        file: name.clone(),
-        line: 0,
-        message: format!("cannot open: {e}"),
-    })?;
-    parse_vcd(std::io::BufReader::new(file), &name)
+    VcdReader::open(path)?.read_all()
 }
 
 /// Reads VCD text held in memory; `file` names it in errors.
@@ -55,31 +55,175 @@ pub fn parse_vcd_bytes(bytes: &[u8], file: &str) -> Result<Waveform, VcdError> {
     parse_vcd(bytes, file)
 }
 
-/// Reads a VCD from any buffered reader, line by line; `file` names it in
-/// errors.
+/// Reads a whole VCD from any buffered reader; `file` names it in errors.
 pub fn parse_vcd<R: BufRead>(reader: R, file: &str) -> Result<Waveform, VcdError> {
-    let mut p = Parser {
-        toks: Tokens {
-            reader,
-            file: file.to_string(),
-            line: String::new(),
-            raw: Vec::new(),
-            pos: 0,
-            line_no: 0,
-            start: 0,
-            end: 0,
-        },
-        scope: Vec::new(),
-        scope_seen: HashMap::new(),
-        wave: Waveform::default(),
-        ids: HashMap::new(),
-        traces: Vec::new(),
-        var_trace: Vec::new(),
-        time: None,
-    };
-    p.header()?;
-    p.body()?;
-    Ok(p.finish())
+    VcdReader::new(reader, file)?.read_all()
+}
+
+/// The variable types of IEEE 1364 §18.2.3.8, the SystemVerilog ones that
+/// Verilator writes, and GTKWave's `string`.
+pub const VAR_TYPES: &[&str] = &[
+    "event",
+    "integer",
+    "parameter",
+    "real",
+    "realtime",
+    "reg",
+    "supply0",
+    "supply1",
+    "time",
+    "tri",
+    "triand",
+    "trior",
+    "trireg",
+    "tri0",
+    "tri1",
+    "wand",
+    "wire",
+    "wor",
+    "string",
+    "logic",
+    "bit",
+    "int",
+    "shortint",
+    "longint",
+    "byte",
+    "enum",
+    "shortreal",
+    "real_parameter",
+    "port",
+];
+
+/// A VCD whose header has been read: its scopes and variables are known
+/// ([`VcdReader::header`]), its value changes not yet.
+///
+/// ```
+/// use neuroxbar_cosim::wave::VcdReader;
+/// let text = b"$timescale 1ns $end $var wire 1 ! a $end $var wire 4 # b $end\n\
+///              $enddefinitions $end\n#0\n0!\nb0 #\n#10\n1!\n#20\n0!\nb11 #\n";
+/// let reader = VcdReader::new(&text[..], "doc.vcd").unwrap();
+/// let keep = reader.select(&["a".to_string()]).unwrap();
+/// let w = reader.read_window(&keep, Some(10), Some(15)).unwrap();
+/// assert_eq!(w.signals.len(), 1);
+/// assert_eq!(w.signals[0].changes.len(), 1); // the value in force at 10
+/// assert_eq!(w.end_time, Some(20));
+/// ```
+pub struct VcdReader<R> {
+    p: Parser<R>,
+}
+
+impl VcdReader<std::io::BufReader<std::fs::File>> {
+    /// Opens a VCD file and reads its header.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, VcdError> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| VcdError {
+            file: name.clone(),
+            line: 0,
+            message: format!("cannot open: {e}"),
+        })?;
+        VcdReader::new(std::io::BufReader::with_capacity(1 << 16, file), &name)
+    }
+}
+
+impl<R: BufRead> VcdReader<R> {
+    /// Reads the header (everything up to `$enddefinitions`) from `reader`;
+    /// `file` names it in errors.
+    pub fn new(reader: R, file: &str) -> Result<Self, VcdError> {
+        let mut p = Parser {
+            toks: Tokens {
+                reader,
+                file: file.to_string(),
+                line: String::new(),
+                raw: Vec::new(),
+                pos: 0,
+                line_no: 0,
+                start: 0,
+                end: 0,
+                terminated: true,
+            },
+            scope: Vec::new(),
+            scope_seen: HashMap::new(),
+            wave: Waveform::default(),
+            ids: HashMap::new(),
+            traces: Vec::new(),
+            var_trace: Vec::new(),
+            time: None,
+            first_change: None,
+            scratch: String::new(),
+        };
+        p.header()?;
+        Ok(VcdReader { p })
+    }
+
+    /// The file's timescale, scopes and variables, without value changes.
+    pub fn header(&self) -> &Waveform {
+        &self.p.wave
+    }
+
+    /// Indices into [`header`](Self::header)`().signals` of the signals with
+    /// these names, in this order (full names or unambiguous suffixes, as in
+    /// [`select_signals`]).
+    pub fn select(&self, names: &[String]) -> Result<Vec<usize>, SelectError> {
+        let chosen = select_signals(&self.p.wave, names)?;
+        Ok(chosen
+            .into_iter()
+            .filter_map(|s| self.p.wave.signals.iter().position(|h| std::ptr::eq(h, s)))
+            .collect())
+    }
+
+    /// Reads every value change of every signal.
+    pub fn read_all(mut self) -> Result<Waveform, VcdError> {
+        for t in &mut self.p.traces {
+            t.keep = Keep::Window {
+                from: 0,
+                to: Time::MAX,
+            };
+        }
+        self.p.body()?;
+        let all: Vec<usize> = (0..self.p.wave.signals.len()).collect();
+        Ok(self.p.finish(&all))
+    }
+
+    /// Reads the value changes of the signals `keep` (indices from
+    /// [`select`](Self::select); repeats allowed, the result has them in this
+    /// order) and only inside the window: the value in force at `from` and
+    /// the changes after it up to `to` inclusive. The other signals' values
+    /// are checked, not kept. `end_time` is still the file's last time.
+    pub fn read_window(
+        mut self,
+        keep: &[usize],
+        from: Option<Time>,
+        to: Option<Time>,
+    ) -> Result<Waveform, VcdError> {
+        let window = Keep::Window {
+            from: from.unwrap_or(0),
+            to: to.unwrap_or(Time::MAX),
+        };
+        for &i in keep {
+            if let Some(&t) = self.p.var_trace.get(i) {
+                self.p.traces[t].keep = window;
+            }
+        }
+        self.p.body()?;
+        let keep: Vec<usize> = keep
+            .iter()
+            .copied()
+            .filter(|&i| i < self.p.wave.signals.len())
+            .collect();
+        Ok(self.p.finish(&keep))
+    }
+
+    /// Reads the file for a summary: every signal with its transition count
+    /// ([`Signal::transitions`]) and only its first change kept.
+    pub fn read_summary(mut self) -> Result<Waveform, VcdError> {
+        for t in &mut self.p.traces {
+            t.keep = Keep::Count;
+        }
+        self.p.body()?;
+        let all: Vec<usize> = (0..self.p.wave.signals.len()).collect();
+        Ok(self.p.finish(&all))
+    }
 }
 
 struct Tokens<R> {
@@ -93,6 +237,8 @@ struct Tokens<R> {
     /// Byte range of the current token in `line`.
     start: usize,
     end: usize,
+    /// The current line ends with a newline (only the last line may not).
+    terminated: bool,
 }
 
 impl<R: BufRead> Tokens<R> {
@@ -145,6 +291,7 @@ impl<R: BufRead> Tokens<R> {
             return Ok(false);
         }
         self.line_no += 1;
+        self.terminated = self.raw.last() == Some(&b'\n');
         if let Some(&b) = self
             .raw
             .iter()
@@ -173,6 +320,12 @@ impl<R: BufRead> Tokens<R> {
     fn tok(&self) -> &str {
         &self.line[self.start..self.end]
     }
+
+    /// The current token is the last bytes of a file that does not end with
+    /// a newline: the file may have been cut inside it.
+    fn tok_unterminated(&self) -> bool {
+        !self.terminated && self.end == self.line.len()
+    }
 }
 
 struct Parser<R> {
@@ -180,27 +333,131 @@ struct Parser<R> {
     scope: Vec<String>,
     /// Full scope path -> already listed.
     scope_seen: HashMap<String, ()>,
+    /// The header: signals with no changes yet.
     wave: Waveform,
     /// Identifier code -> trace index.
     ids: HashMap<String, usize>,
-    /// Per identifier code: width, is-real, changes.
+    /// One per identifier code.
     traces: Vec<Trace>,
     /// Per signal in `wave.signals`: trace index.
     var_trace: Vec<usize>,
     time: Option<Time>,
+    /// Time of the first value change in the file.
+    first_change: Option<Time>,
+    /// Reused buffer for vector digits.
+    scratch: String,
+}
+
+/// What kind of values a variable takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Bits,
+    Event,
+    Real,
+    Str,
+}
+
+impl Class {
+    fn of(kind: &str) -> Class {
+        match kind {
+            "event" => Class::Event,
+            "real" | "realtime" | "shortreal" | "real_parameter" => Class::Real,
+            "string" => Class::Str,
+            _ => Class::Bits,
+        }
+    }
+
+    fn takes(self, value: Class) -> bool {
+        self == value || (self == Class::Event && value == Class::Bits)
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Class::Bits => "bit vector",
+            Class::Event => "event",
+            Class::Real => "real",
+            Class::Str => "string",
+        }
+    }
+}
+
+/// What to keep of one identifier code's changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Keep {
+    /// Check the values, keep nothing.
+    Skip,
+    /// The value in force at `from`, then every change up to `to`.
+    Window { from: Time, to: Time },
+    /// The first change and the number of transitions.
+    Count,
 }
 
 struct Trace {
     width: u32,
+    class: Class,
+    /// Line of the first `$var` with this identifier code.
+    decl_line: usize,
+    keep: Keep,
+    /// Kept changes (Window), or the first change (Count).
     changes: Vec<(Time, Value)>,
+    /// Count: transitions between finished times so far.
+    count: usize,
+    /// Count: the value of the last finished time, and the current time's.
+    settled: Option<Value>,
+    current: Option<(Time, Value)>,
+}
+
+impl Trace {
+    fn record(&mut self, t: Time, v: Value) {
+        match self.keep {
+            Keep::Skip => {}
+            Keep::Window { from, to } => {
+                if t <= from {
+                    self.changes.clear();
+                    self.changes.push((t, v));
+                } else if t <= to {
+                    match self.changes.last_mut() {
+                        Some((lt, lv)) if *lt == t => *lv = v,
+                        _ => self.changes.push((t, v)),
+                    }
+                }
+            }
+            Keep::Count => {
+                if self.changes.is_empty() {
+                    self.changes.push((t, v.clone()));
+                }
+                match &mut self.current {
+                    Some((ct, cv)) if *ct == t => *cv = v,
+                    _ => {
+                        self.settle();
+                        self.current = Some((t, v));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Count: closes the current time's value.
+    fn settle(&mut self) {
+        if let Some((_, v)) = self.current.take() {
+            let transition = match (&self.settled, self.class) {
+                (_, Class::Event) => true,
+                (Some(s), _) => !s.same_as(&v),
+                (None, _) => false,
+            };
+            self.count += transition as usize;
+            self.settled = Some(v);
+        }
+    }
 }
 
 fn shorten(s: &str) -> String {
-    if s.chars().count() > 40 {
-        let t: String = s.chars().take(40).collect();
+    let escaped: String = s.chars().flat_map(char::escape_debug).collect();
+    if escaped.chars().count() > 40 {
+        let t: String = escaped.chars().take(40).collect();
         format!("{t}...")
     } else {
-        s.to_string()
+        escaped
     }
 }
 
@@ -326,17 +583,27 @@ impl<R: BufRead> Parser<R> {
             ));
         }
         let kind = args[0].clone();
-        if !kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(self
-                .toks
-                .err_at(line, format!("bad variable type `{}`", shorten(&kind))));
+        if !VAR_TYPES.contains(&kind.as_str()) {
+            return Err(self.toks.err_at(
+                line,
+                format!(
+                    "unknown variable type `{}` (known types: {})",
+                    shorten(&kind),
+                    VAR_TYPES.join(", ")
+                ),
+            ));
         }
         let width: u32 = match args[1].parse() {
             Ok(w) if w > 0 && w <= 1 << 20 => w,
             _ => {
-                return Err(self
-                    .toks
-                    .err_at(line, format!("bad variable width `{}`", shorten(&args[1]))))
+                return Err(self.toks.err_at(
+                    line,
+                    format!(
+                        "bad variable width `{}` (allowed: 1 to {})",
+                        shorten(&args[1]),
+                        1 << 20
+                    ),
+                ))
             }
         };
         let id = args[2].clone();
@@ -359,16 +626,37 @@ impl<R: BufRead> Parser<R> {
                 }
             }
         }
+        let class = Class::of(&kind);
         let trace = match self.ids.get(&id) {
             Some(&t) => {
-                let tr = &mut self.traces[t];
-                tr.width = tr.width.max(width);
+                let tr = &self.traces[t];
+                if tr.width != width || tr.class != class {
+                    return Err(self.toks.err_at(
+                        line,
+                        format!(
+                            "identifier code `{}` declared again as a {width}-bit {} \
+                             (line {} declared it as a {}-bit {}); variables sharing a \
+                             code must have the same width and type",
+                            shorten(&id),
+                            class.name(),
+                            tr.decl_line,
+                            tr.width,
+                            tr.class.name()
+                        ),
+                    ));
+                }
                 t
             }
             None => {
                 self.traces.push(Trace {
                     width,
+                    class,
+                    decl_line: line,
+                    keep: Keep::Skip,
                     changes: Vec::new(),
+                    count: 0,
+                    settled: None,
+                    current: None,
                 });
                 self.ids.insert(id.clone(), self.traces.len() - 1);
                 self.traces.len() - 1
@@ -379,6 +667,14 @@ impl<R: BufRead> Parser<R> {
         } else {
             format!("{}.{}", self.scope.join("."), local_name)
         };
+        // Variables sharing a code share one (for now empty) change list, so
+        // that selecting by name sees them as one net.
+        let shared = self
+            .var_trace
+            .iter()
+            .position(|&v| v == trace)
+            .map(|i| self.wave.signals[i].changes.clone())
+            .unwrap_or_default();
         self.wave.signals.push(Signal {
             name,
             scope: self.scope.clone(),
@@ -387,13 +683,16 @@ impl<R: BufRead> Parser<R> {
             kind,
             width,
             id_code: Some(id),
-            changes: Arc::new(Vec::new()),
+            changes: shared,
+            transition_count: None,
         });
         self.var_trace.push(trace);
         Ok(())
     }
 
     fn body(&mut self) -> Result<(), VcdError> {
+        // An open `$dumpvars`/`$dumpall`/`$dumpon`/`$dumpoff` block and its line.
+        let mut block: Option<(&'static str, usize)> = None;
         while self.toks.advance()? {
             let line = self.toks.line_no;
             let tok = self.toks.tok();
@@ -403,6 +702,13 @@ impl<R: BufRead> Parser<R> {
                     let t: Time = tok[1..]
                         .parse()
                         .map_err(|_| self.toks.err(format!("bad timestamp `{}`", shorten(tok))))?;
+                    if self.toks.tok_unterminated() {
+                        return Err(self.toks.err(format!(
+                            "the file ends without a newline right after the timestamp `{}`: \
+                             it looks cut inside it",
+                            shorten(tok)
+                        )));
+                    }
                     if let Some(prev) = self.time {
                         if t < prev {
                             return Err(self.toks.err(format!(
@@ -412,59 +718,91 @@ impl<R: BufRead> Parser<R> {
                     }
                     self.time = Some(t);
                 }
-                b'$' => {
-                    let kw = tok.to_string();
-                    match kw.as_str() {
-                        "$dumpvars" | "$dumpall" | "$dumpon" | "$dumpoff" | "$end" => {}
-                        "$comment" => {
-                            self.until_end(&kw, line, true)?;
+                b'$' => match tok {
+                    "$dumpvars" | "$dumpall" | "$dumpon" | "$dumpoff" => {
+                        if let Some((open, at)) = block {
+                            return Err(self.toks.err(format!(
+                                "`{tok}` inside `{open}` started at line {at} (missing `$end`)"
+                            )));
                         }
-                        _ => {
-                            return Err(self
-                                .toks
-                                .err(format!("unknown or misplaced keyword `{}`", shorten(&kw))))
+                        block = Some((
+                            match tok {
+                                "$dumpvars" => "$dumpvars",
+                                "$dumpall" => "$dumpall",
+                                "$dumpon" => "$dumpon",
+                                _ => "$dumpoff",
+                            },
+                            line,
+                        ));
+                    }
+                    "$end" => {
+                        if block.take().is_none() {
+                            return Err(self.toks.err(
+                                "`$end` without an open `$dumpvars`, `$dumpall`, `$dumpon` or `$dumpoff`",
+                            ));
                         }
                     }
-                }
+                    "$comment" => {
+                        self.until_end("$comment", line, true)?;
+                    }
+                    _ => {
+                        return Err(self
+                            .toks
+                            .err(format!("unknown or misplaced keyword `{}`", shorten(tok))))
+                    }
+                },
                 b'b' | b'B' => {
-                    let digits = tok[1..].to_string();
-                    let id = self.value_id("vector", line)?;
-                    let t = self.lookup(&id)?;
+                    let mut digits = std::mem::take(&mut self.scratch);
+                    digits.clear();
+                    digits.push_str(&tok[1..]);
+                    self.value_id("vector", line)?;
+                    let t = self.lookup(Class::Bits, 0)?;
                     let width = self.traces[t].width;
-                    let bits = Bits::parse_vcd(digits.as_bytes(), width).map_err(|m| {
+                    let bits = if self.traces[t].keep == Keep::Skip {
+                        Bits::check_vcd(digits.as_bytes(), width).map(|_| None)
+                    } else {
+                        Bits::parse_vcd(digits.as_bytes(), width).map(Some)
+                    }
+                    .map_err(|m| {
                         self.toks
-                            .err(format!("{m} (identifier `{}`)", shorten(&id)))
+                            .err(format!("{m} (identifier `{}`)", shorten(self.toks.tok())))
                     })?;
-                    self.record(t, Value::Bits(bits));
+                    self.record(t, bits.map(Value::Bits));
+                    self.scratch = digits;
                 }
                 b'r' | b'R' => {
-                    let text = tok[1..].to_string();
-                    let v: f64 = text.parse().map_err(|_| {
+                    let v: f64 = tok[1..].parse().map_err(|_| {
                         self.toks
-                            .err(format!("bad real value `{}`", shorten(&text)))
+                            .err(format!("bad real value `{}`", shorten(&tok[1..])))
                     })?;
-                    let id = self.value_id("real", line)?;
-                    let t = self.lookup(&id)?;
-                    self.record(t, Value::Real(v));
+                    self.value_id("real", line)?;
+                    let t = self.lookup(Class::Real, 0)?;
+                    self.record(t, Some(Value::Real(v)));
                 }
                 b's' | b'S' => {
                     let text = tok[1..].to_string();
-                    let id = self.value_id("string", line)?;
-                    let t = self.lookup(&id)?;
-                    self.record(t, Value::Str(text));
+                    self.value_id("string", line)?;
+                    let t = self.lookup(Class::Str, 0)?;
+                    self.record(t, Some(Value::Str(text)));
                 }
                 c if super::Logic::from_char(c).is_some() => {
                     // `1!` per the standard; `1 !` (a space before the code)
                     // is accepted too.
-                    let id = if tok.len() < 2 {
-                        self.value_id("scalar", line)?
+                    let skip = if tok.len() < 2 {
+                        self.value_id("scalar", line)?;
+                        0
                     } else {
-                        tok[1..].to_string()
+                        1
                     };
-                    let t = self.lookup(&id)?;
-                    let width = self.traces[t].width;
-                    let bits = Bits::parse_vcd(&[c], width).map_err(|m| self.toks.err(m))?;
-                    self.record(t, Value::Bits(bits));
+                    let t = self.lookup(Class::Bits, skip)?;
+                    let bits = match self.traces[t].keep {
+                        Keep::Skip => None,
+                        _ => Some(Value::Bits(
+                            Bits::parse_vcd(&[c], self.traces[t].width)
+                                .map_err(|m| self.toks.err(m))?,
+                        )),
+                    };
+                    self.record(t, bits);
                 }
                 _ => {
                     return Err(self.toks.err(format!(
@@ -474,11 +812,17 @@ impl<R: BufRead> Parser<R> {
                 }
             }
         }
+        if let Some((open, at)) = block {
+            return Err(self.toks.err(format!(
+                "file ended inside `{open}` started at line {at} (missing `$end`)"
+            )));
+        }
         Ok(())
     }
 
-    /// The identifier code token that follows a vector/real/string value.
-    fn value_id(&mut self, what: &str, line: usize) -> Result<String, VcdError> {
+    /// Advances to the identifier code token that follows a
+    /// vector/real/string value (or a lone scalar bit).
+    fn value_id(&mut self, what: &str, line: usize) -> Result<(), VcdError> {
         if !self.toks.advance()? {
             return Err(self.toks.err_at(
                 line,
@@ -494,40 +838,84 @@ impl<R: BufRead> Parser<R> {
                 shorten(id)
             )));
         }
-        Ok(id.to_string())
+        Ok(())
     }
 
-    fn lookup(&self, id: &str) -> Result<usize, VcdError> {
-        self.ids.get(id).copied().ok_or_else(|| {
+    /// The trace of the identifier code in the current token (after its
+    /// first `skip` bytes: 1 for a scalar change `1!`), checked against the
+    /// kind of value.
+    fn lookup(&self, value: Class, skip: usize) -> Result<usize, VcdError> {
+        let tok = self.toks.tok();
+        let id = tok.get(skip..).unwrap_or("");
+        let t = self.ids.get(id).copied().ok_or_else(|| {
             self.toks.err(format!(
                 "value change for undeclared identifier code `{}`",
                 shorten(id)
             ))
-        })
+        })?;
+        if self.toks.tok_unterminated() {
+            if let Some(longer) = self
+                .ids
+                .keys()
+                .filter(|k| k.len() > id.len() && k.starts_with(id))
+                .min()
+            {
+                return Err(self.toks.err(format!(
+                    "the file ends without a newline right after identifier code `{}`, \
+                     which is also the start of the code `{}`: it looks cut inside it",
+                    shorten(id),
+                    shorten(longer)
+                )));
+            }
+        }
+        let class = self.traces[t].class;
+        if !class.takes(value) {
+            return Err(self.toks.err(format!(
+                "{} value for identifier code `{}`, declared as a {} at line {}",
+                value.name(),
+                shorten(id),
+                class.name(),
+                self.traces[t].decl_line
+            )));
+        }
+        Ok(t)
     }
 
-    fn record(&mut self, trace: usize, v: Value) {
+    fn record(&mut self, trace: usize, v: Option<Value>) {
         let t = self.time.unwrap_or(0);
-        let changes = &mut self.traces[trace].changes;
-        match changes.last_mut() {
-            Some((lt, lv)) if *lt == t => *lv = v,
-            _ => changes.push((t, v)),
+        if self.first_change.is_none() {
+            self.first_change = Some(t);
+        }
+        if let Some(v) = v {
+            self.traces[trace].record(t, v);
         }
     }
 
-    fn finish(mut self) -> Waveform {
+    /// The waveform with the signals `keep` (indices into the header's
+    /// signals, in this order).
+    fn finish(mut self, keep: &[usize]) -> Waveform {
         let shared: Vec<Arc<Vec<(Time, Value)>>> = self
             .traces
-            .into_iter()
-            .map(|t| Arc::new(t.changes))
+            .iter_mut()
+            .map(|t| {
+                t.settle();
+                Arc::new(std::mem::take(&mut t.changes))
+            })
             .collect();
-        for (sig, &t) in self.wave.signals.iter_mut().zip(&self.var_trace) {
+        let header = std::mem::take(&mut self.wave.signals);
+        for &i in keep {
+            let t = self.var_trace[i];
+            let mut sig = header[i].clone();
             sig.changes = shared[t].clone();
+            if self.traces[t].keep == Keep::Count {
+                sig.transition_count = Some(self.traces[t].count);
+            }
+            self.wave.signals.push(sig);
         }
-        let last_change = shared.iter().filter_map(|c| c.last().map(|x| x.0)).max();
-        self.wave.end_time = match (self.time, last_change) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
+        self.wave.start_time = self.first_change;
+        self.wave.end_time = match (self.time, self.first_change) {
+            (Some(a), _) => Some(a),
+            (None, b) => b,
         };
         self.wave
     }

@@ -86,26 +86,182 @@ pub fn idle(dt: f64) -> f64 {
     }
 }
 
+/// Where and what a TOML error is, in words for the user: 1-based line and
+/// column (when the parser gave a position), the key it concerns (when
+/// known) and the message with TOML's internal names replaced, control
+/// characters escaped and long values shortened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TomlProblem {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl TomlProblem {
+    /// `line L, column C: message` (or just the message without a position).
+    pub fn located_message(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("line {l}, column {c}: {}", self.message),
+            (Some(l), None) => format!("line {l}: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Text from a user's file made safe to print in a message: control
+/// characters escaped (`\0`, `\u{1b}`) and anything past `max` characters cut
+/// to `...`.
+pub fn quote_for_message(text: &str, max: usize) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| {
+            let e: Vec<char> = if c.is_control() {
+                c.escape_debug().collect()
+            } else {
+                vec![c]
+            };
+            e
+        })
+        .collect();
+    if escaped.chars().count() > max {
+        let cut: String = escaped.chars().take(max).collect();
+        format!("{cut}...")
+    } else {
+        escaped
+    }
+}
+
+/// The key of a `key = value` line or the name of a `[table]` header,
+/// unquoted; `None` when the line is neither (a comment, a broken line).
+pub fn key_of_line(line: &str) -> Option<String> {
+    let l = line.trim();
+    let key = if let Some(rest) = l.strip_prefix('[') {
+        rest.trim_start_matches('[').split(']').next()?
+    } else {
+        l.split_once('=')?.0
+    };
+    let key = key.trim();
+    let unquoted = key
+        .strip_prefix('"')
+        .and_then(|k| k.strip_suffix('"'))
+        .or_else(|| key.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')));
+    match unquoted {
+        Some(k) => Some(k.to_string()),
+        None => (!key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .then(|| key.to_string()),
+    }
+}
+
+/// Describes a TOML error from `toml::from_str` on `text` (see [`TomlProblem`]).
+pub fn toml_problem(text: &str, e: &toml::de::Error) -> TomlProblem {
+    const DATETIME: &str = "$__toml_private_datetime";
+    let raw = e.message().trim();
+    let position = e.span().map(|s| line_column(text, s.start));
+    let line_text = position.and_then(|(l, _)| text.lines().nth(l - 1));
+    // Errors about a named field carry it in the message; others (a bad value,
+    // a wrong type, an unknown enum variant) concern the key on their line.
+    let named = [
+        "unknown field",
+        "missing field",
+        "duplicate field",
+        "duplicate key",
+    ]
+    .iter()
+    .any(|p| raw.starts_with(p))
+    .then(|| raw.split('`').nth(1).map(str::to_string))
+    .flatten()
+    .filter(|k| k != DATETIME);
+    let key = named.or_else(|| line_text.and_then(key_of_line));
+    let mut message = raw
+        .replace(&format!("`{DATETIME}`"), "a date-time")
+        .replace(DATETIME, "date-time");
+    if message.contains("invalid type: map") && line_text.is_some_and(|l| looks_like_datetime(l)) {
+        message = message.replace("invalid type: map", "invalid type: date-time");
+    }
+    TomlProblem {
+        line: position.map(|p| p.0),
+        column: position.map(|p| p.1),
+        key: key.map(|k| quote_for_message(&k, 60)),
+        message: quote_for_message(&message, 300),
+    }
+}
+
+/// A `key = 1979-05-27...` line: TOML date-times are read as a private map.
+fn looks_like_datetime(line: &str) -> bool {
+    let Some((_, v)) = line.split_once('=') else {
+        return false;
+    };
+    let v = v.trim().as_bytes();
+    v.len() >= 8
+        && (v[..4].iter().all(u8::is_ascii_digit) && v[4] == b'-'
+            || v[..2].iter().all(u8::is_ascii_digit) && v[2] == b':')
+}
+
 /// Parse a TOML parameter file, mapping serde errors to `DeviceError::Param`
-/// with the offending field named when the parser tells it.
+/// with the offending field named when it can be told and the line and
+/// column in the message.
 pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, DeviceError> {
     toml::from_str::<T>(text).map_err(|e| {
-        let msg = e.message().to_string();
-        let field = msg.split('`').nth(1).map(str::to_string).or_else(|| {
-            // wrong type or bad value: the field is the key on the offending line
-            let start = e.span()?.start.min(text.len());
-            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-            let line = text[line_start..].lines().next()?;
-            let key = line.split('=').next()?.trim();
-            (!key.is_empty()).then(|| key.to_string())
-        });
-        let field = field.unwrap_or_else(|| "<file>".to_string());
+        let p = toml_problem(text, &e);
         DeviceError::Param {
             file: file.to_string(),
-            field,
-            message: msg.trim().to_string(),
+            field: p.key.clone().unwrap_or_else(|| "<file>".to_string()),
+            message: p.located_message(),
         }
     })
+}
+
+/// Adds `line N: ` to a `DeviceError::Param` from validation (which knows
+/// the field, not where it is) when `field = ...` is on line N of `text`.
+pub fn locate(e: DeviceError, text: &str) -> DeviceError {
+    match e {
+        DeviceError::Param {
+            file,
+            field,
+            message,
+        } if !message.starts_with("line ") => {
+            let line = text
+                .lines()
+                .position(|l| key_of_line(l).as_deref() == Some(field.as_str()));
+            let message = match line {
+                Some(i) => format!("line {}: {message}", i + 1),
+                None => message,
+            };
+            DeviceError::Param {
+                file,
+                field,
+                message,
+            }
+        }
+        other => other,
+    }
+}
+
+/// A number for a message: shortest round-trip text, in scientific notation
+/// outside [1e-4, 1e6) so that 1e300 does not print as 301 digits.
+pub fn num(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 || !v.is_finite() || (1e-4..1e6).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
 }
 
 /// Range checker used by every parameter set's `validate`.
@@ -120,7 +276,10 @@ impl Check<'_> {
             return Err(DeviceError::Param {
                 file: self.file.to_string(),
                 field: field.to_string(),
-                message: format!("value {value} is outside the allowed range [{lo:e}, {hi:e}]"),
+                message: format!(
+                    "value {} is outside the allowed range [{lo:e}, {hi:e}]",
+                    num(value)
+                ),
             });
         }
         Ok(())

@@ -259,27 +259,27 @@ impl DeviceSpec {
         let params = match kind {
             DeviceKind::FtjRelax => {
                 let p: ftj_relax::Params = common::parse(text, file)?;
-                p.validate(file)?;
+                p.validate(file).map_err(|e| common::locate(e, text))?;
                 ParamSet::FtjRelax(p)
             }
             DeviceKind::Otj => {
                 let p: otj::Params = common::parse(text, file)?;
-                p.validate(file)?;
+                p.validate(file).map_err(|e| common::locate(e, text))?;
                 ParamSet::Otj(p)
             }
             DeviceKind::Liwes => {
                 let p: liwes::Params = common::parse(text, file)?;
-                p.validate(file)?;
+                p.validate(file).map_err(|e| common::locate(e, text))?;
                 ParamSet::Liwes(p)
             }
             DeviceKind::Astrocyte | DeviceKind::NAstrocyte => {
                 let p: astrocyte::Params = common::parse(text, file)?;
-                p.validate(file)?;
+                p.validate(file).map_err(|e| common::locate(e, text))?;
                 ParamSet::Astrocyte(p)
             }
             DeviceKind::FtjLinear | DeviceKind::FtjReference => {
                 let p: ftj_linear::Params = common::parse(text, file)?;
-                p.validate(file)?;
+                p.validate(file).map_err(|e| common::locate(e, text))?;
                 ParamSet::FtjLinear(p)
             }
         };
