@@ -1,0 +1,157 @@
+// Properties of the crossbar controller (rtl/src/xbar_ctrl.rs;
+// rtl/DESIGN.md, "Front-end bus" and "CrossbarController"), on the
+// generated Verilog (`dut.v`, module `top`, `CrossbarController<N_ROWS,
+// N_COLS>`; the job sets the parameters to the instance it reads).
+//
+// Environment:
+// - configuration, commands, `read_start`, `fe_busy` and the result data are
+//   free in every cycle (a host may rewrite any register at any time);
+// - the front-end returns result beats (`fe_rd_valid`) only for a sample in
+//   flight: from the cycle after `fe_sample` until its `N_COLS`-th beat; a
+//   reset abandons the sample in flight (the front-end is reset with it);
+// - `warp` obeys the harness contract (0, or below `wait_left`).
+//
+// Asserted:
+// - never stages (`fe_we`) while `fe_apply` is high;
+// - never has `fe_apply` high (so never raises it) and never strobes another
+//   `fe_sample` while a sample is in flight;
+// - every staged code is within the safe window: with
+//   `L = max(|safe_min|, |safe_max|)` (0 for an empty window,
+//   `safe_min > safe_max`), every staged `|fe_code| <= L`; a PROGRAM /
+//   REFRESH stages every line in drive mode at `|code| <= ceil(L / 2)` (the
+//   V/2 halves and the V/3 sixths), a READ drives its rows within
+//   `[safe_min, safe_max]`; a line not driven is staged at code 0.
+// Internal registers tapped for the induction (`fv_*`): the state, the pulse
+// generator's busy flag and the result-beat counter.
+module formal_xbar_ctrl #(
+    parameter N_ROWS = 25,
+    parameter N_COLS = 5
+) (
+    input clock,
+    input reset,
+    input read_start,
+    input [N_ROWS-1:0] row_mask,
+    input cmd_valid,
+    input cmd_kind,
+    input [7:0] cmd_row,
+    input [7:0] cmd_col,
+    input cmd_pol,
+    input [7:0] cmd_count,
+    input [11:0] v_read,
+    input [15:0] settle,
+    input [11:0] v_pot,
+    input [11:0] v_dep,
+    input [23:0] width,
+    input [23:0] interval,
+    input scheme,
+    input [11:0] safe_max,
+    input [11:0] safe_min,
+    input [11:0] refresh_code,
+    input [23:0] refresh_width,
+    input fe_busy,
+    input fe_rd_valid,
+    input [7:0] fe_rd_ch,
+    input [15:0] fe_rd_data,
+    input fe_rd_sat,
+    input [31:0] warp
+);
+  localparam ST_RD_STAGE = 3'd1, ST_RD_COLLECT = 3'd4, ST_PG_STAGE = 3'd5, ST_PG_RUN = 3'd6;
+  wire cmd_ready, fe_we, fe_apply, fe_sample, read_done, idle, pulse, clamp_error;
+  wire [7:0] fe_ch, pulse_col;
+  wire [11:0] fe_code;
+  wire [1:0] fe_mode;
+  wire [31:0] wait_left;
+  top dut (
+      .clock(clock),
+      .reset(reset),
+      .read_start(read_start),
+      .row_mask(row_mask),
+      .cmd_valid(cmd_valid),
+      .cmd_ready(cmd_ready),
+      .cmd_kind(cmd_kind),
+      .cmd_row(cmd_row),
+      .cmd_col(cmd_col),
+      .cmd_pol(cmd_pol),
+      .cmd_count(cmd_count),
+      .v_read(v_read),
+      .settle(settle),
+      .v_pot(v_pot),
+      .v_dep(v_dep),
+      .width(width),
+      .interval(interval),
+      .scheme(scheme),
+      .safe_max(safe_max),
+      .safe_min(safe_min),
+      .refresh_code(refresh_code),
+      .refresh_width(refresh_width),
+      .fe_busy(fe_busy),
+      .fe_rd_valid(fe_rd_valid),
+      .fe_rd_ch(fe_rd_ch),
+      .fe_rd_data(fe_rd_data),
+      .fe_rd_sat(fe_rd_sat),
+      .warp(warp),
+      .fe_ch(fe_ch),
+      .fe_code(fe_code),
+      .fe_mode(fe_mode),
+      .fe_we(fe_we),
+      .fe_apply(fe_apply),
+      .fe_sample(fe_sample),
+      .read_done(read_done),
+      .idle(idle),
+      .pulse(pulse),
+      .pulse_col(pulse_col),
+      .clamp_error(clamp_error),
+      .wait_left(wait_left)
+  );
+  (* keep *) wire [2:0] fv_state;
+  (* keep *) wire fv_pg_busy;
+  (* keep *) wire [7:0] fv_beats;
+
+  // ---- environment
+  always @(*) assume (warp == 32'd0 || warp < wait_left);
+  reg in_flight = 0;  // a sample was strobed and not all its beats are back
+  reg [7:0] got = 0;  // its beats so far
+  always @(posedge clock) begin
+    if (reset) begin
+      in_flight <= 0;
+      got <= 0;
+    end else if (fe_sample) begin
+      in_flight <= 1;
+      got <= 0;
+    end else if (fe_rd_valid) begin
+      got <= got + 8'd1;
+      if (got + 8'd1 == N_COLS) begin
+        in_flight <= 0;
+        got <= 0;
+      end
+    end
+  end
+  always @(*) if (fe_rd_valid) assume (in_flight);
+
+  // ---- the safe window
+  wire signed [12:0] lo = $signed(safe_min);
+  wire signed [12:0] hi = $signed(safe_max);
+  wire window_ok = lo <= hi;
+  wire [12:0] abs_lo = lo < 0 ? -lo : lo;
+  wire [12:0] abs_hi = hi < 0 ? -hi : hi;
+  wire [12:0] limit = !window_ok ? 13'd0 : (abs_lo > abs_hi ? abs_lo : abs_hi);
+  wire [12:0] half_limit = (limit + 13'd1) >> 1;
+  wire signed [12:0] code = $signed(fe_code);
+  wire [12:0] abs_code = code < 0 ? -code : code;
+
+  always @(*) begin
+    // bus discipline
+    assert (!(fe_we && fe_apply));
+    if (in_flight) assert (!fe_apply && !fe_sample);
+    // line codes
+    if (fe_we) assert (abs_code <= limit);
+    if (fe_we && fe_mode != 2'd1) assert (fe_code == 12'd0);
+    if (fe_we && fv_state == ST_PG_STAGE) assert (fe_mode == 2'd1 && abs_code <= half_limit);
+    if (fe_we && fv_state == ST_RD_STAGE && fe_mode == 2'd1) assert (window_ok && lo <= code && code <= hi);
+
+    // inductive strengthening
+    if (fv_pg_busy) assert (fv_state == ST_PG_RUN);
+    assert (in_flight == (fv_state == ST_RD_COLLECT));
+    if (in_flight) assert (fv_beats == got && got < N_COLS);
+  end
+endmodule
