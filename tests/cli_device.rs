@@ -147,3 +147,52 @@ fn through_rtl_runs_the_protocol_on_the_pulse_generator() {
     assert!(err.contains("ppf, ppd, ltp-ltd"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn pulses_option_selects_the_ftj_ltp_ltd_scheme() {
+    let dir = std::env::temp_dir().join(format!("neuroxbar-cli-pulses-{}", std::process::id()));
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let json = |scheme: &str| {
+        let out = dir.join(scheme).to_string_lossy().to_string();
+        let o = run(&[
+            "device",
+            "ftj-linear",
+            "ltp-ltd",
+            "--pulses",
+            scheme,
+            "--out",
+            &out,
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(dir.join(scheme).join("ltp-ltd.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    };
+    let (s, i) = (json("stepped"), json("identical"));
+    assert_eq!(s["pulses"], "stepped");
+    assert_eq!(i["pulses"], "identical");
+    assert_eq!(i["amplitude_first_v"], i["amplitude_last_v"]);
+    assert_ne!(s["amplitude_first_v"], s["amplitude_last_v"]);
+    let nl = i["nl"].as_f64().unwrap();
+    assert!(nl <= 0.2, "identical NL {nl}");
+    let nl = s["nl"].as_f64().unwrap();
+    assert!((0.13..=0.17).contains(&nl), "stepped NL {nl}");
+    // an option that does not apply is an error
+    for args in [
+        &["device", "otj", "ltp-ltd", "--pulses", "identical"][..],
+        &["device", "ftj-linear", "stdp", "--pulses", "stepped"][..],
+        &["device", "ftj-linear", "ltp-ltd", "--pulses", "ramp"][..],
+    ] {
+        let o = run(args);
+        assert!(!o.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("pulse"),
+            "{args:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,9 +2,7 @@
 //! reproducibility, the LiWES short-term equations, and error handling.
 
 use neuroxbar_models::device::liwes::{st_response, Liwes, StSet};
-use neuroxbar_models::device::{
-    ftj_linear, ftj_relax, Device, DeviceError, DeviceKind, DeviceSpec, ParamSet,
-};
+use neuroxbar_models::device::{ftj_relax, Device, DeviceError, DeviceKind, DeviceSpec, ParamSet};
 use neuroxbar_models::protocol::{self, Options, Protocol};
 
 fn spec(kind: DeviceKind) -> DeviceSpec {
@@ -99,7 +97,7 @@ fn bad_parameter_files_name_the_field() {
         (text.replace("k_pot = ", "k_pott = "), "k_pott"), // unknown field
         (text.replace("c2c_sd = 0.054", ""), "c2c_sd"),    // missing field
         (text.replace("c2c_sd = 0.054", "c2c_sd = 3.0"), "c2c_sd"), // out of range
-        (text.replace("g_hi_s = 90e-6", "g_hi_s = 20e-6"), "g_lo_s"), // inconsistent bounds
+        (text.replace("g_hi_s = 98e-6", "g_hi_s = 20e-6"), "g_lo_s"), // inconsistent bounds
         (text.replace("v_th_v = 1.0", "v_th_v = \"high\""), "v_th_v"), // wrong type
     ];
     for (bad, field) in cases {
@@ -150,38 +148,6 @@ fn mean_sd(x: &[f64]) -> (f64, f64) {
     let m = x.iter().sum::<f64>() / x.len() as f64;
     let v = x.iter().map(|a| (a - m).powi(2)).sum::<f64>() / (x.len() - 1) as f64;
     (m, v.sqrt())
-}
-
-#[test]
-fn ftj_linear_variation_matches_configured_sd() {
-    let ParamSet::FtjLinear(p) = spec(DeviceKind::FtjLinear).params else {
-        panic!()
-    };
-    // C2C: one device, the same pulse from the same state many times
-    let mut d = ftj_linear::FtjLinear::new(&p, "ftj-linear", 11);
-    let mut dg = vec![];
-    for _ in 0..4000 {
-        d.g_s = p.g_init_s;
-        d.apply(3.0, 1e-3).unwrap();
-        dg.push(d.g_s - p.g_init_s);
-        d.advance(1.0);
-    }
-    let (m, sd) = mean_sd(&dg);
-    assert!(
-        (sd / m / p.c2c_sd - 1.0).abs() < 0.08,
-        "C2C cv {} vs {}",
-        sd / m,
-        p.c2c_sd
-    );
-    // D2D: many devices, their drawn gains
-    let gains: Vec<f64> = (0..4000)
-        .map(|s| ftj_linear::FtjLinear::new(&p, "ftj-linear", s).d2d_gain)
-        .collect();
-    let (m, sd) = mean_sd(&gains);
-    assert!(
-        (m - 1.0).abs() < 0.01 && (sd / p.d2d_sd - 1.0).abs() < 0.08,
-        "D2D mean {m} sd {sd}"
-    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
+use neuroxbar_models::protocol::ltp_ltd::{self, PulseScheme};
 use neuroxbar_models::protocol::{self, Direct, Options, Protocol, PulseDriver};
 use neuroxbar_testbenches::device_rtl::RtlPulseDriver;
 use neuroxbar_testbenches::report;
@@ -18,7 +19,10 @@ endurance, energy, bcm
 Writes DIR/PROTOCOL.csv (series,x,y), DIR/PROTOCOL.svg (plot) and DIR/PROTOCOL.json
 (flat metrics + device, protocol, seed, params, driver). Default DIR:
 out/device-<DEVICE>-<PROTOCOL>. With --through-rtl, ppf, ppd and ltp-ltd take
-their pulses from the Verilated RTL pulse generator (E6).";
+their pulses from the Verilated RTL pulse generator (E6). --pulses selects the
+LTP/LTD amplitude scheme of ftj-linear and ftj-reference: stepped (the default,
+|2| -> |4.98| V in 20 mV steps, Yang 2022 Fig 2d) or identical (every pulse
+|3| V, Fig S6).";
 
 #[derive(clap::Args, Debug, Default)]
 #[command(after_help = AFTER_HELP)]
@@ -47,6 +51,14 @@ pub struct Args {
     /// 4 mV DAC codes, clamped to the device's safe window by the hardware.
     #[arg(long)]
     pub through_rtl: bool,
+    /// ltp-ltd of ftj-linear / ftj-reference only: amplitude scheme, stepped
+    /// (the default, 2 -> 4.98 V in 20 mV steps) or identical (every pulse 3 V).
+    #[arg(long, value_parser = parse_scheme)]
+    pub pulses: Option<PulseScheme>,
+}
+
+fn parse_scheme(s: &str) -> Result<PulseScheme, String> {
+    s.parse()
 }
 
 fn parse_device(s: &str) -> Result<DeviceKind, String> {
@@ -77,16 +89,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         seed: args.seed,
         cycles: args.cycles,
     };
+    if args.pulses.is_some() && proto != Protocol::LtpLtd {
+        anyhow::bail!("--pulses applies to the ltp-ltd protocol only (got {proto})");
+    }
+    let scheme = args.pulses;
+    let run_direct = |driver: &mut dyn PulseDriver| match scheme {
+        Some(_) => ltp_ltd::run_scheme(&spec, &opts, scheme, driver),
+        None => protocol::run_with(proto, &spec, &opts, driver),
+    };
     let (res, driver) = if args.through_rtl {
         let mut rtl = RtlPulseDriver::new().map_err(anyhow::Error::msg)?;
-        let res = protocol::run_with(proto, &spec, &opts, &mut rtl)?;
+        let res = run_direct(&mut rtl)?;
         println!(
             "through the RTL pulse generator: {} pulses, {} cycles clocked, {} warped",
             rtl.stats.pulses, rtl.stats.clocked_cycles, rtl.stats.warped_cycles
         );
         (res, rtl.name())
     } else {
-        (protocol::run(proto, &spec, &opts)?, Direct.name())
+        let res = match scheme {
+            Some(_) => run_direct(&mut Direct)?,
+            None => protocol::run(proto, &spec, &opts)?,
+        };
+        (res, Direct.name())
     };
     let dir = args
         .out
@@ -131,6 +155,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     json.insert("seed".into(), args.seed.into());
     json.insert("params".into(), spec.source.clone().into());
     json.insert("driver".into(), driver.into());
+    if proto == Protocol::LtpLtd && !ltp_ltd::schemes(kind).is_empty() {
+        let s = scheme.unwrap_or(PulseScheme::Stepped);
+        json.insert("pulses".into(), s.name().into());
+    }
 
     let base = dir.join(proto.name());
     let csv_path = base.with_extension("csv");

@@ -11,7 +11,9 @@ const AFTER_HELP: &str = "\
 Experiments: letters-stdp (E1, the default), letters-stm-ltm (E5).
 
 With no arguments: E1 on ftj-linear, seed 1, 100 epochs, latency coding,
-balanced STDP, output in a fresh directory out/letters-stdp-<n>.
+balanced STDP, recognition vs noise also over seeds 1..5 (--seeds),
+output in a fresh directory out/letters-stdp-<n>. --balance-map adds the
+STDP balance map (25 more full runs).
 letters-stm-ltm: C, H, N written into a 5x5 otj array through the Verilated
 crossbar controller (V/2 scheme, or --scheme v3), each pixel read right after
 its own writing and 25 us later, the map after 500 s; output in
@@ -45,9 +47,14 @@ pub struct Args {
     /// Training epochs [default: 100].
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// STDP window: balanced (the device's measured window) or unbalanced.
-    #[arg(long, default_value = "balanced", value_parser = ["balanced", "unbalanced"])]
-    pub stdp: String,
+    /// letters-stdp only: also train and test the STDP balance map (A+/A- and
+    /// tau+/tau- in 0.25, 0.5, 1, 2, 4; noise 0 and 0.5; 25 full runs).
+    #[arg(long)]
+    pub balance_map: bool,
+    /// letters-stdp only: seeds of the recognition-vs-noise spread (SEED,
+    /// SEED + 1, ...), 1..=100.
+    #[arg(long, default_value_t = 5)]
+    pub seeds: usize,
     /// Input encoding: latency or rate.
     #[arg(long, default_value = "latency", value_parser = ["latency", "rate"])]
     pub encoding: String,
@@ -99,11 +106,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         cfg.epochs = e;
     }
-    cfg.window = if args.stdp == "unbalanced" {
-        StdpWindow::UNBALANCED
-    } else {
-        StdpWindow::BALANCED
-    };
+    cfg.window = StdpWindow::BALANCED;
+    if !(1..=100).contains(&args.seeds) {
+        bail!("--seeds {}: allowed range 1..=100", args.seeds);
+    }
     cfg.encoding = if args.encoding == "rate" {
         Encoding::Rate
     } else {
@@ -121,11 +127,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         (Some(p), Some((a, b))) => letters_stdp::TraceRequest::Window(p.clone(), a, b),
     };
     eprintln!(
-        "letters-stdp: device {device}, seed {}, {} epochs, {:?} coding, {} STDP{}",
+        "letters-stdp: device {device}, seed {}, {} epochs, {:?} coding, balanced STDP{}",
         cfg.seed,
         cfg.epochs,
         cfg.encoding,
-        args.stdp,
         if cfg.warp { ", time warp on" } else { "" }
     );
     let mut progress = Progress::new("presentations");
@@ -133,8 +138,27 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let res = letters_stdp::run_verilator(&cfg, trace, &mut |d, t| progress.update(d, t))
         .context("letters-stdp failed")?;
     progress.finish();
+    let mut extras = letters_stdp::E1Extras::default();
+    let mut p = Progress::new("seeds");
+    extras.seeds = Some(
+        letters_stdp::run_seeds(&cfg, args.seeds, Some(&res), &mut |d, t| p.update(d, t))
+            .context("letters-stdp seeds failed")?,
+    );
+    p.finish();
+    if args.balance_map {
+        let mut p = Progress::new("balance-map runs");
+        let map = letters_stdp::balance_map(
+            &cfg,
+            &letters_stdp::BALANCE_RATIOS,
+            &letters_stdp::BALANCE_NOISE,
+            &mut |d, t| p.update(d, t),
+        )
+        .context("letters-stdp balance map failed")?;
+        p.finish();
+        extras.balance_map = Some((map, cfg.epochs));
+    }
     let wall = t0.elapsed().as_secs_f64();
-    letters_stdp::write_report(&out, &cfg, &res, wall)
+    letters_stdp::write_report_with(&out, &cfg, &res, &extras, wall)
         .with_context(|| format!("writing the report to {}", out.display()))?;
     println!("letter winners (clean input):");
     for (c, w) in &res.letter_winner {
@@ -146,6 +170,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     println!("recognition vs noise:");
     for p in &res.recognition_vs_noise {
         println!("  noise {:.1}: {:.2}", p.noise, p.rate);
+    }
+    if let Some(st) = &extras.seeds {
+        println!(
+            "recognition vs noise over seeds {:?} (mean +- sd):",
+            st.seeds
+        );
+        for q in &st.points {
+            println!("  noise {:.1}: {:.2} +- {:.2}", q.noise, q.mean, q.sd);
+        }
+    }
+    if let Some((map, _)) = &extras.balance_map {
+        println!("STDP balance map (A+/A-, tau+/tau-, noise: rate):");
+        for q in map {
+            println!(
+                "  {:>4} {:>4} {:.1}: {:.2}",
+                q.a_ratio, q.tau_ratio, q.noise, q.rate
+            );
+        }
     }
     println!(
         "{} cycles simulated ({} clocked), {:.3} s of device time, {:.3e} J, {:.1} s wall",
@@ -163,6 +205,9 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
         if d != DeviceKind::Otj {
             bail!("letters-stm-ltm runs on otj devices (got --device {d})");
         }
+    }
+    if args.balance_map {
+        bail!("--balance-map applies to letters-stdp only");
     }
     if args.epochs.is_some() {
         bail!("--epochs does not apply to letters-stm-ltm");

@@ -76,13 +76,190 @@ impl StdpWindow {
         tau_plus_s: 1.00e-3,
         tau_minus_s: 1.11e-3,
     };
-    /// A deliberately unbalanced window: A+/A- = 0.25, tau+/tau- = 0.3.
-    pub const UNBALANCED: StdpWindow = StdpWindow {
-        a_plus: 20.0,
-        a_minus: 80.0,
-        tau_plus_s: 0.5e-3,
-        tau_minus_s: 1.67e-3,
+
+    /// A window with ratios `A+/A- = a_ratio` and `tau+/tau- = tau_ratio`
+    /// around the device's geometric means (`sqrt(A+ A-)` = 51.08,
+    /// `sqrt(tau+ tau-)` = 1.054 ms): (1, 1) is exactly balanced, the device's
+    /// own window is (0.96, 0.90).
+    pub fn with_ratios(a_ratio: f64, tau_ratio: f64) -> StdpWindow {
+        let b = Self::BALANCED;
+        let a_m = (b.a_plus * b.a_minus).sqrt();
+        let t_m = (b.tau_plus_s * b.tau_minus_s).sqrt();
+        StdpWindow {
+            a_plus: a_m * a_ratio.sqrt(),
+            a_minus: a_m / a_ratio.sqrt(),
+            tau_plus_s: t_m * tau_ratio.sqrt(),
+            tau_minus_s: t_m / tau_ratio.sqrt(),
+        }
+    }
+}
+
+/// The A+/A- and tau+/tau- ratios of the balance map.
+pub const BALANCE_RATIOS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
+/// The noise levels of the balance map.
+pub const BALANCE_NOISE: [f64; 2] = [0.0, 0.5];
+
+/// One point of the STDP balance map.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BalancePoint {
+    /// Requested A+/A- and tau+/tau-.
+    pub a_ratio: f64,
+    pub tau_ratio: f64,
+    /// Ratios the STDP unit's registers realise (8-bit amplitudes, decay
+    /// time constants in powers of two of the time step).
+    pub a_ratio_realised: f64,
+    pub tau_ratio_realised: f64,
+    pub noise: f64,
+    /// Recognition rate at this noise level after training with this window.
+    pub rate: f64,
+}
+
+/// Recognition rate at one noise level over several seeds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeedSpread {
+    pub noise: f64,
+    pub mean: f64,
+    /// Sample standard deviation over the seeds.
+    pub sd: f64,
+    pub min: f64,
+    pub max: f64,
+    /// One rate per seed, in the order of `seeds`.
+    pub rates: Vec<f64>,
+}
+
+/// Recognition vs noise of several seeds (each a full run: device
+/// variation, initial weights, presentation order and noise all follow the
+/// seed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeedStats {
+    pub seeds: Vec<u64>,
+    pub points: Vec<SeedSpread>,
+}
+
+/// Mean, sample sd, min and max of `x` (sd 0 for a single value).
+fn spread(x: &[f64]) -> (f64, f64, f64, f64) {
+    let n = x.len().max(1) as f64;
+    let m = x.iter().sum::<f64>() / n;
+    let sd = if x.len() > 1 {
+        (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+    } else {
+        0.0
     };
+    let lo = x.iter().cloned().fold(f64::INFINITY, f64::min);
+    let hi = x.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    (m, sd, lo, hi)
+}
+
+/// Run `cfg` for `n_seeds` seeds `cfg.seed, cfg.seed + 1, ...`; `own` is the
+/// run of `cfg.seed` itself when already done (it is not repeated).
+pub fn run_seeds(
+    cfg: &E1Config,
+    n_seeds: usize,
+    own: Option<&E1Result>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<SeedStats, ExperimentError> {
+    if n_seeds == 0 {
+        return Err(ExperimentError::Invalid(
+            "seeds: at least one seed is needed".into(),
+        ));
+    }
+    let seeds: Vec<u64> = (0..n_seeds as u64)
+        .map(|k| cfg.seed.wrapping_add(k))
+        .collect();
+    let mut curves: Vec<Vec<RecognitionPoint>> = Vec::new();
+    for (k, &seed) in seeds.iter().enumerate() {
+        match own {
+            Some(r) if k == 0 => curves.push(r.recognition_vs_noise.clone()),
+            _ => {
+                let c = E1Config {
+                    seed,
+                    ..cfg.clone()
+                };
+                let r = run_verilator(&c, TraceRequest::Off, &mut |_, _| {})?;
+                curves.push(r.recognition_vs_noise);
+            }
+        }
+        progress(k + 1, seeds.len());
+    }
+    let points = cfg
+        .noise_levels
+        .iter()
+        .enumerate()
+        .map(|(i, &noise)| {
+            let rates: Vec<f64> = curves.iter().map(|c| c[i].rate).collect();
+            let (mean, sd, min, max) = spread(&rates);
+            SeedSpread {
+                noise,
+                mean,
+                sd,
+                min,
+                max,
+                rates,
+            }
+        })
+        .collect();
+    Ok(SeedStats { seeds, points })
+}
+
+/// The STDP balance map: for every `(a_ratio, tau_ratio)` of `ratios` x
+/// `ratios`, train with [`StdpWindow::with_ratios`] (everything else as
+/// `cfg`, seed included) and test at `noise_levels`.
+pub fn balance_map(
+    cfg: &E1Config,
+    ratios: &[f64],
+    noise_levels: &[f64],
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<BalancePoint>, ExperimentError> {
+    let mut out = Vec::new();
+    let total = ratios.len() * ratios.len();
+    let mut done = 0;
+    for &tau_ratio in ratios {
+        for &a_ratio in ratios {
+            let window = StdpWindow::with_ratios(a_ratio, tau_ratio);
+            let c = E1Config {
+                window,
+                noise_levels: noise_levels.to_vec(),
+                ..cfg.clone()
+            };
+            let regs = stdp_registers(
+                window.a_plus,
+                window.a_minus,
+                window.tau_plus_s,
+                window.tau_minus_s,
+                c.tick_s,
+                c.pulses_per_percent,
+            )
+            .map_err(|e| {
+                ExperimentError::Invalid(format!(
+                    "balance map point A+/A- = {a_ratio}, tau+/tau- = {tau_ratio}: {e}"
+                ))
+            })?;
+            let w = regs.realised(c.tick_s, c.pulses_per_percent);
+            let r = run_verilator(&c, TraceRequest::Off, &mut |_, _| {})?;
+            for p in &r.recognition_vs_noise {
+                out.push(BalancePoint {
+                    a_ratio,
+                    tau_ratio,
+                    a_ratio_realised: w.a_plus / w.a_minus,
+                    tau_ratio_realised: w.tau_plus_s / w.tau_minus_s,
+                    noise: p.noise,
+                    rate: p.rate,
+                });
+            }
+            done += 1;
+            progress(done, total);
+        }
+    }
+    Ok(out)
+}
+
+/// Optional parts of an E1 report.
+#[derive(Debug, Clone, Default)]
+pub struct E1Extras {
+    /// Recognition vs noise over several seeds.
+    pub seeds: Option<SeedStats>,
+    /// The STDP balance map, and the epochs its runs trained for.
+    pub balance_map: Option<(Vec<BalancePoint>, usize)>,
 }
 
 /// Parameters of one E1 run.
@@ -470,6 +647,20 @@ pub fn write_report(
     res: &E1Result,
     wall_time_s: f64,
 ) -> Result<(), ExperimentError> {
+    write_report_with(dir, cfg, res, &E1Extras::default(), wall_time_s)
+}
+
+/// [`write_report`] with the seed spread (`recognition_vs_noise_seeds`,
+/// `recognition_seeds.csv`, mean +- sd beside the seed's own curve in
+/// `recognition_vs_noise.svg`) and the STDP balance map (`stdp_balance_map`,
+/// `stdp_balance_map.csv`, one heat map per noise level) when given.
+pub fn write_report_with(
+    dir: &std::path::Path,
+    cfg: &E1Config,
+    res: &E1Result,
+    extras: &E1Extras,
+    wall_time_s: f64,
+) -> Result<(), ExperimentError> {
     use crate::report::{
         heatmap_svg, line_plot_svg, write_atomic, write_csv, LinePlot, PlotSeries,
     };
@@ -486,7 +677,7 @@ pub fn write_report(
     };
 
     // report.json
-    let report = json!({
+    let mut report = json!({
         "experiment": "letters-stdp",
         "device": cfg.device,
         "seed": cfg.seed,
@@ -503,6 +694,14 @@ pub fn write_report(
         "energy_j": res.energy_j,
         "programming_pulses": res.programming_pulses,
     });
+    if let Some(st) = &extras.seeds {
+        report["seeds"] = json!(st.seeds);
+        report["recognition_vs_noise_seeds"] = json!(st.points);
+    }
+    if let Some((map, epochs)) = &extras.balance_map {
+        report["stdp_balance_map"] = json!(map);
+        report["stdp_balance_map_epochs"] = json!(epochs);
+    }
     let p = dir.join("report.json");
     let text = serde_json::to_string_pretty(&report)
         .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
@@ -622,16 +821,129 @@ pub fn write_report(
             y_label: "recognition rate".into(),
             log_x: false,
             log_y: false,
-            series: vec![PlotSeries {
-                name: "recognition".into(),
+            series: std::iter::once(PlotSeries {
+                name: format!("seed {}", cfg.seed),
                 points: res
                     .recognition_vs_noise
                     .iter()
                     .map(|r| (r.noise, r.rate))
                     .collect(),
                 line: true,
-            }],
+            })
+            .chain(extras.seeds.iter().flat_map(|st| {
+                let n = st.seeds.len();
+                [
+                    (format!("mean of {n} seeds"), 0.0, true),
+                    (format!("mean - sd ({n} seeds)"), -1.0, false),
+                    (format!("mean + sd ({n} seeds)"), 1.0, false),
+                ]
+                .into_iter()
+                .map(|(name, k, line)| PlotSeries {
+                    name,
+                    points: st
+                        .points
+                        .iter()
+                        .map(|p| (p.noise, p.mean + k * p.sd))
+                        .collect(),
+                    line,
+                })
+            }))
+            .collect(),
         }),
     )?;
+    if let Some(st) = &extras.seeds {
+        let p = dir.join("recognition_seeds.csv");
+        let rows: Vec<Vec<String>> = st
+            .points
+            .iter()
+            .map(|q| {
+                [q.noise, q.mean, q.sd, q.min, q.max]
+                    .iter()
+                    .chain(q.rates.iter())
+                    .map(|v| format!("{v:.4}"))
+                    .collect()
+            })
+            .collect();
+        let header: Vec<String> = ["noise", "mean", "sd", "min", "max"]
+            .iter()
+            .map(|h| h.to_string())
+            .chain(st.seeds.iter().map(|s| format!("seed_{s}")))
+            .collect();
+        let header: Vec<&str> = header.iter().map(|h| h.as_str()).collect();
+        write_csv(&p, &header, &rows).map_err(io(&p))?;
+    }
+    if let Some((map, epochs)) = &extras.balance_map {
+        let p = dir.join("stdp_balance_map.csv");
+        let rows: Vec<Vec<String>> = map
+            .iter()
+            .map(|q| {
+                vec![
+                    format!("{}", q.a_ratio),
+                    format!("{}", q.tau_ratio),
+                    format!("{:.4}", q.a_ratio_realised),
+                    format!("{:.4}", q.tau_ratio_realised),
+                    format!("{:.1}", q.noise),
+                    format!("{:.4}", q.rate),
+                ]
+            })
+            .collect();
+        write_csv(
+            &p,
+            &[
+                "a_ratio",
+                "tau_ratio",
+                "a_ratio_realised",
+                "tau_ratio_realised",
+                "noise",
+                "rate",
+            ],
+            &rows,
+        )
+        .map_err(io(&p))?;
+        let mut a_axis: Vec<f64> = map.iter().map(|q| q.a_ratio).collect();
+        a_axis.sort_by(f64::total_cmp);
+        a_axis.dedup();
+        let mut t_axis: Vec<f64> = map.iter().map(|q| q.tau_ratio).collect();
+        t_axis.sort_by(f64::total_cmp);
+        t_axis.dedup();
+        let mut noises: Vec<f64> = map.iter().map(|q| q.noise).collect();
+        noises.sort_by(f64::total_cmp);
+        noises.dedup();
+        let list = |v: &[f64]| {
+            v.iter()
+                .enumerate()
+                .map(|(i, r)| format!("{i}: {r}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for noise in noises {
+            let m: Vec<Vec<f64>> = t_axis
+                .iter()
+                .map(|t| {
+                    a_axis
+                        .iter()
+                        .map(|a| {
+                            map.iter()
+                                .find(|q| q.a_ratio == *a && q.tau_ratio == *t && q.noise == noise)
+                                .map_or(f64::NAN, |q| q.rate)
+                        })
+                        .collect()
+                })
+                .collect();
+            svg(
+                &format!("stdp_balance_map_noise{noise:.1}.svg"),
+                heatmap_svg(
+                    &format!(
+                        "E1 recognition, noise {noise:.1}, STDP balance ({epochs} epochs, seed {})",
+                        cfg.seed
+                    ),
+                    &format!("A+/A- ({})", list(&a_axis)),
+                    &format!("tau+/tau- ({})", list(&t_axis)),
+                    &m,
+                    "recognition rate",
+                ),
+            )?;
+        }
+    }
     Ok(())
 }

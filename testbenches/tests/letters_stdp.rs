@@ -173,3 +173,33 @@ fn reduced_e1_report_and_waveform_digest() {
     insta::assert_snapshot!(digest);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn balance_map_balanced_learns_and_potentiation_dominated_fails() {
+    // A reduced map (two points, clean test only, seed 1): the balanced
+    // window learns all five letters; A+/A- = 4 (tau+/tau- = 1) lets the
+    // weights run up and fails on noise-free letters (Fig S9 of Yang 2022).
+    let cfg = E1Config {
+        test_repeats: 1,
+        ..E1Config::reduced("ftj-linear", 1, 100)
+    };
+    let map = balance_map(&cfg, &[1.0, 4.0], &[0.0], &mut |_, _| {}).unwrap();
+    let rate = |a: f64, t: f64| {
+        map.iter()
+            .find(|p| p.a_ratio == a && p.tau_ratio == t && p.noise == 0.0)
+            .unwrap()
+            .rate
+    };
+    println!("{map:?}");
+    assert_eq!(map.len(), 4);
+    assert!(rate(1.0, 1.0) >= 0.99, "balanced: {}", rate(1.0, 1.0));
+    assert!(rate(4.0, 1.0) <= 0.6, "A+/A- = 4: {}", rate(4.0, 1.0));
+    // the registers realise the requested amplitude ratio to within 10 %
+    for p in &map {
+        assert!((p.a_ratio_realised / p.a_ratio - 1.0).abs() < 0.1, "{p:?}");
+    }
+    // and the window the map uses keeps the geometric means
+    let w = StdpWindow::with_ratios(4.0, 0.25);
+    assert!((w.a_plus / w.a_minus - 4.0).abs() < 1e-9);
+    assert!((w.tau_plus_s / w.tau_minus_s - 0.25).abs() < 1e-9);
+}

@@ -203,6 +203,11 @@ pub enum ProtocolError {
         protocol: Protocol,
         message: String,
     },
+    /// A protocol option that does not apply (names the option).
+    InvalidOption {
+        protocol: Protocol,
+        message: String,
+    },
 }
 
 impl fmt::Display for ProtocolError {
@@ -232,6 +237,9 @@ impl fmt::Display for ProtocolError {
             ProtocolError::Driver { driver, message } => write!(f, "{driver}: {message}"),
             ProtocolError::Fit { protocol, message } => {
                 write!(f, "{protocol}: fit failed: {message}")
+            }
+            ProtocolError::InvalidOption { protocol, message } => {
+                write!(f, "{protocol}: {message}")
             }
         }
     }
