@@ -5,7 +5,7 @@
 
 use neuroxbar_cosim::units::bcm::*;
 use neuroxbar_cosim::Trace;
-use neuroxbar_models::golden::bcm::{BcmInputs, BcmOutputs};
+use neuroxbar_models::golden::bcm::{BcmInputs, BcmOutputs, BCM_PIPELINE};
 use neuroxbar_models::golden::stdp::Command;
 
 fn three_way(stimulus: &[BcmInputs]) -> Vec<BcmOutputs> {
@@ -46,7 +46,8 @@ fn reset() -> BcmInputs {
     }
 }
 
-/// One learn strobe with these spikes, then idle cycles for a scan.
+/// One learn strobe with these spikes, then idle cycles for a scan of one
+/// column (the rows, the multiply pipeline, the finish).
 fn step(s: &mut Vec<BcmInputs>, base: BcmInputs, pre: u128, post: u64) {
     s.push(BcmInputs {
         learn: true,
@@ -54,7 +55,7 @@ fn step(s: &mut Vec<BcmInputs>, base: BcmInputs, pre: u128, post: u64) {
         post_spikes: post,
         ..base
     });
-    s.extend(std::iter::repeat_n(base, N_ROWS + 4));
+    s.extend(std::iter::repeat_n(base, N_ROWS + BCM_PIPELINE + 5));
 }
 
 /// A window of 4 steps: row 0 spikes every step, row 5 once, the winner
@@ -103,6 +104,60 @@ fn random_stimulus_100k_cycles_lockstep() {
     );
     assert!(windows > 500, "{windows}");
     assert!(cmds.iter().all(|c| c.kind == 0 && c.count > 0));
+}
+
+/// The contract's timing (DESIGN.md): a window-ending `learn` in cycle `c`
+/// gives row 0's command after the edge of `c + 1 + BCM_PIPELINE` and
+/// `busy` for `3 + BCM_PIPELINE + N_ROWS * columns` cycles without
+/// back-pressure (3 with no learning column: no pipeline to drain), and the
+/// threshold moves at the last of them.
+#[test]
+fn scan_latency_and_busy_cycles() {
+    for (columns, wta_on, enable) in [
+        (1usize, true, true),
+        (N_COLS, false, true),
+        (0, true, false),
+    ] {
+        let base = BcmInputs {
+            window: 1,
+            wta_on,
+            enable,
+            ..params()
+        };
+        let all: u128 = (1 << N_ROWS) - 1;
+        let mut s = vec![
+            reset(),
+            BcmInputs {
+                learn: true,
+                pre_spikes: all,
+                post_spikes: 0b1_1111,
+                ..base
+            },
+        ];
+        s.extend(std::iter::repeat_n(base, N_ROWS * N_COLS + 20));
+        let outs = three_way(&s);
+        let c = 1;
+        let busy = outs.iter().filter(|o| o.busy).count();
+        let expect = if columns == 0 {
+            2
+        } else {
+            2 + BCM_PIPELINE + N_ROWS * columns
+        };
+        // outputs after the edges c ..: `busy` high after `expect` edges,
+        // i.e. "3 + ..." counting the learn cycle as the contract does
+        assert_eq!(busy, expect, "{columns} columns");
+        assert!(outs[c..c + expect].iter().all(|o| o.busy));
+        let first = outs.iter().position(|o| o.cmd_valid);
+        if columns == 0 {
+            assert_eq!(first, None);
+        } else {
+            assert_eq!(first, Some(c + 1 + BCM_PIPELINE));
+            assert_eq!(outs[c + 1 + BCM_PIPELINE].cmd.row, 0);
+        }
+        // the threshold (y = 1, theta 0, shift 0 -> 1.0) moves at the finish
+        let moved = outs.iter().position(|o| o.theta[0] != 0);
+        assert_eq!(moved, Some(c + expect), "{columns} columns");
+    }
 }
 
 #[test]
@@ -228,7 +283,7 @@ fn waveform_snapshot() {
         base,
         learn(0b01, 0),
     ];
-    s.extend(std::iter::repeat_n(base, N_ROWS + 2));
+    s.extend(std::iter::repeat_n(base, N_ROWS + BCM_PIPELINE + 3));
     let outs = three_way(&s);
     assert_eq!(
         transfers(&s, &outs),

@@ -4,7 +4,9 @@
 
 use neuroxbar_cosim::units::stdp::*;
 use neuroxbar_cosim::Trace;
-use neuroxbar_models::golden::stdp::{decay, pulse_count, Command, StdpInputs, StdpOutputs};
+use neuroxbar_models::golden::stdp::{
+    decay, pulse_count, Command, StdpInputs, StdpOutputs, STDP_PIPELINE,
+};
 
 fn three_way(stimulus: &[StdpInputs]) -> Vec<StdpOutputs> {
     neuroxbar_cosim::units::three_way(
@@ -280,6 +282,53 @@ fn back_pressure_loses_no_command() {
     assert!(outs.iter().all(|o| !o.overrun));
 }
 
+/// The contract's timing (DESIGN.md): `learn` in cycle `c` gives the first
+/// command after the edge of `c + 1 + STDP_PIPELINE`, and `busy` for
+/// `1 + STDP_PIPELINE + rows visited` cycles after the edges from `c` on
+/// (`2 + ...` counting the learn cycle, as the contract does; no pipeline
+/// to drain when nothing is scanned); a row with both an LTP and an LTD
+/// command takes one more cycle.
+#[test]
+fn scan_latency_and_busy_cycles() {
+    let all_rows: u128 = (1 << N_ROWS) - 1;
+    // (pre spikes of this step, post spikes, rows visited, extra cycles,
+    // row of the first command)
+    let cases = [
+        (0u128, 1u64 << 2, N_ROWS, 0usize, 0usize), // LTP on column 2 (every pre trace set)
+        (0, 0b0_0101, 2 * N_ROWS, 0, 0),            // two columns
+        (0, 0, 0, 0, 0),                            // nothing to scan
+        // LTD on row 4 of every column (all post traces are set), LTP on
+        // column 2: (4, 2) has both
+        (1 << 4, 1 << 2, N_COLS * N_ROWS, 1, 4),
+    ];
+    for (pre, post, rows, extra, first_row) in cases {
+        let mut s = vec![reset(), learn(all_rows, 0b1_1111)];
+        s.extend(std::iter::repeat_n(idle(), N_ROWS * N_COLS + 20));
+        let c = s.len();
+        s.push(learn(pre, post));
+        s.extend(std::iter::repeat_n(idle(), 2 * N_ROWS * N_COLS + 20));
+        let outs = three_way(&s);
+        let busy = outs[c..].iter().filter(|o| o.busy).count();
+        let expect = if rows == 0 {
+            1
+        } else {
+            1 + STDP_PIPELINE + rows + extra
+        };
+        assert_eq!(busy, expect, "pre {pre:#x} post {post:#b}");
+        assert!(outs[c..c + expect].iter().all(|o| o.busy));
+        let first = outs[c..].iter().position(|o| o.cmd_valid);
+        if rows == 0 {
+            assert_eq!(first, None);
+        } else {
+            assert_eq!(
+                first,
+                Some(1 + STDP_PIPELINE + first_row),
+                "pre {pre:#x} post {post:#b}"
+            );
+        }
+    }
+}
+
 #[test]
 fn learn_while_busy_is_flagged() {
     let mut s = vec![reset()];
@@ -293,9 +342,10 @@ fn learn_while_busy_is_flagged() {
 
 /// A short directed stimulus rendered as a text waveform: rows 0..2 spike
 /// (cycle 1), two steps later the winner column 0 spikes (cycle 7): LTP
-/// commands for rows 0..2 with counts from the twice-decayed pre traces, the
+/// commands for rows 0..2 with counts from the twice-decayed pre traces
+/// (after the select/multiply/shift pipeline: the first in cycle 11), the
 /// controller stalls the first one a cycle; after that scan row 3 spikes
-/// (cycle 36): LTD on (3, 0) from the decayed post trace.
+/// (cycle 42): LTD on (3, 0) from the decayed post trace.
 #[test]
 fn waveform_snapshot() {
     use neuroxbar_cosim::wave::{RenderOptions, Waveform};
@@ -316,14 +366,15 @@ fn waveform_snapshot() {
     s.push(base(true, 0, 0));
     s.extend((0..2).map(|_| base(false, 0, 0)));
     s.push(base(true, 0, 1));
-    s.push(base(false, 0, 0));
+    // the first command comes STDP_PIPELINE + 1 cycles after that learn
+    s.extend((0..1 + STDP_PIPELINE).map(|_| base(false, 0, 0)));
     s.push(StdpInputs {
         cmd_ready: false,
         ..base(false, 0, 0)
     });
-    s.extend((0..26).map(|_| base(false, 0, 0)));
+    s.extend((0..26 + STDP_PIPELINE).map(|_| base(false, 0, 0)));
     s.push(base(true, 0b1000, 0));
-    s.extend((0..7).map(|_| base(false, 0, 0)));
+    s.extend((0..7 + STDP_PIPELINE).map(|_| base(false, 0, 0)));
     let outs = three_way(&s);
     let cmds = transfers(&s, &outs);
     assert_eq!(cmds.len(), 4, "{cmds:?}");

@@ -28,11 +28,24 @@
 //! falls. Commands leave through a registered one-deep output, stalled by
 //! `cmd_ready` (nothing is lost).
 //!
+//! Pipeline (for the clock: no path holds more than one multiplier or one
+//! long carry chain): the scan counter selects row `i` and column `j`;
+//! stage A registers `x_i`, `y_j`, `theta_j`; stage B `x y` and
+//! `|256 y - theta|` with its sign; stage C the two partial products
+//! (`|.|[15:0] * x y`, `|.|[23:16] * x y`); stage D their sum; the shift by
+//! `count_shift + 8` and the saturation feed the output register. The whole
+//! pipeline holds while the output register is stalled. `count_shift` is
+//! read when a row leaves stage D. The threshold update is split the same
+//! way: `(256 y^2 - theta)` is registered every cycle (the counts and
+//! thresholds do not change while `busy`), and the finish, one cycle after
+//! the pipeline drained, adds it shifted by the present `theta_shift`.
+//!
 //! Timing: window-ending `learn` in cycle `c` -> `busy` from the edge of
-//! `c`, row 0's command (if any) valid after the edge of `c + 1`, `busy` for
-//! `2 + N_ROWS * learning columns + stalls` cycles (27 for one column of 25
-//! rows). `clear` restarts the window (counts and position to zero, scan
-//! aborted) but keeps the thresholds; `reset` also zeroes the thresholds.
+//! `c`, row 0's command (if any) valid after the edge of `c + 5`, `busy` for
+//! `7 + N_ROWS * learning columns + stalls` cycles (32 for one column of 25
+//! rows; 3 with no learning column). `clear` restarts the window (counts
+//! and position to zero, scan and pipeline aborted) but keeps the
+//! thresholds; `reset` also zeroes the thresholds.
 //!
 //! *Decided* (DESIGN.md left it open): `dw` uses the threshold learned from
 //! the previous windows; the threshold then absorbs this window's rate. The
@@ -41,17 +54,24 @@
 
 use rust_hdl::prelude::*;
 
-/// `theta_next = theta + ((rate^2 << 8) - theta) >>> shift`, all raw Q16.8
-/// (a child block so that the widening works on a loop-indexed column).
+/// The threshold update in two halves, so that neither is a long path:
+/// `diff = (rate^2 << 8) - theta` (raw Q16.8, 25-bit signed) is registered
+/// every cycle from the present counts; at the finish
+/// `theta_next = theta + (diff >>> shift)` uses that register. The counts and
+/// thresholds are unchanged for at least one cycle before a finish (no
+/// counting while `busy`), so the registered difference is that of the
+/// present values. A child block so that the widening works on a
+/// loop-indexed column.
 #[derive(LogicBlock)]
 pub struct ThetaUpdate {
+    pub clock: Signal<In, Clock>,
     pub theta: Signal<In, Bits<24>>,
     pub rate: Signal<In, Bits<8>>,
     pub shift: Signal<In, Bits<4>>,
     pub theta_next: Signal<Out, Bits<24>>,
     ones: Constant<Bits<25>>,
+    diff: DFF<Bits<25>>,
     square: Signal<Local, Bits<16>>,
-    diff: Signal<Local, Bits<25>>,
     step: Signal<Local, Bits<25>>,
     sum: Signal<Local, Bits<25>>,
 }
@@ -59,13 +79,14 @@ pub struct ThetaUpdate {
 impl Default for ThetaUpdate {
     fn default() -> Self {
         Self {
+            clock: Default::default(),
             theta: Default::default(),
             rate: Default::default(),
             shift: Default::default(),
             theta_next: Default::default(),
             ones: Constant::new(0x1FF_FFFFu64.into()),
-            square: Default::default(),
             diff: Default::default(),
+            square: Default::default(),
             step: Default::default(),
             sum: Default::default(),
         }
@@ -75,17 +96,18 @@ impl Default for ThetaUpdate {
 impl Logic for ThetaUpdate {
     #[hdl_gen]
     fn update(&mut self) {
+        dff_setup!(self, clock, diff);
         self.square.next = bit_cast::<16, 32>(
             bit_cast::<16, 8>(self.rate.val()) * bit_cast::<16, 8>(self.rate.val()),
         );
-        self.diff.next =
+        self.diff.d.next =
             (bit_cast::<25, 16>(self.square.val()) << 8) - bit_cast::<25, 24>(self.theta.val());
         // arithmetic shift right (sign-filling)
-        if self.diff.val().get_bit(24) {
+        if self.diff.q.val().get_bit(24) {
             self.step.next =
-                (self.diff.val() >> self.shift.val()) | !(self.ones.val() >> self.shift.val());
+                (self.diff.q.val() >> self.shift.val()) | !(self.ones.val() >> self.shift.val());
         } else {
-            self.step.next = self.diff.val() >> self.shift.val();
+            self.step.next = self.diff.q.val() >> self.shift.val();
         }
         self.sum.next = bit_cast::<25, 24>(self.theta.val()) + self.step.val();
         self.theta_next.next = bit_cast::<24, 25>(self.sum.val());
@@ -138,8 +160,37 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     upd: [ThetaUpdate; N_COLS],
     pos: DFF<Bits<16>>,
     busy_q: DFF<Bit>,
+    /// The cycle after the pipeline drained: the finish (theta update).
+    tail_q: DFF<Bit>,
     todo_q: DFF<Bits<N_COLS>>,
     row_q: DFF<Bits<8>>,
+    // pipeline stage A: the selected row's and column's counts and threshold
+    a_v: DFF<Bit>,
+    a_row: DFF<Bits<8>>,
+    a_col: DFF<Bits<8>>,
+    a_x: DFF<Bits<8>>,
+    a_y: DFF<Bits<8>>,
+    a_th: DFF<Bits<24>>,
+    // stage B: x y and |256 y - theta|
+    b_v: DFF<Bit>,
+    b_row: DFF<Bits<8>>,
+    b_col: DFF<Bits<8>>,
+    b_above: DFF<Bit>,
+    b_xy: DFF<Bits<16>>,
+    b_mag: DFF<Bits<24>>,
+    // stage C: the two partial products
+    c_v: DFF<Bit>,
+    c_row: DFF<Bits<8>>,
+    c_col: DFF<Bits<8>>,
+    c_above: DFF<Bit>,
+    c_lo: DFF<Bits<32>>,
+    c_hi: DFF<Bits<24>>,
+    // stage D: the product
+    d_v: DFF<Bit>,
+    d_row: DFF<Bits<8>>,
+    d_col: DFF<Bits<8>>,
+    d_above: DFF<Bit>,
+    d_prod: DFF<Bits<40>>,
     out_valid: DFF<Bit>,
     out_row: DFF<Bits<8>>,
     out_col: DFF<Bits<8>>,
@@ -160,16 +211,11 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     x_sel: Signal<Local, Bits<8>>,
     y_sel: Signal<Local, Bits<8>>,
     th_sel: Signal<Local, Bits<24>>,
-    xy: Signal<Local, Bits<16>>,
     y_q8: Signal<Local, Bits<24>>,
-    above: Signal<Local, Bit>,
-    mag: Signal<Local, Bits<24>>,
-    prod_lo: Signal<Local, Bits<32>>,
-    prod_hi: Signal<Local, Bits<32>>,
-    prod: Signal<Local, Bits<40>>,
     shamt: Signal<Local, Bits<5>>,
     shifted: Signal<Local, Bits<40>>,
     count: Signal<Local, Bits<8>>,
+    drained: Signal<Local, Bit>,
     finish: Signal<Local, Bit>,
 }
 
@@ -212,8 +258,32 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             upd: std::array::from_fn(|_| Default::default()),
             pos: Default::default(),
             busy_q: Default::default(),
+            tail_q: Default::default(),
             todo_q: Default::default(),
             row_q: Default::default(),
+            a_v: Default::default(),
+            a_row: Default::default(),
+            a_col: Default::default(),
+            a_x: Default::default(),
+            a_y: Default::default(),
+            a_th: Default::default(),
+            b_v: Default::default(),
+            b_row: Default::default(),
+            b_col: Default::default(),
+            b_above: Default::default(),
+            b_xy: Default::default(),
+            b_mag: Default::default(),
+            c_v: Default::default(),
+            c_row: Default::default(),
+            c_col: Default::default(),
+            c_above: Default::default(),
+            c_lo: Default::default(),
+            c_hi: Default::default(),
+            d_v: Default::default(),
+            d_row: Default::default(),
+            d_col: Default::default(),
+            d_above: Default::default(),
+            d_prod: Default::default(),
             out_valid: Default::default(),
             out_row: Default::default(),
             out_col: Default::default(),
@@ -234,16 +304,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             x_sel: Default::default(),
             y_sel: Default::default(),
             th_sel: Default::default(),
-            xy: Default::default(),
             y_q8: Default::default(),
-            above: Default::default(),
-            mag: Default::default(),
-            prod_lo: Default::default(),
-            prod_hi: Default::default(),
-            prod: Default::default(),
             shamt: Default::default(),
             shifted: Default::default(),
             count: Default::default(),
+            drained: Default::default(),
             finish: Default::default(),
         }
     }
@@ -253,8 +318,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, pos, busy_q, todo_q, row_q, out_valid, out_row, out_col, out_pol,
-            out_count, overrun_q
+            self, clock, pos, busy_q, tail_q, todo_q, row_q, a_v, a_row, a_col, a_x, a_y, a_th,
+            b_v, b_row, b_col, b_above, b_xy, b_mag, c_v, c_row, c_col, c_above, c_lo, c_hi, d_v,
+            d_row, d_col, d_above, d_prod, out_valid, out_row, out_col, out_pol, out_count,
+            overrun_q
         );
         self.accept.next = self.learn.val() && !self.busy_q.q.val();
         self.stall.next = self.out_valid.q.val() && !self.cmd_ready.val();
@@ -268,8 +335,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         self.x_sel.next = 0.into();
         self.y_sel.next = 0.into();
         self.th_sel.next = 0.into();
-        self.mag.next = 0.into();
-        self.above.next = false;
         self.count.next = 0.into();
 
         for j in 0..N_COLS {
@@ -297,29 +362,65 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         } else {
             self.learn_cols.next = self.all_cols.val();
         }
-        // |dw| = x * y * |256 y - theta_raw|, then >> (count_shift + 8)
-        self.xy.next = bit_cast::<16, 32>(
-            bit_cast::<16, 8>(self.x_sel.val()) * bit_cast::<16, 8>(self.y_sel.val()),
-        );
-        self.y_q8.next = bit_cast::<24, 8>(self.y_sel.val()) << 8;
-        if self.y_q8.val() >= self.th_sel.val() {
-            self.above.next = true;
-            self.mag.next = self.y_q8.val() - self.th_sel.val();
-        } else {
-            self.mag.next = self.th_sel.val() - self.y_q8.val();
-        }
-        self.prod_lo.next = self.mag.val().get_bits::<16>(0) * self.xy.val();
-        self.prod_hi.next = bit_cast::<16, 8>(self.mag.val().get_bits::<8>(16)) * self.xy.val();
-        self.prod.next =
-            (bit_cast::<40, 32>(self.prod_hi.val()) << 16) + bit_cast::<40, 32>(self.prod_lo.val());
+
+        // |dw| = x * y * |256 y - theta_raw| >> (count_shift + 8), in four
+        // registered stages behind the row/column select; the whole pipeline
+        // holds while the output register is stalled.
+        // A -> B: x y, and |256 y - theta| with its sign
+        self.y_q8.next = bit_cast::<24, 8>(self.a_y.q.val()) << 8;
+        // C -> D: the product; D -> output: shift and saturate
         self.shamt.next = bit_cast::<5, 4>(self.count_shift.val()) + 8;
-        self.shifted.next = self.prod.val() >> self.shamt.val();
+        self.shifted.next = self.d_prod.q.val() >> self.shamt.val();
         if self.shifted.val().get_bits::<32>(8).any() {
             self.count.next = self.ones8.val();
         } else {
             self.count.next = self.shifted.val().get_bits::<8>(0);
         }
-        self.finish.next = self.busy_q.q.val() && !self.found.val() && !self.stall.val();
+        if !self.stall.val() {
+            self.a_v.d.next = self.busy_q.q.val() && self.found.val();
+            self.a_row.d.next = self.row_q.q.val();
+            self.a_col.d.next = self.col_idx.val();
+            self.a_x.d.next = self.x_sel.val();
+            self.a_y.d.next = self.y_sel.val();
+            self.a_th.d.next = self.th_sel.val();
+            self.b_v.d.next = self.a_v.q.val();
+            self.b_row.d.next = self.a_row.q.val();
+            self.b_col.d.next = self.a_col.q.val();
+            self.b_xy.d.next = bit_cast::<16, 32>(
+                bit_cast::<16, 8>(self.a_x.q.val()) * bit_cast::<16, 8>(self.a_y.q.val()),
+            );
+            if self.y_q8.val() >= self.a_th.q.val() {
+                self.b_above.d.next = true;
+                self.b_mag.d.next = self.y_q8.val() - self.a_th.q.val();
+            } else {
+                self.b_above.d.next = false;
+                self.b_mag.d.next = self.a_th.q.val() - self.y_q8.val();
+            }
+            self.c_v.d.next = self.b_v.q.val();
+            self.c_row.d.next = self.b_row.q.val();
+            self.c_col.d.next = self.b_col.q.val();
+            self.c_above.d.next = self.b_above.q.val();
+            self.c_lo.d.next = self.b_mag.q.val().get_bits::<16>(0) * self.b_xy.q.val();
+            self.c_hi.d.next = bit_cast::<24, 32>(
+                bit_cast::<16, 8>(self.b_mag.q.val().get_bits::<8>(16)) * self.b_xy.q.val(),
+            );
+            self.d_v.d.next = self.c_v.q.val();
+            self.d_row.d.next = self.c_row.q.val();
+            self.d_col.d.next = self.c_col.q.val();
+            self.d_above.d.next = self.c_above.q.val();
+            self.d_prod.d.next = (bit_cast::<40, 24>(self.c_hi.q.val()) << 16)
+                + bit_cast::<40, 32>(self.c_lo.q.val());
+        }
+        // the scan is over and the last command taken: one more cycle (the
+        // registered threshold difference), then the finish
+        self.drained.next = self.busy_q.q.val()
+            && !self.found.val()
+            && !self.a_v.q.val()
+            && !self.b_v.q.val()
+            && !self.c_v.q.val()
+            && !self.d_v.q.val()
+            && !self.stall.val();
+        self.finish.next = self.tail_q.q.val();
 
         // counts: add this step's spikes on an accepted learn, restart at the finish
         for i in 0..N_ROWS {
@@ -340,6 +441,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             self.yc[j].d.next = self.yc[j].q.val();
             self.th[j].clock.next = self.clock.val();
             self.th[j].d.next = self.th[j].q.val();
+            self.upd[j].clock.next = self.clock.val();
             self.upd[j].theta.next = self.th[j].q.val();
             self.upd[j].rate.next = self.yc[j].q.val();
             self.upd[j].shift.next = self.theta_shift.val();
@@ -362,27 +464,32 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
 
         // window, scan and output register
         self.overrun_q.d.next = false;
+        self.tail_q.d.next = false;
         if self.reset.val() || self.clear.val() {
             self.busy_q.d.next = false;
             self.out_valid.d.next = false;
             self.todo_q.d.next = 0.into();
             self.row_q.d.next = 0.into();
             self.pos.d.next = 0.into();
+            self.a_v.d.next = false;
+            self.b_v.d.next = false;
+            self.c_v.d.next = false;
+            self.d_v.d.next = false;
         } else {
             self.overrun_q.d.next = self.learn.val() && self.busy_q.q.val();
             if !self.stall.val() {
                 self.out_valid.d.next = false;
+                if self.d_v.q.val() && self.count.val().any() {
+                    self.out_valid.d.next = true;
+                    self.out_row.d.next = self.d_row.q.val();
+                    self.out_col.d.next = self.d_col.q.val();
+                    self.out_pol.d.next = self.d_above.q.val();
+                    self.out_count.d.next = self.count.val();
+                }
             }
             if self.busy_q.q.val() {
                 if self.found.val() {
                     if !self.stall.val() {
-                        if self.count.val().any() {
-                            self.out_valid.d.next = true;
-                            self.out_row.d.next = self.row_q.q.val();
-                            self.out_col.d.next = self.col_idx.val();
-                            self.out_pol.d.next = self.above.val();
-                            self.out_count.d.next = self.count.val();
-                        }
                         if self.row_q.q.val() == self.last_row.val() {
                             self.row_q.d.next = 0.into();
                             self.todo_q.d.next = self.todo_q.q.val() & !self.col_oh.val();
@@ -390,8 +497,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
                             self.row_q.d.next = self.row_q.q.val() + 1;
                         }
                     }
-                } else if !self.stall.val() {
+                } else if self.finish.val() {
                     self.busy_q.d.next = false;
+                } else {
+                    self.tail_q.d.next = self.drained.val();
                 }
             } else if self.learn.val() {
                 if self.window_end.val() {

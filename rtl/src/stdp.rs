@@ -35,11 +35,20 @@
 //! fields are registered); the scan stalls while `cmd_valid && !cmd_ready`,
 //! so back-pressure loses nothing. `cmd_kind` is always PROGRAM (0).
 //!
+//! Pipeline (for the clock: the row select, the multiplier and the shift
+//! are in separate cycles): the scan counter selects row `i` and column
+//! `j`; stage A registers `x_i`, `y_j` and the row's/column's flags; stage B
+//! the products `a_plus x_i`, `a_minus y_j` (with the `a_plus`/`a_minus` of
+//! that cycle); stage C the counts shifted by `count_shift` (of that cycle)
+//! and saturated; stage C feeds the output register. The pipeline holds
+//! while the output is stalled, and for one cycle when stage C's row has
+//! two commands.
+//!
 //! Timing: `learn` in cycle `c` -> `busy` from the edge of `c`; the first
-//! command (row 0 of the first column) is valid after the edge of `c + 1`;
+//! command (row 0 of the first column) is valid after the edge of `c + 4`;
 //! with `cmd_ready` held high one row per cycle; `busy` stays high for
-//! `2 + rows visited (+1 per row with two commands) + stall cycles`, e.g.
-//! 27 cycles for one learning column of 25 rows.
+//! `5 + rows visited (+1 per row with two commands) + stall cycles`, e.g.
+//! 30 cycles for one learning column of 25 rows (2 when no column has work).
 //!
 //! `learn` while `busy` is ignored and raises `overrun` (registered, one
 //! cycle). `enable` is sampled with `learn`: disabled, the traces still
@@ -105,6 +114,30 @@ pub struct StdpUnit<const N_ROWS: usize, const N_COLS: usize> {
     row_q: DFF<Bits<8>>,
     /// The LTP command of this row is out, its LTD command is still due.
     ltd_due_q: DFF<Bit>,
+    // pipeline stage A: the selected row's and column's traces and flags
+    a_v: DFF<Bit>,
+    a_row: DFF<Bits<8>>,
+    a_col: DFF<Bits<8>>,
+    a_x: DFF<Bits<8>>,
+    a_y: DFF<Bits<8>>,
+    a_pre: DFF<Bit>,
+    a_ltp: DFF<Bit>,
+    // stage B: the products `a_plus x`, `a_minus y`
+    b_v: DFF<Bit>,
+    b_row: DFF<Bits<8>>,
+    b_col: DFF<Bits<8>>,
+    b_pre: DFF<Bit>,
+    b_ltp: DFF<Bit>,
+    b_ltp_prod: DFF<Bits<16>>,
+    b_ltd_prod: DFF<Bits<16>>,
+    // stage C: the saturated counts
+    c_v: DFF<Bit>,
+    c_row: DFF<Bits<8>>,
+    c_col: DFF<Bits<8>>,
+    c_pre: DFF<Bit>,
+    c_ltp: DFF<Bit>,
+    c_ltp_count: DFF<Bits<8>>,
+    c_ltd_count: DFF<Bits<8>>,
     out_valid: DFF<Bit>,
     out_row: DFF<Bits<8>>,
     out_col: DFF<Bits<8>>,
@@ -128,14 +161,13 @@ pub struct StdpUnit<const N_ROWS: usize, const N_COLS: usize> {
     x_sel: Signal<Local, Bits<8>>,
     y_sel: Signal<Local, Bits<8>>,
     pre_here: Signal<Local, Bit>,
-    ltp_prod: Signal<Local, Bits<32>>,
-    ltd_prod: Signal<Local, Bits<32>>,
-    ltp_shifted: Signal<Local, Bits<32>>,
-    ltd_shifted: Signal<Local, Bits<32>>,
-    ltp_count: Signal<Local, Bits<8>>,
-    ltd_count: Signal<Local, Bits<8>>,
+    ltp_shifted: Signal<Local, Bits<16>>,
+    ltd_shifted: Signal<Local, Bits<16>>,
     ltp_want: Signal<Local, Bit>,
     ltd_want: Signal<Local, Bit>,
+    /// The pipeline moves on: not stalled, and stage C not holding for its
+    /// second (LTD) command.
+    adv: Signal<Local, Bit>,
     finish: Signal<Local, Bit>,
 }
 
@@ -182,6 +214,27 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for StdpUnit<N_ROWS, N_CO
             todo_q: Default::default(),
             row_q: Default::default(),
             ltd_due_q: Default::default(),
+            a_v: Default::default(),
+            a_row: Default::default(),
+            a_col: Default::default(),
+            a_x: Default::default(),
+            a_y: Default::default(),
+            a_pre: Default::default(),
+            a_ltp: Default::default(),
+            b_v: Default::default(),
+            b_row: Default::default(),
+            b_col: Default::default(),
+            b_pre: Default::default(),
+            b_ltp: Default::default(),
+            b_ltp_prod: Default::default(),
+            b_ltd_prod: Default::default(),
+            c_v: Default::default(),
+            c_row: Default::default(),
+            c_col: Default::default(),
+            c_pre: Default::default(),
+            c_ltp: Default::default(),
+            c_ltp_count: Default::default(),
+            c_ltd_count: Default::default(),
             out_valid: Default::default(),
             out_row: Default::default(),
             out_col: Default::default(),
@@ -204,14 +257,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for StdpUnit<N_ROWS, N_CO
             x_sel: Default::default(),
             y_sel: Default::default(),
             pre_here: Default::default(),
-            ltp_prod: Default::default(),
-            ltd_prod: Default::default(),
             ltp_shifted: Default::default(),
             ltd_shifted: Default::default(),
-            ltp_count: Default::default(),
-            ltd_count: Default::default(),
             ltp_want: Default::default(),
             ltd_want: Default::default(),
+            adv: Default::default(),
             finish: Default::default(),
         }
     }
@@ -221,8 +271,42 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, busy_q, pre_q, post_q, ltp_q, todo_q, row_q, ltd_due_q, out_valid,
-            out_row, out_col, out_pol, out_count, overrun_q
+            self,
+            clock,
+            busy_q,
+            pre_q,
+            post_q,
+            ltp_q,
+            todo_q,
+            row_q,
+            ltd_due_q,
+            a_v,
+            a_row,
+            a_col,
+            a_x,
+            a_y,
+            a_pre,
+            a_ltp,
+            b_v,
+            b_row,
+            b_col,
+            b_pre,
+            b_ltp,
+            b_ltp_prod,
+            b_ltd_prod,
+            c_v,
+            c_row,
+            c_col,
+            c_pre,
+            c_ltp,
+            c_ltp_count,
+            c_ltd_count,
+            out_valid,
+            out_row,
+            out_col,
+            out_pol,
+            out_count,
+            overrun_q
         );
         // defaults of every combinational signal
         self.pre_rem_mask.next = !(self.ones8.val() << self.pre_decay_shift.val());
@@ -238,8 +322,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
         self.x_sel.next = 0.into();
         self.pre_here.next = false;
         self.learn_cols.next = 0.into();
-        self.ltp_count.next = 0.into();
-        self.ltd_count.next = 0.into();
 
         // current column: the lowest column still to scan
         for j in 0..N_COLS {
@@ -275,29 +357,57 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
         } else {
             self.learn_cols.next = self.all_cols.val();
         }
-        // pulse counts of the current (row, column)
-        self.ltp_prod.next =
-            bit_cast::<16, 8>(self.a_plus.val()) * bit_cast::<16, 8>(self.x_sel.val());
-        self.ltd_prod.next =
-            bit_cast::<16, 8>(self.a_minus.val()) * bit_cast::<16, 8>(self.y_sel.val());
-        self.ltp_shifted.next = self.ltp_prod.val() >> self.count_shift.val();
-        self.ltd_shifted.next = self.ltd_prod.val() >> self.count_shift.val();
-        if self.ltp_shifted.val().get_bits::<24>(8).any() {
-            self.ltp_count.next = self.ones8.val();
-        } else {
-            self.ltp_count.next = self.ltp_shifted.val().get_bits::<8>(0);
+        // pulse counts of the current (row, column) in three registered
+        // stages behind the row/column select (A), the products (B), the
+        // shifted and saturated counts (C); stage C feeds the output register
+        self.ltp_want.next =
+            self.c_ltp.q.val() && !self.ltd_due_q.q.val() && self.c_ltp_count.q.val().any();
+        self.ltd_want.next = self.c_pre.q.val() && self.c_ltd_count.q.val().any();
+        self.adv.next =
+            !self.stall.val() && !(self.c_v.q.val() && self.ltp_want.val() && self.ltd_want.val());
+        self.ltp_shifted.next = self.b_ltp_prod.q.val() >> self.count_shift.val();
+        self.ltd_shifted.next = self.b_ltd_prod.q.val() >> self.count_shift.val();
+        if self.adv.val() {
+            self.a_v.d.next = self.busy_q.q.val() && self.found.val();
+            self.a_row.d.next = self.row_q.q.val();
+            self.a_col.d.next = self.col_idx.val();
+            self.a_x.d.next = self.x_sel.val();
+            self.a_y.d.next = self.y_sel.val();
+            self.a_pre.d.next = self.pre_here.val();
+            self.a_ltp.d.next = (self.ltp_q.q.val() & self.col_oh.val()).any();
+            self.b_v.d.next = self.a_v.q.val();
+            self.b_row.d.next = self.a_row.q.val();
+            self.b_col.d.next = self.a_col.q.val();
+            self.b_pre.d.next = self.a_pre.q.val();
+            self.b_ltp.d.next = self.a_ltp.q.val();
+            self.b_ltp_prod.d.next = bit_cast::<16, 32>(
+                bit_cast::<16, 8>(self.a_plus.val()) * bit_cast::<16, 8>(self.a_x.q.val()),
+            );
+            self.b_ltd_prod.d.next = bit_cast::<16, 32>(
+                bit_cast::<16, 8>(self.a_minus.val()) * bit_cast::<16, 8>(self.a_y.q.val()),
+            );
+            self.c_v.d.next = self.b_v.q.val();
+            self.c_row.d.next = self.b_row.q.val();
+            self.c_col.d.next = self.b_col.q.val();
+            self.c_pre.d.next = self.b_pre.q.val();
+            self.c_ltp.d.next = self.b_ltp.q.val();
+            if self.ltp_shifted.val().get_bits::<8>(8).any() {
+                self.c_ltp_count.d.next = self.ones8.val();
+            } else {
+                self.c_ltp_count.d.next = self.ltp_shifted.val().get_bits::<8>(0);
+            }
+            if self.ltd_shifted.val().get_bits::<8>(8).any() {
+                self.c_ltd_count.d.next = self.ones8.val();
+            } else {
+                self.c_ltd_count.d.next = self.ltd_shifted.val().get_bits::<8>(0);
+            }
         }
-        if self.ltd_shifted.val().get_bits::<24>(8).any() {
-            self.ltd_count.next = self.ones8.val();
-        } else {
-            self.ltd_count.next = self.ltd_shifted.val().get_bits::<8>(0);
-        }
-        self.ltp_want.next = (self.ltp_q.q.val() & self.col_oh.val()).any()
-            && !self.ltd_due_q.q.val()
-            && self.ltp_count.val().any();
-        // the current column is a learning column: LTD wherever the row spiked
-        self.ltd_want.next = self.pre_here.val() && self.ltd_count.val().any();
-        self.finish.next = self.busy_q.q.val() && !self.found.val() && !self.stall.val();
+        self.finish.next = self.busy_q.q.val()
+            && !self.found.val()
+            && !self.a_v.q.val()
+            && !self.b_v.q.val()
+            && !self.c_v.q.val()
+            && !self.stall.val();
 
         // traces: decay on an accepted learn, set by this step's spikes at the finish
         for i in 0..N_ROWS {
@@ -351,41 +461,43 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
             self.todo_q.d.next = 0.into();
             self.row_q.d.next = 0.into();
             self.ltd_due_q.d.next = false;
+            self.a_v.d.next = false;
+            self.b_v.d.next = false;
+            self.c_v.d.next = false;
         } else {
             self.overrun_q.d.next = self.learn.val() && self.busy_q.q.val();
             if !self.stall.val() {
                 self.out_valid.d.next = false;
+                if self.c_v.q.val() {
+                    if self.ltp_want.val() {
+                        self.out_valid.d.next = true;
+                        self.out_row.d.next = self.c_row.q.val();
+                        self.out_col.d.next = self.c_col.q.val();
+                        self.out_pol.d.next = true;
+                        self.out_count.d.next = self.c_ltp_count.q.val();
+                    } else if self.ltd_want.val() {
+                        self.out_valid.d.next = true;
+                        self.out_row.d.next = self.c_row.q.val();
+                        self.out_col.d.next = self.c_col.q.val();
+                        self.out_pol.d.next = false;
+                        self.out_count.d.next = self.c_ltd_count.q.val();
+                    }
+                    // a row with both: LTP now, LTD in the next cycle
+                    self.ltd_due_q.d.next = self.ltp_want.val() && self.ltd_want.val();
+                }
             }
             if self.busy_q.q.val() {
                 if self.found.val() {
-                    if !self.stall.val() {
-                        if self.ltp_want.val() {
-                            self.out_valid.d.next = true;
-                            self.out_row.d.next = self.row_q.q.val();
-                            self.out_col.d.next = self.col_idx.val();
-                            self.out_pol.d.next = true;
-                            self.out_count.d.next = self.ltp_count.val();
-                        } else if self.ltd_want.val() {
-                            self.out_valid.d.next = true;
-                            self.out_row.d.next = self.row_q.q.val();
-                            self.out_col.d.next = self.col_idx.val();
-                            self.out_pol.d.next = false;
-                            self.out_count.d.next = self.ltd_count.val();
-                        }
-                        if self.ltp_want.val() && self.ltd_want.val() {
-                            self.ltd_due_q.d.next = true;
+                    if self.adv.val() {
+                        // advance to the next row (or column)
+                        if self.row_q.q.val() == self.last_row.val() {
+                            self.row_q.d.next = 0.into();
+                            self.todo_q.d.next = self.todo_q.q.val() & !self.col_oh.val();
                         } else {
-                            // advance to the next row (or column)
-                            self.ltd_due_q.d.next = false;
-                            if self.row_q.q.val() == self.last_row.val() {
-                                self.row_q.d.next = 0.into();
-                                self.todo_q.d.next = self.todo_q.q.val() & !self.col_oh.val();
-                            } else {
-                                self.row_q.d.next = self.row_q.q.val() + 1;
-                            }
+                            self.row_q.d.next = self.row_q.q.val() + 1;
                         }
                     }
-                } else if !self.stall.val() {
+                } else if self.finish.val() {
                     self.busy_q.d.next = false;
                 }
             } else if self.learn.val() {

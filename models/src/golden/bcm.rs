@@ -78,6 +78,22 @@ pub fn bcm_count(x: u8, y: u8, theta: u32, count_shift: u8) -> (bool, u8) {
     (above, (prod >> (count_shift as u32 + 8)).min(255) as u8)
 }
 
+/// One row of the scan in the RTL's multiply pipeline: the counts and the
+/// threshold it read (they do not change while `busy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BcmStage {
+    pub row: u8,
+    pub col: u8,
+    pub x: u8,
+    pub y: u8,
+    pub theta: u32,
+}
+
+/// Pipeline stages between the row/column select and the output register
+/// (A: select, B: x y and |256 y - theta|, C: partial products, D: product;
+/// the shift by `count_shift` and the saturation feed the output register).
+pub const BCM_PIPELINE: usize = 4;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BcmModel {
     pub n_rows: usize,
@@ -89,6 +105,10 @@ pub struct BcmModel {
     pub busy: bool,
     pub todo: u64,
     pub row: u8,
+    /// The multiply pipeline, stage A first.
+    pub pipe: [Option<BcmStage>; BCM_PIPELINE],
+    /// The cycle after the drain: the finish.
+    pub tail: bool,
     pub out_valid: bool,
     pub out: Command,
     pub overrun: bool,
@@ -107,6 +127,8 @@ impl BcmModel {
             busy: false,
             todo: 0,
             row: 0,
+            pipe: [None; BCM_PIPELINE],
+            tail: false,
             out_valid: false,
             out: Command::default(),
             overrun: false,
@@ -117,7 +139,12 @@ impl BcmModel {
         let stall = self.out_valid && !inp.cmd_ready;
         let accept = inp.learn && !self.busy;
         let current = (0..self.n_cols).find(|&j| (self.todo >> j) & 1 == 1);
-        let finish = self.busy && current.is_none() && !stall;
+        // the scan is over, the pipeline empty and the last command taken:
+        // one more cycle (the RTL registers the threshold difference), then
+        // the finish
+        let drained =
+            self.busy && current.is_none() && self.pipe.iter().all(|p| p.is_none()) && !stall;
+        let finish = self.tail;
         let window_end = self.pos as u32 + 1 >= inp.window as u32;
         let learn_cols = if inp.wta_on {
             if inp.winner_valid && (inp.winner as usize) < self.n_cols {
@@ -142,17 +169,23 @@ impl BcmModel {
             self.todo = 0;
             self.row = 0;
             self.pos = 0;
+            self.pipe = [None; BCM_PIPELINE];
+            self.tail = false;
             self.overrun = false;
             return self.outputs();
         }
 
-        // the scan reads the pre-edge counts and thresholds
+        // the scan reads the pre-edge counts and thresholds into stage A
         let scan = match current {
             Some(j) if self.busy && !stall => {
                 let i = self.row as usize;
-                let x = if i < self.n_rows { self.x[i] } else { 0 };
-                let (pol, count) = bcm_count(x, self.y[j], self.theta[j], inp.count_shift);
-                Some((j, pol, count))
+                Some(BcmStage {
+                    row: self.row,
+                    col: j as u8,
+                    x: if i < self.n_rows { self.x[i] } else { 0 },
+                    y: self.y[j],
+                    theta: self.theta[j],
+                })
             }
             _ => None,
         };
@@ -177,29 +210,40 @@ impl BcmModel {
         }
 
         self.overrun = inp.learn && self.busy;
+        self.tail = false;
         if !stall {
             self.out_valid = false;
-        }
-        if self.busy {
-            if let Some((j, pol, count)) = scan {
+            // stage D -> output register, with the present count_shift
+            if let Some(d) = self.pipe[BCM_PIPELINE - 1] {
+                let (pol, count) = bcm_count(d.x, d.y, d.theta, inp.count_shift);
                 if count > 0 {
                     self.out_valid = true;
                     self.out = Command {
                         kind: 0,
-                        row: self.row,
-                        col: j as u8,
+                        row: d.row,
+                        col: d.col,
                         pol,
                         count,
                     };
                 }
-                if self.row as usize == self.n_rows - 1 {
-                    self.row = 0;
-                    self.todo &= !(1u64 << j);
-                } else {
-                    self.row += 1;
+            }
+            self.pipe.rotate_right(1);
+            self.pipe[0] = scan;
+        }
+        if self.busy {
+            if let Some(j) = current {
+                if !stall {
+                    if self.row as usize == self.n_rows - 1 {
+                        self.row = 0;
+                        self.todo &= !(1u64 << j);
+                    } else {
+                        self.row += 1;
+                    }
                 }
-            } else if current.is_none() && !stall {
+            } else if finish {
                 self.busy = false;
+            } else {
+                self.tail = drained;
             }
         } else if inp.learn {
             if window_end {

@@ -95,6 +95,27 @@ pub fn pulse_count(a: u8, trace: u8, shift: u8) -> u8 {
     ((a as u32 * trace as u32) >> shift).min(255) as u8
 }
 
+/// Pipeline stages between the row/column select and the output register
+/// (A: the selected traces, B: the products `a_plus x`, `a_minus y`,
+/// C: the counts shifted by `count_shift` and saturated).
+pub const STDP_PIPELINE: usize = 3;
+
+/// One (row, column) of the scan in the RTL's pipeline. `ltp`/`ltd` hold
+/// the trace (stage A), then the product with `a_plus`/`a_minus` read as the
+/// row left stage A (B), then the count with `count_shift` read as it left
+/// stage B (C).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StdpStage {
+    pub row: u8,
+    pub col: u8,
+    /// Row spiked this step (LTD).
+    pub pre: bool,
+    /// Column is a learning column that spiked this step (LTP).
+    pub ltp_col: bool,
+    pub ltp: u32,
+    pub ltd: u32,
+}
+
 /// Registered state of the unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StdpModel {
@@ -109,6 +130,8 @@ pub struct StdpModel {
     pub todo: u64,
     pub row: u8,
     pub ltd_due: bool,
+    /// The pipeline, stage A first.
+    pub pipe: [Option<StdpStage>; STDP_PIPELINE],
     pub out_valid: bool,
     pub out: Command,
     pub overrun: bool,
@@ -129,6 +152,7 @@ impl StdpModel {
             todo: 0,
             row: 0,
             ltd_due: false,
+            pipe: [None; STDP_PIPELINE],
             out_valid: false,
             out: Command::default(),
             overrun: false,
@@ -156,7 +180,14 @@ impl StdpModel {
         let stall = self.out_valid && !inp.cmd_ready;
         let accept = inp.learn && !self.busy;
         let current = (0..self.n_cols).find(|&j| (self.todo >> j) & 1 == 1);
-        let finish = self.busy && current.is_none() && !stall;
+        // stage C: the commands of its (row, column); a row with both holds
+        // the pipeline one cycle (LTP first, LTD in the next cycle)
+        let c = self.pipe[STDP_PIPELINE - 1];
+        let ltp_want = c.is_some_and(|c| c.ltp_col && !self.ltd_due && c.ltp > 0);
+        let ltd_want = c.is_some_and(|c| c.pre && c.ltd > 0);
+        let adv = !stall && !(ltp_want && ltd_want);
+        let finish =
+            self.busy && current.is_none() && self.pipe.iter().all(|p| p.is_none()) && !stall;
         let learn_cols = if inp.wta_on {
             if inp.winner_valid && (inp.winner as usize) < self.n_cols {
                 1u64 << inp.winner
@@ -178,21 +209,23 @@ impl StdpModel {
             self.todo = 0;
             self.row = 0;
             self.ltd_due = false;
+            self.pipe = [None; STDP_PIPELINE];
             self.overrun = false;
             return self.outputs();
         }
 
-        // the scan decision reads the pre-edge traces
+        // the scan reads the pre-edge traces into stage A
         let scan = match current {
-            Some(j) if self.busy && !stall => {
+            Some(j) if self.busy => {
                 let i = self.row as usize;
-                let x = if i < self.n_rows { self.x[i] } else { 0 };
-                let pre_here = i < self.n_rows && (self.pre_q >> i) & 1 == 1;
-                let ltp_count = pulse_count(inp.a_plus, x, inp.count_shift);
-                let ltd_count = pulse_count(inp.a_minus, self.y[j], inp.count_shift);
-                let ltp_want = (self.ltp_q >> j) & 1 == 1 && !self.ltd_due && ltp_count > 0;
-                let ltd_want = pre_here && ltd_count > 0;
-                Some((j, ltp_want, ltp_count, ltd_want, ltd_count))
+                Some(StdpStage {
+                    row: self.row,
+                    col: j as u8,
+                    pre: i < self.n_rows && (self.pre_q >> i) & 1 == 1,
+                    ltp_col: (self.ltp_q >> j) & 1 == 1,
+                    ltp: if i < self.n_rows { self.x[i] as u32 } else { 0 },
+                    ltd: self.y[j] as u32,
+                })
             }
             _ => None,
         };
@@ -222,33 +255,37 @@ impl StdpModel {
         self.overrun = inp.learn && self.busy;
         if !stall {
             self.out_valid = false;
-        }
-        if self.busy {
-            if let Some((j, ltp_want, ltp_count, ltd_want, ltd_count)) = scan {
-                let (row, col) = (self.row, j as u8);
-                if ltp_want {
+            if let Some(c) = c {
+                if ltp_want || ltd_want {
                     self.out_valid = true;
                     self.out = Command {
                         kind: 0,
-                        row,
-                        col,
-                        pol: true,
-                        count: ltp_count,
-                    };
-                } else if ltd_want {
-                    self.out_valid = true;
-                    self.out = Command {
-                        kind: 0,
-                        row,
-                        col,
-                        pol: false,
-                        count: ltd_count,
+                        row: c.row,
+                        col: c.col,
+                        pol: ltp_want,
+                        count: (if ltp_want { c.ltp } else { c.ltd }) as u8,
                     };
                 }
-                if ltp_want && ltd_want {
-                    self.ltd_due = true;
-                } else {
-                    self.ltd_due = false;
+                self.ltd_due = ltp_want && ltd_want;
+            }
+        }
+        if adv {
+            let [a, b, _] = self.pipe;
+            let c = b.map(|b| StdpStage {
+                ltp: (b.ltp >> inp.count_shift).min(255),
+                ltd: (b.ltd >> inp.count_shift).min(255),
+                ..b
+            });
+            let b = a.map(|a| StdpStage {
+                ltp: inp.a_plus as u32 * a.ltp,
+                ltd: inp.a_minus as u32 * a.ltd,
+                ..a
+            });
+            self.pipe = [scan, b, c];
+        }
+        if self.busy {
+            if let Some(j) = current {
+                if adv {
                     if self.row as usize == self.n_rows - 1 {
                         self.row = 0;
                         self.todo &= !(1u64 << j);
@@ -256,7 +293,7 @@ impl StdpModel {
                         self.row = self.row.wrapping_add(1);
                     }
                 }
-            } else if current.is_none() && !stall {
+            } else if finish {
                 self.busy = false;
             }
         } else if inp.learn {
