@@ -2,7 +2,7 @@
 //! cycle accurate.
 //!
 //! The rule it implements: a device whose state drifts with use (the
-//! astrocyte-like refresh of architecture.md step 7) gets a +A/-A refresh
+//! astrocyte device's linearity refresh, rtl/DESIGN.md) gets a +A/-A refresh
 //! pulse pair on every cell of a column after `budget` programming pulses
 //! on that column, i.e. a refresh rate of `1 / budget` per programming
 //! pulse per column.
