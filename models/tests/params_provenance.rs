@@ -189,11 +189,6 @@ fn headers_cite_the_doi_and_the_calibration_sheet() {
     }
 }
 
-/// Parameter files being re-tagged on other branches: their lines that break
-/// the tag format are printed (run with `--nocapture`), not asserted, until
-/// they are re-tagged; every other file is held to the format.
-const PENDING_RETAG: [&str; 4] = ["ftj-linear", "ftj-reference", "otj", "liwes"];
-
 /// `digits` optionally prefixed by `S` (supplementary), at the start of `s`;
 /// returns the rest.
 fn number(s: &str, supplementary: bool) -> Option<&str> {
@@ -327,23 +322,12 @@ fn check_file(file: &str, text: &str, section: u32) -> Vec<String> {
 
 #[test]
 fn every_value_is_tagged_with_a_locator_or_a_reason() {
-    let mut pending = vec![];
+    let mut errors = vec![];
     for kind in DeviceKind::ALL {
         let file = format!("params/{}.toml", kind.name());
-        let errors = check_file(&file, &read(&params_path(kind)), section(kind));
-        if PENDING_RETAG.contains(&kind.name()) {
-            pending.extend(errors);
-        } else {
-            assert!(errors.is_empty(), "{}", errors.join("\n"));
-        }
+        errors.extend(check_file(&file, &read(&params_path(kind)), section(kind)));
     }
-    println!(
-        "{} lines of the files being re-tagged ({PENDING_RETAG:?}) break the tag format:",
-        pending.len()
-    );
-    for e in &pending {
-        println!("  {e}");
-    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
 #[test]
