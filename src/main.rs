@@ -23,8 +23,8 @@ enum Command {
     Device(cmd::device::Args),
     /// Render a VCD file as a text waveform, or summarize it.
     Wave(cmd::wave::Args),
-    /// Synthesize a top for an FPGA (Yosys; nextpnr-ice40 where installed):
-    /// resources, latches, fmax.
+    /// Synthesize, place and route a top for an FPGA (YoWASP Yosys and
+    /// nextpnr): resources, latches, fmax, critical path, bitstream.
     Synth(cmd::synth::Args),
 }
 

