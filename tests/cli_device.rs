@@ -114,13 +114,13 @@ fn errors_are_reported_not_panics() {
 #[test]
 fn through_rtl_runs_the_protocol_on_the_pulse_generator() {
     let dir = std::env::temp_dir().join(format!("neuroxbar-cli-rtl-{}", std::process::id()));
-    let run = |through: bool| {
-        let out = dir.join(if through { "rtl" } else { "direct" });
+    let run = |through: Option<&str>| {
+        let out = dir.join(through.map_or("direct".into(), |c| format!("rtl-{c}")));
         let mut args = vec!["device", "ftj-linear", "ltp-ltd", "--out"];
         let out_s = out.to_string_lossy().to_string();
         args.push(&out_s);
-        if through {
-            args.push("--through-rtl");
+        if let Some(clock) = through {
+            args.extend(["--through-rtl", "--clock-mhz", clock]);
         }
         let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
             .args(&args)
@@ -130,13 +130,67 @@ fn through_rtl_runs_the_protocol_on_the_pulse_generator() {
         let text = std::fs::read_to_string(out.join("ltp-ltd.json")).unwrap();
         serde_json::from_str::<serde_json::Value>(&text).unwrap()
     };
-    let (d, r) = (run(false), run(true));
+    let d = run(None);
     assert_eq!(d["driver"], "direct");
-    assert_eq!(r["driver"], "rtl-pulse-gen");
-    // the same pulses: amplitudes and widths equal to floating-point rounding
-    for k in ["g_min_s", "g_max_s", "nl", "states"] {
-        let (a, b) = (d[k].as_f64().unwrap(), r[k].as_f64().unwrap());
-        assert!((a - b).abs() <= 1e-9 * a.abs(), "{k}: {a} vs {b}");
+    assert!(d.get("clock_mhz").is_none());
+    // at 100 MHz and at 36 MHz (the iCEBreaker's PLL clock) the generator
+    // emits the same 1 ms pulses in seconds, in 100 000 or 36 000 cycles
+    let mut cycles = vec![];
+    for clock in ["100", "36"] {
+        let r = run(Some(clock));
+        assert_eq!(r["driver"], "rtl-pulse-gen");
+        assert_eq!(
+            r["clock_mhz"].as_f64().unwrap(),
+            clock.parse::<f64>().unwrap()
+        );
+        assert_eq!(r["rtl_pulses"], 300);
+        // the 1 ms widths are whole cycles; only the back-to-back gaps (0 s)
+        // take the generator's one-cycle minimum
+        let cycle_s = 1e-6 / clock.parse::<f64>().unwrap();
+        let rounding = r["rtl_max_rounding_s"].as_f64().unwrap();
+        assert!(rounding <= cycle_s * (1.0 + 1e-9), "{clock} MHz: {rounding}");
+        // the same pulses: amplitudes and widths equal to floating-point rounding
+        for k in ["g_min_s", "g_max_s", "nl", "states"] {
+            let (a, b) = (d[k].as_f64().unwrap(), r[k].as_f64().unwrap());
+            assert!(
+                (a - b).abs() <= 1e-9 * a.abs(),
+                "{clock} MHz {k}: {a} vs {b}"
+            );
+        }
+        cycles.push(
+            r["rtl_clocked_cycles"].as_u64().unwrap() + r["rtl_warped_cycles"].as_u64().unwrap(),
+        );
+    }
+    let ratio = cycles[1] as f64 / cycles[0] as f64;
+    assert!((ratio - 0.36).abs() < 1e-3, "{cycles:?}");
+    // --clock-mhz without the RTL, or out of range, is an error
+    for (args, want) in [
+        (
+            &["device", "liwes", "ppf", "--clock-mhz", "36"][..],
+            "--through-rtl",
+        ),
+        (
+            &[
+                "device",
+                "liwes",
+                "ppf",
+                "--through-rtl",
+                "--clock-mhz",
+                "0",
+            ][..],
+            "1 ..= 500 MHz",
+        ),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+            .args(args)
+            .arg("--out")
+            .arg(dir.join("bad"))
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(want) && err.contains("--clock-mhz"), "{err}");
+        assert!(!dir.join("bad").exists());
     }
     let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
         .args(["device", "ftj-relax", "energy", "--through-rtl"])

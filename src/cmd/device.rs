@@ -7,7 +7,7 @@ use anyhow::Context;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
 use neuroxbar_models::protocol::ltp_ltd::{self, PulseScheme};
 use neuroxbar_models::protocol::{self, Direct, Options, Protocol, PulseDriver};
-use neuroxbar_testbenches::device_rtl::RtlPulseDriver;
+use neuroxbar_testbenches::device_rtl::{RtlPulseDriver, DEFAULT_CLOCK_MHZ};
 use neuroxbar_testbenches::report;
 
 const AFTER_HELP: &str = "\
@@ -47,10 +47,16 @@ pub struct Args {
     #[arg(long)]
     pub cycles: Option<u64>,
     /// Deliver the protocol's pulses through the Verilated RTL pulse generator
-    /// (ppf, ppd, ltp-ltd): widths and gaps in 10 ns cycles, amplitudes in
-    /// 4 mV DAC codes, clamped to the device's safe window by the hardware.
+    /// (ppf, ppd, ltp-ltd): widths and gaps in whole cycles of the clock
+    /// (--clock-mhz), amplitudes in 4 mV DAC codes, clamped to the device's
+    /// safe window by the hardware.
     #[arg(long)]
     pub through_rtl: bool,
+    /// With --through-rtl: the accelerator's clock, MHz, 1..=500 [default:
+    /// 100]. Durations in seconds become whole cycles of it (rounded; the
+    /// largest rounding is reported as `rtl_max_rounding_s`).
+    #[arg(long, value_name = "F")]
+    pub clock_mhz: Option<f64>,
     /// ltp-ltd of ftj-linear / ftj-reference only: amplitude scheme, stepped
     /// (the default, 2 -> 4.98 V in 20 mV steps) or identical (every pulse 3 V).
     #[arg(long, value_parser = parse_scheme)]
@@ -97,13 +103,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(_) => ltp_ltd::run_scheme(&spec, &opts, scheme, driver),
         None => protocol::run_with(proto, &spec, &opts, driver),
     };
+    if args.clock_mhz.is_some() && !args.through_rtl {
+        anyhow::bail!("--clock-mhz applies with --through-rtl only (the direct run has no clock)");
+    }
+    let mut rtl_json = None;
     let (res, driver) = if args.through_rtl {
-        let mut rtl = RtlPulseDriver::new().map_err(anyhow::Error::msg)?;
+        let clock_mhz = args.clock_mhz.unwrap_or(DEFAULT_CLOCK_MHZ);
+        let mut rtl = RtlPulseDriver::with_clock_mhz(clock_mhz)
+            .map_err(|e| anyhow::anyhow!("--clock-mhz: {e}"))?;
         let res = run_direct(&mut rtl)?;
         println!(
-            "through the RTL pulse generator: {} pulses, {} cycles clocked, {} warped",
-            rtl.stats.pulses, rtl.stats.clocked_cycles, rtl.stats.warped_cycles
+            "through the RTL pulse generator at {clock_mhz} MHz: {} pulses, {} cycles clocked, \
+             {} warped, durations rounded by up to {:.3e} s",
+            rtl.stats.pulses,
+            rtl.stats.clocked_cycles,
+            rtl.stats.warped_cycles,
+            rtl.stats.max_rounding_s
         );
+        rtl_json = Some((clock_mhz, rtl.stats));
         (res, rtl.name())
     } else {
         let res = match scheme {
@@ -155,6 +172,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     json.insert("seed".into(), args.seed.into());
     json.insert("params".into(), spec.source.clone().into());
     json.insert("driver".into(), driver.into());
+    if let Some((clock_mhz, stats)) = rtl_json {
+        json.insert("clock_mhz".into(), clock_mhz.into());
+        json.insert("rtl_pulses".into(), stats.pulses.into());
+        json.insert("rtl_clocked_cycles".into(), stats.clocked_cycles.into());
+        json.insert("rtl_warped_cycles".into(), stats.warped_cycles.into());
+        json.insert("rtl_max_rounding_s".into(), stats.max_rounding_s.into());
+    }
     if proto == Protocol::LtpLtd && !ltp_ltd::schemes(kind).is_empty() {
         let s = scheme.unwrap_or(PulseScheme::Stepped);
         json.insert("pulses".into(), s.name().into());

@@ -4,14 +4,17 @@
 //!
 //! [`RtlPulseDriver`] turns each requested train into the generator's
 //! registers (amplitude as a 12-bit DAC code of 4 mV, width and interval in
-//! 10 ns cycles, `count`, the device's safe window as the clamp window),
+//! cycles of the accelerator's clock (100 MHz unless another is asked for),
+//! `count`, the device's safe window as the clamp window),
 //! strobes `start` and clocks the generator until `done`, with time warp
 //! through its waits. Every edge of its `apply` output becomes a device call:
 //! a rising edge lets the idle time since the last edge pass
 //! (`Device::advance`), a falling edge applies the generator's clamped
 //! amplitude for the cycles `apply` was high (`Device::apply`). Pulse widths,
 //! gaps and amplitudes are therefore exactly what the hardware emits,
-//! quantized to its clock and DAC. The generator's registers hold 24 bits
+//! quantized to its clock and DAC: a width or gap is rounded to whole cycles
+//! of the chosen clock, and the device sees the rounded duration (the largest
+//! rounding is kept in [`RtlStats`]). The generator's registers hold 24 bits
 //! (167 ms at 100 MHz): a longer gap is produced as separate one-pulse trains
 //! with the host waiting in between, as a host would.
 
@@ -22,8 +25,10 @@ use neuroxbar_models::device::Device;
 use neuroxbar_models::golden::pulse_gen::PulseInputs;
 use neuroxbar_models::protocol::{ProtocolError, PulseDriver};
 
-/// Clock period of the accelerator, seconds (100 MHz).
-pub const CYCLE_S: f64 = 10e-9;
+/// Default clock of the accelerator, MHz (10 ns per cycle).
+pub const DEFAULT_CLOCK_MHZ: f64 = 100.0;
+/// Clocks the generator may run at, MHz.
+pub const CLOCK_MHZ_RANGE: std::ops::RangeInclusive<f64> = 1.0..=500.0;
 /// DAC step, volts per code (signed 12 bits).
 pub const DAC_V_PER_CODE: f64 = 4e-3;
 /// Largest width or interval the generator's 24-bit registers hold, cycles.
@@ -32,7 +37,7 @@ pub const MAX_WAIT_CYCLES: u64 = (1 << 24) - 1;
 pub const MAX_COUNT: u32 = 255;
 
 /// What the generator did, for reports and tests.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct RtlStats {
     /// Pulses emitted (falling edges of `apply`).
     pub pulses: u64,
@@ -42,18 +47,38 @@ pub struct RtlStats {
     pub warped_cycles: u64,
     /// Trains whose amplitude the generator clamped to the safe window.
     pub clamped_trains: u64,
+    /// Largest difference between a requested width or gap and the whole
+    /// cycles the generator emits, seconds (at most half a cycle).
+    pub max_rounding_s: f64,
 }
 
 /// A [`PulseDriver`] backed by the Verilated pulse generator.
 pub struct RtlPulseDriver {
     gen: VerilatorPulseGen,
+    /// Clock period, seconds.
+    cycle_s: f64,
     pub stats: RtlStats,
 }
 
 impl RtlPulseDriver {
+    /// The generator at the default 100 MHz.
     pub fn new() -> Result<Self, String> {
+        Self::with_clock_mhz(DEFAULT_CLOCK_MHZ)
+    }
+
+    /// The generator clocked at `clock_mhz` (within [`CLOCK_MHZ_RANGE`]):
+    /// durations in seconds become cycles of that clock.
+    pub fn with_clock_mhz(clock_mhz: f64) -> Result<Self, String> {
+        if !CLOCK_MHZ_RANGE.contains(&clock_mhz) {
+            return Err(format!(
+                "clock {clock_mhz} MHz is outside {} ..= {} MHz",
+                CLOCK_MHZ_RANGE.start(),
+                CLOCK_MHZ_RANGE.end()
+            ));
+        }
         let mut d = RtlPulseDriver {
             gen: VerilatorPulseGen::new(Trace::Off).map_err(|e| e.to_string())?,
+            cycle_s: 1e-6 / clock_mhz,
             stats: RtlStats::default(),
         };
         for _ in 0..2 {
@@ -72,13 +97,25 @@ impl RtlPulseDriver {
         }
     }
 
-    /// Seconds to whole cycles, checked against the 24-bit registers.
-    fn cycles(what: &str, s: f64, min: u64) -> Result<u64, ProtocolError> {
+    /// The clock, MHz.
+    pub fn clock_mhz(&self) -> f64 {
+        1e-6 / self.cycle_s
+    }
+
+    /// Clock period, seconds.
+    pub fn cycle_s(&self) -> f64 {
+        self.cycle_s
+    }
+
+    /// Seconds to whole cycles (at least `min`), the rounding recorded.
+    fn cycles(&mut self, what: &str, s: f64, min: u64) -> Result<u64, ProtocolError> {
         if !s.is_finite() || s < 0.0 {
             return Err(Self::err(format!("{what} {s} s is not a duration")));
         }
-        let c = (s / CYCLE_S).round() as u64;
-        Ok(c.max(min))
+        let c = ((s / self.cycle_s).round() as u64).max(min);
+        let err = (c as f64 * self.cycle_s - s).abs();
+        self.stats.max_rounding_s = self.stats.max_rounding_s.max(err);
+        Ok(c)
     }
 
     fn code(v: f64) -> Result<i16, ProtocolError> {
@@ -134,7 +171,7 @@ impl RtlPulseDriver {
             self.stats.warped_cycles += warp as u64;
             t += 1 + warp as u64;
             if out.apply != high {
-                let dt = (t - t_dev) as f64 * CYCLE_S;
+                let dt = (t - t_dev) as f64 * self.cycle_s;
                 if out.apply {
                     dev.advance(dt);
                 } else {
@@ -172,21 +209,22 @@ impl PulseDriver for RtlPulseDriver {
         after_pulse: &mut dyn FnMut(&mut dyn Device),
     ) -> Result<(), ProtocolError> {
         let amplitude = Self::code(v_volts)?;
-        let width = Self::cycles("pulse width", width_s, 1)?;
+        let width = self.cycles("pulse width", width_s, 1)?;
         if width > MAX_WAIT_CYCLES {
             return Err(Self::err(format!(
-                "pulse width {width_s} s exceeds the generator's {MAX_WAIT_CYCLES} cycles ({} s)",
-                MAX_WAIT_CYCLES as f64 * CYCLE_S
+                "pulse width {width_s} s exceeds the generator's {MAX_WAIT_CYCLES} cycles ({} s at {} MHz)",
+                MAX_WAIT_CYCLES as f64 * self.cycle_s,
+                self.clock_mhz()
             )));
         }
-        let gap = Self::cycles("gap", gap_s, 1)?;
+        let gap = self.cycles("gap", gap_s, 1)?;
         if count <= MAX_COUNT && (count <= 1 || gap <= MAX_WAIT_CYCLES) {
             return self.hw_train(dev, amplitude, width, gap, count, after_pulse);
         }
         // one pulse per train, the host waiting the gap in between
         for k in 0..count {
             if k > 0 {
-                dev.advance(gap as f64 * CYCLE_S);
+                dev.advance(gap as f64 * self.cycle_s);
             }
             self.hw_train(dev, amplitude, width, 1, 1, after_pulse)?;
         }
