@@ -77,6 +77,12 @@ impl<M: VerilatedTop> Harness<M> {
         Ok(h)
     }
 
+    /// Set the clock period of the VCD time stamps, picoseconds (before
+    /// the first step; the default is [`DEFAULT_PERIOD_PS`]).
+    pub fn set_period_ps(&mut self, period_ps: u64) {
+        self.period_ps = period_ps.max(1);
+    }
+
     /// Cycles stepped so far.
     pub fn cycle(&self) -> u64 {
         self.cycle

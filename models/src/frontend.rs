@@ -503,6 +503,17 @@ pub struct FrontEnd {
     tia_gain_index: usize,
     rng: ChaCha8Rng,
     stats: FrontEndStats,
+    /// Every apply pulse, when logging is on ([`FrontEnd::log_pulses`]).
+    pulse_log: Option<Vec<AppliedPulse>>,
+}
+
+/// One pulse as the array saw it: `fe_apply` high from `start_s` for
+/// `width_s`, with the largest driven line level `max_abs_volts`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AppliedPulse {
+    pub start_s: f64,
+    pub width_s: f64,
+    pub max_abs_volts: f64,
 }
 
 impl std::fmt::Debug for FrontEnd {
@@ -551,6 +562,7 @@ impl FrontEnd {
             cell_pulses: vec![0; n],
             rng,
             stats: FrontEndStats::default(),
+            pulse_log: None,
         })
     }
 
@@ -626,6 +638,18 @@ impl FrontEnd {
     }
 
     /// Event counters.
+    /// Log every apply pulse from now on (start, width, level), for tests
+    /// and reports that check what the array saw.
+    pub fn log_pulses(&mut self) {
+        self.pulse_log.get_or_insert_with(Vec::new);
+    }
+
+    /// The pulses logged since [`FrontEnd::log_pulses`] (empty if it was
+    /// not called).
+    pub fn pulses(&self) -> &[AppliedPulse] {
+        self.pulse_log.as_deref().unwrap_or(&[])
+    }
+
     pub fn stats(&self) -> &FrontEndStats {
         &self.stats
     }
@@ -895,6 +919,18 @@ impl FrontEnd {
     }
 
     fn fall(&mut self, t_s: f64) -> Result<(), FrontEndError> {
+        if let Some(log) = &mut self.pulse_log {
+            let max_abs_volts = self
+                .line_volts
+                .iter()
+                .flatten()
+                .fold(0.0f64, |m, v| m.max(v.abs()));
+            log.push(AppliedPulse {
+                start_s: self.last_edge_s,
+                width_s: t_s - self.last_edge_s,
+                max_abs_volts,
+            });
+        }
         let active = std::mem::take(&mut self.active);
         let mut result = Ok(());
         for &k in &active {

@@ -25,10 +25,7 @@ use neuroxbar_models::device::Device;
 use neuroxbar_models::golden::pulse_gen::PulseInputs;
 use neuroxbar_models::protocol::{ProtocolError, PulseDriver};
 
-/// Default clock of the accelerator, MHz (10 ns per cycle).
-pub const DEFAULT_CLOCK_MHZ: f64 = 100.0;
-/// Clocks the generator may run at, MHz.
-pub const CLOCK_MHZ_RANGE: std::ops::RangeInclusive<f64> = 1.0..=500.0;
+pub use crate::experiment::{CLOCK_MHZ_RANGE, DEFAULT_CLOCK_MHZ};
 /// DAC step, volts per code (signed 12 bits).
 pub const DAC_V_PER_CODE: f64 = 4e-3;
 /// Largest width or interval the generator's 24-bit registers hold, cycles.

@@ -14,7 +14,7 @@
 //! noise level x input amplitude added to each pixel's intensity, clipped to
 //! [0, 1], fresh per presentation.
 
-use crate::experiment::ExperimentError;
+use crate::experiment::{fe_params, ExperimentError};
 use neuroxbar_cosim::cosim::{CoSim, CoSimError};
 use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_models::golden::accelerator::{AccelInputs, AccelOutputs};
@@ -296,6 +296,9 @@ pub struct E1Config {
     /// Programming amplitude (cell voltage), volts; the V/3 half-select
     /// disturb is a third of it.
     pub v_prog_volts: f64,
+    /// The accelerator's clock, MHz: every duration above becomes whole
+    /// cycles of it (100 MHz, 10 ns, by default).
+    pub clock_mhz: f64,
 }
 
 impl E1Config {
@@ -320,6 +323,7 @@ impl E1Config {
             theta_plus_codes: 150,
             theta_decay_shift: 8,
             v_prog_volts: 2.5,
+            clock_mhz: crate::experiment::DEFAULT_CLOCK_MHZ,
         }
     }
 
@@ -401,7 +405,11 @@ pub fn configure<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
         ),
         (a("RAMP_STEP"), ramp.min(255)),
         (a("V_READ"), 25),
-        (a("SETTLE_CYCLES"), 10),
+        // the DAC's settling time in whole cycles of the clock (10 at 100 MHz)
+        (
+            a("SETTLE_CYCLES"),
+            sim.fe.params().dac_settle_cycles().clamp(1, 0xFFFF) as u32,
+        ),
         (a("V_POT"), volts_to_code(cfg.v_prog_volts) as u32),
         (a("V_DEP"), volts_to_code(-cfg.v_prog_volts) as u32),
         (
@@ -624,17 +632,20 @@ pub fn run_verilator(
     use neuroxbar_cosim::units::accelerator::VerilatorAccel;
     use neuroxbar_cosim::Trace;
     use neuroxbar_models::device::{DeviceKind, DeviceSpec};
-    use neuroxbar_models::frontend::{FrontEnd, FrontEndParams};
+    use neuroxbar_models::frontend::FrontEnd;
     let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Invalid)?;
     let spec = DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
-    let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, FrontEndParams::default(), cfg.seed)
+    let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, fe_params(cfg.clock_mhz)?, cfg.seed)
         .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
     let trace = match trace {
         TraceRequest::Off => Trace::Off,
         TraceRequest::Whole(p) => Trace::Whole(p),
         TraceRequest::Window(path, from, to) => Trace::Window { path, from, to },
     };
-    let dut = VerilatorAccel::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let mut dut =
+        VerilatorAccel::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    dut.harness
+        .set_period_ps((1e6 / cfg.clock_mhz).round() as u64);
     let mut sim = CoSim::new(dut, fe, cfg.warp);
     run_on(&mut sim, cfg, progress)
 }
@@ -689,6 +700,7 @@ pub fn write_report_with(
         "recognition_vs_noise": res.recognition_vs_noise,
         "wall_time_s": wall_time_s,
         "simulated_time_s": res.simulated_time_s,
+        "clock_mhz": cfg.clock_mhz,
         "cycles": res.cycles,
         "clocked_cycles": res.clocked_cycles,
         "energy_j": res.energy_j,

@@ -36,7 +36,7 @@ use neuroxbar_cosim::cosim::{FeBus, FeOut};
 use neuroxbar_cosim::units::xbar_ctrl::{VerilatorXbar, N_COLS, N_ROWS};
 use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
-use neuroxbar_models::frontend::{FrontEnd, FrontEndParams};
+use neuroxbar_models::frontend::FrontEnd;
 use neuroxbar_models::golden::xbar_ctrl::{XbarInputs, XbarOutputs};
 use serde::Serialize;
 
@@ -97,6 +97,9 @@ pub struct E5Config {
     pub tia_gain_index: usize,
     /// Warp over waits and idle time (same results, much faster).
     pub warp: bool,
+    /// The crossbar controller's clock, MHz: pulse widths, intervals and
+    /// waits become whole cycles of it (100 MHz, 10 ns, by default).
+    pub clock_mhz: f64,
 }
 
 impl E5Config {
@@ -135,6 +138,7 @@ impl E5Config {
             // codes); a saturated row is read again a decade coarser
             tia_gain_index: 0,
             warp: true,
+            clock_mhz: crate::experiment::DEFAULT_CLOCK_MHZ,
         }
     }
 }
@@ -664,7 +668,9 @@ pub fn run_verilator_traced(
     cfg: &E5Config,
     trace: neuroxbar_cosim::Trace,
 ) -> Result<E5Result, ExperimentError> {
-    let dut = VerilatorXbar::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let mut dut = VerilatorXbar::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    dut.harness
+        .set_period_ps((1e6 / cfg.clock_mhz).round() as u64);
     run_on(dut, cfg)
 }
 
@@ -675,7 +681,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
 ) -> Result<E5Result, ExperimentError> {
     let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Invalid)?;
     let spec = DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
-    let params = FrontEndParams::default();
+    let params = crate::experiment::fe_params(cfg.clock_mhz)?;
     let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, params.clone(), cfg.seed)
         .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
     let lsb_v = params.dac_lsb_volts;
@@ -1000,6 +1006,7 @@ pub fn write_report(
         "energy_letters_j": res.energy_letters_j,
         "wall_time_s": wall_time_s,
         "simulated_time_s": res.simulated_time_s,
+        "clock_mhz": cfg.clock_mhz,
         "cycles": res.cycles,
         "clocked_cycles": res.clocked_cycles,
         "warped_cycles": res.warped_cycles,

@@ -6,14 +6,24 @@ use neuroxbar_cosim::units::accelerator::VerilatorAccel;
 use neuroxbar_cosim::wave::read_vcd;
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
-use neuroxbar_models::frontend::{FrontEnd, FrontEndParams};
+use neuroxbar_models::frontend::FrontEnd;
+use neuroxbar_testbenches::experiment::fe_params;
 use neuroxbar_testbenches::letters_stdp::*;
 
 fn sim(cfg: &E1Config, trace: Trace) -> CoSim<VerilatorAccel> {
     let spec = DeviceSpec::load(DeviceKind::FtjLinear, None).unwrap();
-    let fe =
-        FrontEnd::from_spec(&spec, N_ROWS, N_COLS, FrontEndParams::default(), cfg.seed).unwrap();
-    CoSim::new(VerilatorAccel::new(trace).unwrap(), fe, cfg.warp)
+    let fe = FrontEnd::from_spec(
+        &spec,
+        N_ROWS,
+        N_COLS,
+        fe_params(cfg.clock_mhz).unwrap(),
+        cfg.seed,
+    )
+    .unwrap();
+    let mut dut = VerilatorAccel::new(trace).unwrap();
+    dut.harness
+        .set_period_ps((1e6 / cfg.clock_mhz).round() as u64);
+    CoSim::new(dut, fe, cfg.warp)
 }
 
 /// Short pulses and ticks so that a run without warp stays cheap.
@@ -202,4 +212,85 @@ fn balance_map_balanced_learns_and_potentiation_dominated_fails() {
     let w = StdpWindow::with_ratios(4.0, 0.25);
     assert!((w.a_plus / w.a_minus - 4.0).abs() < 1e-9);
     assert!((w.tau_plus_s / w.tau_minus_s - 0.25).abs() < 1e-9);
+}
+
+#[test]
+fn the_array_sees_the_same_pulses_in_seconds_at_100_and_36_mhz() {
+    // a reduced E1 (one epoch) with the accelerator at 100 MHz and at 36 MHz
+    // (the iCEBreaker's PLL clock): the programming pulses reach the array
+    // as the same 1 ms in both, in 100 000 or 36 000 cycles
+    let mut runs = Vec::new();
+    for clock_mhz in [100.0, 36.0] {
+        let cfg = E1Config {
+            clock_mhz,
+            noise_levels: vec![0.0],
+            test_repeats: 1,
+            ..E1Config::reduced("ftj-linear", 2, 1)
+        };
+        let mut s = sim(&cfg, Trace::Off);
+        s.fe.log_pulses();
+        let res = run_on(&mut s, &cfg, &mut |_, _| {}).unwrap();
+        let pulses = s.fe.pulses().to_vec();
+        runs.push((clock_mhz, res, pulses));
+    }
+    let writes = |p: &[neuroxbar_models::frontend::AppliedPulse]| -> Vec<f64> {
+        // programming pulses drive 2.5 V (reads 0.1 V)
+        p.iter()
+            .filter(|p| p.max_abs_volts > 1.0)
+            .map(|p| p.width_s)
+            .collect()
+    };
+    let (fast, slow) = (&runs[0], &runs[1]);
+    let (wf, ws) = (writes(&fast.2), writes(&slow.2));
+    assert!(wf.len() > 50, "{} programming pulses", wf.len());
+    for w in wf.iter().chain(&ws) {
+        assert!((w - 1e-3).abs() < 1e-12, "programming pulse of {w} s");
+    }
+    // reads: the DAC settling and ADC conversion rounded up to whole
+    // cycles, so within one cycle of the slower clock
+    let reads = |p: &[neuroxbar_models::frontend::AppliedPulse]| -> Vec<f64> {
+        p.iter()
+            .filter(|p| p.max_abs_volts <= 1.0)
+            .map(|p| p.width_s)
+            .collect()
+    };
+    let (rf, rs) = (reads(&fast.2), reads(&slow.2));
+    assert!(!rf.is_empty() && !rs.is_empty());
+    let spread = |v: &[f64]| {
+        v.iter().cloned().fold(0.0f64, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
+    };
+    assert!(
+        spread(&rf) < 1e-12 && spread(&rs) < 1e-12,
+        "reads vary in width"
+    );
+    // the settling wait (100 ns: 10 cycles, or 4 at 36 MHz) and the sample
+    // strobe's cycle: at least the settling time at both clocks, within
+    // two cycles of the slower one of each other
+    let settle_s = fe_params(100.0).unwrap().dac_settle_s;
+    assert!(
+        rf[0] >= settle_s && rs[0] >= settle_s,
+        "read {} / {} s",
+        rf[0],
+        rs[0]
+    );
+    assert!(
+        (rf[0] - rs[0]).abs() <= 2e-6 / 36.0,
+        "read {} vs {} s",
+        rf[0],
+        rs[0]
+    );
+    // the same learning at both clocks: pulses, winners and weights
+    let (a, b) = (&fast.1, &slow.1);
+    assert_eq!(a.programming_pulses, b.programming_pulses);
+    assert_eq!(wf.len(), ws.len());
+    assert_eq!(a.training_winners, b.training_winners);
+    for (ra, rb) in a.weights_s.iter().zip(&b.weights_s) {
+        for (x, y) in ra.iter().zip(rb) {
+            assert!((x - y).abs() <= 0.01 * x.abs(), "weight {x} vs {y}");
+        }
+    }
+    // the same device time in fewer cycles
+    let ratio = b.cycles as f64 / a.cycles as f64;
+    assert!((ratio - 0.36).abs() < 0.01, "cycle ratio {ratio}");
+    assert!((a.simulated_time_s - b.simulated_time_s).abs() < 1e-3 * a.simulated_time_s);
 }
