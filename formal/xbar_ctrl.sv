@@ -18,9 +18,11 @@
 // - every staged code is within the safe window: with
 //   `L = max(|safe_min|, |safe_max|)` (0 for an empty window,
 //   `safe_min > safe_max`), every staged `|fe_code| <= L`; a PROGRAM /
-//   REFRESH stages every line in drive mode at `|code| <= ceil(L / 2)` (the
-//   V/2 halves and the V/3 sixths), a READ drives its rows within
-//   `[safe_min, safe_max]`; a line not driven is staged at code 0.
+//   REFRESH stages every line in drive mode at `|code| <= ceil(L' / 2)` (the
+//   V/2 halves and the V/3 sixths), `L'` the limit of the window latched
+//   when the command left IDLE (a later write applies to the next command);
+//   a READ drives its rows within `[safe_min, safe_max]`; a line not driven
+//   is staged at code 0.
 // Internal registers tapped for the induction (`fv_*`): the state, the pulse
 // generator's busy flag and the result-beat counter.
 module formal_xbar_ctrl #(
@@ -55,7 +57,7 @@ module formal_xbar_ctrl #(
     input fe_rd_sat,
     input [31:0] warp
 );
-  localparam ST_RD_STAGE = 3'd1, ST_RD_COLLECT = 3'd4, ST_PG_STAGE = 3'd5, ST_PG_RUN = 3'd6;
+  localparam ST_RD_STAGE = 4'd1, ST_RD_COLLECT = 4'd4, ST_PG_STAGE = 4'd5, ST_PG_RUN = 4'd6;
   wire cmd_ready, fe_we, fe_apply, fe_sample, read_done, idle, pulse, clamp_error;
   wire [7:0] fe_ch, pulse_col;
   wire [11:0] fe_code;
@@ -103,7 +105,9 @@ module formal_xbar_ctrl #(
       .clamp_error(clamp_error),
       .wait_left(wait_left)
   );
-  (* keep *) wire [2:0] fv_state;
+  (* keep *) wire [3:0] fv_state;
+  (* keep *) wire [11:0] fv_win_min;
+  (* keep *) wire [11:0] fv_win_max;
   (* keep *) wire fv_pg_busy;
   (* keep *) wire [7:0] fv_beats;
 
@@ -135,7 +139,13 @@ module formal_xbar_ctrl #(
   wire [12:0] abs_lo = lo < 0 ? -lo : lo;
   wire [12:0] abs_hi = hi < 0 ? -hi : hi;
   wire [12:0] limit = !window_ok ? 13'd0 : (abs_lo > abs_hi ? abs_lo : abs_hi);
-  wire [12:0] half_limit = (limit + 13'd1) >> 1;
+  // the window latched for the command being staged
+  wire signed [12:0] plo = $signed(fv_win_min);
+  wire signed [12:0] phi = $signed(fv_win_max);
+  wire [12:0] abs_plo = plo < 0 ? -plo : plo;
+  wire [12:0] abs_phi = phi < 0 ? -phi : phi;
+  wire [12:0] plimit = plo > phi ? 13'd0 : (abs_plo > abs_phi ? abs_plo : abs_phi);
+  wire [12:0] phalf_limit = (plimit + 13'd1) >> 1;
   wire signed [12:0] code = $signed(fe_code);
   wire [12:0] abs_code = code < 0 ? -code : code;
 
@@ -144,9 +154,9 @@ module formal_xbar_ctrl #(
     assert (!(fe_we && fe_apply));
     if (in_flight) assert (!fe_apply && !fe_sample);
     // line codes
-    if (fe_we) assert (abs_code <= limit);
+    if (fe_we && fv_state != ST_PG_STAGE) assert (abs_code <= limit);
     if (fe_we && fe_mode != 2'd1) assert (fe_code == 12'd0);
-    if (fe_we && fv_state == ST_PG_STAGE) assert (fe_mode == 2'd1 && abs_code <= half_limit);
+    if (fe_we && fv_state == ST_PG_STAGE) assert (fe_mode == 2'd1 && abs_code <= phalf_limit);
     if (fe_we && fv_state == ST_RD_STAGE && fe_mode == 2'd1) assert (window_ok && lo <= code && code <= hi);
 
     // inductive strengthening

@@ -7,9 +7,11 @@
 use neuroxbar_cosim::units::xbar_ctrl::*;
 use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_cosim::Trace;
-use neuroxbar_models::golden::xbar_ctrl::{XbarInputs, XbarOutputs};
+use neuroxbar_models::golden::xbar_ctrl::{XbarInputs, XbarOutputs, PREP_CYCLES};
 
 const S: usize = N_ROWS + N_COLS;
+/// Cycles of PG_PREP before each staging burst of a command.
+const P: usize = PREP_CYCLES as usize;
 
 /// Three back ends, the front-end responder and simulated time.
 struct Bench {
@@ -288,9 +290,11 @@ fn program_v2_and_v3_stage_the_scheme_then_pulse_then_ground() {
         }; // v_pot 750, width 2, interval 3
         let (b, k0) = program(&cfg, 7, 2, true, 3);
         let outs = b.outs(k0);
-        // the command is taken in the handshake cycle, staging starts one later
+        // the command is taken in the handshake cycle, checked one later,
+        // its codes prepared for P cycles, then staged
         assert!(!outs[0].cmd_ready && !outs[0].fe_we);
-        assert!(outs[1].fe_we);
+        assert!(outs[..1 + P].iter().all(|o| !o.fe_we && !o.fe_apply));
+        assert!(outs[1 + P].fe_we);
         let burst = first_burst(&outs);
         assert!(burst.iter().all(|&(m, _)| m == 1), "all lines driven");
         let v = cell_codes(&burst);
@@ -310,7 +314,7 @@ fn program_v2_and_v3_stage_the_scheme_then_pulse_then_ground() {
         assert_eq!(burst[N_ROWS + 2].1, -375);
         // the pulses: count 3, width 2, interval 3, right after the staging
         let first_apply = outs.iter().position(|o| o.fe_apply).unwrap();
-        assert_eq!(first_apply, 1 + S);
+        assert_eq!(first_apply, 1 + P + S);
         let last_apply = outs.iter().rposition(|o| o.fe_apply).unwrap();
         assert_eq!(runs(&outs, |o| o.fe_apply), vec![2, 2, 2]);
         assert_eq!(
@@ -334,8 +338,8 @@ fn program_v2_and_v3_stage_the_scheme_then_pulse_then_ground() {
         assert_eq!(idle_at, last_apply + 2 + S);
         assert!(outs[idle_at].cmd_ready && !outs[idle_at - 1].cmd_ready);
         assert!(outs[idle_at..].iter().all(|o| !o.fe_we && !o.fe_apply));
-        // total: handshake + S + train (3*2 + 2*3) + 1 + S
-        assert_eq!(idle_at, 1 + S + 12 + 1 + S);
+        // total: handshake + P + S + train (3*2 + 2*3) + 1 + S
+        assert_eq!(idle_at, 1 + P + S + 12 + 1 + S);
         assert!(!outs.iter().any(|o| o.clamp_error));
         check_bus_rules(&b.log);
     }
@@ -429,9 +433,12 @@ fn refresh_is_a_pair_of_opposite_pulses() {
     assert_eq!(cell_codes(&second)[3][4], -875);
     assert_eq!(cell_codes(&first)[0][0], -(2 * 146));
     assert_eq!(cell_codes(&second)[0][0], 2 * 146);
-    // the second burst starts one cycle after the first pulse
-    assert!(!outs[second_start].fe_we);
-    assert!(outs[second_start + 1].fe_we);
+    // the second burst's codes are prepared from one cycle after the first
+    // pulse, for P cycles; then it is staged
+    assert!(outs[second_start..second_start + 1 + P]
+        .iter()
+        .all(|o| !o.fe_we));
+    assert!(outs[second_start + 1 + P].fe_we);
     check_bus_rules(&b.log);
 }
 

@@ -11,8 +11,8 @@
 //! ## State machine (`state`, one operation at a time)
 //! ```text
 //! IDLE ─read─► RD_STAGE ─► RD_SETTLE ─► RD_SAMPLE ─► RD_COLLECT ─► IDLE (read_done)
-//!      ─cmd──► PG_STAGE ─► PG_RUN ─┬─────────────────► PG_GROUND ─► IDLE (cmd_ready)
-//!                 ▲  (REFRESH, +A) └─► PG_STAGE (-A) ─► PG_RUN ─┘
+//!      ─cmd──► PG_PREP ─► PG_STAGE ─► PG_RUN ─┬──────────────────────────────► PG_GROUND ─► IDLE (cmd_ready)
+//!                           ▲  (REFRESH, +A)  └─► PG_PREP ─► PG_STAGE (-A) ─► PG_RUN ─┘
 //! ```
 //! With `S = N_ROWS + N_COLS` channels, cycle counts (a cycle = one clock):
 //! - READ, from the cycle with `read_start` (taken in IDLE when `fe_busy` is
@@ -31,7 +31,11 @@
 //!   high while the one-entry command register is empty). The cycle after
 //!   the handshake the controller, if IDLE and no read is pending, checks the
 //!   command: row `>= N_ROWS`, column `>= N_COLS` or `count = 0` drop it
-//!   (nothing staged, `cmd_ready` again the next cycle). Otherwise: `S`
+//!   (nothing staged, `cmd_ready` again the next cycle). Otherwise:
+//!   `PREP_CYCLES` (3) cycles of PG_PREP, in which the scheme codes of the
+//!   command's amplitude pass a three-register pipeline (clamp, multiply,
+//!   round and negate: no path from a configuration input through the
+//!   multiplier to `fe_code`, so the controller meets 100 MHz), then `S`
 //!   staging cycles of the scheme (all channels drive mode; `A` the clamped
 //!   amplitude, `h = A >>> 1`, `s = round_half_even(A * 0x2AAB / 2^16)`):
 //!   selected row `A - h`, selected column `-h` (the cell sees exactly `A`);
@@ -43,9 +47,17 @@
 //!   `idle` high in the same cycle.
 //! - REFRESH: as PROGRAM with amplitude `+refresh_code`, width
 //!   `refresh_width`, one pulse; then the lines are staged again with
-//!   `-refresh_code` (`S` cycles, starting one cycle after the first pulse's
-//!   `done`) and a second pulse follows; then ground staging. `cmd_count` and
+//!   `-refresh_code` (PG_PREP for 3 cycles starting one cycle after the
+//!   first pulse's `done`, then `S` staging cycles) and a second pulse
+//!   follows; then ground staging. `cmd_count` and
 //!   `cmd_pol` are ignored. `refresh_code = -2048` cannot be negated (wraps).
+//!
+//! The command's amplitude (`v_pot`, `v_dep` or `refresh_code`) and the safe
+//! window (`safe_min`, `safe_max`) are latched when the command leaves IDLE
+//! for PG_PREP: the whole command (both refresh pulses) stages and pulses
+//! with them, so every line of a burst comes from one amplitude and one
+//! window even if the host rewrites the configuration meanwhile (a write
+//! applies to the next command). Width, interval and count are read live.
 //!
 //! The amplitude is clamped by the pulse generator into
 //! `[safe_min, safe_max]` before anything is staged; the clamp sets
@@ -72,6 +84,9 @@ pub const ST_RD_COLLECT: u64 = 4;
 pub const ST_PG_STAGE: u64 = 5;
 pub const ST_PG_RUN: u64 = 6;
 pub const ST_PG_GROUND: u64 = 7;
+pub const ST_PG_PREP: u64 = 8;
+/// Cycles of PG_PREP: the depth of the scheme-code pipeline.
+pub const PREP_CYCLES: u64 = 3;
 
 /// `1/6` as `0x2AAB / 2^16`, scaled by 4 so the 16 x 16 product fills 32
 /// bits (`A * 16 * 0xAAAC / 2^22 = A * 0x2AAB / 2^16`).
@@ -142,7 +157,21 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     pg: PulseGenerator,
     half: ArithShiftRight<12>,
     sixth_mul: MulS16U16,
-    state: DFF<Bits<3>>,
+    state: DFF<Bits<4>>,
+    /// Scheme-code pipeline: the clamped amplitude (1), its product by
+    /// 1/6, half and copy (2), the staged codes (3).
+    amp_q: DFF<Bits<12>>,
+    /// The command's amplitude and safe window, latched leaving IDLE.
+    cmd_amp_q: DFF<Bits<12>>,
+    win_min_q: DFF<Bits<12>>,
+    win_max_q: DFF<Bits<12>>,
+    prod_q: DFF<Bits<32>>,
+    half_q: DFF<Bits<12>>,
+    amp2_q: DFF<Bits<12>>,
+    sel_row_q: DFF<Bits<12>>,
+    sel_col_q: DFF<Bits<12>>,
+    other_row_q: DFF<Bits<12>>,
+    other_col_q: DFF<Bits<12>>,
     ch: DFF<Bits<8>>,
     rd_mask: DFF<Bits<N_ROWS>>,
     pend_mask: DFF<Bits<N_ROWS>>,
@@ -160,14 +189,16 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     cq_count: DFF<Bits<8>>,
     second: DFF<Bit>,
     clamp_q: DFF<Bit>,
-    st_idle: Constant<Bits<3>>,
-    st_rd_stage: Constant<Bits<3>>,
-    st_rd_settle: Constant<Bits<3>>,
-    st_rd_sample: Constant<Bits<3>>,
-    st_rd_collect: Constant<Bits<3>>,
-    st_pg_stage: Constant<Bits<3>>,
-    st_pg_run: Constant<Bits<3>>,
-    st_pg_ground: Constant<Bits<3>>,
+    st_idle: Constant<Bits<4>>,
+    st_rd_stage: Constant<Bits<4>>,
+    st_rd_settle: Constant<Bits<4>>,
+    st_rd_sample: Constant<Bits<4>>,
+    st_rd_collect: Constant<Bits<4>>,
+    st_pg_stage: Constant<Bits<4>>,
+    st_pg_run: Constant<Bits<4>>,
+    st_pg_ground: Constant<Bits<4>>,
+    st_pg_prep: Constant<Bits<4>>,
+    last_prep: Constant<Bits<8>>,
     last_ch: Constant<Bits<8>>,
     n_rows_c: Constant<Bits<8>>,
     n_cols_c: Constant<Bits<8>>,
@@ -238,6 +269,17 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             half: Default::default(),
             sixth_mul: Default::default(),
             state: Default::default(),
+            amp_q: Default::default(),
+            cmd_amp_q: Default::default(),
+            win_min_q: Default::default(),
+            win_max_q: Default::default(),
+            prod_q: Default::default(),
+            half_q: Default::default(),
+            amp2_q: Default::default(),
+            sel_row_q: Default::default(),
+            sel_col_q: Default::default(),
+            other_row_q: Default::default(),
+            other_col_q: Default::default(),
             ch: Default::default(),
             rd_mask: Default::default(),
             pend_mask: Default::default(),
@@ -263,6 +305,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             st_pg_stage: c3(ST_PG_STAGE),
             st_pg_run: c3(ST_PG_RUN),
             st_pg_ground: c3(ST_PG_GROUND),
+            st_pg_prep: c3(ST_PG_PREP),
+            last_prep: Constant::new((PREP_CYCLES - 1).into()),
             last_ch: Constant::new(((N_ROWS + N_COLS - 1) as u64).into()),
             n_rows_c: Constant::new((N_ROWS as u64).into()),
             n_cols_c: Constant::new((N_COLS as u64).into()),
@@ -287,6 +331,17 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             self,
             clock,
             state,
+            amp_q,
+            cmd_amp_q,
+            win_min_q,
+            win_max_q,
+            prod_q,
+            half_q,
+            amp2_q,
+            sel_row_q,
+            sel_col_q,
+            other_row_q,
+            other_col_q,
             ch,
             rd_mask,
             pend_mask,
@@ -309,43 +364,46 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
         self.pg.reset.next = self.reset.val();
         self.pg.start.next = false;
         self.pg.warp.next = self.warp.val();
-        self.pg.safe_max.next = self.safe_max.val();
-        self.pg.safe_min.next = self.safe_min.val();
+        self.pg.safe_max.next = self.win_max_q.q.val();
+        self.pg.safe_min.next = self.win_min_q.q.val();
         self.pg.interval.next = self.interval.val();
+        self.pg.amplitude.next = self.cmd_amp_q.q.val();
         if self.cq_kind.q.val() {
             if self.second.q.val() {
-                self.pg.amplitude.next = !self.refresh_code.val() + 1;
-            } else {
-                self.pg.amplitude.next = self.refresh_code.val();
+                self.pg.amplitude.next = !self.cmd_amp_q.q.val() + 1;
             }
             self.pg.width.next = self.refresh_width.val();
             self.pg.count.next = 1.into();
         } else {
-            if self.cq_pol.q.val() {
-                self.pg.amplitude.next = self.v_pot.val();
-            } else {
-                self.pg.amplitude.next = self.v_dep.val();
-            }
             self.pg.width.next = self.width.val();
             self.pg.count.next = self.cq_count.q.val();
         }
-        // ---- scheme codes from the clamped amplitude A (read straight from
-        // the pulse generator: a local copy makes Verilator see a loop)
-        self.half.a.next = self.pg.amplitude_out.val();
+        // ---- scheme codes of the clamped amplitude A, pipelined (every
+        // cycle): 1) A from the pulse generator's clamp; 2) A * 1/6, A >>> 1
+        // and A; 3) the four staged codes
+        self.amp_q.d.next = self.pg.amplitude_out.val();
+        self.half.a.next = self.amp_q.q.val();
         self.half.shift.next = 1.into();
         // s = round_half_even(A * 16 * 0xAAAC / 2^22)
-        self.sixth_mul.a.next = bit_cast::<16, 12>(self.pg.amplitude_out.val()) << 4;
+        self.sixth_mul.a.next = bit_cast::<16, 12>(self.amp_q.q.val()) << 4;
         self.sixth_mul.b.next = self.sixth_k.val();
-        self.sixth_q.next = self.sixth_mul.p.val().get_bits::<10>(22);
-        if self.sixth_mul.p.val().get_bit(21)
-            && (self.sixth_mul.p.val().get_bits::<21>(0).any() || self.sixth_q.val().get_bit(0))
+        self.prod_q.d.next = self.sixth_mul.p.val();
+        self.half_q.d.next = self.half.y.val();
+        self.amp2_q.d.next = self.amp_q.q.val();
+        self.sixth_q.next = self.prod_q.q.val().get_bits::<10>(22);
+        if self.prod_q.q.val().get_bit(21)
+            && (self.prod_q.q.val().get_bits::<21>(0).any() || self.sixth_q.val().get_bit(0))
         {
-            self.sixth_q.next = self.sixth_mul.p.val().get_bits::<10>(22) + 1;
+            self.sixth_q.next = self.prod_q.q.val().get_bits::<10>(22) + 1;
         }
         self.sixth.next = bit_cast::<12, 10>(self.sixth_q.val());
         if self.sixth_q.val().get_bit(9) {
             self.sixth.next = bit_cast::<12, 10>(self.sixth_q.val()) | self.sign_ext_12.val();
         }
+        self.sel_row_q.d.next = self.amp2_q.q.val() - self.half_q.q.val();
+        self.sel_col_q.d.next = !self.half_q.q.val() + 1;
+        self.other_row_q.d.next = !self.sixth.val() + 1;
+        self.other_col_q.d.next = self.sixth.val();
         // ---- helpers
         self.is_row.next = self.ch.q.val() < self.n_rows_c.val();
         self.settle_eff.next = self.settle.val();
@@ -377,14 +435,14 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             self.fe_mode.next = 1.into();
             if self.is_row.val() {
                 if self.ch.q.val() == self.cq_row.q.val() {
-                    self.fe_code.next = self.pg.amplitude_out.val() - self.half.y.val();
+                    self.fe_code.next = self.sel_row_q.q.val();
                 } else if self.scheme.val() {
-                    self.fe_code.next = !self.sixth.val() + 1;
+                    self.fe_code.next = self.other_row_q.q.val();
                 }
             } else if self.ch.q.val() == self.cq_col.q.val() + self.n_rows_c.val() {
-                self.fe_code.next = !self.half.y.val() + 1;
+                self.fe_code.next = self.sel_col_q.q.val();
             } else if self.scheme.val() {
-                self.fe_code.next = self.sixth.val();
+                self.fe_code.next = self.other_col_q.q.val();
             }
         } else if self.state.q.val() == self.st_pg_ground.val() {
             self.fe_we.next = true;
@@ -448,6 +506,9 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             self.cq_count.d.next = 0.into();
             self.second.d.next = false;
             self.clamp_q.d.next = false;
+            self.cmd_amp_q.d.next = 0.into();
+            self.win_min_q.d.next = 0.into();
+            self.win_max_q.d.next = 0.into();
         } else if self.state.q.val() == self.st_idle.val() {
             if !self.fe_busy.val() && (self.read_start.val() || self.read_pend.q.val()) {
                 self.state.d.next = self.st_rd_stage.val();
@@ -460,9 +521,18 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
                 }
             } else if !self.fe_busy.val() && self.cq_full.q.val() {
                 if self.cmd_ok.val() {
-                    self.state.d.next = self.st_pg_stage.val();
+                    self.state.d.next = self.st_pg_prep.val();
                     self.ch.d.next = 0.into();
                     self.second.d.next = false;
+                    self.win_min_q.d.next = self.safe_min.val();
+                    self.win_max_q.d.next = self.safe_max.val();
+                    if self.cq_kind.q.val() {
+                        self.cmd_amp_q.d.next = self.refresh_code.val();
+                    } else if self.cq_pol.q.val() {
+                        self.cmd_amp_q.d.next = self.v_pot.val();
+                    } else {
+                        self.cmd_amp_q.d.next = self.v_dep.val();
+                    }
                 } else {
                     self.cq_full.d.next = false;
                 }
@@ -502,11 +572,17 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
                 self.ch.d.next = 0.into();
                 self.pg.start.next = !self.pg.busy.val();
             }
+        } else if self.state.q.val() == self.st_pg_prep.val() {
+            self.ch.d.next = self.ch.q.val() + 1;
+            if self.ch.q.val() == self.last_prep.val() {
+                self.state.d.next = self.st_pg_stage.val();
+                self.ch.d.next = 0.into();
+            }
         } else if self.state.q.val() == self.st_pg_run.val() {
             if self.pg.done.val() {
                 self.ch.d.next = 0.into();
                 if self.cq_kind.q.val() && !self.second.q.val() {
-                    self.state.d.next = self.st_pg_stage.val();
+                    self.state.d.next = self.st_pg_prep.val();
                     self.second.d.next = true;
                 } else {
                     self.state.d.next = self.st_pg_ground.val();

@@ -18,7 +18,11 @@ pub enum CtrlState {
     PgStage = 5,
     PgRun = 6,
     PgGround = 7,
+    PgPrep = 8,
 }
+
+/// Cycles of PG_PREP (the depth of the scheme-code pipeline).
+pub const PREP_CYCLES: u8 = 3;
 
 /// `fe_mode` codes.
 pub const MODE_GROUND: u8 = 0;
@@ -130,6 +134,16 @@ pub struct CrossbarControllerModel {
     pub cq_count: u8,
     pub second: bool,
     pub clamp_error: bool,
+    /// Scheme-code pipeline: the clamped amplitude one and two cycles ago,
+    /// and the codes `scheme_codes(A, true)` of the amplitude three cycles
+    /// ago (selected row, selected column, other rows, other columns).
+    pub amp_q: i16,
+    pub amp2_q: i16,
+    /// The command's amplitude and safe window, latched leaving IDLE.
+    pub cmd_amp: i16,
+    pub win_min: i16,
+    pub win_max: i16,
+    pub codes_q: (i16, i16, i16, i16),
     pub pg: PulseGeneratorModel,
 }
 
@@ -157,6 +171,12 @@ impl CrossbarControllerModel {
             cq_count: 0,
             second: false,
             clamp_error: false,
+            amp_q: 0,
+            amp2_q: 0,
+            cmd_amp: 0,
+            win_min: 0,
+            win_max: 0,
+            codes_q: (0, 0, 0, 0),
             pg: PulseGeneratorModel::new(),
         }
     }
@@ -173,14 +193,13 @@ impl CrossbarControllerModel {
     fn pg_inputs(&self, inp: &XbarInputs) -> PulseInputs {
         let (amplitude, width, count) = if self.cq_refresh {
             let a = if self.second {
-                wrap12(-(inp.refresh_code as i64))
+                wrap12(-(self.cmd_amp as i64))
             } else {
-                inp.refresh_code
+                self.cmd_amp
             };
             (a, inp.refresh_width, 1)
         } else {
-            let a = if self.cq_pol { inp.v_pot } else { inp.v_dep };
-            (a, inp.width, self.cq_count)
+            (self.cmd_amp, inp.width, self.cq_count)
         };
         PulseInputs {
             reset: inp.reset,
@@ -189,8 +208,8 @@ impl CrossbarControllerModel {
             width,
             interval: inp.interval,
             count,
-            safe_max: inp.safe_max,
-            safe_min: inp.safe_min,
+            safe_max: self.win_max,
+            safe_min: self.win_min,
             warp: inp.warp,
         }
     }
@@ -250,9 +269,18 @@ impl CrossbarControllerModel {
                         };
                     } else if !inp.fe_busy && self.cq_full {
                         if cmd_ok {
-                            n.state = CtrlState::PgStage;
+                            n.state = CtrlState::PgPrep;
                             n.ch = 0;
                             n.second = false;
+                            n.win_min = inp.safe_min;
+                            n.win_max = inp.safe_max;
+                            n.cmd_amp = if self.cq_refresh {
+                                inp.refresh_code
+                            } else if self.cq_pol {
+                                inp.v_pot
+                            } else {
+                                inp.v_dep
+                            };
                         } else {
                             n.cq_full = false;
                         }
@@ -300,11 +328,18 @@ impl CrossbarControllerModel {
                         pgi.start = !pgo.busy;
                     }
                 }
+                CtrlState::PgPrep => {
+                    n.ch = self.ch.wrapping_add(1);
+                    if self.ch == PREP_CYCLES - 1 {
+                        n.state = CtrlState::PgStage;
+                        n.ch = 0;
+                    }
+                }
                 CtrlState::PgRun => {
                     if pgo.done {
                         n.ch = 0;
                         if self.cq_refresh && !self.second {
-                            n.state = CtrlState::PgStage;
+                            n.state = CtrlState::PgPrep;
                             n.second = true;
                         } else {
                             n.state = CtrlState::PgGround;
@@ -322,6 +357,10 @@ impl CrossbarControllerModel {
                 }
             }
         }
+        // the pipeline runs every cycle, reset or not
+        n.amp_q = pgo.amplitude_out;
+        n.amp2_q = self.amp_q;
+        n.codes_q = scheme_codes(self.amp2_q, true);
         n.pg.step(&pgi);
         *self = n;
         self.outputs(inp)
@@ -347,8 +386,10 @@ impl CrossbarControllerModel {
             CtrlState::PgStage => {
                 we = true;
                 mode = MODE_DRIVE;
-                let (sel_row, sel_col, other_row, other_col) =
-                    scheme_codes(pgo.amplitude_out, inp.scheme_v3);
+                let (sel_row, sel_col, mut other_row, mut other_col) = self.codes_q;
+                if !inp.scheme_v3 {
+                    (other_row, other_col) = (0, 0);
+                }
                 code = if is_row {
                     if self.ch == self.cq_row {
                         sel_row
