@@ -148,7 +148,10 @@ fn through_rtl_runs_the_protocol_on_the_pulse_generator() {
         // take the generator's one-cycle minimum
         let cycle_s = 1e-6 / clock.parse::<f64>().unwrap();
         let rounding = r["rtl_max_rounding_s"].as_f64().unwrap();
-        assert!(rounding <= cycle_s * (1.0 + 1e-9), "{clock} MHz: {rounding}");
+        assert!(
+            rounding <= cycle_s * (1.0 + 1e-9),
+            "{clock} MHz: {rounding}"
+        );
         // the same pulses: amplitudes and widths equal to floating-point rounding
         for k in ["g_min_s", "g_max_s", "nl", "states"] {
             let (a, b) = (d[k].as_f64().unwrap(), r[k].as_f64().unwrap());
