@@ -59,7 +59,9 @@ fn tops_help() -> String {
     }
     s.push_str(
         "\nWrites DIR/<top>.v (all modules in one file, synthesis-ready; the top\n\
-         module is `top`), DIR/<top>/ (one file per module, for `verilator -y`),\n\
+         module is `top`), DIR/<top>/ (one file per module, for `verilator -y`;\n\
+         replaced only if it holds nothing but files an earlier run wrote, listed\n\
+         in DIR/<top>/.neuroxbar-modules: any other file there is an error),\n\
          DIR/<top>.map.md or .map.json (ports and registers) and, with --config,\n\
          DIR/<top>.cfg.json: the register writes `[{\"addr\": A, \"data\": D}, ..]`\n\
          (data as the 32-bit `cfg_data` word) in address order.\n\n\
