@@ -250,15 +250,7 @@ fn output_folder_is_fresh_complete_or_refused() {
         let e = String::from_utf8_lossy(&o.stderr);
         assert!(!o.status.success() && e.contains(want), "{args:?}: {e}");
     }
-    let o = run(&[
-        "device",
-        "astrocyte",
-        "iv",
-        "--cycles",
-        "10",
-        "--out",
-        "iv",
-    ]);
+    let o = run(&["device", "astrocyte", "iv", "--cycles", "10", "--out", "iv"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::remove_dir_all(&dir).ok();
 }
