@@ -50,28 +50,45 @@ pub enum OutDirError {
     NotAFolder(PathBuf),
     #[error("{0}: folder exists and is not empty (use --force to replace it whole, or choose another --out)")]
     NotEmpty(PathBuf),
-    #[error("{path}: {source}")]
+    #[error("{path}: cannot {what}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        what: &'static str,
+        error: std::io::Error,
     },
-    #[error("{target}: {source}; the complete results are kept in {partial}")]
+    #[error("{target}: cannot move the results into place: {error}; the complete results are kept in {partial}")]
     Commit {
         target: PathBuf,
         partial: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutDirError + '_ {
-    move |source| OutDirError::Io {
+fn io_err<'a>(
+    path: &'a Path,
+    what: &'static str,
+) -> impl FnOnce(std::io::Error) -> OutDirError + 'a {
+    move |error| OutDirError::Io {
         path: path.to_path_buf(),
-        source,
+        what,
+        error,
     }
 }
 
+/// The first existing ancestor of `path` that is not a folder, if any.
+pub fn non_folder_ancestor(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+        .map(Path::to_path_buf)
+}
+
 fn is_empty_dir(p: &Path) -> Result<bool, OutDirError> {
-    Ok(std::fs::read_dir(p).map_err(io_err(p))?.next().is_none())
+    Ok(std::fs::read_dir(p)
+        .map_err(io_err(p, "read the folder"))?
+        .next()
+        .is_none())
 }
 
 impl OutDir {
@@ -79,7 +96,7 @@ impl OutDir {
     /// this call creates (`create_dir` is atomic, so two concurrent runs
     /// never get the same folder).
     pub fn fresh(root: &Path, name: &str) -> Result<Self, OutDirError> {
-        std::fs::create_dir_all(root).map_err(io_err(root))?;
+        std::fs::create_dir_all(root).map_err(io_err(root, "create the folder"))?;
         for n in 1u64.. {
             let target = root.join(format!("{name}-{n}"));
             match std::fs::create_dir(&target) {
@@ -89,7 +106,7 @@ impl OutDir {
                     return Ok(d);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(io_err(&target)(e)),
+                Err(e) => return Err(io_err(&target, "create the folder")(e)),
             }
         }
         unreachable!("u64 folder numbers exhausted")
@@ -110,7 +127,12 @@ impl OutDir {
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_err(target)(e)),
+            Err(e) => {
+                return Err(match non_folder_ancestor(target) {
+                    Some(a) => OutDirError::NotAFolder(a),
+                    None => io_err(target, "read it")(e),
+                })
+            }
         }
         Self::new(target.to_path_buf(), false)
     }
@@ -133,16 +155,18 @@ impl OutDir {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
             .to_path_buf();
-        std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        std::fs::create_dir_all(&parent).map_err(io_err(&parent, "create the folder"))?;
         let name = target
             .file_name()
             .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
         let partial = parent.join(format!(".{name}.partial-{}", std::process::id()));
         // a leftover of an earlier process with the same id is ours to clear
         if partial.exists() {
-            std::fs::remove_dir_all(&partial).map_err(io_err(&partial))?;
+            std::fs::remove_dir_all(&partial)
+                .map_err(io_err(&partial, "remove the stale folder"))?;
         }
-        std::fs::create_dir(&partial).map_err(io_err(&partial))?;
+        std::fs::create_dir(&partial)
+            .map_err(io_err(&partial, "create the temporary result folder"))?;
         Ok(Self {
             target,
             partial,
@@ -167,10 +191,10 @@ impl OutDir {
     pub fn commit(mut self) -> Result<PathBuf, OutDirError> {
         let fail = |partial: &Path, target: &Path| {
             let (partial, target) = (partial.to_path_buf(), target.to_path_buf());
-            move |source| OutDirError::Commit {
+            move |error| OutDirError::Commit {
                 target,
                 partial,
-                source,
+                error,
             }
         };
         let old = self.replace.then(|| {
@@ -195,7 +219,7 @@ impl OutDir {
         }
         self.committed = true;
         if let Some(old) = &old {
-            std::fs::remove_dir_all(old).map_err(io_err(old))?;
+            std::fs::remove_dir_all(old).map_err(io_err(old, "remove the replaced folder"))?;
         }
         Ok(self.target.clone())
     }
@@ -257,6 +281,13 @@ pub fn check_vcd_path(vcd: &Path, out: &OutDir) -> Result<(), String> {
         ));
     }
     if let Some(parent) = vcd.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(a) = non_folder_ancestor(vcd) {
+            return Err(format!(
+                "--vcd {}: {} is not a folder",
+                vcd.display(),
+                a.display()
+            ));
+        }
         std::fs::create_dir_all(parent).map_err(|e| {
             format!(
                 "--vcd {}: cannot create {}: {e}",
