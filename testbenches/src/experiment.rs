@@ -298,3 +298,85 @@ pub fn check_vcd_path(vcd: &Path, out: &OutDir) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let d =
+            std::env::temp_dir().join(format!("neuroxbar-outdir-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_folder_filled_meanwhile_is_kept_and_the_results_too() {
+        let d = scratch("filled");
+        let t = d.join("res");
+        let out = OutDir::named(&t, false).unwrap();
+        std::fs::write(out.partial().join("report.json"), "{}").unwrap();
+        let partial = out.partial().to_path_buf();
+        // another process puts its results there before this one finishes
+        std::fs::create_dir(&t).unwrap();
+        std::fs::write(t.join("theirs.json"), "{}").unwrap();
+        let e = out.commit().unwrap_err().to_string();
+        assert!(e.contains("kept in") && e.contains(".res.partial-"), "{e}");
+        assert_eq!(names(&t), ["theirs.json"]);
+        assert_eq!(names(&partial), ["report.json"]);
+        std::fs::remove_dir_all(&d).ok();
+    }
+
+    #[test]
+    fn force_replaces_whole_only_on_commit_and_drop_cleans_up() {
+        let d = scratch("force");
+        let t = d.join("res");
+        std::fs::create_dir(&t).unwrap();
+        std::fs::write(t.join("old.csv"), "old").unwrap();
+        assert!(matches!(
+            OutDir::named(&t, false),
+            Err(OutDirError::NotEmpty(_))
+        ));
+        // dropped without commit: the old folder stays, nothing is left over
+        {
+            let out = OutDir::named(&t, true).unwrap();
+            std::fs::write(out.partial().join("new.csv"), "new").unwrap();
+        }
+        assert_eq!(names(&t), ["old.csv"]);
+        assert_eq!(names(&d), ["res"]);
+        let out = OutDir::named(&t, true).unwrap();
+        std::fs::write(out.partial().join("new.csv"), "new").unwrap();
+        assert_eq!(names(&t), ["old.csv"], "replaced before the commit");
+        out.commit().unwrap();
+        assert_eq!(names(&t), ["new.csv"]);
+        assert_eq!(names(&d), ["res"]);
+        std::fs::remove_dir_all(&d).ok();
+    }
+
+    #[test]
+    fn fresh_skips_taken_numbers_and_releases_an_unused_reservation() {
+        let d = scratch("fresh");
+        std::fs::create_dir(d.join("e-1")).unwrap();
+        let a = OutDir::fresh(&d, "e").unwrap();
+        let b = OutDir::fresh(&d, "e").unwrap();
+        assert_eq!(a.target(), d.join("e-2"));
+        assert_eq!(b.target(), d.join("e-3"));
+        drop(b);
+        assert!(!d.join("e-3").exists());
+        std::fs::write(a.partial().join("r"), "x").unwrap();
+        a.commit().unwrap();
+        assert_eq!(names(&d), ["e-1", "e-2"]);
+        assert_eq!(names(&d.join("e-2")), ["r"]);
+        std::fs::remove_dir_all(&d).ok();
+    }
+}
