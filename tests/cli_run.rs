@@ -367,11 +367,12 @@ fn letters_stm_ltm_no_warp_gives_the_same_numbers() {
 }
 
 /// Slow: E1 without warp clocks about 1e6 cycles/s and even `--epochs 1
-/// --seeds 1` is 3.9e8 cycles (about 7 minutes). The library test
+/// --seeds 1` is 3.9e8 cycles (1892 s measured on the shared 2-core
+/// machine, identical numbers). The library test
 /// `time_warp_gives_identical_spikes_winners_and_pulses` covers the same
 /// equivalence on a shortened configuration in seconds.
 #[test]
-#[ignore = "about 7 minutes: E1 clocked cycle by cycle"]
+#[ignore = "about 30 minutes: E1 clocked cycle by cycle"]
 fn letters_stdp_no_warp_gives_the_same_numbers() {
     warp_vs_no_warp("e1-warp", &["run", "--epochs", "1", "--seeds", "1"]);
 }
