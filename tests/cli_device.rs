@@ -209,6 +209,10 @@ fn output_folder_is_fresh_complete_or_refused() {
             .output()
             .unwrap()
     };
+    // a refused pair reserves no folder
+    let o = run(&["device", "astrocyte", "stdp"]);
+    assert!(!o.status.success());
+    assert!(!dir.join("out").exists(), "a refused run created out/");
     // the default folder is numbered, one per run
     for n in 1..=2 {
         let o = run(&["device", "ftj-linear", "energy"]);
@@ -242,7 +246,7 @@ fn output_folder_is_fresh_complete_or_refused() {
             "--cycles",
         ),
         (
-            &["device", "ftj-linear", "iv", "--through-rtl"],
+            &["device", "astrocyte", "iv", "--through-rtl"],
             "--through-rtl",
         ),
     ] {

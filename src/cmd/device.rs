@@ -98,6 +98,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         format!("missing PROTOCOL; for {kind}: {}", names.join(", "))
     })?;
     let spec = DeviceSpec::load(kind, args.params.as_deref())?;
+    let app = protocol::applicable(kind);
+    if !app.contains(&proto) {
+        return Err(protocol::ProtocolError::NotApplicable {
+            device: kind,
+            protocol: proto,
+            applicable: app,
+        }
+        .into());
+    }
     let opts = Options {
         seed: args.seed,
         cycles: args.cycles,
