@@ -66,10 +66,9 @@ pub struct Args {
     /// letters-stdp only: input encoding, latency or rate [default: latency].
     #[arg(long, value_parser = ["latency", "rate"])]
     pub encoding: Option<String>,
-    /// Clock every cycle of the hardware's work instead of warping over its
-    /// waits (same results, slower). Idle time longer than 10 ms in which
-    /// nothing happens on the bus (letters-stm-ltm's 500 s retention) is
-    /// skipped in closed form either way.
+    /// Clock every cycle instead of warping over waits (same results, slower).
+    /// letters-stm-ltm only skips, either way, idle stretches longer than
+    /// 10 ms in which nothing happens on the bus (its 500 s retention).
     #[arg(long)]
     pub no_warp: bool,
     /// letters-stm-ltm only: write scheme, v2 (the default) or v3.
