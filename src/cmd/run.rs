@@ -121,8 +121,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
+/// A VCD path and its optional window of clocked cycles.
+type VcdRequest = Option<(PathBuf, Option<(u64, u64)>)>;
+
 /// The VCD request of `args`, checked against the result folder.
-fn vcd_request(args: &Args, out: &OutDir) -> anyhow::Result<Option<(PathBuf, Option<(u64, u64)>)>> {
+fn vcd_request(args: &Args, out: &OutDir) -> anyhow::Result<VcdRequest> {
     match (&args.vcd, args.vcd_cycles) {
         (None, None) => Ok(None),
         (None, Some(_)) => bail!("--vcd-cycles needs --vcd FILE"),
