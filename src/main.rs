@@ -5,6 +5,7 @@
 use clap::{Parser, Subcommand};
 
 mod cmd;
+mod stdout;
 
 #[derive(Parser)]
 #[command(name = "neuroxbar", version, about, long_about = None)]

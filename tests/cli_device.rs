@@ -253,3 +253,65 @@ fn pulses_option_selects_the_ftj_ltp_ltd_scheme() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn output_folder_is_fresh_complete_or_refused() {
+    let dir = std::env::temp_dir().join(format!("neuroxbar-cli-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+            .current_dir(&dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // a refused pair reserves no folder
+    let o = run(&["device", "astrocyte", "stdp"]);
+    assert!(!o.status.success());
+    assert!(!dir.join("out").exists(), "a refused run created out/");
+    // the default folder is numbered, one per run
+    for n in 1..=2 {
+        let o = run(&["device", "ftj-linear", "energy"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let d = dir.join(format!("out/device-ftj-linear-energy-{n}"));
+        assert!(d.join("energy.json").exists(), "{}", d.display());
+    }
+    // a non-empty --out: refused, untouched; --force replaces it whole
+    let res = dir.join("res");
+    std::fs::create_dir_all(&res).unwrap();
+    std::fs::write(res.join("iv.csv"), "old").unwrap();
+    let o = run(&["device", "ftj-linear", "energy", "--out", "res"]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && e.contains("res") && e.contains("--force"),
+        "{e}"
+    );
+    assert!(res.join("iv.csv").exists());
+    let o = run(&["device", "ftj-linear", "energy", "--out", "res", "--force"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut files: Vec<String> = std::fs::read_dir(&res)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["energy.csv", "energy.json", "energy.svg"]);
+    // options that do not apply to the protocol
+    for (args, want) in [
+        (
+            &["device", "ftj-linear", "energy", "--cycles", "10"][..],
+            "--cycles",
+        ),
+        (
+            &["device", "astrocyte", "iv", "--through-rtl"],
+            "--through-rtl",
+        ),
+    ] {
+        let o = run(args);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && e.contains(want), "{args:?}: {e}");
+    }
+    let o = run(&["device", "astrocyte", "iv", "--cycles", "10", "--out", "iv"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -56,7 +56,16 @@ fn writes_verilog_modules_and_map_that_lint_clean() {
         "no module `top`"
     );
     let modules = single.lines().filter(|l| l.starts_with("module ")).count();
-    let files = std::fs::read_dir(out.join("accel_25x5")).unwrap().count();
+    let files = std::fs::read_dir(out.join("accel_25x5"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "v")
+        })
+        .count();
     assert_eq!(files, modules, "one file per module");
 
     let map = read(&out.join("accel_25x5.map.md"));
@@ -205,4 +214,52 @@ fn non_integer_values_and_bad_toml_are_rejected() {
     rejects("string", "GAIN = \"0x100\"\n", &["`GAIN`", "integer"]);
     rejects("table", "[GAIN]\nx = 1\n", &["`GAIN`", "integer"]);
     rejects("syntax", "GAIN = \n", &["line 1"]);
+}
+
+#[test]
+fn never_deletes_or_moves_files_it_did_not_write() {
+    let dir = scratch("foreign");
+    let out = dir.join("out");
+    let o = neuroxbar(&["--out", out.to_str().unwrap(), "--top", "lif_wta16"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // a second generation replaces the first (only files it wrote)
+    let o = neuroxbar(&["--out", out.to_str().unwrap(), "--top", "lif_wta16"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // a user's file inside the module folder: refused, kept
+    let notes = out.join("lif_wta16").join("notes.txt");
+    std::fs::write(&notes, "mine").unwrap();
+    let before = std::fs::read_dir(out.join("lif_wta16")).unwrap().count();
+    let o = neuroxbar(&["--out", out.to_str().unwrap(), "--top", "lif_wta16"]);
+    let e = stderr(&o);
+    assert!(
+        !o.status.success(),
+        "replaced a folder holding a user's file"
+    );
+    assert!(
+        e.contains("notes.txt") && e.contains("not written by"),
+        "{e}"
+    );
+    assert_eq!(read(&notes), "mine");
+    assert_eq!(
+        std::fs::read_dir(out.join("lif_wta16")).unwrap().count(),
+        before
+    );
+    std::fs::remove_file(&notes).unwrap();
+
+    // a regular file where the module folder goes: refused, not moved
+    let other = dir.join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("lif_wta16"), "mine").unwrap();
+    let o = neuroxbar(&["--out", other.to_str().unwrap(), "--top", "lif_wta16"]);
+    let e = stderr(&o);
+    assert!(
+        !o.status.success(),
+        "accepted a file in place of the module folder"
+    );
+    assert!(e.contains("lif_wta16") && e.contains("not a folder"), "{e}");
+    assert_eq!(read(&other.join("lif_wta16")), "mine");
+    let left: Vec<_> = std::fs::read_dir(&other).unwrap().collect();
+    assert_eq!(left.len(), 1, "wrote or moved files: {left:?}");
+    std::fs::remove_dir_all(&dir).ok();
 }

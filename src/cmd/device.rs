@@ -3,11 +3,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::stdout::outln;
 use anyhow::Context;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
 use neuroxbar_models::protocol::ltp_ltd::{self, PulseScheme};
 use neuroxbar_models::protocol::{self, Direct, Options, Protocol, PulseDriver};
-use neuroxbar_testbenches::device_rtl::{RtlPulseDriver, DEFAULT_CLOCK_MHZ};
+use neuroxbar_testbenches::device_rtl::{RtlPulseDriver, CLOCK_MHZ_RANGE, DEFAULT_CLOCK_MHZ};
+use neuroxbar_testbenches::experiment::OutDir;
 use neuroxbar_testbenches::report;
 
 const AFTER_HELP: &str = "\
@@ -17,8 +19,9 @@ endurance, energy, bcm
 (not every protocol applies to every device; an inapplicable pair lists the valid ones).
 
 Writes DIR/PROTOCOL.csv (series,x,y), DIR/PROTOCOL.svg (plot) and DIR/PROTOCOL.json
-(flat metrics + device, protocol, seed, params, driver). Default DIR:
-out/device-<DEVICE>-<PROTOCOL>. With --through-rtl, ppf, ppd and ltp-ltd take
+(flat metrics + device, protocol, seed, params, driver), all or none: DIR
+appears only when complete. Default DIR: a fresh out/device-<DEVICE>-<PROTOCOL>-<n>;
+an existing non-empty --out is refused unless --force. With --through-rtl, ppf, ppd and ltp-ltd take
 their pulses from the Verilated RTL pulse generator (E6). --pulses selects the
 LTP/LTD amplitude scheme of ftj-linear and ftj-reference: stepped (the default,
 |2| -> |4.98| V in 20 mV steps, Yang 2022 Fig 2d) or identical (every pulse
@@ -37,13 +40,19 @@ pub struct Args {
     /// Seed of D2D, C2C and read-noise variation (same seed, same numbers).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Output directory [default: out/device-<DEVICE>-<PROTOCOL>].
+    /// Output folder [default: a fresh out/device-<DEVICE>-<PROTOCOL>-<n>].
+    /// Must be absent or empty unless --force.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace a non-empty --out folder whole (only once the new results are
+    /// complete).
+    #[arg(long)]
+    pub force: bool,
     /// Parameter file (TOML) replacing the built-in calibrated set.
     #[arg(long)]
     pub params: Option<PathBuf>,
-    /// Switching-cycle count to jump to before measuring (iv: nonlinearity vs cycles).
+    /// iv, set-compliance, reset-sweep only: switching-cycle count to jump to
+    /// before measuring (iv: nonlinearity vs cycles).
     #[arg(long)]
     pub cycles: Option<u64>,
     /// Deliver the protocol's pulses through the Verilated RTL pulse generator
@@ -62,6 +71,10 @@ pub struct Args {
     #[arg(long, value_parser = parse_scheme)]
     pub pulses: Option<PulseScheme>,
 }
+
+/// The protocols `--cycles` applies to.
+const CYCLES_PROTOCOLS: [Protocol; 3] =
+    [Protocol::Iv, Protocol::SetCompliance, Protocol::ResetSweep];
 
 fn parse_scheme(s: &str) -> Result<PulseScheme, String> {
     s.parse()
@@ -91,6 +104,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         format!("missing PROTOCOL; for {kind}: {}", names.join(", "))
     })?;
     let spec = DeviceSpec::load(kind, args.params.as_deref())?;
+    let app = protocol::applicable(kind);
+    if !app.contains(&proto) {
+        return Err(protocol::ProtocolError::NotApplicable {
+            device: kind,
+            protocol: proto,
+            applicable: app,
+        }
+        .into());
+    }
     let opts = Options {
         seed: args.seed,
         cycles: args.cycles,
@@ -98,28 +120,55 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.pulses.is_some() && proto != Protocol::LtpLtd {
         anyhow::bail!("--pulses applies to the ltp-ltd protocol only (got {proto})");
     }
+    if args.cycles.is_some() && !CYCLES_PROTOCOLS.contains(&proto) {
+        anyhow::bail!(
+            "--cycles does not apply to {proto} (only to {})",
+            CYCLES_PROTOCOLS.map(|p| p.name()).join(", ")
+        );
+    }
+    if args.through_rtl && !protocol::DRIVEN.contains(&proto) {
+        anyhow::bail!(
+            "--through-rtl does not apply to {proto} (only to {})",
+            protocol::DRIVEN.map(|p| p.name()).join(", ")
+        );
+    }
+    if let Some(c) = args.clock_mhz {
+        if !args.through_rtl {
+            anyhow::bail!(
+                "--clock-mhz applies with --through-rtl only (the direct run has no clock)"
+            );
+        }
+        if !CLOCK_MHZ_RANGE.contains(&c) {
+            anyhow::bail!(
+                "--clock-mhz {c}: allowed range {} ..= {} MHz",
+                CLOCK_MHZ_RANGE.start(),
+                CLOCK_MHZ_RANGE.end()
+            );
+        }
+    }
+    // the output folder is checked (and a default one reserved) before simulating
+    let name = format!("device-{kind}-{proto}");
+    let dir = OutDir::from_option(args.out.as_deref(), args.force, &name)?;
     let scheme = args.pulses;
     let run_direct = |driver: &mut dyn PulseDriver| match scheme {
         Some(_) => ltp_ltd::run_scheme(&spec, &opts, scheme, driver),
         None => protocol::run_with(proto, &spec, &opts, driver),
     };
-    if args.clock_mhz.is_some() && !args.through_rtl {
-        anyhow::bail!("--clock-mhz applies with --through-rtl only (the direct run has no clock)");
-    }
     let mut rtl_json = None;
+    let mut rtl_stats = None;
     let (res, driver) = if args.through_rtl {
         let clock_mhz = args.clock_mhz.unwrap_or(DEFAULT_CLOCK_MHZ);
         let mut rtl = RtlPulseDriver::with_clock_mhz(clock_mhz)
             .map_err(|e| anyhow::anyhow!("--clock-mhz: {e}"))?;
         let res = run_direct(&mut rtl)?;
-        println!(
+        rtl_stats = Some(format!(
             "through the RTL pulse generator at {clock_mhz} MHz: {} pulses, {} cycles clocked, \
              {} warped, durations rounded by up to {:.3e} s",
             rtl.stats.pulses,
             rtl.stats.clocked_cycles,
             rtl.stats.warped_cycles,
             rtl.stats.max_rounding_s
-        );
+        ));
         rtl_json = Some((clock_mhz, rtl.stats));
         (res, rtl.name())
     } else {
@@ -129,9 +178,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         };
         (res, Direct.name())
     };
-    let dir = args
-        .out
-        .unwrap_or_else(|| PathBuf::from(format!("out/device-{kind}-{proto}")));
 
     let rows: Vec<Vec<String>> = res
         .series
@@ -184,25 +230,34 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         json.insert("pulses".into(), s.name().into());
     }
 
-    let base = dir.join(proto.name());
-    let csv_path = base.with_extension("csv");
-    let svg_path = base.with_extension("svg");
-    let json_path = base.with_extension("json");
+    let file = |dir: &std::path::Path, ext: &str| dir.join(proto.name()).with_extension(ext);
+    let (csv_path, svg_path, json_path) = (
+        file(dir.partial(), "csv"),
+        file(dir.partial(), "svg"),
+        file(dir.partial(), "json"),
+    );
     report::write_csv(&csv_path, &header, &rows)
         .with_context(|| format!("writing {}", csv_path.display()))?;
     report::write_atomic(&svg_path, svg.as_bytes())
         .with_context(|| format!("writing {}", svg_path.display()))?;
     report::write_json(&json_path, &json)
         .with_context(|| format!("writing {}", json_path.display()))?;
+    let dir = dir.commit()?;
+    let (csv_path, svg_path, json_path) =
+        (file(&dir, "csv"), file(&dir, "svg"), file(&dir, "json"));
 
-    println!(
+    if let Some(stats) = rtl_stats {
+        outln!("{stats}");
+    }
+    outln!(
         "{kind} {proto} (seed {}, params: {})",
-        args.seed, spec.source
+        args.seed,
+        spec.source
     );
     for (k, v) in &res.metrics {
-        println!("  {k:<36} {v:.6e}");
+        outln!("  {k:<36} {v:.6e}");
     }
-    println!(
+    outln!(
         "wrote {}, {}, {}",
         csv_path.display(),
         svg_path.display(),

@@ -1,8 +1,9 @@
 //! `neuroxbar run [EXPERIMENT]`: co-simulate an experiment through the RTL.
 
+use crate::stdout::outln;
 use anyhow::{bail, Context};
 use neuroxbar_models::device::DeviceKind;
-use neuroxbar_testbenches::experiment::fresh_out_dir;
+use neuroxbar_testbenches::experiment::{check_vcd_path, OutDir};
 use neuroxbar_testbenches::letters_stdp::{self, E1Config, Encoding, StdpWindow};
 use neuroxbar_testbenches::progress::Progress;
 use std::path::PathBuf;
@@ -25,17 +26,24 @@ Writes report.json, CSV data and SVG plots; prints where they are.";
 pub struct Args {
     /// Experiment name [default: letters-stdp].
     pub experiment: Option<String>,
-    /// Device model of the array [default: the experiment's device, ftj-linear for E1].
+    /// Device model of the array [default: ftj-linear for letters-stdp (also:
+    /// ftj-reference), otj for letters-stm-ltm (the only one)].
     #[arg(long, value_parser = parse_device)]
     pub device: Option<DeviceKind>,
-    /// Seed of device variation, weight initialisation, presentation order and noise.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Output directory [default: a fresh out/<experiment>-<n>].
+    /// Seed of device variation, weight initialisation, presentation order and
+    /// noise [default: 1].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder [default: a fresh out/<experiment>-<n>]. Must be absent or
+    /// empty unless --force.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace a non-empty --out folder whole (only once the new results are
+    /// complete).
+    #[arg(long)]
+    pub force: bool,
     /// Write a VCD of the DUT (E1: the accelerator, whole run slow and large, see
-    /// --vcd-cycles; E5: the crossbar controller).
+    /// --vcd-cycles; E5: the crossbar controller); not inside the output folder.
     /// VCD time is simulated (device) time, 10 ns per cycle, warped or not:
     /// during a warped wait or skipped idle time the signals hold their values.
     #[arg(long)]
@@ -44,7 +52,7 @@ pub struct Args {
     /// time warp these span more simulated time than TO - FROM cycles.
     #[arg(long, value_parser = parse_window)]
     pub vcd_cycles: Option<(u64, u64)>,
-    /// Training epochs [default: 100].
+    /// letters-stdp only: training epochs, 1..=10000 [default: 100].
     #[arg(long)]
     pub epochs: Option<usize>,
     /// letters-stdp only: also train and test the STDP balance map (A+/A- and
@@ -52,18 +60,34 @@ pub struct Args {
     #[arg(long)]
     pub balance_map: bool,
     /// letters-stdp only: seeds of the recognition-vs-noise spread (SEED,
-    /// SEED + 1, ...), 1..=100.
-    #[arg(long, default_value_t = 5)]
-    pub seeds: usize,
-    /// Input encoding: latency or rate.
-    #[arg(long, default_value = "latency", value_parser = ["latency", "rate"])]
-    pub encoding: String,
+    /// SEED + 1, ...), 1..=100 [default: 5].
+    #[arg(long)]
+    pub seeds: Option<usize>,
+    /// letters-stdp only: input encoding, latency or rate [default: latency].
+    #[arg(long, value_parser = ["latency", "rate"])]
+    pub encoding: Option<String>,
     /// Clock every cycle instead of warping over waits (same results, slower).
+    /// letters-stm-ltm only skips, either way, idle stretches longer than
+    /// 10 ms in which nothing happens on the bus (its 500 s retention).
     #[arg(long)]
     pub no_warp: bool,
     /// letters-stm-ltm only: write scheme, v2 (the default) or v3.
     #[arg(long, value_parser = ["v2", "v3"])]
     pub scheme: Option<String>,
+}
+
+/// Devices letters-stdp learns with: the two calibrated linear FTJ models
+/// (their LTP/LTD steps drive the STDP updates); the volatile and
+/// threshold-type models (ftj-relax, otj, liwes, astrocyte, n-astrocyte)
+/// keep no usable weight between presentations.
+pub const E1_DEVICES: [DeviceKind; 2] = [DeviceKind::FtjLinear, DeviceKind::FtjReference];
+
+fn names(kinds: &[DeviceKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| k.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn parse_device(s: &str) -> Result<DeviceKind, String> {
@@ -91,15 +115,54 @@ fn parse_window(s: &str) -> Result<(u64, u64), String> {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let experiment = args.experiment.as_deref().unwrap_or("letters-stdp");
     match experiment {
-        "letters-stdp" => {}
-        "letters-stm-ltm" => return run_e5(args),
+        "letters-stdp" => run_e1(args),
+        "letters-stm-ltm" => run_e5(args),
         _ => bail!("unknown experiment `{experiment}` (available: letters-stdp, letters-stm-ltm)"),
     }
+}
+
+/// A VCD path and its optional window of clocked cycles.
+type VcdRequest = Option<(PathBuf, Option<(u64, u64)>)>;
+
+/// The VCD request of `args`, checked against the result folder.
+fn vcd_request(args: &Args, out: &OutDir) -> anyhow::Result<VcdRequest> {
+    match (&args.vcd, args.vcd_cycles) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => bail!("--vcd-cycles needs --vcd FILE"),
+        (Some(p), w) => {
+            check_vcd_path(p, out).map_err(anyhow::Error::msg)?;
+            Ok(Some((p.clone(), w)))
+        }
+    }
+}
+
+/// A `--vcd-cycles` window that starts after the run's last clocked cycle
+/// leaves a VCD without value changes: say so.
+fn warn_empty_window(window: Option<(u64, u64)>, clocked: u64) {
+    if let Some((from, to)) = window {
+        if from >= clocked {
+            eprintln!(
+                "warning: --vcd-cycles {from}..{to} starts after the run's last clocked cycle \
+                 ({clocked} clocked): the VCD holds no value changes"
+            );
+        }
+    }
+}
+
+fn run_e1(args: Args) -> anyhow::Result<()> {
+    let experiment = "letters-stdp";
     if args.scheme.is_some() {
-        bail!("--scheme applies to letters-stm-ltm only");
+        bail!("--scheme does not apply to {experiment} (letters-stm-ltm only)");
     }
     let device = args.device.unwrap_or(DeviceKind::FtjLinear);
-    let mut cfg = E1Config::full(&device.to_string(), args.seed);
+    if !E1_DEVICES.contains(&device) {
+        bail!(
+            "{experiment} cannot learn with --device {device} (no stable weight \
+             update); devices for {experiment}: {}",
+            names(&E1_DEVICES)
+        );
+    }
+    let mut cfg = E1Config::full(&device.to_string(), args.seed.unwrap_or(1));
     if let Some(e) = args.epochs {
         if e == 0 || e > 10_000 {
             bail!("--epochs {e}: allowed range 1..=10000");
@@ -107,24 +170,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         cfg.epochs = e;
     }
     cfg.window = StdpWindow::BALANCED;
-    if !(1..=100).contains(&args.seeds) {
-        bail!("--seeds {}: allowed range 1..=100", args.seeds);
+    let seeds = args.seeds.unwrap_or(5);
+    if !(1..=100).contains(&seeds) {
+        bail!("--seeds {seeds}: allowed range 1..=100");
     }
-    cfg.encoding = if args.encoding == "rate" {
+    cfg.encoding = if args.encoding.as_deref() == Some("rate") {
         Encoding::Rate
     } else {
         Encoding::Latency
     };
     cfg.warp = !args.no_warp;
-    let out = match args.out {
-        Some(p) => p,
-        None => fresh_out_dir(std::path::Path::new("out"), experiment),
-    };
-    let trace = match (&args.vcd, args.vcd_cycles) {
-        (None, None) => letters_stdp::TraceRequest::Off,
-        (None, Some(_)) => bail!("--vcd-cycles needs --vcd FILE"),
-        (Some(p), None) => letters_stdp::TraceRequest::Whole(p.clone()),
-        (Some(p), Some((a, b))) => letters_stdp::TraceRequest::Window(p.clone(), a, b),
+    // every output path is checked (and the folder reserved) before simulating
+    let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
+    let vcd = vcd_request(&args, &out)?;
+    let window = vcd.as_ref().and_then(|v| v.1);
+    let trace = match vcd {
+        None => letters_stdp::TraceRequest::Off,
+        Some((p, None)) => letters_stdp::TraceRequest::Whole(p),
+        Some((p, Some((a, b)))) => letters_stdp::TraceRequest::Window(p, a, b),
     };
     eprintln!(
         "letters-stdp: device {device}, seed {}, {} epochs, {:?} coding, balanced STDP{}",
@@ -138,10 +201,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let res = letters_stdp::run_verilator(&cfg, trace, &mut |d, t| progress.update(d, t))
         .context("letters-stdp failed")?;
     progress.finish();
+    warn_empty_window(window, res.clocked_cycles);
     let mut extras = letters_stdp::E1Extras::default();
     let mut p = Progress::new("seeds");
     extras.seeds = Some(
-        letters_stdp::run_seeds(&cfg, args.seeds, Some(&res), &mut |d, t| p.update(d, t))
+        letters_stdp::run_seeds(&cfg, seeds, Some(&res), &mut |d, t| p.update(d, t))
             .context("letters-stdp seeds failed")?,
     );
     p.finish();
@@ -158,75 +222,83 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         extras.balance_map = Some((map, cfg.epochs));
     }
     let wall = t0.elapsed().as_secs_f64();
-    letters_stdp::write_report_with(&out, &cfg, &res, &extras, wall)
-        .with_context(|| format!("writing the report to {}", out.display()))?;
-    println!("letter winners (clean input):");
+    letters_stdp::write_report_with(out.partial(), &cfg, &res, &extras, wall)
+        .with_context(|| format!("writing the report to {}", out.partial().display()))?;
+    let out = out.commit()?;
+    outln!("letter winners (clean input):");
     for (c, w) in &res.letter_winner {
-        println!(
+        outln!(
             "  {c} -> {}",
             w.map_or("none".to_string(), |w| format!("neuron {w}"))
         );
     }
-    println!("recognition vs noise:");
+    outln!("recognition vs noise:");
     for p in &res.recognition_vs_noise {
-        println!("  noise {:.1}: {:.2}", p.noise, p.rate);
+        outln!("  noise {:.1}: {:.2}", p.noise, p.rate);
     }
     if let Some(st) = &extras.seeds {
-        println!(
+        outln!(
             "recognition vs noise over seeds {:?} (mean +- sd):",
             st.seeds
         );
         for q in &st.points {
-            println!("  noise {:.1}: {:.2} +- {:.2}", q.noise, q.mean, q.sd);
+            outln!("  noise {:.1}: {:.2} +- {:.2}", q.noise, q.mean, q.sd);
         }
     }
     if let Some((map, _)) = &extras.balance_map {
-        println!("STDP balance map (A+/A-, tau+/tau-, noise: rate):");
+        outln!("STDP balance map (A+/A-, tau+/tau-, noise: rate):");
         for q in map {
-            println!(
+            outln!(
                 "  {:>4} {:>4} {:.1}: {:.2}",
-                q.a_ratio, q.tau_ratio, q.noise, q.rate
+                q.a_ratio,
+                q.tau_ratio,
+                q.noise,
+                q.rate
             );
         }
     }
-    println!(
+    outln!(
         "{} cycles simulated ({} clocked), {:.3} s of device time, {:.3e} J, {:.1} s wall",
-        res.cycles, res.clocked_cycles, res.simulated_time_s, res.energy_j, wall
+        res.cycles,
+        res.clocked_cycles,
+        res.simulated_time_s,
+        res.energy_j,
+        wall
     );
-    println!("report: {}", out.join("report.json").display());
+    outln!("report: {}", out.join("report.json").display());
     Ok(())
 }
 
 /// E5 `letters-stm-ltm`.
 fn run_e5(args: Args) -> anyhow::Result<()> {
     use neuroxbar_testbenches::letters_stm_ltm::{self, E5Config};
-    let mut cfg = E5Config::full(args.seed);
+    let experiment = "letters-stm-ltm";
     if let Some(d) = args.device {
         if d != DeviceKind::Otj {
-            bail!("letters-stm-ltm runs on otj devices (got --device {d})");
+            bail!("{experiment} cannot use --device {d}; devices for {experiment}: otj");
         }
     }
-    if args.balance_map {
-        bail!("--balance-map applies to letters-stdp only");
+    let only_e1 = [
+        ("--balance-map", args.balance_map),
+        ("--epochs", args.epochs.is_some()),
+        ("--seeds", args.seeds.is_some()),
+        ("--encoding", args.encoding.is_some()),
+    ];
+    for (flag, given) in only_e1 {
+        if given {
+            bail!("{flag} does not apply to {experiment} (letters-stdp only)");
+        }
     }
-    if args.epochs.is_some() {
-        bail!("--epochs does not apply to letters-stm-ltm");
-    }
-    let trace = match (&args.vcd, args.vcd_cycles) {
-        (None, None) => neuroxbar_cosim::Trace::Off,
-        (None, Some(_)) => bail!("--vcd-cycles needs --vcd FILE"),
-        (Some(p), None) => neuroxbar_cosim::Trace::Whole(p.clone()),
-        (Some(p), Some((from, to))) => neuroxbar_cosim::Trace::Window {
-            path: p.clone(),
-            from,
-            to,
-        },
-    };
+    let mut cfg = E5Config::full(args.seed.unwrap_or(1));
     cfg.scheme_v3 = args.scheme.as_deref() == Some("v3");
     cfg.warp = !args.no_warp;
-    let out = match args.out {
-        Some(p) => p,
-        None => fresh_out_dir(std::path::Path::new("out"), "letters-stm-ltm"),
+    let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
+    let vcd = vcd_request(&args, &out)?;
+    let window = vcd.as_ref().and_then(|v| v.1);
+    let trace = match vcd {
+        None => neuroxbar_cosim::Trace::Off,
+        Some((p, None)) => neuroxbar_cosim::Trace::Whole(p),
+        Some((path, Some((from, to)))) => neuroxbar_cosim::Trace::Window { path, from, to },
     };
     eprintln!(
         "letters-stm-ltm: device {}, seed {}, {} scheme{}",
@@ -238,14 +310,16 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
     let t0 = std::time::Instant::now();
     let res =
         letters_stm_ltm::run_verilator_traced(&cfg, trace).context("letters-stm-ltm failed")?;
+    warn_empty_window(window, res.clocked_cycles);
     let wall = t0.elapsed().as_secs_f64();
-    letters_stm_ltm::write_report(&out, &cfg, &res, wall)
-        .with_context(|| format!("writing the report to {}", out.display()))?;
-    println!(
+    letters_stm_ltm::write_report(out.partial(), &cfg, &res, wall)
+        .with_context(|| format!("writing the report to {}", out.partial().display()))?;
+    let out = out.commit()?;
+    outln!(
         "letter  V     f       lit/unlit (nA) right after   25 us        500 s     lit G change"
     );
     for l in &res.letters {
-        println!(
+        outln!(
             "  {}  {:.1} V {:>5.1} MHz  {:>9.3} / {:<9.3}  {:>9.3} / {:<9.3}  {:>9.3} / {:<9.3}  x{:.3}",
             l.letter,
             l.amplitude_v,
@@ -259,12 +333,13 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
             l.g_nv_ratio_lit
         );
     }
-    println!(
+    outln!(
         "H retention after 500 s: {:.3} (lit mean), contrast kept {:.3}",
-        res.h_retention, res.h_contrast_kept
+        res.h_retention,
+        res.h_contrast_kept
     );
     for (f, th) in &res.device_ltm_threshold_v {
-        println!(
+        outln!(
             "device-level LTM threshold of {} x {:.0} ns at {:.1} MHz: {}",
             cfg.pulses,
             cfg.pulse_width_s * 1e9,
@@ -272,10 +347,10 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
             th.map_or("none up to 3.0 V".into(), |v| format!("{v:.2} V"))
         );
     }
-    println!(
+    outln!(
         "{} cycles simulated ({} clocked), {:.3} s of device time, {:.3e} J ({:.3e} J writing letters), {:.2} s wall",
         res.cycles, res.clocked_cycles, res.simulated_time_s, res.energy_j, res.energy_letters_j, wall
     );
-    println!("report: {}", out.join("report.json").display());
+    outln!("report: {}", out.join("report.json").display());
     Ok(())
 }

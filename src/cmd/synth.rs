@@ -12,6 +12,7 @@
 //! fmax is that of the logic with registered ports; the resource counts are
 //! always those of `synth_top`.
 
+use crate::stdout::{out, outln};
 use anyhow::{anyhow, bail, Context};
 use neuroxbar_rtl::verilog::{cosim_tops, Dir, GeneratedTop, Port};
 use neuroxbar_testbenches::report::write_atomic;
@@ -1145,8 +1146,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         &(serde_json::to_string_pretty(&json)? + "\n"),
     )?;
     write(&job.out.join("synth.md"), &markdown(&json))?;
-    print!("{}", terminal(&json));
-    println!("{}", job.out.display());
+    out!("{}", terminal(&json));
+    outln!("{}", job.out.display());
     if let Some(fmax) = timing.fmax_mhz {
         if fmax < args.freq_mhz && !args.allow_timing_fail {
             bail!(

@@ -2,12 +2,13 @@
 //! file, its port + register map, and (with `--config`) a validated
 //! register-write script.
 
+use crate::stdout::outln;
 use anyhow::{bail, Context};
 use neuroxbar_rtl::accel_regs::register_map;
 use neuroxbar_rtl::accelerator::Accelerator;
 use neuroxbar_rtl::lif_wta_top::{LifWtaTop, NEURON_REGISTERS};
 use neuroxbar_rtl::regs::{map_markdown, Register};
-use neuroxbar_rtl::verilog::{generate, write_split, Dir, GeneratedTop, Port};
+use neuroxbar_rtl::verilog::{generate, split_modules, write_split, Dir, GeneratedTop, Port};
 use neuroxbar_testbenches::report::write_atomic;
 use std::path::{Path, PathBuf};
 
@@ -58,7 +59,9 @@ fn tops_help() -> String {
     }
     s.push_str(
         "\nWrites DIR/<top>.v (all modules in one file, synthesis-ready; the top\n\
-         module is `top`), DIR/<top>/ (one file per module, for `verilator -y`),\n\
+         module is `top`), DIR/<top>/ (one file per module, for `verilator -y`;\n\
+         replaced only if it holds nothing but files an earlier run wrote, listed\n\
+         in DIR/<top>/.neuroxbar-modules: any other file there is an error),\n\
          DIR/<top>.map.md or .map.json (ports and registers) and, with --config,\n\
          DIR/<top>.cfg.json: the register writes `[{\"addr\": A, \"data\": D}, ..]`\n\
          (data as the 32-bit `cfg_data` word) in address order.\n\n\
@@ -108,6 +111,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let generated = (top.generate)().map_err(anyhow::Error::msg)?;
     let out = &args.out;
+    if out.as_os_str().is_empty() {
+        bail!("--out: empty path");
+    }
+    let split = out.join(name);
+    let modules = module_files(&generated);
+    check_split_dir(&split, &modules)?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
 
     let mut written = Vec::new();
@@ -132,18 +141,66 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(writes) = writes {
         write(format!("{name}.cfg.json"), &writes)?;
     }
-    let split = out.join(name);
-    write_split_atomic(&generated, &split)?;
+    write_split_atomic(&generated, &split, &modules)?;
     written.push(split);
     for p in written {
-        println!("{}", p.display());
+        outln!("{}", p.display());
     }
     Ok(())
 }
 
-/// Write the per-module files into a fresh directory, then swap it in place
-/// of `dir`, so `dir` holds one complete generation.
-fn write_split_atomic(top: &GeneratedTop, dir: &Path) -> anyhow::Result<()> {
+/// The list of files `neuroxbar verilog` wrote into a module folder
+/// `DIR/<top>/`: with it, a later run replaces only what an earlier one wrote.
+const MANIFEST: &str = ".neuroxbar-modules";
+
+/// The file names of the per-module folder.
+fn module_files(top: &GeneratedTop) -> Vec<String> {
+    split_modules(&top.verilog)
+        .into_iter()
+        .map(|(name, _)| format!("{name}.v"))
+        .collect()
+}
+
+/// `dir` (`DIR/<top>`) may be replaced: absent, or a folder holding only
+/// files `neuroxbar verilog` writes (listed in its manifest or named as the
+/// current modules). Anything else is refused, never deleted or moved.
+fn check_split_dir(dir: &Path, modules: &[String]) -> anyhow::Result<()> {
+    let meta = match std::fs::symlink_metadata(dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", dir.display())),
+    };
+    if !meta.is_dir() {
+        bail!(
+            "{}: exists and is not a folder; `neuroxbar verilog` writes the per-module \
+             files there: move it away or choose another --out",
+            dir.display()
+        );
+    }
+    let listed = std::fs::read_to_string(dir.join(MANIFEST)).unwrap_or_default();
+    let ours =
+        |n: &str| n == MANIFEST || modules.iter().any(|m| m == n) || listed.lines().any(|l| l == n);
+    let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+    for e in entries {
+        let e = e.with_context(|| format!("reading {}", dir.display()))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        if !is_file || !ours(&name) {
+            bail!(
+                "{}: not written by `neuroxbar verilog`, and {} is replaced whole with each \
+                 generation: move it away or choose another --out",
+                e.path().display(),
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Write the per-module files and their manifest into a fresh directory, then
+/// swap it in place of `dir` (checked by [`check_split_dir`]), so `dir` holds
+/// one complete generation.
+fn write_split_atomic(top: &GeneratedTop, dir: &Path, modules: &[String]) -> anyhow::Result<()> {
     let parent = dir.parent().unwrap_or(Path::new("."));
     let base = dir
         .file_name()
@@ -154,7 +211,9 @@ fn write_split_atomic(top: &GeneratedTop, dir: &Path) -> anyhow::Result<()> {
         parent.join(format!(".{base}.old-{pid}")),
     );
     let _ = std::fs::remove_dir_all(&fresh);
+    let manifest = modules.join("\n") + "\n";
     let result = write_split(top, &fresh).and_then(|_| {
+        std::fs::write(fresh.join(MANIFEST), &manifest)?;
         if dir.exists() {
             std::fs::rename(dir, &old)?;
         }

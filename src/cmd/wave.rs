@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use crate::stdout::out;
 use anyhow::{anyhow, Context};
 use neuroxbar_cosim::wave::{self, RenderOptions};
 
@@ -34,7 +35,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    print!("{}", output(&args)?);
+    let text = output(&args)?;
+    out!("{text}");
     Ok(())
 }
 

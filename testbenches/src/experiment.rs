@@ -49,10 +49,357 @@ pub fn fe_params(
     })
 }
 
-/// A fresh output directory `out/<name>-<n>` (the first `n` not taken).
-pub fn fresh_out_dir(root: &Path, name: &str) -> PathBuf {
-    (1..)
-        .map(|n| root.join(format!("{name}-{n}")))
-        .find(|p| !p.exists())
-        .expect("an unused directory name")
+/// Where a command's result folder goes, prepared before any simulation:
+/// results are written into a fresh hidden folder beside the target
+/// (`<parent>/.<name>.partial-<pid>`) and renamed into place by
+/// [`OutDir::commit`] only when complete, so a result folder is either
+/// complete or absent, never a mix of two runs. Dropped without a commit,
+/// it removes the partial folder (and the default folder it reserved).
+#[derive(Debug)]
+pub struct OutDir {
+    target: PathBuf,
+    partial: PathBuf,
+    /// An existing non-empty target to replace (`--force`).
+    replace: bool,
+    /// The target is an empty folder this command created to reserve its name.
+    reserved: bool,
+    committed: bool,
+}
+
+/// Why an output folder cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum OutDirError {
+    #[error("{0}: exists and is not a folder")]
+    NotAFolder(PathBuf),
+    #[error("{0}: folder exists and is not empty (use --force to replace it whole, or choose another --out)")]
+    NotEmpty(PathBuf),
+    #[error("{path}: cannot {what}: {error}")]
+    Io {
+        path: PathBuf,
+        what: &'static str,
+        error: std::io::Error,
+    },
+    #[error("{target}: cannot move the results into place: {error}; the complete results are kept in {partial}")]
+    Commit {
+        target: PathBuf,
+        partial: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+fn io_err<'a>(
+    path: &'a Path,
+    what: &'static str,
+) -> impl FnOnce(std::io::Error) -> OutDirError + 'a {
+    move |error| OutDirError::Io {
+        path: path.to_path_buf(),
+        what,
+        error,
+    }
+}
+
+/// The first existing ancestor of `path` that is not a folder, if any.
+pub fn non_folder_ancestor(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+        .map(Path::to_path_buf)
+}
+
+fn is_empty_dir(p: &Path) -> Result<bool, OutDirError> {
+    Ok(std::fs::read_dir(p)
+        .map_err(io_err(p, "read the folder"))?
+        .next()
+        .is_none())
+}
+
+impl OutDir {
+    /// A fresh default folder `root/<name>-<n>`: the first `n` whose folder
+    /// this call creates (`create_dir` is atomic, so two concurrent runs
+    /// never get the same folder).
+    pub fn fresh(root: &Path, name: &str) -> Result<Self, OutDirError> {
+        std::fs::create_dir_all(root).map_err(io_err(root, "create the folder"))?;
+        for n in 1u64.. {
+            let target = root.join(format!("{name}-{n}"));
+            match std::fs::create_dir(&target) {
+                Ok(()) => {
+                    let mut d = Self::new(target, false)?;
+                    d.reserved = true;
+                    return Ok(d);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(io_err(&target, "create the folder")(e)),
+            }
+        }
+        unreachable!("u64 folder numbers exhausted")
+    }
+
+    /// A folder the user named (`--out`): absent or empty, or any folder
+    /// with `force` (replaced whole once the new results are complete).
+    /// Its parent is created if missing.
+    pub fn named(target: &Path, force: bool) -> Result<Self, OutDirError> {
+        match std::fs::symlink_metadata(target) {
+            Ok(m) if !m.is_dir() => return Err(OutDirError::NotAFolder(target.to_path_buf())),
+            Ok(_) => {
+                if !is_empty_dir(target)? {
+                    if !force {
+                        return Err(OutDirError::NotEmpty(target.to_path_buf()));
+                    }
+                    return Self::new(target.to_path_buf(), true);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(match non_folder_ancestor(target) {
+                    Some(a) => OutDirError::NotAFolder(a),
+                    None => io_err(target, "read it")(e),
+                })
+            }
+        }
+        Self::new(target.to_path_buf(), false)
+    }
+
+    /// Either [`OutDir::named`] or [`OutDir::fresh`] under `out/`.
+    pub fn from_option(
+        out: Option<&Path>,
+        force: bool,
+        default_name: &str,
+    ) -> Result<Self, OutDirError> {
+        match out {
+            Some(p) => Self::named(p, force),
+            None => Self::fresh(Path::new("out"), default_name),
+        }
+    }
+
+    fn new(target: PathBuf, replace: bool) -> Result<Self, OutDirError> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(io_err(&parent, "create the folder"))?;
+        let name = target
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let partial = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        // a leftover of an earlier process with the same id is ours to clear
+        if partial.exists() {
+            std::fs::remove_dir_all(&partial)
+                .map_err(io_err(&partial, "remove the stale folder"))?;
+        }
+        std::fs::create_dir(&partial)
+            .map_err(io_err(&partial, "create the temporary result folder"))?;
+        Ok(Self {
+            target,
+            partial,
+            replace,
+            reserved: false,
+            committed: false,
+        })
+    }
+
+    /// The final folder.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Where to write the results until [`OutDir::commit`].
+    pub fn partial(&self) -> &Path {
+        &self.partial
+    }
+
+    /// Move the complete results into place. With `--force` the old folder
+    /// is moved aside first and removed after the new one is in place.
+    pub fn commit(mut self) -> Result<PathBuf, OutDirError> {
+        let fail = |partial: &Path, target: &Path| {
+            let (partial, target) = (partial.to_path_buf(), target.to_path_buf());
+            move |error| OutDirError::Commit {
+                target,
+                partial,
+                error,
+            }
+        };
+        let old = self.replace.then(|| {
+            let parent = self.partial.parent().unwrap_or(Path::new("."));
+            let name = self
+                .target
+                .file_name()
+                .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+            parent.join(format!(".{name}.old-{}", std::process::id()))
+        });
+        if let Some(old) = &old {
+            std::fs::rename(&self.target, old).map_err(fail(&self.partial, &self.target))?;
+        }
+        // renaming onto an empty folder replaces it; onto a non-empty one
+        // (filled by someone else meanwhile) fails and keeps both
+        if let Err(e) = std::fs::rename(&self.partial, &self.target) {
+            if let Some(old) = &old {
+                let _ = std::fs::rename(old, &self.target);
+            }
+            self.committed = true; // keep the partial results
+            return Err(fail(&self.partial, &self.target)(e));
+        }
+        self.committed = true;
+        if let Some(old) = &old {
+            std::fs::remove_dir_all(old).map_err(io_err(old, "remove the replaced folder"))?;
+        }
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for OutDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.partial);
+            if self.reserved {
+                // only if still empty: never removes anything else
+                let _ = std::fs::remove_dir(&self.target);
+            }
+        }
+    }
+}
+
+/// `path` as an absolute, lexically normalized path (`.` and `..` folded;
+/// symbolic links in the existing part resolved).
+pub fn absolute(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // resolve the longest existing prefix, keep the rest as written
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(n), Some(p)) => {
+                rest.push(n.to_os_string());
+                existing = p.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for n in rest.into_iter().rev() {
+        out.push(n);
+    }
+    out
+}
+
+/// Check, before any simulation, that a VCD path is usable beside the result
+/// folder `out`: not inside it (the folder is replaced when complete), not a
+/// folder, and its parent a folder (created if missing).
+pub fn check_vcd_path(vcd: &Path, out: &OutDir) -> Result<(), String> {
+    let v = absolute(vcd);
+    for dir in [out.target(), out.partial()] {
+        if v.starts_with(absolute(dir)) {
+            return Err(format!(
+                "--vcd {}: inside the result folder {} (whose files the run writes); write the VCD elsewhere",
+                vcd.display(),
+                out.target().display()
+            ));
+        }
+    }
+    if v.is_dir() {
+        return Err(format!(
+            "--vcd {}: is a folder, expected a file",
+            vcd.display()
+        ));
+    }
+    if let Some(parent) = vcd.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(a) = non_folder_ancestor(vcd) {
+            return Err(format!(
+                "--vcd {}: {} is not a folder",
+                vcd.display(),
+                a.display()
+            ));
+        }
+        std::fs::create_dir_all(parent).map_err(|e| {
+            format!(
+                "--vcd {}: cannot create {}: {e}",
+                vcd.display(),
+                parent.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let d =
+            std::env::temp_dir().join(format!("neuroxbar-outdir-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_folder_filled_meanwhile_is_kept_and_the_results_too() {
+        let d = scratch("filled");
+        let t = d.join("res");
+        let out = OutDir::named(&t, false).unwrap();
+        std::fs::write(out.partial().join("report.json"), "{}").unwrap();
+        let partial = out.partial().to_path_buf();
+        // another process puts its results there before this one finishes
+        std::fs::create_dir(&t).unwrap();
+        std::fs::write(t.join("theirs.json"), "{}").unwrap();
+        let e = out.commit().unwrap_err().to_string();
+        assert!(e.contains("kept in") && e.contains(".res.partial-"), "{e}");
+        assert_eq!(names(&t), ["theirs.json"]);
+        assert_eq!(names(&partial), ["report.json"]);
+        std::fs::remove_dir_all(&d).ok();
+    }
+
+    #[test]
+    fn force_replaces_whole_only_on_commit_and_drop_cleans_up() {
+        let d = scratch("force");
+        let t = d.join("res");
+        std::fs::create_dir(&t).unwrap();
+        std::fs::write(t.join("old.csv"), "old").unwrap();
+        assert!(matches!(
+            OutDir::named(&t, false),
+            Err(OutDirError::NotEmpty(_))
+        ));
+        // dropped without commit: the old folder stays, nothing is left over
+        {
+            let out = OutDir::named(&t, true).unwrap();
+            std::fs::write(out.partial().join("new.csv"), "new").unwrap();
+        }
+        assert_eq!(names(&t), ["old.csv"]);
+        assert_eq!(names(&d), ["res"]);
+        let out = OutDir::named(&t, true).unwrap();
+        std::fs::write(out.partial().join("new.csv"), "new").unwrap();
+        assert_eq!(names(&t), ["old.csv"], "replaced before the commit");
+        out.commit().unwrap();
+        assert_eq!(names(&t), ["new.csv"]);
+        assert_eq!(names(&d), ["res"]);
+        std::fs::remove_dir_all(&d).ok();
+    }
+
+    #[test]
+    fn fresh_skips_taken_numbers_and_releases_an_unused_reservation() {
+        let d = scratch("fresh");
+        std::fs::create_dir(d.join("e-1")).unwrap();
+        let a = OutDir::fresh(&d, "e").unwrap();
+        let b = OutDir::fresh(&d, "e").unwrap();
+        assert_eq!(a.target(), d.join("e-2"));
+        assert_eq!(b.target(), d.join("e-3"));
+        drop(b);
+        assert!(!d.join("e-3").exists());
+        std::fs::write(a.partial().join("r"), "x").unwrap();
+        a.commit().unwrap();
+        assert_eq!(names(&d), ["e-1", "e-2"]);
+        assert_eq!(names(&d.join("e-2")), ["r"]);
+        std::fs::remove_dir_all(&d).ok();
+    }
 }
