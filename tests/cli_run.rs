@@ -462,3 +462,50 @@ fn full_stdout_is_one_clear_error_with_the_results_complete() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `--clock-mhz`: E5 at 36 MHz (the iCEBreaker's PLL clock) covers the same
+/// device time in 0.36 times the cycles, its 50 ns pulses become whole
+/// cycles (2 x 27.8 ns), and report.json states both; out of range is an
+/// error before anything is written.
+#[test]
+fn clock_mhz_sets_the_cycle_and_the_report_states_it() {
+    let dir = scratch("clock");
+    let mut reports = vec![];
+    for clock in ["100", "36"] {
+        let out = format!("r{clock}");
+        let o = run_in(
+            &dir,
+            &[
+                "run",
+                "letters-stm-ltm",
+                "--clock-mhz",
+                clock,
+                "--out",
+                &out,
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = std::fs::read_to_string(dir.join(&out).join("report.json")).unwrap();
+        reports.push(serde_json::from_str::<serde_json::Value>(&text).unwrap());
+    }
+    let (fast, slow) = (&reports[0], &reports[1]);
+    assert_eq!(fast["clock_mhz"], 100.0);
+    assert_eq!(slow["clock_mhz"], 36.0);
+    let t = |r: &serde_json::Value, k: &str| r[k].as_f64().unwrap();
+    assert!((t(fast, "pulse_width_emitted_s") - 50e-9).abs() < 1e-15);
+    assert!((t(slow, "pulse_width_emitted_s") - 2.0 / 36e6).abs() < 1e-15);
+    assert!((t(fast, "simulated_time_s") - t(slow, "simulated_time_s")).abs() < 1e-3);
+    let ratio = t(slow, "cycles") / t(fast, "cycles");
+    assert!((ratio - 0.36).abs() < 1e-3, "cycle ratio {ratio}");
+    for bad in ["0", "501", "nan"] {
+        let o = run_in(
+            &dir,
+            &["run", "letters-stm-ltm", "--clock-mhz", bad, "--out", "bad"],
+        );
+        assert!(!o.status.success());
+        let e = stderr(&o);
+        assert!(e.contains("--clock-mhz") && !e.contains("panicked"), "{e}");
+        assert!(!dir.join("bad").exists());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -44,7 +44,7 @@ pub struct Args {
     pub force: bool,
     /// Write a VCD of the DUT (E1: the accelerator, whole run slow and large, see
     /// --vcd-cycles; E5: the crossbar controller); not inside the output folder.
-    /// VCD time is simulated (device) time, 10 ns per cycle, warped or not:
+    /// VCD time is simulated (device) time, one cycle of --clock-mhz each, warped or not:
     /// during a warped wait or skipped idle time the signals hold their values.
     #[arg(long)]
     pub vcd: Option<PathBuf>,
@@ -74,6 +74,26 @@ pub struct Args {
     /// letters-stm-ltm only: write scheme, v2 (the default) or v3.
     #[arg(long, value_parser = ["v2", "v3"])]
     pub scheme: Option<String>,
+    /// The accelerator's clock, MHz, 1..=500 [default: 100]: pulse widths,
+    /// intervals, the DAC settling and the ADC conversion become whole cycles
+    /// of it (the device sees the same seconds, to the rounding of a cycle);
+    /// report.json states it. 36 MHz is the iCEBreaker's PLL clock.
+    #[arg(long, value_name = "F")]
+    pub clock_mhz: Option<f64>,
+}
+
+/// `--clock-mhz`, checked, or the default.
+fn clock_mhz(args: &Args) -> anyhow::Result<f64> {
+    use neuroxbar_testbenches::experiment::{CLOCK_MHZ_RANGE, DEFAULT_CLOCK_MHZ};
+    let c = args.clock_mhz.unwrap_or(DEFAULT_CLOCK_MHZ);
+    if !CLOCK_MHZ_RANGE.contains(&c) {
+        bail!(
+            "--clock-mhz {c}: allowed range {} ..= {} MHz",
+            CLOCK_MHZ_RANGE.start(),
+            CLOCK_MHZ_RANGE.end()
+        );
+    }
+    Ok(c)
 }
 
 /// Devices letters-stdp learns with: the two calibrated linear FTJ models
@@ -180,6 +200,7 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
         Encoding::Latency
     };
     cfg.warp = !args.no_warp;
+    cfg.clock_mhz = clock_mhz(&args)?;
     // every output path is checked (and the folder reserved) before simulating
     let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
     let vcd = vcd_request(&args, &out)?;
@@ -190,10 +211,11 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
         Some((p, Some((a, b)))) => letters_stdp::TraceRequest::Window(p, a, b),
     };
     eprintln!(
-        "letters-stdp: device {device}, seed {}, {} epochs, {:?} coding, balanced STDP{}",
+        "letters-stdp: device {device}, seed {}, {} epochs, {:?} coding, balanced STDP, {} MHz{}",
         cfg.seed,
         cfg.epochs,
         cfg.encoding,
+        cfg.clock_mhz,
         if cfg.warp { ", time warp on" } else { "" }
     );
     let mut progress = Progress::new("presentations");
@@ -292,6 +314,7 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
     let mut cfg = E5Config::full(args.seed.unwrap_or(1));
     cfg.scheme_v3 = args.scheme.as_deref() == Some("v3");
     cfg.warp = !args.no_warp;
+    cfg.clock_mhz = clock_mhz(&args)?;
     let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
     let vcd = vcd_request(&args, &out)?;
     let window = vcd.as_ref().and_then(|v| v.1);

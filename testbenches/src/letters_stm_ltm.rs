@@ -1024,6 +1024,7 @@ pub fn write_report(
         "wall_time_s": wall_time_s,
         "simulated_time_s": res.simulated_time_s,
         "clock_mhz": cfg.clock_mhz,
+        "pulse_width_emitted_s": cycles(cfg.pulse_width_s, 1e-6 / cfg.clock_mhz) as f64 * 1e-6 / cfg.clock_mhz,
         "cycles": res.cycles,
         "clocked_cycles": res.clocked_cycles,
         "warped_cycles": res.warped_cycles,
