@@ -218,3 +218,30 @@ fn bad_options_are_errors_naming_them() {
         assert!(e.contains(needle), "{e}");
     }
 }
+
+/// Time warp skips the waits and the idle time between ticks without
+/// changing anything: every read-out is the same clocked.
+#[test]
+fn warped_and_clocked_runs_give_the_same_read_outs() {
+    let tiny = E3Config {
+        train_ms: 20.0,
+        gap_ms: 5.0,
+        read_ms: 1.0,
+        classes: 2,
+        presentations: 2,
+        calibration_ms: 10.0,
+        rest_ms: 5.0,
+        rate_hz: 100.0,
+        ..E3Config::full(4)
+    };
+    let warped = run(&tiny);
+    let t = std::time::Instant::now();
+    let clocked = run(&E3Config {
+        warp: false,
+        ..tiny.clone()
+    });
+    println!("clocked run: {:?}", t.elapsed());
+    assert_eq!(warped.readouts, clocked.readouts);
+    assert_eq!(warped.cycles, clocked.cycles);
+    assert!(warped.runs[0].clocked_cycles * 10 < clocked.runs[0].clocked_cycles);
+}
