@@ -26,9 +26,9 @@
 //!   maximum (never reached: a spike or the saturation flag is an error),
 //!   WTA off. Neuron 0 gets the LiWES cell's read, neuron 1 the IDEAL
 //!   cell's, neuron 2 the NO-STP Dirac input, one tick per input tick.
-//!   `i_in` is the ADC code minus the code read at rest before the
-//!   presentation (the paper's `G(t)` starts at 0; the resting conductance
-//!   would be a constant bias). The membrane is signed Q16.8 (+-32768
+//!   `i_in` is the ADC code minus the code read at rest before the first
+//!   gate pulse of the run, the floor (the paper's `G(t)` starts at 0; the
+//!   resting conductance would be a constant bias). The membrane is signed Q16.8 (+-32768
 //!   codes): `GAIN` (Q8.8) is the power of two at or below
 //!   `2.5 * tick / tau_m` (1/4 at 10 ms, 1/64 at 100 ms), which keeps the
 //!   membrane below ~15000 codes for these inputs while one code of input
@@ -236,9 +236,12 @@ pub fn class_trains(cfg: &E3Config) -> Vec<Vec<usize>> {
 /// One synapse's reads through the crossbar controller.
 #[derive(Debug, Clone, Default)]
 pub struct DeviceRun {
-    /// `[class][presentation][tick]`: ADC code minus the rest code.
+    /// `[class][presentation][tick]`: ADC code minus the floor code.
     pub codes: Vec<Vec<Vec<i32>>>,
-    /// Rest code before each presentation (spread shows the reset works).
+    /// The first rest read, before any gate pulse: the reference of `codes`.
+    pub floor_code: Option<i32>,
+    /// Rest code before each presentation (its spread is the eta offset the
+    /// reset's last pulse leaves; the lasting step is back to the floor).
     pub rest_codes: Vec<i32>,
     /// Single-spike response (calibration), codes above rest, per tick.
     pub calibration: Vec<i32>,
@@ -401,7 +404,7 @@ fn reset_lasting<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
 }
 
 /// Present the spike ticks `spikes` once (`ticks` ticks) from the next
-/// tick boundary; returns the codes above the rest code, and the rest code.
+/// tick boundary; returns the codes above the floor code, and the rest code.
 fn present<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
     b: &mut XbarBench<B>,
     cfg: &E3Config,
@@ -415,6 +418,11 @@ fn present<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
     let t0 = b.time_cycles().div_ceil(tick) * tick + tick;
     b.idle_until(t0 - half)?;
     let rest = read_cell(b, run)?;
+    // the reference is the first rest read, before any gate pulse (the
+    // floor, no short-term part): a later rest read would carry the eta
+    // offset the reset's last pulse left, which the next spike's decay
+    // takes away again, so it would shift the whole presentation
+    let floor = *run.floor_code.get_or_insert(rest);
     let mut codes = Vec::with_capacity(ticks);
     let mut next = spikes.iter().peekable();
     for n in 0..ticks {
@@ -438,7 +446,7 @@ fn present<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         if run.reads == 1 {
             run.read_offset_s = (b.time_cycles() - tn) as f64 * period;
         }
-        codes.push(read_cell(b, run)? - rest);
+        codes.push(read_cell(b, run)? - floor);
     }
     if cfg.lt_reset {
         reset_lasting(b, spikes.len())?;
@@ -820,6 +828,7 @@ pub fn write_report(
             "rest_code_min": lo,
             "rest_code_max": hi,
             "read_offset_in_tick_s": r.read_offset_s,
+            "floor_code": r.floor_code,
         })
     };
     let report = json!({
@@ -835,7 +844,7 @@ pub fn write_report(
         "readout": "the single membrane value at t_end + read_ms (1-D; Euclidean distance = |v_a - v_b|), in the paper's synapse units (0.1 uS), tau_m dv/dt = -v + G(t)",
         "synapse_cell": "row 0, column 0 of the 25 x 5 crossbar controller (V/2 scheme)",
         "neuron": "Verilated LifWtaTop<16>: neuron 0 liwes, 1 ideal, 2 no-stp; multiplier leak, threshold register 0x7FFFFF (never reached), WTA off; membrane signed Q16.8 held in the RTL (not on the host)",
-        "neuron_input": "i_in = ADC code of the mid-tick read minus the code read at rest before the presentation",
+        "neuron_input": "i_in = ADC code of the mid-tick read minus the floor code (the rest read before the first gate pulse of the run)",
         "results": res.results,
         "neurons": res.neurons,
         "units_per_code": res.units_per_code,
