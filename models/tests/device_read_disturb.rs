@@ -23,3 +23,26 @@ fn ftj_reads_after_programming_do_not_move_the_weight() {
         }
     }
 }
+
+/// `liwes` is read at its channel: 0.1 V reads between gate pulses neither
+/// program it nor restart its short-term response, so a device read every
+/// millisecond follows exactly the conductance of one left alone.
+#[test]
+fn liwes_channel_reads_leave_the_short_term_response_alone() {
+    let spec = DeviceSpec::load(DeviceKind::Liwes, None).unwrap();
+    let mut read = spec.instantiate(5);
+    let mut alone = spec.instantiate(5);
+    for d in [&mut read, &mut alone] {
+        d.apply(1.0, 200e-6).unwrap();
+    }
+    let g_peak = read.conductance_s();
+    for k in 0..50 {
+        read.advance(1e-3);
+        read.apply(0.1, 1e-6).unwrap();
+        alone.advance(1e-3 + 1e-6);
+        let (a, b) = (read.conductance_s(), alone.conductance_s());
+        assert!(((a - b) / b).abs() < 1e-12, "read {k}: {a} vs {b}");
+    }
+    // the short-term part did decay meanwhile (the reads did not freeze it)
+    assert!(read.conductance_s() < g_peak * 0.99);
+}

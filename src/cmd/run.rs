@@ -9,7 +9,8 @@ use neuroxbar_testbenches::progress::Progress;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
-Experiments: letters-stdp (E1, the default), letters-stm-ltm (E5).
+Experiments: letters-stdp (E1, the default), letters-stm-ltm (E5),
+temporal-stp (E3).
 
 With no arguments: E1 on ftj-linear, seed 1, 100 epochs, latency coding,
 balanced STDP, recognition vs noise also over seeds 1..5 (--seeds),
@@ -19,6 +20,12 @@ letters-stm-ltm: C, H, N written into a 5x5 otj array through the Verilated
 crossbar controller (V/2 scheme, or --scheme v3), each pixel read right after
 its own writing and 25 us later, the map after 500 s; output in
 out/letters-stm-ltm-<n>.
+temporal-stp: one Poisson input (10 Hz), one liwes cell of the Verilated
+crossbar controller (a 1 V, 200 us gate pulse per spike, READ every 1 ms),
+the Verilated LIF core (threshold never reached), 50 classes x 10
+presentations, separability of the membrane read-outs for LiWES, IDEAL and
+NO-STP at tau_m 10 and 100 ms (--train-ms, --gap-ms, --read-ms, --classes,
+--presentations, --short-term-only); output in out/temporal-stp-<n>.
 Writes report.json, CSV data and SVG plots; prints where they are.";
 
 #[derive(clap::Args, Debug, Default)]
@@ -80,6 +87,40 @@ pub struct Args {
     /// report.json states it. 36 MHz is the iCEBreaker's PLL clock.
     #[arg(long, value_name = "F")]
     pub clock_mhz: Option<f64>,
+    /// temporal-stp only: random train duration, ms [default: 1000].
+    #[arg(long)]
+    pub train_ms: Option<f64>,
+    /// temporal-stp only: end of the train to the end-of-sequence spike, ms [default: 50].
+    #[arg(long)]
+    pub gap_ms: Option<f64>,
+    /// temporal-stp only: end spike to the membrane read-out, ms [default: 1].
+    #[arg(long)]
+    pub read_ms: Option<f64>,
+    /// temporal-stp only: number of classes (random trains) [default: 50].
+    #[arg(long)]
+    pub classes: Option<usize>,
+    /// temporal-stp only: presentations per class [default: 10].
+    #[arg(long)]
+    pub presentations: Option<usize>,
+    /// temporal-stp only: no lasting step per gate pulse (alpha = 0), the
+    /// paper's SNN model (short-term response only).
+    #[arg(long)]
+    pub short_term_only: bool,
+}
+
+/// Options that apply to temporal-stp only, as given.
+fn e3_options_given(args: &Args) -> Option<&'static str> {
+    [
+        ("--train-ms", args.train_ms.is_some()),
+        ("--gap-ms", args.gap_ms.is_some()),
+        ("--read-ms", args.read_ms.is_some()),
+        ("--classes", args.classes.is_some()),
+        ("--presentations", args.presentations.is_some()),
+        ("--short-term-only", args.short_term_only),
+    ]
+    .into_iter()
+    .find(|x| x.1)
+    .map(|x| x.0)
 }
 
 /// `--clock-mhz`, checked, or the default.
@@ -135,9 +176,19 @@ fn parse_window(s: &str) -> Result<(u64, u64), String> {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let experiment = args.experiment.as_deref().unwrap_or("letters-stdp");
     match experiment {
-        "letters-stdp" => run_e1(args),
-        "letters-stm-ltm" => run_e5(args),
-        _ => bail!("unknown experiment `{experiment}` (available: letters-stdp, letters-stm-ltm)"),
+        "letters-stdp" | "letters-stm-ltm" => {}
+        "temporal-stp" => return run_e3(args),
+        _ => bail!(
+            "unknown experiment `{experiment}` (available: letters-stdp, letters-stm-ltm, temporal-stp)"
+        ),
+    }
+    if let Some(o) = e3_options_given(&args) {
+        bail!("{o} does not apply to {experiment} (temporal-stp only)");
+    }
+    if experiment == "letters-stm-ltm" {
+        run_e5(args)
+    } else {
+        run_e1(args)
     }
 }
 
@@ -373,6 +424,96 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
     outln!(
         "{} cycles simulated ({} clocked), {:.3} s of device time, {:.3e} J ({:.3e} J writing letters), {:.2} s wall",
         res.cycles, res.clocked_cycles, res.simulated_time_s, res.energy_j, res.energy_letters_j, wall
+    );
+    outln!("report: {}", out.join("report.json").display());
+    Ok(())
+}
+
+/// E3 `temporal-stp`.
+fn run_e3(args: Args) -> anyhow::Result<()> {
+    use neuroxbar_testbenches::temporal_stp::{self, E3Config};
+    if let Some(d) = args.device {
+        if d != DeviceKind::Liwes {
+            bail!("temporal-stp runs on liwes devices (got --device {d})");
+        }
+    }
+    for (name, given) in [
+        ("--epochs", args.epochs.is_some()),
+        ("--balance-map", args.balance_map),
+        ("--seeds", args.seeds.is_some()),
+        ("--encoding", args.encoding.is_some()),
+        ("--scheme", args.scheme.is_some()),
+        ("--vcd", args.vcd.is_some()),
+        ("--vcd-cycles", args.vcd_cycles.is_some()),
+        // its tick, spike times and read-outs are set in ms: not yet
+        // expressed in cycles of another clock
+        ("--clock-mhz", args.clock_mhz.is_some()),
+    ] {
+        if given {
+            bail!("{name} does not apply to temporal-stp");
+        }
+    }
+    let mut cfg = E3Config::full(args.seed.unwrap_or(1));
+    cfg.train_ms = args.train_ms.unwrap_or(cfg.train_ms);
+    cfg.gap_ms = args.gap_ms.unwrap_or(cfg.gap_ms);
+    cfg.read_ms = args.read_ms.unwrap_or(cfg.read_ms);
+    cfg.classes = args.classes.unwrap_or(cfg.classes);
+    cfg.presentations = args.presentations.unwrap_or(cfg.presentations);
+    cfg.long_term_step = !args.short_term_only;
+    cfg.warp = !args.no_warp;
+    cfg.validate().context("temporal-stp options")?;
+    // the output folder is checked (and a default one reserved) before simulating
+    let out = OutDir::from_option(args.out.as_deref(), args.force, "temporal-stp")?;
+    eprintln!(
+        "temporal-stp: liwes, seed {}, {} classes x {} presentations, train {} ms, gap {} ms, read {} ms{}{}",
+        cfg.seed,
+        cfg.classes,
+        cfg.presentations,
+        cfg.train_ms,
+        cfg.gap_ms,
+        cfg.read_ms,
+        if cfg.long_term_step { "" } else { ", short-term response only" },
+        if cfg.warp { ", time warp on" } else { "" }
+    );
+    let mut progress = Progress::new("presentations");
+    let t0 = std::time::Instant::now();
+    let res = temporal_stp::run_verilator(&cfg, &mut |d, t| progress.update(d, t))
+        .context("temporal-stp failed")?;
+    progress.finish();
+    let wall = t0.elapsed().as_secs_f64();
+    temporal_stp::write_report(out.partial(), &cfg, &res, wall)
+        .with_context(|| format!("writing the report to {}", out.partial().display()))?;
+    let out = out.commit()?;
+    outln!(
+        "tau_m   synapse  separability  inter      intra      x no-stp  (paper: sep, x no-stp)"
+    );
+    for r in &res.results {
+        outln!(
+            "{:>4.0} ms {:<8} {:>11.4e}  {:>9.3e}  {:>9.3e}  {:>8.2}  ({:.1e}, {})",
+            r.tau_m_s * 1e3,
+            r.synapse,
+            r.separability,
+            r.inter_class_distance,
+            r.intra_class_distance,
+            r.ratio_to_no_stp,
+            r.paper_separability,
+            r.paper_ratio_to_no_stp
+        );
+    }
+    for n in &res.neurons {
+        outln!(
+            "tau_m {:.0} ms: NO-STP k = {:.2} (paper {}), GAIN {}/256, DECAY {}/65536, max |membrane| {:.0} of 32768 codes",
+            n.tau_m_s * 1e3,
+            n.k,
+            n.k_paper,
+            n.gain_bits,
+            n.decay_bits,
+            n.max_abs_membrane_codes
+        );
+    }
+    outln!(
+        "{} cycles simulated, {:.3} s of device time, {:.3e} J, {:.1} s wall",
+        res.cycles, res.simulated_time_s, res.energy_j, wall
     );
     outln!("report: {}", out.join("report.json").display());
     Ok(())

@@ -7,3 +7,4 @@ pub mod letters_stdp;
 pub mod letters_stm_ltm;
 pub mod progress;
 pub mod report;
+pub mod temporal_stp;

@@ -38,6 +38,16 @@
 //! part (the NO-STP synapse, a weighted Dirac at the spike, has no lasting
 //! conductance response).
 //!
+//! # Reads
+//! The device is read at its channel: a pulse of at most `read_voltage_v`
+//! (the crossbar's READ, 0.1 V) and at most `READ_MAX_WIDTH_S` (100 us) is a
+//! channel read, not a gate pulse (longer 0.1 V pulses still program, as the
+//! 10 ms ones of Fig 3b). Time
+//! passes (the short-term response keeps decaying), nothing is programmed
+//! and no short-term parameter set is drawn. Without this rule every read
+//! would start a new short-term spike (`G_off` = the current value, split
+//! into the fast and slow terms) and add a long-term step.
+//!
 //! # Idle evolution
 //! Only the time since the last spike advances: `t_since += dt`, exact.
 //!
@@ -49,6 +59,16 @@ use serde::Deserialize;
 
 use super::common::{self, Check, Rngs};
 use super::{Device, DeviceError};
+
+/// Relative tolerance of the read-voltage test (a DAC code of 4 mV rounds
+/// 0.1 V exactly; this only absorbs floating-point noise).
+pub const READ_TOLERANCE: f64 = 1e-6;
+
+/// Longest pulse at `read_voltage_v` taken as a channel read, seconds. The
+/// crossbar controller's READ holds a row for the DAC settling plus the
+/// sample (~0.1 - 2 us); the paper's 0.1 V gate pulses that program are
+/// 10 ms long (Fig 3b), so both are far from this bound.
+pub const READ_MAX_WIDTH_S: f64 = 100e-6;
 
 /// Short-term response mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -237,6 +257,14 @@ impl Device for Liwes {
     fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
         common::check_voltage(self.name, v, self.safe_window_volts())?;
         common::check_duration(self.name, d)?;
+        if v.abs() <= self.p.read_voltage_v * (1.0 + READ_TOLERANCE) && d <= READ_MAX_WIDTH_S {
+            // a channel read (crossbar READ, `read_voltage_v`): the gate is
+            // not driven, so no step and no new short-term spike; time passes
+            let e = self.g() * v * v * d;
+            self.advance(d);
+            self.last_energy_j = e;
+            return Ok(e);
+        }
         let p = self.p.clone();
         // long-term step
         let c2c = common::factor(&mut self.c2c, p.c2c_sd);

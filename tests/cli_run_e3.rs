@@ -1,0 +1,53 @@
+//! `neuroxbar run temporal-stp`: option errors (no simulation runs).
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+        .arg("run")
+        .args(args)
+        .output()
+        .expect("run neuroxbar")
+}
+
+fn fails_with(args: &[&str], needle: &str) {
+    let o = run(args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{args:?} succeeded");
+    assert!(err.contains(needle), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+}
+
+#[test]
+fn temporal_stp_options_are_checked() {
+    fails_with(&["temporal-stp", "--gap-ms", "0.5"], "--gap-ms 0.5");
+    fails_with(
+        &["temporal-stp", "--classes", "1"],
+        "--classes 1: allowed range 2..=200",
+    );
+    fails_with(&["temporal-stp", "--train-ms=-3"], "--train-ms -3");
+    fails_with(
+        &["temporal-stp", "--presentations", "0"],
+        "--presentations 0",
+    );
+    fails_with(
+        &["temporal-stp", "--device", "otj"],
+        "runs on liwes devices",
+    );
+    fails_with(
+        &["temporal-stp", "--epochs", "3"],
+        "--epochs does not apply to temporal-stp",
+    );
+}
+
+#[test]
+fn temporal_stp_options_are_errors_elsewhere() {
+    fails_with(
+        &["letters-stdp", "--gap-ms", "50"],
+        "--gap-ms applies to temporal-stp only",
+    );
+    fails_with(
+        &["letters-stm-ltm", "--short-term-only"],
+        "--short-term-only applies to temporal-stp only",
+    );
+}
