@@ -44,10 +44,15 @@ fn temporal_stp_options_are_checked() {
 fn temporal_stp_options_are_errors_elsewhere() {
     fails_with(
         &["letters-stdp", "--gap-ms", "50"],
-        "--gap-ms applies to temporal-stp only",
+        "--gap-ms does not apply to letters-stdp (temporal-stp only)",
     );
     fails_with(
         &["letters-stm-ltm", "--short-term-only"],
-        "--short-term-only applies to temporal-stp only",
+        "--short-term-only does not apply to letters-stm-ltm (temporal-stp only)",
+    );
+    // E3's tick and spike times are set in ms, not yet in cycles of a clock
+    fails_with(
+        &["temporal-stp", "--clock-mhz", "36"],
+        "--clock-mhz does not apply to temporal-stp",
     );
 }
