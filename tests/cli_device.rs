@@ -315,3 +315,72 @@ fn output_folder_is_fresh_complete_or_refused() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A metric the protocol cannot compute is `null` with its reason, never
+/// left out; `--cycles` beyond the paper's endurance warns (stderr and JSON).
+#[test]
+fn missing_metrics_are_null_with_a_reason_and_cycles_past_endurance_warn() {
+    let dir = std::env::temp_dir().join(format!("neuroxbar-cli-null-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // a threshold that rises so steeply with G0 that the 500 uS device's
+    // lies beyond the swept frequencies
+    let built_in = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/params/ftj-relax.toml"),
+    )
+    .unwrap();
+    let steep = built_in.replace("theta_per_siemens = 1.5 ", "theta_per_siemens = 1e4 ");
+    assert_ne!(steep, built_in);
+    let params = dir.join("steep.toml");
+    std::fs::write(&params, steep).unwrap();
+    let out = dir.join("bcm");
+    let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+        .args(["device", "ftj-relax", "bcm", "--params"])
+        .arg(&params)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("bcm.json")).unwrap()).unwrap();
+    assert!(j["f_th_g0_100us_hz"].as_f64().is_some(), "{j:#}");
+    // present, as null (indexing a missing key would also give null)
+    assert_eq!(j.get("f_th_g0_500us_hz"), Some(&serde_json::Value::Null), "{j:#}");
+    let why = j["missing_metrics"]["f_th_g0_500us_hz"].as_str().unwrap();
+    assert!(why.contains("does not change sign"), "{why}");
+    // cycles past the endurance (n-astrocyte: > 1e5, Cheng 2021)
+    let out = dir.join("iv");
+    let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+        .args([
+            "device",
+            "n-astrocyte",
+            "iv",
+            "--cycles",
+            "1000000000",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("warning") && err.contains("endurance"),
+        "{err}"
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("iv.json")).unwrap()).unwrap();
+    assert!(
+        j["warnings"][0].as_str().unwrap().contains("1e5 cycles"),
+        "{j:#}"
+    );
+    // within the endurance: no warning
+    let out = dir.join("iv-ok");
+    let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+        .args(["device", "n-astrocyte", "iv", "--cycles", "1000", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success() && !String::from_utf8_lossy(&o.stderr).contains("warning"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

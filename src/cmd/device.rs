@@ -213,6 +213,29 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .unwrap_or(serde_json::Value::Null);
         json.insert(k.clone(), val);
     }
+    if !res.missing.is_empty() {
+        let mut reasons = serde_json::Map::new();
+        for (k, why) in &res.missing {
+            json.insert(k.clone(), serde_json::Value::Null);
+            reasons.insert(k.clone(), why.clone().into());
+        }
+        json.insert("missing_metrics".into(), reasons.into());
+    }
+    let mut warnings: Vec<String> = vec![];
+    if let (Some(n), Some(limit)) = (args.cycles, spec.endurance_cycles()) {
+        if n as f64 > limit {
+            warnings.push(format!(
+                "--cycles {n} is beyond the endurance the paper reports for {kind} \
+                 ({limit:e} cycles): the model extrapolates"
+            ));
+        }
+    }
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    if !warnings.is_empty() {
+        json.insert("warnings".into(), warnings.clone().into());
+    }
     json.insert("device".into(), kind.name().into());
     json.insert("protocol".into(), proto.name().into());
     json.insert("seed".into(), args.seed.into());
@@ -256,6 +279,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     );
     for (k, v) in &res.metrics {
         outln!("  {k:<36} {v:.6e}");
+    }
+    for (k, why) in &res.missing {
+        outln!("  {k:<36} null ({why})");
     }
     outln!(
         "wrote {}, {}, {}",

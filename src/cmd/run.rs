@@ -484,9 +484,7 @@ fn run_e3(args: Args) -> anyhow::Result<()> {
     temporal_stp::write_report(out.partial(), &cfg, &res, wall)
         .with_context(|| format!("writing the report to {}", out.partial().display()))?;
     let out = out.commit()?;
-    outln!(
-        "tau_m   synapse  separability  inter      intra      x no-stp  (paper: sep, x no-stp)"
-    );
+    outln!("tau_m   synapse  separability  inter      intra      x no-stp  (paper: sep, x no-stp)");
     for r in &res.results {
         outln!(
             "{:>4.0} ms {:<8} {:>11.4e}  {:>9.3e}  {:>9.3e}  {:>8.2}  ({:.1e}, {})",
@@ -513,7 +511,10 @@ fn run_e3(args: Args) -> anyhow::Result<()> {
     }
     outln!(
         "{} cycles simulated, {:.3} s of device time, {:.3e} J, {:.1} s wall",
-        res.cycles, res.simulated_time_s, res.energy_j, wall
+        res.cycles,
+        res.simulated_time_s,
+        res.energy_j,
+        wall
     );
     outln!("report: {}", out.join("report.json").display());
     Ok(())

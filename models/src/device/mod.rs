@@ -228,6 +228,16 @@ pub struct DeviceSpec {
 }
 
 impl DeviceSpec {
+    /// The switching-cycle endurance the paper reports, where the model has
+    /// one (astrocyte, n-astrocyte): cycles beyond it are outside what the
+    /// paper measured.
+    pub fn endurance_cycles(&self) -> Option<f64> {
+        match &self.params {
+            ParamSet::Astrocyte(p) => Some(p.endurance_cycles),
+            _ => None,
+        }
+    }
+
     /// Load the parameters of `kind`: from `params_file` when given, else the
     /// built-in calibrated set. Missing, unknown or out-of-range fields give
     /// `DeviceError::Param` naming the file, the field and the allowed range.

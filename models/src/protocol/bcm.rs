@@ -120,8 +120,22 @@ pub fn run(spec: &DeviceSpec, opts: &Options) -> Result<ProtocolResult, Protocol
     r.log_x = true;
     for g0 in G0_S {
         let (f_th, s) = threshold_hz(spec, opts, g0)?;
-        if let Some(f) = f_th {
-            r.metrics.insert(format!("f_th_g0_{:.0}us_hz", g0 * 1e6), f);
+        let key = format!("f_th_g0_{:.0}us_hz", g0 * 1e6);
+        match f_th {
+            Some(f) => {
+                r.metrics.insert(key, f);
+            }
+            None => {
+                r.missing.insert(
+                    key,
+                    format!(
+                        "dW does not change sign between {:.3} and {:.3} Hz: the threshold \
+                         lies outside the swept frequencies",
+                        s.x.first().copied().unwrap_or(f64::NAN),
+                        s.x.last().copied().unwrap_or(f64::NAN)
+                    ),
+                );
+            }
         }
         r.series.push(s);
     }

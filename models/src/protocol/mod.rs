@@ -162,6 +162,9 @@ pub struct ProtocolResult {
     pub log_y: bool,
     pub series: Vec<Series>,
     pub metrics: BTreeMap<String, f64>,
+    /// Metrics that could not be computed, with the reason (reported as
+    /// `null` beside the reason, never left out silently).
+    pub missing: BTreeMap<String, String>,
 }
 
 impl ProtocolResult {
@@ -176,6 +179,7 @@ impl ProtocolResult {
             log_y: false,
             series: vec![],
             metrics: BTreeMap::new(),
+            missing: BTreeMap::new(),
         }
     }
 }
