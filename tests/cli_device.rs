@@ -345,7 +345,11 @@ fn missing_metrics_are_null_with_a_reason_and_cycles_past_endurance_warn() {
         serde_json::from_str(&std::fs::read_to_string(out.join("bcm.json")).unwrap()).unwrap();
     assert!(j["f_th_g0_100us_hz"].as_f64().is_some(), "{j:#}");
     // present, as null (indexing a missing key would also give null)
-    assert_eq!(j.get("f_th_g0_500us_hz"), Some(&serde_json::Value::Null), "{j:#}");
+    assert_eq!(
+        j.get("f_th_g0_500us_hz"),
+        Some(&serde_json::Value::Null),
+        "{j:#}"
+    );
     let why = j["missing_metrics"]["f_th_g0_500us_hz"].as_str().unwrap();
     assert!(why.contains("does not change sign"), "{why}");
     // cycles past the endurance (n-astrocyte: > 1e5, Cheng 2021)

@@ -677,3 +677,43 @@ fn waveform_snapshot() {
     });
     insta::assert_snapshot!(format!("READ\n{read}\nPROGRAM row 24 col 0, V/3\n{prog}"));
 }
+
+/// A READ drives its rows at `v_read` clamped into the safe window (a host
+/// value outside it never reaches the bus), and grounds them when the window
+/// is empty.
+#[test]
+fn read_level_is_clamped_into_the_safe_window() {
+    for (v_read, safe_min, safe_max, want) in [
+        (25i16, -1000i16, 1000i16, Some(25i16)),
+        (1500, -1000, 1000, Some(1000)),
+        (-2048, -1000, 1000, Some(-1000)),
+        (25, 100, 1000, Some(100)),
+        (25, 10, -10, None),
+    ] {
+        let cfg = XbarInputs {
+            v_read,
+            safe_min,
+            safe_max,
+            ..default_config()
+        };
+        let mut b = Bench::new(false);
+        let k0 = b.log.len();
+        b.cycle(XbarInputs {
+            read_start: true,
+            row_mask: 1 << 2,
+            ..cfg.clone()
+        });
+        b.run_idle(&cfg, 200);
+        let w = writes(&b.outs(k0));
+        let (_, mode, code) = w[2];
+        match want {
+            Some(c) => assert_eq!(
+                (mode, code),
+                (1, c),
+                "v_read {v_read} in [{safe_min}, {safe_max}]"
+            ),
+            None => assert_eq!((mode, code), (0, 0), "empty window"),
+        }
+        check_bus_rules(&b.log);
+    }
+}

@@ -18,8 +18,9 @@
 //! - READ, from the cycle with `read_start` (taken in IDLE when `fe_busy` is
 //!   low, otherwise remembered, with its `row_mask`, and run as soon as
 //!   possible, before any queued command):
-//!   `S` staging cycles (`fe_we`; row `i` drive at `v_read` if `row_mask[i]`,
-//!   else ground; every column sense, code 0), then `fe_apply` high for
+//!   `S` staging cycles (`fe_we`; row `i` drive at `v_read` clamped into
+//!   `[safe_min, safe_max]` if `row_mask[i]` (ground if the window is
+//!   empty, `safe_min > safe_max`), else ground; every column sense, code 0), then `fe_apply` high for
 //!   `max(settle, 1)` cycles (RD_SETTLE) plus one RD_SAMPLE cycle with
 //!   `fe_sample` (the strobe comes `max(settle, 1)` cycles after the apply
 //!   edge, while the lines are still applied), then `fe_apply` low while the
@@ -209,6 +210,12 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     sixth_q: Signal<Local, Bits<10>>,
     sixth: Signal<Local, Bits<12>>,
     is_row: Signal<Local, Bit>,
+    /// `v_read` against the safe window (signed compares as unsigned ones
+    /// of the sign-flipped codes).
+    vr_below: Signal<Local, Bit>,
+    vr_above: Signal<Local, Bit>,
+    window_empty: Signal<Local, Bit>,
+    sign_flip_12: Constant<Bits<12>>,
     settle_eff: Signal<Local, Bits<16>>,
     settle_end: Signal<Local, Bit>,
     cmd_ok: Signal<Local, Bit>,
@@ -317,6 +324,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             sixth_q: Default::default(),
             sixth: Default::default(),
             is_row: Default::default(),
+            vr_below: Default::default(),
+            vr_above: Default::default(),
+            window_empty: Default::default(),
+            sign_flip_12: Constant::new(0x800u64.into()),
             settle_eff: Default::default(),
             settle_end: Default::default(),
             cmd_ok: Default::default(),
@@ -406,6 +417,12 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
         self.other_col_q.d.next = self.sixth.val();
         // ---- helpers
         self.is_row.next = self.ch.q.val() < self.n_rows_c.val();
+        self.vr_below.next = (self.v_read.val() ^ self.sign_flip_12.val())
+            < (self.safe_min.val() ^ self.sign_flip_12.val());
+        self.vr_above.next = (self.v_read.val() ^ self.sign_flip_12.val())
+            > (self.safe_max.val() ^ self.sign_flip_12.val());
+        self.window_empty.next = (self.safe_min.val() ^ self.sign_flip_12.val())
+            > (self.safe_max.val() ^ self.sign_flip_12.val());
         self.settle_eff.next = self.settle.val();
         if !self.settle.val().any() {
             self.settle_eff.next = 1.into();
@@ -423,9 +440,14 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
         if self.state.q.val() == self.st_rd_stage.val() {
             self.fe_we.next = true;
             if self.is_row.val() {
-                if self.rd_mask.q.val().get_bit(0) {
+                if self.rd_mask.q.val().get_bit(0) && !self.window_empty.val() {
                     self.fe_mode.next = 1.into();
                     self.fe_code.next = self.v_read.val();
+                    if self.vr_below.val() {
+                        self.fe_code.next = self.safe_min.val();
+                    } else if self.vr_above.val() {
+                        self.fe_code.next = self.safe_max.val();
+                    }
                 }
             } else {
                 self.fe_mode.next = 2.into();

@@ -375,9 +375,11 @@ impl CrossbarControllerModel {
             CtrlState::RdStage => {
                 we = true;
                 if is_row {
-                    if self.rd_mask & 1 == 1 {
+                    // v_read clamped into the safe window; an empty window
+                    // leaves the row grounded
+                    if self.rd_mask & 1 == 1 && inp.safe_min <= inp.safe_max {
                         mode = MODE_DRIVE;
-                        code = inp.v_read;
+                        code = inp.v_read.clamp(inp.safe_min, inp.safe_max);
                     }
                 } else {
                     mode = MODE_SENSE;
