@@ -198,8 +198,8 @@ fn pulse_gen_mutation_width() {
     let v = mutate(
         &pulse_gen(),
         "top",
-        "wait_end = warp >= ",
-        "wait_end = warp > ",
+        "wait_end = ((left$q) & 33'h1ffffffff) <= ",
+        "wait_end = ((left$q) & 33'h1ffffffff) < ",
     );
     refutes("pulse_gen", "prove", "width", &v);
 }

@@ -95,6 +95,7 @@ pub struct PulseGenerator {
     width_eff: Signal<Local, Bits<24>>,
     interval_eff: Signal<Local, Bits<24>>,
     wait_end: Signal<Local, Bit>,
+    max_left_c: Constant<Bits<32>>,
 }
 
 impl Default for PulseGenerator {
@@ -134,6 +135,7 @@ impl Default for PulseGenerator {
             width_eff: Default::default(),
             interval_eff: Default::default(),
             wait_end: Default::default(),
+            max_left_c: Constant::new(0xFF_FFFFu64.into()),
         }
     }
 }
@@ -178,8 +180,16 @@ impl Logic for PulseGenerator {
         if !self.interval.val().any() {
             self.interval_eff.next = 1.into();
         }
-        // the wait ends at this edge when 1 + warp >= left
-        self.wait_end.next = self.warp.val() >= bit_cast::<32, 24>(self.left.q.val() - 1);
+        // the wait ends at this edge when 1 + warp >= left, written as a
+        // compare of the register with `warp + 1` (a constant 1 in
+        // synthesis, where warp is tied to 0) instead of `left - 1`, so no
+        // carry chain runs from `left` into the wait's enables; `left = 0`
+        // (never in a wait) keeps the 24-bit wrap of `left - 1`
+        self.wait_end.next =
+            bit_cast::<33, 24>(self.left.q.val()) <= bit_cast::<33, 32>(self.warp.val()) + 1;
+        if !self.left.q.val().any() {
+            self.wait_end.next = self.warp.val() >= self.max_left_c.val();
+        }
 
         self.done_q.d.next = false;
         self.clamped_q.d.next = false;
