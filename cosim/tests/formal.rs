@@ -304,4 +304,3 @@ fn wta_mutation_not_held() {
 fn xbar_ctrl_proof() {
     proves("xbar_ctrl", "full", &cosim_top("xbar_ctrl").verilog);
 }
-

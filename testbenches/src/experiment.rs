@@ -31,6 +31,16 @@ pub const DEFAULT_CLOCK_MHZ: f64 = 100.0;
 /// Clocks an experiment may run the accelerator at, MHz.
 pub const CLOCK_MHZ_RANGE: std::ops::RangeInclusive<f64> = 1.0..=500.0;
 
+/// A level in volts as the nearest DAC code of `lsb_v` volts.
+pub fn dac_code(v: f64, lsb_v: f64) -> i16 {
+    (v / lsb_v).round() as i16
+}
+
+/// A duration in seconds as the nearest whole number of `period_s` cycles.
+pub fn whole_cycles(t_s: f64, period_s: f64) -> u64 {
+    (t_s / period_s).round() as u64
+}
+
 /// The front-end parameters at `clock_mhz` (the DAC, ADC and array as by
 /// default, every duration in cycles of that clock).
 pub fn fe_params(

@@ -32,6 +32,7 @@
 //! the TIA gain index directly: the controller has no gain register).
 
 use crate::experiment::ExperimentError;
+use crate::experiment::{dac_code, whole_cycles};
 use neuroxbar_cosim::cosim::{FeBus, FeOut};
 use neuroxbar_cosim::units::xbar_ctrl::{VerilatorXbar, N_COLS, N_ROWS};
 use neuroxbar_cosim::units::CycleModel;
@@ -490,14 +491,6 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
     }
 }
 
-fn code(v: f64, lsb: f64) -> i16 {
-    (v / lsb).round() as i16
-}
-
-fn cycles(t_s: f64, period_s: f64) -> u64 {
-    (t_s / period_s).round() as u64
-}
-
 /// One auto-ranged READ of row `r`: read at the finest TIA gain first
 /// (`gain0`), and again one decade coarser while a column of the row
 /// saturates.
@@ -703,26 +696,26 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
     let lsb_v = params.dac_lsb_volts;
     let period = params.clock_period_s;
-    let width = cycles(cfg.pulse_width_s, period);
-    let reset_width = cycles(cfg.reset_width_s, period);
+    let width = whole_cycles(cfg.pulse_width_s, period);
+    let reset_width = whole_cycles(cfg.reset_width_s, period);
     if width == 0 || reset_width == 0 || reset_width >= 1 << 24 {
         return Err(ExperimentError::Invalid(
             "pulse widths must be 1 ..= 2^24 - 1 cycles".into(),
         ));
     }
     let xcfg = XbarInputs {
-        v_read: code(cfg.read_v, lsb_v),
+        v_read: dac_code(cfg.read_v, lsb_v),
         settle: params.dac_settle_cycles().max(1) as u16,
         v_pot: 0,
-        v_dep: code(cfg.reset_v, lsb_v),
+        v_dep: dac_code(cfg.reset_v, lsb_v),
         width: reset_width as u32,
         interval: 1,
         // the reset runs in V/2: half-selected cells see -V/2 (pushed towards
         // the HRS as well), the others 0 V; V/3 would expose every other cell
         // to +-1.43 V for 100 ms, far beyond any write of the experiment
         scheme_v3: false,
-        safe_max: code(cfg.safe_max_v, lsb_v),
-        safe_min: code(cfg.safe_min_v, lsb_v),
+        safe_max: dac_code(cfg.safe_max_v, lsb_v),
+        safe_min: dac_code(cfg.safe_min_v, lsb_v),
         refresh_code: 0,
         refresh_width: 1,
         ..Default::default()
@@ -735,7 +728,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
             b.program(r as u8, c as u8, false, 1)?;
         }
     }
-    let t = b.time_cycles() + cycles(cfg.settle_after_reset_s, period);
+    let t = b.time_cycles() + whole_cycles(cfg.settle_after_reset_s, period);
     b.idle_until(t)?;
     b.fe.sync().map_err(|e| err(b.time_s(), e))?;
     let energy_reset_j = b.fe.energy_j();
@@ -762,7 +755,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
             .find(|(c, _)| *c == lw.letter)
             .ok_or_else(|| ExperimentError::Invalid(format!("no bitmap for `{}`", lw.letter)))?;
         let mask = lit(&bitmap.1);
-        let pulse_period = cycles(1.0 / lw.frequency_hz, period);
+        let pulse_period = whole_cycles(1.0 / lw.frequency_hz, period);
         if pulse_period <= width {
             return Err(ExperimentError::Invalid(format!(
                 "{}: period {} cycles not longer than the width",
@@ -772,7 +765,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         {
             let x = b.config_mut();
             x.scheme_v3 = cfg.scheme_v3;
-            x.v_pot = code(lw.amplitude_v, lsb_v);
+            x.v_pot = dac_code(lw.amplitude_v, lsb_v);
             x.width = width as u32;
             x.interval = (pulse_period - width) as u32;
         }
@@ -809,7 +802,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
                 }
                 let rd = read_row(&mut b, r, cfg.tia_gain_index)?;
                 after.set(r, c, &rd, t_px_s);
-                b.idle_until(t_px + cycles(cfg.late_read_s, period))?;
+                b.idle_until(t_px + whole_cycles(cfg.late_read_s, period))?;
                 let rd = read_row(&mut b, r, cfg.tia_gain_index)?;
                 late.set(r, c, &rd, t_px_s);
             }
@@ -862,7 +855,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
 
     // 3. retention
     let last_end_s = written.last().map(|w| w.end_s).unwrap_or(0.0);
-    let t_final = cycles(last_end_s + cfg.retention_s, period);
+    let t_final = whole_cycles(last_end_s + cfg.retention_s, period);
     b.idle_until(t_final)?;
     // the final read is "H read again" (the whole map, like every read)
     let final_letter = if cfg.letters.iter().any(|l| l.letter == 'H') {
@@ -1024,7 +1017,7 @@ pub fn write_report(
         "wall_time_s": wall_time_s,
         "simulated_time_s": res.simulated_time_s,
         "clock_mhz": cfg.clock_mhz,
-        "pulse_width_emitted_s": cycles(cfg.pulse_width_s, 1e-6 / cfg.clock_mhz) as f64 * 1e-6 / cfg.clock_mhz,
+        "pulse_width_emitted_s": whole_cycles(cfg.pulse_width_s, 1e-6 / cfg.clock_mhz) as f64 * 1e-6 / cfg.clock_mhz,
         "cycles": res.cycles,
         "clocked_cycles": res.clocked_cycles,
         "warped_cycles": res.warped_cycles,

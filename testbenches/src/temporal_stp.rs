@@ -52,6 +52,7 @@
 //! device and front-end streams.
 
 use crate::experiment::ExperimentError;
+use crate::experiment::{dac_code, whole_cycles};
 use crate::letters_stm_ltm::XbarBench;
 use neuroxbar_cosim::units::lif_wta::{VerilatorLifWta, N as LIF_N};
 use neuroxbar_cosim::units::xbar_ctrl::{VerilatorXbar, N_COLS, N_ROWS};
@@ -322,14 +323,6 @@ fn err(t_s: f64, e: impl std::fmt::Display) -> ExperimentError {
     ExperimentError::Invalid(format!("front-end at t = {t_s:.9} s: {e}"))
 }
 
-fn code(v: f64, lsb: f64) -> i16 {
-    (v / lsb).round() as i16
-}
-
-fn to_cycles(t_s: f64, period_s: f64) -> u64 {
-    (t_s / period_s).round() as u64
-}
-
 /// The device spec of a synapse: `liwes` as calibrated, `ideal` with every sd 0.
 pub fn synapse_spec(cfg: &E3Config, synapse: &str) -> Result<DeviceSpec, ExperimentError> {
     let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Invalid)?;
@@ -413,7 +406,7 @@ fn present<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
     run: &mut DeviceRun,
 ) -> Result<(Vec<i32>, i32), ExperimentError> {
     let period = b.fe.params().clock_period_s;
-    let tick = to_cycles(cfg.tick_ms * 1e-3, period);
+    let tick = whole_cycles(cfg.tick_ms * 1e-3, period);
     let half = tick / 2;
     let t0 = b.time_cycles().div_ceil(tick) * tick + tick;
     b.idle_until(t0 - half)?;
@@ -451,7 +444,7 @@ fn present<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
     if cfg.lt_reset {
         reset_lasting(b, spikes.len())?;
     }
-    let t = b.time_cycles() + to_cycles(cfg.rest_ms * 1e-3, period);
+    let t = b.time_cycles() + whole_cycles(cfg.rest_ms * 1e-3, period);
     b.idle_until(t)?;
     run.rest_codes.push(rest);
     Ok((codes, rest))
@@ -485,7 +478,7 @@ pub fn run_device(
         .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
     let lsb_v = params.dac_lsb_volts;
     let period = params.clock_period_s;
-    let width = to_cycles(cfg.pulse_width_s, period);
+    let width = whole_cycles(cfg.pulse_width_s, period);
     if width == 0 || width >= 1 << 24 {
         return Err(ExperimentError::Invalid(
             "pulse_width_s: 1 ..= 2^24 - 1 cycles".into(),
@@ -493,16 +486,16 @@ pub fn run_device(
     }
     let (safe_min_v, safe_max_v) = { spec.instantiate(0).safe_window_volts() };
     let xcfg = XbarInputs {
-        v_read: code(cfg.read_v, lsb_v),
+        v_read: dac_code(cfg.read_v, lsb_v),
         settle: params.dac_settle_cycles().max(1) as u16,
-        v_pot: code(cfg.pulse_v, lsb_v),
-        v_dep: code(-cfg.pulse_v, lsb_v),
+        v_pot: dac_code(cfg.pulse_v, lsb_v),
+        v_dep: dac_code(-cfg.pulse_v, lsb_v),
         width: width as u32,
         // 1 ms between the depression pulses of the reset
-        interval: to_cycles(1e-3, period) as u32,
+        interval: whole_cycles(1e-3, period) as u32,
         scheme_v3: false,
-        safe_max: code(safe_max_v, lsb_v),
-        safe_min: code(safe_min_v, lsb_v),
+        safe_max: dac_code(safe_max_v, lsb_v),
+        safe_min: dac_code(safe_min_v, lsb_v),
         refresh_code: 0,
         refresh_width: 1,
         ..Default::default()
