@@ -667,19 +667,30 @@ fn venv_bins() -> Vec<PathBuf> {
     dirs
 }
 
-/// The file of `yowasp-<name>` in the project's virtual environment or on
-/// PATH, else of Debian's `<name>` on PATH.
-fn locate(name: &str) -> Option<Tool> {
+/// Where `<name>` may be, in order: `yowasp-<name>` in the project's
+/// virtual environments and on PATH, then Debian's `<name>` on PATH (the
+/// fallback, flagged `true`). Only files that exist.
+fn candidates(name: &str) -> Vec<(PathBuf, bool)> {
     let path_dirs: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect())
         .unwrap_or_default();
     let yowasp = format!("yowasp-{name}");
-    let found =
-        |dirs: &[PathBuf], file: &str| dirs.iter().map(|d| d.join(file)).find(|p| p.is_file());
-    let (program, fallback) = found(&venv_bins(), &yowasp)
-        .or_else(|| found(&path_dirs, &yowasp))
-        .map(|p| (p, false))
-        .or_else(|| found(&path_dirs, name).map(|p| (p, true)))?;
+    let files = |dirs: &[PathBuf], file: &str, fallback: bool| {
+        dirs.iter()
+            .map(|d| d.join(file))
+            .filter(|p| p.is_file())
+            .map(move |p| (p, fallback))
+            .collect::<Vec<_>>()
+    };
+    let mut v = files(&venv_bins(), &yowasp, false);
+    v.extend(files(&path_dirs, &yowasp, false));
+    v.extend(files(&path_dirs, name, true));
+    v
+}
+
+/// The first candidate file of `<name>` (for tools that print no version).
+fn locate(name: &str) -> Option<Tool> {
+    let (program, fallback) = candidates(name).into_iter().next()?;
     Some(Tool {
         program,
         version: String::new(),
@@ -687,27 +698,17 @@ fn locate(name: &str) -> Option<Tool> {
     })
 }
 
-/// `yowasp-<name>` from the project's virtual environment or PATH, else
-/// Debian's `<name>` from PATH as a fallback.
+/// The first candidate of `<name>` that runs and prints its version.
 fn find_tool(name: &str, flag: &str) -> Option<Tool> {
-    let yowasp = format!("yowasp-{name}");
-    let candidates = venv_bins()
+    candidates(name)
         .into_iter()
-        .map(|d| d.join(&yowasp))
-        .filter(|p| p.is_file())
-        .chain([PathBuf::from(&yowasp)])
-        .map(|p| (p, false))
-        .chain([(PathBuf::from(name), true)]);
-    for (program, fallback) in candidates {
-        if let Some(version) = tool_version(&program, flag) {
-            return Some(Tool {
+        .find_map(|(program, fallback)| {
+            tool_version(&program, flag).map(|version| Tool {
                 program,
                 version,
                 fallback,
-            });
-        }
-    }
-    None
+            })
+        })
 }
 
 /// A scratch directory inside `out`, removed when dropped.
