@@ -57,7 +57,9 @@ module formal_xbar_ctrl #(
     input fe_rd_sat,
     input [31:0] warp
 );
-  localparam ST_RD_STAGE = 4'd1, ST_RD_COLLECT = 4'd4, ST_PG_STAGE = 4'd5, ST_PG_RUN = 4'd6;
+  localparam ST_RD_STAGE = 4'd1, ST_RD_COLLECT = 4'd4, ST_PG_STAGE = 4'd5, ST_PG_RUN = 4'd6,
+      ST_PG_PREP = 4'd8;
+  // (PG_STAGE 5, PG_RUN 6, PG_GROUND 7 and PG_PREP 8 are the states >= 5)
   wire cmd_ready, fe_we, fe_apply, fe_sample, read_done, idle, pulse, clamp_error;
   wire [7:0] fe_ch, pulse_col;
   wire [11:0] fe_code;
@@ -110,6 +112,20 @@ module formal_xbar_ctrl #(
   (* keep *) wire [11:0] fv_win_max;
   (* keep *) wire fv_pg_busy;
   (* keep *) wire [7:0] fv_beats;
+  (* keep *) wire [7:0] fv_ch;
+  (* keep *) wire fv_cq_full;
+  (* keep *) wire [11:0] fv_amp_out;  // the pulse generator's clamped amplitude (comb.)
+  (* keep *) wire [11:0] fv_amp_q;
+  (* keep *) wire [11:0] fv_amp2_q;
+  (* keep *) wire [11:0] fv_half_q;
+  (* keep *) wire [11:0] fv_half_y;  // amp_q >>> 1 (comb.)
+  (* keep *) wire [31:0] fv_prod_q;
+  (* keep *) wire [31:0] fv_prod_p;  // the sixths' multiplier output (comb.)
+  (* keep *) wire [11:0] fv_sixth;  // the rounded sixth of prod_q (comb.)
+  (* keep *) wire [11:0] fv_sel_row_q;
+  (* keep *) wire [11:0] fv_sel_col_q;
+  (* keep *) wire [11:0] fv_other_row_q;
+  (* keep *) wire [11:0] fv_other_col_q;
 
   // ---- environment
   always @(*) assume (warp == 32'd0 || warp < wait_left);
@@ -159,9 +175,32 @@ module formal_xbar_ctrl #(
     if (fe_we && fv_state == ST_PG_STAGE) assert (fe_mode == 2'd1 && abs_code <= phalf_limit);
     if (fe_we && fv_state == ST_RD_STAGE && fe_mode == 2'd1) assert (window_ok && lo <= code && code <= hi);
 
+`ifdef INDUCTION
     // inductive strengthening
+    // the scheme-code pipeline: PG_PREP counts its 3 cycles on `ch`; from
+    // its second cycle `amp_q` holds the clamped amplitude of the latched
+    // command, from its third the middle stage holds A, A >>> 1 and A * 1/6,
+    // and in PG_STAGE the last stage holds the four staged codes
+    // a command being run stays in the one-entry register until IDLE
+    if (fv_state >= ST_PG_STAGE) assert (fv_cq_full);
+    if (fv_state == ST_PG_PREP) assert (fv_ch <= 8'd2);
+    if (fv_state == ST_PG_STAGE) assert (fv_ch < N_ROWS + N_COLS);
+    if ((fv_state == ST_PG_PREP && fv_ch >= 8'd1) || fv_state == ST_PG_STAGE)
+      assert (fv_amp_q == fv_amp_out);
+    if ((fv_state == ST_PG_PREP && fv_ch == 8'd2) || fv_state == ST_PG_STAGE) begin
+      assert (fv_amp2_q == fv_amp_q);
+      assert (fv_half_q == fv_half_y);
+      assert (fv_prod_q == fv_prod_p);
+    end
+    if (fv_state == ST_PG_STAGE) begin
+      assert (fv_sel_row_q == fv_amp2_q - fv_half_q);
+      assert (fv_sel_col_q == 12'd0 - fv_half_q);
+      assert (fv_other_row_q == 12'd0 - fv_sixth);
+      assert (fv_other_col_q == fv_sixth);
+    end
     if (fv_pg_busy) assert (fv_state == ST_PG_RUN);
     assert (in_flight == (fv_state == ST_RD_COLLECT));
     if (in_flight) assert (fv_beats == got && got < N_COLS);
+`endif
   end
 endmodule

