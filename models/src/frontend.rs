@@ -276,7 +276,10 @@ fn check_range(file: &str, field: &str, v: f64, lo: f64, hi: f64) -> Result<(), 
         return Err(param_err(
             file,
             field,
-            format!("value {v} is outside the allowed range [{lo:e}, {hi:e}]"),
+            format!(
+                "value {} is outside the allowed range [{lo:e}, {hi:e}]",
+                crate::device::common::num(v)
+            ),
         ));
     }
     Ok(())

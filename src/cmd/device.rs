@@ -46,7 +46,7 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// Replace a non-empty --out folder whole (only once the new results are
     /// complete).
-    #[arg(long)]
+    #[arg(long, requires = "out")]
     pub force: bool,
     /// Parameter file (TOML) replacing the built-in calibrated set.
     #[arg(long)]
@@ -64,7 +64,7 @@ pub struct Args {
     /// With --through-rtl: the accelerator's clock, MHz, 1..=500 [default:
     /// 100]. Durations in seconds become whole cycles of it (rounded; the
     /// largest rounding is reported as `rtl_max_rounding_s`).
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
     pub clock_mhz: Option<f64>,
     /// ltp-ltd of ftj-linear / ftj-reference only: amplitude scheme, stepped
     /// (the default, 2 -> 4.98 V in 20 mV steps) or identical (every pulse 3 V).
@@ -140,7 +140,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         if !CLOCK_MHZ_RANGE.contains(&c) {
             anyhow::bail!(
-                "--clock-mhz {c}: allowed range {} ..= {} MHz",
+                "--clock-mhz {}: allowed range {} ..= {} MHz",
+                neuroxbar_models::device::common::num(c),
                 CLOCK_MHZ_RANGE.start(),
                 CLOCK_MHZ_RANGE.end()
             );

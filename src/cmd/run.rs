@@ -47,7 +47,7 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// Replace a non-empty --out folder whole (only once the new results are
     /// complete).
-    #[arg(long)]
+    #[arg(long, requires = "out")]
     pub force: bool,
     /// Write a VCD of the DUT (E1: the accelerator, whole run slow and large, see
     /// --vcd-cycles; E5: the crossbar controller); not inside the output folder.
@@ -85,16 +85,16 @@ pub struct Args {
     /// intervals, the DAC settling and the ADC conversion become whole cycles
     /// of it (the device sees the same seconds, to the rounding of a cycle);
     /// report.json states it. 36 MHz is the iCEBreaker's PLL clock.
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
     pub clock_mhz: Option<f64>,
     /// temporal-stp only: random train duration, ms [default: 1000].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub train_ms: Option<f64>,
     /// temporal-stp only: end of the train to the end-of-sequence spike, ms [default: 50].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub gap_ms: Option<f64>,
     /// temporal-stp only: end spike to the membrane read-out, ms [default: 1].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub read_ms: Option<f64>,
     /// temporal-stp only: number of classes (random trains) [default: 50].
     #[arg(long)]
@@ -129,7 +129,8 @@ fn clock_mhz(args: &Args) -> anyhow::Result<f64> {
     let c = args.clock_mhz.unwrap_or(DEFAULT_CLOCK_MHZ);
     if !CLOCK_MHZ_RANGE.contains(&c) {
         bail!(
-            "--clock-mhz {c}: allowed range {} ..= {} MHz",
+            "--clock-mhz {}: allowed range {} ..= {} MHz",
+            neuroxbar_models::device::common::num(c),
             CLOCK_MHZ_RANGE.start(),
             CLOCK_MHZ_RANGE.end()
         );

@@ -212,7 +212,8 @@ pub struct Args {
         long,
         visible_alias = "clock-mhz",
         value_name = "F",
-        default_value_t = 100.0
+        default_value_t = 100.0,
+        allow_hyphen_values = true
     )]
     pub freq_mhz: f64,
     /// Write the results and exit successfully even when the routed design
@@ -1081,10 +1082,10 @@ fn count_latches(cells: &BTreeMap<String, u64>) -> u64 {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let target = find_target(args.target.as_deref().unwrap_or(DEFAULT_TARGET))?;
     let top_name = args.top.as_deref().unwrap_or(DEFAULT_TOP);
-    if !(args.freq_mhz.is_finite() && args.freq_mhz > 0.0) {
+    if !(args.freq_mhz.is_finite() && args.freq_mhz > 0.0 && args.freq_mhz <= 1000.0) {
         bail!(
-            "--freq-mhz must be a positive number of MHz, not {}",
-            args.freq_mhz
+            "--freq-mhz {}: allowed range (0, 1000] MHz",
+            neuroxbar_models::device::common::num(args.freq_mhz)
         );
     }
     let top = find_top(top_name)?;

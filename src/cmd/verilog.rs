@@ -114,6 +114,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if out.as_os_str().is_empty() {
         bail!("--out: empty path");
     }
+    if let Some(f) = out
+        .ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+    {
+        bail!(
+            "--out {}: {} exists and is not a folder",
+            out.display(),
+            f.display()
+        );
+    }
     let split = out.join(name);
     let modules = module_files(&generated);
     check_split_dir(&split, &modules)?;

@@ -119,7 +119,8 @@ impl RtlPulseDriver {
         let c = (v / DAC_V_PER_CODE).round();
         if !(-2048.0..=2047.0).contains(&c) {
             return Err(Self::err(format!(
-                "{v} V is outside the 12-bit DAC range [-8.192, 8.188] V"
+                "{} V is outside the 12-bit DAC range [-8.192, 8.188] V",
+                neuroxbar_models::device::common::num(v)
             )));
         }
         Ok(c as i16)

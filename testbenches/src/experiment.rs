@@ -73,7 +73,23 @@ pub struct OutDir {
     replace: bool,
     /// The target is an empty folder this command created to reserve its name.
     reserved: bool,
+    /// Folders on the way to the target that this command created (deepest
+    /// first): removed again, if still empty, when nothing is committed.
+    created: Vec<PathBuf>,
     committed: bool,
+}
+
+/// Create `dir` and its missing ancestors; returns the ones created,
+/// deepest first.
+fn create_dirs(dir: &Path) -> Result<Vec<PathBuf>, OutDirError> {
+    let missing: Vec<PathBuf> = dir
+        .ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .take_while(|a| std::fs::symlink_metadata(a).is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    std::fs::create_dir_all(dir).map_err(io_err(dir, "create the folder"))?;
+    Ok(missing)
 }
 
 /// Why an output folder cannot be used.
@@ -129,13 +145,14 @@ impl OutDir {
     /// this call creates (`create_dir` is atomic, so two concurrent runs
     /// never get the same folder).
     pub fn fresh(root: &Path, name: &str) -> Result<Self, OutDirError> {
-        std::fs::create_dir_all(root).map_err(io_err(root, "create the folder"))?;
+        let created = create_dirs(root)?;
         for n in 1u64.. {
             let target = root.join(format!("{name}-{n}"));
             match std::fs::create_dir(&target) {
                 Ok(()) => {
                     let mut d = Self::new(target, false)?;
                     d.reserved = true;
+                    d.created.extend(created);
                     return Ok(d);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -188,7 +205,7 @@ impl OutDir {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
             .to_path_buf();
-        std::fs::create_dir_all(&parent).map_err(io_err(&parent, "create the folder"))?;
+        let created = create_dirs(&parent)?;
         let name = target
             .file_name()
             .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
@@ -205,6 +222,7 @@ impl OutDir {
             partial,
             replace,
             reserved: false,
+            created,
             committed: false,
         })
     }
@@ -265,6 +283,9 @@ impl Drop for OutDir {
             if self.reserved {
                 // only if still empty: never removes anything else
                 let _ = std::fs::remove_dir(&self.target);
+            }
+            for d in &self.created {
+                let _ = std::fs::remove_dir(d); // only if still empty
             }
         }
     }
@@ -410,6 +431,27 @@ mod tests {
         a.commit().unwrap();
         assert_eq!(names(&d), ["e-1", "e-2"]);
         assert_eq!(names(&d.join("e-2")), ["r"]);
+        std::fs::remove_dir_all(&d).ok();
+    }
+
+    #[test]
+    fn folders_created_on_the_way_are_removed_when_nothing_is_committed() {
+        let d = scratch("created");
+        // the default root and a named target's missing parents
+        drop(OutDir::fresh(&d.join("out"), "e").unwrap());
+        drop(OutDir::named(&d.join("a/b/res"), false).unwrap());
+        assert!(names(&d).is_empty(), "{:?}", names(&d));
+        // a folder that existed, or that holds something meanwhile, stays
+        std::fs::create_dir(d.join("keep")).unwrap();
+        let out = OutDir::named(&d.join("keep/x/res"), false).unwrap();
+        std::fs::write(d.join("keep/x/theirs"), "x").unwrap();
+        drop(out);
+        assert_eq!(names(&d.join("keep/x")), ["theirs"]);
+        // committed: everything stays
+        let out = OutDir::named(&d.join("c/res"), false).unwrap();
+        std::fs::write(out.partial().join("r"), "x").unwrap();
+        out.commit().unwrap();
+        assert_eq!(names(&d.join("c/res")), ["r"]);
         std::fs::remove_dir_all(&d).ok();
     }
 }

@@ -58,6 +58,7 @@ use neuroxbar_cosim::units::lif_wta::{VerilatorLifWta, N as LIF_N};
 use neuroxbar_cosim::units::xbar_ctrl::{VerilatorXbar, N_COLS, N_ROWS};
 use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_cosim::Trace;
+use neuroxbar_models::device::common::num;
 use neuroxbar_models::device::liwes::StMode;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec, ParamSet};
 use neuroxbar_models::frontend::{FrontEnd, FrontEndParams};
@@ -150,7 +151,8 @@ impl E3Config {
     pub fn validate(&self) -> Result<(), ExperimentError> {
         let bad = |name: &str, v: f64, range: &str| {
             Err(ExperimentError::Invalid(format!(
-                "{name} {v}: allowed range {range}"
+                "{name} {}: allowed range {range}",
+                num(v)
             )))
         };
         if !(2..=200).contains(&self.classes) {
@@ -166,7 +168,8 @@ impl E3Config {
             let n = v / self.tick_ms;
             if (n - n.round()).abs() > 1e-9 {
                 return Err(ExperimentError::Invalid(format!(
-                    "{name} {v}: must be a whole number of {} ms ticks",
+                    "{name} {}: must be a whole number of {} ms ticks",
+                    num(v),
                     self.tick_ms
                 )));
             }

@@ -364,7 +364,8 @@ fn positive(name: &str, v: f64) -> Result<f64, String> {
         Ok(v)
     } else {
         Err(format!(
-            "STDP window: `{name}` must be a positive number, got {v}"
+            "STDP window: `{name}` must be a positive number, got {}",
+            crate::device::common::num(v)
         ))
     }
 }
