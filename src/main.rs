@@ -24,6 +24,10 @@ enum Command {
     Device(cmd::device::Args),
     /// Render a VCD file as a text waveform, or summarize it.
     Wave(cmd::wave::Args),
+    /// Run an experiment over a grid of options, seeds and devices (local
+    /// cores or a Slurm job array), one result folder per point, and
+    /// summarize.
+    Sweep(cmd::sweep::Args),
     /// Synthesize, place and route a top for an FPGA (YoWASP Yosys and
     /// nextpnr): resources, latches, fmax, critical path, bitstream.
     Synth(cmd::synth::Args),
@@ -38,6 +42,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Device(a)) => cmd::device::run(a),
         Some(Command::Wave(a)) => cmd::wave::run(a),
         Some(Command::Synth(a)) => cmd::synth::run(a),
+        Some(Command::Sweep(a)) => cmd::sweep::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

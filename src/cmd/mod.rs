@@ -1,5 +1,6 @@
 pub mod device;
 pub mod run;
+pub mod sweep;
 pub mod synth;
 pub mod verilog;
 pub mod wave;
