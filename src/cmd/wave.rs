@@ -32,9 +32,26 @@ pub struct Args {
     /// Maximum line width in characters; 0 means no limit.
     #[arg(long, default_value_t = 120)]
     pub width: usize,
+    /// Write a GTKWave view beside the file instead of drawing: `<stem>.gtkw`
+    /// (signals grouped, line modes by name, markers at the first time
+    /// steps) and `<stem>.fe_mode.txt` (its translate filter). `neuroxbar
+    /// run --vcd` writes the same view itself.
+    #[arg(long, conflicts_with_all = ["signals", "from", "to", "summary"])]
+    pub gtkw: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.gtkw {
+        let v = wave::gtkw::write_view(&args.file).map_err(anyhow::Error::msg)?;
+        crate::stdout::outln!(
+            "view: {} ({} groups, {} markers; open with `gtkwave {}`)",
+            v.gtkw.display(),
+            v.groups.len(),
+            v.markers.len(),
+            v.gtkw.display()
+        );
+        return Ok(());
+    }
     let text = output(&args)?;
     out!("{text}");
     Ok(())

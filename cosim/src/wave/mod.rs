@@ -19,6 +19,7 @@
 //! assert!(text.contains("tick"));
 //! ```
 
+pub mod gtkw;
 mod render;
 mod summary;
 mod value;
