@@ -68,7 +68,7 @@ fn gtkwave_loads(dir: &Path, gtkw: &str) -> (Vec<String>, String) {
 /// The signal lines of a save file (not flags, comments, groups or filters).
 fn listed(gtkw: &str) -> Vec<String> {
     gtkw.lines()
-        .filter(|l| l.starts_with("top."))
+        .filter(|l| l.starts_with("top.") || l.starts_with("analog."))
         .map(str::to_string)
         .collect()
 }
@@ -92,6 +92,8 @@ fn run_writes_a_view_that_gtkwave_opens() {
             "w/e1.vcd",
             "--vcd-cycles",
             "0..3000",
+            "--probe-cells",
+            "0:0,3:2",
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -103,6 +105,7 @@ fn run_writes_a_view_that_gtkwave_opens() {
     );
     for group in [
         "-host",
+        "-analog",
         "-front-end bus",
         "-neurons",
         "-plasticity",

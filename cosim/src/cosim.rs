@@ -55,6 +55,8 @@ pub enum CoSimError {
     Timeout { cycles: u64 },
     #[error("configuration: {0}")]
     Config(String),
+    #[error("analog trace: {0}")]
+    Analog(String),
 }
 
 /// The front-end side of a controller's `fe_*` bus, in exact cycle time:
@@ -68,6 +70,8 @@ pub struct FeBus {
     /// `(cycle, channel, code, saturated)` beats not yet delivered.
     results: VecDeque<(u64, u8, i16, bool)>,
     busy_until: u64,
+    /// The analog column currents of the last sample, amperes.
+    last_currents_a: Vec<f64>,
 }
 
 /// The DUT's bus outputs of one cycle.
@@ -125,6 +129,11 @@ impl FeBus {
         }
     }
 
+    /// The analog currents of the last sample's sensed channels, amperes.
+    pub fn last_currents_a(&self) -> &[f64] {
+        &self.last_currents_a
+    }
+
     /// Result beats still to be delivered.
     pub fn pending(&self) -> bool {
         !self.results.is_empty()
@@ -161,6 +170,9 @@ impl FeBus {
                 self.results
                     .push_back((ready + k as u64, c.ch as u8, c.code, c.saturated));
             }
+            self.last_currents_a.clear();
+            self.last_currents_a
+                .extend(batch.columns.iter().map(|c| c.current_a));
             r.sampled = true;
         }
         Ok(r)
@@ -201,6 +213,9 @@ pub struct CoSim<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> {
     pub log_events: bool,
     pub events: Vec<BusEvent>,
     last_spikes: u64,
+    /// The analog side for the waveform, recorded while the clocked cycle
+    /// count is inside the window (the VCD's `--vcd-cycles`), if any.
+    pub analog: Option<(crate::analog::AnalogTrace, Option<(u64, u64)>)>,
 }
 
 impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
@@ -219,6 +234,7 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
             log_events: false,
             events: Vec::new(),
             last_spikes: 0,
+            analog: None,
         }
     }
 
@@ -315,6 +331,16 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
             }
             if r.sampled {
                 self.events.push(BusEvent::Sample { t_cycles: t });
+            }
+        }
+        if let Some((a, window)) = &mut self.analog {
+            let c = self.stats.clocked_cycles;
+            if (r.apply_edge.is_some() || r.sampled)
+                && window.is_none_or(|(from, to)| c >= from && c < to)
+            {
+                let cur = r.sampled.then(|| self.bus.last_currents_a());
+                a.record(&self.fe, t_s, r.apply_edge.is_some(), cur)
+                    .map_err(CoSimError::Analog)?;
             }
         }
         let o = &self.out;

@@ -59,6 +59,12 @@ pub struct Args {
     /// time warp these span more simulated time than TO - FROM cycles.
     #[arg(long, value_parser = parse_window)]
     pub vcd_cycles: Option<(u64, u64)>,
+    /// letters-stdp only, with --vcd: also trace the conductance of these
+    /// cells in the VCD's `analog` scope (`ROW:COL,...`, e.g. 0:0,3:2, or
+    /// `all`); the line voltages and column currents are traced with any
+    /// --vcd.
+    #[arg(long, value_name = "CELLS")]
+    pub probe_cells: Option<String>,
     /// letters-stdp only: training epochs, 1..=10000 [default: 100].
     #[arg(long)]
     pub epochs: Option<usize>,
@@ -286,8 +292,19 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
     );
     let mut progress = Progress::new("presentations");
     let t0 = std::time::Instant::now();
-    let res = letters_stdp::run_verilator(&cfg, trace, &mut |d, t| progress.update(d, t))
-        .context("letters-stdp failed")?;
+    let probes = match (&args.probe_cells, &args.vcd) {
+        (Some(_), None) => bail!("--probe-cells needs --vcd FILE"),
+        (Some(t), Some(_)) => Some(
+            neuroxbar_cosim::analog::Probes::parse(t, letters_stdp::N_ROWS, letters_stdp::N_COLS)
+                .map_err(anyhow::Error::msg)?,
+        ),
+        (None, Some(_)) => Some(neuroxbar_cosim::analog::Probes::Cells(Vec::new())),
+        (None, None) => None,
+    };
+    let res = letters_stdp::run_verilator_analog(&cfg, trace, probes.as_ref(), &mut |d, t| {
+        progress.update(d, t)
+    })
+    .context("letters-stdp failed")?;
     progress.finish();
     warn_empty_window(window, res.clocked_cycles);
     write_vcd_view(args.vcd.as_deref())?;
@@ -368,6 +385,7 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
         }
     }
     let only_e1 = [
+        ("--probe-cells", args.probe_cells.is_some()),
         ("--balance-map", args.balance_map),
         ("--epochs", args.epochs.is_some()),
         ("--seeds", args.seeds.is_some()),
@@ -462,6 +480,7 @@ fn run_e3(args: Args) -> anyhow::Result<()> {
         ("--scheme", args.scheme.is_some()),
         ("--vcd", args.vcd.is_some()),
         ("--vcd-cycles", args.vcd_cycles.is_some()),
+        ("--probe-cells", args.probe_cells.is_some()),
         // its tick, spike times and read-outs are set in ms: not yet
         // expressed in cycles of another clock
         ("--clock-mhz", args.clock_mhz.is_some()),

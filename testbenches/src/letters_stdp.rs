@@ -629,6 +629,18 @@ pub fn run_verilator(
     trace: TraceRequest,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<E1Result, ExperimentError> {
+    run_verilator_analog(cfg, trace, None, progress)
+}
+
+/// [`run_verilator`] with the analog side in the VCD (`analog` scope: line
+/// voltages, column currents and the conductances of `probes`; see
+/// [`neuroxbar_cosim::analog`]) when a VCD is written and `probes` is given.
+pub fn run_verilator_analog(
+    cfg: &E1Config,
+    trace: TraceRequest,
+    probes: Option<&neuroxbar_cosim::analog::Probes>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<E1Result, ExperimentError> {
     use neuroxbar_cosim::units::accelerator::VerilatorAccel;
     use neuroxbar_cosim::Trace;
     use neuroxbar_models::device::{DeviceKind, DeviceSpec};
@@ -637,6 +649,11 @@ pub fn run_verilator(
     let spec = DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
     let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, fe_params(cfg.clock_mhz)?, cfg.seed)
         .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let (vcd, window) = match &trace {
+        TraceRequest::Off => (None, None),
+        TraceRequest::Whole(p) => (Some(p.clone()), None),
+        TraceRequest::Window(p, from, to) => (Some(p.clone()), Some((*from, *to))),
+    };
     let trace = match trace {
         TraceRequest::Off => Trace::Off,
         TraceRequest::Whole(p) => Trace::Whole(p),
@@ -647,7 +664,26 @@ pub fn run_verilator(
     dut.harness
         .set_period_ps((1e6 / cfg.clock_mhz).round() as u64);
     let mut sim = CoSim::new(dut, fe, cfg.warp);
-    run_on(&mut sim, cfg, progress)
+    let analog = match (&vcd, probes) {
+        (Some(v), Some(p)) => {
+            let mut a = neuroxbar_cosim::analog::AnalogTrace::new(v, N_ROWS, N_COLS, p)
+                .map_err(ExperimentError::Invalid)?;
+            if window.is_none_or(|(from, _)| from == 0) {
+                a.record(&sim.fe, 0.0, true, None)
+                    .map_err(ExperimentError::Invalid)?;
+            }
+            Some((a, window))
+        }
+        _ => None,
+    };
+    sim.analog = analog;
+    let res = run_on(&mut sim, cfg, progress)?;
+    let analog = sim.analog.take();
+    drop(sim); // closes the VCD
+    if let (Some((a, _)), Some(v)) = (analog, &vcd) {
+        a.merge_into(v).map_err(ExperimentError::Invalid)?;
+    }
+    Ok(res)
 }
 
 /// Write `report.json`, CSV data and SVG plots of a run into `dir`

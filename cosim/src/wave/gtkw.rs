@@ -1,5 +1,6 @@
 //! A GTKWave view beside a VCD: a save file (`<stem>.gtkw`) that opens the
-//! waveform with its signals grouped (host, front-end bus, neurons,
+//! waveform with its signals grouped (host, front-end bus, analog (line
+//! voltages, column currents, probed conductances, when traced), neurons,
 //! plasticity, status), the front-end line modes shown by name (`ground`,
 //! `drive`, `sense`, `float`, through the translate filter file
 //! `<stem>.fe_mode.txt`), signed codes in decimal, and named markers A, B,
@@ -102,7 +103,16 @@ fn port_group(local: &str) -> &'static str {
     }
 }
 
-const GROUPS: [&str; 5] = ["host", "front-end bus", "neurons", "plasticity", "status"];
+const GROUPS: [&str; 6] = [
+    "host",
+    "front-end bus",
+    "analog",
+    "neurons",
+    "plasticity",
+    "status",
+];
+/// Real-valued traces (the `analog` scope), shown as a stepped analog curve.
+const ANALOG: u32 = 0x8020;
 
 fn flags(local: &str, width: u32) -> u32 {
     let base = local.split('[').next().unwrap_or(local);
@@ -157,6 +167,12 @@ pub fn write_view(vcd: &Path) -> Result<View, String> {
         let i = GROUPS.iter().position(|x| *x == g).unwrap();
         groups[i].1.push((display_name(s), flags(local, s.width)));
     }
+    // the analog side (neuroxbar_cosim::analog), if the run traced it
+    for s in &header.signals {
+        if s.name.starts_with("analog.") {
+            groups[2].1.push((s.name.clone(), ANALOG));
+        }
+    }
     // plasticity and neuron internals: the units' handshakes and membranes
     let inner = format!("{scope}top.");
     for s in &header.signals {
@@ -171,9 +187,9 @@ pub fn write_view(vcd: &Path) -> Result<View, String> {
                 .iter()
                 .any(|n| local.split('.').nth(1) == Some(*n))
         {
-            Some(3)
+            Some(4)
         } else if local.starts_with("layer$v_mem$") {
-            Some(2)
+            Some(3)
         } else {
             None
         };

@@ -1,0 +1,166 @@
+//! The analog side in the waveform: `neuroxbar run --vcd FILE --probe-cells`
+//! adds the `analog` scope (line voltages, column currents, probed
+//! conductances) to the RTL's VCD on the same time base, and its values
+//! change exactly where the bus says they should.
+
+use neuroxbar_cosim::wave::{read_vcd, Signal, Waveform};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn scratch(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn sig<'a>(w: &'a Waveform, name: &str) -> &'a Signal {
+    w.signal(name).unwrap_or_else(|| panic!("no signal {name}"))
+}
+
+/// Times at which a 1-bit signal rises (`true`) or falls (`false`).
+fn edges(s: &Signal) -> Vec<(u64, bool)> {
+    let mut out = Vec::new();
+    let mut prev = None;
+    for (t, v) in s.changes.iter() {
+        let high = v.as_u64() == Some(1);
+        if prev.is_some_and(|p| p != high) {
+            out.push((*t, high));
+        }
+        prev = Some(high);
+    }
+    out
+}
+
+fn real_at(s: &Signal, t: u64) -> f64 {
+    match s.value_at(t) {
+        Some(neuroxbar_cosim::wave::Value::Real(r)) => *r,
+        other => panic!("{}: no real value at {t}: {other:?}", s.name),
+    }
+}
+
+fn change_times(s: &Signal) -> Vec<u64> {
+    s.changes.iter().map(|(t, _)| *t).collect()
+}
+
+#[test]
+fn analog_traces_follow_the_bus() {
+    let dir = scratch("analog");
+    let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+        .current_dir(&dir)
+        .args([
+            "run",
+            "--epochs",
+            "1",
+            "--seeds",
+            "1",
+            "--clock-mhz",
+            "1",
+            "--out",
+            "res",
+            "--vcd",
+            "e1.vcd",
+            "--vcd-cycles",
+            "0..6000",
+            "--probe-cells",
+            "all",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let w = read_vcd(dir.join("e1.vcd")).unwrap();
+    let analog: Vec<&Signal> = w
+        .signals
+        .iter()
+        .filter(|s| s.name.starts_with("analog."))
+        .collect();
+    assert_eq!(
+        analog.len(),
+        25 + 5 + 5 + 125,
+        "row and column lines, currents, 125 cells"
+    );
+    let apply = edges(sig(&w, "top.fe_apply"));
+    assert!(apply.len() > 10, "{apply:?}");
+    let rows: Vec<&Signal> = (0..25)
+        .map(|i| sig(&w, &format!("analog.row_v{i}")))
+        .collect();
+    let mut pulses_with_drive = 0;
+    // the front end acts on a cycle's bus outputs at the end of that cycle:
+    // the VCD shows them from the rising edge, half a clock period (0.5 us
+    // at 1 MHz) earlier
+    let period_ps = 500_000;
+    for &(t_bus, on) in &apply {
+        let t = t_bus + period_ps;
+        let v: Vec<f64> = rows.iter().map(|s| real_at(s, t)).collect();
+        if on {
+            pulses_with_drive += usize::from(v.iter().any(|x| *x != 0.0));
+        } else {
+            assert!(
+                v.iter().all(|x| *x == 0.0),
+                "lines still driven after the fall at {t}: {v:?}"
+            );
+        }
+    }
+    assert!(pulses_with_drive > 5, "no driven line at the apply edges");
+    // conductances change only at apply edges, and some pulse changes one
+    let edge_times: Vec<u64> = apply.iter().map(|e| e.0 + period_ps).collect();
+    let mut stepped = 0;
+    for r in 0..25 {
+        for c in 0..5 {
+            let g = sig(&w, &format!("analog.g_r{r}c{c}"));
+            let times = change_times(g);
+            for t in &times[1..] {
+                assert!(
+                    edge_times.contains(t),
+                    "g_r{r}c{c} changed at {t}, not at an apply edge"
+                );
+            }
+            stepped += times.len() - 1;
+        }
+    }
+    assert!(
+        stepped > 0,
+        "no programming pulse changed a probed conductance"
+    );
+    // column currents change only where the ADC sampled
+    let samples: Vec<u64> = edges(sig(&w, "top.fe_sample"))
+        .into_iter()
+        .filter(|e| e.1)
+        .map(|e| e.0 + period_ps)
+        .collect();
+    assert!(!samples.is_empty());
+    for j in 0..5 {
+        let times = change_times(sig(&w, &format!("analog.col_i{j}")));
+        assert!(!times.is_empty(), "col_i{j} never sampled");
+        for t in &times {
+            assert!(
+                samples.contains(t),
+                "col_i{j} changed at {t}, not at the end of a sample strobe's cycle"
+            );
+        }
+    }
+    // errors: --probe-cells without --vcd, and a cell outside the array
+    for (args, needle) in [
+        (
+            vec!["run", "--probe-cells", "0:0"],
+            "--probe-cells needs --vcd",
+        ),
+        (
+            vec!["run", "--vcd", "x.vcd", "--probe-cells", "25:0"],
+            "row `25` outside 0..=24",
+        ),
+        (
+            vec!["run", "letters-stm-ltm", "--probe-cells", "0:0"],
+            "letters-stdp only",
+        ),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+            .current_dir(&dir)
+            .args(&args)
+            .output()
+            .unwrap();
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && e.contains(needle), "{args:?}: {e}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
