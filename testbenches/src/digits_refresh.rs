@@ -792,6 +792,25 @@ pub fn write_report(
         .map(|p| json!({"device": p.device, "refresh": p.refresh, "cycles": p.cycles, "value": p.value}))
         .collect();
     let fe = fe_params(cfg);
+    let mut device_params = serde_json::Map::new();
+    for d in &cfg.devices {
+        let kind: DeviceKind = d.parse().map_err(ExperimentError::Invalid)?;
+        let spec =
+            DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+        let p = astro(&spec)?;
+        device_params.insert(
+            d.clone(),
+            json!({
+                "params": spec.source,
+                "set_pulse_v": p.v_set_ref_v,
+                "reset_pulse_v": -p.v_reset_ref_v,
+                "safe_window_v": [p.v_min_v, p.v_max_v],
+                "refresh_enabled": p.refresh_enabled,
+                "endurance_cycles": p.endurance_cycles,
+                "nonlinearity_factor_pristine": nonlinearity_factor_at(p, 0.0),
+            }),
+        );
+    }
     let report = json!({
         "experiment": "digits-refresh",
         "devices": cfg.devices,
@@ -830,6 +849,8 @@ pub fn write_report(
             "dac_lsb_v": fe.dac_lsb_volts,
             "clock_mhz": 1e-6 / fe.clock_period_s,
         },
+        "device_params": device_params,
+        "front_end": fe,
         "cycling": "every cell's cycle counter jumped to the history (Device::set_cycles), not simulated; decades 1e0 .. max_cycles, n-astrocyte up to its endurance (1e5)",
         "accuracy": accuracy,
         "points": res.points,
