@@ -610,9 +610,41 @@ pub struct Point {
     pub energy_j: f64,
     pub cycles_simulated: u64,
     pub max_abs_adc_code: i32,
+    /// The same test images classified in software (no array, no RTL) with
+    /// the model's I-V shape at this point as input warping: 2+c at
+    /// `cycles` without refresh (or with a refresh the device ignores),
+    /// the pristine one after an effective refresh.
+    pub software_iv_accuracy: f64,
     /// Predicted class per test image.
     #[serde(skip)]
     pub predictions: Vec<usize>,
+}
+
+/// Software accuracy of `net` on `tests` with the I-V shape after
+/// `cycles_since_refresh` cycles as the warping of the amplitude-coded inputs.
+fn software_iv_accuracy(
+    cfg: &E4Config,
+    p: &neuroxbar_models::device::astrocyte::Params,
+    net: &TernaryNet,
+    tests: &[[u8; N_PIXELS]],
+    labels: &[u8],
+    cycles_since_refresh: f64,
+) -> f64 {
+    let lsb_v = fe_params(cfg).dac_lsb_volts;
+    let nf = nonlinearity_factor_at(p, cycles_since_refresh);
+    let f = |v: f64| (1.0 - p.beta) * v + p.beta * p.v_n_v * (v / p.v_n_v).powf(nf);
+    let ok = tests
+        .iter()
+        .zip(labels)
+        .filter(|(img, l)| {
+            let x: Vec<f64> = img
+                .iter()
+                .map(|&v| f(v as f64 * cfg.pixel_codes as f64 * lsb_v))
+                .collect();
+            predict(&net.w, &x) == **l as usize
+        })
+        .count();
+    ok as f64 / labels.len().max(1) as f64
 }
 
 /// Results of a run.
@@ -680,6 +712,14 @@ pub fn run_verilator(
                     energy_j: 0.0,
                     cycles_simulated: 0,
                     max_abs_adc_code: 0,
+                    software_iv_accuracy: software_iv_accuracy(
+                        cfg,
+                        p,
+                        &net,
+                        &tests,
+                        &labels,
+                        if refresh && p.refresh_enabled { 0.0 } else { n },
+                    ),
                     predictions: Vec::new(),
                 };
                 let (mut full, mut half) = (0.0, 0.0);
@@ -734,28 +774,8 @@ pub fn run_verilator(
             }
         }
     }
-    // software reference with the pristine I-V shape (astrocyte parameters)
-    let sw = {
-        let spec = &specs[0];
-        let p = astro(spec)?;
-        let lsb_v = fe_params(cfg).dac_lsb_volts;
-        let f = |v: f64| {
-            let nf = nonlinearity_factor_at(p, 0.0);
-            (1.0 - p.beta) * v + p.beta * p.v_n_v * (v / p.v_n_v).powf(nf)
-        };
-        let ok = tests
-            .iter()
-            .zip(&labels)
-            .filter(|(img, l)| {
-                let x: Vec<f64> = img
-                    .iter()
-                    .map(|&v| f(v as f64 * cfg.pixel_codes as f64 * lsb_v))
-                    .collect();
-                predict(&net.w, &x) == **l as usize
-            })
-            .count();
-        ok as f64 / labels.len() as f64
-    };
+    // software reference with the pristine I-V shape (first device's parameters)
+    let sw = software_iv_accuracy(cfg, astro(&specs[0])?, &net, &tests, &labels, 0.0);
     Ok(E4Result {
         net,
         train_idx,
@@ -880,6 +900,7 @@ pub fn write_report(
                 q.refresh.to_string(),
                 format!("{:e}", q.cycles),
                 format!("{:.6}", q.value),
+                format!("{:.6}", q.software_iv_accuracy),
                 format!("{:.4}", q.nonlinearity_factor_no_refresh),
                 format!("{:.6}", q.iv_half_ratio),
                 q.refresh_commands.to_string(),
@@ -894,6 +915,7 @@ pub fn write_report(
             "refresh",
             "cycles",
             "accuracy",
+            "software_iv_accuracy",
             "nonlinearity_factor_no_refresh",
             "iv_half_ratio",
             "refresh_commands",

@@ -69,14 +69,25 @@ fn astrocyte_refresh_through_the_rtl_restores_linearity() {
     assert!(pt(1e8, false).iv_half_ratio < pristine - 0.02);
     // ... and the refresh pairs sent by the scheduler take it back
     assert!((pt(1e8, true).iv_half_ratio - pristine).abs() < 1e-3);
-    // the RTL inference classifies like the network does in software
+    // the RTL inference classifies like the network does in software with
+    // the model's I-V at that point (3 of 30 images of slack for the
+    // device-to-device spread and the ADC)
     let a0 = pt(1.0, false).value;
     assert!(a0 >= 0.75, "accuracy through the RTL {a0} (chance 0.1)");
-    assert!(
-        (a0 - r.software_pristine_iv_accuracy).abs() <= 0.1,
-        "{a0} vs {}",
+    assert_eq!(
+        pt(1.0, false).software_iv_accuracy,
         r.software_pristine_iv_accuracy
     );
+    for p in &r.points {
+        assert!(
+            (p.value - p.software_iv_accuracy).abs() <= 0.1,
+            "{} {}: {} vs {}",
+            p.cycles,
+            p.refresh,
+            p.value,
+            p.software_iv_accuracy
+        );
+    }
 }
 
 #[test]
