@@ -21,7 +21,9 @@
 //   REFRESH stages every line in drive mode at `|code| <= ceil(L' / 2)` (the
 //   V/2 halves and the V/3 sixths), `L'` the limit of the window latched
 //   when the command left IDLE (a later write applies to the next command);
-//   a READ drives its rows within `[safe_min, safe_max]`; a line not driven
+//   a READ drives its rows within `[safe_min, safe_max]` (at `v_read`, or
+//   in the amplitude-code mode `row_amp` at the free per-row `row_code`);
+//   a line not driven
 //   is staged at code 0.
 // Internal registers tapped for the induction (`fv_*`): the state, the pulse
 // generator's busy flag and the result-beat counter.
@@ -33,6 +35,8 @@ module formal_xbar_ctrl #(
     input reset,
     input read_start,
     input [N_ROWS-1:0] row_mask,
+    input row_amp,
+    input [11:0] row_code,
     input cmd_valid,
     input cmd_kind,
     input [7:0] cmd_row,
@@ -61,7 +65,7 @@ module formal_xbar_ctrl #(
       ST_PG_PREP = 4'd8;
   // (PG_STAGE 5, PG_RUN 6, PG_GROUND 7 and PG_PREP 8 are the states >= 5)
   wire cmd_ready, fe_we, fe_apply, fe_sample, read_done, idle, pulse, clamp_error;
-  wire [7:0] fe_ch, pulse_col;
+  wire [7:0] fe_ch, pulse_col, row_addr;
   wire [11:0] fe_code;
   wire [1:0] fe_mode;
   wire [31:0] wait_left;
@@ -70,6 +74,8 @@ module formal_xbar_ctrl #(
       .reset(reset),
       .read_start(read_start),
       .row_mask(row_mask),
+      .row_amp(row_amp),
+      .row_code(row_code),
       .cmd_valid(cmd_valid),
       .cmd_ready(cmd_ready),
       .cmd_kind(cmd_kind),
@@ -105,7 +111,8 @@ module formal_xbar_ctrl #(
       .pulse(pulse),
       .pulse_col(pulse_col),
       .clamp_error(clamp_error),
-      .wait_left(wait_left)
+      .wait_left(wait_left),
+      .row_addr(row_addr)
   );
   (* keep *) wire [3:0] fv_state;
   (* keep *) wire [11:0] fv_win_min;

@@ -717,3 +717,83 @@ fn read_level_is_clamped_into_the_safe_window() {
         check_bus_rules(&b.log);
     }
 }
+
+/// One READ in the amplitude-code mode: a code memory `codes` answers the
+/// controller's `row_addr` in the next cycle on `row_code`; returns the
+/// staging writes.
+fn amplitude_read(
+    cfg: &XbarInputs,
+    mask: u128,
+    codes: &[i16],
+    row_amp: bool,
+) -> Vec<(u8, u8, i16)> {
+    let mut b = Bench::new(false);
+    let k0 = b.log.len();
+    let at = |ch: u8| codes.get(ch as usize).copied().unwrap_or(0);
+    b.cycle(XbarInputs {
+        read_start: true,
+        row_mask: mask,
+        row_amp,
+        row_code: at(b.last.row_addr),
+        ..cfg.clone()
+    });
+    for _ in 0..200 {
+        let o = b.cycle(XbarInputs {
+            row_amp,
+            row_code: at(b.last.row_addr),
+            ..cfg.clone()
+        });
+        if o.idle && b.resp.quiet() {
+            break;
+        }
+    }
+    check_bus_rules(&b.log);
+    writes(&b.outs(k0))
+}
+
+#[test]
+fn amplitude_mode_drives_each_row_at_its_own_code_clamped_into_the_window() {
+    let cfg = XbarInputs {
+        safe_min: -1000,
+        safe_max: 1000,
+        ..default_config()
+    };
+    // distinct codes per row, two of them outside the window
+    let mut codes: Vec<i16> = (0..N_ROWS as i16).map(|i| 15 * i - 100).collect();
+    codes[4] = 1500;
+    codes[7] = -2048;
+    let mask: u128 = !(1u128 << 3) & ((1u128 << N_ROWS) - 1);
+    let w = amplitude_read(&cfg, mask, &codes, true);
+    assert_eq!(w.len(), S);
+    for (ch, &(c, mode, code)) in w.iter().enumerate() {
+        assert_eq!(c as usize, ch);
+        let want = if ch >= N_ROWS {
+            (2, 0)
+        } else if (mask >> ch) & 1 == 1 {
+            (1, codes[ch].clamp(-1000, 1000))
+        } else {
+            (0, 0)
+        };
+        assert_eq!((mode, code), want, "channel {ch}");
+    }
+    assert_eq!(w[4].2, 1000, "clamped to safe_max");
+    assert_eq!(w[7].2, -1000, "clamped to safe_min");
+    // the same codes with the mode off: every masked row at v_read
+    let w = amplitude_read(&cfg, mask, &codes, false);
+    for (ch, &(_, mode, code)) in w.iter().enumerate().take(N_ROWS) {
+        let want = if (mask >> ch) & 1 == 1 {
+            (1, 25)
+        } else {
+            (0, 0)
+        };
+        assert_eq!((mode, code), want, "channel {ch}, mode off");
+    }
+    // an empty window grounds every row in the amplitude mode too
+    let empty = XbarInputs {
+        safe_min: 10,
+        safe_max: -10,
+        ..cfg
+    };
+    let w = amplitude_read(&empty, mask, &codes, true);
+    assert!(w[..N_ROWS].iter().all(|&(_, m, c)| (m, c) == (0, 0)));
+}

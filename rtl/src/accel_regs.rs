@@ -34,7 +34,7 @@ pub const ACCEL_REGISTERS: [Register; 25] = [
         2,
         false,
         2,
-        "row spikes: 0 host mask `spikes_in`, 1 rate code (LFSR), 2 latency code",
+        "row spikes: 0 host mask `spikes_in`, 1 rate code (LFSR), 2 latency code, 3 amplitude code (rows of `spikes_in` read at ROW_INTENSITY as DAC code)",
     ),
     reg(
         0x11,
@@ -235,7 +235,7 @@ pub fn register_map(n_rows: usize) -> Vec<Register> {
             signed: false,
             reset: 0,
             description:
-                "row intensity (rate: spike probability x 256 per tick; latency: brightness)",
+                "row intensity (rate: spike probability x 256 per tick; latency: brightness; amplitude: read DAC code)",
         });
     }
     v

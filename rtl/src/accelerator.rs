@@ -215,6 +215,11 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     dbg32: Signal<Local, Bits<32>>,
     dbg_idx: [Constant<Bits<8>>; N_ROWS],
     col_sat_q: DFF<Bit>,
+    /// INPUT_MODE 3: the DAC code of the row the controller stages next.
+    row_code_q: DFF<Bits<12>>,
+    /// The ROW_INTENSITY register at the controller's `row_addr` (0 beyond
+    /// the rows).
+    row_int: Signal<Local, Bits<8>>,
     /// Phase codes `PH_*` as constants.
     ph: [Constant<Bits<3>>; 8],
     /// Nothing in flight in any unit.
@@ -301,6 +306,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N
             dbg32: Default::default(),
             dbg_idx: std::array::from_fn(|k| Constant::new((k as u64).into())),
             col_sat_q: Default::default(),
+            row_code_q: Default::default(),
+            row_int: Default::default(),
             ph: std::array::from_fn(|k| Constant::new((k as u64).into())),
             quiet: Default::default(),
         }
@@ -312,7 +319,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
     fn update(&mut self) {
         dff_setup!(
             self, clock, phase, row_mask, did_read, post_q, post_prev, cfg_err, overrun_q,
-            col_sat_q
+            col_sat_q, row_code_q
         );
 
         // ---- configuration banks
@@ -434,6 +441,21 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         self.ctrl.clock.next = self.clock.val();
         self.ctrl.reset.next = self.reset.val();
         self.ctrl.row_mask.next = self.encoder.row_spikes.val();
+        // INPUT_MODE 3 (amplitude code): the rows of `spikes_in` are read at
+        // their ROW_INTENSITY register as DAC code, a synchronous read of
+        // the row registers at the controller's `row_addr`
+        self.ctrl.row_amp.next = self.b2.value[0].val() == 3;
+        self.ctrl.row_code.next = self.row_code_q.q.val();
+        self.row_int.next = 0.into();
+        for i in 0..N_ROWS {
+            if self.ctrl.row_addr.val() == self.dbg_idx[i].val() {
+                self.row_int.next = self.rows.value[i].val();
+            }
+        }
+        self.row_code_q.d.next = bit_cast::<12, 8>(self.row_int.val());
+        if self.reset.val() {
+            self.row_code_q.d.next = 0.into();
+        }
         self.ctrl.v_read.next = self.b12.value[0].val();
         self.ctrl.settle.next = self.b16.value[3].val();
         self.ctrl.v_pot.next = self.b12.value[1].val();

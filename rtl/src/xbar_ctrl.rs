@@ -18,7 +18,10 @@
 //! - READ, from the cycle with `read_start` (taken in IDLE when `fe_busy` is
 //!   low, otherwise remembered, with its `row_mask`, and run as soon as
 //!   possible, before any queued command):
-//!   `S` staging cycles (`fe_we`; row `i` drive at `v_read` clamped into
+//!   `S` staging cycles (`fe_we`; row `i` drive at `v_read`, or in the
+//!   amplitude-code mode (`row_amp`) at the `row_code` presented in its
+//!   staging cycle (a code memory addressed by `row_addr` one cycle
+//!   earlier: `row_addr` is the row staged next), clamped into
 //!   `[safe_min, safe_max]` if `row_mask[i]` (ground if the window is
 //!   empty, `safe_min > safe_max`), else ground; every column sense, code 0), then `fe_apply` high for
 //!   `max(settle, 1)` cycles (RD_SETTLE) plus one RD_SAMPLE cycle with
@@ -101,6 +104,13 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     /// Start a READ of the rows in `row_mask` (one cycle).
     pub read_start: Signal<In, Bit>,
     pub row_mask: Signal<In, Bits<N_ROWS>>,
+    /// READ input mode: 0 every masked row at `v_read`; 1 (amplitude code)
+    /// each masked row at its own DAC code, `row_code`, read from a
+    /// per-row code memory with one cycle of latency: `row_addr` names the
+    /// row whose code must be on `row_code` in the next cycle. Either level
+    /// is clamped into `[safe_min, safe_max]`.
+    pub row_amp: Signal<In, Bit>,
+    pub row_code: Signal<In, Bits<12>>,
     /// Command handshake (transfer when `cmd_valid && cmd_ready`).
     pub cmd_valid: Signal<In, Bit>,
     pub cmd_ready: Signal<Out, Bit>,
@@ -154,6 +164,10 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     pub clamp_error: Signal<Out, Bit>,
     /// Cycles left in the current settle / pulse wait (0: none).
     pub wait_left: Signal<Out, Bits<32>>,
+    /// Code memory address of the amplitude-code READ: the row staged in
+    /// the next cycle (`ch + 1` while staging a READ, else 0: a READ
+    /// starts with row 0).
+    pub row_addr: Signal<Out, Bits<8>>,
 
     pg: PulseGenerator,
     half: ArithShiftRight<12>,
@@ -212,6 +226,9 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     is_row: Signal<Local, Bit>,
     /// `v_read` against the safe window (signed compares as unsigned ones
     /// of the sign-flipped codes).
+    /// The level of the row being staged by a READ: `v_read`, or
+    /// `row_code` in the amplitude-code mode.
+    rd_level: Signal<Local, Bits<12>>,
     vr_below: Signal<Local, Bit>,
     vr_above: Signal<Local, Bit>,
     window_empty: Signal<Local, Bit>,
@@ -234,6 +251,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             reset: Default::default(),
             read_start: Default::default(),
             row_mask: Default::default(),
+            row_amp: Default::default(),
+            row_code: Default::default(),
             cmd_valid: Default::default(),
             cmd_ready: Default::default(),
             cmd_kind: Default::default(),
@@ -272,6 +291,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             pulse_col: Default::default(),
             clamp_error: Default::default(),
             wait_left: Default::default(),
+            row_addr: Default::default(),
             pg: Default::default(),
             half: Default::default(),
             sixth_mul: Default::default(),
@@ -324,6 +344,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             sixth_q: Default::default(),
             sixth: Default::default(),
             is_row: Default::default(),
+            rd_level: Default::default(),
             vr_below: Default::default(),
             vr_above: Default::default(),
             window_empty: Default::default(),
@@ -417,9 +438,13 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
         self.other_col_q.d.next = self.sixth.val();
         // ---- helpers
         self.is_row.next = self.ch.q.val() < self.n_rows_c.val();
-        self.vr_below.next = (self.v_read.val() ^ self.sign_flip_12.val())
+        self.rd_level.next = self.v_read.val();
+        if self.row_amp.val() {
+            self.rd_level.next = self.row_code.val();
+        }
+        self.vr_below.next = (self.rd_level.val() ^ self.sign_flip_12.val())
             < (self.safe_min.val() ^ self.sign_flip_12.val());
-        self.vr_above.next = (self.v_read.val() ^ self.sign_flip_12.val())
+        self.vr_above.next = (self.rd_level.val() ^ self.sign_flip_12.val())
             > (self.safe_max.val() ^ self.sign_flip_12.val());
         self.window_empty.next = (self.safe_min.val() ^ self.sign_flip_12.val())
             > (self.safe_max.val() ^ self.sign_flip_12.val());
@@ -442,7 +467,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             if self.is_row.val() {
                 if self.rd_mask.q.val().get_bit(0) && !self.window_empty.val() {
                     self.fe_mode.next = 1.into();
-                    self.fe_code.next = self.v_read.val();
+                    self.fe_code.next = self.rd_level.val();
                     if self.vr_below.val() {
                         self.fe_code.next = self.safe_min.val();
                     } else if self.vr_above.val() {
@@ -473,6 +498,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             || (self.state.q.val() == self.st_rd_settle.val())
             || (self.state.q.val() == self.st_rd_sample.val());
         self.fe_sample.next = self.state.q.val() == self.st_rd_sample.val();
+        self.row_addr.next = 0.into();
+        if self.state.q.val() == self.st_rd_stage.val() {
+            self.row_addr.next = self.ch.q.val() + 1;
+        }
         self.wait_left.next = 0.into();
         if self.state.q.val() == self.st_rd_settle.val() {
             self.wait_left.next = bit_cast::<32, 16>(self.settle_left.q.val());

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 Experiments: letters-stdp (E1, the default), letters-stm-ltm (E5),
-temporal-stp (E3).
+temporal-stp (E3), digits-refresh (E4).
 
 With no arguments: E1 on ftj-linear, seed 1, 100 epochs, latency coding,
 balanced STDP, recognition vs noise also over seeds 1..5 (--seeds),
@@ -26,6 +26,13 @@ the Verilated LIF core (threshold never reached), 50 classes x 10
 presentations, separability of the membrane read-outs for LiWES, IDEAL and
 NO-STP at tau_m 10 and 100 ms (--train-ms, --gap-ms, --read-ms, --classes,
 --presentations, --short-term-only); output in out/temporal-stp-<n>.
+digits-refresh: the 8x8 digits (1347 train / 450 test, fixed split), a
+one-layer ternary network trained offline, mapped to G+/G- column pairs of
+astrocyte and n-astrocyte arrays and inferred through the Verilated crossbar
+controller (each pixel its row's read amplitude), tile by tile; cycling
+histories 1e0..1e11 (n-astrocyte to its endurance, 1e5) jumped to, with and
+without the Verilated refresh scheduler's +-3.5 V, 50 ns pairs (--device,
+--test-images, --max-cycles, --train-epochs); output in out/digits-refresh-<n>.
 Writes report.json, CSV data and SVG plots; prints where they are.";
 
 #[derive(clap::Args, Debug, Default)]
@@ -112,6 +119,29 @@ pub struct Args {
     /// paper's SNN model (short-term response only).
     #[arg(long)]
     pub short_term_only: bool,
+    /// digits-refresh only: test images inferred through the RTL (the first
+    /// of the 450), 1..=450 [default: 450].
+    #[arg(long)]
+    pub test_images: Option<usize>,
+    /// digits-refresh only: largest cycling history, 1..=1e11 [default: 1e11].
+    #[arg(long)]
+    pub max_cycles: Option<f64>,
+    /// digits-refresh only: training epochs of the ternary network, 1..=1000
+    /// [default: 60].
+    #[arg(long)]
+    pub train_epochs: Option<usize>,
+}
+
+/// Options that apply to digits-refresh only, as given.
+fn e4_options_given(args: &Args) -> Option<&'static str> {
+    [
+        ("--test-images", args.test_images.is_some()),
+        ("--max-cycles", args.max_cycles.is_some()),
+        ("--train-epochs", args.train_epochs.is_some()),
+    ]
+    .into_iter()
+    .find(|x| x.1)
+    .map(|x| x.0)
 }
 
 /// Options that apply to temporal-stp only, as given.
@@ -184,10 +214,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let experiment = args.experiment.as_deref().unwrap_or("letters-stdp");
     match experiment {
         "letters-stdp" | "letters-stm-ltm" => {}
-        "temporal-stp" => return run_e3(args),
+        "temporal-stp" | "digits-refresh" => {}
         _ => bail!(
-            "unknown experiment `{experiment}` (available: letters-stdp, letters-stm-ltm, temporal-stp)"
+            "unknown experiment `{experiment}` (available: letters-stdp, letters-stm-ltm, temporal-stp, digits-refresh)"
         ),
+    }
+    if experiment != "digits-refresh" {
+        if let Some(o) = e4_options_given(&args) {
+            bail!("{o} does not apply to {experiment} (digits-refresh only)");
+        }
+    }
+    match experiment {
+        "temporal-stp" => return run_e3(args),
+        "digits-refresh" => return run_e4(args),
+        _ => {}
     }
     if let Some(o) = e3_options_given(&args) {
         bail!("{o} does not apply to {experiment} (temporal-stp only)");
@@ -548,6 +588,95 @@ fn run_e3(args: Args) -> anyhow::Result<()> {
     outln!(
         "{} cycles simulated, {:.3} s of device time, {:.3e} J, {:.1} s wall",
         res.cycles,
+        res.simulated_time_s,
+        res.energy_j,
+        wall
+    );
+    outln!("report: {}", out.join("report.json").display());
+    Ok(())
+}
+
+/// E4 `digits-refresh`.
+fn run_e4(args: Args) -> anyhow::Result<()> {
+    use neuroxbar_testbenches::digits_refresh::{self, E4Config, DEVICES};
+    let experiment = "digits-refresh";
+    if let Some(o) = e3_options_given(&args) {
+        bail!("{o} does not apply to {experiment} (temporal-stp only)");
+    }
+    for (name, given) in [
+        ("--epochs", args.epochs.is_some()),
+        ("--balance-map", args.balance_map),
+        ("--seeds", args.seeds.is_some()),
+        ("--encoding", args.encoding.is_some()),
+        ("--scheme", args.scheme.is_some()),
+        ("--vcd", args.vcd.is_some()),
+        ("--vcd-cycles", args.vcd_cycles.is_some()),
+        ("--clock-mhz", args.clock_mhz.is_some()),
+        ("--no-warp", args.no_warp),
+    ] {
+        if given {
+            bail!("{name} does not apply to {experiment}");
+        }
+    }
+    let mut cfg = E4Config::full(args.seed.unwrap_or(1));
+    if let Some(d) = args.device {
+        if !DEVICES.contains(&d) {
+            bail!(
+                "{experiment} cannot use --device {d}; devices for {experiment}: {}",
+                names(&DEVICES)
+            );
+        }
+        cfg.devices = vec![d.name().to_string()];
+    }
+    cfg.test_images = args.test_images.unwrap_or(cfg.test_images);
+    cfg.max_cycles = args.max_cycles.unwrap_or(cfg.max_cycles);
+    cfg.epochs = args.train_epochs.unwrap_or(cfg.epochs);
+    cfg.validate().context("digits-refresh options")?;
+    let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
+    eprintln!(
+        "digits-refresh: {}, seed {}, {} test images, cycles up to {:e}, {} training epochs",
+        cfg.devices.join(", "),
+        cfg.seed,
+        cfg.test_images,
+        cfg.max_cycles,
+        cfg.epochs
+    );
+    let mut progress = Progress::new("tiles");
+    let t0 = std::time::Instant::now();
+    let res = digits_refresh::run_verilator(&cfg, &mut |d, t| progress.update(d, t))
+        .context("digits-refresh failed")?;
+    progress.finish();
+    let wall = t0.elapsed().as_secs_f64();
+    digits_refresh::write_report(out.partial(), &cfg, &res, wall)
+        .with_context(|| format!("writing the report to {}", out.partial().display()))?;
+    let out = out.commit()?;
+    outln!(
+        "ternary 64 -> 10 network: train {:.2} %, test (software, linear) {:.2} %, test (software, pristine I-V) {:.2} %",
+        100.0 * res.net.train_accuracy,
+        100.0 * res.net.test_accuracy,
+        100.0 * res.software_pristine_iv_accuracy
+    );
+    outln!("device       cycles   no refresh   refresh   (I(V/2)/I(V): no refresh, refresh)");
+    for d in &cfg.devices {
+        let pts: Vec<_> = res.points.iter().filter(|p| &p.device == d).collect();
+        for a in pts.iter().filter(|p| !p.refresh) {
+            if let Some(b) = pts.iter().find(|p| p.refresh && p.cycles == a.cycles) {
+                outln!(
+                    "{:<12} {:>6.0e}   {:>7.2} %   {:>7.2} %   ({:.4}, {:.4})",
+                    d,
+                    a.cycles,
+                    100.0 * a.value,
+                    100.0 * b.value,
+                    a.iv_half_ratio,
+                    b.iv_half_ratio
+                );
+            }
+        }
+    }
+    outln!(
+        "{} cycles simulated ({} clocked), {:.3} s of device time, {:.3e} J, {:.1} s wall",
+        res.cycles,
+        res.clocked_cycles,
         res.simulated_time_s,
         res.energy_j,
         wall

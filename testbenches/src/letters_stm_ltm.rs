@@ -287,6 +287,10 @@ pub struct XbarBench<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> 
     last_rise: u64,
     /// Fewest cycles from an apply rising edge to a sample strobe.
     pub min_sample_after_apply: u64,
+    /// The per-row code memory of the amplitude-code READ: every cycle
+    /// `row_code` carries `row_codes[row_addr]` of the last outputs (0
+    /// beyond its end), the memory's one-cycle read.
+    pub row_codes: Vec<i16>,
 }
 
 fn err(t_s: f64, e: impl std::fmt::Display) -> ExperimentError {
@@ -315,6 +319,7 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
             program_commands: 0,
             last_rise: 0,
             min_sample_after_apply: u64::MAX,
+            row_codes: Vec::new(),
         };
         for _ in 0..2 {
             b.inp.reset = true;
@@ -346,6 +351,11 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
         self.inp.fe_rd_ch = ch;
         self.inp.fe_rd_data = code;
         self.inp.fe_rd_sat = sat;
+        self.inp.row_code = self
+            .row_codes
+            .get(self.out.row_addr as usize)
+            .copied()
+            .unwrap_or(0);
         self.inp.warp = if self.warp {
             self.bus.warp(self.out.wait_left, fin.busy)
         } else {
@@ -455,6 +465,22 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
             }
         }
         Ok((self.out.col_code.clone(), self.out.col_sat))
+    }
+
+    /// READ in the amplitude-code mode: each row of `mask` driven at its
+    /// own DAC code `codes[row]` (clamped into the safe window by the
+    /// controller); the column codes and saturation flags.
+    pub fn read_amplitude(
+        &mut self,
+        mask: u128,
+        codes: &[i16],
+    ) -> Result<(Vec<i16>, u64), ExperimentError> {
+        self.row_codes.clear();
+        self.row_codes.extend_from_slice(codes);
+        self.inp.row_amp = true;
+        let r = self.read(mask);
+        self.inp.row_amp = false;
+        r
     }
 
     /// Let time pass until `t_cycles`, idle: skipped in closed form with

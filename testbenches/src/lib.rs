@@ -2,6 +2,7 @@
 //! figures through the RTL, and their reports.
 
 pub mod device_rtl;
+pub mod digits_refresh;
 pub mod experiment;
 pub mod letters_stdp;
 pub mod letters_stm_ltm;

@@ -44,6 +44,8 @@ impl CycleModel for VerilatorXbar {
         m.set_reset(inp.reset as u64);
         m.set_read_start(inp.read_start as u64);
         m.set_row_mask(inp.row_mask as u64);
+        m.set_row_amp(inp.row_amp as u64);
+        m.set_row_code(code12(inp.row_code));
         m.set_cmd_valid(inp.cmd_valid as u64);
         m.set_cmd_kind(inp.cmd_refresh as u64);
         m.set_cmd_row(inp.cmd_row as u64);
@@ -89,6 +91,7 @@ impl CycleModel for VerilatorXbar {
             pulse_col: m.pulse_col() as u8,
             clamp_error: m.clamp_error() != 0,
             wait_left: m.wait_left() as u32,
+            row_addr: m.row_addr() as u8,
         }
     }
     fn skip_time(&mut self, cycles: u64) {
@@ -117,6 +120,8 @@ impl CycleModel for RustHdlXbar {
         d.reset.next = inp.reset;
         d.read_start.next = inp.read_start;
         d.row_mask.next = (inp.row_mask as u64).into();
+        d.row_amp.next = inp.row_amp;
+        d.row_code.next = code12(inp.row_code).into();
         d.cmd_valid.next = inp.cmd_valid;
         d.cmd_kind.next = inp.cmd_refresh;
         d.cmd_row.next = (inp.cmd_row as u64).into();
@@ -161,6 +166,7 @@ impl CycleModel for RustHdlXbar {
             pulse_col: d.pulse_col.val().to_u64() as u8,
             clamp_error: d.clamp_error.val(),
             wait_left: d.wait_left.val().to_u64() as u32,
+            row_addr: d.row_addr.val().to_u64() as u8,
         }
     }
 }
@@ -287,6 +293,7 @@ pub struct XbarStimulus {
     cfg: XbarInputs,
     cmd: Option<XbarInputs>,
     cycle: u64,
+    row_amp: bool,
 }
 
 fn code(rng: &mut impl rand::Rng) -> i16 {
@@ -304,6 +311,7 @@ impl XbarStimulus {
             cfg: default_config(),
             cmd: None,
             cycle: 0,
+            row_amp: false,
         }
     }
 
@@ -360,6 +368,13 @@ impl XbarStimulus {
         inp.reset = self.cycle < 2 || r.gen_ratio(1, 30_000);
         inp.read_start = r.gen_ratio(1, 150);
         inp.row_mask = r.gen_range(0..(1u128 << N_ROWS));
+        // the amplitude-code READ mode: a fresh per-row code every cycle
+        // (in and out of the safe window), as a code memory read at fe_ch
+        if r.gen_ratio(1, 500) {
+            self.row_amp = !self.row_amp;
+        }
+        inp.row_amp = self.row_amp;
+        inp.row_code = code(r);
         // the producer holds a command until it is taken
         if self.cmd.is_none() && r.gen_ratio(1, 40) {
             let refresh = r.gen_ratio(1, 4);

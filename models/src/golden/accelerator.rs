@@ -128,6 +128,8 @@ pub struct AcceleratorModel {
     pub cfg_err: bool,
     pub overrun_q: bool,
     pub col_sat_q: bool,
+    /// INPUT_MODE 3: the DAC code of the row the controller stages next.
+    pub row_code_q: i16,
 }
 
 fn map(n_rows: usize) -> Vec<(u8, u32, bool, u64)> {
@@ -170,6 +172,7 @@ impl AcceleratorModel {
             cfg_err: false,
             overrun_q: false,
             col_sat_q: false,
+            row_code_q: 0,
         };
         m.reset_regs();
         m
@@ -212,6 +215,8 @@ impl AcceleratorModel {
             reset: inp.reset,
             read_start,
             row_mask: self.encoder.row_spikes,
+            row_amp: self.r(0x10) == 3,
+            row_code: self.row_code_q,
             cmd_valid: self.arbiter.out_valid,
             cmd_refresh: a.kind == 1,
             cmd_row: a.row,
@@ -365,8 +370,20 @@ impl AcceleratorModel {
         let stdp_overrun = so.overrun;
         let bcm_overrun = bo.overrun;
 
+        // the row register at the controller's address (a synchronous read)
+        let row_code = if inp.reset {
+            0
+        } else {
+            let a = xo.row_addr as usize;
+            if a < self.n_rows {
+                self.r(0x80 + a as u8) as i16
+            } else {
+                0
+            }
+        };
         self.encoder.step(&enc_in);
         self.ctrl.step(&ctrl_in);
+        self.row_code_q = row_code;
         self.wta.step(
             inp.reset,
             s.rest,

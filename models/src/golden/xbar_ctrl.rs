@@ -35,6 +35,11 @@ pub struct XbarInputs {
     pub reset: bool,
     pub read_start: bool,
     pub row_mask: u128,
+    /// READ input mode: false every masked row at `v_read`; true each
+    /// masked row at `row_code`, as presented in that row's staging cycle
+    /// (the code of row `row_addr` of the previous outputs).
+    pub row_amp: bool,
+    pub row_code: i16,
     pub cmd_valid: bool,
     /// false PROGRAM, true REFRESH.
     pub cmd_refresh: bool,
@@ -82,6 +87,8 @@ pub struct XbarOutputs {
     pub pulse_col: u8,
     pub clamp_error: bool,
     pub wait_left: u32,
+    /// The row whose code `row_code` must carry in the next cycle.
+    pub row_addr: u8,
 }
 
 /// `A >>> 1`.
@@ -375,11 +382,17 @@ impl CrossbarControllerModel {
             CtrlState::RdStage => {
                 we = true;
                 if is_row {
-                    // v_read clamped into the safe window; an empty window
+                    // v_read (or the row's own code in the amplitude
+                    // mode) clamped into the safe window; an empty window
                     // leaves the row grounded
                     if self.rd_mask & 1 == 1 && inp.safe_min <= inp.safe_max {
                         mode = MODE_DRIVE;
-                        code = inp.v_read.clamp(inp.safe_min, inp.safe_max);
+                        let level = if inp.row_amp {
+                            inp.row_code
+                        } else {
+                            inp.v_read
+                        };
+                        code = level.clamp(inp.safe_min, inp.safe_max);
                     }
                 } else {
                     mode = MODE_SENSE;
@@ -426,6 +439,11 @@ impl CrossbarControllerModel {
                 CtrlState::RdSettle => self.settle_left as u32,
                 CtrlState::PgRun => pgo.wait_left,
                 _ => 0,
+            },
+            row_addr: if self.state == CtrlState::RdStage {
+                self.ch.wrapping_add(1)
+            } else {
+                0
             },
         }
     }
