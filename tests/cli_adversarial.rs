@@ -43,6 +43,14 @@ fn fixtures(dir: &Path) {
     w("cfg_type.toml", b"SAFE_MAX = \"high\"\n");
     w("empty.vcd", b"");
     w(
+        "plan_unknown.toml",
+        b"experiment = \"letters-stdp\"\n[grid]\nnope = [1]\n",
+    );
+    w(
+        "plan_ok.toml",
+        b"experiment = \"letters-stdp\"\n[options]\nepochs = 1\n",
+    );
+    w(
         "header_only.vcd",
         b"$timescale 1ns $end\n$scope module t $end\n$var wire 1 ! a $end\n",
     );
@@ -366,6 +374,66 @@ fn cases() -> Vec<(Vec<String>, &'static str)> {
         (
             vec!["verilog", "--out", "v", "--config", "cfg_type.toml"],
             "SAFE_MAX",
+        ),
+        // ---- analog probes
+        (
+            vec!["run", "--probe-cells", "0:0"],
+            "--probe-cells needs --vcd",
+        ),
+        (
+            vec!["run", "--vcd", "t.vcd", "--probe-cells", "0:5"],
+            "column `5`",
+        ),
+        (
+            vec!["run", "--vcd", "t.vcd", "--probe-cells", "x"],
+            "ROW:COL",
+        ),
+        (
+            vec!["run", "letters-stm-ltm", "--probe-cells", "all"],
+            "letters-stdp only",
+        ),
+        // ---- digits-refresh
+        (
+            vec!["run", "digits-refresh", "--device", "otj"],
+            "astrocyte",
+        ),
+        (
+            vec!["run", "digits-refresh", "--epochs", "3"],
+            "digits-refresh",
+        ),
+        (
+            vec!["run", "digits-refresh", "--test-images", "0"],
+            "--test-images",
+        ),
+        (
+            vec!["run", "digits-refresh", "--max-cycles", "nan"],
+            "--max-cycles",
+        ),
+        (
+            vec!["run", "letters-stdp", "--test-images", "5"],
+            "letters-stdp",
+        ),
+        // ---- sweep (refused before anything runs)
+        (vec!["sweep"], "PLAN"),
+        (vec!["sweep", "missing.toml"], "missing.toml"),
+        (vec!["sweep", "bad.toml"], "line 1, column"),
+        (vec!["sweep", "adir"], "adir"),
+        (vec!["sweep", "empty.toml"], "field `experiment`"),
+        (vec!["sweep", "plan_unknown.toml"], "--nope"),
+        (vec!["sweep", "plan_ok.toml", "--jobs", "0"], "--jobs 0"),
+        (
+            vec!["sweep", "plan_ok.toml", "--shard", "3/3"],
+            "--shard 3/3",
+        ),
+        (vec!["sweep", "plan_ok.toml", "--merge"], "--out"),
+        (vec!["sweep", "plan_ok.toml", "--out", "afile"], "afile"),
+        (
+            vec!["sweep", "plan_ok.toml", "--out", "full"],
+            "not a sweep",
+        ),
+        (
+            vec!["sweep", "plan_ok.toml", "--slurm-cpus", "2"],
+            "--slurm",
         ),
         // ---- synth (refused before any tool runs)
         (vec!["synth", "--top", "nope"], "accel_25x5"),

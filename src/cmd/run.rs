@@ -315,6 +315,15 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
     cfg.clock_mhz = clock_mhz(&args)?;
     // every output path is checked (and the folder reserved) before simulating
     let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
+    let probes = match (&args.probe_cells, &args.vcd) {
+        (Some(_), None) => bail!("--probe-cells needs --vcd FILE"),
+        (Some(t), Some(_)) => Some(
+            neuroxbar_cosim::analog::Probes::parse(t, letters_stdp::N_ROWS, letters_stdp::N_COLS)
+                .map_err(anyhow::Error::msg)?,
+        ),
+        (None, Some(_)) => Some(neuroxbar_cosim::analog::Probes::Cells(Vec::new())),
+        (None, None) => None,
+    };
     let vcd = vcd_request(&args, &out)?;
     let window = vcd.as_ref().and_then(|v| v.1);
     let trace = match vcd {
@@ -332,15 +341,6 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
     );
     let mut progress = Progress::new("presentations");
     let t0 = std::time::Instant::now();
-    let probes = match (&args.probe_cells, &args.vcd) {
-        (Some(_), None) => bail!("--probe-cells needs --vcd FILE"),
-        (Some(t), Some(_)) => Some(
-            neuroxbar_cosim::analog::Probes::parse(t, letters_stdp::N_ROWS, letters_stdp::N_COLS)
-                .map_err(anyhow::Error::msg)?,
-        ),
-        (None, Some(_)) => Some(neuroxbar_cosim::analog::Probes::Cells(Vec::new())),
-        (None, None) => None,
-    };
     let res = letters_stdp::run_verilator_analog(&cfg, trace, probes.as_ref(), &mut |d, t| {
         progress.update(d, t)
     })
