@@ -434,3 +434,16 @@ fn accel_mutation_wrong_register() {
     );
     refutes("accel", "bmc", "wrong_register", &v);
 }
+
+/// The amplitude-code READ clamps with the compare of `v_read`, not of the
+/// row's own code: a `row_code` above the window is driven as it is.
+#[test]
+fn xbar_ctrl_mutation_row_code_unclamped() {
+    let v = mutate(
+        &xbar_ctrl_small(),
+        "top",
+        "vr_above = (rd_level ^ sign_flip_12) > (safe_max ^ sign_flip_12);",
+        "vr_above = (v_read ^ sign_flip_12) > (safe_max ^ sign_flip_12);",
+    );
+    refutes("xbar_ctrl", "small", "row_code_unclamped", &v);
+}
