@@ -138,6 +138,51 @@ fn run_writes_a_view_that_gtkwave_opens() {
     assert_eq!(marker, first_tick);
     assert_ne!(marker, "-1", "no time-step marker");
 
+    // the same run traced to an FST: the view opens it with the same signals
+    let o = neuroxbar(
+        &dir,
+        &[
+            "run",
+            "--epochs",
+            "1",
+            "--seeds",
+            "1",
+            "--clock-mhz",
+            "1",
+            "--out",
+            "res-fst",
+            "--fst",
+            "w/e1f.fst",
+            "--vcd-cycles",
+            "0..3000",
+            "--probe-cells",
+            "0:0,3:2",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let fst = std::fs::read(dir.join("w/e1f.fst")).unwrap();
+    let vcd_len = std::fs::metadata(dir.join("w/e1.vcd")).unwrap().len();
+    assert!(
+        (fst.len() as u64) < vcd_len,
+        "FST {} bytes, VCD {vcd_len}",
+        fst.len()
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.join("w"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains(".tmp-")),
+        "the temporary VCD stayed: {names:?}"
+    );
+    let gtkw_fst = std::fs::read_to_string(dir.join("w/e1f.gtkw")).unwrap();
+    assert!(gtkw_fst.contains("e1f.fst\""), "{gtkw_fst}");
+    let (shown_fst, _) = gtkwave_loads(&dir.join("w"), "e1f.gtkw");
+    assert_eq!(shown_fst, listed(&gtkw_fst));
+    // (an FST keeps one name per value: the aliases of the VCD's view go)
+    assert!(listed(&gtkw_fst).iter().all(|n| sigs.contains(n)));
+    assert!(listed(&gtkw_fst).len() > 30);
+
     // the check can fail: a save file naming a signal the VCD lacks
     std::fs::write(
         dir.join("w/broken.gtkw"),

@@ -62,6 +62,10 @@ pub struct Args {
     /// during a warped wait or skipped idle time the signals hold their values.
     #[arg(long)]
     pub vcd: Option<PathBuf>,
+    /// As --vcd, in GTKWave's compact FST format instead (traced to a VCD
+    /// beside it, converted with GTKWave's `vcd2fst`, the VCD removed).
+    #[arg(long, conflicts_with = "vcd")]
+    pub fst: Option<PathBuf>,
     /// Trace only clocked cycles FROM..TO into the VCD (e.g. 0..20000); with
     /// time warp these span more simulated time than TO - FROM cycles.
     #[arg(long, value_parser = parse_window)]
@@ -244,9 +248,21 @@ type VcdRequest = Option<(PathBuf, Option<(u64, u64)>)>;
 
 /// The VCD request of `args`, checked against the result folder.
 fn vcd_request(args: &Args, out: &OutDir) -> anyhow::Result<VcdRequest> {
+    if let Some(f) = &args.fst {
+        // traced into a VCD beside it, converted after the run
+        check_vcd_path(f, out).map_err(|e| anyhow::anyhow!("{}", e.replace("--vcd", "--fst")))?;
+        let tmp = f.with_file_name(format!(
+            ".{}.tmp-{}.vcd",
+            f.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        return Ok(Some((tmp, args.vcd_cycles)));
+    }
     match (&args.vcd, args.vcd_cycles) {
         (None, None) => Ok(None),
-        (None, Some(_)) => bail!("--vcd-cycles needs --vcd FILE"),
+        (None, Some(_)) => bail!("--vcd-cycles needs --vcd FILE or --fst FILE"),
         (Some(p), w) => {
             check_vcd_path(p, out).map_err(anyhow::Error::msg)?;
             Ok(Some((p.clone(), w)))
@@ -254,22 +270,51 @@ fn vcd_request(args: &Args, out: &OutDir) -> anyhow::Result<VcdRequest> {
     }
 }
 
-/// A `--vcd-cycles` window that starts after the run's last clocked cycle
-/// leaves a VCD without value changes: say so.
-/// The GTKWave view (`<stem>.gtkw` and its mode filter) beside a VCD the
-/// run wrote.
-fn write_vcd_view(vcd: Option<&std::path::Path>) -> anyhow::Result<()> {
-    if let Some(p) = vcd {
-        let v = neuroxbar_cosim::wave::gtkw::write_view(p).map_err(anyhow::Error::msg)?;
+/// The GTKWave view (`<stem>.gtkw` and its mode filter) beside the trace
+/// the run wrote; with `--fst`, the VCD it traced into is converted to the
+/// FST (GTKWave's `vcd2fst`) and removed.
+fn finish_trace(args: &Args, traced: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let Some(vcd) = traced else {
+        return Ok(());
+    };
+    let dump = args.fst.as_deref().unwrap_or(vcd);
+    let v = neuroxbar_cosim::wave::gtkw::write_view_for(vcd, dump).map_err(anyhow::Error::msg)?;
+    if let Some(fst) = &args.fst {
+        let vcd_bytes = std::fs::metadata(vcd).map(|m| m.len()).unwrap_or(0);
+        let o = std::process::Command::new("vcd2fst")
+            .arg(vcd)
+            .arg(fst)
+            .output();
+        let result = match o {
+            Ok(o) if o.status.success() => Ok(()),
+            Ok(o) => Err(anyhow::anyhow!(
+                "--fst {}: vcd2fst failed: {}",
+                fst.display(),
+                String::from_utf8_lossy(&o.stderr).trim()
+            )),
+            Err(e) => Err(anyhow::anyhow!(
+                "--fst {}: cannot run vcd2fst (GTKWave's; scripts/setup.sh installs it): {e}",
+                fst.display()
+            )),
+        };
+        let _ = std::fs::remove_file(vcd); // the temporary VCD this run wrote
+        result?;
+        let fst_bytes = std::fs::metadata(fst).map(|m| m.len()).unwrap_or(0);
         eprintln!(
-            "view: {} (open with `gtkwave {}`)",
-            v.gtkw.display(),
-            v.gtkw.display()
+            "fst: {} ({fst_bytes} bytes; the VCD was {vcd_bytes} bytes)",
+            fst.display()
         );
     }
+    eprintln!(
+        "view: {} (open with `gtkwave {}`)",
+        v.gtkw.display(),
+        v.gtkw.display()
+    );
     Ok(())
 }
 
+/// A `--vcd-cycles` window that starts after the run's last clocked cycle
+/// leaves a VCD without value changes: say so.
 fn warn_empty_window(window: Option<(u64, u64)>, clocked: u64) {
     if let Some((from, to)) = window {
         if from >= clocked {
@@ -315,8 +360,8 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
     cfg.clock_mhz = clock_mhz(&args)?;
     // every output path is checked (and the folder reserved) before simulating
     let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
-    let probes = match (&args.probe_cells, &args.vcd) {
-        (Some(_), None) => bail!("--probe-cells needs --vcd FILE"),
+    let probes = match (&args.probe_cells, args.vcd.as_ref().or(args.fst.as_ref())) {
+        (Some(_), None) => bail!("--probe-cells needs --vcd FILE (or --fst FILE)"),
         (Some(t), Some(_)) => Some(
             neuroxbar_cosim::analog::Probes::parse(t, letters_stdp::N_ROWS, letters_stdp::N_COLS)
                 .map_err(anyhow::Error::msg)?,
@@ -325,6 +370,7 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
         (None, None) => None,
     };
     let vcd = vcd_request(&args, &out)?;
+    let traced = vcd.as_ref().map(|v| v.0.clone());
     let window = vcd.as_ref().and_then(|v| v.1);
     let trace = match vcd {
         None => letters_stdp::TraceRequest::Off,
@@ -347,7 +393,7 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
     .context("letters-stdp failed")?;
     progress.finish();
     warn_empty_window(window, res.clocked_cycles);
-    write_vcd_view(args.vcd.as_deref())?;
+    finish_trace(&args, traced.as_deref())?;
     let mut extras = letters_stdp::E1Extras::default();
     let mut p = Progress::new("seeds");
     extras.seeds = Some(
@@ -442,6 +488,7 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
     cfg.clock_mhz = clock_mhz(&args)?;
     let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
     let vcd = vcd_request(&args, &out)?;
+    let traced = vcd.as_ref().map(|v| v.0.clone());
     let window = vcd.as_ref().and_then(|v| v.1);
     let trace = match vcd {
         None => neuroxbar_cosim::Trace::Off,
@@ -459,7 +506,7 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
     let res =
         letters_stm_ltm::run_verilator_traced(&cfg, trace).context("letters-stm-ltm failed")?;
     warn_empty_window(window, res.clocked_cycles);
-    write_vcd_view(args.vcd.as_deref())?;
+    finish_trace(&args, traced.as_deref())?;
     let wall = t0.elapsed().as_secs_f64();
     letters_stm_ltm::write_report(out.partial(), &cfg, &res, wall)
         .with_context(|| format!("writing the report to {}", out.partial().display()))?;
@@ -519,6 +566,7 @@ fn run_e3(args: Args) -> anyhow::Result<()> {
         ("--encoding", args.encoding.is_some()),
         ("--scheme", args.scheme.is_some()),
         ("--vcd", args.vcd.is_some()),
+        ("--fst", args.fst.is_some()),
         ("--vcd-cycles", args.vcd_cycles.is_some()),
         ("--probe-cells", args.probe_cells.is_some()),
         // its tick, spike times and read-outs are set in ms: not yet
@@ -610,6 +658,7 @@ fn run_e4(args: Args) -> anyhow::Result<()> {
         ("--encoding", args.encoding.is_some()),
         ("--scheme", args.scheme.is_some()),
         ("--vcd", args.vcd.is_some()),
+        ("--fst", args.fst.is_some()),
         ("--vcd-cycles", args.vcd_cycles.is_some()),
         ("--clock-mhz", args.clock_mhz.is_some()),
         ("--no-warp", args.no_warp),

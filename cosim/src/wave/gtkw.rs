@@ -146,6 +146,13 @@ fn rising_edges(s: &Signal, limit: usize) -> Vec<u64> {
 
 /// Write the view of `vcd` (read to choose signals and markers).
 pub fn write_view(vcd: &Path) -> Result<View, String> {
+    write_view_for(vcd, vcd)
+}
+
+/// The view of the trace `dumpfile` (a VCD or the FST converted from it),
+/// chosen from `vcd`, its VCD; the view's files are named after
+/// `dumpfile`.
+pub fn write_view_for(vcd: &Path, dumpfile: &Path) -> Result<View, String> {
     let reader = VcdReader::open(vcd).map_err(|e| e.to_string())?;
     let header = reader.header().clone();
     let scope = port_scope(&header.signals).ok_or_else(|| {
@@ -216,11 +223,34 @@ pub fn write_view(vcd: &Path) -> Result<View, String> {
         }
         None => Vec::new(),
     };
-    let (gtkw, filter) = view_paths(vcd);
+    // An FST keeps one name per value (vcd2fst drops the aliases a VCD
+    // declares with an id already used): list only the first name of each,
+    // and none with a `$` (rust-hdl's flattened names, which GTKWave does
+    // not find in an FST either).
+    if dumpfile.extension().is_some_and(|e| e == "fst") {
+        let mut first: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        for s in &header.signals {
+            if let Some(id) = &s.id_code {
+                first.entry(id.as_str()).or_insert(s.name.as_str());
+            }
+        }
+        let is_first = |name: &str| {
+            header.signals.iter().any(|s| {
+                display_name(s) == name
+                    && s.id_code
+                        .as_deref()
+                        .is_none_or(|id| first.get(id) == Some(&s.name.as_str()))
+            })
+        };
+        for g in &mut groups {
+            g.1.retain(|(n, _)| !n.contains('$') && is_first(n));
+        }
+    }
+    let (gtkw, filter) = view_paths(dumpfile);
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let mut t = String::new();
-    let _ = writeln!(t, "[*] neuroxbar view of {}", vcd.display());
-    let _ = writeln!(t, "[dumpfile] \"{}\"", abs(vcd).display());
+    let _ = writeln!(t, "[*] neuroxbar view of {}", dumpfile.display());
+    let _ = writeln!(t, "[dumpfile] \"{}\"", abs(dumpfile).display());
     let _ = writeln!(t, "[savefile] \"{}\"", abs(&gtkw).display());
     let _ = writeln!(t, "[timestart] 0");
     let _ = writeln!(t, "[size] 1400 900");
