@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 Experiments: letters-stdp (E1, the default), letters-stm-ltm (E5),
-temporal-stp (E3).
+temporal-stp (E3), orientation-bcm (E2), moving-direction (E2b).
 
 With no arguments: E1 on ftj-linear, seed 1, 100 epochs, latency coding,
 balanced STDP, recognition vs noise also over seeds 1..5 (--seeds),
@@ -26,6 +26,16 @@ the Verilated LIF core (threshold never reached), 50 classes x 10
 presentations, separability of the membrane read-outs for LiWES, IDEAL and
 NO-STP at tau_m 10 and 100 ms (--train-ms, --gap-ms, --read-ms, --classes,
 --presentations, --short-term-only); output in out/temporal-stp-<n>.
+orientation-bcm: four bars (0, 45, 90, 135 deg) on a 9x9 grid, Poisson
+inputs (2 Hz on the bar, 0.7 Hz elsewhere), WTA, BCM with a sliding
+threshold through the Verilated accel_81x4 on ftj-relax, 2000 epochs
+(--epochs, --rho0-hz, --eta, --theta-windows, --window-s, --window-ticks;
+--seeds for the spread); output in out/orientation-bcm-<n>.
+moving-direction: after --epochs of orientation-bcm learning [default
+100], bars move up or down across the grid, the BCM unit pulses the cells on
+their path, the relaxation trail in the conductance map gives the direction
+(--trials per orientation and direction, --step-ms); output in
+out/moving-direction-<n>.
 Writes report.json, CSV data and SVG plots; prints where they are.";
 
 #[derive(clap::Args, Debug, Default)]
@@ -106,10 +116,51 @@ pub struct Args {
     /// paper's SNN model (short-term response only).
     #[arg(long)]
     pub short_term_only: bool,
+    /// orientation-bcm, moving-direction: BCM target rate rho_0, Hz (0, 100]
+    /// [default: 3.7]; the LIF threshold is rho_0 * window weighted input spikes.
+    #[arg(long)]
+    pub rho0_hz: Option<f64>,
+    /// orientation-bcm, moving-direction: BCM learning rate, pulses per
+    /// count^3, a power of two 2^-15..=1 [default: 1].
+    #[arg(long)]
+    pub eta: Option<f64>,
+    /// orientation-bcm, moving-direction: BCM threshold averaging length,
+    /// windows, a power of two 1..=32768 [default: 16].
+    #[arg(long)]
+    pub theta_windows: Option<u32>,
+    /// orientation-bcm, moving-direction: rate window (one presentation),
+    /// seconds, 0.05..=20 [default: 1].
+    #[arg(long)]
+    pub window_s: Option<f64>,
+    /// orientation-bcm, moving-direction: ticks per rate window, 2..=1000 [default: 50].
+    #[arg(long)]
+    pub window_ticks: Option<usize>,
+    /// moving-direction only: trials per orientation and direction, 1..=50 [default: 3].
+    #[arg(long)]
+    pub trials: Option<usize>,
+    /// moving-direction only: time per position of the moving bar, ms, 1..=10000 [default: 100].
+    #[arg(long)]
+    pub step_ms: Option<f64>,
+}
+
+/// Options that apply to orientation-bcm / moving-direction only, as given.
+fn e2_options_given(args: &Args) -> Option<&'static str> {
+    [
+        ("--rho0-hz", args.rho0_hz.is_some()),
+        ("--eta", args.eta.is_some()),
+        ("--theta-windows", args.theta_windows.is_some()),
+        ("--window-s", args.window_s.is_some()),
+        ("--window-ticks", args.window_ticks.is_some()),
+        ("--trials", args.trials.is_some()),
+        ("--step-ms", args.step_ms.is_some()),
+    ]
+    .into_iter()
+    .find(|x| x.1)
+    .map(|x| x.0)
 }
 
 /// Options that apply to temporal-stp only, as given.
-fn e3_options_given(args: &Args) -> Option<&'static str> {
+pub(crate) fn e3_options_given(args: &Args) -> Option<&'static str> {
     [
         ("--train-ms", args.train_ms.is_some()),
         ("--gap-ms", args.gap_ms.is_some()),
@@ -124,7 +175,7 @@ fn e3_options_given(args: &Args) -> Option<&'static str> {
 }
 
 /// `--clock-mhz`, checked, or the default.
-fn clock_mhz(args: &Args) -> anyhow::Result<f64> {
+pub(crate) fn clock_mhz(args: &Args) -> anyhow::Result<f64> {
     use neuroxbar_testbenches::experiment::{CLOCK_MHZ_RANGE, DEFAULT_CLOCK_MHZ};
     let c = args.clock_mhz.unwrap_or(DEFAULT_CLOCK_MHZ);
     if !CLOCK_MHZ_RANGE.contains(&c) {
@@ -177,10 +228,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let experiment = args.experiment.as_deref().unwrap_or("letters-stdp");
     match experiment {
         "letters-stdp" | "letters-stm-ltm" => {}
-        "temporal-stp" => return run_e3(args),
+        "temporal-stp" | "orientation-bcm" | "moving-direction" => {
+            if let Some(o) = e2_options_given(&args) {
+                if experiment == "temporal-stp"
+                    || (experiment == "orientation-bcm" && (o == "--trials" || o == "--step-ms"))
+                {
+                    let owner = if o == "--trials" || o == "--step-ms" {
+                        "moving-direction only"
+                    } else {
+                        "orientation-bcm and moving-direction only"
+                    };
+                    bail!("{o} does not apply to {experiment} ({owner})");
+                }
+            }
+            return match experiment {
+                "temporal-stp" => run_e3(args),
+                "orientation-bcm" => super::run_e2::run_e2(args),
+                _ => super::run_e2::run_e2b(args),
+            };
+        }
         _ => bail!(
-            "unknown experiment `{experiment}` (available: letters-stdp, letters-stm-ltm, temporal-stp)"
+            "unknown experiment `{experiment}` (available: letters-stdp, letters-stm-ltm, temporal-stp, orientation-bcm, moving-direction)"
         ),
+    }
+    if let Some(o) = e2_options_given(&args) {
+        bail!("{o} does not apply to {experiment} (orientation-bcm and moving-direction only)");
     }
     if let Some(o) = e3_options_given(&args) {
         bail!("{o} does not apply to {experiment} (temporal-stp only)");
