@@ -117,11 +117,16 @@ pub struct Args {
     #[arg(long)]
     pub short_term_only: bool,
     /// orientation-bcm, moving-direction: BCM target rate rho_0, Hz (0, 100]
-    /// [default: 3.7]; the LIF threshold is rho_0 * window weighted input spikes.
+    /// [default: 3.7]; the LIF threshold is rho_0 / spikes-per-rho0 * window
+    /// weighted input spikes.
     #[arg(long)]
     pub rho0_hz: Option<f64>,
+    /// orientation-bcm, moving-direction: output spikes per rho_0 (the rate
+    /// resolution; BCM_RHO0_SHIFT), a power of two 1..=256 [default: 4].
+    #[arg(long)]
+    pub spikes_per_rho0: Option<u32>,
     /// orientation-bcm, moving-direction: BCM learning rate, pulses per
-    /// count^3, a power of two 2^-15..=1 [default: 1].
+    /// count^3, a power of two 2^-15..=1 [default: 1/16].
     #[arg(long)]
     pub eta: Option<f64>,
     /// orientation-bcm, moving-direction: BCM threshold averaging length,
@@ -132,7 +137,7 @@ pub struct Args {
     /// seconds, 0.05..=20 [default: 1].
     #[arg(long)]
     pub window_s: Option<f64>,
-    /// orientation-bcm, moving-direction: ticks per rate window, 2..=1000 [default: 50].
+    /// orientation-bcm, moving-direction: ticks per rate window, 2..=1000 [default: 40].
     #[arg(long)]
     pub window_ticks: Option<usize>,
     /// moving-direction only: trials per orientation and direction, 1..=50 [default: 3].
@@ -148,6 +153,7 @@ fn e2_options_given(args: &Args) -> Option<&'static str> {
     [
         ("--rho0-hz", args.rho0_hz.is_some()),
         ("--eta", args.eta.is_some()),
+        ("--spikes-per-rho0", args.spikes_per_rho0.is_some()),
         ("--theta-windows", args.theta_windows.is_some()),
         ("--window-s", args.window_s.is_some()),
         ("--window-ticks", args.window_ticks.is_some()),

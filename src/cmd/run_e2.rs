@@ -45,6 +45,7 @@ fn e2_config(args: &Args, experiment: &str) -> anyhow::Result<E2Config> {
     }
     cfg.rho0_hz = args.rho0_hz.unwrap_or(cfg.rho0_hz);
     cfg.eta = args.eta.unwrap_or(cfg.eta);
+    cfg.spikes_per_rho0 = args.spikes_per_rho0.unwrap_or(cfg.spikes_per_rho0);
     cfg.theta_windows = args.theta_windows.unwrap_or(cfg.theta_windows);
     cfg.window_s = args.window_s.unwrap_or(cfg.window_s);
     cfg.ticks_per_window = args.window_ticks.unwrap_or(cfg.ticks_per_window);

@@ -20,15 +20,17 @@
 //! - `rho_y = sum_m rho_x^m W_m` (paper) with `W = G / g_unit_s`: the column
 //!   current of a READ at `V_READ` is `sum G_m V_read` over the spiking rows,
 //!   the LIF neuron (no leak, `GAIN` 1, reset to 0, no refractory time)
-//!   integrates it over the window, and its `THRESHOLD` is `rho_0 T` in the
-//!   same units: each output spike is `rho_0 T` weighted input spikes, so the
-//!   window's spike count is `y = floor(rho_y / rho_0)`.
-//! - **rho_0 without an RTL change**: the BCM unit's threshold is the running
-//!   mean of `y^2` and its update `x y (y - theta)` (its target rate is one
-//!   spike per window). With `y = rho_y / rho_0`, `y - <y^2>` is
-//!   `(rho_y - <rho_y^2> / rho_0) / rho_0`: exactly BCM with target rate
-//!   `rho_0` in Hz. So `rho_0` is the LIF threshold, no `rho_0` register is
-//!   needed (`theta_hz = rho_0 * theta_counts`).
+//!   integrates it over the window, and its `THRESHOLD` is `q T` in the same
+//!   units, `q = rho_0 / spikes_per_rho0`: the window's spike count is
+//!   `y ~ rho_y / q`.
+//! - **rho_0**: the BCM unit's threshold tracks `<y^2> / 2^BCM_RHO0_SHIFT`
+//!   and its update is `x y (y - theta)`; with `2^BCM_RHO0_SHIFT =
+//!   spikes_per_rho0` the neuron settles where `rho_y = <rho_y^2> / rho_0`:
+//!   BCM with target rate `rho_0` in Hz (`theta_hz = q * theta_counts`).
+//!   Without the register (shift 0) the target would be the spike quantum
+//!   itself, `rho_0 = q`: a rate resolution of one spike per `rho_0`, so a
+//!   winner near `rho_0` fires 1 spike per window and `y = theta = 1` stops
+//!   learning (measured: one neuron took every orientation and froze).
 //! - `eta`: pulses per unit of `x y (y - theta)` (counts), `2^-BCM_COUNT_SHIFT`.
 //! - theta averaging length: `2^BCM_THETA_SHIFT` windows.
 //! - WTA (first-to-cross): the neuron whose integrated input crosses `rho_0 T`
@@ -42,7 +44,6 @@ use neuroxbar_models::device::{DeviceKind, DeviceSpec};
 use neuroxbar_models::frontend::FrontEnd;
 use neuroxbar_models::golden::accelerator::{AccelInputs, AccelOutputs};
 use neuroxbar_rtl::accel_regs::addr;
-use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -79,7 +80,9 @@ pub fn bar_pixels(deg: u32, shift: i32) -> u128 {
 pub struct E2Config {
     pub device: String,
     pub seed: u64,
-    /// An epoch presents the four orientations once each, in random order.
+    /// An epoch is one presentation of an orientation drawn with equal
+    /// probability (the paper: "randomly presented with four orientation
+    /// patterns with equal probability", 2000 epochs).
     pub epochs: usize,
     /// Mean rates on the bar and elsewhere, Hz (paper: 2 and 0.7).
     pub rate_bar_hz: f64,
@@ -87,10 +90,13 @@ pub struct E2Config {
     /// Rate window (one presentation), seconds (assumed; not stated).
     pub window_s: f64,
     pub ticks_per_window: usize,
-    /// BCM target rate, Hz: the LIF threshold is `rho_0 * window_s` weighted
-    /// input spikes (assumed: between the all-background response and a
-    /// winner's initial response, see `initial_response_hz`).
+    /// BCM target rate, Hz (assumed: between the all-background response
+    /// and a winner's initial response, see `initial_response_hz`).
     pub rho0_hz: f64,
+    /// Output spikes per `rho_0` (a power of two, 1..=256; `2^BCM_RHO0_SHIFT`):
+    /// the rate resolution. The LIF threshold is `rho_0 / spikes_per_rho0 *
+    /// window_s` weighted input spikes.
+    pub spikes_per_rho0: u32,
     /// Learning rate: pulses per unit of `x y (y - theta)` (a power of two, 2^-15..=1).
     pub eta: f64,
     /// Theta averaging length, windows (a power of two, 1..=32768).
@@ -106,6 +112,14 @@ pub struct E2Config {
     pub v_dep_v: f64,
     pub pulse_width_s: f64,
     pub pulse_interval_s: f64,
+    /// Write scheme: false V/2, true V/3. V/3 puts +|V_DEP|/3 = 0.53 V on
+    /// every cell outside the selected row and column during a depression,
+    /// above ftj-relax's 0.15 V potentiation threshold: measured, one
+    /// column's depression drove the other three columns to g_max within a
+    /// presentation. V/2 leaves them at 0 V (half-selected cells see V/2:
+    /// -0.8 V, below the 1.31 V depression threshold; +0.23 V for a
+    /// potentiation, a weak facilitated disturb).
+    pub scheme_v3: bool,
     /// Idle time between presentations, seconds (the volatile part relaxes).
     pub gap_s: f64,
     pub read_v: f64,
@@ -128,16 +142,18 @@ impl E2Config {
             rate_bar_hz: 2.0,
             rate_background_hz: 0.7,
             window_s: 1.0,
-            ticks_per_window: 50,
+            ticks_per_window: 40,
             rho0_hz: 3.7,
-            eta: 1.0,
-            theta_windows: 16,
+            spikes_per_rho0: 4,
+            eta: 1.0 / 32.0,
+            theta_windows: 4,
             g_unit_s: 2500e-6,
             init_dep_pulses: (25, 60),
             v_pot_v: 0.45,
             v_dep_v: -1.6,
-            pulse_width_s: 100e-6,
+            pulse_width_s: 10e-6,
             pulse_interval_s: 0.15,
+            scheme_v3: false,
             gap_s: 2.0,
             read_v: 0.1,
             tia_gain_index: 5,
@@ -168,6 +184,13 @@ impl E2Config {
                 "a power of two 2^-15 ..= 1 (pulses per count^3)",
             );
         }
+        if self.rho0_shift().is_none() {
+            return bad(
+                "--spikes-per-rho0",
+                self.spikes_per_rho0.to_string(),
+                "a power of two 1 ..= 256",
+            );
+        }
         if self.theta_shift().is_none() {
             return bad(
                 "--theta-windows",
@@ -196,8 +219,8 @@ impl E2Config {
         let thr = self.threshold_codes();
         if !(1.0..=32767.0).contains(&thr) {
             return Err(ExperimentError::Invalid(format!(
-                "--rho0-hz {} with --window-s {}: the LIF threshold would be {thr:.0} codes, outside 1 ..= 32767",
-                self.rho0_hz, self.window_s
+                "--rho0-hz {} with --window-s {} and --spikes-per-rho0 {}: the LIF threshold would be {thr:.0} codes, outside 1 ..= 32767",
+                self.rho0_hz, self.window_s, self.spikes_per_rho0
             )));
         }
         let max_s = ((1u64 << 24) - 1) as f64 / (self.clock_mhz * 1e6);
@@ -235,6 +258,16 @@ impl E2Config {
         (0..=15).find(|&k| (self.eta - 2f64.powi(-(k as i32))).abs() < 1e-12)
     }
 
+    /// `BCM_RHO0_SHIFT` for `spikes_per_rho0`.
+    pub fn rho0_shift(&self) -> Option<u32> {
+        (0..=8).find(|&k| self.spikes_per_rho0 == 1 << k)
+    }
+
+    /// Rate of one output spike per window, Hz (`rho_0 / spikes_per_rho0`).
+    pub fn spike_quantum_hz(&self) -> f64 {
+        self.rho0_hz / self.spikes_per_rho0 as f64
+    }
+
     /// `BCM_THETA_SHIFT` for `theta_windows`.
     pub fn theta_shift(&self) -> Option<u32> {
         (0..=15).find(|&k| self.theta_windows == 1 << k)
@@ -251,9 +284,9 @@ impl E2Config {
         self.g_unit_s * (self.read_v / 1.0).sinh() / self.lsb_a()
     }
 
-    /// LIF threshold, codes: `rho_0 T` weighted input spikes.
+    /// LIF threshold, codes: `q T` weighted input spikes, `q = rho_0 / spikes_per_rho0`.
     pub fn threshold_codes(&self) -> f64 {
-        self.rho0_hz * self.window_s * self.codes_per_unit()
+        self.spike_quantum_hz() * self.window_s * self.codes_per_unit()
     }
 }
 
@@ -263,7 +296,7 @@ pub struct Snapshot {
     pub epoch: usize,
     /// `[neuron][pixel]`, siemens.
     pub weights_s: Vec<Vec<f64>>,
-    /// BCM threshold per neuron, in spikes per window and in Hz (`* rho_0`).
+    /// BCM threshold per neuron, in spikes per window and in Hz (`* rho_0 / spikes_per_rho0`).
     pub theta_counts: Vec<f64>,
     pub theta_hz: Vec<f64>,
     /// `[neuron][orientation]`: `sum_m <rho_x^m> W_m` of the present weights, Hz.
@@ -374,12 +407,13 @@ pub fn configure<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
         (a("V_DEP"), dac(cfg.v_dep_v)),
         (a("PULSE_WIDTH"), cyc(cfg.pulse_width_s)),
         (a("PULSE_INTERVAL"), cyc(cfg.pulse_interval_s)),
-        (a("SCHEME"), 1),
+        (a("SCHEME"), cfg.scheme_v3 as u32),
         (a("REFRESH_BUDGET"), 0),
         (a("PLASTICITY"), if learning { 2 } else { 0 }),
         (a("BCM_WINDOW"), cfg.ticks_per_window as u32),
         (a("BCM_THETA_SHIFT"), cfg.theta_shift().unwrap_or(4)),
         (a("BCM_COUNT_SHIFT"), cfg.eta_shift().unwrap_or(0)),
+        (a("BCM_RHO0_SHIFT"), cfg.rho0_shift().unwrap_or(0)),
     ];
     write_all(sim, &writes)
 }
@@ -505,7 +539,10 @@ fn snapshot<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
         let raw = sim.peek(4, j as u16).map_err(cfg_err)?;
         theta_counts.push(raw as f64 / 256.0);
     }
-    let theta_hz = theta_counts.iter().map(|t| t * cfg.rho0_hz).collect();
+    let theta_hz = theta_counts
+        .iter()
+        .map(|t| t * cfg.spike_quantum_hz())
+        .collect();
     let response_hz = weights_s
         .iter()
         .map(|w| {
@@ -575,16 +612,14 @@ pub fn run_on<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
     let flat: Vec<f64> = vec![mean_w; N_ROWS];
     let initial_response_hz = expected_response_hz(cfg, &flat, 0);
     let background_response_hz = N_ROWS as f64 * cfg.rate_background_hz * mean_w / cfg.g_unit_s;
-    let total = cfg.epochs * 4 + cfg.test_repeats * 4 + 4;
+    let total = cfg.epochs + cfg.test_repeats * 4 + 4;
     let mut done = 0;
     let mut snapshots = vec![snapshot(sim, cfg, 0)?];
     let mut presentations = Vec::new();
     let mut saturated = 0u64;
-    let mut order: Vec<usize> = (0..4).collect();
     for epoch in 1..=cfg.epochs {
-        order.shuffle(&mut rng);
-        for &k in &order {
-            let d = ORIENTATIONS_DEG[k];
+        {
+            let d = ORIENTATIONS_DEG[rng.gen_range(0..4)];
             let (winner, spikes) =
                 present_window(sim, cfg, bar_pixels(d, 0), &mut rng, &mut saturated)?;
             presentations.push(Presentation {
@@ -720,9 +755,11 @@ pub fn write_report(
             "BCM_WINDOW": cfg.ticks_per_window,
             "BCM_THETA_SHIFT": cfg.theta_shift(),
             "BCM_COUNT_SHIFT": cfg.eta_shift(),
+            "BCM_RHO0_SHIFT": cfg.rho0_shift(),
             "codes_per_unit_weight_spike": cfg.codes_per_unit(),
         },
-        "mapping": "rho_y = sum rho_x W, W = G / g_unit_s; LIF threshold = rho_0 * window_s weighted input spikes, so y = floor(rho_y / rho_0) spikes per window and the RTL's x y (y - <y^2>) is BCM with target rate rho_0 (theta_hz = rho_0 * theta_counts); no rho_0 register",
+        "mapping": "rho_y = sum rho_x W, W = G / g_unit_s; LIF threshold = q * window_s weighted input spikes with q = rho_0 / spikes_per_rho0, so y ~ rho_y / q spikes per window; the BCM unit's theta tracks <y^2> / 2^BCM_RHO0_SHIFT (= spikes_per_rho0), so x y (y - theta) is BCM with target rate rho_0 (theta_hz = q * theta_counts)",
+        "spikes_per_rho0": cfg.spikes_per_rho0,
         "initial_response_hz": res.initial_response_hz,
         "background_response_hz": res.background_response_hz,
         "neurons": res.neurons,
@@ -994,7 +1031,7 @@ impl E2bConfig {
     pub fn full(seed: u64) -> Self {
         E2bConfig {
             learn: E2Config {
-                epochs: 100,
+                epochs: 400,
                 test_repeats: 2,
                 snapshot_every: 50,
                 ..E2Config::full(seed)
@@ -1087,12 +1124,13 @@ pub fn configure_move<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs
         (a("V_DEP"), dac(l.v_dep_v)),
         (a("PULSE_WIDTH"), cyc(cfg.move_pulse_width_s)),
         (a("PULSE_INTERVAL"), cyc(l.pulse_interval_s)),
-        (a("SCHEME"), 1),
+        (a("SCHEME"), l.scheme_v3 as u32),
         (a("REFRESH_BUDGET"), 0),
         (a("PLASTICITY"), 2),
         (a("BCM_WINDOW"), 1),
         (a("BCM_THETA_SHIFT"), 15),
         (a("BCM_COUNT_SHIFT"), 0),
+        (a("BCM_RHO0_SHIFT"), 0),
     ];
     write_all(sim, &writes)
 }
@@ -1152,7 +1190,7 @@ pub fn run_e2b_on<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<E2bResult, ExperimentError> {
     cfg.validate()?;
-    let learn_total = cfg.learn.epochs * 4 + cfg.learn.test_repeats * 4 + 4;
+    let learn_total = cfg.learn.epochs + cfg.learn.test_repeats * 4 + 4;
     let total = learn_total + ORIENTATIONS_DEG.len() * 2 * cfg.trials;
     let learned = run_on(sim, &cfg.learn, &mut |d, _| progress(d, total))?;
     let mut done = learn_total;
