@@ -209,6 +209,43 @@ fn theta_slides_up_with_sustained_high_rates() {
 }
 
 #[test]
+fn rho0_shift_sets_the_rate_the_threshold_settles_at() {
+    // rho_0 = 2 spikes per window: theta tracks <y^2> / 2, so a steady
+    // rate of 4 settles at theta = 8 (above 4: depression) and a rate of 1
+    // at 1 / 2 (below 1: potentiation); with rho_0 = 1 a rate of 2
+    // settles at theta = 4 and depresses.
+    for (rho0_shift, y, theta_end, pol_end) in [
+        (1u8, 4usize, 8u32 << 8, false),
+        (1, 1, 128, true),
+        (0, 2, 4 << 8, false),
+    ] {
+        let base = BcmInputs {
+            theta_shift: 1,
+            rho0_shift,
+            ..params()
+        };
+        let mut s = vec![reset()];
+        let mut ends = Vec::new();
+        for _ in 0..24 {
+            window(&mut s, base, y);
+            ends.push(s.len() - 1);
+        }
+        let outs = three_way(&s);
+        let th = outs[*ends.last().unwrap()].theta[0];
+        assert!(
+            th <= theta_end && th + 24 >= theta_end,
+            "rho0_shift {rho0_shift}, y {y}: theta {th}, expected ~{theta_end}"
+        );
+        let cmds = transfers(&s, &outs);
+        assert_eq!(
+            cmds.last().map(|c| c.pol),
+            Some(pol_end),
+            "rho0_shift {rho0_shift}, y {y}: {cmds:?}"
+        );
+    }
+}
+
+#[test]
 fn only_the_winner_learns_and_back_pressure_loses_nothing() {
     let all: u128 = (1 << N_ROWS) - 1;
     let base = BcmInputs {

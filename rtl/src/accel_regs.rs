@@ -27,7 +27,7 @@ const fn reg(
 /// First row-intensity register; row `i` is at `ROW_INTENSITY_BASE + i`.
 pub const ROW_INTENSITY_BASE: u8 = 0x80;
 
-pub const ACCEL_REGISTERS: [Register; 25] = [
+pub const ACCEL_REGISTERS: [Register; 26] = [
     reg(
         0x10,
         "INPUT_MODE",
@@ -212,6 +212,14 @@ pub const ACCEL_REGISTERS: [Register; 25] = [
         false,
         4,
         "BCM pulse count scaling shift",
+    ),
+    reg(
+        0x3B,
+        "BCM_RHO0_SHIFT",
+        4,
+        false,
+        0,
+        "BCM target rate rho_0 = 2^shift spikes per window: theta tracks <y^2> >> shift",
     ),
     reg(
         0x40,

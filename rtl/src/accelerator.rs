@@ -56,6 +56,7 @@ pub const BANK_LAYOUT: [(usize, &[&str]); 11] = [
             "STDP_COUNT_SHIFT",
             "BCM_THETA_SHIFT",
             "BCM_COUNT_SHIFT",
+            "BCM_RHO0_SHIFT",
         ],
     ),
     (5, &["LEAK_SHIFT", "THETA_DECAY_SHIFT"]),
@@ -181,7 +182,7 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     b1: RegisterBank<1, 1>,
     b2: RegisterBank<2, 2>,
     b3: RegisterBank<1, 3>,
-    b4: RegisterBank<5, 4>,
+    b4: RegisterBank<6, 4>,
     b5: RegisterBank<2, 5>,
     b8: RegisterBank<5, 8>,
     b12: RegisterBank<6, 12>,
@@ -546,6 +547,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         self.bcm.window.next = self.b16.value[4].val();
         self.bcm.theta_shift.next = self.b4.value[3].val();
         self.bcm.count_shift.next = self.b4.value[4].val();
+        self.bcm.rho0_shift.next = self.b4.value[5].val();
 
         self.refresh.clock.next = self.clock.val();
         self.refresh.reset.next = self.reset.val();

@@ -23,8 +23,8 @@
 //! ```
 //!
 //! When the scan is over and the last command taken, every column's
-//! threshold moves, `theta_j += (256 y_j^2 - theta_j) >>> theta_shift` (raw
-//! Q16.8, arithmetic shift), the counts and the window restart, and `busy`
+//! threshold moves, `theta_j += ((256 y_j^2 >> rho0_shift) - theta_j) >>>
+//! theta_shift` (raw Q16.8, arithmetic shift), the counts and the window restart, and `busy`
 //! falls. Commands leave through a registered one-deep output, stalled by
 //! `cmd_ready` (nothing is lost).
 //!
@@ -49,13 +49,16 @@
 //!
 //! *Decided* (DESIGN.md left it open): `dw` uses the threshold learned from
 //! the previous windows; the threshold then absorbs this window's rate. The
-//! target of the mean is `y^2` itself (BCM's `rho_0` = 1 spike per window);
-//! scale the rates through the window length.
+//! target of the mean is `y^2 / rho_0` with `rho_0 = 2^rho0_shift` spikes
+//! per window (BCM's `theta = <y^2> / rho_0`; a neuron settles where
+//! `y = <y^2> / rho_0`), so the rate resolution (spikes per window) and the
+//! target rate are set apart; `rho0_shift = 0` is `rho_0` = 1 spike.
 
 use rust_hdl::prelude::*;
 
 /// The threshold update in two halves, so that neither is a long path:
-/// `diff = (rate^2 << 8) - theta` (raw Q16.8, 25-bit signed) is registered
+/// `diff = ((rate^2 << 8) >> rho0_shift) - theta` (raw Q16.8, 25-bit
+/// signed; the target `y^2 / 2^rho0_shift`, BCM's `<y^2> / rho_0`) is registered
 /// every cycle from the present counts; at the finish
 /// `theta_next = theta + (diff >>> shift)` uses that register. The counts and
 /// thresholds are unchanged for at least one cycle before a finish (no
@@ -68,6 +71,8 @@ pub struct ThetaUpdate {
     pub theta: Signal<In, Bits<24>>,
     pub rate: Signal<In, Bits<8>>,
     pub shift: Signal<In, Bits<4>>,
+    /// `rho_0 = 2^rho0_shift` spikes per window.
+    pub rho0_shift: Signal<In, Bits<4>>,
     pub theta_next: Signal<Out, Bits<24>>,
     ones: Constant<Bits<25>>,
     diff: DFF<Bits<25>>,
@@ -83,6 +88,7 @@ impl Default for ThetaUpdate {
             theta: Default::default(),
             rate: Default::default(),
             shift: Default::default(),
+            rho0_shift: Default::default(),
             theta_next: Default::default(),
             ones: Constant::new(0x1FF_FFFFu64.into()),
             diff: Default::default(),
@@ -100,8 +106,8 @@ impl Logic for ThetaUpdate {
         self.square.next = bit_cast::<16, 32>(
             bit_cast::<16, 8>(self.rate.val()) * bit_cast::<16, 8>(self.rate.val()),
         );
-        self.diff.d.next =
-            (bit_cast::<25, 16>(self.square.val()) << 8) - bit_cast::<25, 24>(self.theta.val());
+        self.diff.d.next = ((bit_cast::<25, 16>(self.square.val()) << 8) >> self.rho0_shift.val())
+            - bit_cast::<25, 24>(self.theta.val());
         // arithmetic shift right (sign-filling)
         if self.diff.q.val().get_bit(24) {
             self.step.next =
@@ -132,8 +138,11 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     pub enable: Signal<In, Bit>,
     /// Rate window, in steps (0 and 1: every step).
     pub window: Signal<In, Bits<16>>,
-    /// Threshold averaging: `theta += (y^2 - theta) >>> theta_shift`.
+    /// Threshold averaging: `theta += (y^2 / 2^rho0_shift - theta) >>> theta_shift`.
     pub theta_shift: Signal<In, Bits<4>>,
+    /// BCM target rate `rho_0 = 2^rho0_shift` spikes per window: the
+    /// threshold tracks `<y^2> / rho_0` (0: the mean of `y^2` itself).
+    pub rho0_shift: Signal<In, Bits<4>>,
     /// `count = |x y (y - theta)| >> count_shift`.
     pub count_shift: Signal<In, Bits<4>>,
     pub cmd_ready: Signal<In, Bit>,
@@ -238,6 +247,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             enable: Default::default(),
             window: Default::default(),
             theta_shift: Default::default(),
+            rho0_shift: Default::default(),
             count_shift: Default::default(),
             cmd_ready: Default::default(),
             cmd_valid: Default::default(),
@@ -445,6 +455,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             self.upd[j].theta.next = self.th[j].q.val();
             self.upd[j].rate.next = self.yc[j].q.val();
             self.upd[j].shift.next = self.theta_shift.val();
+            self.upd[j].rho0_shift.next = self.rho0_shift.val();
             if self.reset.val() {
                 self.th[j].d.next = 0.into();
             } else if self.finish.val() && !self.clear.val() {

@@ -109,6 +109,10 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
             &mut *Box::<crate::accelerator::Accelerator<25, 5>>::default(),
         )?,
         generate("bcm", &mut crate::bcm::BcmUnit::<25, 5>::default())?,
+        generate(
+            "accel_81x4",
+            &mut *Box::<crate::accelerator::Accelerator<81, 4>>::default(),
+        )?,
     ])
 }
 

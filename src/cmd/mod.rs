@@ -1,5 +1,6 @@
 pub mod device;
 pub mod run;
+pub mod run_e2;
 pub mod sweep;
 pub mod synth;
 pub mod verilog;

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 Experiments: letters-stdp (E1, the default), letters-stm-ltm (E5),
-temporal-stp (E3), digits-refresh (E4).
+temporal-stp (E3), digits-refresh (E4), orientation-bcm (E2),
+moving-direction (E2b).
 
 With no arguments: E1 on ftj-linear, seed 1, 100 epochs, latency coding,
 balanced STDP, recognition vs noise also over seeds 1..5 (--seeds),
@@ -33,6 +34,16 @@ controller (each pixel its row's read amplitude), tile by tile; cycling
 histories 1e0..1e11 (n-astrocyte to its endurance, 1e5) jumped to, with and
 without the Verilated refresh scheduler's +-3.5 V, 50 ns pairs (--device,
 --test-images, --max-cycles, --train-epochs); output in out/digits-refresh-<n>.
+orientation-bcm: four bars (0, 45, 90, 135 deg) on a 9x9 grid, Poisson
+inputs (2 Hz on the bar, 0.7 Hz elsewhere), WTA, BCM with a sliding
+threshold through the Verilated accel_81x4 on ftj-relax, 2000 epochs
+(--epochs, --rho0-hz, --eta, --theta-windows, --window-s, --window-ticks;
+--seeds for the spread); output in out/orientation-bcm-<n>.
+moving-direction: after --epochs of orientation-bcm learning [default
+100], bars move up or down across the grid, the BCM unit pulses the cells on
+their path, the relaxation trail in the conductance map gives the direction
+(--trials per orientation and direction, --step-ms); output in
+out/moving-direction-<n>.
 Writes report.json, CSV data and SVG plots; prints where they are.";
 
 #[derive(clap::Args, Debug, Default)]
@@ -134,6 +145,36 @@ pub struct Args {
     /// [default: 60].
     #[arg(long)]
     pub train_epochs: Option<usize>,
+    /// orientation-bcm, moving-direction: BCM target rate rho_0, Hz (0, 100]
+    /// [default: 3.7]; the LIF threshold is rho_0 / spikes-per-rho0 * window
+    /// weighted input spikes.
+    #[arg(long)]
+    pub rho0_hz: Option<f64>,
+    /// orientation-bcm, moving-direction: output spikes per rho_0 (the rate
+    /// resolution; BCM_RHO0_SHIFT), a power of two 1..=256 [default: 4].
+    #[arg(long)]
+    pub spikes_per_rho0: Option<u32>,
+    /// orientation-bcm, moving-direction: BCM learning rate, pulses per
+    /// count^3, a power of two 2^-15..=1 [default: 1/16].
+    #[arg(long)]
+    pub eta: Option<f64>,
+    /// orientation-bcm, moving-direction: BCM threshold averaging length,
+    /// windows, a power of two 1..=32768 [default: 16].
+    #[arg(long)]
+    pub theta_windows: Option<u32>,
+    /// orientation-bcm, moving-direction: rate window (one presentation),
+    /// seconds, 0.05..=20 [default: 1].
+    #[arg(long)]
+    pub window_s: Option<f64>,
+    /// orientation-bcm, moving-direction: ticks per rate window, 2..=1000 [default: 40].
+    #[arg(long)]
+    pub window_ticks: Option<usize>,
+    /// moving-direction only: trials per orientation and direction, 1..=50 [default: 3].
+    #[arg(long)]
+    pub trials: Option<usize>,
+    /// moving-direction only: time per position of the moving bar, ms, 1..=10000 [default: 100].
+    #[arg(long)]
+    pub step_ms: Option<f64>,
 }
 
 /// Options that apply to digits-refresh only, as given.
@@ -148,8 +189,25 @@ fn e4_options_given(args: &Args) -> Option<&'static str> {
     .map(|x| x.0)
 }
 
+/// Options that apply to orientation-bcm / moving-direction only, as given.
+fn e2_options_given(args: &Args) -> Option<&'static str> {
+    [
+        ("--rho0-hz", args.rho0_hz.is_some()),
+        ("--eta", args.eta.is_some()),
+        ("--spikes-per-rho0", args.spikes_per_rho0.is_some()),
+        ("--theta-windows", args.theta_windows.is_some()),
+        ("--window-s", args.window_s.is_some()),
+        ("--window-ticks", args.window_ticks.is_some()),
+        ("--trials", args.trials.is_some()),
+        ("--step-ms", args.step_ms.is_some()),
+    ]
+    .into_iter()
+    .find(|x| x.1)
+    .map(|x| x.0)
+}
+
 /// Options that apply to temporal-stp only, as given.
-fn e3_options_given(args: &Args) -> Option<&'static str> {
+pub(crate) fn e3_options_given(args: &Args) -> Option<&'static str> {
     [
         ("--train-ms", args.train_ms.is_some()),
         ("--gap-ms", args.gap_ms.is_some()),
@@ -164,7 +222,7 @@ fn e3_options_given(args: &Args) -> Option<&'static str> {
 }
 
 /// `--clock-mhz`, checked, or the default.
-fn clock_mhz(args: &Args) -> anyhow::Result<f64> {
+pub(crate) fn clock_mhz(args: &Args) -> anyhow::Result<f64> {
     use neuroxbar_testbenches::experiment::{CLOCK_MHZ_RANGE, DEFAULT_CLOCK_MHZ};
     let c = args.clock_mhz.unwrap_or(DEFAULT_CLOCK_MHZ);
     if !CLOCK_MHZ_RANGE.contains(&c) {
@@ -218,9 +276,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let experiment = args.experiment.as_deref().unwrap_or("letters-stdp");
     match experiment {
         "letters-stdp" | "letters-stm-ltm" => {}
-        "temporal-stp" | "digits-refresh" => {}
+        "temporal-stp" | "digits-refresh" | "orientation-bcm" | "moving-direction" => {}
         _ => bail!(
-            "unknown experiment `{experiment}` (available: letters-stdp, letters-stm-ltm, temporal-stp, digits-refresh)"
+            "unknown experiment `{experiment}` (available: letters-stdp, letters-stm-ltm, temporal-stp, digits-refresh, orientation-bcm, moving-direction)"
         ),
     }
     if experiment != "digits-refresh" {
@@ -228,9 +286,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             bail!("{o} does not apply to {experiment} (digits-refresh only)");
         }
     }
+    if let Some(o) = e2_options_given(&args) {
+        let e2 = experiment == "orientation-bcm" || experiment == "moving-direction";
+        let b_only = o == "--trials" || o == "--step-ms";
+        if !e2 || (experiment == "orientation-bcm" && b_only) {
+            let owner = if b_only {
+                "moving-direction only"
+            } else {
+                "orientation-bcm and moving-direction only"
+            };
+            bail!("{o} does not apply to {experiment} ({owner})");
+        }
+    }
     match experiment {
         "temporal-stp" => return run_e3(args),
         "digits-refresh" => return run_e4(args),
+        "orientation-bcm" => return super::run_e2::run_e2(args),
+        "moving-direction" => return super::run_e2::run_e2b(args),
         _ => {}
     }
     if let Some(o) = e3_options_given(&args) {

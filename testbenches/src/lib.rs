@@ -6,6 +6,7 @@ pub mod digits_refresh;
 pub mod experiment;
 pub mod letters_stdp;
 pub mod letters_stm_ltm;
+pub mod orientation_bcm;
 pub mod progress;
 pub mod report;
 pub mod temporal_stp;

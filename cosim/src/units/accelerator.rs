@@ -151,3 +151,73 @@ impl CycleModel for GoldenAccel {
         self.0.step(inp)
     }
 }
+
+/// Rows and columns of the E2 accelerator (`Accelerator<81, 4>`, top `accel_81x4`).
+pub const N_ROWS_81X4: usize = 81;
+pub const N_COLS_81X4: usize = 4;
+
+/// Verilator back end of `Accelerator<81, 4>` (the 9 x 9 grid of E2). The
+/// 81-bit `spikes_in` port travels as three 32-bit words.
+pub struct VerilatorAccel81x4 {
+    pub harness: Harness<crate::verilated::accel_81x4::Model>,
+}
+
+impl VerilatorAccel81x4 {
+    pub fn new(trace: Trace) -> Result<Self, HarnessError> {
+        Ok(Self {
+            harness: Harness::new(trace)?,
+        })
+    }
+}
+
+impl CycleModel for VerilatorAccel81x4 {
+    type Inputs = AccelInputs;
+    type Outputs = AccelOutputs;
+    #[inline]
+    fn step(&mut self, inp: &AccelInputs) -> AccelOutputs {
+        let m = &mut self.harness.model;
+        m.set_reset(inp.reset as u64);
+        m.set_tick(inp.tick as u64);
+        m.set_present(inp.present as u64);
+        let s = inp.spikes_in;
+        m.set_spikes_in(&[s as u32, (s >> 32) as u32, (s >> 64) as u32 & 0x1_FFFF]);
+        let (we, addr, data) = match inp.cfg_write {
+            Some((a, d)) => (1, a as u64, d as u64),
+            None => (0, 0, 0),
+        };
+        m.set_cfg_we(we);
+        m.set_cfg_addr(addr);
+        m.set_cfg_data(data);
+        m.set_fe_busy(inp.fe_busy as u64);
+        m.set_fe_rd_valid(inp.fe_rd_valid as u64);
+        m.set_fe_rd_ch(inp.fe_rd_ch as u64);
+        m.set_fe_rd_data(inp.fe_rd_data as u16 as u64);
+        m.set_fe_rd_sat(inp.fe_rd_sat as u64);
+        m.set_warp(inp.warp as u64);
+        m.set_debug_sel(inp.debug_sel as u64);
+        self.harness.step();
+        let m = &self.harness.model;
+        AccelOutputs {
+            fe_ch: m.fe_ch() as u8,
+            fe_code: sign_extend(m.fe_code(), 12) as i16,
+            fe_mode: m.fe_mode() as u8,
+            fe_we: m.fe_we() != 0,
+            fe_apply: m.fe_apply() != 0,
+            fe_sample: m.fe_sample() != 0,
+            idle: m.idle() != 0,
+            wait_left: m.wait_left() as u32,
+            spikes: m.spikes(),
+            spikes_valid: m.spikes_valid() != 0,
+            winner: m.winner() as u8,
+            winner_valid: m.winner_valid() != 0,
+            cfg_error: m.cfg_error() != 0,
+            clamp_error: m.clamp_error() != 0,
+            saturated: m.saturated() != 0,
+            overrun: m.overrun() != 0,
+            debug_data: m.debug_data() as u32,
+        }
+    }
+    fn skip_time(&mut self, cycles: u64) {
+        self.harness.skip(cycles);
+    }
+}

@@ -52,6 +52,7 @@ impl CycleModel for VerilatorBcm {
         m.set_enable(inp.enable as u64);
         m.set_window(inp.window as u64);
         m.set_theta_shift(inp.theta_shift as u64);
+        m.set_rho0_shift(inp.rho0_shift as u64);
         m.set_count_shift(inp.count_shift as u64);
         m.set_cmd_ready(inp.cmd_ready as u64);
         self.harness.step();
@@ -104,6 +105,7 @@ impl CycleModel for RustHdlBcm {
         d.enable.next = inp.enable;
         d.window.next = (inp.window as u64).into();
         d.theta_shift.next = (inp.theta_shift as u64).into();
+        d.rho0_shift.next = (inp.rho0_shift as u64).into();
         d.count_shift.next = (inp.count_shift as u64).into();
         d.cmd_ready.next = inp.cmd_ready;
         rust_hdl_cycle!(d, 100);
@@ -164,7 +166,7 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = BcmInputs
     let mut density = [30u32; 2];
     (0..cycles).map(move |c| {
         if rng.gen_ratio(1, 500) {
-            match rng.gen_range(0..6) {
+            match rng.gen_range(0..7) {
                 0 => {
                     p.window = match rng.gen_range(0..8) {
                         0 => 0,
@@ -176,6 +178,7 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = BcmInputs
                 }
                 1 => p.theta_shift = rng.gen_range(0..16),
                 2 => p.count_shift = rng.gen_range(0..16),
+                5 => p.rho0_shift = rng.gen_range(0..16),
                 3 => p.wta_on = !p.wta_on,
                 4 => p.enable = rng.gen_ratio(7, 8),
                 _ => density = [rng.gen_range(0..101), rng.gen_range(0..101)],

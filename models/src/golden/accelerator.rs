@@ -66,7 +66,7 @@ use super::xbar_ctrl::{CrossbarControllerModel, XbarInputs, XbarOutputs};
 /// The accelerator's own registers `(address, bits, signed, reset)`, after
 /// the neuron core's; row intensities at `0x80 + row` (8 bits, reset 0).
 /// Independent of the RTL's table; a co-simulation test checks they agree.
-pub const ACCEL_REGISTERS: [(u8, u32, bool, u64); 25] = [
+pub const ACCEL_REGISTERS: [(u8, u32, bool, u64); 26] = [
     (0x10, 2, false, 2),        // INPUT_MODE
     (0x11, 8, false, 32),       // RAMP_STEP
     (0x12, 16, false, 0xACE1),  // LFSR_SEED
@@ -91,6 +91,7 @@ pub const ACCEL_REGISTERS: [(u8, u32, bool, u64); 25] = [
     (0x38, 16, false, 100),     // BCM_WINDOW
     (0x39, 4, false, 3),        // BCM_THETA_SHIFT
     (0x3A, 4, false, 4),        // BCM_COUNT_SHIFT
+    (0x3B, 4, false, 0),        // BCM_RHO0_SHIFT
     (0x40, 32, false, 0),       // REFRESH_BUDGET
 ];
 
@@ -355,6 +356,7 @@ impl AcceleratorModel {
             window: self.r(0x38) as u16,
             theta_shift: self.r(0x39) as u8,
             count_shift: self.r(0x3A) as u8,
+            rho0_shift: self.r(0x3B) as u8,
             cmd_ready: ready[2],
         };
         let refresh_in = RefreshInputs {

@@ -23,8 +23,8 @@
 //! so `eta * T^3 * P = 2^-c` pulses per unit (count units) with `P`
 //! pulses per unit weight, and theta is an exponential mean over
 //! `tau_theta = T / (-ln(1 - 2^-s))` (about `2^s` windows). The threshold
-//! is in count^2 units; a target rate `rho_0` (theta = <y^2> / rho_0) is
-//! realised only through the window length (`rho_0` = 1 count per window).
+//! is `<y^2> / rho_0` with `rho_0 = 2^rho0_shift` counts per window
+//! (`theta += ((y^2 >> rho0_shift) - theta) * 2^-s`).
 
 use super::stdp::Command;
 
@@ -45,6 +45,8 @@ pub struct BcmInputs {
     pub theta_shift: u8,
     /// 0..15.
     pub count_shift: u8,
+    /// 0..15: `rho_0 = 2^rho0_shift` spikes per window.
+    pub rho0_shift: u8,
     pub cmd_ready: bool,
 }
 
@@ -62,9 +64,9 @@ pub struct BcmOutputs {
     pub theta: Vec<u32>,
 }
 
-/// The next threshold (raw Q16.8): `theta + ((y^2 << 8) - theta) >>> shift`.
-pub fn theta_next(theta: u32, y: u8, shift: u8) -> u32 {
-    let target = (y as i64 * y as i64) << 8;
+/// The next threshold (raw Q16.8): `theta + (((y^2 << 8) >> rho0_shift) - theta) >>> shift`.
+pub fn theta_next(theta: u32, y: u8, shift: u8, rho0_shift: u8) -> u32 {
+    let target = ((y as i64 * y as i64) << 8) >> rho0_shift;
     let t = theta as i64;
     (t + ((target - t) >> shift)) as u32
 }
@@ -192,7 +194,8 @@ impl BcmModel {
 
         if finish {
             for j in 0..self.n_cols {
-                self.theta[j] = theta_next(self.theta[j], self.y[j], inp.theta_shift);
+                self.theta[j] =
+                    theta_next(self.theta[j], self.y[j], inp.theta_shift, inp.rho0_shift);
             }
             self.x.iter_mut().for_each(|v| *v = 0);
             self.y.iter_mut().for_each(|v| *v = 0);
@@ -280,14 +283,19 @@ mod tests {
     fn theta_tracks_the_mean_square_rate() {
         let mut t = 0;
         for _ in 0..200 {
-            t = theta_next(t, 4, 3);
+            t = theta_next(t, 4, 3, 0);
         }
         // within one LSB of 16 per 2^3 (floor bias of the shift)
         assert!((16 * 256 - 8..=16 * 256).contains(&t), "{t}");
         for _ in 0..200 {
-            t = theta_next(t, 0, 3);
+            t = theta_next(t, 0, 3, 0);
         }
         assert!(t < 8, "{t}");
+        // rho_0 = 4 spikes: the mean of y^2 / 4
+        for _ in 0..200 {
+            t = theta_next(t, 6, 3, 2);
+        }
+        assert!((9 * 256 - 8..=9 * 256).contains(&t), "{t}");
     }
 
     #[test]

@@ -1,0 +1,143 @@
+//! `neuroxbar run orientation-bcm` / `moving-direction`: option errors (no
+//! simulation runs) and one tiny end-to-end run that prints its report.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+        .arg("run")
+        .args(args)
+        .output()
+        .expect("run neuroxbar")
+}
+
+fn fails_with(args: &[&str], needle: &str) {
+    let o = run(args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{args:?} succeeded");
+    assert!(err.contains(needle), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+}
+
+#[test]
+fn orientation_bcm_options_are_checked() {
+    fails_with(
+        &["orientation-bcm", "--rho0-hz", "0"],
+        "--rho0-hz 0: allowed range (0, 100] Hz",
+    );
+    fails_with(
+        &["orientation-bcm", "--eta", "0.3"],
+        "--eta 0.3: allowed range a power of two",
+    );
+    fails_with(
+        &["orientation-bcm", "--theta-windows", "3"],
+        "--theta-windows 3: allowed range a power of two 1 ..= 32768",
+    );
+    fails_with(
+        &["orientation-bcm", "--window-s", "50"],
+        "--window-s 50: allowed range 0.05 ..= 20 s",
+    );
+    fails_with(
+        &["orientation-bcm", "--window-ticks", "1"],
+        "--window-ticks 1: allowed range 2 ..= 1000",
+    );
+    fails_with(
+        &["orientation-bcm", "--epochs", "0"],
+        "--epochs 0: allowed range 1..=10000",
+    );
+    fails_with(
+        &["orientation-bcm", "--seeds", "0"],
+        "--seeds 0: allowed range 1..=100",
+    );
+    fails_with(
+        &["orientation-bcm", "--device", "otj"],
+        "orientation-bcm runs on ftj-relax devices",
+    );
+    // a threshold beyond the LIF's range names both options
+    fails_with(
+        &["orientation-bcm", "--rho0-hz", "90", "--window-s", "20"],
+        "--rho0-hz 90 with --window-s 20",
+    );
+    fails_with(
+        &["moving-direction", "--trials", "0"],
+        "--trials 0: allowed range 1..=50",
+    );
+    fails_with(
+        &["moving-direction", "--step-ms", "0.5"],
+        "--step-ms 0.5: allowed range 1..=10000 ms",
+    );
+}
+
+#[test]
+fn options_of_other_experiments_are_errors() {
+    fails_with(
+        &["orientation-bcm", "--trials", "2"],
+        "--trials does not apply to orientation-bcm (moving-direction only)",
+    );
+    fails_with(
+        &["orientation-bcm", "--gap-ms", "5"],
+        "--gap-ms does not apply to orientation-bcm (temporal-stp only)",
+    );
+    fails_with(
+        &["moving-direction", "--scheme", "v3"],
+        "--scheme does not apply to moving-direction (letters-stm-ltm only)",
+    );
+    fails_with(
+        &["orientation-bcm", "--encoding", "rate"],
+        "--encoding does not apply to orientation-bcm (letters-stdp only)",
+    );
+    fails_with(
+        &["letters-stdp", "--rho0-hz", "3"],
+        "--rho0-hz does not apply to letters-stdp (orientation-bcm and moving-direction only)",
+    );
+    fails_with(
+        &["temporal-stp", "--eta", "1"],
+        "--eta does not apply to temporal-stp (orientation-bcm and moving-direction only)",
+    );
+    fails_with(
+        &["letters-stm-ltm", "--step-ms", "10"],
+        "--step-ms does not apply to letters-stm-ltm",
+    );
+}
+
+#[test]
+fn a_short_orientation_run_prints_its_report() {
+    let dir = std::env::temp_dir().join(format!("neuroxbar-cli-e2-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = run(&[
+        "orientation-bcm",
+        "--epochs",
+        "2",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report = dir.join("report.json");
+    assert!(
+        out.contains(&format!("report: {}", report.display())),
+        "{out}"
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["neurons"].as_array().unwrap().len(), 4);
+    for key in [
+        "distinct_orientations",
+        "wall_time_s",
+        "simulated_time_s",
+        "cycles",
+        "energy_j",
+        "rho0_hz",
+        "eta",
+        "theta_windows",
+        "window_s",
+    ] {
+        assert!(!r[key].is_null(), "{key} missing");
+    }
+    assert_eq!(r["parameters"]["epochs"], 2);
+    std::fs::remove_dir_all(&dir).ok();
+}
