@@ -1,62 +1,9 @@
 //! `neuroxbar sweep`: a reduced E1 grid run in parallel, a failing point
 //! recorded while the others go on, resume, shards + merge, plan errors.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod sweep_common;
 
-fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn neuroxbar(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// E1 at a 1 MHz clock with one seed of the noise spread: well under a
-/// second per point.
-const PLAN: &str = r#"experiment = "letters-stdp"
-metric = "recognition_vs_noise.0.rate"
-[options]
-seeds = 1
-clock-mhz = 1
-[grid]
-seed = [1, 2, 3]
-epochs = [1, 2]
-[[points]]
-seed = 4
-epochs = 0
-"#;
-
-fn summary(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
-}
-
-/// `(point, status, metric)` of every point.
-fn outcomes(v: &serde_json::Value) -> Vec<(String, String, Option<f64>)> {
-    v["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["point"].as_str().unwrap().to_string(),
-                p["status"].as_str().unwrap().to_string(),
-                p["metric"].as_f64(),
-            )
-        })
-        .collect()
-}
+use sweep_common::{neuroxbar, outcomes, scratch, stderr, summary, PLAN};
 
 #[test]
 fn a_grid_runs_every_point_records_the_failure_resumes_and_merges_shards() {

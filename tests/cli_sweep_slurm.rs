@@ -6,24 +6,11 @@
 //! Without Slurm (`sbatch` / `sinfo` missing or no node up) the test fails
 //! under `CI` and is skipped with a notice elsewhere.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod sweep_common;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn neuroxbar(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use sweep_common::{neuroxbar, outcomes, scratch, summary, PLAN};
 
 fn slurm_up() -> bool {
     Command::new("sinfo")
@@ -35,36 +22,6 @@ fn slurm_up() -> bool {
                     .lines()
                     .any(|l| ["idle", "mix", "alloc"].contains(&l.trim()))
         })
-}
-
-const PLAN: &str = r#"experiment = "letters-stdp"
-metric = "recognition_vs_noise.0.rate"
-[options]
-seeds = 1
-clock-mhz = 1
-[grid]
-seed = [1, 2, 3]
-epochs = [1, 2]
-[[points]]
-seed = 4
-epochs = 0
-"#;
-
-fn outcomes(dir: &Path) -> Vec<(String, String, Option<f64>)> {
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
-    v["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["point"].as_str().unwrap().to_string(),
-                p["status"].as_str().unwrap().to_string(),
-                p["metric"].as_f64(),
-            )
-        })
-        .collect()
 }
 
 #[test]
@@ -130,13 +87,13 @@ fn slurm_job_array_gives_the_local_summary() {
             "no log of array task {k}: {logs:?}"
         );
     }
-    let slurm = outcomes(&dir.join("s"));
+    let slurm = outcomes(&summary(&dir.join("s")));
     let o = neuroxbar(
         &dir,
         &["sweep", "plan.toml", "--out", "local", "--jobs", "2"],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(slurm, outcomes(&dir.join("local")));
+    assert_eq!(slurm, outcomes(&summary(&dir.join("local"))));
     assert_eq!(slurm.iter().filter(|r| r.1 == "done").count(), 6);
     std::fs::remove_dir_all(&dir).ok();
 }
