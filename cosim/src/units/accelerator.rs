@@ -25,32 +25,32 @@ impl VerilatorAccel {
     }
 }
 
-impl CycleModel for VerilatorAccel {
-    type Inputs = AccelInputs;
-    type Outputs = AccelOutputs;
-    #[inline]
-    fn step(&mut self, inp: &AccelInputs) -> AccelOutputs {
-        let m = &mut self.harness.model;
-        m.set_reset(inp.reset as u64);
-        m.set_tick(inp.tick as u64);
-        m.set_present(inp.present as u64);
-        m.set_spikes_in(inp.spikes_in as u64);
-        let (we, addr, data) = match inp.cfg_write {
+/// One clock of a Verilated accelerator top: the inputs to its ports, a
+/// step, the outputs back; `$set_spikes` puts `spikes_in` on the model `m`
+/// (a scalar port up to 64 rows, 32-bit words above).
+macro_rules! verilated_step {
+    ($self:ident, $inp:ident, |$m:ident| $set_spikes:expr) => {{
+        let $m = &mut $self.harness.model;
+        $m.set_reset($inp.reset as u64);
+        $m.set_tick($inp.tick as u64);
+        $m.set_present($inp.present as u64);
+        $set_spikes;
+        let (we, addr, data) = match $inp.cfg_write {
             Some((a, d)) => (1, a as u64, d as u64),
             None => (0, 0, 0),
         };
-        m.set_cfg_we(we);
-        m.set_cfg_addr(addr);
-        m.set_cfg_data(data);
-        m.set_fe_busy(inp.fe_busy as u64);
-        m.set_fe_rd_valid(inp.fe_rd_valid as u64);
-        m.set_fe_rd_ch(inp.fe_rd_ch as u64);
-        m.set_fe_rd_data(inp.fe_rd_data as u16 as u64);
-        m.set_fe_rd_sat(inp.fe_rd_sat as u64);
-        m.set_warp(inp.warp as u64);
-        m.set_debug_sel(inp.debug_sel as u64);
-        self.harness.step();
-        let m = &self.harness.model;
+        $m.set_cfg_we(we);
+        $m.set_cfg_addr(addr);
+        $m.set_cfg_data(data);
+        $m.set_fe_busy($inp.fe_busy as u64);
+        $m.set_fe_rd_valid($inp.fe_rd_valid as u64);
+        $m.set_fe_rd_ch($inp.fe_rd_ch as u64);
+        $m.set_fe_rd_data($inp.fe_rd_data as u16 as u64);
+        $m.set_fe_rd_sat($inp.fe_rd_sat as u64);
+        $m.set_warp($inp.warp as u64);
+        $m.set_debug_sel($inp.debug_sel as u64);
+        $self.harness.step();
+        let m = &$self.harness.model;
         AccelOutputs {
             fe_ch: m.fe_ch() as u8,
             fe_code: sign_extend(m.fe_code(), 12) as i16,
@@ -70,6 +70,15 @@ impl CycleModel for VerilatorAccel {
             overrun: m.overrun() != 0,
             debug_data: m.debug_data() as u32,
         }
+    }};
+}
+
+impl CycleModel for VerilatorAccel {
+    type Inputs = AccelInputs;
+    type Outputs = AccelOutputs;
+    #[inline]
+    fn step(&mut self, inp: &AccelInputs) -> AccelOutputs {
+        verilated_step!(self, inp, |m| m.set_spikes_in(inp.spikes_in as u64))
     }
     fn skip_time(&mut self, cycles: u64) {
         self.harness.skip(cycles);
@@ -175,47 +184,10 @@ impl CycleModel for VerilatorAccel81x4 {
     type Outputs = AccelOutputs;
     #[inline]
     fn step(&mut self, inp: &AccelInputs) -> AccelOutputs {
-        let m = &mut self.harness.model;
-        m.set_reset(inp.reset as u64);
-        m.set_tick(inp.tick as u64);
-        m.set_present(inp.present as u64);
-        let s = inp.spikes_in;
-        m.set_spikes_in(&[s as u32, (s >> 32) as u32, (s >> 64) as u32 & 0x1_FFFF]);
-        let (we, addr, data) = match inp.cfg_write {
-            Some((a, d)) => (1, a as u64, d as u64),
-            None => (0, 0, 0),
-        };
-        m.set_cfg_we(we);
-        m.set_cfg_addr(addr);
-        m.set_cfg_data(data);
-        m.set_fe_busy(inp.fe_busy as u64);
-        m.set_fe_rd_valid(inp.fe_rd_valid as u64);
-        m.set_fe_rd_ch(inp.fe_rd_ch as u64);
-        m.set_fe_rd_data(inp.fe_rd_data as u16 as u64);
-        m.set_fe_rd_sat(inp.fe_rd_sat as u64);
-        m.set_warp(inp.warp as u64);
-        m.set_debug_sel(inp.debug_sel as u64);
-        self.harness.step();
-        let m = &self.harness.model;
-        AccelOutputs {
-            fe_ch: m.fe_ch() as u8,
-            fe_code: sign_extend(m.fe_code(), 12) as i16,
-            fe_mode: m.fe_mode() as u8,
-            fe_we: m.fe_we() != 0,
-            fe_apply: m.fe_apply() != 0,
-            fe_sample: m.fe_sample() != 0,
-            idle: m.idle() != 0,
-            wait_left: m.wait_left() as u32,
-            spikes: m.spikes(),
-            spikes_valid: m.spikes_valid() != 0,
-            winner: m.winner() as u8,
-            winner_valid: m.winner_valid() != 0,
-            cfg_error: m.cfg_error() != 0,
-            clamp_error: m.clamp_error() != 0,
-            saturated: m.saturated() != 0,
-            overrun: m.overrun() != 0,
-            debug_data: m.debug_data() as u32,
-        }
+        verilated_step!(self, inp, |m| {
+            let s = inp.spikes_in;
+            m.set_spikes_in(&[s as u32, (s >> 32) as u32, (s >> 64) as u32 & 0x1_FFFF])
+        })
     }
     fn skip_time(&mut self, cycles: u64) {
         self.harness.skip(cycles);
