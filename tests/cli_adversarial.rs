@@ -153,8 +153,8 @@ fn cases() -> Vec<(Vec<String>, &'static str)> {
             "temporal-stp",
         ),
         (
-            vec!["run", "temporal-stp", "--clock-mhz", "36"],
-            "temporal-stp",
+            vec!["run", "temporal-stp", "--clock-mhz", "0.01"],
+            "--clock-mhz 0.01",
         ),
         (
             vec!["run", "temporal-stp", "--vcd", "t.vcd"],

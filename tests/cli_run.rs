@@ -6,9 +6,12 @@
 //! letters-stm-ltm (E5) with warp takes well under a second, so it is the
 //! run these tests start.
 
+mod warp_common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use warp_common::warp_vs_no_warp;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
@@ -324,40 +327,6 @@ fn a_vcd_window_after_the_run_is_warned_about() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
-    std::fs::remove_dir_all(&dir).ok();
-}
-
-/// `report.json` of a run with the wall time and the cycle accounting (which
-/// differ by design between warp and no warp) removed.
-fn numbers(dir: &Path) -> serde_json::Value {
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
-    let obj = v.as_object_mut().unwrap();
-    for k in [
-        "wall_time_s",
-        "clocked_cycles",
-        "warped_cycles",
-        "idle_skipped_cycles",
-    ] {
-        obj.remove(k);
-    }
-    if let Some(p) = obj.get_mut("parameters").and_then(|p| p.as_object_mut()) {
-        p.remove("warp");
-    }
-    v
-}
-
-fn warp_vs_no_warp(test: &str, args: &[&str]) {
-    let dir = scratch(test);
-    let o = run_in(&dir, &[args, &["--out", "warp"]].concat());
-    assert!(o.status.success(), "{}", stderr(&o));
-    let t0 = Instant::now();
-    let o = run_in(&dir, &[args, &["--out", "clocked", "--no-warp"]].concat());
-    eprintln!("{test}: --no-warp took {:.1} s", t0.elapsed().as_secs_f64());
-    assert!(o.status.success(), "{}", stderr(&o));
-    let (a, b) = (numbers(&dir.join("warp")), numbers(&dir.join("clocked")));
-    assert!(a.as_object().unwrap().len() > 5, "{a}");
-    assert_eq!(a, b, "{test}: warp and --no-warp differ");
     std::fs::remove_dir_all(&dir).ok();
 }
 

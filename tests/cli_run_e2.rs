@@ -1,6 +1,8 @@
 //! `neuroxbar run orientation-bcm` / `moving-direction`: option errors (no
 //! simulation runs) and one tiny end-to-end run that prints its report.
 
+mod warp_common;
+
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
@@ -66,6 +68,18 @@ fn orientation_bcm_options_are_checked() {
         &["moving-direction", "--step-ms", "0.5"],
         "--step-ms 0.5: allowed range 1..=10000 ms",
     );
+    fails_with(
+        &["orientation-bcm", "--test-repeats", "0"],
+        "--test-repeats 0: allowed range 1..=100",
+    );
+    fails_with(
+        &["moving-direction", "--test-repeats", "101"],
+        "--test-repeats 101: allowed range 1..=100",
+    );
+    fails_with(
+        &["moving-direction", "--rest-s", "-1"],
+        "--rest-s -1: allowed range 0..=100 s",
+    );
 }
 
 #[test]
@@ -73,6 +87,14 @@ fn options_of_other_experiments_are_errors() {
     fails_with(
         &["orientation-bcm", "--trials", "2"],
         "--trials does not apply to orientation-bcm (moving-direction only)",
+    );
+    fails_with(
+        &["orientation-bcm", "--rest-s", "5"],
+        "--rest-s does not apply to orientation-bcm (moving-direction only)",
+    );
+    fails_with(
+        &["letters-stdp", "--test-repeats", "5"],
+        "--test-repeats does not apply to letters-stdp (orientation-bcm and moving-direction only)",
     );
     fails_with(
         &["orientation-bcm", "--gap-ms", "5"],
@@ -140,4 +162,47 @@ fn a_short_orientation_run_prints_its_report() {
     }
     assert_eq!(r["parameters"]["epochs"], 2);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// One learning epoch and one test presentation per orientation at a
+/// 0.1 MHz clock (the 10 us programming pulses are one cycle): 3.7e6 cycles,
+/// every one clocked with --no-warp (about 50 s on 2 shared cores).
+#[test]
+fn orientation_bcm_no_warp_gives_the_same_numbers() {
+    warp_common::warp_vs_no_warp(
+        "e2-warp",
+        &[
+            "run",
+            "orientation-bcm",
+            "--epochs",
+            "1",
+            "--test-repeats",
+            "1",
+            "--clock-mhz",
+            "0.1",
+        ],
+    );
+}
+
+/// As above, then one pass of the bar per orientation and direction with 1 s
+/// of rest between trials (5.2e6 cycles).
+#[test]
+fn moving_direction_no_warp_gives_the_same_numbers() {
+    warp_common::warp_vs_no_warp(
+        "e2b-warp",
+        &[
+            "run",
+            "moving-direction",
+            "--epochs",
+            "1",
+            "--test-repeats",
+            "1",
+            "--trials",
+            "1",
+            "--rest-s",
+            "1",
+            "--clock-mhz",
+            "0.1",
+        ],
+    );
 }

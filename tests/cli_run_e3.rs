@@ -1,5 +1,7 @@
 //! `neuroxbar run temporal-stp`: option errors (no simulation runs).
 
+mod warp_common;
+
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
@@ -50,9 +52,32 @@ fn temporal_stp_options_are_errors_elsewhere() {
         &["letters-stm-ltm", "--short-term-only"],
         "--short-term-only does not apply to letters-stm-ltm (temporal-stp only)",
     );
-    // E3's tick and spike times are set in ms, not yet in cycles of a clock
     fails_with(
-        &["temporal-stp", "--clock-mhz", "36"],
-        "--clock-mhz does not apply to temporal-stp",
+        &["temporal-stp", "--clock-mhz", "0.05"],
+        "--clock-mhz 0.05: allowed range 0.1 ..= 500 MHz",
+    );
+}
+
+/// Two classes of 100 ms trains, two presentations each, at a 1 MHz clock:
+/// the presentations' 2 s rests are skipped either way, the rest is clocked
+/// cycle by cycle with --no-warp (about 1e6 cycles, under a second).
+#[test]
+fn temporal_stp_no_warp_gives_the_same_numbers() {
+    warp_common::warp_vs_no_warp(
+        "e3-warp",
+        &[
+            "run",
+            "temporal-stp",
+            "--classes",
+            "2",
+            "--presentations",
+            "2",
+            "--train-ms",
+            "100",
+            "--gap-ms",
+            "10",
+            "--clock-mhz",
+            "1",
+        ],
     );
 }

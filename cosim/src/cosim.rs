@@ -353,8 +353,11 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
     /// Conductance of every cell, row-major, siemens (brings devices up to date).
     pub fn weights_s(&mut self) -> Result<Vec<f64>, CoSimError> {
         let t_s = self.time_s();
+        // clocked cycles move the front-end's time only at bus events: bring
+        // it to now, so the read is at the same time warped or not
         self.fe
-            .weights_s()
+            .advance_to(t_s)
+            .and_then(|()| self.fe.weights_s())
             .map_err(|source| CoSimError::FrontEnd { t_s, source })
     }
 

@@ -61,7 +61,7 @@ pub struct Args {
     /// safe window by the hardware.
     #[arg(long)]
     pub through_rtl: bool,
-    /// With --through-rtl: the accelerator's clock, MHz, 1..=500 [default:
+    /// With --through-rtl: the accelerator's clock, MHz, 0.1..=500 [default:
     /// 100]. Durations in seconds become whole cycles of it (rounded; the
     /// largest rounding is reported as `rtl_max_rounding_s`).
     #[arg(long, value_name = "F", allow_hyphen_values = true)]

@@ -109,7 +109,7 @@ pub struct Args {
     /// letters-stm-ltm only: write scheme, v2 (the default) or v3.
     #[arg(long, value_parser = ["v2", "v3"])]
     pub scheme: Option<String>,
-    /// The accelerator's clock, MHz, 1..=500 [default: 100]: pulse widths,
+    /// The accelerator's clock, MHz, 0.1..=500 [default: 100]: pulse widths,
     /// intervals, the DAC settling and the ADC conversion become whole cycles
     /// of it (the device sees the same seconds, to the rounding of a cycle);
     /// report.json states it. 36 MHz is the iCEBreaker's PLL clock.
@@ -169,6 +169,15 @@ pub struct Args {
     /// orientation-bcm, moving-direction: ticks per rate window, 2..=1000 [default: 40].
     #[arg(long)]
     pub window_ticks: Option<usize>,
+    /// orientation-bcm, moving-direction: presentations of each orientation in
+    /// the response test after learning, 1..=100 [default: 10 for
+    /// orientation-bcm, 2 for moving-direction].
+    #[arg(long)]
+    pub test_repeats: Option<usize>,
+    /// moving-direction only: rest between trials, seconds (the trail of the
+    /// last trial relaxes), 0..=100 [default: 10].
+    #[arg(long, allow_hyphen_values = true)]
+    pub rest_s: Option<f64>,
     /// moving-direction only: trials per orientation and direction, 1..=50 [default: 3].
     #[arg(long)]
     pub trials: Option<usize>,
@@ -198,7 +207,9 @@ fn e2_options_given(args: &Args) -> Option<&'static str> {
         ("--theta-windows", args.theta_windows.is_some()),
         ("--window-s", args.window_s.is_some()),
         ("--window-ticks", args.window_ticks.is_some()),
+        ("--test-repeats", args.test_repeats.is_some()),
         ("--trials", args.trials.is_some()),
+        ("--rest-s", args.rest_s.is_some()),
         ("--step-ms", args.step_ms.is_some()),
     ]
     .into_iter()
@@ -288,7 +299,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     if let Some(o) = e2_options_given(&args) {
         let e2 = experiment == "orientation-bcm" || experiment == "moving-direction";
-        let b_only = o == "--trials" || o == "--step-ms";
+        let b_only = o == "--trials" || o == "--step-ms" || o == "--rest-s";
         if !e2 || (experiment == "orientation-bcm" && b_only) {
             let owner = if b_only {
                 "moving-direction only"
@@ -641,9 +652,6 @@ fn run_e3(args: Args) -> anyhow::Result<()> {
         ("--fst", args.fst.is_some()),
         ("--vcd-cycles", args.vcd_cycles.is_some()),
         ("--probe-cells", args.probe_cells.is_some()),
-        // its tick, spike times and read-outs are set in ms: not yet
-        // expressed in cycles of another clock
-        ("--clock-mhz", args.clock_mhz.is_some()),
     ] {
         if given {
             bail!("{name} does not apply to temporal-stp");
@@ -657,6 +665,7 @@ fn run_e3(args: Args) -> anyhow::Result<()> {
     cfg.presentations = args.presentations.unwrap_or(cfg.presentations);
     cfg.long_term_step = !args.short_term_only;
     cfg.warp = !args.no_warp;
+    cfg.clock_mhz = clock_mhz(&args)?;
     cfg.validate().context("temporal-stp options")?;
     // the output folder is checked (and a default one reserved) before simulating
     let out = OutDir::from_option(args.out.as_deref(), args.force, "temporal-stp")?;

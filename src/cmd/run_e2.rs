@@ -49,6 +49,7 @@ fn e2_config(args: &Args, experiment: &str) -> anyhow::Result<E2Config> {
     cfg.theta_windows = args.theta_windows.unwrap_or(cfg.theta_windows);
     cfg.window_s = args.window_s.unwrap_or(cfg.window_s);
     cfg.ticks_per_window = args.window_ticks.unwrap_or(cfg.ticks_per_window);
+    cfg.test_repeats = args.test_repeats.unwrap_or(cfg.test_repeats);
     cfg.warp = !args.no_warp;
     cfg.clock_mhz = clock_mhz(args)?;
     Ok(cfg)
@@ -158,11 +159,12 @@ pub fn run_e2b(args: Args) -> anyhow::Result<()> {
     let mut cfg = E2bConfig::full(learn.seed);
     cfg.learn = E2Config {
         epochs: args.epochs.unwrap_or(cfg.learn.epochs),
-        test_repeats: cfg.learn.test_repeats,
+        test_repeats: args.test_repeats.unwrap_or(cfg.learn.test_repeats),
         snapshot_every: cfg.learn.snapshot_every,
         ..learn
     };
     cfg.trials = args.trials.unwrap_or(cfg.trials);
+    cfg.rest_s = args.rest_s.unwrap_or(cfg.rest_s);
     if let Some(ms) = args.step_ms {
         cfg.step_s = ms / 1e3;
     }

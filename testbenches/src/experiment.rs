@@ -29,7 +29,7 @@ impl ExperimentError {
 /// Default clock of the accelerator, MHz (10 ns per cycle).
 pub const DEFAULT_CLOCK_MHZ: f64 = 100.0;
 /// Clocks an experiment may run the accelerator at, MHz.
-pub const CLOCK_MHZ_RANGE: std::ops::RangeInclusive<f64> = 1.0..=500.0;
+pub const CLOCK_MHZ_RANGE: std::ops::RangeInclusive<f64> = 0.1..=500.0;
 
 /// A level in volts as the nearest DAC code of `lsb_v` volts.
 pub fn dac_code(v: f64, lsb_v: f64) -> i16 {

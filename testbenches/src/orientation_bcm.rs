@@ -174,6 +174,9 @@ impl E2Config {
         if !(1..=10_000).contains(&self.epochs) {
             return bad("--epochs", self.epochs.to_string(), "1..=10000");
         }
+        if !(1..=100).contains(&self.test_repeats) {
+            return bad("--test-repeats", self.test_repeats.to_string(), "1..=100");
+        }
         if !(self.rho0_hz.is_finite() && self.rho0_hz > 0.0 && self.rho0_hz <= 100.0) {
             return bad("--rho0-hz", self.rho0_hz.to_string(), "(0, 100] Hz");
         }
@@ -604,8 +607,10 @@ pub fn run_on<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
 ) -> Result<E2Result, ExperimentError> {
     cfg.validate()?;
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0xE2_BC);
-    initialise_weights(sim, cfg, &mut rng)?;
+    // reset first: the weights' 10 s of rest are clocked without warp, and
+    // an accelerator out of reset could drive the array meanwhile
     sim.reset().map_err(cfg_err)?;
+    initialise_weights(sim, cfg, &mut rng)?;
     configure(sim, cfg, true, true)?;
     let w0 = weight_maps(sim)?;
     let mean_w: f64 = w0.iter().flatten().sum::<f64>() / (N_ROWS * N_COLS) as f64;
@@ -1051,6 +1056,12 @@ impl E2bConfig {
             return Err(ExperimentError::Invalid(format!(
                 "--trials {}: allowed range 1..=50",
                 self.trials
+            )));
+        }
+        if !(self.rest_s.is_finite() && (0.0..=100.0).contains(&self.rest_s)) {
+            return Err(ExperimentError::Invalid(format!(
+                "--rest-s {}: allowed range 0..=100 s",
+                self.rest_s
             )));
         }
         if !(self.step_s.is_finite() && (1e-3..=10.0).contains(&self.step_s)) {

@@ -119,6 +119,9 @@ pub struct E3Config {
     pub calibration_ms: f64,
     /// Warp over waits and idle time (same results, much faster).
     pub warp: bool,
+    /// The accelerator's clock, MHz: the tick, the pulse width and interval,
+    /// the DAC settling and the ADC conversion become whole cycles of it.
+    pub clock_mhz: f64,
 }
 
 impl E3Config {
@@ -144,6 +147,7 @@ impl E3Config {
             long_term_step: true,
             calibration_ms: 600.0,
             warp: true,
+            clock_mhz: crate::experiment::DEFAULT_CLOCK_MHZ,
         }
     }
 
@@ -157,6 +161,17 @@ impl E3Config {
         };
         if !(2..=200).contains(&self.classes) {
             return bad("--classes", self.classes as f64, "2..=200");
+        }
+        if !crate::experiment::CLOCK_MHZ_RANGE.contains(&self.clock_mhz) {
+            return bad(
+                "--clock-mhz",
+                self.clock_mhz,
+                &format!(
+                    "{} ..= {} MHz",
+                    crate::experiment::CLOCK_MHZ_RANGE.start(),
+                    crate::experiment::CLOCK_MHZ_RANGE.end()
+                ),
+            );
         }
         if !(2..=100).contains(&self.presentations) {
             return bad("--presentations", self.presentations as f64, "2..=100");
@@ -467,7 +482,7 @@ pub fn run_device(
     let spec = synapse_spec(cfg, synapse)?;
     let params = FrontEndParams {
         tia_gain_index: cfg.tia_gain_index,
-        ..FrontEndParams::default()
+        ..crate::experiment::fe_params(cfg.clock_mhz)?
     };
     params
         .validate()
