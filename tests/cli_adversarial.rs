@@ -390,7 +390,30 @@ fn cases() -> Vec<(Vec<String>, &'static str)> {
         ),
         (
             vec!["run", "letters-stm-ltm", "--probe-cells", "all"],
-            "letters-stdp only",
+            "--probe-cells needs --vcd",
+        ),
+        (
+            vec![
+                "run",
+                "letters-stm-ltm",
+                "--fst",
+                "t.fst",
+                "--probe-cells",
+                "5:5",
+            ],
+            "column `5`",
+        ),
+        (
+            vec!["run", "orientation-bcm", "--probe-cells", "0:0"],
+            "--probe-cells does not apply to orientation-bcm",
+        ),
+        (
+            vec!["run", "moving-direction", "--fst", "t.fst"],
+            "--fst does not apply to moving-direction",
+        ),
+        (
+            vec!["run", "digits-refresh", "--probe-cells", "0:0"],
+            "--probe-cells does not apply to digits-refresh",
         ),
         // ---- digits-refresh
         (

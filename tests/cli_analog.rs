@@ -43,6 +43,78 @@ fn change_times(s: &Signal) -> Vec<u64> {
     s.changes.iter().map(|(t, _)| *t).collect()
 }
 
+/// The analog scope of `w` (`n_rows` + `n_cols` line voltages, `n_cols`
+/// column currents, `probed` conductances) against the bus: lines driven at
+/// apply edges and back to 0 V at their falls, conductances stepping only at
+/// apply edges (some of them), currents only at samples. The front end acts
+/// at the end of a cycle, `half_period_ps` after the edge the VCD shows.
+fn check_analog(w: &Waveform, n_rows: usize, n_cols: usize, probed: usize, half_period_ps: u64) {
+    let analog: Vec<&Signal> = w
+        .signals
+        .iter()
+        .filter(|s| s.name.starts_with("analog."))
+        .collect();
+    assert_eq!(
+        analog.len(),
+        n_rows + n_cols + n_cols + probed,
+        "row and column lines, currents, {probed} cells"
+    );
+    let apply = edges(sig(w, "top.fe_apply"));
+    assert!(apply.len() > 10, "{apply:?}");
+    let rows: Vec<&Signal> = (0..n_rows)
+        .map(|i| sig(w, &format!("analog.row_v{i}")))
+        .collect();
+    let mut pulses_with_drive = 0;
+    for &(t_bus, on) in &apply {
+        let t = t_bus + half_period_ps;
+        let v: Vec<f64> = rows.iter().map(|s| real_at(s, t)).collect();
+        if on {
+            pulses_with_drive += usize::from(v.iter().any(|x| *x != 0.0));
+        } else {
+            assert!(
+                v.iter().all(|x| *x == 0.0),
+                "lines still driven after the fall at {t}: {v:?}"
+            );
+        }
+    }
+    assert!(pulses_with_drive > 5, "no driven line at the apply edges");
+    // conductances change only at apply edges, and some pulse changes one
+    let edge_times: Vec<u64> = apply.iter().map(|e| e.0 + half_period_ps).collect();
+    let mut stepped = 0;
+    for g in analog.iter().filter(|s| s.name.starts_with("analog.g_")) {
+        let times = change_times(g);
+        for t in &times[1..] {
+            assert!(
+                edge_times.contains(t),
+                "{} changed at {t}, not at an apply edge",
+                g.name
+            );
+        }
+        stepped += times.len() - 1;
+    }
+    assert!(
+        stepped > 0,
+        "no programming pulse changed a probed conductance"
+    );
+    // column currents change only where the ADC sampled
+    let samples: Vec<u64> = edges(sig(w, "top.fe_sample"))
+        .into_iter()
+        .filter(|e| e.1)
+        .map(|e| e.0 + half_period_ps)
+        .collect();
+    assert!(!samples.is_empty());
+    for j in 0..n_cols {
+        let times = change_times(sig(w, &format!("analog.col_i{j}")));
+        assert!(!times.is_empty(), "col_i{j} never sampled");
+        for t in &times {
+            assert!(
+                samples.contains(t),
+                "col_i{j} changed at {t}, not at the end of a sample strobe's cycle"
+            );
+        }
+    }
+}
+
 #[test]
 fn analog_traces_follow_the_bus() {
     let dir = scratch("analog");
@@ -69,76 +141,10 @@ fn analog_traces_follow_the_bus() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let w = read_vcd(dir.join("e1.vcd")).unwrap();
-    let analog: Vec<&Signal> = w
-        .signals
-        .iter()
-        .filter(|s| s.name.starts_with("analog."))
-        .collect();
-    assert_eq!(
-        analog.len(),
-        25 + 5 + 5 + 125,
-        "row and column lines, currents, 125 cells"
-    );
-    let apply = edges(sig(&w, "top.fe_apply"));
-    assert!(apply.len() > 10, "{apply:?}");
-    let rows: Vec<&Signal> = (0..25)
-        .map(|i| sig(&w, &format!("analog.row_v{i}")))
-        .collect();
-    let mut pulses_with_drive = 0;
     // the front end acts on a cycle's bus outputs at the end of that cycle:
     // the VCD shows them from the rising edge, half a clock period (0.5 us
     // at 1 MHz) earlier
-    let period_ps = 500_000;
-    for &(t_bus, on) in &apply {
-        let t = t_bus + period_ps;
-        let v: Vec<f64> = rows.iter().map(|s| real_at(s, t)).collect();
-        if on {
-            pulses_with_drive += usize::from(v.iter().any(|x| *x != 0.0));
-        } else {
-            assert!(
-                v.iter().all(|x| *x == 0.0),
-                "lines still driven after the fall at {t}: {v:?}"
-            );
-        }
-    }
-    assert!(pulses_with_drive > 5, "no driven line at the apply edges");
-    // conductances change only at apply edges, and some pulse changes one
-    let edge_times: Vec<u64> = apply.iter().map(|e| e.0 + period_ps).collect();
-    let mut stepped = 0;
-    for r in 0..25 {
-        for c in 0..5 {
-            let g = sig(&w, &format!("analog.g_r{r}c{c}"));
-            let times = change_times(g);
-            for t in &times[1..] {
-                assert!(
-                    edge_times.contains(t),
-                    "g_r{r}c{c} changed at {t}, not at an apply edge"
-                );
-            }
-            stepped += times.len() - 1;
-        }
-    }
-    assert!(
-        stepped > 0,
-        "no programming pulse changed a probed conductance"
-    );
-    // column currents change only where the ADC sampled
-    let samples: Vec<u64> = edges(sig(&w, "top.fe_sample"))
-        .into_iter()
-        .filter(|e| e.1)
-        .map(|e| e.0 + period_ps)
-        .collect();
-    assert!(!samples.is_empty());
-    for j in 0..5 {
-        let times = change_times(sig(&w, &format!("analog.col_i{j}")));
-        assert!(!times.is_empty(), "col_i{j} never sampled");
-        for t in &times {
-            assert!(
-                samples.contains(t),
-                "col_i{j} changed at {t}, not at the end of a sample strobe's cycle"
-            );
-        }
-    }
+    check_analog(&w, 25, 5, 125, 500_000);
     // errors: --probe-cells without --vcd, and a cell outside the array
     for (args, needle) in [
         (
@@ -150,8 +156,8 @@ fn analog_traces_follow_the_bus() {
             "row `25` outside 0..=24",
         ),
         (
-            vec!["run", "letters-stm-ltm", "--probe-cells", "0:0"],
-            "letters-stdp only",
+            vec!["run", "temporal-stp", "--probe-cells", "0:0"],
+            "--probe-cells does not apply to temporal-stp",
         ),
     ] {
         let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
@@ -162,5 +168,33 @@ fn analog_traces_follow_the_bus() {
         let e = String::from_utf8_lossy(&o.stderr);
         assert!(!o.status.success() && e.contains(needle), "{args:?}: {e}");
     }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// E5 (the crossbar controller's trace, 100 MHz): the same analog scope,
+/// checked the same way, over the reset of the first cells to the HRS.
+#[test]
+fn letters_stm_ltm_traces_its_analog_side() {
+    use neuroxbar_cosim::units::xbar_ctrl::{N_COLS, N_ROWS};
+    let dir = scratch("analog-e5");
+    let o = Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+        .current_dir(&dir)
+        .args([
+            "run",
+            "letters-stm-ltm",
+            "--out",
+            "res",
+            "--vcd",
+            "e5.vcd",
+            "--vcd-cycles",
+            "0..3000",
+            "--probe-cells",
+            "0:0,0:1,1:0",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let w = read_vcd(dir.join("e5.vcd")).unwrap();
+    check_analog(&w, N_ROWS, N_COLS, 3, 5_000);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -81,10 +81,10 @@ pub struct Args {
     /// time warp these span more simulated time than TO - FROM cycles.
     #[arg(long, value_parser = parse_window)]
     pub vcd_cycles: Option<(u64, u64)>,
-    /// letters-stdp only, with --vcd: also trace the conductance of these
-    /// cells in the VCD's `analog` scope (`ROW:COL,...`, e.g. 0:0,3:2, or
-    /// `all`); the line voltages and column currents are traced with any
-    /// --vcd.
+    /// letters-stdp and letters-stm-ltm, with --vcd or --fst: also trace the
+    /// conductance of these cells in the waveform's `analog` scope
+    /// (`ROW:COL,...`, e.g. 0:0,3:2, or `all`); the line voltages and column
+    /// currents are traced with any waveform.
     #[arg(long, value_name = "CELLS")]
     pub probe_cells: Option<String>,
     /// letters-stdp only: training epochs, 1..=10000 [default: 100].
@@ -326,6 +326,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
+/// The analog side to trace with a waveform: the lines and currents always,
+/// and the cells of `--probe-cells` (which needs a waveform).
+fn probes(
+    args: &Args,
+    n_rows: usize,
+    n_cols: usize,
+) -> anyhow::Result<Option<neuroxbar_cosim::analog::Probes>> {
+    use neuroxbar_cosim::analog::Probes;
+    Ok(
+        match (&args.probe_cells, args.vcd.as_ref().or(args.fst.as_ref())) {
+            (Some(_), None) => bail!("--probe-cells needs --vcd FILE (or --fst FILE)"),
+            (Some(t), Some(_)) => {
+                Some(Probes::parse(t, n_rows, n_cols).map_err(anyhow::Error::msg)?)
+            }
+            (None, Some(_)) => Some(Probes::Cells(Vec::new())),
+            (None, None) => None,
+        },
+    )
+}
+
 /// A VCD path and its optional window of clocked cycles.
 type VcdRequest = Option<(PathBuf, Option<(u64, u64)>)>;
 
@@ -443,15 +463,7 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
     cfg.clock_mhz = clock_mhz(&args)?;
     // every output path is checked (and the folder reserved) before simulating
     let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
-    let probes = match (&args.probe_cells, args.vcd.as_ref().or(args.fst.as_ref())) {
-        (Some(_), None) => bail!("--probe-cells needs --vcd FILE (or --fst FILE)"),
-        (Some(t), Some(_)) => Some(
-            neuroxbar_cosim::analog::Probes::parse(t, letters_stdp::N_ROWS, letters_stdp::N_COLS)
-                .map_err(anyhow::Error::msg)?,
-        ),
-        (None, Some(_)) => Some(neuroxbar_cosim::analog::Probes::Cells(Vec::new())),
-        (None, None) => None,
-    };
+    let probes = probes(&args, letters_stdp::N_ROWS, letters_stdp::N_COLS)?;
     let vcd = vcd_request(&args, &out)?;
     let traced = vcd.as_ref().map(|v| v.0.clone());
     let window = vcd.as_ref().and_then(|v| v.1);
@@ -554,7 +566,6 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
         }
     }
     let only_e1 = [
-        ("--probe-cells", args.probe_cells.is_some()),
         ("--balance-map", args.balance_map),
         ("--epochs", args.epochs.is_some()),
         ("--seeds", args.seeds.is_some()),
@@ -570,6 +581,11 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
     cfg.warp = !args.no_warp;
     cfg.clock_mhz = clock_mhz(&args)?;
     let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
+    let probes = probes(
+        &args,
+        neuroxbar_cosim::units::xbar_ctrl::N_ROWS,
+        neuroxbar_cosim::units::xbar_ctrl::N_COLS,
+    )?;
     let vcd = vcd_request(&args, &out)?;
     let traced = vcd.as_ref().map(|v| v.0.clone());
     let window = vcd.as_ref().and_then(|v| v.1);
@@ -586,8 +602,8 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
         if cfg.warp { ", time warp on" } else { "" }
     );
     let t0 = std::time::Instant::now();
-    let res =
-        letters_stm_ltm::run_verilator_traced(&cfg, trace).context("letters-stm-ltm failed")?;
+    let res = letters_stm_ltm::run_verilator_analog(&cfg, trace, probes.as_ref())
+        .context("letters-stm-ltm failed")?;
     warn_empty_window(window, res.clocked_cycles);
     finish_trace(&args, traced.as_deref())?;
     let wall = t0.elapsed().as_secs_f64();
@@ -741,6 +757,7 @@ fn run_e4(args: Args) -> anyhow::Result<()> {
         ("--vcd", args.vcd.is_some()),
         ("--fst", args.fst.is_some()),
         ("--vcd-cycles", args.vcd_cycles.is_some()),
+        ("--probe-cells", args.probe_cells.is_some()),
         ("--clock-mhz", args.clock_mhz.is_some()),
         ("--no-warp", args.no_warp),
     ] {

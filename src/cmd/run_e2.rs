@@ -34,6 +34,16 @@ fn e2_config(args: &Args, experiment: &str) -> anyhow::Result<E2Config> {
             args.vcd_cycles.is_some(),
             "letters-stdp and letters-stm-ltm only",
         ),
+        (
+            "--fst",
+            args.fst.is_some(),
+            "letters-stdp and letters-stm-ltm only",
+        ),
+        (
+            "--probe-cells",
+            args.probe_cells.is_some(),
+            "letters-stdp and letters-stm-ltm only",
+        ),
     ] {
         if given {
             bail!("{name} does not apply to {experiment} ({owner})");

@@ -291,7 +291,13 @@ pub struct XbarBench<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> 
     /// `row_code` carries `row_codes[row_addr]` of the last outputs (0
     /// beyond its end), the memory's one-cycle read.
     pub row_codes: Vec<i16>,
+    /// The analog side for the waveform, recorded at the front end's apply
+    /// edges and samples (within the window of clocked cycles, if any).
+    pub analog: Option<AnalogRecording>,
 }
+
+/// An analog trace being recorded and its window of clocked cycles.
+pub type AnalogRecording = (neuroxbar_cosim::analog::AnalogTrace, Option<(u64, u64)>);
 
 fn err(t_s: f64, e: impl std::fmt::Display) -> ExperimentError {
     ExperimentError::Invalid(format!("front-end at t = {t_s:.9} s: {e}"))
@@ -320,6 +326,7 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
             last_rise: 0,
             min_sample_after_apply: u64::MAX,
             row_codes: Vec::new(),
+            analog: None,
         };
         for _ in 0..2 {
             b.inp.reset = true;
@@ -400,6 +407,16 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
         if r.sampled {
             self.samples.push(t);
             self.min_sample_after_apply = self.min_sample_after_apply.min(t - self.last_rise);
+        }
+        if let Some((a, window)) = &mut self.analog {
+            let c = self.clocked_cycles;
+            if (r.apply_edge.is_some() || r.sampled)
+                && window.is_none_or(|(from, to)| c >= from && c < to)
+            {
+                let cur = r.sampled.then(|| self.bus.last_currents_a());
+                a.record(&self.fe, t_s, r.apply_edge.is_some(), cur)
+                    .map_err(ExperimentError::Invalid)?;
+            }
         }
         Ok(())
     }
@@ -704,10 +721,40 @@ pub fn run_verilator_traced(
     cfg: &E5Config,
     trace: neuroxbar_cosim::Trace,
 ) -> Result<E5Result, ExperimentError> {
+    run_verilator_analog(cfg, trace, None)
+}
+
+/// [`run_verilator_traced`] with the analog side in the VCD (`analog` scope:
+/// line voltages, column currents and the conductances of `probes`; see
+/// [`neuroxbar_cosim::analog`]) when a VCD is written and `probes` is given.
+pub fn run_verilator_analog(
+    cfg: &E5Config,
+    trace: neuroxbar_cosim::Trace,
+    probes: Option<&neuroxbar_cosim::analog::Probes>,
+) -> Result<E5Result, ExperimentError> {
+    use neuroxbar_cosim::Trace;
+    let (vcd, window) = match &trace {
+        Trace::Off => (None, None),
+        Trace::Whole(p) => (Some(p.clone()), None),
+        Trace::Window { path, from, to } => (Some(path.clone()), Some((*from, *to))),
+    };
+    let analog = match (&vcd, probes) {
+        (Some(v), Some(p)) => Some((
+            neuroxbar_cosim::analog::AnalogTrace::new(v, N_ROWS, N_COLS, p)
+                .map_err(ExperimentError::Invalid)?,
+            window,
+        )),
+        _ => None,
+    };
     let mut dut = VerilatorXbar::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
     dut.harness
         .set_period_ps((1e6 / cfg.clock_mhz).round() as u64);
-    run_on(dut, cfg)
+    // the bench (and with it the VCD) is closed when run_with returns
+    let (res, analog) = run_with(dut, cfg, analog)?;
+    if let (Some((a, _)), Some(v)) = (analog, &vcd) {
+        a.merge_into(v).map_err(ExperimentError::Invalid)?;
+    }
+    Ok(res)
 }
 
 /// Run E5 on any back end of the crossbar controller.
@@ -715,6 +762,15 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
     dut: B,
     cfg: &E5Config,
 ) -> Result<E5Result, ExperimentError> {
+    run_with(dut, cfg, None).map(|r| r.0)
+}
+
+/// [`run_on`] recording `analog`, given back at the end.
+fn run_with<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
+    dut: B,
+    cfg: &E5Config,
+    analog: Option<AnalogRecording>,
+) -> Result<(E5Result, Option<AnalogRecording>), ExperimentError> {
     let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Invalid)?;
     let spec = DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
     let params = crate::experiment::fe_params(cfg.clock_mhz)?;
@@ -747,6 +803,13 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         ..Default::default()
     };
     let mut b = XbarBench::new(dut, fe, xcfg, cfg.warp)?;
+    b.analog = analog;
+    if let Some((a, window)) = &mut b.analog {
+        if window.is_none_or(|(from, _)| from == 0) {
+            a.record(&b.fe, 0.0, true, None)
+                .map_err(ExperimentError::Invalid)?;
+        }
+    }
 
     // 1. every cell of the 5x5 sub-array to the HRS
     for r in 0..SIDE {
@@ -971,7 +1034,7 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         )?;
         thresholds.push((lw.frequency_hz, th));
     }
-    Ok(E5Result {
+    let res = E5Result {
         maps,
         letters,
         h_retention,
@@ -994,7 +1057,8 @@ pub fn run_on<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         min_sample_after_apply_cycles: b.min_sample_after_apply,
         settle_cycles: params.dac_settle_cycles(),
         device_ltm_threshold_v: thresholds,
-    })
+    };
+    Ok((res, b.analog.take()))
 }
 
 /// Write `report.json`, `maps.csv` and the SVG heatmaps into `dir`.
