@@ -35,6 +35,14 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C, `kill`, Slurm's `scancel`, a closed terminal: remove the
+    // results still being written (a result folder is complete or absent)
+    // and exit as a shell expects of an interrupted command
+    let _ = ctrlc::set_handler(|| {
+        neuroxbar_testbenches::experiment::remove_unfinished_outputs();
+        eprintln!("neuroxbar: interrupted; unfinished results removed");
+        std::process::exit(130);
+    });
     let result = match cli.command {
         Some(Command::Verilog(a)) => cmd::verilog::run(a),
         Some(Command::Run(a)) => cmd::run::run(a),

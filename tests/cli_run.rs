@@ -182,6 +182,57 @@ fn an_interrupted_run_leaves_no_result_folder() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// SIGTERM (`kill`, Slurm's `scancel`) and SIGINT (Ctrl-C): the run removes
+/// what it was writing, the default folder it reserved and the `out/` it
+/// created, and exits with 130; a user's file beside them stays.
+#[test]
+fn a_terminated_run_removes_its_unfinished_results() {
+    for (signal, out) in [("TERM", Some("res")), ("INT", None)] {
+        let dir = scratch(&format!("terminated-{signal}"));
+        std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+        let mut args = vec!["run", "letters-stm-ltm", "--no-warp"];
+        if let Some(o) = out {
+            args.extend(["--out", o]);
+        }
+        let child = bin()
+            .current_dir(&dir)
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // wait until the run has created its folders
+        let t0 = Instant::now();
+        while names(&dir).len() < 2 && t0.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        let before = names(&dir);
+        assert!(
+            before.len() >= 2,
+            "{signal}: no output folder yet: {before:?}"
+        );
+        let k = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(k.success());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(130), "{signal}: {o:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("unfinished results removed"),
+            "{signal}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(
+            names(&dir),
+            vec!["notes.txt".to_string()],
+            "{signal}: left behind (before the signal: {before:?})"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
 #[test]
 fn output_paths_are_checked_before_simulating() {
     let dir = scratch("paths");

@@ -67,6 +67,8 @@ pub fn fe_params(
 /// it removes the partial folder (and the default folder it reserved).
 #[derive(Debug)]
 pub struct OutDir {
+    /// Its entry in [`UNFINISHED`].
+    id: u64,
     target: PathBuf,
     partial: PathBuf,
     /// An existing non-empty target to replace (`--force`).
@@ -77,6 +79,49 @@ pub struct OutDir {
     /// first): removed again, if still empty, when nothing is committed.
     created: Vec<PathBuf>,
     committed: bool,
+}
+
+/// The uncommitted output folders of this process, by [`OutDir`] id: what
+/// [`remove_unfinished_outputs`] removes when the process is interrupted
+/// (a signal ends it without running `Drop`).
+static UNFINISHED: std::sync::Mutex<Vec<(u64, Unfinished)>> = std::sync::Mutex::new(Vec::new());
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// What an uncommitted [`OutDir`] created.
+#[derive(Debug, Clone)]
+struct Unfinished {
+    partial: PathBuf,
+    /// The reserved default folder (removed only if still empty).
+    reserved: Option<PathBuf>,
+    /// Folders created on the way (removed only if still empty).
+    created: Vec<PathBuf>,
+}
+
+impl Unfinished {
+    fn remove(&self) {
+        let _ = std::fs::remove_dir_all(&self.partial);
+        if let Some(r) = &self.reserved {
+            let _ = std::fs::remove_dir(r);
+        }
+        for d in &self.created {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+}
+
+/// Remove every uncommitted result folder of this process (the hidden
+/// partial folders, and the reserved default folders and the parents it
+/// created if they are still empty): for an interrupt or termination
+/// handler, which then exits. Committed results are untouched; nothing the
+/// process did not create is removed.
+pub fn remove_unfinished_outputs() {
+    let list = match UNFINISHED.lock() {
+        Ok(mut l) => std::mem::take(&mut *l),
+        Err(p) => std::mem::take(&mut *p.into_inner()),
+    };
+    for (_, u) in list {
+        u.remove();
+    }
 }
 
 /// Create `dir` and its missing ancestors; returns the ones created,
@@ -150,9 +195,16 @@ impl OutDir {
             let target = root.join(format!("{name}-{n}"));
             match std::fs::create_dir(&target) {
                 Ok(()) => {
-                    let mut d = Self::new(target, false)?;
+                    let mut d = match Self::new(target.clone(), false) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            let _ = std::fs::remove_dir(&target);
+                            return Err(e);
+                        }
+                    };
                     d.reserved = true;
                     d.created.extend(created);
+                    d.register();
                     return Ok(d);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -217,14 +269,30 @@ impl OutDir {
         }
         std::fs::create_dir(&partial)
             .map_err(io_err(&partial, "create the temporary result folder"))?;
-        Ok(Self {
+        let d = Self {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             target,
             partial,
             replace,
             reserved: false,
             created,
             committed: false,
-        })
+        };
+        d.register();
+        Ok(d)
+    }
+
+    /// Record (or update) what to remove if the process is interrupted.
+    fn register(&self) {
+        let u = Unfinished {
+            partial: self.partial.clone(),
+            reserved: self.reserved.then(|| self.target.clone()),
+            created: self.created.clone(),
+        };
+        if let Ok(mut l) = UNFINISHED.lock() {
+            l.retain(|(id, _)| *id != self.id);
+            l.push((self.id, u));
+        }
     }
 
     /// The final folder.
@@ -256,6 +324,11 @@ impl OutDir {
                 .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
             parent.join(format!(".{name}.old-{}", std::process::id()))
         });
+        // from here an interrupt keeps what is on disk: the old results
+        // (moved aside) or the new ones
+        if let Ok(mut l) = UNFINISHED.lock() {
+            l.retain(|(id, _)| *id != self.id);
+        }
         if let Some(old) = &old {
             std::fs::rename(&self.target, old).map_err(fail(&self.partial, &self.target))?;
         }
@@ -278,6 +351,9 @@ impl OutDir {
 
 impl Drop for OutDir {
     fn drop(&mut self) {
+        if let Ok(mut l) = UNFINISHED.lock() {
+            l.retain(|(id, _)| *id != self.id);
+        }
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.partial);
             if self.reserved {
