@@ -62,8 +62,12 @@ fn other_experiments_options_are_errors_in_digits_refresh_and_back() {
         "--scheme does not apply to digits-refresh",
     );
     fails_with(
-        &["digits-refresh", "--clock-mhz", "36"],
-        "--clock-mhz does not apply to digits-refresh",
+        &["digits-refresh", "--clock-mhz", "600"],
+        "--clock-mhz 600: allowed range 0.1 ..= 500 MHz",
+    );
+    fails_with(
+        &["digits-refresh", "--no-warp"],
+        "--no-warp does not apply to digits-refresh",
     );
     fails_with(
         &["digits-refresh", "--gap-ms", "50"],
@@ -135,4 +139,58 @@ fn a_tiny_run_prints_where_the_report_is() {
         assert!(dir.join(f).is_file(), "{f}");
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// At 36 MHz the paper's 50 ns programming and refresh pulses are 2 cycles
+/// (55.6 ns): the report states the clock and the widths the controller
+/// emits, and the same images run in fewer, longer cycles.
+#[test]
+fn the_clock_sets_the_cycle_and_the_report_states_it() {
+    let base = std::env::temp_dir().join(format!("neuroxbar-cli-e4-clock-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let mut reports = Vec::new();
+    for mhz in ["100", "36"] {
+        let dir = base.join(mhz);
+        let o = run(&[
+            "digits-refresh",
+            "--device",
+            "astrocyte",
+            "--test-images",
+            "3",
+            "--max-cycles",
+            "10",
+            "--train-epochs",
+            "2",
+            "--clock-mhz",
+            mhz,
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let r: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap())
+                .unwrap();
+        reports.push(r);
+    }
+    let f = |r: &serde_json::Value, k: &str| r["rtl"][k].as_f64().unwrap();
+    assert_eq!(reports[0]["clock_mhz"], 100.0);
+    assert_eq!(reports[1]["clock_mhz"], 36.0);
+    assert!((f(&reports[0], "clock_mhz") - 100.0).abs() < 1e-9);
+    assert!((f(&reports[1], "clock_mhz") - 36.0).abs() < 1e-9);
+    // 50 ns: 5 cycles of 10 ns; 2 cycles of 27.8 ns
+    for k in ["pulse_width_emitted_s", "refresh_width_emitted_s"] {
+        assert!((f(&reports[0], k) - 50e-9).abs() < 1e-15, "{k}");
+        assert!((f(&reports[1], k) - 2.0 / 36e6).abs() < 1e-15, "{k}");
+    }
+    let (c100, c36) = (
+        reports[0]["cycles"].as_f64().unwrap(),
+        reports[1]["cycles"].as_f64().unwrap(),
+    );
+    let (t100, t36) = (
+        reports[0]["simulated_time_s"].as_f64().unwrap(),
+        reports[1]["simulated_time_s"].as_f64().unwrap(),
+    );
+    assert!(c36 < c100, "{c36} cycles at 36 MHz, {c100} at 100 MHz");
+    assert!((t36 - c36 / 36e6).abs() < 1e-12 && (t100 - c100 / 100e6).abs() < 1e-12);
+    std::fs::remove_dir_all(&base).ok();
 }

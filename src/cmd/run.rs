@@ -758,7 +758,6 @@ fn run_e4(args: Args) -> anyhow::Result<()> {
         ("--fst", args.fst.is_some()),
         ("--vcd-cycles", args.vcd_cycles.is_some()),
         ("--probe-cells", args.probe_cells.is_some()),
-        ("--clock-mhz", args.clock_mhz.is_some()),
         ("--no-warp", args.no_warp),
     ] {
         if given {
@@ -778,6 +777,7 @@ fn run_e4(args: Args) -> anyhow::Result<()> {
     cfg.test_images = args.test_images.unwrap_or(cfg.test_images);
     cfg.max_cycles = args.max_cycles.unwrap_or(cfg.max_cycles);
     cfg.epochs = args.train_epochs.unwrap_or(cfg.epochs);
+    cfg.clock_mhz = clock_mhz(&args)?;
     cfg.validate().context("digits-refresh options")?;
     let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
     eprintln!(

@@ -111,6 +111,9 @@ pub struct E4Config {
     pub refresh_budget: u32,
     /// Write scheme: V/3 (true) or V/2.
     pub scheme_v3: bool,
+    /// The accelerator's clock, MHz: the pulse and refresh widths, the DAC
+    /// settling and the ADC conversion become whole cycles of it.
+    pub clock_mhz: f64,
 }
 
 impl E4Config {
@@ -132,6 +135,7 @@ impl E4Config {
             refresh_width_s: 50e-9,
             refresh_budget: TILE_ROWS as u32,
             scheme_v3: true,
+            clock_mhz: crate::experiment::DEFAULT_CLOCK_MHZ,
         }
     }
 
@@ -147,6 +151,14 @@ impl E4Config {
                     "digits-refresh cannot use --device {d}; devices for digits-refresh: astrocyte, n-astrocyte"
                 ));
             }
+        }
+        if !crate::experiment::CLOCK_MHZ_RANGE.contains(&self.clock_mhz) {
+            return bad(format!(
+                "--clock-mhz {}: allowed range {} ..= {} MHz",
+                self.clock_mhz,
+                crate::experiment::CLOCK_MHZ_RANGE.start(),
+                crate::experiment::CLOCK_MHZ_RANGE.end()
+            ));
         }
         if !(1..=1000).contains(&self.epochs) {
             return bad(format!(
@@ -457,6 +469,7 @@ impl Tile {
 pub fn fe_params(cfg: &E4Config) -> FrontEndParams {
     FrontEndParams {
         tia_gain_index: cfg.tia_gain_index,
+        clock_period_s: 1e-6 / cfg.clock_mhz,
         ..FrontEndParams::default()
     }
 }
@@ -868,7 +881,10 @@ pub fn write_report(
             "tia_lsb_a": fe.tia_lsb_table_a[cfg.tia_gain_index],
             "dac_lsb_v": fe.dac_lsb_volts,
             "clock_mhz": 1e-6 / fe.clock_period_s,
+            "pulse_width_emitted_s": whole_cycles(cfg.pulse_width_s, fe.clock_period_s).max(1) as f64 * fe.clock_period_s,
+            "refresh_width_emitted_s": whole_cycles(cfg.refresh_width_s, fe.clock_period_s).max(1) as f64 * fe.clock_period_s,
         },
+        "clock_mhz": cfg.clock_mhz,
         "device_params": device_params,
         "front_end": fe,
         "cycling": "every cell's cycle counter jumped to the history (Device::set_cycles), not simulated; decades 1e0 .. max_cycles, n-astrocyte up to its endurance (1e5)",
