@@ -154,7 +154,11 @@ impl FeBus {
     ) -> Result<FeReaction, FrontEndError> {
         let mut r = FeReaction::default();
         if o.we {
-            fe.stage_bits(o.ch as u64, o.mode as u64, (o.code as u16 & 0xFFF) as u64)?;
+            // the bus code as the RTL drives it (its fe_code, sign-extended):
+            // staged as that value, so a DAC of another width gets the same
+            // level or a range error, never a re-interpreted bit pattern
+            let mode = neuroxbar_models::frontend::ChannelMode::from_bits(o.mode as u64)?;
+            fe.stage(usize::from(o.ch), mode, o.code)?;
             r.staged = true;
         }
         if o.apply != self.apply_on {
@@ -461,5 +465,37 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod bus_tests {
+    use super::*;
+    use neuroxbar_models::device::{DeviceKind, DeviceSpec};
+    use neuroxbar_models::frontend::FrontEndParams;
+
+    /// A negative code on the 12-bit bus reaches a 14-bit DAC as the same
+    /// code (not as the 12-bit pattern read as 14 bits: -1 would be 4095).
+    #[test]
+    fn bus_codes_keep_their_value_at_any_dac_width() {
+        for dac_bits in [12, 14, 16] {
+            let spec = DeviceSpec::load(DeviceKind::FtjLinear, None).unwrap();
+            let params = FrontEndParams {
+                dac_bits,
+                ..FrontEndParams::default()
+            };
+            let mut fe = FrontEnd::from_spec(&spec, 2, 2, params, 1).unwrap();
+            let mut bus = FeBus::default();
+            let out = FeOut {
+                we: true,
+                ch: 0,
+                mode: 1, // drive
+                code: -1,
+                apply: false,
+                sample: false,
+            };
+            bus.react(&mut fe, 1, 1e-8, out).unwrap();
+            assert_eq!(fe.staged(0).unwrap().code, -1, "dac_bits {dac_bits}");
+        }
     }
 }
