@@ -39,6 +39,7 @@ fn main() -> std::process::ExitCode {
     // results still being written (a result folder is complete or absent)
     // and exit as a shell expects of an interrupted command
     let _ = ctrlc::set_handler(|| {
+        cmd::sweep::terminate_points();
         neuroxbar_testbenches::experiment::remove_unfinished_outputs();
         eprintln!("neuroxbar: interrupted; unfinished results removed");
         std::process::exit(130);

@@ -174,3 +174,78 @@ fn plan_and_option_errors_come_before_anything_runs() {
     assert!(!dir.join("out").exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The parent processes' ids of the running processes (from /proc).
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ...: comm may hold spaces, so split after ')'
+        let after = stat.rsplit_once(')').map_or("", |x| x.1);
+        let ppid = after.split_whitespace().nth(1).and_then(|x| x.parse().ok());
+        let state = after.split_whitespace().next().unwrap_or("");
+        if ppid == Some(pid) && state != "Z" {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// SIGTERM to the sweep (as `kill` or a job scheduler sends it) stops its
+/// running points too: each removes its unfinished result folder, no point
+/// process outlives the sweep, and nothing half-written is left in points/.
+#[test]
+fn a_terminated_sweep_stops_its_points() {
+    let dir = scratch("sweep-term");
+    // E5 clocked cycle by cycle: tens of seconds per point
+    std::fs::write(
+        dir.join("plan.toml"),
+        "experiment = \"letters-stm-ltm\"\nmetric = \"energy_j\"\n[options]\nno-warp = true\n[grid]\nseed = [1, 2, 3]\n",
+    )
+    .unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+        .current_dir(&dir)
+        .args(["sweep", "plan.toml", "--out", "sw", "--jobs", "2"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    let mut points = Vec::new();
+    while points.len() < 2 && t0.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        points = children_of(child.id());
+    }
+    assert_eq!(points.len(), 2, "two points running");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let k = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(k.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    for p in points {
+        assert!(
+            !std::path::Path::new(&format!("/proc/{p}")).exists()
+                || std::fs::read_to_string(format!("/proc/{p}/stat")).is_ok_and(|s| s
+                    .rsplit_once(')')
+                    .is_some_and(|x| x.1.trim_start().starts_with('Z'))),
+            "point process {p} outlived the sweep"
+        );
+    }
+    let left: Vec<String> = std::fs::read_dir(dir.join("sw").join("points"))
+        .map(|r| {
+            r.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left in points/: {left:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -458,6 +458,42 @@ enum Outcome {
     Failed(String),
 }
 
+/// The running point processes, and whether the sweep is stopping (then no
+/// new point starts).
+static CHILDREN: Mutex<(bool, Vec<u32>)> = Mutex::new((false, Vec::new()));
+
+/// Whether the sweep is being stopped by a signal.
+fn stopping() -> bool {
+    CHILDREN.lock().map_or(true, |g| g.0)
+}
+
+/// Stop the sweep: start no further point, send SIGTERM to the running ones
+/// (each removes its unfinished result folder) and wait up to 10 s for them
+/// to end. For the interrupt handler.
+pub fn terminate_points() {
+    let pids = match CHILDREN.lock() {
+        Ok(mut g) => {
+            g.0 = true;
+            g.1.clone()
+        }
+        Err(_) => return,
+    };
+    for &pid in &pids {
+        // SAFETY: kill(2) with a process id this sweep started; no memory is shared
+        unsafe {
+            libc::kill(pid as libc::pid_t, libc::SIGTERM);
+        }
+    }
+    let t0 = std::time::Instant::now();
+    while t0.elapsed() < std::time::Duration::from_secs(10) {
+        let running = CHILDREN.lock().map(|g| g.1.len()).unwrap_or(0);
+        if running == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Run one point as a child process; its result folder is complete or absent.
 fn run_point(exe: &Path, dir: &Path, args: &[String], id: &str) -> Outcome {
     let folder = dir.join("points").join(id);
@@ -477,15 +513,28 @@ fn run_point(exe: &Path, dir: &Path, args: &[String], id: &str) -> Outcome {
         Ok(f) => f,
         Err(e) => return Outcome::Failed(format!("{}: {e}", log_path.display())),
     };
-    let status = Command::new(exe)
-        .args(args)
+    let mut cmd = Command::new(exe);
+    cmd.args(args)
         .arg("--out")
         .arg(&folder)
         // a stale folder of an interrupted point holds no report: replaced
         .args(folder.exists().then_some("--force"))
         .stdout(log)
-        .stderr(log2)
-        .status();
+        .stderr(log2);
+    let child = {
+        let mut g = CHILDREN.lock().unwrap_or_else(|p| p.into_inner());
+        if g.0 {
+            return Outcome::Failed("the sweep was interrupted before this point started".into());
+        }
+        cmd.spawn().inspect(|c| g.1.push(c.id()))
+    };
+    let status = child.and_then(|mut c| {
+        let s = c.wait();
+        if let Ok(mut g) = CHILDREN.lock() {
+            g.1.retain(|&p| p != c.id());
+        }
+        s
+    });
     match status {
         Ok(s) if s.success() => Outcome::Done,
         Ok(s) => {
@@ -495,7 +544,7 @@ fn run_point(exe: &Path, dir: &Path, args: &[String], id: &str) -> Outcome {
                 .rev()
                 .find(|l| l.starts_with("error:"))
                 .map(|l| l.trim_start_matches("error:").trim().to_string())
-                .unwrap_or_else(|| format!("exit status {s}; see {}", log_path.display()));
+                .unwrap_or_else(|| format!("{s}; see {}", log_path.display()));
             Outcome::Failed(err)
         }
         Err(e) => Outcome::Failed(format!("cannot start {}: {e}", exe.display())),
@@ -903,6 +952,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(p) = mine.get(i) else { break };
                 let o = run_point(&exe, &dir, &run_args(&plan, p), &p.id);
+                if stopping() {
+                    break; // interrupted: the handler ends the process
+                }
                 let err_file = dir.join("logs").join(format!("{}.error", p.id));
                 match &o {
                     Outcome::Failed(e) => {
@@ -921,6 +973,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             });
         }
     });
+    if stopping() {
+        // interrupted: no summary of a half-run sweep; the interrupt
+        // handler ends the process once its points have ended
+        loop {
+            std::thread::park();
+        }
+    }
     let outcomes = outcomes.into_inner().unwrap();
     let skipped = outcomes
         .iter()
