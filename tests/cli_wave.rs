@@ -123,3 +123,169 @@ fn malformed_file_fails_naming_file_and_line() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+fn have_vcd2fst() -> bool {
+    let found = Command::new("sh")
+        .args(["-c", "command -v vcd2fst"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "vcd2fst (GTKWave's) is missing under CI: scripts/setup.sh installs it"
+        );
+        eprintln!("skipped: vcd2fst (GTKWave's, scripts/setup.sh installs it) is not installed");
+    }
+    found
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The summary without its `file` line and without the identifier column
+/// (a VCD's codes are text, an FST's are handle numbers).
+fn summary_body(text: &str) -> String {
+    let mut in_signals = false;
+    text.lines()
+        .filter(|l| !l.starts_with("file "))
+        .map(|l| {
+            if l.starts_with("signals ") {
+                in_signals = true;
+                return l.to_string();
+            }
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            if in_signals && cols.len() == 5 {
+                cols[..4].join(" ")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn fst_converted_from_a_vcd_reads_the_same() {
+    if !have_vcd2fst() {
+        return;
+    }
+    let dir = scratch("wave_fst");
+    let views: &[&[&str]] = &[
+        &[],
+        &["--width", "80"],
+        &[
+            "--signals",
+            "clk,count,membrane",
+            "--from",
+            "10ns",
+            "--to",
+            "60000",
+        ],
+        &[
+            "--signals",
+            "data,mem[3],state,fire",
+            "--from",
+            "1",
+            "--to",
+            "6",
+        ],
+        &["--signals", "tb.membrane,level,mem[2]", "--to", "40ns"],
+    ];
+    let mut compared = 0;
+    for name in [
+        "icarus_counter.vcd",
+        "verilator_counter.vcd",
+        "other_tool.vcd",
+    ] {
+        let vcd = data(name);
+        let fst = dir.join(name.replace(".vcd", ".fst"));
+        let o = Command::new("vcd2fst")
+            .arg(&vcd)
+            .arg(&fst)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "vcd2fst {name}: {}", stderr(&o));
+        let fst = fst.to_str().unwrap();
+        for view in views {
+            let from_vcd = wave(&[&[vcd.as_str()], *view].concat());
+            if !from_vcd.status.success() {
+                continue; // a signal this file does not have
+            }
+            let from_fst = wave(&[&[fst], *view].concat());
+            assert!(
+                from_fst.status.success(),
+                "{name} {view:?}: {}",
+                stderr(&from_fst)
+            );
+            assert_eq!(stdout(&from_fst), stdout(&from_vcd), "{name} {view:?}");
+            compared += 1;
+        }
+        let s_vcd = stdout(&wave(&[&vcd, "--summary"]));
+        let s_fst = stdout(&wave(&[fst, "--summary"]));
+        assert!(
+            s_fst.starts_with(&format!("file        {fst}\n")),
+            "{s_fst}"
+        );
+        let (s_vcd, s_fst) = (summary_body(&s_vcd), summary_body(&s_fst));
+        if name == "icarus_counter.vcd" {
+            // An FST does not keep a real's declared width (Icarus writes 1);
+            // it reads as 64 bits.
+            let fixed = s_vcd.replace("tb.level 1 real", "tb.level 64 real");
+            assert_ne!(fixed, s_vcd);
+            assert_eq!(s_fst, fixed, "{name}");
+        } else {
+            assert_eq!(s_fst, s_vcd, "{name}");
+        }
+        assert!(s_fst.lines().count() > 10, "{s_fst}");
+    }
+    assert!(compared >= 9, "{compared} views compared");
+}
+
+#[test]
+fn fst_fixture_reads_and_a_truncated_one_fails_naming_the_file() {
+    let fixture = data("verilator_counter.fst");
+    let o = wave(&[
+        &fixture,
+        "--signals",
+        "clk,count,membrane",
+        "--from",
+        "10ns",
+        "--to",
+        "60000",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        stdout(&wave(&[
+            &data("verilator_counter.vcd"),
+            "--signals",
+            "clk,count,membrane",
+            "--from",
+            "10ns",
+            "--to",
+            "60000"
+        ]))
+    );
+    let bytes = std::fs::read(&fixture).unwrap();
+    let dir = scratch("wave_fst_truncated");
+    for keep in [0, 9, 100, bytes.len() / 2, bytes.len() - 40] {
+        let cut = dir.join(format!("cut{keep}.fst"));
+        std::fs::write(&cut, &bytes[..keep]).unwrap();
+        for args in [&["--summary"][..], &["--signals", "clk"][..], &[][..]] {
+            let o = wave(&[&[cut.to_str().unwrap()], args].concat());
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(1), "{keep} bytes {args:?}: {err}");
+            assert!(
+                err.contains(&format!("{}: not a valid FST file", cut.display())),
+                "{keep} bytes {args:?}: {err}"
+            );
+            assert!(!err.contains("panicked"), "{err}");
+            assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+        }
+    }
+}

@@ -546,6 +546,12 @@ fn header_of(h: &Hierarchy) -> (Waveform, Vec<SignalRef>) {
     let mut path: Vec<String> = Vec::new();
     let top: Vec<ItemRef> = h.items().collect();
     walk(h, &top, &mut path, &mut w, &mut refs);
+    // Variables of one wellen signal share one (empty) change list, so that
+    // selecting by name sees them as one net (as the VCD reader does).
+    let mut shared: std::collections::HashMap<SignalRef, Changes> = Default::default();
+    for (s, r) in w.signals.iter_mut().zip(&refs) {
+        s.changes = shared.entry(*r).or_default().clone();
+    }
     (w, refs)
 }
 
