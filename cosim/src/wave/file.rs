@@ -620,18 +620,21 @@ fn var(
     let var = &h[v];
     let local_name = format!("{}{}", array.unwrap_or(""), unescape(var.name(h)));
     let kind = kind_of(var.var_type());
-    let range = var.index().map(|i| {
-        if i.msb() == i.lsb() {
-            format!("[{}]", i.msb())
-        } else {
-            format!("[{}:{}]", i.msb(), i.lsb())
-        }
-    });
     let width = match var.length(h) {
         Some(n) if n > 0 => n,
         _ if var.is_real(h) => 64,
         _ => 1,
     };
+    // An FST keeps the index, not how it was written: a one-bit vector is
+    // read as Verilator writes it (`[0:0]`), a bit select of a wider
+    // variable as `[3]`.
+    let range = var.index().map(|i| {
+        if i.msb() == i.lsb() && width > 1 {
+            format!("[{}]", i.msb())
+        } else {
+            format!("[{}:{}]", i.msb(), i.lsb())
+        }
+    });
     let name = if path.is_empty() {
         local_name.clone()
     } else {
