@@ -273,6 +273,29 @@ fn fst_fixture_reads_and_a_truncated_one_fails_naming_the_file() {
     );
     let bytes = std::fs::read(&fixture).unwrap();
     let dir = scratch("wave_fst_truncated");
+    // the format comes from the contents: an FST named .vcd reads as one,
+    // a VCD named .fst is refused with the reason
+    let renamed = dir.join("renamed.vcd");
+    std::fs::write(&renamed, &bytes).unwrap();
+    let o = wave(&[renamed.to_str().unwrap(), "--summary"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("TOP.tb.membrane[15:0]"),
+        "{}",
+        stdout(&o)
+    );
+    let text = dir.join("text.fst");
+    std::fs::copy(data("other_tool.vcd"), &text).unwrap();
+    let o = wave(&[text.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!(
+            "{}: not a valid FST file (its contents look like a VCD",
+            text.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
     for keep in [0, 9, 100, bytes.len() / 2, bytes.len() - 40] {
         let cut = dir.join(format!("cut{keep}.fst"));
         std::fs::write(&cut, &bytes[..keep]).unwrap();

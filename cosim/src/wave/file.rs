@@ -240,9 +240,12 @@ impl WellenReader {
             FileFormat::Unknown => None,
         };
         if got != Some(format) {
+            let looks = got.map_or(String::new(), |g| {
+                format!(" (its contents look like a {}; rename it)", g.name())
+            });
             return Err(WaveError::File {
                 file,
-                message: format!("not a valid {} file", format.name()),
+                message: format!("not a valid {} file{looks}", format.name()),
             });
         }
         let (wave, refs) = header_of(&header.hierarchy);
