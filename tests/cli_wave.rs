@@ -312,3 +312,77 @@ fn fst_fixture_reads_and_a_truncated_one_fails_naming_the_file() {
         }
     }
 }
+
+#[test]
+fn damaged_fsts_are_errors_naming_the_file_never_crashes() {
+    let bytes = std::fs::read(data("verilator_counter.fst")).unwrap();
+    let dir = scratch("wave_fst_damaged");
+    let run = |name: &str, b: &[u8]| {
+        let f = dir.join(name);
+        std::fs::write(&f, b).unwrap();
+        let mut outs = Vec::new();
+        for args in [
+            &["--summary"][..],
+            &["--signals", "TOP.tb.clk,TOP.tb.count"][..],
+        ] {
+            let o = wave(&[&[f.to_str().unwrap()], args].concat());
+            let err = stderr(&o);
+            // exit status 1 with a message naming the file, or a normal
+            // drawing (a damaged value can still be a value); never a panic
+            // (101) or an abort (a signal, no code)
+            assert!(
+                matches!(o.status.code(), Some(0 | 1)),
+                "{name} {args:?}: {:?} {err}",
+                o.status
+            );
+            assert!(!err.contains("panicked"), "{name}: {err}");
+            if o.status.code() == Some(1) {
+                assert!(err.contains(&f.display().to_string()), "{name}: {err}");
+            }
+            outs.push(err);
+        }
+        outs
+    };
+    // the first value change block follows the 329-byte header block; its
+    // last 24 bytes give the time table's sizes, which the reader would
+    // allocate by
+    assert_eq!(bytes[0], 0);
+    let s = 330 + 1;
+    let l = u64::from_be_bytes(bytes[s..s + 8].try_into().unwrap()) as usize;
+    let mut huge = bytes.clone();
+    huge[s + l - 24..s + l - 16].copy_from_slice(&(1u64 << 50).to_be_bytes());
+    let errs = run("huge_time_table.fst", &huge);
+    assert!(
+        errs[0].contains("impossible time table size"),
+        "{}",
+        errs[0]
+    );
+    let mut long = bytes.clone();
+    long[s..s + 8].copy_from_slice(&(1u64 << 40).to_be_bytes());
+    let errs = run("long_block.fst", &long);
+    assert!(errs[0].contains("truncated or damaged"), "{}", errs[0]);
+    // random damage: 150 files with 1 to 8 bytes overwritten (a fixed LCG)
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((x >> 33) as usize) % n
+    };
+    let mut failed = 0;
+    for i in 0..150 {
+        let mut b = bytes.clone();
+        for _ in 0..[1, 2, 4, 8][next(4)] {
+            let at = next(b.len());
+            b[at] = next(256) as u8;
+        }
+        failed += run(&format!("damaged{i}.fst"), &b)
+            .iter()
+            .filter(|e| !e.is_empty())
+            .count();
+    }
+    assert!(
+        failed > 50,
+        "only {failed} of 300 reads of damaged files failed"
+    );
+}

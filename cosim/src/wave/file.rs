@@ -224,6 +224,14 @@ impl WellenReader {
             multi_thread: false,
             remove_scopes_with_empty_name: false,
         };
+        // (a file that does not start with an FST header block is left to
+        // wellen, which tells what it looks like instead)
+        if format == Format::Fst && starts_with_fst_header(path) {
+            check_fst(path).map_err(|message| WaveError::File {
+                file: file.clone(),
+                message: format!("not a valid FST file: {message}"),
+            })?;
+        }
         let header = guard(&file, format, || {
             if format == Format::Vcd {
                 // wellen's own opener memory-maps a VCD
@@ -297,21 +305,26 @@ impl WellenReader {
         wanted.dedup();
         let (from, to) = (from.unwrap_or(0), to.unwrap_or(Time::MAX));
         let mut changes = std::collections::HashMap::new();
-        for (r, s) in l.load(&wanted)? {
-            let mut kept: Vec<(Time, Value)> = Vec::new();
-            for (t, v) in l.changes(&s, r) {
-                if t <= from {
-                    kept.clear();
-                    kept.push((t, v));
-                } else if t <= to {
-                    match kept.last_mut() {
-                        Some((lt, lv)) if *lt == t => *lv = v,
-                        _ => kept.push((t, v)),
+        let loaded = l.load(&wanted)?;
+        // (wellen decodes values lazily: a damaged block can panic here)
+        guard(&l.file.clone(), l.format, || {
+            for (r, s) in loaded {
+                let mut kept: Vec<(Time, Value)> = Vec::new();
+                for (t, v) in l.changes(&s, r) {
+                    if t <= from {
+                        kept.clear();
+                        kept.push((t, v));
+                    } else if t <= to {
+                        match kept.last_mut() {
+                            Some((lt, lv)) if *lt == t => *lv = v,
+                            _ => kept.push((t, v)),
+                        }
                     }
                 }
+                changes.insert(r, Arc::new(kept));
             }
-            changes.insert(r, Arc::new(kept));
-        }
+            Ok(())
+        })?;
         Ok(l.finish(&keep, |r| {
             (changes.get(&r).cloned().unwrap_or_default(), None)
         }))
@@ -324,38 +337,42 @@ impl WellenReader {
         all.dedup();
         let mut counted = std::collections::HashMap::new();
         for batch in all.chunks(SUMMARY_BATCH) {
-            for (r, s) in l.load(batch)? {
-                let event = l.is_event(r);
-                let mut first = None;
-                let mut count = 0usize;
-                // the settled value of the last finished time, and the current time's
-                let mut settled: Option<Value> = None;
-                let mut current: Option<(Time, Value)> = None;
-                let mut settle = |current: &mut Option<(Time, Value)>, count: &mut usize| {
-                    if let Some((_, v)) = current.take() {
-                        *count += match &settled {
-                            _ if event => 1,
-                            Some(s) => !s.same_as(&v) as usize,
-                            None => 0,
-                        };
-                        settled = Some(v);
-                    }
-                };
-                for (t, v) in l.changes(&s, r) {
-                    if first.is_none() {
-                        first = Some((t, v.clone()));
-                    }
-                    match &mut current {
-                        Some((ct, cv)) if *ct == t => *cv = v,
-                        _ => {
-                            settle(&mut current, &mut count);
-                            current = Some((t, v));
+            let loaded = l.load(batch)?;
+            guard(&l.file.clone(), l.format, || {
+                for (r, s) in loaded {
+                    let event = l.is_event(r);
+                    let mut first = None;
+                    let mut count = 0usize;
+                    // the settled value of the last finished time, and the current time's
+                    let mut settled: Option<Value> = None;
+                    let mut current: Option<(Time, Value)> = None;
+                    let mut settle = |current: &mut Option<(Time, Value)>, count: &mut usize| {
+                        if let Some((_, v)) = current.take() {
+                            *count += match &settled {
+                                _ if event => 1,
+                                Some(s) => !s.same_as(&v) as usize,
+                                None => 0,
+                            };
+                            settled = Some(v);
+                        }
+                    };
+                    for (t, v) in l.changes(&s, r) {
+                        if first.is_none() {
+                            first = Some((t, v.clone()));
+                        }
+                        match &mut current {
+                            Some((ct, cv)) if *ct == t => *cv = v,
+                            _ => {
+                                settle(&mut current, &mut count);
+                                current = Some((t, v));
+                            }
                         }
                     }
+                    settle(&mut current, &mut count);
+                    counted.insert(r, (Arc::new(first.into_iter().collect()), count));
                 }
-                settle(&mut current, &mut count);
-                counted.insert(r, (Arc::new(first.into_iter().collect()), count));
-            }
+                Ok(())
+            })?;
         }
         let all: Vec<usize> = (0..l.header.signals.len()).collect();
         Ok(l.finish(&all, |r| {
@@ -430,6 +447,149 @@ impl Loaded {
         self.header.end_time = self.times.last().copied();
         self.header
     }
+}
+
+/// How much zlib (about 1032x at most) or LZ4 (about 255x) can expand.
+const MAX_EXPANSION: u64 = 1100;
+
+fn starts_with_fst_header(path: &Path) -> bool {
+    let mut b = [0u8; 1];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut b))
+        .is_ok_and(|_| b[0] == 0)
+}
+
+/// Random access to a file's bytes for [`check_fst`].
+struct At {
+    f: std::fs::File,
+    len: u64,
+}
+
+impl At {
+    fn bytes(&mut self, off: u64, n: usize) -> Result<Vec<u8>, String> {
+        use std::io::{Seek, SeekFrom};
+        if off.saturating_add(n as u64) > self.len {
+            return Err(format!("it ends at byte {} (truncated?)", self.len));
+        }
+        let mut b = vec![0; n];
+        self.f
+            .seek(SeekFrom::Start(off))
+            .and_then(|_| self.f.read_exact(&mut b))
+            .map_err(|e| format!("cannot read: {e}"))?;
+        Ok(b)
+    }
+
+    fn u64(&mut self, off: u64) -> Result<u64, String> {
+        let b = self.bytes(off, 8)?;
+        Ok(u64::from_be_bytes(b.try_into().unwrap_or_default()))
+    }
+
+    /// An unsigned LEB128 varint and its length in bytes.
+    fn varint(&mut self, off: u64) -> Result<(u64, u64), String> {
+        let mut v = 0u64;
+        for i in 0..10u64 {
+            let b = self.bytes(off + i, 1)?[0];
+            v |= ((b & 0x7f) as u64).checked_shl(7 * i as u32).unwrap_or(0);
+            if b & 0x80 == 0 {
+                return Ok((v, i + 1));
+            }
+        }
+        Err(format!("bad varint at byte {off}"))
+    }
+}
+
+/// Checks an FST's block structure before wellen reads it: every block
+/// within the file, and the sizes and counts a block announces for its
+/// compressed parts (hierarchy, geometry, time table, frame, value-change
+/// chain) within what its bytes can hold. The FST reader allocates by these
+/// numbers, so a damaged one would otherwise abort the process instead of
+/// giving an error. Returns what is wrong.
+fn check_fst(path: &Path) -> Result<(), String> {
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let len = f.metadata().map_err(|e| format!("cannot read: {e}"))?.len();
+    let mut at = At { f, len };
+    let fits = |uc: u64, c: u64| uc <= c.saturating_mul(MAX_EXPANSION).saturating_add(64);
+    let mut pos = 0u64;
+    let mut max_handle = None;
+    let mut data = Vec::new();
+    let mut n = 0;
+    while pos < len {
+        let kind = at.bytes(pos, 1)?[0];
+        if kind == 254 {
+            return Ok(()); // a gzip-wrapped FST: left to the reader
+        }
+        if pos + 9 > len {
+            return Err(format!("block {n} at byte {pos} is cut off (truncated)"));
+        }
+        let l = at.u64(pos + 1)?;
+        if kind == 255 && l == 0 {
+            break;
+        }
+        let remain = len - pos - 1;
+        if l < 8 || l > remain {
+            return Err(format!(
+                "block {n} at byte {pos} (type {kind}) says it is {l} bytes long, \
+                 {remain} bytes remain (truncated or damaged)"
+            ));
+        }
+        let s = pos + 1; // the block's offsets count from its length field
+        let bad = |what: &str| format!("block {n} at byte {pos} (type {kind}): {what} (damaged)");
+        match kind {
+            0 if l != 329 => return Err(bad("the header block is not 329 bytes")),
+            3 => {
+                let (uc, handles) = (at.u64(s + 8)?, at.u64(s + 16)?);
+                let c = l.checked_sub(24).ok_or_else(|| bad("too short"))?;
+                if !fits(uc, c) || handles > uc.max(c) {
+                    return Err(bad("impossible geometry size"));
+                }
+                max_handle = Some(handles);
+            }
+            4 | 6 | 7 => {
+                let uc = at.u64(s + 8)?;
+                let c = l.checked_sub(16).ok_or_else(|| bad("too short"))?;
+                if !fits(uc, c) {
+                    return Err(bad("impossible hierarchy size"));
+                }
+            }
+            1 | 5 | 8 => data.push((n, pos, kind, s, l)),
+            _ => {}
+        }
+        pos = s + l;
+        n += 1;
+    }
+    for (n, pos, kind, s, l) in data {
+        let bad = |what: &str| format!("block {n} at byte {pos} (type {kind}): {what} (damaged)");
+        if l < 32 + 24 + 8 {
+            return Err(bad("too short for a value change block"));
+        }
+        let (uc, c, count) = (at.u64(s + l - 24)?, at.u64(s + l - 16)?, at.u64(s + l - 8)?);
+        if c > l - 24 - 32 || !fits(uc, c) || count > uc {
+            return Err(bad("impossible time table size"));
+        }
+        let mut p = s + 32;
+        let (fuc, k) = at.varint(p)?;
+        p += k;
+        let (fc, k) = at.varint(p)?;
+        p += k;
+        let (fh, k) = at.varint(p)?;
+        p += k;
+        let too_many = |h: u64| max_handle.is_some_and(|m| h > m);
+        if fc > s + l - p || !fits(fuc, fc) || too_many(fh) {
+            return Err(bad("impossible frame size"));
+        }
+        let (vh, _) = at.varint(p + fc)?;
+        if too_many(vh) {
+            return Err(bad("more signals than the file declares"));
+        }
+        let chain_at = (s + l)
+            .checked_sub(c + 24 + 8)
+            .filter(|&x| x >= p + fc)
+            .ok_or_else(|| bad("impossible time table size"))?;
+        if at.u64(chain_at)? > chain_at - (p + fc) {
+            return Err(bad("impossible value change chain size"));
+        }
+    }
+    Ok(())
 }
 
 /// A wellen value as a [`Value`] (an event trigger reads as a 1-bit `1`, as
