@@ -10,6 +10,10 @@
 //! the chosen signals' blocks; the summary loads the signals a batch at a
 //! time and keeps only their counts.
 //!
+//! An FST's block structure is checked first ([`check_fst`]) and every
+//! wellen call runs under a panic guard, so a damaged or truncated file is
+//! a [`WaveError`] naming it.
+//!
 //! VCD stays on the streaming reader by default: wellen reads a VCD's whole
 //! body into memory before any signal can be loaded (measured in
 //! `cosim/benches/results/wave.md`); [`Backend::Wellen`] forces wellen for
