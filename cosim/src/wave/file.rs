@@ -10,7 +10,7 @@
 //! the chosen signals' blocks; the summary loads the signals a batch at a
 //! time and keeps only their counts.
 //!
-//! An FST's block structure is checked first ([`check_fst`]) and every
+//! An FST's block structure is checked first (`check_fst`) and every
 //! wellen call runs under a panic guard, so a damaged or truncated file is
 //! a [`WaveError`] naming it.
 //!
