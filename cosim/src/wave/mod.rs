@@ -1,8 +1,10 @@
-//! VCD reading and text waveform rendering.
+//! Waveform reading (VCD streamed; FST and GHW through `wellen`) and text
+//! waveform rendering.
 //!
 //! - [`Waveform`]: signals (full hierarchical name, scope, width, value
 //!   changes as `(time, value)` with four-state values of any width) and the
-//!   file's timescale. Built by [`read_vcd`]/[`parse_vcd`] or, in testbenches,
+//!   file's timescale. Built by [`read_vcd`]/[`parse_vcd`], [`WaveReader`]
+//!   (any format, only the requested signals) or, in testbenches,
 //!   directly from per-cycle samples with [`Waveform::from_cycles`].
 //! - [`render`]: the waveform as text, one row per signal and one column per
 //!   time step (a cycle for [`Waveform::from_cycles`]), for insta snapshots and
@@ -19,6 +21,7 @@
 //! assert!(text.contains("tick"));
 //! ```
 
+mod file;
 pub mod gtkw;
 mod render;
 mod summary;
@@ -27,6 +30,7 @@ mod vcd;
 
 use std::sync::Arc;
 
+pub use file::{detect_format, Backend, Format, WaveError, WaveReader, WellenReader};
 pub use render::{render, select_signals, try_render, RenderOptions, SelectError};
 pub use summary::summary;
 pub use value::{real_text, Bits, Logic, Value};

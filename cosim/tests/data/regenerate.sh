@@ -13,3 +13,5 @@ sed -n '/^module counter/,/^endmodule/p' counter_tb.v >"$tmp/counter.v"
 verilator --binary --trace -Wno-fatal --top-module tb --Mdir "$tmp/obj" \
     counter_tb_verilator.v "$tmp/counter.v" -o vsim >/dev/null
 (cd "$tmp" && ./obj/vsim >/dev/null && mv out.vcd "$here/verilator_counter.vcd")
+# The FST fixture: the Verilator VCD converted with GTKWave's vcd2fst.
+vcd2fst "$here/verilator_counter.vcd" "$here/verilator_counter.fst" >/dev/null
