@@ -7,23 +7,10 @@
 //! The counts are printed (`cargo test --release --test cli_adversarial --
 //! --nocapture`).
 
+mod common;
+
+use common::{neuroxbar, scratch};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn neuroxbar(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// The files the cases point at, in the scratch folder.
 fn fixtures(dir: &Path) {

@@ -3,16 +3,11 @@
 //! conductances) to the RTL's VCD on the same time base, and its values
 //! change exactly where the bus says they should.
 
-use neuroxbar_cosim::wave::{read_vcd, Signal, Waveform};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use common::scratch;
+use neuroxbar_cosim::wave::{read_vcd, Signal, Waveform};
+use std::process::Command;
 
 fn sig<'a>(w: &'a Waveform, name: &str) -> &'a Signal {
     w.signal(name).unwrap_or_else(|| panic!("no signal {name}"))

@@ -5,23 +5,11 @@
 //! Needs `gtkwave` and `xvfb-run` (scripts/setup.sh installs them); without
 //! them the GTKWave part fails under `CI` and is skipped elsewhere.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn neuroxbar(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{neuroxbar, scratch};
+use std::path::Path;
+use std::process::Command;
 
 fn have(tool: &str) -> bool {
     Command::new("sh")

@@ -6,12 +6,12 @@
 //! letters-stm-ltm (E5) with warp takes well under a second, so it is the
 //! run these tests start.
 
-mod warp_common;
+mod common;
 
+use common::warp_vs_no_warp;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use warp_common::warp_vs_no_warp;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_neuroxbar"))

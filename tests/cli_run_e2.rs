@@ -1,7 +1,7 @@
 //! `neuroxbar run orientation-bcm` / `moving-direction`: option errors (no
 //! simulation runs) and one tiny end-to-end run that prints its report.
 
-mod warp_common;
+mod common;
 
 use std::process::{Command, Output};
 
@@ -169,7 +169,7 @@ fn a_short_orientation_run_prints_its_report() {
 /// every one clocked with --no-warp (about 50 s on 2 shared cores).
 #[test]
 fn orientation_bcm_no_warp_gives_the_same_numbers() {
-    warp_common::warp_vs_no_warp(
+    common::warp_vs_no_warp(
         "e2-warp",
         &[
             "run",
@@ -188,7 +188,7 @@ fn orientation_bcm_no_warp_gives_the_same_numbers() {
 /// of rest between trials (5.2e6 cycles).
 #[test]
 fn moving_direction_no_warp_gives_the_same_numbers() {
-    warp_common::warp_vs_no_warp(
+    common::warp_vs_no_warp(
         "e2b-warp",
         &[
             "run",

@@ -1,6 +1,6 @@
 //! `neuroxbar run temporal-stp`: option errors (no simulation runs).
 
-mod warp_common;
+mod common;
 
 use std::process::{Command, Output};
 
@@ -63,7 +63,7 @@ fn temporal_stp_options_are_errors_elsewhere() {
 /// cycle by cycle with --no-warp (about 1e6 cycles, under a second).
 #[test]
 fn temporal_stp_no_warp_gives_the_same_numbers() {
-    warp_common::warp_vs_no_warp(
+    common::warp_vs_no_warp(
         "e3-warp",
         &[
             "run",

@@ -1,6 +1,7 @@
 //! `neuroxbar sweep`: a reduced E1 grid run in parallel, a failing point
 //! recorded while the others go on, resume, shards + merge, plan errors.
 
+mod common;
 mod sweep_common;
 
 use sweep_common::{neuroxbar, outcomes, scratch, stderr, summary, PLAN};

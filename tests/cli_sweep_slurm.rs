@@ -6,6 +6,7 @@
 //! Without Slurm (`sbatch` / `sinfo` missing or no node up) the test fails
 //! under `CI` and is skipped with a notice elsewhere.
 
+mod common;
 mod sweep_common;
 
 use std::process::Command;

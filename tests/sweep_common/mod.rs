@@ -2,27 +2,10 @@
 
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-pub fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-pub fn neuroxbar(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+#[allow(unused_imports)] // not every test uses each
+pub use crate::common::{neuroxbar, scratch, stderr};
 
 /// E1 at a 1 MHz clock with one seed of the noise spread: well under a
 /// second per point.

@@ -1,5 +1,5 @@
-//! Shared by the CLI tests that run an experiment with and without time warp
-//! (`tests/cli_run.rs`, `tests/cli_run_e2.rs`, `tests/cli_run_e3.rs`).
+//! Shared by the CLI tests: a scratch folder, running the binary in it, and
+//! the warp equivalence check (an experiment with and without time warp).
 
 #![allow(dead_code)]
 
@@ -17,19 +17,25 @@ const BY_DESIGN: [&str; 5] = [
     "warp",
 ];
 
-fn scratch(name: &str) -> PathBuf {
+/// A fresh, empty folder under the target's test scratch space.
+pub fn scratch(name: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
-fn neuroxbar(dir: &Path, args: &[&str]) -> Output {
+/// Run `neuroxbar ARGS` in `dir`, capturing its output.
+pub fn neuroxbar(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
         .current_dir(dir)
         .args(args)
         .output()
         .unwrap()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn strip(v: &mut serde_json::Value) {
