@@ -19,7 +19,7 @@ enum Command {
     /// Write the accelerator's Verilog and its port + register map.
     Verilog(cmd::verilog::Args),
     /// Co-simulate an experiment (default experiment when no name is given).
-    Run(cmd::run::Args),
+    Run(Box<cmd::run::Args>),
     /// Characterize a device model with a measurement protocol.
     Device(cmd::device::Args),
     /// Render a VCD file as a text waveform, or summarize it.
@@ -46,7 +46,7 @@ fn main() -> std::process::ExitCode {
     });
     let result = match cli.command {
         Some(Command::Verilog(a)) => cmd::verilog::run(a),
-        Some(Command::Run(a)) => cmd::run::run(a),
+        Some(Command::Run(a)) => cmd::run::run(*a),
         None => cmd::run::run(cmd::run::Args::default()),
         Some(Command::Device(a)) => cmd::device::run(a),
         Some(Command::Wave(a)) => cmd::wave::run(a),
