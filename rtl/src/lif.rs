@@ -332,6 +332,8 @@ impl Logic for LifNeuron {
 pub struct LifLayer<const N: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// Time-step strobe; ignored while a tick is in flight (the two cycles
+    /// after an accepted one).
     pub tick: Signal<In, Bit>,
     /// One bit per neuron: hold its membrane at `reset_v` on an update
     /// (read in the update cycle, two cycles after the tick).
