@@ -314,9 +314,7 @@ fn ticks_in_flight_are_ignored() {
     }
     let (_, outs) = three_way(s);
     assert_eq!(outs.last().unwrap().v_mem[0], 20 << 8, "two updates");
-    let valid: Vec<usize> = (0..outs.len())
-        .filter(|&c| outs[c].spikes_valid)
-        .collect();
+    let valid: Vec<usize> = (0..outs.len()).filter(|&c| outs[c].spikes_valid).collect();
     // outputs after the edge of tick cycle + 2, for the ticks at first and first + 3
     assert_eq!(valid, vec![first + 2, first + 5]);
 }

@@ -123,7 +123,8 @@ impl Logic for ThetaUpdate {
             self.square.d.next =
                 self.square.q.val() + (bit_cast::<16, 8>(self.rate.val()) << 1) + 1;
         }
-        self.diff.d.next = ((bit_cast::<25, 16>(self.square.q.val()) << 8) >> self.rho0_shift.val())
+        self.diff.d.next = ((bit_cast::<25, 16>(self.square.q.val()) << 8)
+            >> self.rho0_shift.val())
             - bit_cast::<25, 24>(self.theta.val());
         // arithmetic shift right (sign-filling)
         if self.diff.q.val().get_bit(24) {

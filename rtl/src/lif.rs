@@ -220,7 +220,8 @@ impl Logic for LifNeuron {
         self.drive_p.d.next = self.drive_mul.p.val();
         // v = sext(v[23:16]) * 2^16 + v[15:0]
         if self.v.q.val().get_bit(23) {
-            self.v_hi.next = bit_cast::<16, 8>(self.v.q.val().get_bits::<8>(16)) | self.ext_16.val();
+            self.v_hi.next =
+                bit_cast::<16, 8>(self.v.q.val().get_bits::<8>(16)) | self.ext_16.val();
         } else {
             self.v_hi.next = bit_cast::<16, 8>(self.v.q.val().get_bits::<8>(16));
         }
