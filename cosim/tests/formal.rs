@@ -285,15 +285,15 @@ fn wta_proof() {
     proves("wta", "prove", &wta());
 }
 
-/// Neuron 3 spiking adds itself to the winner's one-hot instead of
-/// replacing it: two winners.
+/// Neuron 0 spiking no longer eliminates neuron 1 (in mode 0, or when
+/// not below it): both survive the pairwise selection, two winners.
 #[test]
 fn wta_mutation_two_winners() {
     let v = mutate(
         &wta(),
         "top",
-        "best_oh = (((32'h0) & 5'h1f) & ~(1 << (3))",
-        "best_oh = (((best_oh) & 5'h1f) & ~(1 << (3))",
+        "if (spikes[0] && (~mode || ge)) begin\n                keep = (keep & ~(1 << (1))",
+        "if (1'b0) begin\n                keep = (keep & ~(1 << (1))",
     );
     refutes("wta", "prove", "two_winners", &v);
 }

@@ -122,6 +122,7 @@ fn directed_saturation() {
         i[1] = i16::MIN;
         s.push(tick(i));
         s.push(idle());
+        s.push(idle());
     }
     let (_, outs) = three_way(s);
     let last = outs.last().unwrap();
@@ -150,6 +151,7 @@ fn directed_refractory() {
     for _ in 0..10 {
         s.push(tick(vec![200; N])); // crosses on every tick it integrates
         s.push(idle());
+        s.push(idle());
     }
     let (_, outs) = three_way(s);
     let spike_cycles: Vec<usize> = outs
@@ -158,12 +160,13 @@ fn directed_refractory() {
         .filter(|(_, o)| o.spikes & 1 == 1)
         .map(|(c, _)| c)
         .collect();
-    // spikes every 4th tick: fire, then sit out 3 ticks
+    // spikes every 4th tick: fire, then sit out 3 ticks (a tick every
+    // LIF_LATENCY = 3 cycles, the closest the layer takes them)
     let gaps: Vec<usize> = spike_cycles.windows(2).map(|w| w[1] - w[0]).collect();
     assert!(spike_cycles.len() >= 3, "{spike_cycles:?}");
     assert!(
-        gaps.iter().all(|&g| g == 8),
-        "ticks every 2 cycles, refractory 3 -> spike every 8 cycles: {gaps:?}"
+        gaps.iter().all(|&g| g == 12),
+        "ticks every 3 cycles, refractory 3 -> spike every 12 cycles: {gaps:?}"
     );
 }
 
@@ -178,8 +181,9 @@ fn directed_ties_pick_lowest_index() {
             i[j] = 150; // identical: a three-way tie
         }
         s.push(tick(i.clone()));
-        s.push(idle());
-        s.push(idle());
+        for _ in 0..4 {
+            s.push(idle());
+        }
         let (_, outs) = three_way(s);
         let w = outs.iter().find(|o| o.winner_valid).expect("a winner");
         assert_eq!(w.winner, 3, "mode {mode}");
@@ -197,8 +201,9 @@ fn max_membrane_mode_prefers_the_largest() {
     i[9] = 300;
     i[5] = 200;
     s.push(tick(i.clone()));
-    s.push(idle());
-    s.push(idle());
+    for _ in 0..4 {
+        s.push(idle());
+    }
     let (_, outs) = three_way(s.clone());
     assert_eq!(outs.iter().find(|o| o.winner_valid).unwrap().winner, 9);
     // first-to-cross picks the lowest index among the same spikes
@@ -225,6 +230,7 @@ fn waveform_snapshot() {
         i[2] = 11;
         i[3] = if k < 6 { 4 } else { 30 };
         s.push(tick(i));
+        s.push(idle());
         s.push(idle());
         if k == 7 {
             s.push(TopInputs {
@@ -278,6 +284,7 @@ fn homeostasis_raises_the_threshold_of_a_winner() {
         i[0] = 60; // fires every tick without homeostasis
         s.push(tick(i));
         s.push(idle());
+        s.push(idle());
     }
     let (_, outs) = three_way(s);
     let spikes: usize = outs.iter().filter(|o| o.spikes & 1 == 1).count();
@@ -288,4 +295,26 @@ fn homeostasis_raises_the_threshold_of_a_winner() {
         "homeostasis slows a neuron that fired on all 40 ticks: {spikes}"
     );
     assert!(spikes > 5, "but does not silence it: {spikes}");
+}
+
+/// A tick is taken only when none is in flight: ticks in the two cycles
+/// after an accepted one are ignored (the membrane is not updated yet), so
+/// four ticks in a row integrate twice, 3 cycles apart.
+#[test]
+fn ticks_in_flight_are_ignored() {
+    let mut s = reset_cycles();
+    s.push(write(0x00, 0)); // no inhibition
+    s.push(write(0x03, 31)); // leak v >>> 31: none for a positive membrane
+    let first = s.len();
+    for _ in 0..4 {
+        s.push(tick(vec![10; N])); // 10 codes per update, threshold 64
+    }
+    for _ in 0..4 {
+        s.push(idle());
+    }
+    let (_, outs) = three_way(s);
+    assert_eq!(outs.last().unwrap().v_mem[0], 20 << 8, "two updates");
+    let valid: Vec<usize> = (0..outs.len()).filter(|&c| outs[c].spikes_valid).collect();
+    // outputs after the edge of tick cycle + 2, for the ticks at first and first + 3
+    assert_eq!(valid, vec![first + 2, first + 5]);
 }

@@ -18,7 +18,9 @@
 //! 1. ENCODE: the encoder produces this step's row spikes (1 cycle);
 //! 2. READ (if any row spiked): the controller drives the spiking rows at
 //!    `V_READ`, samples the column currents and collects their codes;
-//! 3. INTEGRATE: the LIF layer integrates the column codes (zero if no read);
+//! 3. INTEGRATE: the LIF layer integrates the column codes (zero if no read):
+//!    the tick in its first cycle, `LIF_LATENCY` cycles in all (the
+//!    neuron pipeline);
 //! 4. DECIDE: two cycles for the spikes and the winner to register;
 //! 5. LEARN: one `learn` strobe to the STDP and BCM units with the row spikes,
 //!    the output spikes and the winner (STDP gets the output spikes one step
@@ -34,7 +36,7 @@ use crate::accel_regs::{register_map, ROW_INTENSITY_BASE};
 use crate::arbiter::CommandArbiter;
 use crate::bcm::BcmUnit;
 use crate::input_encoder::InputEncoder;
-use crate::lif::LifLayer;
+use crate::lif::{LifLayer, LIF_LATENCY};
 use crate::refresh::RefreshScheduler;
 use crate::regs::{Register, RegisterBank};
 use crate::stdp::StdpUnit;
@@ -115,6 +117,9 @@ fn bank(width: usize, n_rows: usize) -> Vec<Register> {
         })
         .collect()
 }
+
+// the INTEGRATE counter is 2 bits wide
+const _: () = assert!(LIF_LATENCY >= 1 && LIF_LATENCY <= 4);
 
 /// Sequencer phases (`phase` register).
 pub const PH_IDLE: u64 = 0;
@@ -204,6 +209,8 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     phase: DFF<Bits<3>>,
     row_mask: DFF<Bits<N_ROWS>>,
     did_read: DFF<Bit>,
+    /// Cycles spent in INTEGRATE (the tick in the first).
+    int_wait: DFF<Bits<2>>,
     post_q: DFF<Bits<N_COLS>>,
     /// Output spikes of the previous step: STDP sees a post spike one step
     /// after it happens (a back-propagation delay), so the pre spikes that
@@ -223,6 +230,8 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     row_int: Signal<Local, Bits<8>>,
     /// Phase codes `PH_*` as constants.
     ph: [Constant<Bits<3>>; 8],
+    /// `LIF_LATENCY - 1`: the last INTEGRATE cycle.
+    int_last: Constant<Bits<2>>,
     /// Nothing in flight in any unit.
     quiet: Signal<Local, Bit>,
 }
@@ -298,6 +307,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N
             phase: Default::default(),
             row_mask: Default::default(),
             did_read: Default::default(),
+            int_wait: Default::default(),
             post_q: Default::default(),
             post_prev: Default::default(),
             cfg_err: Default::default(),
@@ -310,6 +320,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N
             row_code_q: Default::default(),
             row_int: Default::default(),
             ph: std::array::from_fn(|k| Constant::new((k as u64).into())),
+            int_last: Constant::new(((LIF_LATENCY - 1) as u64).into()),
             quiet: Default::default(),
         }
     }
@@ -319,8 +330,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, phase, row_mask, did_read, post_q, post_prev, cfg_err, overrun_q,
-            col_sat_q, row_code_q
+            self, clock, phase, row_mask, did_read, int_wait, post_q, post_prev, cfg_err,
+            overrun_q, col_sat_q, row_code_q
         );
 
         // ---- configuration banks
@@ -678,8 +689,15 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
                 self.phase.d.next = self.ph[3].val();
             }
         } else if self.phase.q.val() == self.ph[3].val() {
-            self.layer.tick.next = true;
-            self.phase.d.next = self.ph[4].val();
+            // tick in the first cycle; the spikes register LIF_LATENCY
+            // cycles later, in DECIDE1
+            self.layer.tick.next = !self.int_wait.q.val().any();
+            if self.int_wait.q.val() == self.int_last.val() {
+                self.int_wait.d.next = 0.into();
+                self.phase.d.next = self.ph[4].val();
+            } else {
+                self.int_wait.d.next = self.int_wait.q.val() + 1;
+            }
         } else if self.phase.q.val() == self.ph[4].val() {
             // spikes of this step are registered now
             self.post_q.d.next = self.layer.spikes.val();
@@ -703,6 +721,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
             self.phase.d.next = self.ph[0].val();
             self.row_mask.d.next = 0.into();
             self.did_read.d.next = false;
+            self.int_wait.d.next = 0.into();
             self.post_q.d.next = 0.into();
             self.post_prev.d.next = 0.into();
         }

@@ -36,9 +36,12 @@
 //! `count_shift + 8` and the saturation feed the output register. The whole
 //! pipeline holds while the output register is stalled. `count_shift` is
 //! read when a row leaves stage D. The threshold update is split the same
-//! way: `(256 y^2 - theta)` is registered every cycle (the counts and
-//! thresholds do not change while `busy`), and the finish, one cycle after
-//! the pipeline drained, adds it shifted by the present `theta_shift`.
+//! way: `((256 y^2) >> rho0_shift) - theta` is registered every cycle (the
+//! counts and thresholds do not change while `busy`), and the finish, one
+//! cycle after the pipeline drained, adds it shifted by the present
+//! `theta_shift`. `y^2` is not multiplied: each column keeps it in a
+//! register stepped with its count (`(y + 1)^2 = y^2 + 2 y + 1`), so the
+//! threshold path is a shift and one subtraction.
 //!
 //! Timing: window-ending `learn` in cycle `c` -> `busy` from the edge of
 //! `c`, row 0's command (if any) valid after the edge of `c + 5`, `busy` for
@@ -57,8 +60,11 @@
 use rust_hdl::prelude::*;
 
 /// The threshold update in two halves, so that neither is a long path:
-/// `diff = ((rate^2 << 8) >> rho0_shift) - theta` (raw Q16.8, 25-bit
-/// signed; the target `y^2 / 2^rho0_shift`, BCM's `<y^2> / rho_0`) is registered
+/// `diff = ((square << 8) >> rho0_shift) - theta` (raw Q16.8, 25-bit
+/// signed; the target `y^2 / 2^rho0_shift`, BCM's `<y^2> / rho_0`; `square`
+/// is the column's `y^2`, a register stepped with the count, `zero` and
+/// `inc` mirroring the parent's count, so no multiplier sits on this path)
+/// is registered
 /// every cycle from the present counts; at the finish
 /// `theta_next = theta + (diff >>> shift)` uses that register. The counts and
 /// thresholds are unchanged for at least one cycle before a finish (no
@@ -69,14 +75,20 @@ use rust_hdl::prelude::*;
 pub struct ThetaUpdate {
     pub clock: Signal<In, Clock>,
     pub theta: Signal<In, Bits<24>>,
+    /// The column's count `y` (registered in the parent).
     pub rate: Signal<In, Bits<8>>,
+    /// The count restarts at this edge: `square` to 0.
+    pub zero: Signal<In, Bit>,
+    /// The count steps by one at this edge: `square += 2 y + 1`.
+    pub inc: Signal<In, Bit>,
     pub shift: Signal<In, Bits<4>>,
     /// `rho_0 = 2^rho0_shift` spikes per window.
     pub rho0_shift: Signal<In, Bits<4>>,
     pub theta_next: Signal<Out, Bits<24>>,
     ones: Constant<Bits<25>>,
     diff: DFF<Bits<25>>,
-    square: Signal<Local, Bits<16>>,
+    /// `rate^2`, stepped with the count.
+    square: DFF<Bits<16>>,
     step: Signal<Local, Bits<25>>,
     sum: Signal<Local, Bits<25>>,
 }
@@ -87,6 +99,8 @@ impl Default for ThetaUpdate {
             clock: Default::default(),
             theta: Default::default(),
             rate: Default::default(),
+            zero: Default::default(),
+            inc: Default::default(),
             shift: Default::default(),
             rho0_shift: Default::default(),
             theta_next: Default::default(),
@@ -102,11 +116,15 @@ impl Default for ThetaUpdate {
 impl Logic for ThetaUpdate {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, diff);
-        self.square.next = bit_cast::<16, 32>(
-            bit_cast::<16, 8>(self.rate.val()) * bit_cast::<16, 8>(self.rate.val()),
-        );
-        self.diff.d.next = ((bit_cast::<25, 16>(self.square.val()) << 8) >> self.rho0_shift.val())
+        dff_setup!(self, clock, diff, square);
+        if self.zero.val() {
+            self.square.d.next = 0.into();
+        } else if self.inc.val() {
+            self.square.d.next =
+                self.square.q.val() + (bit_cast::<16, 8>(self.rate.val()) << 1) + 1;
+        }
+        self.diff.d.next = ((bit_cast::<25, 16>(self.square.q.val()) << 8)
+            >> self.rho0_shift.val())
             - bit_cast::<25, 24>(self.theta.val());
         // arithmetic shift right (sign-filling)
         if self.diff.q.val().get_bit(24) {
@@ -454,6 +472,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             self.upd[j].clock.next = self.clock.val();
             self.upd[j].theta.next = self.th[j].q.val();
             self.upd[j].rate.next = self.yc[j].q.val();
+            self.upd[j].zero.next = false;
+            self.upd[j].inc.next = false;
             self.upd[j].shift.next = self.theta_shift.val();
             self.upd[j].rho0_shift.next = self.rho0_shift.val();
             if self.reset.val() {
@@ -463,11 +483,13 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             }
             if self.reset.val() || self.clear.val() || self.finish.val() {
                 self.yc[j].d.next = 0.into();
+                self.upd[j].zero.next = true;
             } else if self.accept.val()
                 && self.post_spikes.val().get_bit(j)
                 && (self.yc[j].q.val() != self.ones8.val())
             {
                 self.yc[j].d.next = self.yc[j].q.val() + 1;
+                self.upd[j].inc.next = true;
             }
             self.post_rate[j].next = self.yc[j].q.val();
             self.theta[j].next = self.th[j].q.val();

@@ -18,7 +18,8 @@
 //!   decision (or for every spike without WTA): a neuron that keeps winning
 //!   gets harder to fire, so every neuron ends up owning a pattern.
 //!
-//! Per `tick` (one time step):
+//! Per accepted `tick` (one time step), with `i_in`, `gain`, `decay`,
+//! `leak_mode` and `leak_shift` of the tick cycle:
 //! ```text
 //! v1 = sat24(leaked(v) + sat24(i_in * gain))
 //! inhibit        -> v = reset_v                       (lateral inhibition)
@@ -29,31 +30,51 @@
 //! win (any cycle)-> adapt = sat24(adapt' + theta_plus)   (adapt' = adapt_d on a tick)
 //! otherwise      -> v = v1
 //! ```
-//! `spike` is a registered one-cycle pulse in the cycle after the tick;
-//! `saturated` likewise flags a tick whose drive or sum hit the membrane range;
-//! `v_pre` holds `sat24(v1 - adapt)` of the last tick: the pre-reset
+//! Pipeline (for the clock: no path holds more than one multiplier or one
+//! long carry chain), three cycles per tick:
+//! 1. tick cycle `t`: the products `i_in * gain` and `v * decay` (two
+//!    16 x 16 partial products) and the shift leak `v - (v >>> leak_shift)`
+//!    are registered;
+//! 2. `t + 1`: the leak product is summed and rounded, the drive saturated;
+//!    `leaked(v)` and the drive are registered;
+//! 3. `t + 2` (the `update` strobe): integrate, compare, and the state
+//!    update above, with `inhibit`, `threshold`, `reset_v`, `refractory`,
+//!    `theta_decay_shift` of that cycle.
+//!
+//! `LifLayer` accepts a tick only when no tick is in flight (a tick in the
+//! two cycles after an accepted one is ignored: the membrane is not updated
+//! yet), so ticks at least 3 cycles apart are all taken; `rest` or `reset`
+//! cancels a tick in flight. `spike` is a registered one-cycle pulse after
+//! the update (3 cycles after the tick: the edge of `t + 2`);
+//! `saturated` likewise flags an update whose drive or sum hit the membrane range;
+//! `v_pre` holds `sat24(v1 - adapt)` of the last update: the pre-reset
 //! membrane less the neuron's own adaptive threshold, so that a
 //! max-membrane winner-take-all picks the neuron furthest above its own
 //! threshold (with homeostasis off it is `v1`; used by
 //! max-membrane winner-take-all).
 
-use crate::fixed::{ArithShiftRight, MulS16U16, MulS24U16, SatAddSub, SatNarrow, SignedGe};
+use crate::fixed::{ArithShiftRight, MulS16U16, SatAddSub, SatNarrow, SignedGe};
 use rust_hdl::prelude::*;
 
 /// Membrane width in bits (signed Q16.8).
 pub const MEMBRANE_BITS: usize = 24;
 /// Fractional bits of the membrane and of `gain`.
 pub const MEMBRANE_FRAC_BITS: u32 = 8;
+/// Cycles from an accepted `tick` to `spikes` / `spikes_valid` (the edge of
+/// `tick + LIF_LATENCY - 1`); also the minimum tick spacing.
+pub const LIF_LATENCY: usize = 3;
 
-/// One leaky integrate-and-fire neuron.
-#[derive(LogicBlock, Default)]
+/// One leaky integrate-and-fire neuron. Stages 1 and 2 register every
+/// cycle; the layer's `update` strobe (stage 3, two cycles after the tick)
+/// takes the tick's values.
+#[derive(LogicBlock)]
 pub struct LifNeuron {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: membrane, refractory counter and spike cleared.
     pub reset: Signal<In, Bit>,
-    /// Time-step strobe: integrate `i_in` on this cycle.
-    pub tick: Signal<In, Bit>,
-    /// Lateral inhibition: on a tick, hold the membrane at `reset_v`.
+    /// Stage 3 of a tick (two cycles after it): integrate and update.
+    pub update: Signal<In, Bit>,
+    /// Lateral inhibition: on an update, hold the membrane at `reset_v`.
     pub inhibit: Signal<In, Bit>,
     /// Return to rest (start of a presentation): membrane to `reset_v`,
     /// refractory counter cleared; the adaptive threshold is kept.
@@ -84,48 +105,159 @@ pub struct LifNeuron {
     refr: DFF<Bits<8>>,
     spk: DFF<Bit>,
     sat: DFF<Bit>,
+    // stage 1: products and the shift leak
+    drive_p: DFF<Bits<32>>,
+    leak_lo: DFF<Bits<32>>,
+    leak_hi: DFF<Bits<32>>,
+    shift_leaked: DFF<Bits<24>>,
+    mode_q: DFF<Bit>,
+    // stage 2: leaked membrane and saturated drive
+    leaked_q: DFF<Bits<24>>,
+    drive_q: DFF<Bits<24>>,
+    clamped_q: DFF<Bit>,
     drive_mul: MulS16U16,
     drive_sat: SatNarrow<32, 24>,
     leak_asr: ArithShiftRight<24>,
-    leak_mul: MulS24U16,
+    /// `sext(v[23:16]) * decay`, the signed high partial product.
+    leak_mul_hi: MulS16U16,
+    ext_16: Constant<Bits<16>>,
+    ext_40: Constant<Bits<40>>,
     integrate: SatAddSub<24, 25>,
     crossing: SignedGe<24>,
     adapt_asr: ArithShiftRight<24>,
     adapt_inc: SatAddSub<24, 25>,
     theta_eff: SatAddSub<24, 25>,
     margin: SatAddSub<24, 25>,
-    leaked: Signal<Local, Bits<24>>,
+    v_hi: Signal<Local, Bits<16>>,
+    hi_x: Signal<Local, Bits<40>>,
+    leak_p: Signal<Local, Bits<40>>,
     decayed: Signal<Local, Bits<24>>,
+}
+
+impl Default for LifNeuron {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            update: Default::default(),
+            inhibit: Default::default(),
+            rest: Default::default(),
+            win: Default::default(),
+            i_in: Default::default(),
+            threshold: Default::default(),
+            reset_v: Default::default(),
+            leak_mode: Default::default(),
+            leak_shift: Default::default(),
+            decay: Default::default(),
+            gain: Default::default(),
+            refractory: Default::default(),
+            theta_plus: Default::default(),
+            theta_decay_shift: Default::default(),
+            spike: Default::default(),
+            saturated: Default::default(),
+            v_mem: Default::default(),
+            v_pre: Default::default(),
+            theta_adapt: Default::default(),
+            v: Default::default(),
+            adapt: Default::default(),
+            v1_q: Default::default(),
+            refr: Default::default(),
+            spk: Default::default(),
+            sat: Default::default(),
+            drive_p: Default::default(),
+            leak_lo: Default::default(),
+            leak_hi: Default::default(),
+            shift_leaked: Default::default(),
+            mode_q: Default::default(),
+            leaked_q: Default::default(),
+            drive_q: Default::default(),
+            clamped_q: Default::default(),
+            drive_mul: Default::default(),
+            drive_sat: Default::default(),
+            leak_asr: Default::default(),
+            leak_mul_hi: Default::default(),
+            ext_16: Constant::new(0xFF00u64.into()),
+            ext_40: Constant::new(0xFF_0000_0000u64.into()),
+            integrate: Default::default(),
+            crossing: Default::default(),
+            adapt_asr: Default::default(),
+            adapt_inc: Default::default(),
+            theta_eff: Default::default(),
+            margin: Default::default(),
+            v_hi: Default::default(),
+            hi_x: Default::default(),
+            leak_p: Default::default(),
+            decayed: Default::default(),
+        }
+    }
 }
 
 impl Logic for LifNeuron {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, v, adapt, v1_q, refr, spk, sat);
-        // drive = sat24(i_in * gain)
+        dff_setup!(
+            self,
+            clock,
+            v,
+            adapt,
+            v1_q,
+            refr,
+            spk,
+            sat,
+            drive_p,
+            leak_lo,
+            leak_hi,
+            shift_leaked,
+            mode_q,
+            leaked_q,
+            drive_q,
+            clamped_q
+        );
+        // stage 1 (registered every cycle; read after a tick): i_in * gain,
+        // the partial products of v * decay, the shift leak
         self.drive_mul.a.next = self.i_in.val();
         self.drive_mul.b.next = self.gain.val();
-        self.drive_sat.x.next = self.drive_mul.p.val();
-        // leak
+        self.drive_p.d.next = self.drive_mul.p.val();
+        // v = sext(v[23:16]) * 2^16 + v[15:0]
+        if self.v.q.val().get_bit(23) {
+            self.v_hi.next =
+                bit_cast::<16, 8>(self.v.q.val().get_bits::<8>(16)) | self.ext_16.val();
+        } else {
+            self.v_hi.next = bit_cast::<16, 8>(self.v.q.val().get_bits::<8>(16));
+        }
+        self.leak_mul_hi.a.next = self.v_hi.val();
+        self.leak_mul_hi.b.next = self.decay.val();
+        self.leak_hi.d.next = self.leak_mul_hi.p.val();
+        self.leak_lo.d.next = self.v.q.val().get_bits::<16>(0) * self.decay.val();
         self.leak_asr.a.next = self.v.q.val();
         self.leak_asr.shift.next = self.leak_shift.val();
-        self.leak_mul.a.next = self.v.q.val();
-        self.leak_mul.b.next = self.decay.val();
-        // (v * decay) / 2^16, rounded half to even
-        self.decayed.next = self.leak_mul.p.val().get_bits::<24>(16);
-        if self.leak_mul.p.val().get_bit(15)
-            && (self.leak_mul.p.val().get_bits::<15>(0).any() || self.decayed.val().get_bit(0))
-        {
-            self.decayed.next = self.leak_mul.p.val().get_bits::<24>(16) + 1;
-        }
-        if self.leak_mode.val() {
-            self.leaked.next = self.decayed.val();
+        self.shift_leaked.d.next = self.v.q.val() - self.leak_asr.y.val();
+        self.mode_q.d.next = self.leak_mode.val();
+        // stage 2: drive = sat24(i_in * gain); leaked: (v * decay) / 2^16,
+        // rounded half to even, or the shift leak
+        self.drive_sat.x.next = self.drive_p.q.val();
+        self.drive_q.d.next = self.drive_sat.y.val();
+        self.clamped_q.d.next = self.drive_sat.clamped.val();
+        if self.leak_hi.q.val().get_bit(31) {
+            self.hi_x.next = bit_cast::<40, 32>(self.leak_hi.q.val()) | self.ext_40.val();
         } else {
-            self.leaked.next = self.v.q.val() - self.leak_asr.y.val();
+            self.hi_x.next = bit_cast::<40, 32>(self.leak_hi.q.val());
         }
-        // v1 = sat24(leaked + drive)
-        self.integrate.a.next = self.leaked.val();
-        self.integrate.b.next = self.drive_sat.y.val();
+        self.leak_p.next = (self.hi_x.val() << 16) + bit_cast::<40, 32>(self.leak_lo.q.val());
+        self.decayed.next = self.leak_p.val().get_bits::<24>(16);
+        if self.leak_p.val().get_bit(15)
+            && (self.leak_p.val().get_bits::<15>(0).any() || self.decayed.val().get_bit(0))
+        {
+            self.decayed.next = self.leak_p.val().get_bits::<24>(16) + 1;
+        }
+        if self.mode_q.q.val() {
+            self.leaked_q.d.next = self.decayed.val();
+        } else {
+            self.leaked_q.d.next = self.shift_leaked.q.val();
+        }
+        // stage 3: v1 = sat24(leaked + drive)
+        self.integrate.a.next = self.leaked_q.q.val();
+        self.integrate.b.next = self.drive_q.q.val();
         self.integrate.subtract.next = false;
         // homeostasis: effective threshold and the decayed adaptation
         self.theta_eff.a.next = self.threshold.val();
@@ -133,7 +265,7 @@ impl Logic for LifNeuron {
         self.theta_eff.subtract.next = false;
         self.adapt_asr.a.next = self.adapt.q.val();
         self.adapt_asr.shift.next = self.theta_decay_shift.val();
-        if self.tick.val() && self.theta_decay_shift.val().any() {
+        if self.update.val() && self.theta_decay_shift.val().any() {
             self.adapt_inc.a.next = self.adapt.q.val() - self.adapt_asr.y.val();
         } else {
             self.adapt_inc.a.next = self.adapt.q.val();
@@ -147,9 +279,9 @@ impl Logic for LifNeuron {
         self.margin.subtract.next = true;
 
         self.spk.d.next = false;
-        self.sat.d.next = self.tick.val()
+        self.sat.d.next = self.update.val()
             && !self.reset.val()
-            && (self.drive_sat.clamped.val()
+            && (self.clamped_q.q.val()
                 || self.integrate.overflow.val()
                 || self.theta_eff.overflow.val()
                 || self.margin.overflow.val())
@@ -163,7 +295,7 @@ impl Logic for LifNeuron {
             self.v.d.next = self.reset_v.val();
             self.v1_q.d.next = self.reset_v.val();
             self.refr.d.next = 0.into();
-        } else if self.tick.val() {
+        } else if self.update.val() {
             if self.theta_decay_shift.val().any() {
                 self.adapt.d.next = self.adapt.q.val() - self.adapt_asr.y.val();
             }
@@ -201,8 +333,11 @@ impl Logic for LifNeuron {
 pub struct LifLayer<const N: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// Time-step strobe; ignored while a tick is in flight (the two cycles
+    /// after an accepted one).
     pub tick: Signal<In, Bit>,
-    /// One bit per neuron: hold its membrane at `reset_v` on a tick.
+    /// One bit per neuron: hold its membrane at `reset_v` on an update
+    /// (read in the update cycle, two cycles after the tick).
     pub inhibit: Signal<In, Bits<N>>,
     /// Every neuron back to rest (keeps the adaptive thresholds).
     pub rest: Signal<In, Bit>,
@@ -219,9 +354,9 @@ pub struct LifLayer<const N: usize> {
     pub refractory: Signal<In, Bits<8>>,
     pub theta_plus: Signal<In, Bits<23>>,
     pub theta_decay_shift: Signal<In, Bits<5>>,
-    /// One bit per neuron, a one-cycle pulse in the cycle after the tick.
+    /// One bit per neuron, a one-cycle pulse `LIF_LATENCY` cycles after the tick.
     pub spikes: Signal<Out, Bits<N>>,
-    /// High in the cycle after a tick, when `spikes` and `v_pre` are fresh.
+    /// High `LIF_LATENCY` cycles after an accepted tick, when `spikes` and `v_pre` are fresh.
     pub spikes_valid: Signal<Out, Bit>,
     /// Some neuron's drive or membrane saturated on the last tick.
     pub saturated: Signal<Out, Bit>,
@@ -229,7 +364,11 @@ pub struct LifLayer<const N: usize> {
     pub v_pre: [Signal<Out, Bits<24>>; N],
     pub theta_adapt: [Signal<Out, Bits<24>>; N],
     neurons: [LifNeuron; N],
+    /// A tick in stage 2, in stage 3 (the update), and the update done.
+    stage2: DFF<Bit>,
+    stage3: DFF<Bit>,
     tick_q: DFF<Bit>,
+    accept: Signal<Local, Bit>,
     spike_vec: Signal<Local, Bits<N>>,
     any_saturated: Signal<Local, Bit>,
 }
@@ -260,7 +399,10 @@ impl<const N: usize> Default for LifLayer<N> {
             v_pre: std::array::from_fn(|_| Default::default()),
             theta_adapt: std::array::from_fn(|_| Default::default()),
             neurons: std::array::from_fn(|_| Default::default()),
+            stage2: Default::default(),
+            stage3: Default::default(),
             tick_q: Default::default(),
+            accept: Default::default(),
             spike_vec: Default::default(),
             any_saturated: Default::default(),
         }
@@ -270,14 +412,18 @@ impl<const N: usize> Default for LifLayer<N> {
 impl<const N: usize> Logic for LifLayer<N> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, tick_q);
-        self.tick_q.d.next = self.tick.val() && !self.reset.val() && !self.rest.val();
+        dff_setup!(self, clock, stage2, stage3, tick_q);
+        // a tick is taken when none is in flight; reset and rest cancel one
+        self.accept.next = self.tick.val() && !self.stage2.q.val() && !self.stage3.q.val();
+        self.stage2.d.next = self.accept.val() && !self.reset.val() && !self.rest.val();
+        self.stage3.d.next = self.stage2.q.val() && !self.reset.val() && !self.rest.val();
+        self.tick_q.d.next = self.stage3.q.val() && !self.reset.val() && !self.rest.val();
         self.spike_vec.next = 0.into();
         self.any_saturated.next = false;
         for i in 0..N {
             self.neurons[i].clock.next = self.clock.val();
             self.neurons[i].reset.next = self.reset.val();
-            self.neurons[i].tick.next = self.tick.val();
+            self.neurons[i].update.next = self.stage3.q.val();
             self.neurons[i].inhibit.next = self.inhibit.val().get_bit(i);
             self.neurons[i].rest.next = self.rest.val();
             self.neurons[i].win.next = self.win.val().get_bit(i);

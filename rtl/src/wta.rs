@@ -42,10 +42,12 @@ pub struct WinnerTakeAll<const N: usize> {
     sign: Constant<Bits<24>>,
     found: Signal<Local, Bit>,
     best_idx: Signal<Local, Bits<8>>,
-    best_oh: Signal<Local, Bits<N>>,
-    /// Best membrane so far, offset-binary (sign bit flipped) so that an
-    /// unsigned compare orders signed values.
-    best_ob: Signal<Local, Bits<24>>,
+    /// The spiking neurons no other spiking neuron beats: the winner's
+    /// one-hot (or 0 without spikes).
+    keep: Signal<Local, Bits<N>>,
+    /// `v_pre[i] >= v_pre[j]` of the pair being looked at (signed; each
+    /// pair is compared once, all pairs in parallel).
+    ge: Signal<Local, Bit>,
     held: Signal<Local, Bit>,
 }
 
@@ -72,8 +74,8 @@ impl<const N: usize> Default for WinnerTakeAll<N> {
             sign: Constant::new(Bits::<24>::default().replace_bit(23, true)),
             found: Default::default(),
             best_idx: Default::default(),
-            best_oh: Default::default(),
-            best_ob: Default::default(),
+            keep: Default::default(),
+            ge: Default::default(),
             held: Default::default(),
         }
     }
@@ -83,22 +85,34 @@ impl<const N: usize> Logic for WinnerTakeAll<N> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, winner_q, onehot_q, valid_q, new_q);
-        // combinational selection over the spiking neurons
-        self.found.next = false;
-        self.best_idx.next = 0.into();
-        self.best_oh.next = 0.into();
-        self.best_ob.next = 0.into();
+        // combinational selection over the spiking neurons: every pair
+        // compared in parallel (not a chain of compares through a running
+        // best); neuron i loses to a spiking j < i if `!mode` or v_j >= v_i,
+        // to a spiking j > i if `mode` and v_j > v_i, so the one left is
+        // the first spiking neuron (mode 0) or the lowest-index maximum of
+        // `v_pre` among the spiking ones (mode 1)
+        self.keep.next = self.spikes.val();
+        self.ge.next = false;
         for i in 0..N {
-            if self.spikes.val().get_bit(i) {
-                if !self.found.val()
-                    || (self.mode.val()
-                        && ((self.v_pre[i].val() ^ self.sign.val()) > self.best_ob.val()))
-                {
-                    self.found.next = true;
-                    self.best_idx.next = i.to_bits();
-                    self.best_oh.next = bits::<N>(0).replace_bit(i, true);
-                    self.best_ob.next = self.v_pre[i].val() ^ self.sign.val();
+            for j in 0..N {
+                if j > i {
+                    // offset binary (sign bit flipped): unsigned order = signed order
+                    self.ge.next = (self.v_pre[i].val() ^ self.sign.val())
+                        >= (self.v_pre[j].val() ^ self.sign.val());
+                    if self.spikes.val().get_bit(j) && self.mode.val() && !self.ge.val() {
+                        self.keep.next = self.keep.val().replace_bit(i, false);
+                    }
+                    if self.spikes.val().get_bit(i) && (!self.mode.val() || self.ge.val()) {
+                        self.keep.next = self.keep.val().replace_bit(j, false);
+                    }
                 }
+            }
+        }
+        self.found.next = self.keep.val().any();
+        self.best_idx.next = 0.into();
+        for i in 0..N {
+            if self.keep.val().get_bit(i) {
+                self.best_idx.next = self.best_idx.val() | i.to_bits();
             }
         }
         // a winner stays latched until clear
@@ -112,8 +126,8 @@ impl<const N: usize> Logic for WinnerTakeAll<N> {
             if self.spikes_valid.val() && self.found.val() {
                 self.valid_q.d.next = true;
                 self.winner_q.d.next = self.best_idx.val();
-                self.onehot_q.d.next = self.best_oh.val();
-                self.new_q.d.next = self.best_oh.val();
+                self.onehot_q.d.next = self.keep.val();
+                self.new_q.d.next = self.keep.val();
             } else {
                 self.valid_q.d.next = false;
                 self.winner_q.d.next = 0.into();

@@ -56,7 +56,7 @@ use super::arbiter::{ArbiterInputs, ArbiterModel};
 use super::bcm::{BcmInputs, BcmModel};
 use super::fixed::{sign_extend, Decay, Gain, Membrane};
 use super::input_encoder::{EncoderInputs, InputEncoderModel};
-use super::lif::{Leak, LifLayerModel, LifParams};
+use super::lif::{Leak, LifLayerModel, LifParams, LIF_LATENCY};
 use super::lif_wta_top::{write_in_range, REGISTERS as NEURON_REGISTERS};
 use super::refresh::{RefreshInputs, RefreshModel};
 use super::stdp::{StdpInputs, StdpModel};
@@ -124,6 +124,8 @@ pub struct AcceleratorModel {
     pub phase: u8,
     pub row_mask: u128,
     pub did_read: bool,
+    /// Cycles spent in INTEGRATE (the layer tick in the first).
+    pub int_wait: u8,
     pub post_q: u64,
     pub post_prev: u64,
     pub cfg_err: bool,
@@ -168,6 +170,7 @@ impl AcceleratorModel {
             phase: PH_IDLE,
             row_mask: 0,
             did_read: false,
+            int_wait: 0,
             post_q: 0,
             post_prev: 0,
             cfg_err: false,
@@ -249,7 +252,7 @@ impl AcceleratorModel {
         let mut s = Strobes::default();
         match self.phase {
             PH_ENCODE if self.encoder.valid && self.encoder.row_spikes != 0 => s.read_start = true,
-            PH_INTEGRATE => s.layer_tick = true,
+            PH_INTEGRATE => s.layer_tick = self.int_wait == 0,
             PH_LEARN => s.learn = true,
             _ => {}
         }
@@ -436,7 +439,15 @@ impl AcceleratorModel {
                     next = PH_INTEGRATE;
                 }
             }
-            PH_INTEGRATE => next = PH_DECIDE1,
+            // the spikes register LIF_LATENCY cycles after the tick
+            PH_INTEGRATE => {
+                if self.int_wait as usize == LIF_LATENCY - 1 {
+                    self.int_wait = 0;
+                    next = PH_DECIDE1;
+                } else {
+                    self.int_wait += 1;
+                }
+            }
             PH_DECIDE1 => {
                 self.post_q = layer_spikes;
                 next = PH_DECIDE2;
@@ -457,6 +468,7 @@ impl AcceleratorModel {
             self.phase = PH_IDLE;
             self.row_mask = 0;
             self.did_read = false;
+            self.int_wait = 0;
             self.post_q = 0;
             self.post_prev = 0;
         }

@@ -55,10 +55,26 @@ pub struct LifNeuronModel {
     pub adapt: Membrane,
 }
 
+/// A tick's values after the RTL's stages 1 and 2 (`leaked_q`, `drive_q`,
+/// `clamped_q`): computed from the membrane, `i_in` and the leak and gain
+/// parameters of the tick cycle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LifStaged {
+    /// Raw Q16.8 leaked membrane.
+    pub leaked: i64,
+    /// Raw Q16.8 drive, saturated to the membrane range.
+    pub drive: i64,
+    pub drive_clamped: bool,
+}
+
+/// Cycles from an accepted tick to `spikes` / `spikes_valid` (RTL
+/// `neuroxbar_rtl::lif::LIF_LATENCY`); ticks closer than this to an
+/// accepted one are ignored.
+pub const LIF_LATENCY: usize = 3;
+
 impl LifNeuronModel {
-    /// The membrane a tick would produce before threshold/reset, and whether
-    /// the drive or the sum saturated.
-    pub fn integrate(&self, i_in: i16, p: &LifParams) -> (Membrane, bool) {
+    /// Stages 1 and 2 of a tick: the leak and the saturated drive.
+    pub fn stage(&self, i_in: i16, p: &LifParams) -> LifStaged {
         let v = membrane_raw(self.v);
         let drive_exact = i_in as i64 * p.gain.to_bits() as i64;
         let (drive, drive_clamped) = saturate(drive_exact, MEMBRANE_BITS);
@@ -66,12 +82,23 @@ impl LifNeuronModel {
             Leak::Shift(k) => v - asr(v, k),
             Leak::Multiply(d) => shift_round_half_even(v * d.to_bits() as i64, 16),
         };
-        let (v1, overflow) = saturate(leaked + drive, MEMBRANE_BITS);
-        (membrane_from_raw(v1), drive_clamped || overflow)
+        LifStaged {
+            leaked,
+            drive,
+            drive_clamped,
+        }
     }
 
-    /// One clock cycle (`rest`: back to `reset_v`, adaptation kept; `win`:
-    /// homeostasis strobe).
+    /// The membrane a tick would produce before threshold/reset, and whether
+    /// the drive or the sum saturated.
+    pub fn integrate(&self, i_in: i16, p: &LifParams) -> (Membrane, bool) {
+        let s = self.stage(i_in, p);
+        let (v1, overflow) = saturate(s.leaked + s.drive, MEMBRANE_BITS);
+        (membrane_from_raw(v1), s.drive_clamped || overflow)
+    }
+
+    /// One clock cycle without the pipeline: a tick is staged and updated
+    /// in the same cycle (the reference the layer's pipeline delays).
     #[allow(clippy::too_many_arguments)]
     pub fn step(
         &mut self,
@@ -83,7 +110,28 @@ impl LifNeuronModel {
         i_in: i16,
         p: &LifParams,
     ) {
-        let (v1, sat) = self.integrate(i_in, p);
+        let staged = self.stage(i_in, p);
+        self.update(reset, rest, tick.then_some(&staged), inhibit, win, p);
+    }
+
+    /// One clock cycle of stage 3 (`staged`: a tick's update, with the
+    /// `inhibit`, threshold, `reset_v`, refractory and homeostasis
+    /// parameters of this cycle); `rest`: back to `reset_v`, adaptation
+    /// kept; `win`: homeostasis strobe.
+    pub fn update(
+        &mut self,
+        reset: bool,
+        rest: bool,
+        staged: Option<&LifStaged>,
+        inhibit: bool,
+        win: bool,
+        p: &LifParams,
+    ) {
+        let tick = staged.is_some();
+        let s = staged.copied().unwrap_or_default();
+        let (v1_raw, overflow) = saturate(s.leaked + s.drive, MEMBRANE_BITS);
+        let v1 = membrane_from_raw(v1_raw);
+        let sat = s.drive_clamped || overflow;
         let adapt = membrane_raw(self.adapt);
         let (theta, theta_ovf) = saturate(membrane_raw(p.threshold) + adapt, MEMBRANE_BITS);
         let adapt_d = if p.theta_decay_shift == 0 {
@@ -130,12 +178,19 @@ impl LifNeuronModel {
     }
 }
 
-/// A layer of neurons sharing parameters (golden model of `LifLayer<N>`).
+/// A layer of neurons sharing parameters (golden model of `LifLayer<N>`),
+/// with its 3-cycle pipeline: an accepted tick's values are staged in the
+/// tick cycle, in stage 2 one cycle later, and update the neurons in
+/// stage 3, two cycles after the tick; `spikes_valid` follows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LifLayerModel {
     pub neurons: Vec<LifNeuronModel>,
-    /// Registered tick: `spikes` are fresh.
+    /// Registered update: `spikes` are fresh.
     pub spikes_valid: bool,
+    /// A tick's staged values in stage 2 (one per neuron).
+    pub stage2: Option<Vec<LifStaged>>,
+    /// ... and in stage 3: the update in this cycle.
+    pub stage3: Option<Vec<LifStaged>>,
 }
 
 impl LifLayerModel {
@@ -144,6 +199,8 @@ impl LifLayerModel {
         Self {
             neurons: vec![LifNeuronModel::default(); n],
             spikes_valid: false,
+            stage2: None,
+            stage3: None,
         }
     }
 
@@ -158,18 +215,36 @@ impl LifLayerModel {
         i_in: &[i16],
         p: &LifParams,
     ) {
+        // a tick is taken when none is in flight (the membranes it reads
+        // are up to date); reset and rest cancel one in flight
+        let accept = tick && self.stage2.is_none() && self.stage3.is_none();
+        let staged: Option<Vec<LifStaged>> = accept.then(|| {
+            self.neurons
+                .iter()
+                .enumerate()
+                .map(|(j, n)| n.stage(i_in[j], p))
+                .collect()
+        });
+        let update = self.stage3.take();
         for (j, n) in self.neurons.iter_mut().enumerate() {
-            n.step(
+            n.update(
                 reset,
                 rest,
-                tick,
+                update.as_ref().map(|u| &u[j]),
                 (inhibit >> j) & 1 == 1,
                 (win >> j) & 1 == 1,
-                i_in[j],
                 p,
             );
         }
-        self.spikes_valid = tick && !reset && !rest;
+        let cancel = reset || rest;
+        self.spikes_valid = update.is_some() && !cancel;
+        self.stage3 = if cancel { None } else { self.stage2.take() };
+        self.stage2 = if cancel { None } else { staged };
+    }
+
+    /// A tick is in flight (a `tick` now would be ignored).
+    pub fn busy(&self) -> bool {
+        self.stage2.is_some() || self.stage3.is_some()
     }
 
     pub fn spikes(&self) -> u64 {
