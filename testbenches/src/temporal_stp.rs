@@ -632,7 +632,14 @@ impl Lif {
                     ))
                 })?;
             }
-            let o = self.step(&inp);
+            // one tick, then the pipeline's other cycles without one (a tick
+            // closer than LIF_LATENCY cycles to the last is ignored)
+            inp.tick = true;
+            let mut o = self.step(&inp);
+            inp.tick = false;
+            for _ in 1..neuroxbar_models::golden::lif::LIF_LATENCY {
+                o = self.step(&inp);
+            }
             if o.saturated || o.spikes != 0 {
                 return Err(ExperimentError::Invalid(
                     "the RTL LIF membrane saturated (Q16.8, +-32768 codes): lower its GAIN".into(),
