@@ -125,18 +125,26 @@ pub fn run_e2(args: Args) -> anyhow::Result<()> {
     outln!("neuron  preferred  selectivity  test spikes per window (0, 45, 90, 135 deg)");
     for n in &res.neurons {
         outln!(
-            "  {}     {:>5}      {:.3}        {:?}",
+            "  {}     {:>5}      {:.3}        [{}]",
             n.neuron,
             n.preferred_deg
                 .map_or("none".to_string(), |d| format!("{d}")),
             n.selectivity,
             n.test_spikes
+                .iter()
+                .map(|x| format!("{x:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     outln!(
-        "distinct orientations: {} of 4; winners of the clean test: {:?}",
+        "distinct orientations: {} of 4; winners of the clean test (neuron per orientation): {}",
         res.distinct_orientations,
         res.test_winners
+            .iter()
+            .map(|w| w.map_or("none".to_string(), |n| n.to_string()))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     if let Some(s) = &spread {
         outln!(
