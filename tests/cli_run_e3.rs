@@ -2,23 +2,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
-        .arg("run")
-        .args(args)
-        .output()
-        .expect("run neuroxbar")
-}
-
-fn fails_with(args: &[&str], needle: &str) {
-    let o = run(args);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "{args:?} succeeded");
-    assert!(err.contains(needle), "{args:?}: {err}");
-    assert!(!err.contains("panicked"), "{args:?}: {err}");
-}
+use common::fails_with;
 
 #[test]
 fn temporal_stp_options_are_checked() {

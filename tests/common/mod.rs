@@ -34,6 +34,24 @@ pub fn neuroxbar(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `neuroxbar run ARGS` in the current folder.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_neuroxbar"))
+        .arg("run")
+        .args(args)
+        .output()
+        .expect("run neuroxbar")
+}
+
+/// `neuroxbar run ARGS` fails, without a panic, with `needle` in its error.
+pub fn fails_with(args: &[&str], needle: &str) {
+    let o = run(args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{args:?} succeeded");
+    assert!(err.contains(needle), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
