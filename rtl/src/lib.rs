@@ -8,6 +8,7 @@ pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;
 pub mod fixed;
+pub mod host_link;
 pub mod input_encoder;
 pub mod lif;
 pub mod lif_wta_top;

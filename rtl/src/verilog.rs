@@ -110,6 +110,10 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
         )?,
         generate("bcm", &mut crate::bcm::BcmUnit::<25, 5>::default())?,
         generate(
+            "uart_bridge25x5",
+            &mut crate::host_link::UartBridge::<25, 5>::new(8),
+        )?,
+        generate(
             "accel_81x4",
             &mut *Box::<crate::accelerator::Accelerator<81, 4>>::default(),
         )?,
