@@ -57,6 +57,8 @@ pub enum CoSimError {
     Config(String),
     #[error("analog trace: {0}")]
     Analog(String),
+    #[error("host link: {0}")]
+    Link(String),
 }
 
 /// The front-end side of a controller's `fe_*` bus, in exact cycle time:

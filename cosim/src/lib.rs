@@ -2,8 +2,10 @@
 //! `build.rs`) and the [`Harness`] that steps them.
 
 pub mod analog;
+pub mod board;
 pub mod cosim;
 pub mod harness;
+pub mod host;
 pub mod icarus;
 pub mod units;
 pub mod wave;

@@ -346,6 +346,43 @@ fn step_reports_winner_and_spikes_and_peek_reads_the_debug_port() {
 }
 
 #[test]
+fn a_timed_step_ticks_in_the_cycle_after_its_due_cycle_with_or_without_warp() {
+    for warp in [false, true] {
+        let mut dut = ThreeWay::new();
+        let mut acc = FakeAccel::new(6);
+        let at: u64 = 30_000;
+        let f = request_frame(CMD_STEP, &at.to_be_bytes()[2..]);
+        let mut inp = LinkInputs::default();
+        let mut last = LinkOutputs::default();
+        let levels = uart_levels(&f, CPB, 0);
+        let mut t = 0u64;
+        let mut tick_at = None;
+        let mut sink = UartSink::new(CPB);
+        for k in 0..40_000usize {
+            inp.uart_rx = levels.get(k).copied().unwrap_or(true);
+            acc.drive(&mut inp, &last);
+            inp.warp = if warp && last.wait_left > 1 {
+                last.wait_left - 1
+            } else {
+                0
+            };
+            // the cycle these inputs are applied in
+            let cycle = t;
+            t += 1 + inp.warp as u64;
+            last = dut.step(&inp);
+            sink.push(last.uart_tx);
+            if last.acc_tick {
+                // the tick is an output after this edge: the accelerator
+                // takes it in the next cycle
+                tick_at.get_or_insert(cycle + 1);
+            }
+        }
+        assert_eq!(tick_at, Some(at + 1), "warp {warp}");
+        assert_eq!(responses(&sink.bytes)[0].1, STATUS_OK, "warp {warp}");
+    }
+}
+
+#[test]
 fn wait_until_ends_at_its_cycle_with_or_without_warp_and_reports_late_waits() {
     for warp in [false, true] {
         let mut dut = ThreeWay::new();
@@ -379,9 +416,14 @@ fn random_traffic(rng: &mut ChaCha8Rng, frames: usize) -> Vec<bool> {
             8 => rng.gen(),
             _ => CMD_WRITE,
         };
-        let len = request_len(cmd, LINK_ROWS).unwrap_or(rng.gen_range(0..4));
+        let timed = matches!(cmd, CMD_PRESENT | CMD_STEP) && rng.gen_bool(0.5);
+        let len = if timed {
+            TIMED_LEN
+        } else {
+            request_len(cmd, LINK_ROWS).unwrap_or(rng.gen_range(0..4))
+        };
         let mut payload: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
-        if cmd == CMD_WAIT_UNTIL {
+        if cmd == CMD_WAIT_UNTIL || timed {
             // a near future (or, sometimes, the past)
             let t = (levels.len() as u64 + rng.gen_range(0..3000)).to_be_bytes();
             payload.copy_from_slice(&t[2..]);

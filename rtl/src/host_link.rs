@@ -23,7 +23,8 @@
 //!
 //! Time warp (simulation only, tied to 0 in synthesis, as in the other
 //! units): the cycle counter advances by `1 + warp`; `wait_left` is the
-//! number of cycles left in a `WAIT_UNTIL` (0 when not waiting).
+//! number of cycles left in a `WAIT_UNTIL` or until a timed `PRESENT` or
+//! `STEP` is due (0 when not waiting).
 
 use rust_hdl::prelude::*;
 
@@ -41,9 +42,13 @@ pub mod protocol {
 
     /// Write a configuration register: `addr u8, data u32`. Answer: empty.
     pub const CMD_WRITE: u8 = 0x01;
-    /// Wait for the accelerator to be idle, then strobe `present`. Answer: empty.
+    /// Wait for the accelerator to be idle, then strobe `present`. Payload:
+    /// empty (now) or `cycle u48` (timed: the strobe reaches the
+    /// accelerator in cycle `cycle + 1`, or as soon as it can if that has
+    /// passed, answered with status `LATE`). Answer: empty.
     pub const CMD_PRESENT: u8 = 0x02;
-    /// Wait for idle, strobe `tick`, wait until idle again. Answer:
+    /// Wait for idle, strobe `tick`, wait until idle again. Payload as for
+    /// `PRESENT` (now, or timed). Answer:
     /// `flags u8 (bit 0: a winner), winner u8, spikes` (ceil(cols / 8) bytes).
     pub const CMD_STEP: u8 = 0x03;
     /// Set the host spike mask (input mode 0): ceil(rows / 8) bytes. Answer: empty.
@@ -54,7 +59,7 @@ pub mod protocol {
     /// 3 saturated, 4 overrun), `cycle u48`.
     pub const CMD_STATUS: u8 = 0x06;
     /// `cycle u48`: answer when the cycle counter reaches it, with the
-    /// counter (`u48`); status `LATE` (and the counter) if it had passed.
+    /// counter (`u48`); status `LATE` if it had passed.
     pub const CMD_WAIT_UNTIL: u8 = 0x07;
     /// Reset the accelerator (two cycles). Answer: empty.
     pub const CMD_RESET: u8 = 0x08;
@@ -67,17 +72,28 @@ pub mod protocol {
     pub const STATUS_FRAMING: u8 = 5;
     pub const STATUS_TIMEOUT: u8 = 6;
 
+    /// Payload length of a timed `PRESENT` or `STEP` (`cycle u48`).
+    pub const TIMED_LEN: usize = 6;
+
+    /// Whether `len` is a valid payload length for `cmd`.
+    pub fn len_ok(cmd: u8, len: usize, rows: usize) -> bool {
+        request_len(cmd, rows) == Some(len)
+            || (matches!(cmd, CMD_PRESENT | CMD_STEP) && len == TIMED_LEN)
+    }
+
     /// Bytes of a mask of `bits` bits.
     pub const fn mask_bytes(bits: usize) -> usize {
         bits.div_ceil(8)
     }
 
     /// The payload length a request of `cmd` must have, for an array of
-    /// `rows` rows; `None` for an unknown command.
+    /// `rows` rows; `None` for an unknown command. `PRESENT` and `STEP` also
+    /// take [`TIMED_LEN`] bytes.
     pub fn request_len(cmd: u8, rows: usize) -> Option<usize> {
         Some(match cmd {
             CMD_WRITE => 5,
-            CMD_PRESENT | CMD_STEP | CMD_STATUS | CMD_RESET => 0,
+            CMD_STATUS | CMD_RESET => 0,
+            CMD_PRESENT | CMD_STEP => 0,
             CMD_SPIKES => mask_bytes(rows),
             CMD_PEEK => 2,
             CMD_WAIT_UNTIL => 6,
@@ -418,7 +434,7 @@ pub struct HostBridge<const N_ROWS: usize, const N_COLS: usize> {
     tcrc: DFF<Bits<8>>,
     tx_wait: DFF<Bit>,
     counter: DFF<Bits<48>>,
-    target: DFF<Bits<48>>,
+    late: DFF<Bit>,
     spk_acc: DFF<Bits<N_COLS>>,
     win: DFF<Bits<8>>,
     win_v: DFF<Bit>,
@@ -435,6 +451,11 @@ pub struct HostBridge<const N_ROWS: usize, const N_COLS: usize> {
     len_ok: Signal<Local, Bit>,
     flags: Signal<Local, Bits<8>>,
     remaining: Signal<Local, Bits<48>>,
+    at: Signal<Local, Bits<48>>,
+    timed: Signal<Local, Bit>,
+    due: Signal<Local, Bit>,
+    waiting: Signal<Local, Bit>,
+    ok_or_late: Signal<Local, Bits<8>>,
     win_now_v: Signal<Local, Bit>,
     win_now: Signal<Local, Bits<8>>,
     spk_now: Signal<Local, Bits<N_COLS>>,
@@ -521,7 +542,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> HostBridge<N_ROWS, N_COLS> {
             tcrc: Default::default(),
             tx_wait: Default::default(),
             counter: Default::default(),
-            target: Default::default(),
+            late: Default::default(),
             spk_acc: Default::default(),
             win: Default::default(),
             win_v: Default::default(),
@@ -538,6 +559,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> HostBridge<N_ROWS, N_COLS> {
             len_ok: Default::default(),
             flags: Default::default(),
             remaining: Default::default(),
+            at: Default::default(),
+            timed: Default::default(),
+            due: Default::default(),
+            waiting: Default::default(),
+            ok_or_late: Default::default(),
             win_now_v: Default::default(),
             win_now: Default::default(),
             spk_now: Default::default(),
@@ -597,7 +623,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
             tcrc,
             tx_wait,
             counter,
-            target,
+            late,
             spk_acc,
             win,
             win_v,
@@ -637,11 +663,22 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
             self.len_ok.next = self.len.q.val() == 2;
         } else if self.cmd.q.val() == self.c_wait_until.val() {
             self.len_ok.next = self.len.q.val() == 6;
+        } else if self.cmd.q.val() == self.c_present.val() || self.cmd.q.val() == self.c_step.val()
+        {
+            self.len_ok.next = !self.len.q.val().any() || self.len.q.val() == 6;
         } else {
             self.len_ok.next = !self.len.q.val().any();
         }
 
-        self.remaining.next = self.target.q.val() - self.counter.q.val();
+        // timed commands: the cycle they are due at
+        self.at.next = self.payload.q.val().get_bits::<48>(0);
+        self.timed.next = self.len.q.val() == 6;
+        self.due.next = !self.timed.val() || self.counter.q.val() >= self.at.val();
+        self.remaining.next = self.at.val() - self.counter.q.val();
+        self.ok_or_late.next = self.k_ok.val();
+        if self.late.q.val() {
+            self.ok_or_late.next = self.k_late.val();
+        }
         // STATUS flags: idle, cfg_error, clamp_error, saturated, overrun
         self.flags.next = bits::<8>(0)
             .replace_bit(0, self.acc_idle.val())
@@ -729,6 +766,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                     self.ridx.d.next = 0.into();
                     self.status.d.next = self.k_ok.val();
                     self.state.d.next = self.s_exec.val();
+                    // a timed command whose cycle has passed by its first
+                    // execution cycle
+                    self.late.d.next = self.len.q.val() == 6
+                        && self.counter.q.val() >= self.payload.q.val().get_bits::<48>(0);
                     if self.crc_rx.crc_out.val().any() {
                         self.status.d.next = self.k_bad_crc.val();
                         self.state.d.next = self.s_resp.val();
@@ -762,13 +803,15 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                 self.cfg_data_q.d.next = self.payload.q.val().get_bits::<32>(0);
                 self.state.d.next = self.s_resp.val();
             } else if self.cmd.q.val() == self.c_present.val() {
-                if self.acc_idle.val() {
+                if self.acc_idle.val() && self.due.val() {
                     self.present_q.d.next = true;
+                    self.status.d.next = self.ok_or_late.val();
                     self.state.d.next = self.s_resp.val();
                 }
             } else if self.cmd.q.val() == self.c_step.val() {
                 if self.xs.q.val() == 0 {
-                    if self.acc_idle.val() {
+                    if self.acc_idle.val() && self.due.val() {
+                        self.status.d.next = self.ok_or_late.val();
                         self.tick_q.d.next = true;
                         self.spk_acc.d.next = 0.into();
                         self.win_v.d.next = false;
@@ -813,24 +856,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                 self.resp_len.d.next = 7.into();
                 self.state.d.next = self.s_resp.val();
             } else if self.cmd.q.val() == self.c_wait_until.val() {
-                if self.xs.q.val() == 0 {
-                    self.target.d.next = self.payload.q.val().get_bits::<48>(0);
-                    self.xs.d.next = 1.into();
-                    if self.counter.q.val() > self.payload.q.val().get_bits::<48>(0) {
-                        self.status.d.next = self.k_late.val();
-                        self.resp.d.next = bit_cast::<96, 48>(self.counter.q.val()) << 48;
-                        self.resp_len.d.next = 6.into();
-                        self.state.d.next = self.s_resp.val();
-                    }
-                } else if self.counter.q.val() >= self.target.q.val() {
+                if self.counter.q.val() >= self.at.val() {
+                    self.status.d.next = self.ok_or_late.val();
                     self.resp.d.next = bit_cast::<96, 48>(self.counter.q.val()) << 48;
                     self.resp_len.d.next = 6.into();
                     self.state.d.next = self.s_resp.val();
-                } else {
-                    self.wait_left.next = self.remaining.val().get_bits::<32>(0);
-                    if self.remaining.val().get_bits::<16>(32).any() {
-                        self.wait_left.next = 0xFFFF_FFFFu64.into();
-                    }
                 }
             } else if self.cmd.q.val() == self.c_reset.val() {
                 self.reset_q.d.next = true;
@@ -858,6 +888,21 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                 if self.ridx.q.val() == self.resp_len.q.val() + 4 {
                     self.state.d.next = self.s_hunt.val();
                 }
+            }
+        }
+        // a timed command or a wait that is not due yet: cycles left
+        self.waiting.next = !self.reset.val()
+            && self.state.q.val() == self.s_exec.val()
+            && self.len_ok.val()
+            && self.counter.q.val() < self.at.val()
+            && (self.cmd.q.val() == self.c_wait_until.val()
+                || (self.timed.val()
+                    && (self.cmd.q.val() == self.c_present.val()
+                        || (self.cmd.q.val() == self.c_step.val() && self.xs.q.val() == 0))));
+        if self.waiting.val() {
+            self.wait_left.next = self.remaining.val().get_bits::<32>(0);
+            if self.remaining.val().get_bits::<16>(32).any() {
+                self.wait_left.next = 0xFFFF_FFFFu64.into();
             }
         }
         self.acc_reset.next = self.reset_q.q.val();

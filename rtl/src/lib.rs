@@ -7,6 +7,7 @@ pub mod accel_regs;
 pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;
+pub mod board;
 pub mod fixed;
 pub mod host_link;
 pub mod input_encoder;

@@ -114,6 +114,10 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
             &mut crate::host_link::UartBridge::<25, 5>::new(8),
         )?,
         generate(
+            "board_core25x5",
+            &mut *Box::new(crate::board::BoardCore::<25, 5>::new(8)),
+        )?,
+        generate(
             "accel_81x4",
             &mut *Box::<crate::accelerator::Accelerator<81, 4>>::default(),
         )?,

@@ -16,6 +16,7 @@
 
 use crate::experiment::{fe_params, ExperimentError};
 use neuroxbar_cosim::cosim::{CoSim, CoSimError};
+use neuroxbar_cosim::host::Host;
 use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_models::golden::accelerator::{AccelInputs, AccelOutputs};
 use neuroxbar_models::golden::stdp::stdp_registers;
@@ -337,7 +338,8 @@ impl E1Config {
         }
     }
 
-    fn tick_cycles(&self, period_s: f64) -> u64 {
+    /// The tick period in whole clock cycles.
+    pub fn tick_cycles(&self, period_s: f64) -> u64 {
         (self.tick_s / period_s).round() as u64
     }
 }
@@ -369,12 +371,8 @@ pub struct E1Result {
 }
 
 /// Program the accelerator's registers for E1.
-pub fn configure<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
-    sim: &mut CoSim<B>,
-    cfg: &E1Config,
-    learning: bool,
-) -> Result<(), CoSimError> {
-    let period_s = sim.fe.params().clock_period_s;
+pub fn configure<H: Host>(sim: &mut H, cfg: &E1Config, learning: bool) -> Result<(), CoSimError> {
+    let period_s = sim.front_end().params().clock_period_s;
     let stdp = stdp_registers(
         cfg.window.a_plus,
         cfg.window.a_minus,
@@ -408,7 +406,10 @@ pub fn configure<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
         // the DAC's settling time in whole cycles of the clock (10 at 100 MHz)
         (
             a("SETTLE_CYCLES"),
-            sim.fe.params().dac_settle_cycles().clamp(1, 0xFFFF) as u32,
+            sim.front_end()
+                .params()
+                .dac_settle_cycles()
+                .clamp(1, 0xFFFF) as u32,
         ),
         (a("V_POT"), volts_to_code(cfg.v_prog_volts) as u32),
         (a("V_DEP"), volts_to_code(-cfg.v_prog_volts) as u32),
@@ -474,13 +475,12 @@ pub fn present<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
 /// Random initial weights: before the accelerator starts, every cell gets
 /// 0..=40 potentiating pulses (3 V, 1 ms) straight through the array, as a
 /// probe station would precondition it.
-fn initialise_weights<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
-    sim: &mut CoSim<B>,
+pub fn initialise_weights(
+    fe: &mut neuroxbar_models::frontend::FrontEnd,
+    t_s: f64,
     rng: &mut ChaCha8Rng,
 ) -> Result<(), ExperimentError> {
-    let t_s = sim.time_s();
-    let array = sim
-        .fe
+    let array = fe
         .array_mut()
         .map_err(|source| CoSimError::FrontEnd { t_s, source })?;
     for r in 0..N_ROWS {
@@ -514,7 +514,8 @@ pub fn run_on<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<E1Result, ExperimentError> {
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0xE1);
-    initialise_weights(sim, &mut rng)?;
+    let t_s = sim.time_s();
+    initialise_weights(&mut sim.fe, t_s, &mut rng)?;
     sim.reset()?;
     configure(sim, cfg, true)?;
     let total = cfg.epochs * LETTERS.len()

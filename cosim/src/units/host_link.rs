@@ -198,7 +198,7 @@ struct BridgeModel {
     tcrc: u8,
     tx_wait: bool,
     counter: u64,
-    target: u64,
+    late: bool,
     spk_acc: u64,
     win: u8,
     win_v: bool,
@@ -237,7 +237,29 @@ impl BridgeModel {
             CMD_SPIKES => self.len as usize == mask_bytes(self.rows),
             CMD_PEEK => self.len == 2,
             CMD_WAIT_UNTIL => self.len == 6,
+            CMD_PRESENT | CMD_STEP => self.len == 0 || self.len == 6,
             _ => self.len == 0,
+        }
+    }
+
+    /// The cycle a timed command is due at.
+    fn at(&self) -> u64 {
+        (self.payload as u64) & MASK48
+    }
+
+    fn timed(&self) -> bool {
+        self.len == 6
+    }
+
+    fn due(&self) -> bool {
+        !self.timed() || self.counter >= self.at()
+    }
+
+    fn ok_or_late(&self) -> u8 {
+        if self.late {
+            STATUS_LATE
+        } else {
+            STATUS_OK
         }
     }
 
@@ -245,10 +267,11 @@ impl BridgeModel {
         (!reset
             && self.state == S_EXEC
             && self.len_ok()
-            && self.cmd == CMD_WAIT_UNTIL
-            && self.xs != 0
-            && self.counter < self.target)
-            .then(|| self.target.wrapping_sub(self.counter) & MASK48)
+            && self.counter < self.at()
+            && (self.cmd == CMD_WAIT_UNTIL
+                || (self.timed()
+                    && (self.cmd == CMD_PRESENT || (self.cmd == CMD_STEP && self.xs == 0)))))
+            .then(|| self.at().wrapping_sub(self.counter) & MASK48)
     }
 
     fn comb(&self, inp: &LinkInputs, tx_busy: bool) -> BridgeComb {
@@ -329,6 +352,7 @@ impl BridgeModel {
                         n.ridx = 0;
                         n.status = STATUS_OK;
                         n.state = S_EXEC;
+                        n.late = self.len == 6 && self.counter >= self.at();
                         if crc8(self.crc, rx_data) != 0 {
                             n.status = STATUS_BAD_CRC;
                             n.state = S_RESP;
@@ -359,6 +383,10 @@ impl BridgeModel {
 
     fn exec(&self, inp: &LinkInputs, n: &mut Self, cols_bytes: u32) {
         let known = request_len(self.cmd, self.rows).is_some();
+        debug_assert_eq!(
+            self.len_ok(),
+            len_ok(self.cmd, self.len as usize, self.rows)
+        );
         if !self.len_ok() {
             n.status = if known {
                 STATUS_BAD_LENGTH
@@ -376,14 +404,16 @@ impl BridgeModel {
                 n.state = S_RESP;
             }
             CMD_PRESENT => {
-                if inp.acc_idle {
+                if inp.acc_idle && self.due() {
                     n.present = true;
+                    n.status = self.ok_or_late();
                     n.state = S_RESP;
                 }
             }
             CMD_STEP => match self.xs {
                 0 => {
-                    if inp.acc_idle {
+                    if inp.acc_idle && self.due() {
+                        n.status = self.ok_or_late();
                         n.tick = true;
                         n.spk_acc = 0;
                         n.win_v = false;
@@ -448,17 +478,8 @@ impl BridgeModel {
                 n.state = S_RESP;
             }
             CMD_WAIT_UNTIL => {
-                if self.xs == 0 {
-                    let t = (self.payload as u64) & MASK48;
-                    n.target = t;
-                    n.xs = 1;
-                    if self.counter > t {
-                        n.status = STATUS_LATE;
-                        n.resp = (self.counter as u128) << 48;
-                        n.resp_len = 6;
-                        n.state = S_RESP;
-                    }
-                } else if self.counter >= self.target {
+                if self.counter >= self.at() {
+                    n.status = self.ok_or_late();
                     n.resp = (self.counter as u128) << 48;
                     n.resp_len = 6;
                     n.state = S_RESP;
