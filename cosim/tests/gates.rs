@@ -285,13 +285,44 @@ fn random(top: &GeneratedTop) -> Result<PortStimulus, String> {
     PortStimulus::random(&top.ports, 11, REPLAY_CYCLES).map_err(|e| e.to_string())
 }
 
+/// Random port values, except a serial line that carries frames (a write,
+/// a step, a peek, a status, a bad CRC), no warp and a reset only at the
+/// start: random bits on `uart_rx` would never make a frame.
+fn uart(top: &GeneratedTop) -> Result<PortStimulus, String> {
+    use neuroxbar_cosim::units::host_link::{request_frame, uart_levels, LINK_CLOCKS_PER_BIT};
+    use neuroxbar_rtl::host_link::protocol::*;
+    let mut s = random(top)?;
+    let mut bytes = request_frame(CMD_WRITE, &[0x10, 0, 0, 0, 7]);
+    bytes.extend(request_frame(CMD_STEP, &[]));
+    bytes.extend(request_frame(CMD_PEEK, &[0x01, 0x02]));
+    bytes.extend(request_frame(CMD_STATUS, &[]));
+    let mut bad = request_frame(CMD_WRITE, &[0x11, 0, 0, 0, 1]);
+    *bad.last_mut().unwrap() ^= 1;
+    bytes.extend(bad);
+    let levels = uart_levels(&bytes, LINK_CLOCKS_PER_BIT, 120);
+    for (i, p) in s.inputs.clone().into_iter().enumerate() {
+        let name = top.ports[p].name.as_str();
+        for (c, row) in s.cycles.iter_mut().enumerate() {
+            match name {
+                "uart_rx" => row[i] = levels.get(c).copied().unwrap_or(true) as u128,
+                "warp" => row[i] = 0,
+                "reset" => row[i] = (c < 2) as u128,
+                _ => {}
+            }
+        }
+    }
+    Ok(s)
+}
+
 /// Replay on Icarus and Verilator: the neuron core with its lockstep
-/// stimulus, the tops listed in the macro call with random port values.
+/// stimulus, the tops listed in the macro call with random port values
+/// (`random:`) or with frames on their serial line (`uart:`).
 macro_rules! replay {
-    ($top:expr, $dir:expr, random: $($name:ident),*) => {
+    ($top:expr, $dir:expr, random: $($name:ident),*; uart: $($uname:ident),*) => {
         match $top.name.as_str() {
             "lif_wta16" => compare::<verilated::lif_wta16::Model>($top, lif_wta_stimulus($top)?, $dir),
             $(stringify!($name) => compare::<verilated::$name::Model>($top, random($top)?, $dir),)*
+            $(stringify!($uname) => compare::<verilated::$uname::Model>($top, uart($top)?, $dir),)*
             other => Err(format!(
                 "no Icarus replay for this top: add `{other}` to the `replay!` call \
                  in icarus_matches_verilator (cosim/tests/gates.rs)"
@@ -306,7 +337,7 @@ fn icarus_matches_verilator() {
     need("vvp", "-V");
     for_each_top(
         "icarus",
-        |top, dir| replay!(top, dir, random: wide_acc, input_encoder25, pulse_gen, xbar_ctrl, stdp, refresh, arbiter, bcm, accel_25x5, accel_81x4),
+        |top, dir| replay!(top, dir, random: wide_acc, input_encoder25, pulse_gen, xbar_ctrl, stdp, refresh, arbiter, bcm, accel_25x5, accel_81x4; uart: uart_bridge25x5, board_core25x5),
     );
 }
 
