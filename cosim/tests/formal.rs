@@ -447,3 +447,50 @@ fn xbar_ctrl_mutation_row_code_unclamped() {
     );
     refutes("xbar_ctrl", "small", "row_code_unclamped", &v);
 }
+
+// ---------------------------------------------------------------- host link
+
+fn host_bridge() -> String {
+    cosim_top("host_bridge25x5").verilog
+}
+
+#[test]
+fn host_bridge_bmc() {
+    proves("host_bridge", "bmc", &host_bridge());
+}
+
+/// The CRC is not checked: a frame with a wrong CRC writes its register.
+#[test]
+fn host_bridge_mutation_no_crc_check() {
+    let v = mutate(
+        &host_bridge(),
+        "top",
+        "if (|crc_rx$crc_out) begin",
+        "if (1'b0) begin",
+    );
+    refutes("host_bridge", "bmc", "no-crc-check", &v);
+}
+
+/// A framing error inside a frame is ignored.
+#[test]
+fn host_bridge_mutation_framing_ignored() {
+    let v = mutate(
+        &host_bridge(),
+        "top",
+        "if (rx_error) begin",
+        "if (1'b0) begin",
+    );
+    refutes("host_bridge", "bmc", "framing-ignored", &v);
+}
+
+/// A WRITE of any length is executed.
+#[test]
+fn host_bridge_mutation_any_write_length() {
+    let v = mutate(
+        &host_bridge(),
+        "top",
+        "len_ok = len$q == 32'h5;",
+        "len_ok = 1'b1;",
+    );
+    refutes("host_bridge", "bmc", "any-write-length", &v);
+}

@@ -114,6 +114,10 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
             &mut crate::host_link::UartBridge::<25, 5>::new(8),
         )?,
         generate(
+            "host_bridge25x5",
+            &mut crate::host_link::HostBridge::<25, 5>::new(6),
+        )?,
+        generate(
             "board_core25x5",
             &mut *Box::new(crate::board::BoardCore::<25, 5>::new(8)),
         )?,
