@@ -5,6 +5,7 @@ pub mod analog;
 pub mod cosim;
 pub mod harness;
 pub mod icarus;
+pub mod parts;
 pub mod units;
 pub mod wave;
 
