@@ -124,6 +124,8 @@ struct RunLog {
     bus_rises: Vec<u64>,
     /// Column codes and saturation flags of each READ.
     reads: Vec<(Vec<i16>, u64)>,
+    /// Cycles from each sample strobe to its first result beat.
+    read_latency: Vec<u64>,
     cycles: u64,
 }
 
@@ -157,6 +159,7 @@ fn run(side: &mut dyn Side) -> RunLog {
     let mut log = RunLog::default();
     let mut t = 0u64;
     let mut last = XbarOutputs::default();
+    let mut sampled_at = None;
     let mut cycle = |inp: XbarInputs, side: &mut dyn Side, log: &mut RunLog, t: &mut u64| {
         let mut inp = inp;
         let (busy, rd) = side.inputs(*t);
@@ -166,8 +169,15 @@ fn run(side: &mut dyn Side) -> RunLog {
         inp.fe_rd_ch = ch;
         inp.fe_rd_data = data;
         inp.fe_rd_sat = sat;
+        if let (Some(s), true) = (sampled_at, inp.fe_rd_valid) {
+            log.read_latency.push(*t - s);
+            sampled_at = None;
+        }
         let o = ctrl.step(&inp);
         *t += 1;
+        if o.fe_sample {
+            sampled_at = Some(*t);
+        }
         if o.fe_apply && !last.fe_apply {
             log.bus_rises.push(*t);
         }
@@ -299,10 +309,18 @@ fn phy_and_parts_give_the_array_the_bus_level_pulses_and_codes() {
     // every sample converted once, every DAC load settled 30 cycles before its pulse
     assert_eq!(b.bench.adc.conversions, 2);
     assert!((b.bench.min_load_to_apply_s - 30.0 * PERIOD_S).abs() < 1e-12);
+    // the read-out: the bus-level ADC answers after t_CONV (415 cycles);
+    // the PHY adds the delay line, CONVST, the BUSY synchronizer and the
+    // 80-bit serial read
+    assert_eq!(la.read_latency, vec![415, 415]);
+    // 64 delay + 415 t_CONV + 80 bits x 6 cycles + 3 (BUSY pin and synchronizer)
+    assert_eq!(lb.read_latency, vec![962, 962]);
     println!(
-        "bus-level run {} cycles, PHY run {} cycles, pin latency {} cycles, DAC load to apply {:.0} ns, mux address to EN {:.0} ns",
+        "bus-level run {} cycles, PHY run {} cycles, sample to first result {:?} / {:?} cycles, pin latency {} cycles, DAC load to apply {:.0} ns, mux address to EN {:.0} ns",
         la.cycles,
         lb.cycles,
+        la.read_latency,
+        lb.read_latency,
         lat[0],
         b.bench.min_load_to_apply_s * 1e9,
         b.bench.mux.min_addr_to_en_s * 1e9
