@@ -217,10 +217,9 @@ impl FrontEndPhyModel {
                 self.frame_on = false;
                 self.frame = 0;
                 self.dac_cs_low = false;
-            } else if s.frame & 1 == 1 {
-                self.dac_sclk = false;
             } else {
-                self.dac_sclk = true;
+                // rising after an even frame cycle, falling after an odd one
+                self.dac_sclk = s.frame & 1 == 0;
             }
         }
         if rising && s.dirty {
