@@ -217,3 +217,62 @@ fn train_without_staging_starts_no_frame_and_overrun_is_flagged() {
         .count();
     assert_eq!(pulses, 4, "every fe_apply pulse still reaches the pin");
 }
+
+/// Two lines staged (line 0 drive at 0x123, line 29 sense), a 3-cycle pulse
+/// with a sample in its last cycle: the frame, the mux switch, the delayed
+/// pulse and CONVST (inputs in the cycle they are applied, outputs in the
+/// cycle of the edge that set them).
+#[test]
+fn waveform_snapshot() {
+    use neuroxbar_cosim::wave::{RenderOptions, Waveform};
+    let mut s = vec![
+        PhyInputs {
+            reset: true,
+            ..idle()
+        };
+        2
+    ];
+    s.push(stage(0, 1, 0x123));
+    s.push(stage(29, 2, 0));
+    for k in 0..3 {
+        s.push(PhyInputs {
+            fe_apply: true,
+            fe_sample: k == 2,
+            ..idle()
+        });
+    }
+    s.extend(std::iter::repeat_n(idle(), 72));
+    let outs = three_way(
+        &mut GoldenPhy::default(),
+        &mut VerilatorPhy::new(Trace::Off).unwrap(),
+        &mut RustHdlPhy::default(),
+        &s,
+    );
+    let inp = |f: &dyn Fn(&PhyInputs) -> u64| s.iter().map(f).collect::<Vec<u64>>();
+    let col = |f: &dyn Fn(&PhyOutputs) -> u64| outs.iter().map(f).collect::<Vec<u64>>();
+    let rows = vec![
+        ("fe_we".to_string(), 1u32, inp(&|i| i.fe_we as u64)),
+        ("fe_apply".to_string(), 1, inp(&|i| i.fe_apply as u64)),
+        ("fe_sample".to_string(), 1, inp(&|i| i.fe_sample as u64)),
+        ("dac_cs".to_string(), 1, col(&|o| o.dac_cs as u64)),
+        ("dac_sclk".to_string(), 1, col(&|o| o.dac_sclk as u64)),
+        ("dac_sdi0".to_string(), 1, col(&|o| o.dac_sdi & 1)),
+        (
+            "mux0".to_string(),
+            2,
+            col(&|o| (o.mux_a1 & 1) << 1 | (o.mux_a0 & 1)),
+        ),
+        (
+            "mux29".to_string(),
+            2,
+            col(&|o| (o.mux_a1 >> 29 & 1) << 1 | (o.mux_a0 >> 29 & 1)),
+        ),
+        ("apply".to_string(), 1, col(&|o| o.apply as u64)),
+        ("adc_convst".to_string(), 1, col(&|o| o.adc_convst as u64)),
+        ("fe_busy".to_string(), 1, col(&|o| o.fe_busy as u64)),
+    ];
+    insta::assert_snapshot!(Waveform::from_cycles(&rows).render(&RenderOptions {
+        from: Some(2),
+        ..RenderOptions::default()
+    }));
+}
