@@ -276,3 +276,42 @@ fn waveform_snapshot() {
         ..RenderOptions::default()
     }));
 }
+
+/// A REFRESH as the controller runs it with `S` lines: `S` staging writes, a
+/// 1-cycle pulse, 3 PG_PREP cycles, `S` staging writes, the second pulse.
+/// The second frame starts for `S = 29` (`w + S + 4 >= 34`) and is an
+/// overrun for `S = 28`.
+#[test]
+fn refresh_gap_needs_29_lines_at_width_1() {
+    for (s_lines, error) in [(30usize, 0u8), (29, 0), (28, 1)] {
+        let mut s = vec![
+            PhyInputs {
+                reset: true,
+                ..idle()
+            };
+            2
+        ];
+        for batch in 0..2 {
+            for ch in 0..s_lines {
+                s.push(stage(ch as u8, 1, 10 + batch));
+            }
+            s.push(PhyInputs {
+                fe_apply: true,
+                ..idle()
+            });
+            s.extend(std::iter::repeat_n(idle(), 4)); // done cycle + 3 PG_PREP
+        }
+        s.extend(std::iter::repeat_n(idle(), 100));
+        let outs = three_way(
+            &mut GoldenPhy::default(),
+            &mut VerilatorPhy::new(Trace::Off).unwrap(),
+            &mut RustHdlPhy::default(),
+            &s,
+        );
+        assert_eq!(outs.last().unwrap().phy_error, error, "S = {s_lines}");
+        let frames = (1..outs.len())
+            .filter(|&k| !outs[k].dac_cs && outs[k - 1].dac_cs)
+            .count();
+        assert_eq!(frames, 2 - error as usize, "S = {s_lines}");
+    }
+}
