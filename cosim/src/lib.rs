@@ -7,6 +7,7 @@ pub mod cosim;
 pub mod harness;
 pub mod host;
 pub mod icarus;
+pub mod parts;
 pub mod units;
 pub mod wave;
 

@@ -122,6 +122,10 @@ pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
             &mut *Box::new(crate::board::BoardCore::<25, 5>::new(8)),
         )?,
         generate(
+            "phy_25x5",
+            &mut *Box::<crate::fe_phy::FrontEndPhy<30, 5>>::default(),
+        )?,
+        generate(
             "accel_81x4",
             &mut *Box::<crate::accelerator::Accelerator<81, 4>>::default(),
         )?,

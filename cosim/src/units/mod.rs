@@ -25,6 +25,7 @@ macro_rules! rust_hdl_cycle {
 pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;
+pub mod fe_phy;
 pub mod host_link;
 pub mod input_encoder;
 pub mod lif_wta;

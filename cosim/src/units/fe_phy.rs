@@ -1,0 +1,261 @@
+//! The front-end PHY (`FrontEndPhy<30, 5>`: 25 rows + 5 columns) on
+//! Verilator, rust-hdl and the golden model, and a random bus + ADC pin
+//! stimulus.
+
+use super::CycleModel;
+use crate::harness::{Harness, HarnessError, Trace};
+use crate::verilated::phy_25x5;
+use neuroxbar_models::golden::fe_phy::{FrontEndPhyModel, PhyInputs, PhyOutputs};
+use neuroxbar_models::golden::fixed::sign_extend;
+use neuroxbar_rtl::fe_phy::FrontEndPhy;
+use neuroxbar_rtl::rust_hdl::prelude::*;
+
+/// Lines (rows + columns) and columns of the co-simulated PHY.
+pub const N_LINES: usize = 30;
+pub const N_COLS: usize = 5;
+
+fn code12(v: i16) -> u64 {
+    (v as u16 as u64) & 0xFFF
+}
+
+/// Verilator back end.
+pub struct VerilatorPhy {
+    pub harness: Harness<phy_25x5::Model>,
+}
+
+impl VerilatorPhy {
+    pub fn new(trace: Trace) -> Result<Self, HarnessError> {
+        Ok(Self {
+            harness: Harness::new(trace)?,
+        })
+    }
+}
+
+impl CycleModel for VerilatorPhy {
+    type Inputs = PhyInputs;
+    type Outputs = PhyOutputs;
+    fn step(&mut self, inp: &PhyInputs) -> PhyOutputs {
+        let m = &mut self.harness.model;
+        m.set_reset(inp.reset as u64);
+        m.set_fe_ch(inp.fe_ch as u64);
+        m.set_fe_code(code12(inp.fe_code));
+        m.set_fe_mode(inp.fe_mode as u64 & 3);
+        m.set_fe_we(inp.fe_we as u64);
+        m.set_fe_apply(inp.fe_apply as u64);
+        m.set_fe_sample(inp.fe_sample as u64);
+        m.set_adc_busy(inp.adc_busy as u64);
+        m.set_adc_douta(inp.adc_douta as u64);
+        self.harness.step();
+        let m = &self.harness.model;
+        PhyOutputs {
+            fe_busy: m.fe_busy() != 0,
+            fe_rd_valid: m.fe_rd_valid() != 0,
+            fe_rd_ch: m.fe_rd_ch() as u8,
+            fe_rd_data: sign_extend(m.fe_rd_data(), 16) as i16,
+            fe_rd_sat: m.fe_rd_sat() != 0,
+            dac_cs: m.dac_cs() != 0,
+            dac_sclk: m.dac_sclk() != 0,
+            dac_sdi: m.dac_sdi(),
+            mux_a0: m.mux_a0(),
+            mux_a1: m.mux_a1(),
+            apply: m.apply() != 0,
+            adc_convst: m.adc_convst() != 0,
+            adc_cs: m.adc_cs() != 0,
+            adc_sclk: m.adc_sclk() != 0,
+            phy_error: m.phy_error() as u8,
+        }
+    }
+    fn skip_time(&mut self, cycles: u64) {
+        self.harness.skip(cycles);
+    }
+}
+
+/// rust-hdl simulator back end (inputs applied with the falling edge).
+pub struct RustHdlPhy {
+    pub dut: Box<FrontEndPhy<N_LINES, N_COLS>>,
+}
+
+impl Default for RustHdlPhy {
+    fn default() -> Self {
+        let mut dut = Box::<FrontEndPhy<N_LINES, N_COLS>>::default();
+        dut.connect_all();
+        Self { dut }
+    }
+}
+
+impl CycleModel for RustHdlPhy {
+    type Inputs = PhyInputs;
+    type Outputs = PhyOutputs;
+    fn step(&mut self, inp: &PhyInputs) -> PhyOutputs {
+        let d = &mut *self.dut;
+        d.reset.next = inp.reset;
+        d.fe_ch.next = (inp.fe_ch as u64).into();
+        d.fe_code.next = code12(inp.fe_code).into();
+        d.fe_mode.next = (inp.fe_mode as u64 & 3).into();
+        d.fe_we.next = inp.fe_we;
+        d.fe_apply.next = inp.fe_apply;
+        d.fe_sample.next = inp.fe_sample;
+        d.adc_busy.next = inp.adc_busy;
+        d.adc_douta.next = inp.adc_douta;
+        rust_hdl_cycle!(d, 200);
+        PhyOutputs {
+            fe_busy: d.fe_busy.val(),
+            fe_rd_valid: d.fe_rd_valid.val(),
+            fe_rd_ch: d.fe_rd_ch.val().to_u64() as u8,
+            fe_rd_data: sign_extend(d.fe_rd_data.val().to_u64(), 16) as i16,
+            fe_rd_sat: d.fe_rd_sat.val(),
+            dac_cs: d.dac_cs.val(),
+            dac_sclk: d.dac_sclk.val(),
+            dac_sdi: d.dac_sdi.val().to_u64(),
+            mux_a0: d.mux_a0.val().to_u64(),
+            mux_a1: d.mux_a1.val().to_u64(),
+            apply: d.apply.val(),
+            adc_convst: d.adc_convst.val(),
+            adc_cs: d.adc_cs.val(),
+            adc_sclk: d.adc_sclk.val(),
+            phy_error: d.phy_error.val().to_u64() as u8,
+        }
+    }
+}
+
+/// Golden model back end.
+pub struct GoldenPhy(pub FrontEndPhyModel);
+
+impl Default for GoldenPhy {
+    fn default() -> Self {
+        Self(FrontEndPhyModel::new(N_LINES, N_COLS))
+    }
+}
+
+impl CycleModel for GoldenPhy {
+    type Inputs = PhyInputs;
+    type Outputs = PhyOutputs;
+    fn step(&mut self, inp: &PhyInputs) -> PhyOutputs {
+        self.0.step(inp)
+    }
+}
+
+/// Seeded random stimulus, closed loop on the PHY's outputs: bursts of
+/// staging writes (random channels, also beyond the lines, random modes and
+/// codes), apply pulses of random width (sometimes too soon after the last
+/// batch, which sets `phy_error`), sample strobes inside pulses and
+/// elsewhere, an ADC that answers CONVST with BUSY after a random delay
+/// (sometimes never) and random DOUTA bits, and occasional resets.
+pub struct PhyStimulus {
+    rng: rand_chacha::ChaCha8Rng,
+    cycle: u64,
+    /// Bus script of the current operation: (we, ch, mode, code, apply, sample).
+    script: std::collections::VecDeque<(bool, u8, u8, i16, bool, bool)>,
+    /// ADC pin model: cycles until BUSY rises / falls.
+    busy_in: Option<u32>,
+    busy_left: u32,
+    busy: bool,
+    convst: bool,
+}
+
+impl PhyStimulus {
+    pub fn new(seed: u64) -> Self {
+        use rand::SeedableRng;
+        Self {
+            rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed),
+            cycle: 0,
+            script: Default::default(),
+            busy_in: None,
+            busy_left: 0,
+            busy: false,
+            convst: false,
+        }
+    }
+
+    fn plan(&mut self) {
+        use rand::Rng;
+        let r = &mut self.rng;
+        let writes = match r.gen_range(0..6) {
+            0 => 0,
+            1 => r.gen_range(1..5),
+            _ => N_LINES,
+        };
+        for k in 0..writes {
+            let ch = if r.gen_ratio(1, 20) {
+                r.gen()
+            } else if writes == N_LINES {
+                k as u8
+            } else {
+                r.gen_range(0..N_LINES as u8)
+            };
+            let code = r.gen_range(-2048..=2047);
+            self.script
+                .push_back((true, ch, r.gen_range(0..4), code, false, false));
+        }
+        let pulses = r.gen_range(1..4);
+        for p in 0..pulses {
+            let w = match r.gen_range(0..4) {
+                0 => 1,
+                1 => r.gen_range(1..80),
+                _ => r.gen_range(1..8),
+            };
+            let sample_at = r.gen_ratio(1, 2).then(|| r.gen_range(0..w));
+            for c in 0..w {
+                self.script
+                    .push_back((false, 0, 0, 0, true, sample_at == Some(c)));
+            }
+            let gap = if p + 1 < pulses {
+                r.gen_range(1..6)
+            } else {
+                r.gen_range(0..3)
+            };
+            for _ in 0..gap {
+                self.script.push_back((false, 0, 0, 0, false, false));
+            }
+        }
+    }
+
+    /// Inputs of the next cycle, given the outputs after the last one.
+    pub fn next(&mut self, last: &PhyOutputs) -> PhyInputs {
+        use rand::Rng;
+        // ADC pins: BUSY some cycles after CONVST, for some cycles; DOUTA random
+        let convst_rose = last.adc_convst && !self.convst;
+        self.convst = last.adc_convst;
+        if convst_rose && !self.busy && self.busy_in.is_none() {
+            self.busy_in = if self.rng.gen_ratio(1, 30) {
+                None // BUSY never rises: the PHY times out
+            } else {
+                Some(self.rng.gen_range(0..5))
+            };
+            self.busy_left = self.rng.gen_range(1..60);
+        }
+        if let Some(n) = self.busy_in {
+            if n == 0 {
+                self.busy = true;
+                self.busy_in = None;
+            } else {
+                self.busy_in = Some(n - 1);
+            }
+        } else if self.busy {
+            self.busy_left = self.busy_left.saturating_sub(1);
+            if self.busy_left == 0 {
+                self.busy = false;
+            }
+        }
+        let mut inp = PhyInputs {
+            reset: self.cycle < 2 || self.rng.gen_ratio(1, 20_000),
+            adc_busy: self.busy,
+            adc_douta: self.rng.gen(),
+            ..Default::default()
+        };
+        // the bus: wait for fe_busy low (mostly), then run an operation
+        if self.script.is_empty() && (!last.fe_busy || self.rng.gen_ratio(1, 200)) {
+            self.plan();
+        }
+        if let Some((we, ch, mode, code, apply, sample)) = self.script.pop_front() {
+            inp.fe_we = we;
+            inp.fe_ch = ch;
+            inp.fe_mode = mode;
+            inp.fe_code = code;
+            inp.fe_apply = apply;
+            inp.fe_sample = sample;
+        }
+        self.cycle += 1;
+        inp
+    }
+}

@@ -1,0 +1,344 @@
+//! Golden model of `neuroxbar_rtl::fe_phy::FrontEndPhy`: the front-end PHY
+//! between the controller's `fe_*` bus and the pins of one AD5542A DAC and
+//! one ADG1404 mux per line and an AD7606 ADC. Cycle accurate; the RTL
+//! module documents the pins and the timing.
+
+/// Cycles from `fe_apply` / `fe_sample` to the `apply` / `adc_convst` pins.
+pub const PHY_LATENCY: u64 = 64;
+/// Cycles with `dac_cs` low in a frame.
+pub const FRAME_CYCLES: u64 = 33;
+/// FPGA clocks per DAC SCLK period.
+pub const DAC_SCLK_DIV: u64 = 2;
+/// FPGA clocks per ADC SCLK period.
+pub const ADC_SCLK_DIV: u64 = 6;
+/// Cycles `adc_convst` stays high.
+pub const CONVST_CYCLES: u64 = 3;
+/// Cycles the PHY waits for the synchronized BUSY to rise.
+pub const BUSY_TIMEOUT_CYCLES: u64 = 16;
+
+/// The AD5542A word of a signed 12-bit bus code: offset binary in the top
+/// 12 bits, 4 zero bits.
+pub fn dac_word(code: i16) -> u16 {
+    ((((code as u16) & 0xFFF) ^ 0x800) << 4) & 0xFFF0
+}
+
+/// The signed 12-bit bus code of a DAC word (its top 12 bits).
+pub fn code_of_word(word: u16) -> i16 {
+    let c = ((word >> 4) ^ 0x800) as i16;
+    (c << 4) >> 4
+}
+
+/// Inputs during one clock cycle: the controller's bus outputs and the
+/// ADC's output pins.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhyInputs {
+    pub reset: bool,
+    pub fe_ch: u8,
+    /// Signed 12-bit code.
+    pub fe_code: i16,
+    pub fe_mode: u8,
+    pub fe_we: bool,
+    pub fe_apply: bool,
+    pub fe_sample: bool,
+    pub adc_busy: bool,
+    pub adc_douta: bool,
+}
+
+/// Outputs after the rising edge: the bus inputs of the controller and the
+/// pins. Per-line pins as bit masks (bit `i` = line `i`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhyOutputs {
+    pub fe_busy: bool,
+    pub fe_rd_valid: bool,
+    pub fe_rd_ch: u8,
+    /// Signed 16-bit ADC code.
+    pub fe_rd_data: i16,
+    pub fe_rd_sat: bool,
+    pub dac_cs: bool,
+    pub dac_sclk: bool,
+    pub dac_sdi: u64,
+    pub mux_a0: u64,
+    pub mux_a1: u64,
+    pub apply: bool,
+    pub adc_convst: bool,
+    pub adc_cs: bool,
+    pub adc_sclk: bool,
+    pub phy_error: u8,
+}
+
+/// ADC path state (same codes as the RTL `adc_st`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AdcState {
+    #[default]
+    Idle = 0,
+    Conv = 1,
+    WaitHi = 2,
+    WaitLo = 3,
+    Read = 4,
+    ReadEnd = 5,
+    Emit = 6,
+}
+
+/// Registered state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontEndPhyModel {
+    n_lines: usize,
+    n_cols: usize,
+    pub stg_word: Vec<u16>,
+    pub stg_mode: Vec<u8>,
+    pub snap_mode: Vec<u8>,
+    pub sh: Vec<u16>,
+    pub mode_q: Vec<u8>,
+    pub dirty: bool,
+    pub apply_prev: bool,
+    pub frame_on: bool,
+    pub frame: u8,
+    pub dac_cs_low: bool,
+    pub dac_sclk: bool,
+    pub dl_apply: u64,
+    pub dl_sample: u64,
+    pub adc_st: AdcState,
+    pub cnt: u8,
+    pub ph: u8,
+    pub bits: u8,
+    pub cur: u16,
+    pub res: Vec<u16>,
+    pub busy_s1: bool,
+    pub busy_s2: bool,
+    pub convst: bool,
+    pub adc_cs_low: bool,
+    pub adc_sclk_low: bool,
+    pub rd_valid: bool,
+    pub rd_ch: u8,
+    pub rd_data: u16,
+    pub rd_sat: bool,
+    pub err: u8,
+}
+
+impl FrontEndPhyModel {
+    /// `n_lines` lines, the last `n_cols` of them columns (1..=8).
+    pub fn new(n_lines: usize, n_cols: usize) -> Self {
+        assert!((1..=8).contains(&n_cols) && n_cols < n_lines && n_lines <= 64);
+        Self {
+            n_lines,
+            n_cols,
+            stg_word: vec![dac_word(0); n_lines],
+            stg_mode: vec![0; n_lines],
+            snap_mode: vec![0; n_lines],
+            sh: vec![0; n_lines],
+            mode_q: vec![0; n_lines],
+            dirty: false,
+            apply_prev: false,
+            frame_on: false,
+            frame: 0,
+            dac_cs_low: false,
+            dac_sclk: false,
+            dl_apply: 0,
+            dl_sample: 0,
+            adc_st: AdcState::Idle,
+            cnt: 0,
+            ph: 0,
+            bits: 0,
+            cur: 0,
+            res: vec![0; n_cols],
+            busy_s1: false,
+            busy_s2: false,
+            convst: false,
+            adc_cs_low: false,
+            adc_sclk_low: false,
+            rd_valid: false,
+            rd_ch: 0,
+            rd_data: 0,
+            rd_sat: false,
+            err: 0,
+        }
+    }
+
+    /// Outputs of the present registers.
+    pub fn outputs(&self) -> PhyOutputs {
+        let mut o = PhyOutputs {
+            fe_busy: self.frame_on
+                || self.dl_apply != 0
+                || self.dl_sample != 0
+                || self.adc_st != AdcState::Idle,
+            fe_rd_valid: self.rd_valid,
+            fe_rd_ch: self.rd_ch,
+            fe_rd_data: self.rd_data as i16,
+            fe_rd_sat: self.rd_sat,
+            dac_cs: !self.dac_cs_low,
+            dac_sclk: self.dac_sclk,
+            apply: self.dl_apply >> 63 & 1 == 1,
+            adc_convst: self.convst,
+            adc_cs: !self.adc_cs_low,
+            adc_sclk: !self.adc_sclk_low,
+            phy_error: self.err,
+            ..Default::default()
+        };
+        for i in 0..self.n_lines {
+            o.dac_sdi |= u64::from(self.sh[i] >> 15) << i;
+            o.mux_a0 |= u64::from(self.mode_q[i] & 1) << i;
+            o.mux_a1 |= u64::from(self.mode_q[i] >> 1 & 1) << i;
+        }
+        o
+    }
+
+    /// One clock cycle; returns the outputs after the rising edge.
+    pub fn step(&mut self, inp: &PhyInputs) -> PhyOutputs {
+        let s = self.clone(); // the registers before the edge
+        let (nl, nc) = (self.n_lines, self.n_cols);
+        let rising = inp.fe_apply && !s.apply_prev;
+        self.apply_prev = inp.fe_apply;
+        self.dl_apply = s.dl_apply << 1 | inp.fe_apply as u64;
+        self.dl_sample = s.dl_sample << 1 | inp.fe_sample as u64;
+        let word = dac_word(inp.fe_code);
+        let load = rising && s.dirty && !s.frame_on;
+        for i in 0..nl {
+            if inp.fe_we && usize::from(inp.fe_ch) == i {
+                self.stg_word[i] = word;
+                self.stg_mode[i] = inp.fe_mode & 3;
+            }
+            if load {
+                self.sh[i] = s.stg_word[i];
+                self.snap_mode[i] = s.stg_mode[i];
+            } else if s.frame_on && s.frame & 1 == 1 {
+                self.sh[i] = s.sh[i] << 1;
+            }
+            if s.frame_on && s.frame == 32 {
+                self.mode_q[i] = s.snap_mode[i];
+            }
+        }
+        // DAC frame
+        if inp.fe_we {
+            self.dirty = true;
+        }
+        if s.frame_on {
+            self.frame = s.frame + 1;
+            if s.frame == 32 {
+                self.frame_on = false;
+                self.frame = 0;
+                self.dac_cs_low = false;
+            } else {
+                // rising after an even frame cycle, falling after an odd one
+                self.dac_sclk = s.frame & 1 == 0;
+            }
+        }
+        if rising && s.dirty {
+            if s.frame_on {
+                self.err |= 1;
+            } else {
+                self.frame_on = true;
+                self.frame = 0;
+                self.dac_cs_low = true;
+                self.dac_sclk = false;
+                self.dirty = inp.fe_we;
+            }
+        }
+        // ADC path
+        self.busy_s1 = inp.adc_busy;
+        self.busy_s2 = s.busy_s1;
+        self.rd_valid = false;
+        let sample_due = s.dl_sample >> 62 & 1 == 1;
+        if sample_due && s.adc_st != AdcState::Idle {
+            self.err |= 2;
+        }
+        let capture = s.adc_st == AdcState::Read && s.ph == 3;
+        let captured = s.cur << 1 | inp.adc_douta as u16;
+        if capture && s.bits & 15 == 15 {
+            self.res[usize::from(s.bits >> 4)] = captured;
+        }
+        if s.adc_st == AdcState::Emit {
+            let j = usize::from(s.cnt);
+            let ch = nl - nc + j;
+            self.rd_valid = s.mode_q[ch] == 2;
+            self.rd_ch = ch as u8;
+            self.rd_data = s.res[j];
+            self.rd_sat = s.res[j] == 0x7FFF || s.res[j] == 0x8000;
+        }
+        match s.adc_st {
+            AdcState::Idle => {
+                if sample_due {
+                    self.adc_st = AdcState::Conv;
+                    self.convst = true;
+                    self.cnt = 0;
+                }
+            }
+            AdcState::Conv => {
+                self.cnt = s.cnt + 1;
+                if s.cnt == 2 {
+                    self.convst = false;
+                    self.adc_st = AdcState::WaitHi;
+                    self.cnt = 0;
+                }
+            }
+            AdcState::WaitHi => {
+                self.cnt = s.cnt + 1;
+                if s.busy_s2 {
+                    self.adc_st = AdcState::WaitLo;
+                    self.cnt = 0;
+                } else if s.cnt == 15 {
+                    self.err |= 4;
+                    self.adc_st = AdcState::WaitLo;
+                    self.cnt = 0;
+                }
+            }
+            AdcState::WaitLo => {
+                if !s.busy_s2 {
+                    self.adc_st = AdcState::Read;
+                    self.adc_cs_low = true;
+                    self.ph = 0;
+                    self.bits = 0;
+                }
+            }
+            AdcState::Read => {
+                self.ph = if s.ph == 5 { 0 } else { s.ph + 1 };
+                if s.ph == 0 {
+                    self.adc_sclk_low = true;
+                }
+                if s.ph == 3 {
+                    self.adc_sclk_low = false;
+                    self.cur = captured;
+                    self.bits = s.bits.wrapping_add(1);
+                    if usize::from(s.bits) == 16 * nc - 1 {
+                        self.adc_st = AdcState::ReadEnd;
+                    }
+                }
+            }
+            AdcState::ReadEnd => {
+                self.adc_cs_low = false;
+                self.adc_st = AdcState::Emit;
+                self.cnt = 0;
+            }
+            AdcState::Emit => {
+                self.cnt = s.cnt + 1;
+                if usize::from(s.cnt) == nc - 1 {
+                    self.adc_st = AdcState::Idle;
+                    self.cnt = 0;
+                }
+            }
+        }
+        if inp.reset {
+            // the BUSY synchronizer is not reset
+            let (b1, b2) = (self.busy_s1, self.busy_s2);
+            *self = Self::new(nl, nc);
+            self.busy_s1 = b1;
+            self.busy_s2 = b2;
+        }
+        self.outputs()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dac_words_are_offset_binary_and_round_trip() {
+        assert_eq!(dac_word(0), 0x8000);
+        assert_eq!(dac_word(-2048), 0x0000);
+        assert_eq!(dac_word(2047), 0xFFF0);
+        assert_eq!(dac_word(-1), 0x7FF0);
+        for c in -2048..=2047 {
+            assert_eq!(code_of_word(dac_word(c)), c);
+        }
+    }
+}

@@ -1,0 +1,554 @@
+//! Front-end PHY: turns the controller's `fe_*` bus into the pins of real
+//! converter and switch chips.
+//!
+//! `N_LINES` lines (rows `0..N_LINES - N_COLS`, then `N_COLS` columns, the
+//! channel numbering of `fe_ch`), `N_COLS <= 8` sensed by one ADC.
+//!
+//! ## Parts (one set per board)
+//! - **DAC, one per line: Analog Devices AD5542A** (16-bit, bipolar output
+//!   through its on-chip `RFB`/`INV` resistors and an external amplifier;
+//!   3-wire SPI up to 50 MHz, 16-bit word MSB first, SDIN sampled on SCLK
+//!   rising; `CS` rising loads the word; `LDAC` tied low, so the output
+//!   follows at `CS` rising). All DACs share `dac_cs` and `dac_sclk`; each
+//!   has its own data line (`dac_sdi` bit `i` = line `i`), so one 16-bit
+//!   frame writes every line at once. Word: offset binary,
+//!   `fe_code ^ 0x800` in the top 12 bits, 4 zero bits (the output stage
+//!   scales one 12-bit step to the bus' 4 mV).
+//! - **Line mode switch, one per line: Analog Devices ADG1404** (4:1 mux,
+//!   parallel `A1 A0` and `EN`): `S1` ground, `S2` the line's DAC, `S3` the
+//!   column's TIA, `S4` open (float), so `A1 A0 = fe_mode` (`mux_a1`,
+//!   `mux_a0`, bit `i` = line `i`). `EN` of every mux is the `apply` pin:
+//!   low, all switches open and each line sits on its pull-down to ground.
+//! - **ADC: Analog Devices AD7606** (8 channels, simultaneous sampling,
+//!   16-bit two's complement), serial mode, `DOUTA` only (channels in
+//!   ascending order, 16 SCLK each); `CONVST A/B` tied together
+//!   (`adc_convst`), `BUSY` (`adc_busy`, through a 2-flip-flop
+//!   synchronizer), `CS` (`adc_cs`), `SCLK` (`adc_sclk`, idles high),
+//!   `DOUTA` (`adc_douta`). Column `j`'s TIA feeds `V(j+1)`.
+//!
+//! Why one DAC per line rather than a 16-channel SPI DAC (LTC2668 /
+//! AD5766): one SPI frame of those parts writes one channel, so a 30-line
+//! batch needs 15 frames of 24 bits (>= 720 cycles at 50 MHz SCLK), while
+//! the controller raises `fe_apply` in the cycle after its last staging
+//! write and checks `fe_busy` only in IDLE; and a REFRESH leaves
+//! `3 + N_LINES` cycles between its two pulses for the next batch.
+//!
+//! ## Timing (cycles of the FPGA clock; a cycle "c" = the cycle where a bus
+//! input is seen)
+//! - Staging (`fe_we`): the line's code and mode go into a staging bank;
+//!   nothing reaches the pins.
+//! - Frame: at a rising edge of `fe_apply` (cycle `c_r`) after staging, the
+//!   staged bank is copied into the per-line shift registers and a frame
+//!   starts: `dac_cs` low from `c_r + 1`; bit `b` (MSB first) on `dac_sdi`
+//!   in `c_r + 1 + 2b` and `c_r + 2 + 2b`, `dac_sclk` high in `c_r + 2 + 2b`
+//!   (rising mid-bit); `dac_cs` high again from `c_r + 34` (load), and in
+//!   the same cycle the mux addresses take the new modes. `FRAME_CYCLES`
+//!   (33) cycles with `dac_cs` low. An apply edge without staging before it
+//!   (the next pulse of a train) starts no frame.
+//! - `apply` = `fe_apply` delayed by `PHY_LATENCY` (64) cycles, through a
+//!   shift register: every pulse has exactly its width in cycles, and every
+//!   gap between pulses its length. Between the load (`c_r + 34`) and the
+//!   apply pin (`c_r + 64`) the DAC outputs and the muxes settle for
+//!   `GATE_LEAD_CYCLES` (30) cycles.
+//! - `fe_sample` in cycle `c` raises `adc_convst` in `c + 64` (the same
+//!   delay: the sample sees the lines as the bus-level model does) for 3
+//!   cycles; then the PHY waits for the synchronized `BUSY` to rise (at most
+//!   `BUSY_TIMEOUT_CYCLES` cycles, else error bit 2 and it reads anyway) and
+//!   fall, then reads `16 * N_COLS` bits: `adc_cs` low one cycle with SCLK
+//!   high, then per bit SCLK low 3 cycles, high 3 cycles (`ADC_SCLK_DIV` =
+//!   6); the bit is taken in the last low cycle (data valid after the
+//!   falling edge). Then `adc_sclk` high, next cycle `adc_cs` high, then one
+//!   result per cycle for each column whose mux is in sense mode (ascending
+//!   column order, `fe_rd_ch = N_LINES - N_COLS + j`; `fe_rd_sat` when the
+//!   code is the ADC's end of range, `0x7FFF` or `0x8000`).
+//! - `fe_busy`: a frame is running, anything is in the delay line (so also
+//!   while the delayed apply is high), or the ADC path is not idle. The
+//!   controller starts an operation only with `fe_busy` low, so the next
+//!   batch is never staged over a pulse still on the lines.
+//!
+//! Requirement on the bus (met by `CrossbarController`, checked by
+//! `phy_error` bit 0): two staged apply edges are at least
+//! `FRAME_CYCLES + 2` cycles apart (REFRESH: `w + 3 + N_LINES + 1`), and a
+//! staged apply edge comes at least `PHY_LATENCY - FRAME_CYCLES - 1` cycles
+//! after the previous fall (else the muxes would switch under a pulse).
+//!
+//! ## SCLK
+//! `dac_sclk` = clock / 2 (`DAC_SCLK_DIV`): 50 MHz at 100 MHz, 6 MHz at
+//! 12 MHz; the AD5542A allows 50 MHz (20 ns period, 10 ns high/low), and
+//! the 1-cycle setup/hold of SDIN and CS around the SCLK edges is 10 ns at
+//! 100 MHz. `adc_sclk` = clock / 6: 16.7 MHz at 100 MHz (the AD7606 serial
+//! clock is limited to about 20 MHz; the part model checks the period).
+//!
+//! `phy_error` (sticky until reset): bit 0 a staged apply edge while a frame
+//! was running (the frame is dropped), bit 1 a sample while the ADC path was
+//! busy (ignored), bit 2 BUSY did not rise within `BUSY_TIMEOUT_CYCLES`.
+
+use rust_hdl::prelude::*;
+
+/// Cycles from `fe_apply` / `fe_sample` to the `apply` / `adc_convst` pins.
+pub const PHY_LATENCY: u64 = 64;
+/// Cycles with `dac_cs` low in a frame (16 bits of 2 cycles + 1 hold cycle).
+pub const FRAME_CYCLES: u64 = 33;
+/// Cycles from the DAC load / mux switch to the `apply` pin.
+pub const GATE_LEAD_CYCLES: u64 = PHY_LATENCY - FRAME_CYCLES - 1;
+/// FPGA clocks per DAC SCLK period.
+pub const DAC_SCLK_DIV: u64 = 2;
+/// FPGA clocks per ADC SCLK period.
+pub const ADC_SCLK_DIV: u64 = 6;
+/// Cycles `adc_convst` stays high.
+pub const CONVST_CYCLES: u64 = 3;
+/// Cycles the PHY waits for the synchronized BUSY to rise after CONVST ends.
+pub const BUSY_TIMEOUT_CYCLES: u64 = 16;
+
+/// ADC path states (`adc_st`).
+pub const ADC_IDLE: u64 = 0;
+pub const ADC_CONV: u64 = 1;
+pub const ADC_WAIT_HI: u64 = 2;
+pub const ADC_WAIT_LO: u64 = 3;
+pub const ADC_READ: u64 = 4;
+pub const ADC_READ_END: u64 = 5;
+pub const ADC_EMIT: u64 = 6;
+
+#[derive(LogicBlock)]
+pub struct FrontEndPhy<const N_LINES: usize, const N_COLS: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: banks ground, pins idle, errors cleared.
+    pub reset: Signal<In, Bit>,
+    /// The controller's bus (see `rtl/DESIGN.md`, "Front-end bus").
+    pub fe_ch: Signal<In, Bits<8>>,
+    pub fe_code: Signal<In, Bits<12>>,
+    pub fe_mode: Signal<In, Bits<2>>,
+    pub fe_we: Signal<In, Bit>,
+    pub fe_apply: Signal<In, Bit>,
+    pub fe_sample: Signal<In, Bit>,
+    pub fe_busy: Signal<Out, Bit>,
+    pub fe_rd_valid: Signal<Out, Bit>,
+    pub fe_rd_ch: Signal<Out, Bits<8>>,
+    pub fe_rd_data: Signal<Out, Bits<16>>,
+    pub fe_rd_sat: Signal<Out, Bit>,
+    /// DAC pins (AD5542A, one per line).
+    pub dac_cs: Signal<Out, Bit>,
+    pub dac_sclk: Signal<Out, Bit>,
+    pub dac_sdi: Signal<Out, Bits<N_LINES>>,
+    /// Mux pins (ADG1404, one per line): address and the shared enable.
+    pub mux_a0: Signal<Out, Bits<N_LINES>>,
+    pub mux_a1: Signal<Out, Bits<N_LINES>>,
+    pub apply: Signal<Out, Bit>,
+    /// ADC pins (AD7606, serial).
+    pub adc_convst: Signal<Out, Bit>,
+    pub adc_cs: Signal<Out, Bit>,
+    pub adc_sclk: Signal<Out, Bit>,
+    pub adc_busy: Signal<In, Bit>,
+    pub adc_douta: Signal<In, Bit>,
+    /// Sticky errors (see the module docs).
+    pub phy_error: Signal<Out, Bits<3>>,
+
+    /// Staged DAC words (offset binary, 16 bits; reset: code 0).
+    stg_code: [DFF<Bits<16>>; N_LINES],
+    stg_mode: [DFF<Bits<2>>; N_LINES],
+    snap_mode: [DFF<Bits<2>>; N_LINES],
+    sh: [DFF<Bits<16>>; N_LINES],
+    mode_q: [DFF<Bits<2>>; N_LINES],
+    dirty: DFF<Bit>,
+    apply_prev: DFF<Bit>,
+    frame_on: DFF<Bit>,
+    frame: DFF<Bits<6>>,
+    /// `dac_cs` is low (the register's 0 is the idle, high pin).
+    dac_cs_low: DFF<Bit>,
+    dac_sclk_q: DFF<Bit>,
+    dl_apply: DFF<Bits<64>>,
+    dl_sample: DFF<Bits<64>>,
+    adc_st: DFF<Bits<3>>,
+    cnt: DFF<Bits<8>>,
+    ph: DFF<Bits<3>>,
+    bits: DFF<Bits<8>>,
+    cur: DFF<Bits<16>>,
+    res: [DFF<Bits<16>>; N_COLS],
+    busy_s1: DFF<Bit>,
+    busy_s2: DFF<Bit>,
+    convst_q: DFF<Bit>,
+    adc_cs_low: DFF<Bit>,
+    /// `adc_sclk` is low (it idles high).
+    adc_sclk_low: DFF<Bit>,
+    rd_valid_q: DFF<Bit>,
+    rd_ch_q: DFF<Bits<8>>,
+    rd_data_q: DFF<Bits<16>>,
+    rd_sat_q: DFF<Bit>,
+    err_q: DFF<Bits<3>>,
+    line_c: [Constant<Bits<8>>; N_LINES],
+    col_ch_c: [Constant<Bits<8>>; N_COLS],
+    col_idx_c: [Constant<Bits<8>>; N_COLS],
+    last_bit_c: Constant<Bits<8>>,
+    last_col_c: Constant<Bits<8>>,
+    sign_flip_c: Constant<Bits<12>>,
+    st_idle: Constant<Bits<3>>,
+    st_conv: Constant<Bits<3>>,
+    st_wait_hi: Constant<Bits<3>>,
+    st_wait_lo: Constant<Bits<3>>,
+    st_read: Constant<Bits<3>>,
+    st_read_end: Constant<Bits<3>>,
+    st_emit: Constant<Bits<3>>,
+    rising: Signal<Local, Bit>,
+    e_frame: Signal<Local, Bit>,
+    e_sample: Signal<Local, Bit>,
+    e_busy: Signal<Local, Bit>,
+    /// The DAC word of `fe_code`.
+    word: Signal<Local, Bits<16>>,
+    /// Bit `i`: line `i`'s mux is in sense mode.
+    sensed: Signal<Local, Bits<N_LINES>>,
+    /// Bit `j`: column `j`'s mux is in sense mode.
+    col_sensed: Signal<Local, Bits<N_COLS>>,
+    first_col_c: Constant<Bits<8>>,
+}
+
+impl<const N_LINES: usize, const N_COLS: usize> Default for FrontEndPhy<N_LINES, N_COLS> {
+    fn default() -> Self {
+        assert!(
+            (1..=8).contains(&N_COLS) && N_COLS < N_LINES,
+            "1 to 8 columns (one AD7606) and at least one row"
+        );
+        assert!(N_LINES <= 256, "channels are 8-bit");
+        let c8 = |v: usize| Constant::new((v as u64).into());
+        let st = |v: u64| Constant::new(v.into());
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            fe_ch: Default::default(),
+            fe_code: Default::default(),
+            fe_mode: Default::default(),
+            fe_we: Default::default(),
+            fe_apply: Default::default(),
+            fe_sample: Default::default(),
+            fe_busy: Default::default(),
+            fe_rd_valid: Default::default(),
+            fe_rd_ch: Default::default(),
+            fe_rd_data: Default::default(),
+            fe_rd_sat: Default::default(),
+            dac_cs: Default::default(),
+            dac_sclk: Default::default(),
+            dac_sdi: Default::default(),
+            mux_a0: Default::default(),
+            mux_a1: Default::default(),
+            apply: Default::default(),
+            adc_convst: Default::default(),
+            adc_cs: Default::default(),
+            adc_sclk: Default::default(),
+            adc_busy: Default::default(),
+            adc_douta: Default::default(),
+            phy_error: Default::default(),
+            stg_code: std::array::from_fn(|_| Default::default()),
+            stg_mode: std::array::from_fn(|_| Default::default()),
+            snap_mode: std::array::from_fn(|_| Default::default()),
+            sh: std::array::from_fn(|_| Default::default()),
+            mode_q: std::array::from_fn(|_| Default::default()),
+            dirty: Default::default(),
+            apply_prev: Default::default(),
+            frame_on: Default::default(),
+            frame: Default::default(),
+            dac_cs_low: Default::default(),
+            dac_sclk_q: Default::default(),
+            dl_apply: Default::default(),
+            dl_sample: Default::default(),
+            adc_st: Default::default(),
+            cnt: Default::default(),
+            ph: Default::default(),
+            bits: Default::default(),
+            cur: Default::default(),
+            res: std::array::from_fn(|_| Default::default()),
+            busy_s1: Default::default(),
+            busy_s2: Default::default(),
+            convst_q: Default::default(),
+            adc_cs_low: Default::default(),
+            adc_sclk_low: Default::default(),
+            rd_valid_q: Default::default(),
+            rd_ch_q: Default::default(),
+            rd_data_q: Default::default(),
+            rd_sat_q: Default::default(),
+            err_q: Default::default(),
+            line_c: std::array::from_fn(c8),
+            col_ch_c: std::array::from_fn(|j| c8(N_LINES - N_COLS + j)),
+            col_idx_c: std::array::from_fn(c8),
+            last_bit_c: c8(16 * N_COLS - 1),
+            last_col_c: c8(N_COLS - 1),
+            sign_flip_c: Constant::new(0x800u64.into()),
+            st_idle: st(ADC_IDLE),
+            st_conv: st(ADC_CONV),
+            st_wait_hi: st(ADC_WAIT_HI),
+            st_wait_lo: st(ADC_WAIT_LO),
+            st_read: st(ADC_READ),
+            st_read_end: st(ADC_READ_END),
+            st_emit: st(ADC_EMIT),
+            rising: Default::default(),
+            e_frame: Default::default(),
+            e_sample: Default::default(),
+            e_busy: Default::default(),
+            word: Default::default(),
+            sensed: Default::default(),
+            col_sensed: Default::default(),
+            first_col_c: c8(N_LINES - N_COLS),
+        }
+    }
+}
+
+impl<const N_LINES: usize, const N_COLS: usize> Logic for FrontEndPhy<N_LINES, N_COLS> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            dirty,
+            apply_prev,
+            frame_on,
+            frame,
+            dac_cs_low,
+            dac_sclk_q,
+            dl_apply,
+            dl_sample,
+            adc_st,
+            cnt,
+            ph,
+            bits,
+            cur,
+            busy_s1,
+            busy_s2,
+            convst_q,
+            adc_cs_low,
+            adc_sclk_low,
+            rd_valid_q,
+            rd_ch_q,
+            rd_data_q,
+            rd_sat_q,
+            err_q
+        );
+        self.rising.next = self.fe_apply.val() && !self.apply_prev.q.val();
+        self.apply_prev.d.next = self.fe_apply.val();
+        // ---- delay line of the apply and sample strobes
+        self.dl_apply.d.next = (self.dl_apply.q.val() << 1).replace_bit(0, self.fe_apply.val());
+        self.dl_sample.d.next = (self.dl_sample.q.val() << 1).replace_bit(0, self.fe_sample.val());
+
+        self.word.next = bit_cast::<16, 12>(self.fe_code.val() ^ self.sign_flip_c.val()) << 4;
+        // ---- per-line banks: staging, shift registers, mux addresses
+        for i in 0..N_LINES {
+            self.stg_code[i].clock.next = self.clock.val();
+            self.stg_mode[i].clock.next = self.clock.val();
+            self.snap_mode[i].clock.next = self.clock.val();
+            self.sh[i].clock.next = self.clock.val();
+            self.mode_q[i].clock.next = self.clock.val();
+            self.stg_code[i].d.next = self.stg_code[i].q.val();
+            self.stg_mode[i].d.next = self.stg_mode[i].q.val();
+            self.snap_mode[i].d.next = self.snap_mode[i].q.val();
+            self.sh[i].d.next = self.sh[i].q.val();
+            self.mode_q[i].d.next = self.mode_q[i].q.val();
+            if self.fe_we.val() && (self.fe_ch.val() == self.line_c[i].val()) {
+                self.stg_code[i].d.next = self.word.val();
+                self.stg_mode[i].d.next = self.fe_mode.val();
+            }
+            if self.rising.val() && self.dirty.q.val() && !self.frame_on.q.val() {
+                self.sh[i].d.next = self.stg_code[i].q.val();
+                self.snap_mode[i].d.next = self.stg_mode[i].q.val();
+            } else if self.frame_on.q.val() && self.frame.q.val().get_bit(0) {
+                self.sh[i].d.next = self.sh[i].q.val() << 1;
+            }
+            if self.frame_on.q.val() && (self.frame.q.val() == 32) {
+                self.mode_q[i].d.next = self.snap_mode[i].q.val();
+            }
+            if self.reset.val() {
+                self.stg_code[i].d.next = 0x8000.into();
+                self.stg_mode[i].d.next = 0.into();
+                self.snap_mode[i].d.next = 0.into();
+                self.sh[i].d.next = 0.into();
+                self.mode_q[i].d.next = 0.into();
+            }
+        }
+        self.dac_sdi.next = 0.into();
+        self.mux_a0.next = 0.into();
+        self.mux_a1.next = 0.into();
+        self.sensed.next = 0.into();
+        for i in 0..N_LINES {
+            self.dac_sdi.next = self
+                .dac_sdi
+                .val()
+                .replace_bit(i, self.sh[i].q.val().get_bit(15));
+            self.mux_a0.next = self
+                .mux_a0
+                .val()
+                .replace_bit(i, self.mode_q[i].q.val().get_bit(0));
+            self.mux_a1.next = self
+                .mux_a1
+                .val()
+                .replace_bit(i, self.mode_q[i].q.val().get_bit(1));
+            self.sensed.next = self
+                .sensed
+                .val()
+                .replace_bit(i, self.mode_q[i].q.val() == 2);
+        }
+
+        self.col_sensed.next =
+            bit_cast::<N_COLS, N_LINES>(self.sensed.val() >> self.first_col_c.val());
+        // ---- DAC frame
+        self.e_frame.next = false;
+        self.e_sample.next = false;
+        self.e_busy.next = false;
+        if self.fe_we.val() {
+            self.dirty.d.next = true;
+        }
+        if self.frame_on.q.val() {
+            self.frame.d.next = self.frame.q.val() + 1;
+            if self.frame.q.val() == 32 {
+                self.frame_on.d.next = false;
+                self.frame.d.next = 0.into();
+                self.dac_cs_low.d.next = false;
+            } else if self.frame.q.val().get_bit(0) {
+                self.dac_sclk_q.d.next = false;
+            } else if self.frame.q.val() < 32 {
+                self.dac_sclk_q.d.next = true;
+            }
+        }
+        if self.rising.val() && self.dirty.q.val() {
+            if self.frame_on.q.val() {
+                self.e_frame.next = true;
+            } else {
+                self.frame_on.d.next = true;
+                self.frame.d.next = 0.into();
+                self.dac_cs_low.d.next = true;
+                self.dac_sclk_q.d.next = false;
+                self.dirty.d.next = self.fe_we.val();
+            }
+        }
+
+        // ---- ADC path
+        self.busy_s1.d.next = self.adc_busy.val();
+        self.busy_s2.d.next = self.busy_s1.q.val();
+        self.rd_valid_q.d.next = false;
+        if self.dl_sample.q.val().get_bit(62) && (self.adc_st.q.val() != self.st_idle.val()) {
+            self.e_sample.next = true;
+        }
+        for j in 0..N_COLS {
+            self.res[j].clock.next = self.clock.val();
+            self.res[j].d.next = self.res[j].q.val();
+            if (self.adc_st.q.val() == self.st_read.val())
+                && (self.ph.q.val() == 3)
+                && (self.bits.q.val().get_bits::<4>(0) == 15)
+                && (self.bits.q.val() >> 4 == self.col_idx_c[j].val())
+            {
+                self.res[j].d.next = (self.cur.q.val() << 1).replace_bit(0, self.adc_douta.val());
+            }
+            if self.reset.val() {
+                self.res[j].d.next = 0.into();
+            }
+            if (self.adc_st.q.val() == self.st_emit.val())
+                && (self.cnt.q.val() == self.col_idx_c[j].val())
+            {
+                self.rd_valid_q.d.next = self.col_sensed.val().get_bit(j);
+                self.rd_ch_q.d.next = self.col_ch_c[j].val();
+                self.rd_data_q.d.next = self.res[j].q.val();
+                self.rd_sat_q.d.next =
+                    (self.res[j].q.val() == 0x7FFF) || (self.res[j].q.val() == 0x8000);
+            }
+        }
+        if self.adc_st.q.val() == self.st_idle.val() {
+            if self.dl_sample.q.val().get_bit(62) {
+                self.adc_st.d.next = self.st_conv.val();
+                self.convst_q.d.next = true;
+                self.cnt.d.next = 0.into();
+            }
+        } else if self.adc_st.q.val() == self.st_conv.val() {
+            self.cnt.d.next = self.cnt.q.val() + 1;
+            if self.cnt.q.val() == 2 {
+                self.convst_q.d.next = false;
+                self.adc_st.d.next = self.st_wait_hi.val();
+                self.cnt.d.next = 0.into();
+            }
+        } else if self.adc_st.q.val() == self.st_wait_hi.val() {
+            self.cnt.d.next = self.cnt.q.val() + 1;
+            if self.busy_s2.q.val() {
+                self.adc_st.d.next = self.st_wait_lo.val();
+                self.cnt.d.next = 0.into();
+            } else if self.cnt.q.val() == 15 {
+                self.e_busy.next = true;
+                self.adc_st.d.next = self.st_wait_lo.val();
+                self.cnt.d.next = 0.into();
+            }
+        } else if self.adc_st.q.val() == self.st_wait_lo.val() {
+            if !self.busy_s2.q.val() {
+                self.adc_st.d.next = self.st_read.val();
+                self.adc_cs_low.d.next = true;
+                self.ph.d.next = 0.into();
+                self.bits.d.next = 0.into();
+            }
+        } else if self.adc_st.q.val() == self.st_read.val() {
+            self.ph.d.next = self.ph.q.val() + 1;
+            if self.ph.q.val() == 5 {
+                self.ph.d.next = 0.into();
+            }
+            if self.ph.q.val() == 0 {
+                self.adc_sclk_low.d.next = true;
+            }
+            if self.ph.q.val() == 3 {
+                self.adc_sclk_low.d.next = false;
+                self.cur.d.next = (self.cur.q.val() << 1).replace_bit(0, self.adc_douta.val());
+                self.bits.d.next = self.bits.q.val() + 1;
+                if self.bits.q.val() == self.last_bit_c.val() {
+                    self.adc_st.d.next = self.st_read_end.val();
+                }
+            }
+        } else if self.adc_st.q.val() == self.st_read_end.val() {
+            self.adc_cs_low.d.next = false;
+            self.adc_st.d.next = self.st_emit.val();
+            self.cnt.d.next = 0.into();
+        } else {
+            // EMIT: one column per cycle
+            self.cnt.d.next = self.cnt.q.val() + 1;
+            if self.cnt.q.val() == self.last_col_c.val() {
+                self.adc_st.d.next = self.st_idle.val();
+                self.cnt.d.next = 0.into();
+            }
+        }
+
+        self.err_q.d.next = self.err_q.q.val()
+            | bits::<3>(0)
+                .replace_bit(0, self.e_frame.val())
+                .replace_bit(1, self.e_sample.val())
+                .replace_bit(2, self.e_busy.val());
+        if self.reset.val() {
+            self.dirty.d.next = false;
+            self.apply_prev.d.next = false;
+            self.frame_on.d.next = false;
+            self.frame.d.next = 0.into();
+            self.dac_cs_low.d.next = false;
+            self.dac_sclk_q.d.next = false;
+            self.dl_apply.d.next = 0.into();
+            self.dl_sample.d.next = 0.into();
+            self.adc_st.d.next = self.st_idle.val();
+            self.cnt.d.next = 0.into();
+            self.ph.d.next = 0.into();
+            self.bits.d.next = 0.into();
+            self.cur.d.next = 0.into();
+            self.convst_q.d.next = false;
+            self.adc_cs_low.d.next = false;
+            self.adc_sclk_low.d.next = false;
+            self.rd_valid_q.d.next = false;
+            self.rd_ch_q.d.next = 0.into();
+            self.rd_data_q.d.next = 0.into();
+            self.rd_sat_q.d.next = false;
+            self.err_q.d.next = 0.into();
+        }
+
+        // ---- outputs (registers only)
+        self.apply.next = self.dl_apply.q.val().get_bit(63);
+        self.dac_cs.next = !self.dac_cs_low.q.val();
+        self.dac_sclk.next = self.dac_sclk_q.q.val();
+        self.adc_convst.next = self.convst_q.q.val();
+        self.adc_cs.next = !self.adc_cs_low.q.val();
+        self.adc_sclk.next = !self.adc_sclk_low.q.val();
+        self.fe_busy.next = self.frame_on.q.val()
+            || self.dl_apply.q.val().any()
+            || self.dl_sample.q.val().any()
+            || (self.adc_st.q.val() != self.st_idle.val());
+        self.fe_rd_valid.next = self.rd_valid_q.q.val();
+        self.fe_rd_ch.next = self.rd_ch_q.q.val();
+        self.fe_rd_data.next = self.rd_data_q.q.val();
+        self.fe_rd_sat.next = self.rd_sat_q.q.val();
+        self.phy_error.next = self.err_q.q.val();
+    }
+}
