@@ -209,7 +209,7 @@ impl BoardSim {
 
     /// The board's `u48` cycle argument for a strobe taken in cycle `t`.
     fn due(t_cycles: u64) -> [u8; 6] {
-        let b = t_cycles.saturating_sub(1).to_be_bytes();
+        let b = t_cycles.saturating_sub(2).to_be_bytes();
         [b[2], b[3], b[4], b[5], b[6], b[7]]
     }
 }

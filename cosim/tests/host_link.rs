@@ -346,7 +346,7 @@ fn step_reports_winner_and_spikes_and_peek_reads_the_debug_port() {
 }
 
 #[test]
-fn a_timed_step_ticks_in_the_cycle_after_its_due_cycle_with_or_without_warp() {
+fn a_timed_step_ticks_two_cycles_after_its_due_cycle_with_or_without_warp() {
     for warp in [false, true] {
         let mut dut = ThreeWay::new();
         let mut acc = FakeAccel::new(6);
@@ -377,7 +377,7 @@ fn a_timed_step_ticks_in_the_cycle_after_its_due_cycle_with_or_without_warp() {
                 tick_at.get_or_insert(cycle + 1);
             }
         }
-        assert_eq!(tick_at, Some(at + 1), "warp {warp}");
+        assert_eq!(tick_at, Some(at + 2), "warp {warp}");
         assert_eq!(responses(&sink.bytes)[0].1, STATUS_OK, "warp {warp}");
     }
 }
@@ -397,7 +397,7 @@ fn wait_until_ends_at_its_cycle_with_or_without_warp_and_reports_late_waits() {
         c[2..].copy_from_slice(&r[0].2);
         assert_eq!(
             (r[0].1, u64::from_be_bytes(c)),
-            (STATUS_OK, target),
+            (STATUS_OK, target + 1),
             "warp {warp}"
         );
         // the same target again is in the past now

@@ -44,8 +44,9 @@ pub mod protocol {
     pub const CMD_WRITE: u8 = 0x01;
     /// Wait for the accelerator to be idle, then strobe `present`. Payload:
     /// empty (now) or `cycle u48` (timed: the strobe reaches the
-    /// accelerator in cycle `cycle + 1`, or as soon as it can if that has
-    /// passed, answered with status `LATE`). Answer: empty.
+    /// accelerator in cycle `cycle + 2`, or as soon as it can if the
+    /// request was executed too late for that, answered with status
+    /// `LATE`). Answer: empty.
     pub const CMD_PRESENT: u8 = 0x02;
     /// Wait for idle, strobe `tick`, wait until idle again. Payload as for
     /// `PRESENT` (now, or timed). Answer:
@@ -58,8 +59,8 @@ pub mod protocol {
     /// Answer: `flags u8` (bit 0 idle, 1 cfg_error, 2 clamp_error,
     /// 3 saturated, 4 overrun), `cycle u48`.
     pub const CMD_STATUS: u8 = 0x06;
-    /// `cycle u48`: answer when the cycle counter reaches it, with the
-    /// counter (`u48`); status `LATE` if it had passed.
+    /// `cycle u48`: answer one cycle after the cycle counter reaches it,
+    /// with the counter (`u48`); status `LATE` if it had passed.
     pub const CMD_WAIT_UNTIL: u8 = 0x07;
     /// Reset the accelerator (two cycles). Answer: empty.
     pub const CMD_RESET: u8 = 0x08;
@@ -435,6 +436,19 @@ pub struct HostBridge<const N_ROWS: usize, const N_COLS: usize> {
     tx_wait: DFF<Bit>,
     counter: DFF<Bits<48>>,
     late: DFF<Bit>,
+    /// The counter had reached the timed cycle in the last cycle
+    /// (registered compare: the 48-bit compare stays off the answer path).
+    due_q: DFF<Bit>,
+    /// The command decoded when its byte arrives (one flag per command).
+    is_write: DFF<Bit>,
+    is_present: DFF<Bit>,
+    is_step: DFF<Bit>,
+    is_spikes: DFF<Bit>,
+    is_peek: DFF<Bit>,
+    is_status: DFF<Bit>,
+    is_wait_until: DFF<Bit>,
+    is_reset: DFF<Bit>,
+    len_ok_q: DFF<Bit>,
     spk_acc: DFF<Bits<N_COLS>>,
     win: DFF<Bits<8>>,
     win_v: DFF<Bit>,
@@ -543,6 +557,16 @@ impl<const N_ROWS: usize, const N_COLS: usize> HostBridge<N_ROWS, N_COLS> {
             tx_wait: Default::default(),
             counter: Default::default(),
             late: Default::default(),
+            due_q: Default::default(),
+            is_write: Default::default(),
+            is_present: Default::default(),
+            is_step: Default::default(),
+            is_spikes: Default::default(),
+            is_peek: Default::default(),
+            is_status: Default::default(),
+            is_wait_until: Default::default(),
+            is_reset: Default::default(),
+            len_ok_q: Default::default(),
             spk_acc: Default::default(),
             win: Default::default(),
             win_v: Default::default(),
@@ -624,6 +648,16 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
             tx_wait,
             counter,
             late,
+            due_q,
+            is_write,
+            is_present,
+            is_step,
+            is_spikes,
+            is_peek,
+            is_status,
+            is_wait_until,
+            is_reset,
+            len_ok_q,
             spk_acc,
             win,
             win_v,
@@ -670,10 +704,12 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
             self.len_ok.next = !self.len.q.val().any();
         }
 
+        self.len_ok_q.d.next = self.len_ok.val();
         // timed commands: the cycle they are due at
         self.at.next = self.payload.q.val().get_bits::<48>(0);
         self.timed.next = self.len.q.val() == 6;
-        self.due.next = !self.timed.val() || self.counter.q.val() >= self.at.val();
+        self.due_q.d.next = self.counter.q.val() >= self.at.val();
+        self.due.next = !self.timed.val() || self.due_q.q.val();
         self.remaining.next = self.at.val() - self.counter.q.val();
         self.ok_or_late.next = self.k_ok.val();
         if self.late.q.val() {
@@ -736,6 +772,14 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                 self.crc.d.next = self.crc_rx.crc_out.val();
                 if self.state.q.val() == self.s_cmd.val() {
                     self.cmd.d.next = self.rx_data.val();
+                    self.is_write.d.next = self.rx_data.val() == self.c_write.val();
+                    self.is_present.d.next = self.rx_data.val() == self.c_present.val();
+                    self.is_step.d.next = self.rx_data.val() == self.c_step.val();
+                    self.is_spikes.d.next = self.rx_data.val() == self.c_spikes.val();
+                    self.is_peek.d.next = self.rx_data.val() == self.c_peek.val();
+                    self.is_status.d.next = self.rx_data.val() == self.c_status.val();
+                    self.is_wait_until.d.next = self.rx_data.val() == self.c_wait_until.val();
+                    self.is_reset.d.next = self.rx_data.val() == self.c_reset.val();
                     self.state.d.next = self.s_len.val();
                 } else if self.state.q.val() == self.s_len.val() {
                     self.len.d.next = self.rx_data.val();
@@ -769,7 +813,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                     // a timed command whose cycle has passed by its first
                     // execution cycle
                     self.late.d.next = self.len.q.val() == 6
-                        && self.counter.q.val() >= self.payload.q.val().get_bits::<48>(0);
+                        && self.counter.q.val() > self.payload.q.val().get_bits::<48>(0);
                     if self.crc_rx.crc_out.val().any() {
                         self.status.d.next = self.k_bad_crc.val();
                         self.state.d.next = self.s_resp.val();
@@ -782,33 +826,33 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                 self.state.d.next = self.s_resp.val();
             }
         } else if self.state.q.val() == self.s_exec.val() {
-            if !self.len_ok.val() {
-                if self.cmd.q.val() == self.c_write.val()
-                    || self.cmd.q.val() == self.c_present.val()
-                    || self.cmd.q.val() == self.c_step.val()
-                    || self.cmd.q.val() == self.c_spikes.val()
-                    || self.cmd.q.val() == self.c_peek.val()
-                    || self.cmd.q.val() == self.c_status.val()
-                    || self.cmd.q.val() == self.c_wait_until.val()
-                    || self.cmd.q.val() == self.c_reset.val()
+            if !self.len_ok_q.q.val() {
+                if self.is_write.q.val()
+                    || self.is_present.q.val()
+                    || self.is_step.q.val()
+                    || self.is_spikes.q.val()
+                    || self.is_peek.q.val()
+                    || self.is_status.q.val()
+                    || self.is_wait_until.q.val()
+                    || self.is_reset.q.val()
                 {
                     self.status.d.next = self.k_bad_length.val();
                 } else {
                     self.status.d.next = self.k_unknown.val();
                 }
                 self.state.d.next = self.s_resp.val();
-            } else if self.cmd.q.val() == self.c_write.val() {
+            } else if self.is_write.q.val() {
                 self.cfg_we_q.d.next = true;
                 self.cfg_addr_q.d.next = self.payload.q.val().get_bits::<8>(32);
                 self.cfg_data_q.d.next = self.payload.q.val().get_bits::<32>(0);
                 self.state.d.next = self.s_resp.val();
-            } else if self.cmd.q.val() == self.c_present.val() {
+            } else if self.is_present.q.val() {
                 if self.acc_idle.val() && self.due.val() {
                     self.present_q.d.next = true;
                     self.status.d.next = self.ok_or_late.val();
                     self.state.d.next = self.s_resp.val();
                 }
-            } else if self.cmd.q.val() == self.c_step.val() {
+            } else if self.is_step.q.val() {
                 if self.xs.q.val() == 0 {
                     if self.acc_idle.val() && self.due.val() {
                         self.status.d.next = self.ok_or_late.val();
@@ -836,10 +880,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                         self.resp.d.next = self.step_resp.val();
                     }
                 }
-            } else if self.cmd.q.val() == self.c_spikes.val() {
+            } else if self.is_spikes.q.val() {
                 self.spikes_in_q.d.next = self.payload.q.val().get_bits::<N_ROWS>(0);
                 self.state.d.next = self.s_resp.val();
-            } else if self.cmd.q.val() == self.c_peek.val() {
+            } else if self.is_peek.q.val() {
                 if self.xs.q.val() == 0 {
                     self.debug_sel_q.d.next = self.payload.q.val().get_bits::<12>(0);
                     self.xs.d.next = 1.into();
@@ -850,19 +894,19 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                     self.resp_len.d.next = 4.into();
                     self.state.d.next = self.s_resp.val();
                 }
-            } else if self.cmd.q.val() == self.c_status.val() {
+            } else if self.is_status.q.val() {
                 self.resp.d.next = (bit_cast::<96, 8>(self.flags.val()) << 88)
                     | (bit_cast::<96, 48>(self.counter.q.val()) << 40);
                 self.resp_len.d.next = 7.into();
                 self.state.d.next = self.s_resp.val();
-            } else if self.cmd.q.val() == self.c_wait_until.val() {
-                if self.counter.q.val() >= self.at.val() {
+            } else if self.is_wait_until.q.val() {
+                if self.due_q.q.val() {
                     self.status.d.next = self.ok_or_late.val();
                     self.resp.d.next = bit_cast::<96, 48>(self.counter.q.val()) << 48;
                     self.resp_len.d.next = 6.into();
                     self.state.d.next = self.s_resp.val();
                 }
-            } else if self.cmd.q.val() == self.c_reset.val() {
+            } else if self.is_reset.q.val() {
                 self.reset_q.d.next = true;
                 self.xs.d.next = self.xs.q.val() + 1;
                 if self.xs.q.val() == 1 {
@@ -893,12 +937,12 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
         // a timed command or a wait that is not due yet: cycles left
         self.waiting.next = !self.reset.val()
             && self.state.q.val() == self.s_exec.val()
-            && self.len_ok.val()
-            && self.counter.q.val() < self.at.val()
-            && (self.cmd.q.val() == self.c_wait_until.val()
+            && self.len_ok_q.q.val()
+            && !self.due_q.q.val()
+            && (self.is_wait_until.q.val()
                 || (self.timed.val()
-                    && (self.cmd.q.val() == self.c_present.val()
-                        || (self.cmd.q.val() == self.c_step.val() && self.xs.q.val() == 0))));
+                    && (self.is_present.q.val()
+                        || (self.is_step.q.val() && self.xs.q.val() == 0))));
         if self.waiting.val() {
             self.wait_left.next = self.remaining.val().get_bits::<32>(0);
             if self.remaining.val().get_bits::<16>(32).any() {

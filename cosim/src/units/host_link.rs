@@ -199,6 +199,7 @@ struct BridgeModel {
     tx_wait: bool,
     counter: u64,
     late: bool,
+    due_q: bool,
     spk_acc: u64,
     win: u8,
     win_v: bool,
@@ -252,7 +253,7 @@ impl BridgeModel {
     }
 
     fn due(&self) -> bool {
-        !self.timed() || self.counter >= self.at()
+        !self.timed() || self.due_q
     }
 
     fn ok_or_late(&self) -> u8 {
@@ -267,7 +268,7 @@ impl BridgeModel {
         (!reset
             && self.state == S_EXEC
             && self.len_ok()
-            && self.counter < self.at()
+            && !self.due_q
             && (self.cmd == CMD_WAIT_UNTIL
                 || (self.timed()
                     && (self.cmd == CMD_PRESENT || (self.cmd == CMD_STEP && self.xs == 0)))))
@@ -298,6 +299,7 @@ impl BridgeModel {
         let mut n = self.clone();
         let cols_bytes = mask_bytes(self.cols) as u32;
         n.counter = (self.counter + inp.warp as u64 + 1) & MASK48;
+        n.due_q = self.counter >= self.at();
         n.cfg_we = false;
         n.tick = false;
         n.present = false;
@@ -352,7 +354,7 @@ impl BridgeModel {
                         n.ridx = 0;
                         n.status = STATUS_OK;
                         n.state = S_EXEC;
-                        n.late = self.len == 6 && self.counter >= self.at();
+                        n.late = self.len == 6 && self.counter > self.at();
                         if crc8(self.crc, rx_data) != 0 {
                             n.status = STATUS_BAD_CRC;
                             n.state = S_RESP;
@@ -478,7 +480,7 @@ impl BridgeModel {
                 n.state = S_RESP;
             }
             CMD_WAIT_UNTIL => {
-                if self.counter >= self.at() {
+                if self.due_q {
                     n.status = self.ok_or_late();
                     n.resp = (self.counter as u128) << 48;
                     n.resp_len = 6;
