@@ -726,7 +726,7 @@ impl UartSink {
                 let t = t + 1;
                 self.at = Some(t);
                 // sample bit k (1..=9 after the start bit) at its middle
-                if t >= self.cpb / 2 && (t - self.cpb / 2) % self.cpb == 0 {
+                if t >= self.cpb / 2 && (t - self.cpb / 2).is_multiple_of(self.cpb) {
                     let k = (t - self.cpb / 2) / self.cpb;
                     if (1..=8).contains(&k) {
                         self.byte |= (level as u16) << (k - 1);
