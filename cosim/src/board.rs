@@ -251,9 +251,6 @@ impl Host for BoardSim {
     }
     fn weights_s(&mut self) -> Result<Vec<f64>, CoSimError> {
         let t_s = self.time_s();
-        self.fe
-            .advance_to(t_s)
-            .and_then(|()| self.fe.weights_s())
-            .map_err(|source| CoSimError::FrontEnd { t_s, source })
+        crate::cosim::weights_at(&mut self.fe, t_s)
     }
 }

@@ -185,6 +185,15 @@ impl FeBus {
     }
 }
 
+/// Conductance of every cell at `t_s`, row-major, siemens. Clocked cycles
+/// move the front-end's time only at bus events: it is brought to `t_s`
+/// first, so the read is at the same time warped or not.
+pub fn weights_at(fe: &mut FrontEnd, t_s: f64) -> Result<Vec<f64>, CoSimError> {
+    fe.advance_to(t_s)
+        .and_then(|()| fe.weights_s())
+        .map_err(|source| CoSimError::FrontEnd { t_s, source })
+}
+
 /// Counters of a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CoSimStats {
@@ -359,12 +368,7 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
     /// Conductance of every cell, row-major, siemens (brings devices up to date).
     pub fn weights_s(&mut self) -> Result<Vec<f64>, CoSimError> {
         let t_s = self.time_s();
-        // clocked cycles move the front-end's time only at bus events: bring
-        // it to now, so the read is at the same time warped or not
-        self.fe
-            .advance_to(t_s)
-            .and_then(|()| self.fe.weights_s())
-            .map_err(|source| CoSimError::FrontEnd { t_s, source })
+        weights_at(&mut self.fe, t_s)
     }
 
     /// Read an internal value through the debug port (one cycle; see

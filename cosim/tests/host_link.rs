@@ -82,15 +82,13 @@ impl ThreeWay {
     }
 }
 
-/// One back end, or all three in lockstep.
-trait Dut {
-    fn step(&mut self, inp: &LinkInputs) -> LinkOutputs;
-}
-
-impl Dut for ThreeWay {
+/// All three in lockstep: the outputs must agree every cycle.
+impl CycleModel for ThreeWay {
+    type Inputs = LinkInputs;
+    type Outputs = LinkOutputs;
     fn step(&mut self, inp: &LinkInputs) -> LinkOutputs {
-        let g = CycleModel::step(&mut self.gold, inp);
-        let v = CycleModel::step(&mut self.vl, inp);
+        let g = self.gold.step(inp);
+        let v = self.vl.step(inp);
         let h = self.hdl.step(inp);
         assert!(
             g == v && g == h,
@@ -99,18 +97,6 @@ impl Dut for ThreeWay {
         );
         self.cycle += 1;
         g
-    }
-}
-
-impl Dut for VerilatorUartBridge {
-    fn step(&mut self, inp: &LinkInputs) -> LinkOutputs {
-        CycleModel::step(self, inp)
-    }
-}
-
-impl Dut for GoldenUartBridge {
-    fn step(&mut self, inp: &LinkInputs) -> LinkOutputs {
-        CycleModel::step(self, inp)
     }
 }
 
@@ -126,7 +112,13 @@ struct Seen {
 
 /// Drive `levels` into the link (then idle for `tail` cycles), with the
 /// stand-in accelerator, optional warps of waits, and record what happens.
-fn run(dut: &mut dyn Dut, acc: &mut FakeAccel, levels: &[bool], tail: usize, warp: bool) -> Seen {
+fn run(
+    dut: &mut dyn CycleModel<Inputs = LinkInputs, Outputs = LinkOutputs>,
+    acc: &mut FakeAccel,
+    levels: &[bool],
+    tail: usize,
+    warp: bool,
+) -> Seen {
     let mut seen = Seen {
         sink: Some(UartSink::new(CPB)),
         ..Default::default()
@@ -138,7 +130,7 @@ fn run(dut: &mut dyn Dut, acc: &mut FakeAccel, levels: &[bool], tail: usize, war
 /// [`run`], adding to what `seen` holds (one receiver across calls).
 fn run_into(
     seen: &mut Seen,
-    dut: &mut dyn Dut,
+    dut: &mut dyn CycleModel<Inputs = LinkInputs, Outputs = LinkOutputs>,
     acc: &mut FakeAccel,
     levels: &[bool],
     tail: usize,
@@ -473,4 +465,41 @@ fn three_back_ends_agree_on_random_traffic() {
         assert!(r.iter().any(|x| x.1 == STATUS_OK) && r.iter().any(|x| x.1 != STATUS_OK));
         assert!(seen.ticks > 0 && !seen.writes.is_empty());
     }
+}
+
+/// Around the cycle at which a timed STEP is accepted: either its tick
+/// lands in `at + 2` and the answer is `OK`, or it lands later and the
+/// answer is `LATE`; both happen in the range.
+#[test]
+fn a_timed_step_is_on_time_or_answered_late_never_both() {
+    let mut seen = (false, false);
+    for at in 780u64..820 {
+        let mut dut = ThreeWay::new();
+        let mut acc = FakeAccel::new(7);
+        let f = request_frame(CMD_STEP, &at.to_be_bytes()[2..]);
+        let levels = uart_levels(&f, CPB, 0);
+        let mut inp = LinkInputs::default();
+        let mut last = LinkOutputs::default();
+        let mut sink = UartSink::new(CPB);
+        let mut tick_at = None;
+        for k in 0..2_500u64 {
+            inp.uart_rx = levels.get(k as usize).copied().unwrap_or(true);
+            acc.drive(&mut inp, &last);
+            last = dut.step(&inp);
+            sink.push(last.uart_tx);
+            if last.acc_tick {
+                tick_at.get_or_insert(k + 1);
+            }
+        }
+        let status = responses(&sink.bytes)[0].1;
+        let tick = tick_at.expect("a tick");
+        match status {
+            STATUS_OK => assert_eq!(tick, at + 2, "at {at}"),
+            STATUS_LATE => assert!(tick > at + 2, "at {at}: tick {tick}"),
+            s => panic!("at {at}: status {s}"),
+        }
+        seen.0 |= status == STATUS_OK;
+        seen.1 |= status == STATUS_LATE;
+    }
+    assert_eq!(seen, (true, true));
 }
