@@ -917,8 +917,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                 self.state.d.next = self.s_resp.val();
             }
         } else {
-            // self.s_resp.val(): one byte at a time; the transmitter's busy shows one
-            // cycle after its start
+            // the answer, one byte at a time; `tx_wait` keeps a transmitter
+            // whose busy rises a cycle after its start from being started
+            // twice (UartTx's busy rises at the start edge, so with it
+            // `tx_wait` never delays a byte)
             if !self.tx_busy.val() && !self.tx_wait.q.val() {
                 self.tx_start.next = true;
                 self.tx_wait.d.next = true;
