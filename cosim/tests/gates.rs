@@ -13,7 +13,8 @@ use neuroxbar_cosim::icarus::{self, PortStimulus, PortTrace, SETUP_HINT};
 use neuroxbar_cosim::units::lif_wta::{random_stimulus, InputPorts};
 use neuroxbar_cosim::verilated;
 use neuroxbar_cosim::VerilatedTop;
-use neuroxbar_rtl::verilog::{cosim_tops, write_split, GeneratedTop};
+use neuroxbar_flow::tools::output_text;
+use neuroxbar_rtl::verilog::{cosim_tops, GeneratedTop};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -96,42 +97,11 @@ fn for_each_top<T: Send>(
     ok
 }
 
-fn output_text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 #[test]
 fn verilator_lint_reports_nothing() {
     need("verilator", "--version");
     for_each_top("lint", |top, dir| {
-        let top_v = write_split(top, dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let o = Command::new("verilator")
-            .args([
-                "--lint-only",
-                "-Wall",
-                "-Wno-WIDTH",
-                "--top-module",
-                "top",
-                "-y",
-            ])
-            .arg(dir)
-            .arg(&top_v)
-            .output()
-            .map_err(|e| format!("cannot run verilator: {e}"))?;
-        let text = output_text(&o);
-        if o.status.success() && text.trim().is_empty() {
-            Ok(())
-        } else {
-            Err(format!(
-                "verilator --lint-only ({}, {}):\n{text}",
-                o.status,
-                top_v.display()
-            ))
-        }
+        neuroxbar_flow::lint::lint(top, dir).map_err(|e| e.to_string())
     });
 }
 

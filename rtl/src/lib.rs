@@ -19,6 +19,7 @@ pub mod refresh;
 pub mod regs;
 pub mod stdp;
 pub mod testing;
+pub mod tops;
 pub mod verilog;
 pub mod wta;
 pub mod xbar_ctrl;

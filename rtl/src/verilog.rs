@@ -75,61 +75,17 @@ pub fn generate<B: Block>(name: &str, uut: &mut B) -> Result<GeneratedTop, Strin
     })
 }
 
-/// The tops the co-simulation crate binds with Verilator, by name.
+/// The tops the co-simulation crate binds with Verilator: those of
+/// [`crate::tops::TOPS`] marked `cosim`.
 ///
-/// `cosim/build.rs` verilates each of these; adding a top here is all it
-/// takes to get a typed Verilator model of it.
+/// `cosim/build.rs` verilates each of these; adding a top to the table is
+/// all it takes to get a typed Verilator model of it.
 pub fn cosim_tops() -> Result<Vec<GeneratedTop>, String> {
-    Ok(vec![
-        generate(
-            "lif_wta16",
-            &mut crate::lif_wta_top::LifWtaTop::<16>::default(),
-        )?,
-        generate("wide_acc", &mut crate::testing::WideAccumulator::default())?,
-        generate(
-            "input_encoder25",
-            &mut crate::input_encoder::InputEncoder::<25>::default(),
-        )?,
-        generate(
-            "pulse_gen",
-            &mut crate::pulse_gen::PulseGenerator::default(),
-        )?,
-        generate(
-            "xbar_ctrl",
-            &mut crate::xbar_ctrl::CrossbarController::<25, 5>::default(),
-        )?,
-        generate("stdp", &mut crate::stdp::StdpUnit::<25, 5>::default())?,
-        generate(
-            "refresh",
-            &mut crate::refresh::RefreshScheduler::<25, 5>::default(),
-        )?,
-        generate("arbiter", &mut crate::arbiter::CommandArbiter::default())?,
-        generate(
-            "accel_25x5",
-            &mut *Box::<crate::accelerator::Accelerator<25, 5>>::default(),
-        )?,
-        generate("bcm", &mut crate::bcm::BcmUnit::<25, 5>::default())?,
-        generate(
-            "uart_bridge25x5",
-            &mut crate::host_link::UartBridge::<25, 5>::new(8),
-        )?,
-        generate(
-            "host_bridge25x5",
-            &mut crate::host_link::HostBridge::<25, 5>::new(6),
-        )?,
-        generate(
-            "board_core25x5",
-            &mut *Box::new(crate::board::BoardCore::<25, 5>::new(8)),
-        )?,
-        generate(
-            "phy_25x5",
-            &mut *Box::<crate::fe_phy::FrontEndPhy<30, 5>>::default(),
-        )?,
-        generate(
-            "accel_81x4",
-            &mut *Box::<crate::accelerator::Accelerator<81, 4>>::default(),
-        )?,
-    ])
+    crate::tops::TOPS
+        .iter()
+        .filter(|t| t.cosim)
+        .map(|t| (t.generate)())
+        .collect()
 }
 
 /// Split rust-hdl's single-file output into `(module name, text)` pairs, one

@@ -4,59 +4,19 @@
 
 use crate::stdout::outln;
 use anyhow::{bail, Context};
-use neuroxbar_rtl::accel_regs::register_map;
-use neuroxbar_rtl::accelerator::Accelerator;
-use neuroxbar_rtl::lif_wta_top::{LifWtaTop, NEURON_REGISTERS};
+use neuroxbar_flow::write_atomic;
 use neuroxbar_rtl::regs::{map_markdown, Register};
-use neuroxbar_rtl::verilog::{generate, split_modules, write_split, Dir, GeneratedTop, Port};
-use neuroxbar_testbenches::report::write_atomic;
+use neuroxbar_rtl::verilog::{split_modules, write_split, Dir, GeneratedTop, Port};
 use std::path::{Path, PathBuf};
 
 mod reg_config;
 
-/// A top `neuroxbar verilog` can write (`neuroxbar synth` synthesizes these
-/// too).
-pub(crate) struct Top {
-    pub(crate) name: &'static str,
-    about: &'static str,
-    pub(crate) generate: fn() -> Result<GeneratedTop, String>,
-    registers: fn() -> Vec<Register>,
-}
-
-pub(crate) const TOPS: &[Top] = &[
-    Top {
-        name: "accel_25x5",
-        about: "the accelerator, 25 rows x 5 columns (E1); tie `warp` to 0 for synthesis",
-        generate: || generate("accel_25x5", &mut *Box::<Accelerator<25, 5>>::default()),
-        registers: || register_map(25),
-    },
-    Top {
-        name: "accel_81x4",
-        about: "the accelerator, 81 rows x 4 columns (E2); tie `warp` to 0 for synthesis",
-        generate: || generate("accel_81x4", &mut *Box::<Accelerator<81, 4>>::default()),
-        registers: || register_map(81),
-    },
-    Top {
-        name: "lif_wta16",
-        about: "neuron core: 16 LIF neurons, winner-take-all, config registers",
-        generate: || generate("lif_wta16", &mut LifWtaTop::<16>::default()),
-        registers: || NEURON_REGISTERS.to_vec(),
-    },
-];
-
-/// The top written without `--top`.
-pub(crate) const DEFAULT_TOP: &str = "accel_25x5";
+pub(crate) use neuroxbar_rtl::tops::DEFAULT_TOP;
+use neuroxbar_rtl::tops::TOPS;
 
 fn tops_help() -> String {
     let mut s = String::from("Tops:\n");
-    for t in TOPS {
-        let default = if t.name == DEFAULT_TOP {
-            " (default)"
-        } else {
-            ""
-        };
-        s.push_str(&format!("  {}{default}: {}\n", t.name, t.about));
-    }
+    s.push_str(&neuroxbar_rtl::tops::help_lines());
     s.push_str(
         "\nWrites DIR/<top>.v (all modules in one file, synthesis-ready; the top\n\
          module is `top`), DIR/<top>/ (one file per module, for `verilator -y`;\n\
@@ -99,11 +59,18 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let name = args.top.as_deref().unwrap_or(DEFAULT_TOP);
-    let Some(top) = TOPS.iter().find(|t| t.name == name) else {
-        let names: Vec<&str> = TOPS.iter().map(|t| t.name).collect();
-        bail!("unknown top `{name}` (tops: {})", names.join(", "));
-    };
+    let top = neuroxbar_rtl::tops::find(name).map_err(anyhow::Error::msg)?;
     let registers = (top.registers)();
+    if args.config.is_some() && registers.is_empty() {
+        bail!(
+            "--config: `{name}` has no configuration registers (tops with registers: {})",
+            TOPS.iter()
+                .filter(|t| !(t.registers)().is_empty())
+                .map(|t| t.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     // everything that can fail on user input is checked before writing
     let writes = match &args.config {
         Some(file) => Some(config_writes(file, &registers)?),

@@ -4,36 +4,13 @@
 //! SVG `<text>` elements, so no system fonts are needed to render the plots.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
-/// Write `bytes` to `path` completely or not at all: write a temporary file in
-/// the same directory, flush it to disk, then rename it over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+/// Files complete or absent: the tool flow's atomic write.
+pub use neuroxbar_flow::write_atomic;
 
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {

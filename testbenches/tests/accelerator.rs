@@ -152,7 +152,7 @@ fn golden_register_map_matches_the_rtl() {
 #[test]
 fn the_81x4_accelerator_builds_and_lints_clean() {
     use neuroxbar_rtl::accelerator::Accelerator;
-    use neuroxbar_rtl::verilog::{generate, write_split};
+    use neuroxbar_rtl::verilog::generate;
     let top = generate("accel_81x4", &mut *Box::<Accelerator<81, 4>>::default()).unwrap();
     assert!(top
         .ports
@@ -160,28 +160,8 @@ fn the_81x4_accelerator_builds_and_lints_clean() {
         .any(|p| p.name == "spikes_in" && p.width == 81));
     let dir = std::env::temp_dir().join(format!("neuroxbar-accel81x4-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let top_v = write_split(&top, &dir).unwrap();
-    let out = std::process::Command::new("verilator")
-        .args([
-            "--lint-only",
-            "-Wall",
-            "-Wno-WIDTH",
-            "--top-module",
-            "top",
-            "-y",
-        ])
-        .arg(&dir)
-        .arg(&top_v)
-        .output()
-        .expect("verilator is not installed: run scripts/setup.sh");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success() && text.trim().is_empty(),
-        "lint:\n{text}"
-    );
+    if let Err(e) = neuroxbar_flow::lint::lint(&top, &dir) {
+        panic!("{e}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
