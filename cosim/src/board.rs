@@ -5,11 +5,13 @@
 //! The host operations travel as frames (`neuroxbar_rtl::host_link`), so a
 //! host program run here exercises the link a real board uses.
 //!
+//! It is the bus-level harness ([`BusSim`]) with the board core as its DUT.
 //! Time warp skips cycles only while the link executes a command (no bits
 //! on either serial line): up to the end of the link's wait for a timed
 //! command and of the accelerator's own wait, under the front-end's rule.
 
-use crate::cosim::{CoSimError, FeBus, FeOut, StepResult};
+use crate::bus::{BusDut, BusSim};
+use crate::cosim::{CoSimError, FeBus, FeIn, FeOut, StepResult};
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::host::{late, Host};
 use crate::units::host_link::{request_frame, uart_levels, UartSink};
@@ -25,74 +27,39 @@ pub const BOARD_CLOCKS_PER_BIT: u16 = 8;
 pub const BOARD_ROWS: usize = 25;
 pub const BOARD_COLS: usize = 5;
 
-/// Counters of a board co-simulation.
+/// Counters of the serial link.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct BoardStats {
-    pub clocked_cycles: u64,
-    pub warped_cycles: u64,
+pub struct LinkStats {
     /// Requests sent and answers received.
     pub frames: u64,
     /// Bytes on both serial lines.
     pub bytes: u64,
 }
 
-pub struct BoardSim {
-    harness: Harness<board_core25x5::Model>,
-    pub fe: FrontEnd,
-    pub warp: bool,
-    bus: FeBus,
-    period_s: f64,
-    t_cycles: u64,
+/// The board core as a [`BusDut`]: its Verilated model, the host's line
+/// levels still to send and the decoder of the board's serial line.
+pub struct BoardDut {
+    pub harness: Harness<board_core25x5::Model>,
     /// Line levels still to be sent to `uart_rx`, one per cycle.
     line: VecDeque<bool>,
     sink: UartSink,
-    stats: BoardStats,
+    link: LinkStats,
 }
 
-impl BoardSim {
-    pub fn new(fe: FrontEnd, warp: bool, trace: Trace) -> Result<Self, HarnessError> {
-        let period_s = fe.params().clock_period_s;
-        let mut harness: Harness<board_core25x5::Model> = Harness::new(trace)?;
-        harness.model.set_uart_rx(1);
-        Ok(Self {
-            harness,
-            fe,
-            warp,
-            bus: FeBus::default(),
-            period_s,
-            t_cycles: 0,
-            line: VecDeque::new(),
-            sink: UartSink::new(BOARD_CLOCKS_PER_BIT),
-            stats: BoardStats::default(),
-        })
-    }
-
-    pub fn stats(&self) -> BoardStats {
-        self.stats
-    }
-
-    pub fn time_s(&self) -> f64 {
-        self.t_cycles as f64 * self.period_s
-    }
-
-    fn fe_err(&self, source: neuroxbar_models::frontend::FrontEndError) -> CoSimError {
-        CoSimError::FrontEnd {
-            t_s: self.time_s(),
-            source,
-        }
-    }
-
-    /// The warp allowed in this cycle (see the module doc).
-    fn warp_now(&self, fe_busy: bool) -> u32 {
+impl BusDut for BoardDut {
+    /// Warp only while the link executes a command (no bits on either
+    /// serial line): up to the end of the link's wait and of the
+    /// accelerator's own wait, under the front-end's rule.
+    fn warp_wanted(&self, bus: &FeBus, fe_busy: bool, t_cycles: u64) -> u32 {
         let m = &self.harness.model;
-        if !self.warp || !self.line.is_empty() || m.link_state() != ST_EXEC {
+        if !self.line.is_empty() || m.link_state() != ST_EXEC {
             return 0;
         }
         let (acc_idle, acc_wait) = (m.acc_idle() != 0, m.acc_wait_left() as u32);
-        let acc = if acc_idle && acc_wait == 0 && !self.bus.active(self.t_cycles) {
+        let acc = if acc_idle && acc_wait == 0 && !bus.active(t_cycles) {
             None
         } else if acc_wait > 1 {
-            Some(self.bus.warp(acc_wait, fe_busy))
+            Some(bus.warp(acc_wait, fe_busy))
         } else {
             Some(0)
         };
@@ -105,12 +72,8 @@ impl BoardSim {
             (Some(a), Some(l)) => a.min(l),
         }
     }
-
-    /// Clock one cycle: the host's line level in, the front-end's answer
-    /// in, the board's serial line and bus out.
-    fn cycle(&mut self) -> Result<(), CoSimError> {
-        let fin = self.bus.drive(self.t_cycles);
-        let warp = self.warp_now(fin.busy);
+    /// The host's line level in, the front-end's answer in.
+    fn drive(&mut self, fin: FeIn, warp: u32) {
         let rx = self.line.pop_front().unwrap_or(true);
         let m = &mut self.harness.model;
         m.set_uart_rx(rx as u64);
@@ -125,43 +88,65 @@ impl BoardSim {
             None => m.set_fe_rd_valid(0),
         }
         m.set_warp(warp as u64);
-        if warp > 0 {
-            self.harness.skip(warp as u64);
+    }
+    fn clock(&mut self, skipped: u64) {
+        if skipped > 0 {
+            self.harness.skip(skipped);
         }
         self.harness.step();
-        self.stats.clocked_cycles += 1;
-        self.stats.warped_cycles += warp as u64;
-        self.t_cycles += 1 + warp as u64;
+        self.sink.push(self.harness.model.uart_tx() != 0);
+    }
+    fn fe_out(&self) -> FeOut {
         let m = &self.harness.model;
-        self.sink.push(m.uart_tx() != 0);
-        let o = FeOut {
+        FeOut {
             we: m.fe_we() != 0,
             ch: m.fe_ch() as u8,
             mode: m.fe_mode() as u8,
             code: neuroxbar_models::golden::fixed::sign_extend(m.fe_code(), 12) as i16,
             apply: m.fe_apply() != 0,
             sample: m.fe_sample() != 0,
+        }
+    }
+    fn skip_time(&mut self, cycles: u64) {
+        self.harness.skip(cycles);
+    }
+}
+
+/// The board core behind its serial link, in the loop with the array +
+/// front-end model.
+pub type BoardSim = BusSim<BoardDut>;
+
+impl BusSim<BoardDut> {
+    pub fn new(fe: FrontEnd, warp: bool, trace: Trace) -> Result<Self, HarnessError> {
+        let mut harness: Harness<board_core25x5::Model> = Harness::new(trace)?;
+        harness.model.set_uart_rx(1);
+        let dut = BoardDut {
+            harness,
+            line: VecDeque::new(),
+            sink: UartSink::new(BOARD_CLOCKS_PER_BIT),
+            link: LinkStats::default(),
         };
-        let t = self.t_cycles;
-        let t_s = self.time_s();
-        self.bus
-            .react(&mut self.fe, t, t_s, o)
-            .map_err(|e| self.fe_err(e))?;
-        Ok(())
+        Ok(BusSim::bind(dut, fe, warp))
+    }
+
+    /// Frames and bytes on the serial link.
+    pub fn link_stats(&self) -> LinkStats {
+        self.dut.link
     }
 
     /// Send one request and clock until its answer has arrived; returns the
     /// answer's status and payload.
     pub fn request(&mut self, cmd: u8, payload: &[u8]) -> Result<(u8, Vec<u8>), CoSimError> {
         let frame = request_frame(cmd, payload);
-        self.stats.bytes += frame.len() as u64;
-        self.line
+        self.dut.link.bytes += frame.len() as u64;
+        self.dut
+            .line
             .extend(uart_levels(&frame, BOARD_CLOCKS_PER_BIT, 0));
-        self.sink.bytes.clear();
+        self.dut.sink.bytes.clear();
         let mut clocked = 0u64;
         loop {
             if let Some(answer) = self.answer(cmd)? {
-                self.stats.frames += 1;
+                self.dut.link.frames += 1;
                 return Ok(answer);
             }
             self.cycle()?;
@@ -177,7 +162,7 @@ impl BoardSim {
 
     /// A complete answer to `cmd` in the received bytes, if there is one.
     fn answer(&mut self, cmd: u8) -> Result<Option<(u8, Vec<u8>)>, CoSimError> {
-        let b = &self.sink.bytes;
+        let b = &self.dut.sink.bytes;
         if b.len() < 4 || b.len() < 5 + b[3] as usize {
             return Ok(None);
         }
@@ -188,9 +173,9 @@ impl BoardSim {
                 "a malformed answer to command {cmd:#04x}: {b:02x?}"
             )));
         }
-        self.stats.bytes += b.len() as u64;
+        self.dut.link.bytes += b.len() as u64;
         let out = (b[2], body[3..].to_vec());
-        self.sink.bytes.clear();
+        self.dut.sink.bytes.clear();
         Ok(Some(out))
     }
 
@@ -201,7 +186,7 @@ impl BoardSim {
             return Err(CoSimError::Link(format!(
                 "command {cmd:#04x} answered `{}` at cycle {}",
                 status_name(status),
-                self.t_cycles
+                self.time_cycles()
             )));
         }
         Ok(p)
@@ -216,7 +201,7 @@ impl BoardSim {
 
 impl Host for BoardSim {
     fn time_cycles(&self) -> u64 {
-        self.t_cycles
+        BusSim::time_cycles(self)
     }
     fn reset(&mut self) -> Result<(), CoSimError> {
         self.ok(CMD_RESET, &[]).map(|_| ())
@@ -227,11 +212,11 @@ impl Host for BoardSim {
             .map(|_| ())
     }
     fn present_at(&mut self, t_cycles: u64) -> Result<(), CoSimError> {
-        late(self.t_cycles, t_cycles)?;
+        late(BusSim::time_cycles(self), t_cycles)?;
         self.ok(CMD_PRESENT, &Self::due(t_cycles)).map(|_| ())
     }
     fn step_at(&mut self, t_cycles: u64) -> Result<StepResult, CoSimError> {
-        late(self.t_cycles, t_cycles)?;
+        late(BusSim::time_cycles(self), t_cycles)?;
         let p = self.ok(CMD_STEP, &Self::due(t_cycles))?;
         let spikes = p[2..].iter().fold(0u64, |acc, b| (acc << 8) | *b as u64);
         Ok(StepResult {
@@ -240,7 +225,7 @@ impl Host for BoardSim {
         })
     }
     fn idle_until(&mut self, t_cycles: u64) -> Result<(), CoSimError> {
-        if t_cycles > self.t_cycles {
+        if t_cycles > BusSim::time_cycles(self) {
             let b = t_cycles.to_be_bytes();
             self.ok(CMD_WAIT_UNTIL, &b[2..])?;
         }
@@ -250,7 +235,6 @@ impl Host for BoardSim {
         &mut self.fe
     }
     fn weights_s(&mut self) -> Result<Vec<f64>, CoSimError> {
-        let t_s = self.time_s();
-        crate::cosim::weights_at(&mut self.fe, t_s)
+        BusSim::weights_s(self)
     }
 }

@@ -21,6 +21,7 @@
 //! (`CycleModel::skip_time`), so a Verilator VCD is time-stamped in
 //! simulated time, warped or not.
 
+use crate::bus::{BusDut, BusSim};
 use crate::units::CycleModel;
 use neuroxbar_models::frontend::{FrontEnd, FrontEndError};
 use neuroxbar_models::golden::accelerator::{AccelInputs, AccelOutputs};
@@ -59,6 +60,9 @@ pub enum CoSimError {
     Analog(String),
     #[error("host link: {0}")]
     Link(String),
+    /// A unit that did not finish an operation within its budget.
+    #[error("{0}")]
+    Stuck(String),
 }
 
 /// The front-end side of a controller's `fe_*` bus, in exact cycle time:
@@ -194,17 +198,7 @@ pub fn weights_at(fe: &mut FrontEnd, t_s: f64) -> Result<Vec<f64>, CoSimError> {
         .map_err(|source| CoSimError::FrontEnd { t_s, source })
 }
 
-/// Counters of a run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CoSimStats {
-    /// Cycles actually clocked.
-    pub clocked_cycles: u64,
-    /// Cycles skipped by warping inside the DUT.
-    pub warped_cycles: u64,
-    /// Cycles skipped while idle between ticks.
-    pub idle_skipped_cycles: u64,
-    pub ticks: u64,
-}
+pub use crate::bus::CoSimStats;
 
 /// Result of one time step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,76 +207,17 @@ pub struct StepResult {
     pub winner: Option<u8>,
 }
 
-pub struct CoSim<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> {
-    pub dut: B,
-    pub fe: FrontEnd,
-    /// Warp waits (inside the DUT and between ticks).
-    pub warp: bool,
-    period_s: f64,
-    t_cycles: u64,
+/// The accelerator as a [`BusDut`]: a back end and its port values.
+pub struct AccelDut<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> {
+    pub model: B,
     inp: AccelInputs,
     out: AccelOutputs,
-    bus: FeBus,
-    stats: CoSimStats,
-    /// Keep a log of bus events (off by default: long runs).
-    pub log_events: bool,
-    pub events: Vec<BusEvent>,
+    /// The spikes of the last `spikes_valid` cycle.
     last_spikes: u64,
-    /// The analog side for the waveform, recorded while the clocked cycle
-    /// count is inside the window (the VCD's `--vcd-cycles`), if any.
-    pub analog: Option<(crate::analog::AnalogTrace, Option<(u64, u64)>)>,
 }
 
-impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
-    pub fn new(dut: B, fe: FrontEnd, warp: bool) -> Self {
-        let period_s = fe.params().clock_period_s;
-        Self {
-            dut,
-            fe,
-            warp,
-            period_s,
-            t_cycles: 0,
-            inp: AccelInputs::default(),
-            out: AccelOutputs::default(),
-            bus: FeBus::default(),
-            stats: CoSimStats::default(),
-            log_events: false,
-            events: Vec::new(),
-            last_spikes: 0,
-            analog: None,
-        }
-    }
-
-    /// Simulated time in seconds.
-    pub fn time_s(&self) -> f64 {
-        self.t_cycles as f64 * self.period_s
-    }
-
-    /// Simulated time in clock cycles.
-    pub fn time_cycles(&self) -> u64 {
-        self.t_cycles
-    }
-
-    pub fn stats(&self) -> CoSimStats {
-        self.stats
-    }
-
-    /// The outputs after the last clocked cycle.
-    pub fn outputs(&self) -> &AccelOutputs {
-        &self.out
-    }
-
-    fn fe_err(&self, source: FrontEndError) -> CoSimError {
-        CoSimError::FrontEnd {
-            t_s: self.time_s(),
-            source,
-        }
-    }
-
-    /// Clock one cycle with the pending host inputs, then react to the bus.
-    pub fn cycle(&mut self) -> Result<(), CoSimError> {
-        // front-end side of this cycle
-        let fin = self.bus.drive(self.t_cycles);
+impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> BusDut for AccelDut<B> {
+    fn drive(&mut self, fin: FeIn, warp: u32) {
         self.inp.fe_busy = fin.busy;
         match fin.rd {
             Some((ch, code, sat)) => {
@@ -293,96 +228,72 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
             }
             None => self.inp.fe_rd_valid = false,
         }
-        self.inp.warp = if self.warp {
-            self.bus.warp(self.out.wait_left, fin.busy)
-        } else {
-            0
-        };
-        let advance = 1 + self.inp.warp as u64;
-        if advance > 1 {
-            // the skipped cycles pass before the edge that ends the wait, as
-            // they would clocked; a VCD shows that edge at its simulated time
-            self.dut.skip_time(advance - 1);
+        self.inp.warp = warp;
+    }
+    fn warp_wanted(&self, bus: &FeBus, fe_busy: bool, _t_cycles: u64) -> u32 {
+        bus.warp(self.out.wait_left, fe_busy)
+    }
+    fn clock(&mut self, skipped: u64) {
+        if skipped > 0 {
+            self.model.skip_time(skipped);
         }
-        self.out = self.dut.step(&self.inp);
-        self.stats.clocked_cycles += 1;
-        self.stats.warped_cycles += advance - 1;
-        self.t_cycles += advance;
+        self.out = self.model.step(&self.inp);
         // one-shot host inputs last one cycle
         self.inp.tick = false;
         self.inp.present = false;
         self.inp.cfg_write = None;
         self.inp.reset = false;
-        self.react()
+        if self.out.spikes_valid {
+            self.last_spikes = self.out.spikes;
+        }
     }
-
-    fn react(&mut self) -> Result<(), CoSimError> {
-        let t = self.t_cycles;
-        let t_s = self.time_s();
+    fn fe_out(&self) -> FeOut {
         let o = &self.out;
-        let bus_out = FeOut {
+        FeOut {
             we: o.fe_we,
             ch: o.fe_ch,
             mode: o.fe_mode,
             code: o.fe_code,
             apply: o.fe_apply,
             sample: o.fe_sample,
+        }
+    }
+    fn skip_time(&mut self, cycles: u64) {
+        self.model.skip_time(cycles);
+    }
+}
+
+/// The accelerator in the loop with the array + front-end model.
+pub type CoSim<B> = BusSim<AccelDut<B>>;
+
+impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> BusSim<AccelDut<B>> {
+    pub fn new(model: B, fe: FrontEnd, warp: bool) -> Self {
+        let dut = AccelDut {
+            model,
+            inp: AccelInputs::default(),
+            out: AccelOutputs::default(),
+            last_spikes: 0,
         };
-        let r = self
-            .bus
-            .react(&mut self.fe, t, t_s, bus_out)
-            .map_err(|source| CoSimError::FrontEnd { t_s, source })?;
-        if self.log_events {
-            if r.staged {
-                self.events.push(BusEvent::Stage {
-                    t_cycles: t,
-                    ch: bus_out.ch,
-                    mode: bus_out.mode,
-                    code: bus_out.code,
-                });
-            }
-            if let Some(on) = r.apply_edge {
-                self.events.push(BusEvent::Apply { t_cycles: t, on });
-            }
-            if r.sampled {
-                self.events.push(BusEvent::Sample { t_cycles: t });
-            }
-        }
-        if let Some((a, window)) = &mut self.analog {
-            let c = self.stats.clocked_cycles;
-            if (r.apply_edge.is_some() || r.sampled)
-                && window.is_none_or(|(from, to)| c >= from && c < to)
-            {
-                let cur = r.sampled.then(|| self.bus.last_currents_a());
-                a.record(&self.fe, t_s, r.apply_edge.is_some(), cur)
-                    .map_err(CoSimError::Analog)?;
-            }
-        }
-        let o = &self.out;
-        if o.spikes_valid {
-            self.last_spikes = o.spikes;
-        }
-        Ok(())
+        BusSim::bind(dut, fe, warp)
     }
 
-    /// Conductance of every cell, row-major, siemens (brings devices up to date).
-    pub fn weights_s(&mut self) -> Result<Vec<f64>, CoSimError> {
-        let t_s = self.time_s();
-        weights_at(&mut self.fe, t_s)
+    /// The outputs after the last clocked cycle.
+    pub fn outputs(&self) -> &AccelOutputs {
+        &self.dut.out
     }
 
     /// Read an internal value through the debug port (one cycle; see
     /// `Accelerator::debug_sel`): `group` and `index`.
     pub fn peek(&mut self, group: u16, index: u16) -> Result<u32, CoSimError> {
-        self.inp.debug_sel = (group << 8) | index;
+        self.dut.inp.debug_sel = (group << 8) | index;
         self.cycle()?;
-        Ok(self.out.debug_data)
+        Ok(self.dut.out.debug_data)
     }
 
     /// Synchronous reset for two cycles.
     pub fn reset(&mut self) -> Result<(), CoSimError> {
         for _ in 0..2 {
-            self.inp.reset = true;
+            self.dut.inp.reset = true;
             self.cycle()?;
         }
         Ok(())
@@ -390,22 +301,22 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
 
     /// One config register write (one cycle).
     pub fn write_reg(&mut self, addr: u8, data: u32) -> Result<(), CoSimError> {
-        self.inp.cfg_write = Some((addr, data));
-        self.cycle()
+        self.dut.inp.cfg_write = Some((addr, data));
+        self.cycle().map(|_| ())
     }
 
     /// Start a presentation (one cycle).
     pub fn present(&mut self) -> Result<(), CoSimError> {
         self.wait_idle(50_000_000)?;
-        self.inp.present = true;
-        self.cycle()
+        self.dut.inp.present = true;
+        self.cycle().map(|_| ())
     }
 
     /// Clock until the accelerator reports `idle` (a refresh or a previous
     /// step may still be running).
     pub fn wait_idle(&mut self, max_cycles: u64) -> Result<(), CoSimError> {
         let mut n = 0u64;
-        while !self.out.idle {
+        while !self.dut.out.idle {
             self.cycle()?;
             n += 1;
             if n > max_cycles {
@@ -417,34 +328,34 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
 
     /// Set the host spike mask used by input mode 0.
     pub fn set_spikes_in(&mut self, mask: u128) {
-        self.inp.spikes_in = mask;
+        self.dut.inp.spikes_in = mask;
     }
 
     /// One time step: strobe `tick`, clock until the accelerator is idle
     /// again (reading, integrating, learning, programming).
     pub fn step(&mut self, max_cycles: u64) -> Result<StepResult, CoSimError> {
-        self.last_spikes = 0;
+        self.dut.last_spikes = 0;
         let mut winner = None;
         self.wait_idle(max_cycles)?;
-        self.inp.tick = true;
+        self.dut.inp.tick = true;
         self.cycle()?;
         let mut n = 0u64;
-        while !self.out.idle || self.inp.fe_busy || self.bus.pending() {
+        while !self.dut.out.idle || self.dut.inp.fe_busy || self.bus.pending() {
             self.cycle()?;
-            if self.out.winner_valid && winner.is_none() {
-                winner = Some(self.out.winner);
+            if self.dut.out.winner_valid && winner.is_none() {
+                winner = Some(self.dut.out.winner);
             }
             n += 1;
             if n > max_cycles {
                 return Err(CoSimError::Timeout { cycles: max_cycles });
             }
         }
-        if self.out.winner_valid && winner.is_none() {
-            winner = Some(self.out.winner);
+        if self.dut.out.winner_valid && winner.is_none() {
+            winner = Some(self.dut.out.winner);
         }
         self.stats.ticks += 1;
         Ok(StepResult {
-            spikes: self.last_spikes,
+            spikes: self.dut.last_spikes,
             winner,
         })
     }
@@ -453,24 +364,17 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> CoSim<B> {
     /// front-end advances in closed form) or clocked.
     pub fn idle_until(&mut self, t_cycles: u64) -> Result<(), CoSimError> {
         // the accelerator may still be busy (e.g. a refresh): clock that part
-        while self.t_cycles < t_cycles && !self.out.idle {
+        while self.time_cycles() < t_cycles && !self.dut.out.idle {
             self.cycle()?;
         }
-        if t_cycles <= self.t_cycles {
-            return Ok(());
-        }
         if self.warp {
-            self.stats.idle_skipped_cycles += t_cycles - self.t_cycles;
-            self.dut.skip_time(t_cycles - self.t_cycles);
-            self.t_cycles = t_cycles;
-            let t_s = self.time_s();
-            self.fe.advance_to(t_s).map_err(|e| self.fe_err(e))?;
+            self.skip_to(t_cycles)
         } else {
-            while self.t_cycles < t_cycles {
+            while self.time_cycles() < t_cycles {
                 self.cycle()?;
             }
+            Ok(())
         }
-        Ok(())
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod analog;
 pub mod board;
+pub mod bus;
 pub mod cosim;
 pub mod harness;
 pub mod host;
@@ -10,6 +11,7 @@ pub mod icarus;
 pub mod parts;
 pub mod units;
 pub mod wave;
+pub mod xbar_bench;
 
 pub use harness::{Harness, Trace};
 

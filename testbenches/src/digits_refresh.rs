@@ -452,7 +452,7 @@ impl Tile {
                 ));
             }
         }
-        self.b.wait_idle(1_000_000)
+        Ok(self.b.wait_idle(1_000_000)?)
     }
 
     /// One PROGRAM command of one pulse, run to the end (with any refresh
@@ -460,7 +460,7 @@ impl Tile {
     fn program(&mut self, row: u8, col: u8, pol: bool) -> Result<(), ExperimentError> {
         self.drain()?;
         while !self.clock(Some((row, col, pol)))? {}
-        self.b.program_commands += 1;
+        self.b.dut.program_commands += 1;
         self.drain()
     }
 }
@@ -597,9 +597,9 @@ fn run_tile(
         .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
     run.energy_j = t.b.fe.energy_j();
     run.cycles = t.b.time_cycles();
-    run.clocked_cycles = t.b.clocked_cycles;
+    run.clocked_cycles = t.b.stats().clocked_cycles;
     run.scheduler_cycles = t.sched_cycles;
-    run.program_commands = t.b.program_commands;
+    run.program_commands = t.b.dut.program_commands;
     run.refresh_commands = t.refresh_commands;
     Ok(run)
 }

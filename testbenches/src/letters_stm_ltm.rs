@@ -33,7 +33,6 @@
 
 use crate::experiment::ExperimentError;
 use crate::experiment::{dac_code, whole_cycles};
-use neuroxbar_cosim::cosim::{FeBus, FeOut};
 use neuroxbar_cosim::units::xbar_ctrl::{VerilatorXbar, N_COLS, N_ROWS};
 use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
@@ -260,279 +259,12 @@ pub struct E5Result {
     pub device_ltm_threshold_v: Vec<(f64, Option<f64>)>,
 }
 
-/// Longest idle stretch clocked cycle by cycle without warp (10 ms at
-/// 100 MHz); longer ones are skipped in closed form (see
-/// [`XbarBench::idle_until`]).
-pub const IDLE_CLOCKED_MAX_CYCLES: u64 = 1_000_000;
-
-/// The crossbar controller bound to the front-end, as `CoSim` binds the
-/// accelerator's bus (same event order, same warp rule).
-pub struct XbarBench<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> {
-    pub dut: B,
-    pub fe: FrontEnd,
-    pub warp: bool,
-    period_s: f64,
-    t: u64,
-    inp: XbarInputs,
-    out: XbarOutputs,
-    bus: FeBus,
-    pub clocked_cycles: u64,
-    pub warped_cycles: u64,
-    pub idle_skipped_cycles: u64,
-    /// Sample strobe times (cycles) since the last `take_samples`.
-    samples: Vec<u64>,
-    /// Apply edges (cycle, on) since the last `take_edges`.
-    edges: Vec<(u64, bool)>,
-    pub program_commands: u64,
-    last_rise: u64,
-    /// Fewest cycles from an apply rising edge to a sample strobe.
-    pub min_sample_after_apply: u64,
-    /// The per-row code memory of the amplitude-code READ: every cycle
-    /// `row_code` carries `row_codes[row_addr]` of the last outputs (0
-    /// beyond its end), the memory's one-cycle read.
-    pub row_codes: Vec<i16>,
-    /// The analog side for the waveform, recorded at the front end's apply
-    /// edges and samples (within the window of clocked cycles, if any).
-    pub analog: Option<AnalogRecording>,
-}
-
-/// An analog trace being recorded and its window of clocked cycles.
-pub type AnalogRecording = (neuroxbar_cosim::analog::AnalogTrace, Option<(u64, u64)>);
+pub use neuroxbar_cosim::bus::AnalogRecording;
 
 fn err(t_s: f64, e: impl std::fmt::Display) -> ExperimentError {
     ExperimentError::Invalid(format!("front-end at t = {t_s:.9} s: {e}"))
 }
-
-impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> XbarBench<B> {
-    /// Bind `dut` to `fe` with the configuration `cfg` (codes, widths) and
-    /// reset it for two cycles.
-    pub fn new(dut: B, fe: FrontEnd, cfg: XbarInputs, warp: bool) -> Result<Self, ExperimentError> {
-        let period_s = fe.params().clock_period_s;
-        let mut b = Self {
-            dut,
-            fe,
-            warp,
-            period_s,
-            t: 0,
-            inp: cfg,
-            out: XbarOutputs::default(),
-            bus: FeBus::default(),
-            clocked_cycles: 0,
-            warped_cycles: 0,
-            idle_skipped_cycles: 0,
-            samples: Vec::new(),
-            edges: Vec::new(),
-            program_commands: 0,
-            last_rise: 0,
-            min_sample_after_apply: u64::MAX,
-            row_codes: Vec::new(),
-            analog: None,
-        };
-        for _ in 0..2 {
-            b.inp.reset = true;
-            b.cycle()?;
-        }
-        Ok(b)
-    }
-
-    pub fn time_cycles(&self) -> u64 {
-        self.t
-    }
-    pub fn time_s(&self) -> f64 {
-        self.t as f64 * self.period_s
-    }
-    pub fn outputs(&self) -> &XbarOutputs {
-        &self.out
-    }
-    /// The configuration inputs (held every cycle).
-    pub fn config_mut(&mut self) -> &mut XbarInputs {
-        &mut self.inp
-    }
-
-    /// Clock one cycle (warped if the controller waits and no ADC result is pending).
-    pub fn cycle(&mut self) -> Result<(), ExperimentError> {
-        let fin = self.bus.drive(self.t);
-        self.inp.fe_busy = fin.busy;
-        let (ch, code, sat) = fin.rd.unwrap_or_default();
-        self.inp.fe_rd_valid = fin.rd.is_some();
-        self.inp.fe_rd_ch = ch;
-        self.inp.fe_rd_data = code;
-        self.inp.fe_rd_sat = sat;
-        self.inp.row_code = self
-            .row_codes
-            .get(self.out.row_addr as usize)
-            .copied()
-            .unwrap_or(0);
-        self.inp.warp = if self.warp {
-            self.bus.warp(self.out.wait_left, fin.busy)
-        } else {
-            0
-        };
-        let advance = 1 + self.inp.warp as u64;
-        if advance > 1 {
-            self.dut.skip_time(advance - 1);
-        }
-        self.out = self.dut.step(&self.inp);
-        self.clocked_cycles += 1;
-        self.warped_cycles += advance - 1;
-        self.t += advance;
-        self.inp.reset = false;
-        self.inp.read_start = false;
-        self.inp.cmd_valid = false;
-        self.react()
-    }
-
-    fn react(&mut self) -> Result<(), ExperimentError> {
-        let t = self.t;
-        let t_s = self.time_s();
-        let o = &self.out;
-        let bus_out = FeOut {
-            we: o.fe_we,
-            ch: o.fe_ch,
-            mode: o.fe_mode,
-            code: o.fe_code,
-            apply: o.fe_apply,
-            sample: o.fe_sample,
-        };
-        let r = self
-            .bus
-            .react(&mut self.fe, t, t_s, bus_out)
-            .map_err(|e| err(t_s, e))?;
-        if let Some(on) = r.apply_edge {
-            self.edges.push((t, on));
-            if on {
-                self.last_rise = t;
-            }
-        }
-        if r.sampled {
-            self.samples.push(t);
-            self.min_sample_after_apply = self.min_sample_after_apply.min(t - self.last_rise);
-        }
-        if let Some((a, window)) = &mut self.analog {
-            let c = self.clocked_cycles;
-            if (r.apply_edge.is_some() || r.sampled)
-                && window.is_none_or(|(from, to)| c >= from && c < to)
-            {
-                let cur = r.sampled.then(|| self.bus.last_currents_a());
-                a.record(&self.fe, t_s, r.apply_edge.is_some(), cur)
-                    .map_err(ExperimentError::Invalid)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Clock until the controller is idle and the front-end quiet.
-    pub fn wait_idle(&mut self, max_cycles: u64) -> Result<(), ExperimentError> {
-        let mut n = 0u64;
-        while !self.out.idle || self.bus.active(self.t) {
-            self.cycle()?;
-            n += 1;
-            if n > max_cycles {
-                return Err(ExperimentError::Invalid(format!(
-                    "the crossbar controller did not return to idle within {max_cycles} cycles"
-                )));
-            }
-        }
-        Ok(())
-    }
-
-    /// Cycles a command of `count` pulses may take at most: its pulses and
-    /// gaps as configured, plus a margin for settling and the handshake
-    /// (a 100 ms reset pulse is 1e7 cycles when clocked without warp).
-    fn command_budget(&self, count: u8) -> u64 {
-        let per_pulse = self.inp.width as u64 + self.inp.interval as u64 + self.inp.settle as u64;
-        1_000_000 + 2 * count.max(1) as u64 * per_pulse
-    }
-
-    /// One PROGRAM command (through the valid/ready handshake), run to the end.
-    pub fn program(
-        &mut self,
-        row: u8,
-        col: u8,
-        pol: bool,
-        count: u8,
-    ) -> Result<(), ExperimentError> {
-        self.wait_idle(1_000_000)?;
-        while !self.out.cmd_ready {
-            self.cycle()?;
-        }
-        self.inp.cmd_valid = true;
-        self.inp.cmd_refresh = false;
-        self.inp.cmd_row = row;
-        self.inp.cmd_col = col;
-        self.inp.cmd_pol = pol;
-        self.inp.cmd_count = count;
-        self.cycle()?;
-        self.program_commands += 1;
-        self.wait_idle(self.command_budget(count))
-    }
-
-    /// READ of the rows in `mask`: the column codes and saturation flags.
-    pub fn read(&mut self, mask: u128) -> Result<(Vec<i16>, u64), ExperimentError> {
-        self.wait_idle(1_000_000)?;
-        self.inp.read_start = true;
-        self.inp.row_mask = mask;
-        self.cycle()?;
-        let mut n = 0;
-        while !self.out.read_done {
-            self.cycle()?;
-            n += 1;
-            if n > 1_000_000 {
-                return Err(ExperimentError::Invalid("READ never finished".into()));
-            }
-        }
-        Ok((self.out.col_code.clone(), self.out.col_sat))
-    }
-
-    /// READ in the amplitude-code mode: each row of `mask` driven at its
-    /// own DAC code `codes[row]` (clamped into the safe window by the
-    /// controller); the column codes and saturation flags.
-    pub fn read_amplitude(
-        &mut self,
-        mask: u128,
-        codes: &[i16],
-    ) -> Result<(Vec<i16>, u64), ExperimentError> {
-        self.row_codes.clear();
-        self.row_codes.extend_from_slice(codes);
-        self.inp.row_amp = true;
-        let r = self.read(mask);
-        self.inp.row_amp = false;
-        r
-    }
-
-    /// Let time pass until `t_cycles`, idle: skipped in closed form with
-    /// warp, clocked without, except idle stretches longer than
-    /// [`IDLE_CLOCKED_MAX_CYCLES`] (the 500 s retention: 5e10 cycles), which
-    /// are skipped either way: the controller is idle and the bus quiet, so
-    /// clocking them would change nothing but the run time.
-    pub fn idle_until(&mut self, t_cycles: u64) -> Result<(), ExperimentError> {
-        self.wait_idle(1_000_000)?;
-        if t_cycles <= self.t {
-            return Ok(());
-        }
-        if self.warp || t_cycles - self.t > IDLE_CLOCKED_MAX_CYCLES {
-            self.idle_skipped_cycles += t_cycles - self.t;
-            self.dut.skip_time(t_cycles - self.t);
-            self.t = t_cycles;
-            let t_s = self.time_s();
-            self.fe.advance_to(t_s).map_err(|e| err(t_s, e))?;
-        } else {
-            while self.t < t_cycles {
-                self.cycle()?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Sample strobe times since the last call.
-    pub fn take_samples(&mut self) -> Vec<u64> {
-        std::mem::take(&mut self.samples)
-    }
-    /// Apply edges since the last call.
-    pub fn take_edges(&mut self) -> Vec<(u64, bool)> {
-        std::mem::take(&mut self.edges)
-    }
-}
+pub use neuroxbar_cosim::xbar_bench::{XbarBench, IDLE_CLOCKED_MAX_CYCLES};
 
 /// One auto-ranged READ of row `r`: read at the finest TIA gain first
 /// (`gain0`), and again one decade coarser while a column of the row
@@ -552,7 +284,7 @@ fn read_row<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
     r: usize,
     gain0: usize,
 ) -> Result<RowRead, ExperimentError> {
-    let period = b.period_s;
+    let period = b.period_s();
     let n_gains = b.fe.params().tia_lsb_table_a.len();
     let mut g = gain0;
     let mut rereads = 0;
@@ -1047,14 +779,14 @@ fn run_with<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         energy_letters_j: energy_j - energy_reset_j,
         simulated_time_s: b.time_s(),
         cycles: b.time_cycles(),
-        clocked_cycles: b.clocked_cycles,
-        warped_cycles: b.warped_cycles,
-        idle_skipped_cycles: b.idle_skipped_cycles,
-        program_commands: b.program_commands,
+        clocked_cycles: b.stats().clocked_cycles,
+        warped_cycles: b.stats().warped_cycles,
+        idle_skipped_cycles: b.stats().idle_skipped_cycles,
+        program_commands: b.dut.program_commands,
         apply_pulses: st.apply_pulses,
         clamp_error: b.outputs().clamp_error,
         unsettled_samples: st.unsettled_samples,
-        min_sample_after_apply_cycles: b.min_sample_after_apply,
+        min_sample_after_apply_cycles: b.dut.min_sample_after_apply,
         settle_cycles: params.dac_settle_cycles(),
         device_ltm_threshold_v: thresholds,
     };

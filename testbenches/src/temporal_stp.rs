@@ -542,10 +542,10 @@ pub fn run_device(
     run.energy_j = b.fe.energy_j();
     run.simulated_time_s = b.time_s();
     run.cycles = b.time_cycles();
-    run.clocked_cycles = b.clocked_cycles;
-    run.warped_cycles = b.warped_cycles;
-    run.idle_skipped_cycles = b.idle_skipped_cycles;
-    run.program_commands = b.program_commands;
+    run.clocked_cycles = b.stats().clocked_cycles;
+    run.warped_cycles = b.stats().warped_cycles;
+    run.idle_skipped_cycles = b.stats().idle_skipped_cycles;
+    run.program_commands = b.dut.program_commands;
     if b.outputs().clamp_error {
         return Err(ExperimentError::Invalid(
             "the controller clamped a pulse amplitude".into(),

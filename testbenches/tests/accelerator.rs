@@ -45,9 +45,9 @@ fn golden_verilator_and_rust_hdl_agree_through_an_e1_run() {
     let mut sim = CoSim::new(dut, front_end(3), true);
     let res = run_on(&mut sim, &cfg, &mut |_, _| {}).unwrap();
     assert!(
-        sim.dut.cycles >= 100_000,
+        sim.dut.model.cycles >= 100_000,
         "compared {} cycles",
-        sim.dut.cycles
+        sim.dut.model.cycles
     );
     assert!(
         res.programming_pulses > 100,
@@ -73,9 +73,9 @@ fn waveform_of_a_time_step() {
     let mut sim = CoSim::new(dut, front_end(1), false);
     sim.reset().unwrap();
     configure(&mut sim, &cfg, true).unwrap();
-    let start = sim.dut.log.len();
+    let start = sim.dut.model.log.len();
     present(&mut sim, &cfg, &letter_pixels(1)).unwrap();
-    let log = &sim.dut.log[start..];
+    let log = &sim.dut.model.log[start..];
     let t0 = log.iter().position(|(i, _)| i.tick).expect("a tick");
     let window = &log[t0..(t0 + 260).min(log.len())];
     let col = |f: &dyn Fn(

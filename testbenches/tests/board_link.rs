@@ -92,7 +92,7 @@ fn a_session_over_the_serial_link_matches_the_bus_level_one_exactly() {
     assert_eq!(got.0, want.0);
     assert_eq!(got.1, want.1);
     assert_eq!(board.fe.stats().apply_pulses, bus.fe.stats().apply_pulses);
-    let s = board.stats();
+    let s = board.link_stats();
     assert!(s.frames > 300, "{s:?}");
     eprintln!("board link: {s:?}");
 }
