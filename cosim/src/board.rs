@@ -12,11 +12,12 @@
 
 use crate::bus::{BusDut, BusSim};
 use crate::cosim::{CoSimError, FeBus, FeIn, FeOut, StepResult};
-use crate::harness::{Harness, HarnessError, Trace};
+use crate::harness::{Harness, Trace};
 use crate::host::{late, Host};
 use crate::units::host_link::{request_frame, uart_levels, UartSink};
 use crate::verilated::board_core25x5;
 use neuroxbar_models::frontend::FrontEnd;
+use neuroxbar_rtl::fe_bus::code_of_bits;
 use neuroxbar_rtl::host_link::{protocol::*, ST_EXEC};
 use std::collections::VecDeque;
 
@@ -102,13 +103,16 @@ impl BusDut for BoardDut {
             we: m.fe_we() != 0,
             ch: m.fe_ch() as u8,
             mode: m.fe_mode() as u8,
-            code: neuroxbar_models::golden::fixed::sign_extend(m.fe_code(), 12) as i16,
+            code: code_of_bits(m.fe_code()),
             apply: m.fe_apply() != 0,
             sample: m.fe_sample() != 0,
         }
     }
     fn skip_time(&mut self, cycles: u64) {
         self.harness.skip(cycles);
+    }
+    fn set_period_ps(&mut self, period_ps: u64) {
+        self.harness.set_period_ps(period_ps);
     }
 }
 
@@ -117,7 +121,7 @@ impl BusDut for BoardDut {
 pub type BoardSim = BusSim<BoardDut>;
 
 impl BusSim<BoardDut> {
-    pub fn new(fe: FrontEnd, warp: bool, trace: Trace) -> Result<Self, HarnessError> {
+    pub fn new(fe: FrontEnd, warp: bool, trace: Trace) -> Result<Self, CoSimError> {
         let mut harness: Harness<board_core25x5::Model> = Harness::new(trace)?;
         harness.model.set_uart_rx(1);
         let dut = BoardDut {
@@ -126,7 +130,7 @@ impl BusSim<BoardDut> {
             sink: UartSink::new(BOARD_CLOCKS_PER_BIT),
             link: LinkStats::default(),
         };
-        Ok(BusSim::bind(dut, fe, warp))
+        BusSim::bind(dut, fe, warp)
     }
 
     /// Frames and bytes on the serial link.

@@ -18,6 +18,7 @@
 use crate::analog::AnalogTrace;
 use crate::cosim::{weights_at, BusEvent, CoSimError, FeBus, FeIn, FeOut, FeReaction};
 use neuroxbar_models::frontend::{FrontEnd, FrontEndError};
+use neuroxbar_rtl::fe_bus::{FE_CODE_BITS, FE_RD_BITS};
 
 /// A DUT whose `fe_*` bus [`BusSim`] serves.
 pub trait BusDut {
@@ -32,6 +33,8 @@ pub trait BusDut {
     fn fe_out(&self) -> FeOut;
     /// Let `cycles` pass without clocking (the DUT is idle).
     fn skip_time(&mut self, cycles: u64);
+    /// The clock period its waveform is time-stamped with, picoseconds.
+    fn set_period_ps(&mut self, period_ps: u64);
     /// What the front-end made of the cycle's bus outputs, at `t_cycles`.
     fn observe(&mut self, _t_cycles: u64, _r: &FeReaction) {}
 }
@@ -72,10 +75,28 @@ pub struct BusSim<D: BusDut> {
 }
 
 impl<D: BusDut> BusSim<D> {
-    /// Bind `dut` to `fe` (its clock period is the front-end's).
-    pub fn bind(dut: D, fe: FrontEnd, warp: bool) -> Self {
-        let period_s = fe.params().clock_period_s;
-        BusSim {
+    /// Bind `dut` to `fe`: the front-end's DAC must hold every code of the
+    /// bus' `fe_code`, its ADC codes must fit `fe_rd_data`, and the DUT's
+    /// waveform takes the front-end's clock period.
+    pub fn bind(mut dut: D, fe: FrontEnd, warp: bool) -> Result<Self, CoSimError> {
+        let p = fe.params();
+        if (p.dac_bits as usize) < FE_CODE_BITS {
+            return Err(CoSimError::Config(format!(
+                "front-end dac_bits = {}: the accelerator's fe_code carries {FE_CODE_BITS}-bit \
+                 codes, so the DAC needs {FE_CODE_BITS}..=16 bits",
+                p.dac_bits
+            )));
+        }
+        if p.adc_bits as usize > FE_RD_BITS {
+            return Err(CoSimError::Config(format!(
+                "front-end adc_bits = {}: the accelerator's fe_rd_data carries {FE_RD_BITS}-bit \
+                 codes, so the ADC may have 2..={FE_RD_BITS} bits",
+                p.adc_bits
+            )));
+        }
+        let period_s = p.clock_period_s;
+        dut.set_period_ps((period_s * 1e12).round() as u64);
+        Ok(BusSim {
             dut,
             fe,
             warp,
@@ -86,7 +107,7 @@ impl<D: BusDut> BusSim<D> {
             log_events: false,
             events: Vec::new(),
             analog: None,
-        }
+        })
     }
 
     /// Simulated time in seconds.

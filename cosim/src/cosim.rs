@@ -60,6 +60,8 @@ pub enum CoSimError {
     Analog(String),
     #[error("host link: {0}")]
     Link(String),
+    #[error("Verilator model: {0}")]
+    Harness(#[from] crate::harness::HarnessError),
     /// A unit that did not finish an operation within its budget.
     #[error("{0}")]
     Stuck(String),
@@ -261,13 +263,16 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> BusDut for Acc
     fn skip_time(&mut self, cycles: u64) {
         self.model.skip_time(cycles);
     }
+    fn set_period_ps(&mut self, period_ps: u64) {
+        self.model.set_period_ps(period_ps);
+    }
 }
 
 /// The accelerator in the loop with the array + front-end model.
 pub type CoSim<B> = BusSim<AccelDut<B>>;
 
 impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> BusSim<AccelDut<B>> {
-    pub fn new(model: B, fe: FrontEnd, warp: bool) -> Self {
+    pub fn new(model: B, fe: FrontEnd, warp: bool) -> Result<Self, CoSimError> {
         let dut = AccelDut {
             model,
             inp: AccelInputs::default(),
@@ -407,5 +412,53 @@ mod bus_tests {
             bus.react(&mut fe, 1, 1e-8, out).unwrap();
             assert_eq!(fe.staged(0).unwrap().code, -1, "dac_bits {dac_bits}");
         }
+    }
+
+    /// Binding checks the DAC against the bus width (naming the field) and
+    /// gives the waveform the front-end's clock period.
+    #[test]
+    fn binding_checks_the_dac_width_and_clocks_the_waveform_with_the_front_end() {
+        use crate::units::accelerator::{GoldenAccel, VerilatorAccel};
+        let spec = DeviceSpec::load(DeviceKind::FtjLinear, None).unwrap();
+        let fe = |params: FrontEndParams| FrontEnd::from_spec(&spec, 25, 5, params, 1).unwrap();
+        for (dac_bits, ok) in [(10, false), (11, false), (12, true), (16, true)] {
+            let params = FrontEndParams {
+                dac_bits,
+                ..FrontEndParams::default()
+            };
+            match CoSim::new(GoldenAccel::default(), fe(params), false) {
+                Ok(_) => assert!(ok, "dac_bits {dac_bits} accepted"),
+                Err(e) => {
+                    assert!(!ok, "dac_bits {dac_bits}: {e}");
+                    let m = e.to_string();
+                    assert!(
+                        m.contains(&format!("dac_bits = {dac_bits}")) && m.contains("12..=16"),
+                        "{m}"
+                    );
+                }
+            }
+        }
+        // 36 MHz: a cycle is 27,778 ps in the VCD, not the default 10,000
+        let dir = std::env::temp_dir().join(format!("neuroxbar-bind-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("w.vcd");
+        let params = FrontEndParams {
+            clock_period_s: 1e-6 / 36.0,
+            ..FrontEndParams::default()
+        };
+        let dut = VerilatorAccel::new(crate::Trace::Whole(path.clone())).unwrap();
+        let mut sim = CoSim::new(dut, fe(params), false).unwrap();
+        for _ in 0..4 {
+            sim.cycle().unwrap();
+        }
+        drop(sim);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let times: Vec<u64> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix('#')?.trim().parse().ok())
+            .collect();
+        assert!(times.contains(&(4 * 27_778)), "{times:?}");
+        assert!(!times.contains(&40_000), "{times:?}");
     }
 }

@@ -28,8 +28,10 @@ pub enum HarnessError {
     },
 }
 
-/// Clock period used for VCD time stamps: 10 ns (100 MHz) in 1 ps units.
-pub const DEFAULT_PERIOD_PS: u64 = 10_000;
+/// Clock period used for VCD time stamps unless set: that of
+/// [`DEFAULT_CLOCK_MHZ`](neuroxbar_rtl::fe_bus::DEFAULT_CLOCK_MHZ), in 1 ps
+/// units (10 ns).
+pub const DEFAULT_PERIOD_PS: u64 = (1e6 / neuroxbar_rtl::fe_bus::DEFAULT_CLOCK_MHZ) as u64;
 
 /// Drives a Verilated top: set inputs, `step` whole clock cycles (rising edge
 /// then falling edge), read outputs. The clock input must be called `clock`.

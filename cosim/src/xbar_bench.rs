@@ -77,6 +77,9 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> BusDut for XbarD
     fn skip_time(&mut self, cycles: u64) {
         self.model.skip_time(cycles);
     }
+    fn set_period_ps(&mut self, period_ps: u64) {
+        self.model.set_period_ps(period_ps);
+    }
     fn observe(&mut self, t: u64, r: &FeReaction) {
         if let Some(on) = r.apply_edge {
             self.edges.push((t, on));
@@ -111,7 +114,7 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> BusSim<XbarDut<B
             min_sample_after_apply: u64::MAX,
             row_codes: Vec::new(),
         };
-        let mut b = BusSim::bind(dut, fe, warp);
+        let mut b = BusSim::bind(dut, fe, warp)?;
         for _ in 0..2 {
             b.dut.inp.reset = true;
             b.cycle()?;

@@ -8,6 +8,7 @@ pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;
 pub mod board;
+pub mod fe_bus;
 pub mod fe_phy;
 pub mod fixed;
 pub mod host_link;

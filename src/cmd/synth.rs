@@ -71,7 +71,7 @@ pub struct Args {
         long,
         visible_alias = "clock-mhz",
         value_name = "F",
-        default_value_t = 100.0,
+        default_value_t = neuroxbar_rtl::fe_bus::DEFAULT_CLOCK_MHZ,
         allow_hyphen_values = true
     )]
     pub freq_mhz: f64,

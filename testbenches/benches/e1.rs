@@ -24,7 +24,7 @@ fn sim(cfg: &E1Config) -> CoSim<VerilatorAccel> {
     let spec = DeviceSpec::load(DeviceKind::FtjLinear, None).unwrap();
     let fe =
         FrontEnd::from_spec(&spec, N_ROWS, N_COLS, FrontEndParams::default(), cfg.seed).unwrap();
-    CoSim::new(VerilatorAccel::new(Trace::Off).unwrap(), fe, cfg.warp)
+    CoSim::new(VerilatorAccel::new(Trace::Off).unwrap(), fe, cfg.warp).unwrap()
 }
 
 struct Run {

@@ -24,6 +24,7 @@ use neuroxbar_cosim::Trace;
 use neuroxbar_models::device::Device;
 use neuroxbar_models::golden::pulse_gen::PulseInputs;
 use neuroxbar_models::protocol::{ProtocolError, PulseDriver};
+use neuroxbar_rtl::fe_bus::{FE_CODE_MAX, FE_CODE_MIN};
 
 pub use crate::experiment::{CLOCK_MHZ_RANGE, DEFAULT_CLOCK_MHZ};
 /// DAC step, volts per code (signed 12 bits).
@@ -116,14 +117,8 @@ impl RtlPulseDriver {
     }
 
     fn code(v: f64) -> Result<i16, ProtocolError> {
-        let c = (v / DAC_V_PER_CODE).round();
-        if !(-2048.0..=2047.0).contains(&c) {
-            return Err(Self::err(format!(
-                "{} V is outside the 12-bit DAC range [-8.192, 8.188] V",
-                neuroxbar_models::device::common::num(v)
-            )));
-        }
-        Ok(c as i16)
+        crate::experiment::dac_code("amplitude", v, DAC_V_PER_CODE)
+            .map_err(|e| Self::err(e.to_string()))
     }
 
     /// One train in hardware; device calls at every `apply` edge.
@@ -137,8 +132,8 @@ impl RtlPulseDriver {
         after_pulse: &mut dyn FnMut(&mut dyn Device),
     ) -> Result<(), ProtocolError> {
         let (lo, hi) = dev.safe_window_volts();
-        let safe_min = (lo / DAC_V_PER_CODE).ceil().max(-2048.0) as i16;
-        let safe_max = (hi / DAC_V_PER_CODE).floor().min(2047.0) as i16;
+        let safe_min = (lo / DAC_V_PER_CODE).ceil().max(FE_CODE_MIN as f64) as i16;
+        let safe_max = (hi / DAC_V_PER_CODE).floor().min(FE_CODE_MAX as f64) as i16;
         let base = PulseInputs {
             amplitude,
             width: width as u32,

@@ -513,14 +513,14 @@ fn run_tile(
     let xcfg = XbarInputs {
         v_read: 0,
         settle: params.dac_settle_cycles().max(1) as u16,
-        v_pot: dac_code(p.v_set_ref_v, lsb_v),
-        v_dep: dac_code(-p.v_reset_ref_v, lsb_v),
+        v_pot: dac_code("v_set_ref_v", p.v_set_ref_v, lsb_v)?,
+        v_dep: dac_code("v_reset_ref_v", -p.v_reset_ref_v, lsb_v)?,
         width: whole_cycles(cfg.pulse_width_s, period).max(1) as u32,
         interval: 1,
         scheme_v3: cfg.scheme_v3,
-        safe_max: dac_code(p.v_max_v, lsb_v),
-        safe_min: dac_code(p.v_min_v, lsb_v),
-        refresh_code: dac_code(cfg.refresh_v, lsb_v),
+        safe_max: dac_code("v_max_v", p.v_max_v, lsb_v)?,
+        safe_min: dac_code("v_min_v", p.v_min_v, lsb_v)?,
+        refresh_code: dac_code("refresh_v", cfg.refresh_v, lsb_v)?,
         refresh_width: whole_cycles(cfg.refresh_width_s, period).max(1) as u32,
         ..Default::default()
     };

@@ -27,13 +27,25 @@ impl ExperimentError {
 }
 
 /// Default clock of the accelerator, MHz (10 ns per cycle).
-pub const DEFAULT_CLOCK_MHZ: f64 = 100.0;
+pub use neuroxbar_rtl::fe_bus::DEFAULT_CLOCK_MHZ;
 /// Clocks an experiment may run the accelerator at, MHz.
 pub const CLOCK_MHZ_RANGE: std::ops::RangeInclusive<f64> = 0.1..=500.0;
 
-/// A level in volts as the nearest DAC code of `lsb_v` volts.
-pub fn dac_code(v: f64, lsb_v: f64) -> i16 {
-    (v / lsb_v).round() as i16
+/// A level in volts as the nearest DAC code of `lsb_v` volts, if the
+/// `fe_code` bus (and the level registers of its width) can carry it; else
+/// an error naming `what`.
+pub fn dac_code(what: &str, v: f64, lsb_v: f64) -> Result<i16, CoSimError> {
+    use neuroxbar_rtl::fe_bus::{code_of_volts, FE_CODE_BITS, FE_CODE_MAX, FE_CODE_MIN};
+    code_of_volts(v, lsb_v).ok_or_else(|| {
+        CoSimError::Config(format!(
+            "{what} = {} V is outside the {FE_CODE_BITS}-bit DAC code range [{}, {}] V \
+             ({} V per code)",
+            neuroxbar_models::device::common::num(v),
+            neuroxbar_models::device::common::num(FE_CODE_MIN as f64 * lsb_v),
+            neuroxbar_models::device::common::num(FE_CODE_MAX as f64 * lsb_v),
+            neuroxbar_models::device::common::num(lsb_v),
+        ))
+    })
 }
 
 /// A duration in seconds as the nearest whole number of `period_s` cycles.

@@ -14,7 +14,7 @@
 //! noise level x input amplitude added to each pixel's intensity, clipped to
 //! [0, 1], fresh per presentation.
 
-use crate::experiment::{fe_params, ExperimentError};
+use crate::experiment::{dac_code, fe_params, ExperimentError};
 use neuroxbar_cosim::cosim::{CoSim, CoSimError};
 use neuroxbar_cosim::host::Host;
 use neuroxbar_cosim::units::CycleModel;
@@ -373,6 +373,7 @@ pub struct E1Result {
 /// Program the accelerator's registers for E1.
 pub fn configure<H: Host>(sim: &mut H, cfg: &E1Config, learning: bool) -> Result<(), CoSimError> {
     let period_s = sim.front_end().params().clock_period_s;
+    let lsb_v = sim.front_end().params().dac_lsb_volts;
     let stdp = stdp_registers(
         cfg.window.a_plus,
         cfg.window.a_minus,
@@ -411,8 +412,14 @@ pub fn configure<H: Host>(sim: &mut H, cfg: &E1Config, learning: bool) -> Result
                 .dac_settle_cycles()
                 .clamp(1, 0xFFFF) as u32,
         ),
-        (a("V_POT"), volts_to_code(cfg.v_prog_volts) as u32),
-        (a("V_DEP"), volts_to_code(-cfg.v_prog_volts) as u32),
+        (
+            a("V_POT"),
+            dac_code("v_prog_volts", cfg.v_prog_volts, lsb_v)? as u32,
+        ),
+        (
+            a("V_DEP"),
+            dac_code("v_prog_volts", -cfg.v_prog_volts, lsb_v)? as u32,
+        ),
         (
             a("PULSE_WIDTH"),
             (cfg.pulse_width_s / period_s).round().max(1.0) as u32,
@@ -434,11 +441,6 @@ pub fn configure<H: Host>(sim: &mut H, cfg: &E1Config, learning: bool) -> Result
         sim.write_reg(ad, d)?;
     }
     Ok(())
-}
-
-/// DAC code (4 mV per code) of a voltage, as the register takes it.
-fn volts_to_code(v: f64) -> i32 {
-    ((v / 0.004).round() as i32).clamp(-2048, 2047)
 }
 
 /// Present one pattern (intensities 0..1) for a presentation; returns the
@@ -660,11 +662,8 @@ pub fn run_verilator_analog(
         TraceRequest::Whole(p) => Trace::Whole(p),
         TraceRequest::Window(path, from, to) => Trace::Window { path, from, to },
     };
-    let mut dut =
-        VerilatorAccel::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
-    dut.harness
-        .set_period_ps((1e6 / cfg.clock_mhz).round() as u64);
-    let mut sim = CoSim::new(dut, fe, cfg.warp);
+    let dut = VerilatorAccel::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let mut sim = CoSim::new(dut, fe, cfg.warp)?;
     let analog = match (&vcd, probes) {
         (Some(v), Some(p)) => {
             let mut a = neuroxbar_cosim::analog::AnalogTrace::new(v, N_ROWS, N_COLS, p)

@@ -478,9 +478,8 @@ pub fn run_verilator_analog(
         )),
         _ => None,
     };
-    let mut dut = VerilatorXbar::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
-    dut.harness
-        .set_period_ps((1e6 / cfg.clock_mhz).round() as u64);
+    // the VCD's clock period is the front-end's (set when the bench binds it)
+    let dut = VerilatorXbar::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
     // the bench (and with it the VCD) is closed when run_with returns
     let (res, analog) = run_with(dut, cfg, analog)?;
     if let (Some((a, _)), Some(v)) = (analog, &vcd) {
@@ -518,18 +517,18 @@ fn run_with<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         ));
     }
     let xcfg = XbarInputs {
-        v_read: dac_code(cfg.read_v, lsb_v),
+        v_read: dac_code("read_v", cfg.read_v, lsb_v)?,
         settle: params.dac_settle_cycles().max(1) as u16,
         v_pot: 0,
-        v_dep: dac_code(cfg.reset_v, lsb_v),
+        v_dep: dac_code("reset_v", cfg.reset_v, lsb_v)?,
         width: reset_width as u32,
         interval: 1,
         // the reset runs in V/2: half-selected cells see -V/2 (pushed towards
         // the HRS as well), the others 0 V; V/3 would expose every other cell
         // to +-1.43 V for 100 ms, far beyond any write of the experiment
         scheme_v3: false,
-        safe_max: dac_code(cfg.safe_max_v, lsb_v),
-        safe_min: dac_code(cfg.safe_min_v, lsb_v),
+        safe_max: dac_code("safe_max_v", cfg.safe_max_v, lsb_v)?,
+        safe_min: dac_code("safe_min_v", cfg.safe_min_v, lsb_v)?,
         refresh_code: 0,
         refresh_width: 1,
         ..Default::default()
@@ -586,7 +585,7 @@ fn run_with<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         {
             let x = b.config_mut();
             x.scheme_v3 = cfg.scheme_v3;
-            x.v_pot = dac_code(lw.amplitude_v, lsb_v);
+            x.v_pot = dac_code("amplitude_v", lw.amplitude_v, lsb_v)?;
             x.width = width as u32;
             x.interval = (pulse_period - width) as u32;
         }

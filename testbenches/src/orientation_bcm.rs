@@ -36,7 +36,7 @@
 //! - WTA (first-to-cross): the neuron whose integrated input crosses `rho_0 T`
 //!   first wins the window and alone learns; the others are held at rest.
 
-use crate::experiment::{fe_params, ExperimentError};
+use crate::experiment::{dac_code, fe_params, ExperimentError};
 use crate::report::{heatmap_svg, line_plot_svg, write_atomic, write_csv, LinePlot, PlotSeries};
 use neuroxbar_cosim::cosim::{CoSim, CoSimError};
 use neuroxbar_cosim::units::CycleModel;
@@ -374,11 +374,6 @@ fn cfg_err(e: CoSimError) -> ExperimentError {
     ExperimentError::CoSim(e)
 }
 
-/// DAC code (4 mV) of a voltage, as the signed register takes it (sign-extended).
-fn dac(v: f64) -> u32 {
-    ((v / 0.004).round() as i32).clamp(-2048, 2047) as u32
-}
-
 fn a(n: &str) -> u8 {
     addr(n).unwrap_or_else(|| panic!("register {n} is in the map"))
 }
@@ -391,6 +386,8 @@ pub fn configure<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
     wta: bool,
 ) -> Result<(), ExperimentError> {
     let period_s = sim.fe.params().clock_period_s;
+    let lsb_v = sim.fe.params().dac_lsb_volts;
+    let dac = |what: &str, v: f64| dac_code(what, v, lsb_v).map(|c| c as i32 as u32);
     let cyc = |t: f64| (t / period_s).round().max(1.0) as u32;
     let writes: Vec<(u8, u32)> = vec![
         (a("CTRL"), wta as u32), // first-to-cross, shift leak
@@ -401,13 +398,13 @@ pub fn configure<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
         (a("REFRACTORY"), 0),
         (a("THETA_PLUS"), 0),
         (a("INPUT_MODE"), 0),
-        (a("V_READ"), dac(cfg.read_v)),
+        (a("V_READ"), dac("read_v", cfg.read_v)?),
         (
             a("SETTLE_CYCLES"),
             sim.fe.params().dac_settle_cycles().clamp(1, 0xFFFF) as u32,
         ),
-        (a("V_POT"), dac(cfg.v_pot_v)),
-        (a("V_DEP"), dac(cfg.v_dep_v)),
+        (a("V_POT"), dac("v_pot_v", cfg.v_pot_v)?),
+        (a("V_DEP"), dac("v_dep_v", cfg.v_dep_v)?),
         (a("PULSE_WIDTH"), cyc(cfg.pulse_width_s)),
         (a("PULSE_INTERVAL"), cyc(cfg.pulse_interval_s)),
         (a("SCHEME"), cfg.scheme_v3 as u32),
@@ -703,10 +700,9 @@ pub fn verilator_sim(
     params.tia_gain_index = tia_gain_index;
     let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, params, seed)
         .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
-    let mut dut = VerilatorAccel81x4::new(neuroxbar_cosim::Trace::Off)
+    let dut = VerilatorAccel81x4::new(neuroxbar_cosim::Trace::Off)
         .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
-    dut.harness.set_period_ps((1e6 / clock_mhz).round() as u64);
-    Ok(CoSim::new(dut, fe, warp))
+    Ok(CoSim::new(dut, fe, warp)?)
 }
 
 /// Run E2 through the Verilated accelerator.
@@ -1114,6 +1110,8 @@ pub fn configure_move<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs
     cfg: &E2bConfig,
 ) -> Result<(), ExperimentError> {
     let period_s = sim.fe.params().clock_period_s;
+    let lsb_v = sim.fe.params().dac_lsb_volts;
+    let dac = |what: &str, v: f64| dac_code(what, v, lsb_v).map(|c| c as i32 as u32);
     let cyc = |t: f64| (t / period_s).round().max(1.0) as u32;
     sim.reset().map_err(cfg_err)?;
     let l = &cfg.learn;
@@ -1126,13 +1124,13 @@ pub fn configure_move<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs
         (a("REFRACTORY"), 0),
         (a("THETA_PLUS"), 0),
         (a("INPUT_MODE"), 0),
-        (a("V_READ"), dac(l.read_v)),
+        (a("V_READ"), dac("read_v", l.read_v)?),
         (
             a("SETTLE_CYCLES"),
             sim.fe.params().dac_settle_cycles().clamp(1, 0xFFFF) as u32,
         ),
-        (a("V_POT"), dac(cfg.v_move_v)),
-        (a("V_DEP"), dac(l.v_dep_v)),
+        (a("V_POT"), dac("v_move_v", cfg.v_move_v)?),
+        (a("V_DEP"), dac("v_dep_v", l.v_dep_v)?),
         (a("PULSE_WIDTH"), cyc(cfg.move_pulse_width_s)),
         (a("PULSE_INTERVAL"), cyc(l.pulse_interval_s)),
         (a("SCHEME"), l.scheme_v3 as u32),

@@ -504,16 +504,16 @@ pub fn run_device(
     }
     let (safe_min_v, safe_max_v) = { spec.instantiate(0).safe_window_volts() };
     let xcfg = XbarInputs {
-        v_read: dac_code(cfg.read_v, lsb_v),
+        v_read: dac_code("read_v", cfg.read_v, lsb_v)?,
         settle: params.dac_settle_cycles().max(1) as u16,
-        v_pot: dac_code(cfg.pulse_v, lsb_v),
-        v_dep: dac_code(-cfg.pulse_v, lsb_v),
+        v_pot: dac_code("pulse_v", cfg.pulse_v, lsb_v)?,
+        v_dep: dac_code("pulse_v", -cfg.pulse_v, lsb_v)?,
         width: width as u32,
         // 1 ms between the depression pulses of the reset
         interval: whole_cycles(1e-3, period) as u32,
         scheme_v3: false,
-        safe_max: dac_code(safe_max_v, lsb_v),
-        safe_min: dac_code(safe_min_v, lsb_v),
+        safe_max: dac_code("safe_max_v", safe_max_v, lsb_v)?,
+        safe_min: dac_code("safe_min_v", safe_min_v, lsb_v)?,
         refresh_code: 0,
         refresh_width: 1,
         ..Default::default()

@@ -42,7 +42,7 @@ fn golden_verilator_and_rust_hdl_agree_through_an_e1_run() {
         },
         cycles: 0,
     };
-    let mut sim = CoSim::new(dut, front_end(3), true);
+    let mut sim = CoSim::new(dut, front_end(3), true).unwrap();
     let res = run_on(&mut sim, &cfg, &mut |_, _| {}).unwrap();
     assert!(
         sim.dut.model.cycles >= 100_000,
@@ -70,7 +70,7 @@ fn waveform_of_a_time_step() {
         log: Vec::new(),
     };
     // no warp: the waveform shows every cycle of the settle wait
-    let mut sim = CoSim::new(dut, front_end(1), false);
+    let mut sim = CoSim::new(dut, front_end(1), false).unwrap();
     sim.reset().unwrap();
     configure(&mut sim, &cfg, true).unwrap();
     let start = sim.dut.model.log.len();

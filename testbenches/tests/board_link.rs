@@ -81,7 +81,8 @@ fn a_session_over_the_serial_link_matches_the_bus_level_one_exactly() {
         VerilatorAccel::new(Trace::Off).unwrap(),
         front_end(&cfg),
         true,
-    );
+    )
+    .unwrap();
     let want = session(&mut bus, &cfg).unwrap();
     let mut board = BoardSim::new(front_end(&cfg), true, Trace::Off).unwrap();
     let got = session(&mut board, &cfg).unwrap();

@@ -20,10 +20,8 @@ fn sim(cfg: &E1Config, trace: Trace) -> CoSim<VerilatorAccel> {
         cfg.seed,
     )
     .unwrap();
-    let mut dut = VerilatorAccel::new(trace).unwrap();
-    dut.harness
-        .set_period_ps((1e6 / cfg.clock_mhz).round() as u64);
-    CoSim::new(dut, fe, cfg.warp)
+    let dut = VerilatorAccel::new(trace).unwrap();
+    CoSim::new(dut, fe, cfg.warp).unwrap()
 }
 
 /// Short pulses and ticks so that a run without warp stays cheap.

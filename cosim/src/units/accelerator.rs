@@ -4,8 +4,8 @@ use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::accel_25x5;
 use neuroxbar_models::golden::accelerator::{AccelInputs, AccelOutputs};
-use neuroxbar_models::golden::fixed::sign_extend;
 use neuroxbar_rtl::accelerator::Accelerator;
+use neuroxbar_rtl::fe_bus::code_of_bits;
 use neuroxbar_rtl::rust_hdl::prelude::*;
 
 /// Rows and columns of the co-simulated accelerator.
@@ -53,7 +53,7 @@ macro_rules! verilated_step {
         let m = &$self.harness.model;
         AccelOutputs {
             fe_ch: m.fe_ch() as u8,
-            fe_code: sign_extend(m.fe_code(), 12) as i16,
+            fe_code: code_of_bits(m.fe_code()),
             fe_mode: m.fe_mode() as u8,
             fe_we: m.fe_we() != 0,
             fe_apply: m.fe_apply() != 0,
@@ -82,6 +82,9 @@ impl CycleModel for VerilatorAccel {
     }
     fn skip_time(&mut self, cycles: u64) {
         self.harness.skip(cycles);
+    }
+    fn set_period_ps(&mut self, period_ps: u64) {
+        self.harness.set_period_ps(period_ps);
     }
 }
 
@@ -124,7 +127,7 @@ impl CycleModel for RustHdlAccel {
         rust_hdl_cycle!(d, 200);
         AccelOutputs {
             fe_ch: d.fe_ch.val().to_u64() as u8,
-            fe_code: sign_extend(d.fe_code.val().to_u64(), 12) as i16,
+            fe_code: code_of_bits(d.fe_code.val().to_u64()),
             fe_mode: d.fe_mode.val().to_u64() as u8,
             fe_we: d.fe_we.val(),
             fe_apply: d.fe_apply.val(),
@@ -191,5 +194,8 @@ impl CycleModel for VerilatorAccel81x4 {
     }
     fn skip_time(&mut self, cycles: u64) {
         self.harness.skip(cycles);
+    }
+    fn set_period_ps(&mut self, period_ps: u64) {
+        self.harness.set_period_ps(period_ps);
     }
 }

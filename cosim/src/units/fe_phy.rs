@@ -7,16 +7,13 @@ use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::phy_25x5;
 use neuroxbar_models::golden::fe_phy::{FrontEndPhyModel, PhyInputs, PhyOutputs};
 use neuroxbar_models::golden::fixed::sign_extend;
+use neuroxbar_rtl::fe_bus::{code_bits, FE_CODE_MAX, FE_CODE_MIN, FE_RD_BITS};
 use neuroxbar_rtl::fe_phy::FrontEndPhy;
 use neuroxbar_rtl::rust_hdl::prelude::*;
 
 /// Lines (rows + columns) and columns of the co-simulated PHY.
 pub const N_LINES: usize = 30;
 pub const N_COLS: usize = 5;
-
-fn code12(v: i16) -> u64 {
-    (v as u16 as u64) & 0xFFF
-}
 
 /// Verilator back end.
 pub struct VerilatorPhy {
@@ -38,7 +35,7 @@ impl CycleModel for VerilatorPhy {
         let m = &mut self.harness.model;
         m.set_reset(inp.reset as u64);
         m.set_fe_ch(inp.fe_ch as u64);
-        m.set_fe_code(code12(inp.fe_code));
+        m.set_fe_code(code_bits(inp.fe_code));
         m.set_fe_mode(inp.fe_mode as u64 & 3);
         m.set_fe_we(inp.fe_we as u64);
         m.set_fe_apply(inp.fe_apply as u64);
@@ -51,7 +48,7 @@ impl CycleModel for VerilatorPhy {
             fe_busy: m.fe_busy() != 0,
             fe_rd_valid: m.fe_rd_valid() != 0,
             fe_rd_ch: m.fe_rd_ch() as u8,
-            fe_rd_data: sign_extend(m.fe_rd_data(), 16) as i16,
+            fe_rd_data: sign_extend(m.fe_rd_data(), FE_RD_BITS as _) as i16,
             fe_rd_sat: m.fe_rd_sat() != 0,
             dac_cs: m.dac_cs() != 0,
             dac_sclk: m.dac_sclk() != 0,
@@ -90,7 +87,7 @@ impl CycleModel for RustHdlPhy {
         let d = &mut *self.dut;
         d.reset.next = inp.reset;
         d.fe_ch.next = (inp.fe_ch as u64).into();
-        d.fe_code.next = code12(inp.fe_code).into();
+        d.fe_code.next = code_bits(inp.fe_code).into();
         d.fe_mode.next = (inp.fe_mode as u64 & 3).into();
         d.fe_we.next = inp.fe_we;
         d.fe_apply.next = inp.fe_apply;
@@ -102,7 +99,7 @@ impl CycleModel for RustHdlPhy {
             fe_busy: d.fe_busy.val(),
             fe_rd_valid: d.fe_rd_valid.val(),
             fe_rd_ch: d.fe_rd_ch.val().to_u64() as u8,
-            fe_rd_data: sign_extend(d.fe_rd_data.val().to_u64(), 16) as i16,
+            fe_rd_data: sign_extend(d.fe_rd_data.val().to_u64(), FE_RD_BITS as _) as i16,
             fe_rd_sat: d.fe_rd_sat.val(),
             dac_cs: d.dac_cs.val(),
             dac_sclk: d.dac_sclk.val(),
@@ -183,7 +180,7 @@ impl PhyStimulus {
             } else {
                 r.gen_range(0..N_LINES as u8)
             };
-            let code = r.gen_range(-2048..=2047);
+            let code = r.gen_range(FE_CODE_MIN..=FE_CODE_MAX);
             self.script
                 .push_back((true, ch, r.gen_range(0..4), code, false, false));
         }

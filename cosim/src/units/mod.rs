@@ -46,6 +46,11 @@ pub trait CycleModel {
     fn skip_time(&mut self, cycles: u64) {
         let _ = cycles;
     }
+    /// The clock period a waveform of this back end is time-stamped with,
+    /// picoseconds (back ends without a waveform ignore it).
+    fn set_period_ps(&mut self, period_ps: u64) {
+        let _ = period_ps;
+    }
 }
 
 /// Step every back end with the same stimulus and return the first cycle at
@@ -116,6 +121,10 @@ where
         self.a.skip_time(cycles);
         self.b.skip_time(cycles);
     }
+    fn set_period_ps(&mut self, period_ps: u64) {
+        self.a.set_period_ps(period_ps);
+        self.b.set_period_ps(period_ps);
+    }
 }
 
 /// Records every cycle's inputs and outputs of the wrapped back end.
@@ -138,5 +147,8 @@ where
     }
     fn skip_time(&mut self, cycles: u64) {
         self.inner.skip_time(cycles);
+    }
+    fn set_period_ps(&mut self, period_ps: u64) {
+        self.inner.set_period_ps(period_ps);
     }
 }

@@ -3,14 +3,10 @@
 use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::pulse_gen;
-use neuroxbar_models::golden::fixed::sign_extend;
 use neuroxbar_models::golden::pulse_gen::{PulseGeneratorModel, PulseInputs, PulseOutputs};
+use neuroxbar_rtl::fe_bus::{code_bits, code_of_bits, FE_CODE_MAX, FE_CODE_MIN};
 use neuroxbar_rtl::pulse_gen::PulseGenerator;
 use neuroxbar_rtl::rust_hdl::prelude::*;
-
-fn code12(v: i16) -> u64 {
-    (v as u16 as u64) & 0xFFF
-}
 
 /// Verilator back end.
 pub struct VerilatorPulseGen {
@@ -32,12 +28,12 @@ impl CycleModel for VerilatorPulseGen {
         let m = &mut self.harness.model;
         m.set_reset(inp.reset as u64);
         m.set_start(inp.start as u64);
-        m.set_amplitude(code12(inp.amplitude));
+        m.set_amplitude(code_bits(inp.amplitude));
         m.set_width(inp.width as u64);
         m.set_interval(inp.interval as u64);
         m.set_count(inp.count as u64);
-        m.set_safe_max(code12(inp.safe_max));
-        m.set_safe_min(code12(inp.safe_min));
+        m.set_safe_max(code_bits(inp.safe_max));
+        m.set_safe_min(code_bits(inp.safe_min));
         m.set_warp(inp.warp as u64);
         self.harness.step();
         let m = &self.harness.model;
@@ -45,7 +41,7 @@ impl CycleModel for VerilatorPulseGen {
             apply: m.apply() != 0,
             busy: m.busy() != 0,
             done: m.done() != 0,
-            amplitude_out: sign_extend(m.amplitude_out(), 12) as i16,
+            amplitude_out: code_of_bits(m.amplitude_out()),
             clamped: m.clamped() != 0,
             wait_left: m.wait_left() as u32,
             pulse: m.pulse() != 0,
@@ -73,19 +69,19 @@ impl CycleModel for RustHdlPulseGen {
         let d = &mut self.dut;
         d.reset.next = inp.reset;
         d.start.next = inp.start;
-        d.amplitude.next = code12(inp.amplitude).into();
+        d.amplitude.next = code_bits(inp.amplitude).into();
         d.width.next = (inp.width as u64).into();
         d.interval.next = (inp.interval as u64).into();
         d.count.next = (inp.count as u64).into();
-        d.safe_max.next = code12(inp.safe_max).into();
-        d.safe_min.next = code12(inp.safe_min).into();
+        d.safe_max.next = code_bits(inp.safe_max).into();
+        d.safe_min.next = code_bits(inp.safe_min).into();
         d.warp.next = (inp.warp as u64).into();
         rust_hdl_cycle!(d, 100);
         PulseOutputs {
             apply: d.apply.val(),
             busy: d.busy.val(),
             done: d.done.val(),
-            amplitude_out: sign_extend(d.amplitude_out.val().to_u64(), 12) as i16,
+            amplitude_out: code_of_bits(d.amplitude_out.val().to_u64()),
             clamped: d.clamped.val(),
             wait_left: d.wait_left.val().to_u64() as u32,
             pulse: d.pulse.val(),
@@ -107,7 +103,7 @@ impl CycleModel for GoldenPulseGen {
 
 /// A random signed 12-bit code.
 fn code(rng: &mut impl rand::Rng) -> i16 {
-    rng.gen_range(-2048..=2047)
+    rng.gen_range(FE_CODE_MIN..=FE_CODE_MAX)
 }
 
 /// Seeded random stimulus, closed-loop on `wait_left`: trains of random

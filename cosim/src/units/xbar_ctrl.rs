@@ -6,8 +6,8 @@ use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::xbar_ctrl;
 use crate::VerilatedTop;
-use neuroxbar_models::golden::fixed::sign_extend;
 use neuroxbar_models::golden::xbar_ctrl::{CrossbarControllerModel, XbarInputs, XbarOutputs};
+use neuroxbar_rtl::fe_bus::{code_bits, code_of_bits, FE_CODE_MAX, FE_CODE_MIN};
 use neuroxbar_rtl::rust_hdl::prelude::*;
 use neuroxbar_rtl::xbar_ctrl::CrossbarController;
 use std::collections::VecDeque;
@@ -15,10 +15,6 @@ use std::collections::VecDeque;
 /// Rows and columns of the co-simulated controller.
 pub const N_ROWS: usize = 25;
 pub const N_COLS: usize = 5;
-
-fn code12(v: i16) -> u64 {
-    (v as u16 as u64) & 0xFFF
-}
 
 /// Verilator back end.
 pub struct VerilatorXbar {
@@ -45,23 +41,23 @@ impl CycleModel for VerilatorXbar {
         m.set_read_start(inp.read_start as u64);
         m.set_row_mask(inp.row_mask as u64);
         m.set_row_amp(inp.row_amp as u64);
-        m.set_row_code(code12(inp.row_code));
+        m.set_row_code(code_bits(inp.row_code));
         m.set_cmd_valid(inp.cmd_valid as u64);
         m.set_cmd_kind(inp.cmd_refresh as u64);
         m.set_cmd_row(inp.cmd_row as u64);
         m.set_cmd_col(inp.cmd_col as u64);
         m.set_cmd_pol(inp.cmd_pol as u64);
         m.set_cmd_count(inp.cmd_count as u64);
-        m.set_v_read(code12(inp.v_read));
+        m.set_v_read(code_bits(inp.v_read));
         m.set_settle(inp.settle as u64);
-        m.set_v_pot(code12(inp.v_pot));
-        m.set_v_dep(code12(inp.v_dep));
+        m.set_v_pot(code_bits(inp.v_pot));
+        m.set_v_dep(code_bits(inp.v_dep));
         m.set_width(inp.width as u64);
         m.set_interval(inp.interval as u64);
         m.set_scheme(inp.scheme_v3 as u64);
-        m.set_safe_max(code12(inp.safe_max));
-        m.set_safe_min(code12(inp.safe_min));
-        m.set_refresh_code(code12(inp.refresh_code));
+        m.set_safe_max(code_bits(inp.safe_max));
+        m.set_safe_min(code_bits(inp.safe_min));
+        m.set_refresh_code(code_bits(inp.refresh_code));
         m.set_refresh_width(inp.refresh_width as u64);
         m.set_fe_busy(inp.fe_busy as u64);
         m.set_fe_rd_valid(inp.fe_rd_valid as u64);
@@ -74,7 +70,7 @@ impl CycleModel for VerilatorXbar {
         XbarOutputs {
             cmd_ready: m.cmd_ready() != 0,
             fe_ch: m.fe_ch() as u8,
-            fe_code: sign_extend(m.fe_code(), 12) as i16,
+            fe_code: code_of_bits(m.fe_code()),
             fe_mode: m.fe_mode() as u8,
             fe_we: m.fe_we() != 0,
             fe_apply: m.fe_apply() != 0,
@@ -96,6 +92,9 @@ impl CycleModel for VerilatorXbar {
     }
     fn skip_time(&mut self, cycles: u64) {
         self.harness.skip(cycles);
+    }
+    fn set_period_ps(&mut self, period_ps: u64) {
+        self.harness.set_period_ps(period_ps);
     }
 }
 
@@ -121,23 +120,23 @@ impl CycleModel for RustHdlXbar {
         d.read_start.next = inp.read_start;
         d.row_mask.next = (inp.row_mask as u64).into();
         d.row_amp.next = inp.row_amp;
-        d.row_code.next = code12(inp.row_code).into();
+        d.row_code.next = code_bits(inp.row_code).into();
         d.cmd_valid.next = inp.cmd_valid;
         d.cmd_kind.next = inp.cmd_refresh;
         d.cmd_row.next = (inp.cmd_row as u64).into();
         d.cmd_col.next = (inp.cmd_col as u64).into();
         d.cmd_pol.next = inp.cmd_pol;
         d.cmd_count.next = (inp.cmd_count as u64).into();
-        d.v_read.next = code12(inp.v_read).into();
+        d.v_read.next = code_bits(inp.v_read).into();
         d.settle.next = (inp.settle as u64).into();
-        d.v_pot.next = code12(inp.v_pot).into();
-        d.v_dep.next = code12(inp.v_dep).into();
+        d.v_pot.next = code_bits(inp.v_pot).into();
+        d.v_dep.next = code_bits(inp.v_dep).into();
         d.width.next = (inp.width as u64).into();
         d.interval.next = (inp.interval as u64).into();
         d.scheme.next = inp.scheme_v3;
-        d.safe_max.next = code12(inp.safe_max).into();
-        d.safe_min.next = code12(inp.safe_min).into();
-        d.refresh_code.next = code12(inp.refresh_code).into();
+        d.safe_max.next = code_bits(inp.safe_max).into();
+        d.safe_min.next = code_bits(inp.safe_min).into();
+        d.refresh_code.next = code_bits(inp.refresh_code).into();
         d.refresh_width.next = (inp.refresh_width as u64).into();
         d.fe_busy.next = inp.fe_busy;
         d.fe_rd_valid.next = inp.fe_rd_valid;
@@ -149,7 +148,7 @@ impl CycleModel for RustHdlXbar {
         XbarOutputs {
             cmd_ready: d.cmd_ready.val(),
             fe_ch: d.fe_ch.val().to_u64() as u8,
-            fe_code: sign_extend(d.fe_code.val().to_u64(), 12) as i16,
+            fe_code: code_of_bits(d.fe_code.val().to_u64()),
             fe_mode: d.fe_mode.val().to_u64() as u8,
             fe_we: d.fe_we.val(),
             fe_apply: d.fe_apply.val(),
@@ -297,7 +296,7 @@ pub struct XbarStimulus {
 }
 
 fn code(rng: &mut impl rand::Rng) -> i16 {
-    rng.gen_range(-2048..=2047)
+    rng.gen_range(FE_CODE_MIN..=FE_CODE_MAX)
 }
 
 impl XbarStimulus {
