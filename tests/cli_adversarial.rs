@@ -339,7 +339,15 @@ fn cases() -> Vec<(Vec<String>, &'static str)> {
         (vec!["verilog", "--out", "afile/v"], "afile"),
         (vec!["verilog", "--out", "v", "--top", "nope"], "accel_25x5"),
         (
-            vec!["verilog", "--out", "v", "--top", "xbar_ctrl", "--config", "c.toml"],
+            vec![
+                "verilog",
+                "--out",
+                "v",
+                "--top",
+                "xbar_ctrl",
+                "--config",
+                "c.toml",
+            ],
             "no configuration registers",
         ),
         (
