@@ -16,8 +16,32 @@
 //! hash of the array seed and the cell index, so every cell draws its own D2D
 //! sample and the whole array is reproducible from one seed.
 
-use crate::device::{Device, DeviceSpec};
-use crate::frontend::FrontEndError;
+use crate::device::{Device, DeviceError, DeviceSpec};
+
+/// Errors of the array: a cell or shape out of range, or a device's own.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ArrayError {
+    #[error("array: cell ({row}, {col}) out of range: rows 0..{n_rows}, columns 0..{n_cols}")]
+    Cell {
+        row: usize,
+        col: usize,
+        n_rows: usize,
+        n_cols: usize,
+    },
+    #[error("array: bad shape {n_rows} x {n_cols}: {message}")]
+    Shape {
+        n_rows: usize,
+        n_cols: usize,
+        message: String,
+    },
+    #[error("array: cell ({row}, {col}): {source}")]
+    Device {
+        row: usize,
+        col: usize,
+        #[source]
+        source: DeviceError,
+    },
+}
 
 /// Largest number of cells an array may hold (keeps channel numbers and
 /// allocations sane; a 4096 x 4096 array is far beyond any FPGA design here).
@@ -58,7 +82,7 @@ impl Array {
         n_rows: usize,
         n_cols: usize,
         mut make: impl FnMut(usize) -> Box<dyn Device>,
-    ) -> Result<Self, FrontEndError> {
+    ) -> Result<Self, ArrayError> {
         let n = Self::check_shape(n_rows, n_cols)?;
         let cells: Vec<Box<dyn Device>> = (0..n).map(&mut make).collect();
         Ok(Array {
@@ -78,7 +102,7 @@ impl Array {
         n_cols: usize,
         array_seed: u64,
         mut make: impl FnMut(u64) -> Box<dyn Device>,
-    ) -> Result<Self, FrontEndError> {
+    ) -> Result<Self, ArrayError> {
         Self::from_fn(n_rows, n_cols, |k| make(Self::cell_seed(array_seed, k)))
     }
 
@@ -90,7 +114,7 @@ impl Array {
         n_rows: usize,
         n_cols: usize,
         array_seed: u64,
-    ) -> Result<Self, FrontEndError> {
+    ) -> Result<Self, ArrayError> {
         Self::from_seeded(n_rows, n_cols, array_seed, |seed| spec.instantiate(seed))
     }
 
@@ -100,10 +124,10 @@ impl Array {
         splitmix64(splitmix64(array_seed) ^ (cell_index as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93))
     }
 
-    fn check_shape(n_rows: usize, n_cols: usize) -> Result<usize, FrontEndError> {
+    fn check_shape(n_rows: usize, n_cols: usize) -> Result<usize, ArrayError> {
         let n = n_rows.saturating_mul(n_cols);
         if n_rows == 0 || n_cols == 0 || n > MAX_CELLS || n_rows + n_cols > u16::MAX as usize {
-            return Err(FrontEndError::Shape {
+            return Err(ArrayError::Shape {
                 n_rows,
                 n_cols,
                 message: format!(
@@ -136,9 +160,9 @@ impl Array {
     }
 
     /// Row-major index of cell `(row, col)`, or an error naming the range.
-    pub fn index(&self, row: usize, col: usize) -> Result<usize, FrontEndError> {
+    pub fn index(&self, row: usize, col: usize) -> Result<usize, ArrayError> {
         if row >= self.n_rows || col >= self.n_cols {
-            return Err(FrontEndError::Cell {
+            return Err(ArrayError::Cell {
                 row,
                 col,
                 n_rows: self.n_rows,
@@ -149,7 +173,7 @@ impl Array {
     }
 
     /// The device at `(row, col)`.
-    pub fn cell(&self, row: usize, col: usize) -> Result<&dyn Device, FrontEndError> {
+    pub fn cell(&self, row: usize, col: usize) -> Result<&dyn Device, ArrayError> {
         let k = self.index(row, col)?;
         Ok(self.cells[k].as_ref())
     }
@@ -159,7 +183,7 @@ impl Array {
         &mut self,
         row: usize,
         col: usize,
-    ) -> Result<&mut (dyn Device + 'static), FrontEndError> {
+    ) -> Result<&mut (dyn Device + 'static), ArrayError> {
         let k = self.index(row, col)?;
         Ok(self.cells[k].as_mut())
     }
@@ -170,7 +194,7 @@ impl Array {
     }
 
     /// Conductance (siemens, at the device's read voltage) of one cell.
-    pub fn conductance_s(&self, row: usize, col: usize) -> Result<f64, FrontEndError> {
+    pub fn conductance_s(&self, row: usize, col: usize) -> Result<f64, ArrayError> {
         Ok(self.cell(row, col)?.conductance_s())
     }
 
@@ -188,12 +212,12 @@ impl Array {
     }
 
     /// Switching cycles seen by one cell.
-    pub fn cycles(&self, row: usize, col: usize) -> Result<u64, FrontEndError> {
+    pub fn cycles(&self, row: usize, col: usize) -> Result<u64, ArrayError> {
         Ok(self.cell(row, col)?.cycles())
     }
 
     /// Jump one cell's cycle counter to `n` (endurance studies).
-    pub fn set_cycles(&mut self, row: usize, col: usize, n: u64) -> Result<(), FrontEndError> {
+    pub fn set_cycles(&mut self, row: usize, col: usize, n: u64) -> Result<(), ArrayError> {
         self.cell_mut(row, col)?.set_cycles(n);
         Ok(())
     }
@@ -206,7 +230,7 @@ impl Array {
     }
 
     /// Energy dissipated in one cell so far, joules.
-    pub fn cell_energy_j(&self, row: usize, col: usize) -> Result<f64, FrontEndError> {
+    pub fn cell_energy_j(&self, row: usize, col: usize) -> Result<f64, ArrayError> {
         let k = self.index(row, col)?;
         Ok(self.cell_energy_j[k])
     }
@@ -235,13 +259,13 @@ impl Array {
         col: usize,
         v_volts: f64,
         duration_s: f64,
-    ) -> Result<f64, FrontEndError> {
+    ) -> Result<f64, ArrayError> {
         let k = self.index(row, col)?;
         self.apply_index(k, v_volts, duration_s)
     }
 
     /// Let `dt_s` pass at 0 V on cell `(row, col)`.
-    pub fn advance_cell(&mut self, row: usize, col: usize, dt_s: f64) -> Result<(), FrontEndError> {
+    pub fn advance_cell(&mut self, row: usize, col: usize, dt_s: f64) -> Result<(), ArrayError> {
         let k = self.index(row, col)?;
         self.cells[k].advance(dt_s);
         Ok(())
@@ -261,15 +285,14 @@ impl Array {
         k: usize,
         v_volts: f64,
         duration_s: f64,
-    ) -> Result<f64, FrontEndError> {
-        let e =
-            self.cells[k]
-                .apply(v_volts, duration_s)
-                .map_err(|source| FrontEndError::Device {
-                    row: k / self.n_cols,
-                    col: k % self.n_cols,
-                    source,
-                })?;
+    ) -> Result<f64, ArrayError> {
+        let e = self.cells[k]
+            .apply(v_volts, duration_s)
+            .map_err(|source| ArrayError::Device {
+                row: k / self.n_cols,
+                col: k % self.n_cols,
+                source,
+            })?;
         if e.is_finite() {
             self.cell_energy_j[k] += e;
             self.energy_j += e;

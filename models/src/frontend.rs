@@ -74,8 +74,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
-use crate::array::Array;
-use crate::device::{DeviceError, DeviceSpec};
+use crate::array::{Array, ArrayError};
+use crate::device::DeviceSpec;
 
 /// Errors of the array and front-end model. Each names the quantity and its
 /// allowed range.
@@ -87,19 +87,9 @@ pub enum FrontEndError {
         n_channels: usize,
         n_rows: usize,
     },
-    #[error("array: cell ({row}, {col}) out of range: rows 0..{n_rows}, columns 0..{n_cols}")]
-    Cell {
-        row: usize,
-        col: usize,
-        n_rows: usize,
-        n_cols: usize,
-    },
-    #[error("array: bad shape {n_rows} x {n_cols}: {message}")]
-    Shape {
-        n_rows: usize,
-        n_cols: usize,
-        message: String,
-    },
+    /// An error of the array itself (a cell out of range, a shape, a device).
+    #[error(transparent)]
+    Array(#[from] ArrayError),
     #[error("front-end: DAC code {code} out of range {min}..={max}")]
     Code { code: i64, min: i64, max: i64 },
     #[error("front-end: {v_volts} V is not representable by the DAC: range [{min_volts}, {max_volts}] V")]
@@ -130,13 +120,6 @@ pub enum FrontEndError {
         v_volts: f64,
         min_volts: f64,
         max_volts: f64,
-    },
-    #[error("array: cell ({row}, {col}): {source}")]
-    Device {
-        row: usize,
-        col: usize,
-        #[source]
-        source: DeviceError,
     },
     #[error("{file}: field `{field}`: {message}")]
     Param {
@@ -607,12 +590,12 @@ impl FrontEnd {
     /// Channel number of row `row`.
     pub fn row_channel(&self, row: usize) -> Result<usize, FrontEndError> {
         if row >= self.n_rows {
-            return Err(FrontEndError::Cell {
+            return Err(FrontEndError::Array(ArrayError::Cell {
                 row,
                 col: 0,
                 n_rows: self.n_rows,
                 n_cols: self.n_cols,
-            });
+            }));
         }
         Ok(row)
     }
@@ -620,12 +603,12 @@ impl FrontEnd {
     /// Channel number of column `col`.
     pub fn col_channel(&self, col: usize) -> Result<usize, FrontEndError> {
         if col >= self.n_cols {
-            return Err(FrontEndError::Cell {
+            return Err(FrontEndError::Array(ArrayError::Cell {
                 row: 0,
                 col,
                 n_rows: self.n_rows,
                 n_cols: self.n_cols,
-            });
+            }));
         }
         Ok(self.n_rows + col)
     }
@@ -1010,7 +993,7 @@ impl FrontEnd {
 
     /// Energy dissipated in cell `(row, col)`, joules (same convention as `energy_j`).
     pub fn cell_energy_j(&self, row: usize, col: usize) -> Result<f64, FrontEndError> {
-        self.array.cell_energy_j(row, col)
+        Ok(self.array.cell_energy_j(row, col)?)
     }
 
     // ---- TIA / ADC ----
@@ -1175,7 +1158,7 @@ mod tests {
         fn safe_window_volts(&self) -> (f64, f64) {
             (-5.0, 5.0)
         }
-        fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
+        fn apply(&mut self, v: f64, d: f64) -> Result<f64, crate::device::DeviceError> {
             Ok(v * v * self.0 * d)
         }
         fn advance(&mut self, _dt: f64) {}

@@ -490,7 +490,10 @@ pub fn initialise_weights(
             for _ in 0..rng.gen_range(0..=40) {
                 array
                     .apply_cell(r, c, 3.0, 1e-3)
-                    .map_err(|source| CoSimError::FrontEnd { t_s, source })?;
+                    .map_err(|source| CoSimError::FrontEnd {
+                        t_s,
+                        source: source.into(),
+                    })?;
             }
         }
     }

@@ -491,7 +491,10 @@ pub fn initialise_weights<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOut
             for _ in 0..rng.gen_range(cfg.init_dep_pulses.0..=cfg.init_dep_pulses.1) {
                 array
                     .apply_cell(r, c, -1.8, 100e-6)
-                    .map_err(|source| CoSimError::FrontEnd { t_s, source })?;
+                    .map_err(|source| CoSimError::FrontEnd {
+                        t_s,
+                        source: source.into(),
+                    })?;
             }
         }
     }

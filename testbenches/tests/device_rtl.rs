@@ -73,7 +73,10 @@ fn pulses_the_generator_cannot_make_are_errors() {
     let e = rtl
         .train(d.as_mut(), 9.0, 1e-3, 1e-3, 1, &mut |_| {})
         .unwrap_err();
-    assert!(e.to_string().contains("DAC code range [-8.192, 8.188] V"), "{e}");
+    assert!(
+        e.to_string().contains("DAC code range [-8.192, 8.188] V"),
+        "{e}"
+    );
     let e = rtl
         .train(d.as_mut(), 1.0, 0.2, 1e-3, 1, &mut |_| {})
         .unwrap_err();
