@@ -80,8 +80,8 @@ fn register_maps_agree() {
     assert_eq!(NEURON_REGISTERS.len(), REGISTERS.len());
     for (r, g) in NEURON_REGISTERS.iter().zip(REGISTERS) {
         assert_eq!(
-            (r.addr, r.bits as u32, r.signed, r.reset_value()),
-            g,
+            (r.name, r.addr, r.bits as u32, r.signed, r.reset_value()),
+            (g.name, g.addr, g.bits, g.signed, g.reset),
             "register {}",
             r.name
         );

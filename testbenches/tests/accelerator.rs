@@ -140,8 +140,8 @@ fn golden_register_map_matches_the_rtl() {
     assert_eq!(GOLDEN.len(), RTL.len());
     for (r, g) in RTL.iter().zip(GOLDEN) {
         assert_eq!(
-            (r.addr, r.bits as u32, r.signed, r.reset_value()),
-            g,
+            (r.name, r.addr, r.bits as u32, r.signed, r.reset_value()),
+            (g.name, g.addr, g.bits, g.signed, g.reset),
             "register {}",
             r.name
         );

@@ -217,7 +217,9 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = TopInputs
             .collect();
         let cfg_write = if rng.gen_ratio(1, 25) {
             let k = rng.gen_range(0..REGISTERS.len());
-            let (addr, bits, signed, _) = REGISTERS[k];
+            let neuroxbar_models::golden::lif_wta_top::GoldenRegister {
+                addr, bits, signed, ..
+            } = REGISTERS[k];
             let data: u32 = match rng.gen_range(0..20) {
                 0 => rng.gen(),            // mostly out of range
                 1 => rng.gen_range(0..16), // small values

@@ -57,7 +57,7 @@ use super::bcm::{BcmInputs, BcmModel};
 use super::fixed::{sign_extend, Decay, Gain, Membrane};
 use super::input_encoder::{EncoderInputs, InputEncoderModel};
 use super::lif::{Leak, LifLayerModel, LifParams, LIF_LATENCY};
-use super::lif_wta_top::{write_in_range, REGISTERS as NEURON_REGISTERS};
+use super::lif_wta_top::{write_in_range, GoldenRegister, REGISTERS as NEURON_REGISTERS};
 use super::refresh::{RefreshInputs, RefreshModel};
 use super::stdp::{StdpInputs, StdpModel};
 use super::wta::{WtaMode, WtaModel};
@@ -66,33 +66,78 @@ use super::xbar_ctrl::{CrossbarControllerModel, XbarInputs, XbarOutputs};
 /// The accelerator's own registers `(address, bits, signed, reset)`, after
 /// the neuron core's; row intensities at `0x80 + row` (8 bits, reset 0).
 /// Independent of the RTL's table; a co-simulation test checks they agree.
-pub const ACCEL_REGISTERS: [(u8, u32, bool, u64); 26] = [
-    (0x10, 2, false, 2),        // INPUT_MODE
-    (0x11, 8, false, 32),       // RAMP_STEP
-    (0x12, 16, false, 0xACE1),  // LFSR_SEED
-    (0x18, 12, true, 25),       // V_READ
-    (0x19, 16, false, 10),      // SETTLE_CYCLES
-    (0x20, 12, true, 750),      // V_POT
-    (0x21, 12, true, 0xD12),    // V_DEP (-750)
-    (0x22, 24, false, 100_000), // PULSE_WIDTH
-    (0x23, 24, false, 500_000), // PULSE_INTERVAL
-    (0x24, 1, false, 1),        // SCHEME
-    (0x25, 12, true, 1250),     // SAFE_MAX
-    (0x26, 12, true, 0xB1E),    // SAFE_MIN (-1250)
-    (0x27, 12, true, 875),      // REFRESH_CODE
-    (0x28, 24, false, 5),       // REFRESH_WIDTH
-    (0x30, 2, false, 1),        // PLASTICITY
-    (0x31, 8, false, 64),       // STDP_A_PLUS
-    (0x32, 8, false, 64),       // STDP_A_MINUS
-    (0x33, 4, false, 2),        // STDP_PRE_DECAY_SHIFT
-    (0x34, 4, false, 2),        // STDP_POST_DECAY_SHIFT
-    (0x35, 8, false, 255),      // STDP_TRACE_MAX
-    (0x36, 4, false, 12),       // STDP_COUNT_SHIFT
-    (0x38, 16, false, 100),     // BCM_WINDOW
-    (0x39, 4, false, 3),        // BCM_THETA_SHIFT
-    (0x3A, 4, false, 4),        // BCM_COUNT_SHIFT
-    (0x3B, 4, false, 0),        // BCM_RHO0_SHIFT
-    (0x40, 32, false, 0),       // REFRESH_BUDGET
+/// Register addresses by name: the neuron core's, then the accelerator's;
+/// row intensities at `ROW_INTENSITY_BASE + row`.
+pub mod reg {
+    pub use super::super::lif_wta_top::reg::*;
+    pub const INPUT_MODE: u8 = 0x10;
+    pub const RAMP_STEP: u8 = 0x11;
+    pub const LFSR_SEED: u8 = 0x12;
+    pub const V_READ: u8 = 0x18;
+    pub const SETTLE_CYCLES: u8 = 0x19;
+    pub const V_POT: u8 = 0x20;
+    pub const V_DEP: u8 = 0x21;
+    pub const PULSE_WIDTH: u8 = 0x22;
+    pub const PULSE_INTERVAL: u8 = 0x23;
+    pub const SCHEME: u8 = 0x24;
+    pub const SAFE_MAX: u8 = 0x25;
+    pub const SAFE_MIN: u8 = 0x26;
+    pub const REFRESH_CODE: u8 = 0x27;
+    pub const REFRESH_WIDTH: u8 = 0x28;
+    pub const PLASTICITY: u8 = 0x30;
+    pub const STDP_A_PLUS: u8 = 0x31;
+    pub const STDP_A_MINUS: u8 = 0x32;
+    pub const STDP_PRE_DECAY_SHIFT: u8 = 0x33;
+    pub const STDP_POST_DECAY_SHIFT: u8 = 0x34;
+    pub const STDP_TRACE_MAX: u8 = 0x35;
+    pub const STDP_COUNT_SHIFT: u8 = 0x36;
+    pub const BCM_WINDOW: u8 = 0x38;
+    pub const BCM_THETA_SHIFT: u8 = 0x39;
+    pub const BCM_COUNT_SHIFT: u8 = 0x3A;
+    pub const BCM_RHO0_SHIFT: u8 = 0x3B;
+    pub const REFRESH_BUDGET: u8 = 0x40;
+    pub const ROW_INTENSITY_BASE: u8 = 0x80;
+}
+
+pub const ACCEL_REGISTERS: [GoldenRegister; 26] = [
+    GoldenRegister::new("INPUT_MODE", reg::INPUT_MODE, 2, false, 2),
+    GoldenRegister::new("RAMP_STEP", reg::RAMP_STEP, 8, false, 32),
+    GoldenRegister::new("LFSR_SEED", reg::LFSR_SEED, 16, false, 0xACE1),
+    GoldenRegister::new("V_READ", reg::V_READ, 12, true, 25),
+    GoldenRegister::new("SETTLE_CYCLES", reg::SETTLE_CYCLES, 16, false, 10),
+    GoldenRegister::new("V_POT", reg::V_POT, 12, true, 750),
+    GoldenRegister::new("V_DEP", reg::V_DEP, 12, true, 0xD12),
+    GoldenRegister::new("PULSE_WIDTH", reg::PULSE_WIDTH, 24, false, 100_000),
+    GoldenRegister::new("PULSE_INTERVAL", reg::PULSE_INTERVAL, 24, false, 500_000),
+    GoldenRegister::new("SCHEME", reg::SCHEME, 1, false, 1),
+    GoldenRegister::new("SAFE_MAX", reg::SAFE_MAX, 12, true, 1250),
+    GoldenRegister::new("SAFE_MIN", reg::SAFE_MIN, 12, true, 0xB1E),
+    GoldenRegister::new("REFRESH_CODE", reg::REFRESH_CODE, 12, true, 875),
+    GoldenRegister::new("REFRESH_WIDTH", reg::REFRESH_WIDTH, 24, false, 5),
+    GoldenRegister::new("PLASTICITY", reg::PLASTICITY, 2, false, 1),
+    GoldenRegister::new("STDP_A_PLUS", reg::STDP_A_PLUS, 8, false, 64),
+    GoldenRegister::new("STDP_A_MINUS", reg::STDP_A_MINUS, 8, false, 64),
+    GoldenRegister::new(
+        "STDP_PRE_DECAY_SHIFT",
+        reg::STDP_PRE_DECAY_SHIFT,
+        4,
+        false,
+        2,
+    ),
+    GoldenRegister::new(
+        "STDP_POST_DECAY_SHIFT",
+        reg::STDP_POST_DECAY_SHIFT,
+        4,
+        false,
+        2,
+    ),
+    GoldenRegister::new("STDP_TRACE_MAX", reg::STDP_TRACE_MAX, 8, false, 255),
+    GoldenRegister::new("STDP_COUNT_SHIFT", reg::STDP_COUNT_SHIFT, 4, false, 12),
+    GoldenRegister::new("BCM_WINDOW", reg::BCM_WINDOW, 16, false, 100),
+    GoldenRegister::new("BCM_THETA_SHIFT", reg::BCM_THETA_SHIFT, 4, false, 3),
+    GoldenRegister::new("BCM_COUNT_SHIFT", reg::BCM_COUNT_SHIFT, 4, false, 4),
+    GoldenRegister::new("BCM_RHO0_SHIFT", reg::BCM_RHO0_SHIFT, 4, false, 0),
+    GoldenRegister::new("REFRESH_BUDGET", reg::REFRESH_BUDGET, 32, false, 0),
 ];
 
 /// Sequencer phases (as in the RTL).
@@ -135,10 +180,18 @@ pub struct AcceleratorModel {
     pub row_code_q: i16,
 }
 
-fn map(n_rows: usize) -> Vec<(u8, u32, bool, u64)> {
+fn map(n_rows: usize) -> Vec<GoldenRegister> {
     let mut v: Vec<_> = NEURON_REGISTERS.to_vec();
     v.extend_from_slice(&ACCEL_REGISTERS);
-    v.extend((0..n_rows).map(|i| (0x80 + i as u8, 8, false, 0)));
+    v.extend((0..n_rows).map(|i| {
+        GoldenRegister::new(
+            "ROW_INTENSITY",
+            reg::ROW_INTENSITY_BASE + i as u8,
+            8,
+            false,
+            0,
+        )
+    }));
     v
 }
 
@@ -184,8 +237,8 @@ impl AcceleratorModel {
 
     fn reset_regs(&mut self) {
         self.regs = [0; 256];
-        for (a, bits, _, reset) in map(self.n_rows) {
-            self.regs[a as usize] = (reset & ((1u64 << bits) - 1)) as u32;
+        for r in map(self.n_rows) {
+            self.regs[r.addr as usize] = (r.reset & ((1u64 << r.bits) - 1)) as u32;
         }
     }
 
@@ -199,17 +252,17 @@ impl AcceleratorModel {
 
     fn lif_params(&self) -> LifParams {
         LifParams {
-            threshold: Membrane::from_bits(sign_extend(self.r(0x01) as u64, 24) as i32),
-            reset_v: Membrane::from_bits(sign_extend(self.r(0x02) as u64, 24) as i32),
-            leak: if self.r(0x00) & 4 != 0 {
-                Leak::Multiply(Decay::from_bits(self.r(0x04) as u16))
+            threshold: Membrane::from_bits(sign_extend(self.r(reg::THRESHOLD) as u64, 24) as i32),
+            reset_v: Membrane::from_bits(sign_extend(self.r(reg::RESET_V) as u64, 24) as i32),
+            leak: if self.r(reg::CTRL) & 4 != 0 {
+                Leak::Multiply(Decay::from_bits(self.r(reg::DECAY) as u16))
             } else {
-                Leak::Shift(self.r(0x03))
+                Leak::Shift(self.r(reg::LEAK_SHIFT))
             },
-            gain: Gain::from_bits(self.r(0x05) as u16),
-            refractory_ticks: self.r(0x06) as u8,
-            theta_plus: Membrane::from_bits(self.r(0x07) as i32),
-            theta_decay_shift: self.r(0x08),
+            gain: Gain::from_bits(self.r(reg::GAIN) as u16),
+            refractory_ticks: self.r(reg::REFRACTORY) as u8,
+            theta_plus: Membrane::from_bits(self.r(reg::THETA_PLUS) as i32),
+            theta_decay_shift: self.r(reg::THETA_DECAY_SHIFT),
         }
     }
 
@@ -219,7 +272,7 @@ impl AcceleratorModel {
             reset: inp.reset,
             read_start,
             row_mask: self.encoder.row_spikes,
-            row_amp: self.r(0x10) == 3,
+            row_amp: self.r(reg::INPUT_MODE) == 3,
             row_code: self.row_code_q,
             cmd_valid: self.arbiter.out_valid,
             cmd_refresh: a.kind == 1,
@@ -227,17 +280,17 @@ impl AcceleratorModel {
             cmd_col: a.col,
             cmd_pol: a.pol,
             cmd_count: a.count,
-            v_read: self.s12(0x18),
-            settle: self.r(0x19) as u16,
-            v_pot: self.s12(0x20),
-            v_dep: self.s12(0x21),
-            width: self.r(0x22),
-            interval: self.r(0x23),
-            scheme_v3: self.r(0x24) & 1 == 1,
-            safe_max: self.s12(0x25),
-            safe_min: self.s12(0x26),
-            refresh_code: self.s12(0x27),
-            refresh_width: self.r(0x28),
+            v_read: self.s12(reg::V_READ),
+            settle: self.r(reg::SETTLE_CYCLES) as u16,
+            v_pot: self.s12(reg::V_POT),
+            v_dep: self.s12(reg::V_DEP),
+            width: self.r(reg::PULSE_WIDTH),
+            interval: self.r(reg::PULSE_INTERVAL),
+            scheme_v3: self.r(reg::SCHEME) & 1 == 1,
+            safe_max: self.s12(reg::SAFE_MAX),
+            safe_min: self.s12(reg::SAFE_MIN),
+            refresh_code: self.s12(reg::REFRESH_CODE),
+            refresh_width: self.r(reg::REFRESH_WIDTH),
             fe_busy: inp.fe_busy,
             fe_rd_valid: inp.fe_rd_valid,
             fe_rd_ch: inp.fe_rd_ch,
@@ -278,8 +331,8 @@ impl AcceleratorModel {
         let (s, xo, quiet) = self.strobes(inp);
         let ctrl_in = self.xbar_inputs(inp, s.read_start);
         let params = self.lif_params();
-        let wta_on = self.r(0x00) & 1 == 1;
-        let mode = if self.r(0x00) & 2 != 0 {
+        let wta_on = self.r(reg::CTRL) & 1 == 1;
+        let mode = if self.r(reg::CTRL) & 2 != 0 {
             WtaMode::MaxMembrane
         } else {
             WtaMode::FirstToCross
@@ -313,20 +366,20 @@ impl AcceleratorModel {
             cmd_ready: xo.cmd_ready,
         };
         let ready = self.arbiter.ready(&arb_in);
-        let plasticity = self.r(0x30);
+        let plasticity = self.r(reg::PLASTICITY);
 
         // step every unit with the pre-edge wiring
         let enc_in = EncoderInputs {
             reset: inp.reset,
             tick: s.enc_tick,
             present: s.enc_present,
-            mode: self.r(0x10) as u8,
+            mode: self.r(reg::INPUT_MODE) as u8,
             spikes_in: inp.spikes_in,
             intensity: (0..self.n_rows)
-                .map(|i| self.r(0x80 + i as u8) as u8)
+                .map(|i| self.r(reg::ROW_INTENSITY_BASE + i as u8) as u8)
                 .collect(),
-            ramp_step: self.r(0x11) as u8,
-            seed: self.r(0x12) as u16,
+            ramp_step: self.r(reg::RAMP_STEP) as u8,
+            seed: self.r(reg::LFSR_SEED) as u16,
         };
         let stdp_in = StdpInputs {
             reset: inp.reset,
@@ -338,12 +391,12 @@ impl AcceleratorModel {
             winner_valid: self.wta.valid,
             wta_on,
             enable: plasticity & 1 == 1,
-            a_plus: self.r(0x31) as u8,
-            a_minus: self.r(0x32) as u8,
-            pre_decay_shift: self.r(0x33) as u8,
-            post_decay_shift: self.r(0x34) as u8,
-            trace_max: self.r(0x35) as u8,
-            count_shift: self.r(0x36) as u8,
+            a_plus: self.r(reg::STDP_A_PLUS) as u8,
+            a_minus: self.r(reg::STDP_A_MINUS) as u8,
+            pre_decay_shift: self.r(reg::STDP_PRE_DECAY_SHIFT) as u8,
+            post_decay_shift: self.r(reg::STDP_POST_DECAY_SHIFT) as u8,
+            trace_max: self.r(reg::STDP_TRACE_MAX) as u8,
+            count_shift: self.r(reg::STDP_COUNT_SHIFT) as u8,
             cmd_ready: ready[1],
         };
         let bcm_in = BcmInputs {
@@ -356,16 +409,16 @@ impl AcceleratorModel {
             winner_valid: self.wta.valid,
             wta_on,
             enable: plasticity & 2 != 0,
-            window: self.r(0x38) as u16,
-            theta_shift: self.r(0x39) as u8,
-            count_shift: self.r(0x3A) as u8,
-            rho0_shift: self.r(0x3B) as u8,
+            window: self.r(reg::BCM_WINDOW) as u16,
+            theta_shift: self.r(reg::BCM_THETA_SHIFT) as u8,
+            count_shift: self.r(reg::BCM_COUNT_SHIFT) as u8,
+            rho0_shift: self.r(reg::BCM_RHO0_SHIFT) as u8,
             cmd_ready: ready[2],
         };
         let refresh_in = RefreshInputs {
             reset: inp.reset,
-            enable: self.r(0x40) != 0,
-            budget: self.r(0x40),
+            enable: self.r(reg::REFRESH_BUDGET) != 0,
+            budget: self.r(reg::REFRESH_BUDGET),
             pulse: xo.pulse,
             pulse_col: xo.pulse_col,
             cmd_ready: ready[0],
@@ -381,7 +434,7 @@ impl AcceleratorModel {
         } else {
             let a = xo.row_addr as usize;
             if a < self.n_rows {
-                self.r(0x80 + a as u8) as i16
+                self.r(reg::ROW_INTENSITY_BASE + a as u8) as i16
             } else {
                 0
             }
@@ -485,9 +538,9 @@ impl AcceleratorModel {
             self.reset_regs();
             self.cfg_err = false;
         } else if let Some((addr, data)) = inp.cfg_write {
-            match map(self.n_rows).iter().find(|r| r.0 == addr) {
-                Some(&(a, bits, signed, _)) if write_in_range(bits, signed, data) => {
-                    self.regs[a as usize] = (data as u64 & ((1u64 << bits) - 1)) as u32;
+            match map(self.n_rows).iter().find(|r| r.addr == addr) {
+                Some(r) if write_in_range(r.bits, r.signed, data) => {
+                    self.regs[r.addr as usize] = (data as u64 & ((1u64 << r.bits) - 1)) as u32;
                 }
                 _ => self.cfg_err = true,
             }

@@ -7,16 +7,53 @@ use super::wta::{WtaMode, WtaModel};
 
 /// The neuron core's register map: `(address, bits, signed, reset value)`.
 /// Independent of the RTL's table; a co-simulation test checks they agree.
-pub const REGISTERS: [(u8, u32, bool, u64); 9] = [
-    (0x00, 3, false, 0b001),   // CTRL
-    (0x01, 24, true, 64 << 8), // THRESHOLD
-    (0x02, 24, true, 0),       // RESET_V
-    (0x03, 5, false, 4),       // LEAK_SHIFT
-    (0x04, 16, false, 0xF000), // DECAY
-    (0x05, 16, false, 0x0100), // GAIN
-    (0x06, 8, false, 2),       // REFRACTORY
-    (0x07, 23, false, 0),      // THETA_PLUS
-    (0x08, 5, false, 0),       // THETA_DECAY_SHIFT
+/// Register addresses by name (the RTL's names; a co-simulation test checks
+/// the table below against the RTL's map).
+pub mod reg {
+    pub const CTRL: u8 = 0x00;
+    pub const THRESHOLD: u8 = 0x01;
+    pub const RESET_V: u8 = 0x02;
+    pub const LEAK_SHIFT: u8 = 0x03;
+    pub const DECAY: u8 = 0x04;
+    pub const GAIN: u8 = 0x05;
+    pub const REFRACTORY: u8 = 0x06;
+    pub const THETA_PLUS: u8 = 0x07;
+    pub const THETA_DECAY_SHIFT: u8 = 0x08;
+}
+
+/// One configuration register as the golden models see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GoldenRegister {
+    pub name: &'static str,
+    pub addr: u8,
+    pub bits: u32,
+    pub signed: bool,
+    /// Reset value (the register's bit pattern).
+    pub reset: u64,
+}
+
+impl GoldenRegister {
+    pub const fn new(name: &'static str, addr: u8, bits: u32, signed: bool, reset: u64) -> Self {
+        GoldenRegister {
+            name,
+            addr,
+            bits,
+            signed,
+            reset,
+        }
+    }
+}
+
+pub const REGISTERS: [GoldenRegister; 9] = [
+    GoldenRegister::new("CTRL", reg::CTRL, 3, false, 0b001),
+    GoldenRegister::new("THRESHOLD", reg::THRESHOLD, 24, true, 64 << 8),
+    GoldenRegister::new("RESET_V", reg::RESET_V, 24, true, 0),
+    GoldenRegister::new("LEAK_SHIFT", reg::LEAK_SHIFT, 5, false, 4),
+    GoldenRegister::new("DECAY", reg::DECAY, 16, false, 0xF000),
+    GoldenRegister::new("GAIN", reg::GAIN, 16, false, 0x0100),
+    GoldenRegister::new("REFRACTORY", reg::REFRACTORY, 8, false, 2),
+    GoldenRegister::new("THETA_PLUS", reg::THETA_PLUS, 23, false, 0),
+    GoldenRegister::new("THETA_DECAY_SHIFT", reg::THETA_DECAY_SHIFT, 5, false, 0),
 ];
 
 /// Whether `data` fits register `(bits, signed)` (see `neuroxbar_rtl::regs`).
@@ -72,7 +109,7 @@ impl LifWtaTopModel {
     pub fn new(n: usize) -> Self {
         Self {
             n,
-            regs: REGISTERS.map(|r| r.3),
+            regs: REGISTERS.map(|r| r.reset),
             cfg_error: false,
             layer: LifLayerModel::new(n),
             wta: WtaModel::default(),
@@ -132,12 +169,12 @@ impl LifWtaTopModel {
             .step(inp.reset, false, inp.tick, inhibit, win, &inp.i_in, &params);
 
         if inp.reset {
-            self.regs = REGISTERS.map(|r| r.3);
+            self.regs = REGISTERS.map(|r| r.reset);
             self.cfg_error = false;
         } else if let Some((addr, data)) = inp.cfg_write {
-            match REGISTERS.iter().position(|r| r.0 == addr) {
-                Some(k) if write_in_range(REGISTERS[k].1, REGISTERS[k].2, data) => {
-                    self.regs[k] = data as u64 & ((1u64 << REGISTERS[k].1) - 1);
+            match REGISTERS.iter().position(|r| r.addr == addr) {
+                Some(k) if write_in_range(REGISTERS[k].bits, REGISTERS[k].signed, data) => {
+                    self.regs[k] = data as u64 & ((1u64 << REGISTERS[k].bits) - 1);
                 }
                 _ => self.cfg_error = true,
             }
