@@ -94,6 +94,23 @@ pub struct FeOut {
     pub sample: bool,
 }
 
+/// The [`FeOut`] of a DUT's outputs that carry the bus as fields `fe_we`,
+/// `fe_ch`, `fe_mode`, `fe_code`, `fe_apply`, `fe_sample`.
+#[macro_export]
+macro_rules! fe_out_of {
+    ($o:expr) => {{
+        let o = $o;
+        $crate::cosim::FeOut {
+            we: o.fe_we,
+            ch: o.fe_ch,
+            mode: o.fe_mode,
+            code: o.fe_code,
+            apply: o.fe_apply,
+            sample: o.fe_sample,
+        }
+    }};
+}
+
 /// What the front-end drives into the DUT in one cycle.
 #[derive(Debug, Clone, Copy)]
 pub struct FeIn {
@@ -250,15 +267,7 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> BusDut for Acc
         }
     }
     fn fe_out(&self) -> FeOut {
-        let o = &self.out;
-        FeOut {
-            we: o.fe_we,
-            ch: o.fe_ch,
-            mode: o.fe_mode,
-            code: o.fe_code,
-            apply: o.fe_apply,
-            sample: o.fe_sample,
-        }
+        crate::fe_out_of!(&self.out)
     }
     fn skip_time(&mut self, cycles: u64) {
         self.model.skip_time(cycles);

@@ -64,15 +64,7 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> BusDut for XbarD
         self.inp.cmd_valid = false;
     }
     fn fe_out(&self) -> FeOut {
-        let o = &self.out;
-        FeOut {
-            we: o.fe_we,
-            ch: o.fe_ch,
-            mode: o.fe_mode,
-            code: o.fe_code,
-            apply: o.fe_apply,
-            sample: o.fe_sample,
-        }
+        crate::fe_out_of!(&self.out)
     }
     fn skip_time(&mut self, cycles: u64) {
         self.model.skip_time(cycles);

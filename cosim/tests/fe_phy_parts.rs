@@ -107,14 +107,7 @@ impl<P: CycleModel<Inputs = PhyInputs, Outputs = PhyOutputs>> Side for PhySide<P
 }
 
 fn fe_out(o: &XbarOutputs) -> FeOut {
-    FeOut {
-        we: o.fe_we,
-        ch: o.fe_ch,
-        mode: o.fe_mode,
-        code: o.fe_code,
-        apply: o.fe_apply,
-        sample: o.fe_sample,
-    }
+    neuroxbar_cosim::fe_out_of!(o)
 }
 
 /// What a run produced.

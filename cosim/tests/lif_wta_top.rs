@@ -75,16 +75,25 @@ fn tick(i_in: Vec<i16>) -> TopInputs {
     }
 }
 
+/// The golden models' register tables (neuron core, accelerator) against
+/// the RTL's, name by name.
 #[test]
 fn register_maps_agree() {
-    assert_eq!(NEURON_REGISTERS.len(), REGISTERS.len());
-    for (r, g) in NEURON_REGISTERS.iter().zip(REGISTERS) {
-        assert_eq!(
-            (r.name, r.addr, r.bits as u32, r.signed, r.reset_value()),
-            (g.name, g.addr, g.bits, g.signed, g.reset),
-            "register {}",
-            r.name
-        );
+    use neuroxbar_models::golden::accelerator::ACCEL_REGISTERS;
+    use neuroxbar_rtl::accel_regs::ACCEL_REGISTERS as RTL_ACCEL;
+    for (rtl, golden) in [
+        (&NEURON_REGISTERS[..], &REGISTERS[..]),
+        (&RTL_ACCEL[..], &ACCEL_REGISTERS[..]),
+    ] {
+        assert_eq!(rtl.len(), golden.len());
+        for (r, g) in rtl.iter().zip(golden) {
+            assert_eq!(
+                (r.name, r.addr, r.bits as u32, r.signed, r.reset_value()),
+                (g.name, g.addr, g.bits, g.signed, g.reset),
+                "register {}",
+                r.name
+            );
+        }
     }
 }
 
