@@ -153,6 +153,8 @@ pub struct LifNeuron {
     theta_x: Signal<Local, Bits<27>>,
     v1: Signal<Local, Bits<24>>,
     sum_neg: Signal<Local, Bit>,
+    /// `leaked + drive + 1`.
+    sum1_x: Signal<Local, Bits<27>>,
     v1_hi: Signal<Local, Bit>,
     v1_lo: Signal<Local, Bit>,
     theta_ovf: Signal<Local, Bit>,
@@ -242,6 +244,7 @@ impl Default for LifNeuron {
             theta_x: Default::default(),
             v1: Default::default(),
             sum_neg: Default::default(),
+            sum1_x: Default::default(),
             v1_hi: Default::default(),
             v1_lo: Default::default(),
             theta_ovf: Default::default(),
@@ -400,9 +403,13 @@ impl Logic for LifNeuron {
             << 1)
             | self.one_27.val();
         self.cmp_x.next = self.cmp_s2.val() + self.cmp_c2.val();
+        // leaked + drive + 1, in (-2^24, 2^24]: at least 2^23 when the sum
+        // reaches MAX (from the ends of one adder, not a 23-bit AND behind it)
+        self.sum1_x.next = (self.leaked_x.val() ^ self.drive_x.val())
+            + (((self.leaked_x.val() & self.drive_x.val()) << 1) | self.one_27.val());
         if self.theta_ovf.val() {
-            self.ge.next = !self.sum_neg.val()
-                && (self.v1_hi.val() || self.sum_x.val().get_bits::<23>(0).all());
+            self.ge.next = !(self.sum1_x.val() & self.bit26_27.val()).any()
+                && (self.sum1_x.val() & self.bit23_27.val()).any();
         } else {
             self.ge.next = !(self.cmp_x.val() & self.bit26_27.val()).any()
                 || (self.threshold.val() == self.min_24.val() && !self.adapt.q.val().any());
