@@ -327,3 +327,116 @@ fn ticks_in_flight_are_ignored() {
     // outputs after the edge of tick cycle + 2, for the ticks at first and first + 3
     assert_eq!(valid, vec![first + 2, first + 5]);
 }
+
+/// Updates on which every neuron fired, out of 6 ticks with `i_in` to all
+/// neurons at the maximum gain (the drive saturates), no inhibition (every
+/// spike is a win) and no refractory period.
+fn full_volleys(threshold: i32, reset_v: i32, i_in: i16, theta_plus: u32) -> usize {
+    let mut s = reset_cycles();
+    s.push(write(0x00, 0));
+    s.push(write(0x01, threshold as u32));
+    s.push(write(0x02, reset_v as u32));
+    s.push(write(0x05, 0xFFFF));
+    s.push(write(0x06, 0));
+    s.push(write(0x07, theta_plus));
+    for _ in 0..6 {
+        s.push(tick(vec![i_in; N]));
+        s.push(idle());
+        s.push(idle());
+    }
+    s.push(idle());
+    let (_, outs) = three_way(s);
+    assert!(outs.iter().any(|o| o.saturated));
+    let all = (1u64 << N) - 1;
+    outs.iter()
+        .filter(|o| o.spikes_valid && o.spikes == all)
+        .count()
+}
+
+/// The bottom of the threshold compare: with threshold and reset_v at the
+/// minimum (and no adaptation), the membrane sum falls below the range and
+/// clamps to the minimum, which reaches the threshold: every neuron fires
+/// on every update.
+#[test]
+fn membrane_clamped_at_the_bottom_reaches_the_lowest_threshold() {
+    assert_eq!(full_volleys(-(1 << 23), -(1 << 23), i16::MIN, 0), 6);
+}
+
+/// The top: with the threshold at the maximum, the adaptation after a
+/// spike saturates `threshold + adapt` at the maximum, which the membrane
+/// clamped at the maximum (drive at the maximum) still reaches.
+#[test]
+fn membrane_clamped_at_the_top_reaches_a_saturated_threshold() {
+    assert_eq!(full_volleys((1 << 23) - 1, 0, i16::MAX, 100 << 8), 6);
+}
+
+/// Max-membrane winner-take-all with every membrane clamped at the top:
+/// the pre-reset margin `sat(v1 - adapt)` is then `MAX - adapt`, so the
+/// neuron with the least adaptation wins, and homeostasis passes the win
+/// from neuron to neuron (ties go to the lowest index).
+#[test]
+fn clamped_margins_rotate_the_max_membrane_winner() {
+    let mut s = reset_cycles();
+    s.push(write(0x00, 0b011)); // WTA on, max-membrane
+    s.push(write(0x01, 0)); // threshold 0: every neuron fires
+    s.push(write(0x02, 0x7F_FFFF)); // reset_v at the top: the sum saturates
+    s.push(write(0x05, 0xFFFF));
+    s.push(write(0x06, 0));
+    s.push(write(0x07, 100 << 8));
+    let steps = N + 4;
+    for _ in 0..steps {
+        s.push(tick(vec![i16::MAX; N]));
+        for _ in 0..4 {
+            s.push(idle());
+        }
+        s.push(TopInputs {
+            wta_clear: true,
+            ..idle()
+        });
+        s.push(idle());
+    }
+    let (_, outs) = three_way(s);
+    let mut winners = Vec::new();
+    for c in 1..outs.len() {
+        if outs[c].winner_valid && !outs[c - 1].winner_valid {
+            winners.push(outs[c].winner as usize);
+        }
+    }
+    let expected: Vec<usize> = (0..steps).map(|k| k % N).collect();
+    assert_eq!(winners, expected);
+}
+
+/// A saturated threshold is reached only by a membrane at the maximum: a
+/// membrane of -1 LSB (whose low 23 bits are all ones, like the maximum's)
+/// stays below it.
+#[test]
+fn a_negative_membrane_stays_below_a_saturated_threshold() {
+    let mut s = reset_cycles();
+    s.push(write(0x00, 0));
+    s.push(write(0x01, (1 << 23) - 1)); // threshold at the maximum
+    s.push(write(0x05, 0xFFFF)); // the drive saturates: v1 = MAX, a spike
+    s.push(write(0x06, 0));
+    s.push(write(0x07, 100 << 8)); // ... whose win saturates theta
+    s.push(tick(vec![i16::MAX; N]));
+    s.push(idle());
+    s.push(idle());
+    s.push(write(0x05, 1)); // gain 2^-8: i_in = -1 gives v1 = -1 LSB
+    s.push(tick(vec![-1; N]));
+    for _ in 0..4 {
+        s.push(idle());
+    }
+    let (_, outs) = three_way(s);
+    let volleys: Vec<u64> = outs
+        .iter()
+        .filter(|o| o.spikes_valid)
+        .map(|o| o.spikes)
+        .collect();
+    assert_eq!(volleys, vec![(1u64 << N) - 1, 0]);
+    assert!(outs.last().unwrap().v_mem.iter().all(|&v| v == -1));
+    assert!(outs
+        .last()
+        .unwrap()
+        .theta_adapt
+        .iter()
+        .all(|&a| a == 100 << 8));
+}

@@ -53,7 +53,7 @@
 //! threshold (with homeostasis off it is `v1`; used by
 //! max-membrane winner-take-all).
 
-use crate::fixed::{ArithShiftRight, MulS16U16, SatAddSub, SatNarrow, SignedGe};
+use crate::fixed::{ArithShiftRight, MulS16U16, SatNarrow};
 use rust_hdl::prelude::*;
 
 /// Membrane width in bits (signed Q16.8).
@@ -122,12 +122,54 @@ pub struct LifNeuron {
     leak_mul_hi: MulS16U16,
     ext_16: Constant<Bits<16>>,
     ext_40: Constant<Bits<40>>,
-    integrate: SatAddSub<24, 25>,
-    crossing: SignedGe<24>,
-    adapt_asr: ArithShiftRight<24>,
-    adapt_inc: SatAddSub<24, 25>,
-    theta_eff: SatAddSub<24, 25>,
-    margin: SatAddSub<24, 25>,
+    /// Bits 24..26: the sign extension of a 24-bit value to 27 bits.
+    ext_27: Constant<Bits<27>>,
+    max_24: Constant<Bits<24>>,
+    min_24: Constant<Bits<24>>,
+    one_27: Constant<Bits<27>>,
+    /// Bit 23 (the 24-bit sign) and bit 26 (the sign) of a 27-bit sum.
+    bit23_27: Constant<Bits<27>>,
+    bit26_27: Constant<Bits<27>>,
+    // stage 3, all sums exact in 27 bits (see `update`)
+    leaked_x: Signal<Local, Bits<27>>,
+    drive_x: Signal<Local, Bits<27>>,
+    thr_x: Signal<Local, Bits<27>>,
+    nthr_x: Signal<Local, Bits<27>>,
+    adapt_x: Signal<Local, Bits<27>>,
+    nadapt_x: Signal<Local, Bits<27>>,
+    /// `leaked + drive`.
+    sum_x: Signal<Local, Bits<27>>,
+    /// `leaked + drive - adapt` (carry-save, then one adder).
+    marg_s: Signal<Local, Bits<27>>,
+    marg_c: Signal<Local, Bits<27>>,
+    marg_x: Signal<Local, Bits<27>>,
+    /// `leaked + drive - threshold - adapt` (two carry-save levels).
+    cmp_s1: Signal<Local, Bits<27>>,
+    cmp_c1: Signal<Local, Bits<27>>,
+    cmp_s2: Signal<Local, Bits<27>>,
+    cmp_c2: Signal<Local, Bits<27>>,
+    cmp_x: Signal<Local, Bits<27>>,
+    /// `threshold + adapt`.
+    theta_x: Signal<Local, Bits<27>>,
+    v1: Signal<Local, Bits<24>>,
+    sum_neg: Signal<Local, Bit>,
+    /// `leaked + drive + 1`.
+    sum1_x: Signal<Local, Bits<27>>,
+    v1_hi: Signal<Local, Bit>,
+    v1_lo: Signal<Local, Bit>,
+    theta_ovf: Signal<Local, Bit>,
+    ge: Signal<Local, Bit>,
+    margin_lo: Signal<Local, Bit>,
+    margin: Signal<Local, Bits<24>>,
+    // homeostasis: `adapt - sub + add` in one adder
+    adapt_shr: Signal<Local, Bits<24>>,
+    adapt_sub: Signal<Local, Bits<24>>,
+    nsub_x: Signal<Local, Bits<27>>,
+    add_x: Signal<Local, Bits<27>>,
+    adapt_s: Signal<Local, Bits<27>>,
+    adapt_c: Signal<Local, Bits<27>>,
+    adapt_r: Signal<Local, Bits<27>>,
+    adapt_ovf: Signal<Local, Bit>,
     v_hi: Signal<Local, Bits<16>>,
     hi_x: Signal<Local, Bits<40>>,
     leak_p: Signal<Local, Bits<40>>,
@@ -178,12 +220,45 @@ impl Default for LifNeuron {
             leak_mul_hi: Default::default(),
             ext_16: Constant::new(0xFF00u64.into()),
             ext_40: Constant::new(0xFF_0000_0000u64.into()),
-            integrate: Default::default(),
-            crossing: Default::default(),
-            adapt_asr: Default::default(),
-            adapt_inc: Default::default(),
-            theta_eff: Default::default(),
+            ext_27: Constant::new(0x700_0000u64.into()),
+            max_24: Constant::new(0x7F_FFFFu64.into()),
+            min_24: Constant::new(0x80_0000u64.into()),
+            one_27: Constant::new(1u64.into()),
+            bit23_27: Constant::new(0x80_0000u64.into()),
+            bit26_27: Constant::new(0x400_0000u64.into()),
+            leaked_x: Default::default(),
+            drive_x: Default::default(),
+            thr_x: Default::default(),
+            nthr_x: Default::default(),
+            adapt_x: Default::default(),
+            nadapt_x: Default::default(),
+            sum_x: Default::default(),
+            marg_s: Default::default(),
+            marg_c: Default::default(),
+            marg_x: Default::default(),
+            cmp_s1: Default::default(),
+            cmp_c1: Default::default(),
+            cmp_s2: Default::default(),
+            cmp_c2: Default::default(),
+            cmp_x: Default::default(),
+            theta_x: Default::default(),
+            v1: Default::default(),
+            sum_neg: Default::default(),
+            sum1_x: Default::default(),
+            v1_hi: Default::default(),
+            v1_lo: Default::default(),
+            theta_ovf: Default::default(),
+            ge: Default::default(),
+            margin_lo: Default::default(),
             margin: Default::default(),
+            adapt_shr: Default::default(),
+            adapt_sub: Default::default(),
+            nsub_x: Default::default(),
+            add_x: Default::default(),
+            adapt_s: Default::default(),
+            adapt_c: Default::default(),
+            adapt_r: Default::default(),
+            adapt_ovf: Default::default(),
             v_hi: Default::default(),
             hi_x: Default::default(),
             leak_p: Default::default(),
@@ -255,40 +330,135 @@ impl Logic for LifNeuron {
         } else {
             self.leaked_q.d.next = self.shift_leaked.q.val();
         }
-        // stage 3: v1 = sat24(leaked + drive)
-        self.integrate.a.next = self.leaked_q.q.val();
-        self.integrate.b.next = self.drive_q.q.val();
-        self.integrate.subtract.next = false;
-        // homeostasis: effective threshold and the decayed adaptation
-        self.theta_eff.a.next = self.threshold.val();
-        self.theta_eff.b.next = self.adapt.q.val();
-        self.theta_eff.subtract.next = false;
-        self.adapt_asr.a.next = self.adapt.q.val();
-        self.adapt_asr.shift.next = self.theta_decay_shift.val();
-        if self.update.val() && self.theta_decay_shift.val().any() {
-            self.adapt_inc.a.next = self.adapt.q.val() - self.adapt_asr.y.val();
-        } else {
-            self.adapt_inc.a.next = self.adapt.q.val();
+        // stage 3. Every sum is exact in 27 bits (24-bit operands sign- or
+        // zero-extended, `-y = !y + 1` with the 1 entering as bit 0 of a
+        // carry-save carry vector), and the 24-bit saturations of the
+        // specification are recovered from the sums' ranges, so that no
+        // path chains two adders. `adapt` is never negative (0 at reset,
+        // grows by the unsigned `theta_plus`, decays toward 0), so `theta =
+        // threshold + adapt` can only saturate upward.
+        self.leaked_x.next = bit_cast::<27, 24>(self.leaked_q.q.val());
+        if self.leaked_q.q.val().get_bit(23) {
+            self.leaked_x.next = bit_cast::<27, 24>(self.leaked_q.q.val()) | self.ext_27.val();
         }
-        self.adapt_inc.b.next = bit_cast::<24, 23>(self.theta_plus.val());
-        self.adapt_inc.subtract.next = false;
-        self.crossing.a.next = self.integrate.y.val();
-        self.crossing.b.next = self.theta_eff.y.val();
-        self.margin.a.next = self.integrate.y.val();
-        self.margin.b.next = self.adapt.q.val();
-        self.margin.subtract.next = true;
+        self.drive_x.next = bit_cast::<27, 24>(self.drive_q.q.val());
+        if self.drive_q.q.val().get_bit(23) {
+            self.drive_x.next = bit_cast::<27, 24>(self.drive_q.q.val()) | self.ext_27.val();
+        }
+        self.thr_x.next = bit_cast::<27, 24>(self.threshold.val());
+        if self.threshold.val().get_bit(23) {
+            self.thr_x.next = bit_cast::<27, 24>(self.threshold.val()) | self.ext_27.val();
+        }
+        self.nthr_x.next = !self.thr_x.val();
+        self.adapt_x.next = bit_cast::<27, 24>(self.adapt.q.val());
+        self.nadapt_x.next = !self.adapt_x.val();
+        // v1 = sat24(leaked + drive); the sum lies in [-2^24, 2^24)
+        self.sum_x.next = self.leaked_x.val() + self.drive_x.val();
+        self.sum_neg.next = (self.sum_x.val() & self.bit26_27.val()).any();
+        self.v1_hi.next = !self.sum_neg.val() && (self.sum_x.val() & self.bit23_27.val()).any();
+        self.v1_lo.next = self.sum_neg.val() && !(self.sum_x.val() & self.bit23_27.val()).any();
+        self.v1.next = self.sum_x.val().get_bits::<24>(0);
+        if self.v1_hi.val() {
+            self.v1.next = self.max_24.val();
+        }
+        if self.v1_lo.val() {
+            self.v1.next = self.min_24.val();
+        }
+        // theta = sat24(threshold + adapt), in [MIN, 2^24)
+        self.theta_x.next = self.thr_x.val() + self.adapt_x.val();
+        self.theta_ovf.next = !(self.theta_x.val() & self.bit26_27.val()).any()
+            && (self.theta_x.val() & self.bit23_27.val()).any();
+        // margin = sat24(v1 - adapt): from leaked + drive - adapt, in
+        // (-3 * 2^23, 2^24); below MIN it clamps, and if v1 clamped at MAX
+        // it is MAX - adapt = MAX ^ adapt
+        self.marg_s.next = self.leaked_x.val() ^ self.drive_x.val() ^ self.nadapt_x.val();
+        self.marg_c.next = (((self.leaked_x.val() & self.drive_x.val())
+            | (self.leaked_x.val() & self.nadapt_x.val())
+            | (self.drive_x.val() & self.nadapt_x.val()))
+            << 1)
+            | self.one_27.val();
+        self.marg_x.next = self.marg_s.val() + self.marg_c.val();
+        self.margin_lo.next =
+            self.marg_x.val().get_bit(26) && !self.marg_x.val().get_bits::<3>(23).all();
+        self.margin.next = self.marg_x.val().get_bits::<24>(0);
+        if self.margin_lo.val() {
+            self.margin.next = self.min_24.val();
+        }
+        if self.v1_hi.val() {
+            self.margin.next = self.max_24.val() ^ self.adapt.q.val();
+        }
+        // v1 >= theta: if theta saturated, v1 >= MAX (leaked + drive >= MAX);
+        // otherwise leaked + drive - threshold - adapt >= 0 (in (-2^25,
+        // 3 * 2^23)), or theta = MIN, which the clamped v1 always reaches
+        self.cmp_s1.next = self.leaked_x.val() ^ self.drive_x.val() ^ self.nthr_x.val();
+        self.cmp_c1.next = (((self.leaked_x.val() & self.drive_x.val())
+            | (self.leaked_x.val() & self.nthr_x.val())
+            | (self.drive_x.val() & self.nthr_x.val()))
+            << 1)
+            | self.one_27.val();
+        self.cmp_s2.next = self.cmp_s1.val() ^ self.cmp_c1.val() ^ self.nadapt_x.val();
+        self.cmp_c2.next = (((self.cmp_s1.val() & self.cmp_c1.val())
+            | (self.cmp_s1.val() & self.nadapt_x.val())
+            | (self.cmp_c1.val() & self.nadapt_x.val()))
+            << 1)
+            | self.one_27.val();
+        self.cmp_x.next = self.cmp_s2.val() + self.cmp_c2.val();
+        // leaked + drive + 1, in (-2^24, 2^24]: at least 2^23 when the sum
+        // reaches MAX (from the ends of one adder, not a 23-bit AND behind it)
+        self.sum1_x.next = (self.leaked_x.val() ^ self.drive_x.val())
+            + (((self.leaked_x.val() & self.drive_x.val()) << 1) | self.one_27.val());
+        if self.theta_ovf.val() {
+            self.ge.next = !(self.sum1_x.val() & self.bit26_27.val()).any()
+                && (self.sum1_x.val() & self.bit23_27.val()).any();
+        } else {
+            self.ge.next = !(self.cmp_x.val() & self.bit26_27.val()).any()
+                || (self.threshold.val() == self.min_24.val() && !self.adapt.q.val().any());
+        }
+        // homeostasis: adapt - (adapt >> theta_decay_shift) on an update
+        // (shift 0: no decay), + theta_plus on a win, saturated, in one
+        // adder: the sum lies in [0, 2^24), so its bit 23 is the overflow.
+        // The shift reads registers only; `rest` (late in the accelerator,
+        // from its sequencer) selects at the register: a rest in the update
+        // cycle skips the decay unless a win comes too
+        self.adapt_shr.next = self.adapt.q.val() >> self.theta_decay_shift.val();
+        self.adapt_sub.next = 0.into();
+        if self.update.val() && self.theta_decay_shift.val().any() {
+            self.adapt_sub.next = self.adapt_shr.val();
+        }
+        self.nsub_x.next = !bit_cast::<27, 24>(self.adapt_sub.val());
+        self.add_x.next = 0.into();
+        if self.win.val() {
+            self.add_x.next = bit_cast::<27, 23>(self.theta_plus.val());
+        }
+        self.adapt_s.next = self.adapt_x.val() ^ self.nsub_x.val() ^ self.add_x.val();
+        self.adapt_c.next = (((self.adapt_x.val() & self.nsub_x.val())
+            | (self.adapt_x.val() & self.add_x.val())
+            | (self.nsub_x.val() & self.add_x.val()))
+            << 1)
+            | self.one_27.val();
+        self.adapt_r.next = self.adapt_s.val() + self.adapt_c.val();
+        self.adapt_ovf.next = (self.adapt_r.val() & self.bit23_27.val()).any();
 
         self.spk.d.next = false;
         self.sat.d.next = self.update.val()
             && !self.reset.val()
             && (self.clamped_q.q.val()
-                || self.integrate.overflow.val()
-                || self.theta_eff.overflow.val()
-                || self.margin.overflow.val())
-            || (self.win.val() && !self.reset.val() && self.adapt_inc.overflow.val());
+                || self.v1_hi.val()
+                || self.v1_lo.val()
+                || self.theta_ovf.val()
+                || self.margin_lo.val())
+            || (self.win.val() && !self.reset.val() && self.adapt_ovf.val());
+        if self.reset.val() {
+            self.adapt.d.next = 0.into();
+        } else if self.rest.val() && !self.win.val() {
+            self.adapt.d.next = self.adapt.q.val();
+        } else if self.adapt_ovf.val() {
+            self.adapt.d.next = self.max_24.val();
+        } else {
+            self.adapt.d.next = self.adapt_r.val().get_bits::<24>(0);
+        }
         if self.reset.val() {
             self.v.d.next = 0.into();
-            self.adapt.d.next = 0.into();
             self.v1_q.d.next = 0.into();
             self.refr.d.next = 0.into();
         } else if self.rest.val() {
@@ -296,9 +466,6 @@ impl Logic for LifNeuron {
             self.v1_q.d.next = self.reset_v.val();
             self.refr.d.next = 0.into();
         } else if self.update.val() {
-            if self.theta_decay_shift.val().any() {
-                self.adapt.d.next = self.adapt.q.val() - self.adapt_asr.y.val();
-            }
             if self.inhibit.val() {
                 self.v.d.next = self.reset_v.val();
                 self.v1_q.d.next = self.reset_v.val();
@@ -307,18 +474,15 @@ impl Logic for LifNeuron {
                 self.v.d.next = self.reset_v.val();
                 self.v1_q.d.next = self.reset_v.val();
             } else {
-                self.v1_q.d.next = self.margin.y.val();
-                if self.crossing.ge.val() {
+                self.v1_q.d.next = self.margin.val();
+                if self.ge.val() {
                     self.spk.d.next = true;
                     self.v.d.next = self.reset_v.val();
                     self.refr.d.next = self.refractory.val();
                 } else {
-                    self.v.d.next = self.integrate.y.val();
+                    self.v.d.next = self.v1.val();
                 }
             }
-        }
-        if !self.reset.val() && self.win.val() {
-            self.adapt.d.next = self.adapt_inc.y.val();
         }
         self.spike.next = self.spk.q.val();
         self.saturated.next = self.sat.q.val();
