@@ -24,6 +24,11 @@ impl ExperimentError {
             source,
         }
     }
+
+    /// The error of an I/O failure on `path`, for `map_err`.
+    pub fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> Self + '_ {
+        move |source| ExperimentError::io(path, source)
+    }
 }
 
 /// Default clock of the accelerator, MHz (10 ns per cycle).

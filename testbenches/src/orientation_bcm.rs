@@ -725,7 +725,7 @@ pub fn run_verilator(
 }
 
 fn io(p: &std::path::Path) -> impl FnOnce(std::io::Error) -> ExperimentError + '_ {
-    move |e| ExperimentError::io(p, e)
+    ExperimentError::io_at(p)
 }
 
 fn grid_map(v: &[f64]) -> Vec<Vec<f64>> {

@@ -14,10 +14,7 @@ pub fn write_report(
     };
     use serde_json::json;
     std::fs::create_dir_all(dir).map_err(|e| ExperimentError::io(dir, e))?;
-    let io = |p: &std::path::Path| {
-        let p = p.to_path_buf();
-        move |e| ExperimentError::io(&p, e)
-    };
+    let io = ExperimentError::io_at;
     let accuracy: Vec<_> = res
         .points
         .iter()

@@ -29,10 +29,7 @@ pub fn write_report_with(
     };
     use serde_json::json;
     std::fs::create_dir_all(dir).map_err(|e| ExperimentError::io(dir, e))?;
-    let io = |p: &std::path::Path| {
-        let p = p.to_path_buf();
-        move |e| ExperimentError::io(&p, e)
-    };
+    let io = ExperimentError::io_at;
     let svg = |name: &str, text: Result<String, String>| -> Result<(), ExperimentError> {
         let p = dir.join(name);
         let text = text.map_err(ExperimentError::Invalid)?;

@@ -12,10 +12,7 @@ pub fn write_report(
     use crate::report::{line_plot_svg, write_atomic, write_csv, LinePlot, PlotSeries};
     use serde_json::json;
     std::fs::create_dir_all(dir).map_err(|e| ExperimentError::io(dir, e))?;
-    let io = |p: &std::path::Path| {
-        let p = p.to_path_buf();
-        move |e| ExperimentError::io(&p, e)
-    };
+    let io = ExperimentError::io_at;
     let run_json = |r: &DeviceRun| {
         let (lo, hi) = (
             r.rest_codes.iter().copied().min().unwrap_or(0),
