@@ -6,7 +6,7 @@
 //! Writes `cosim/benches/results/throughput.md` (table, machine, date,
 //! command). Not a timed test: the numbers depend on the machine and its load.
 
-use neuroxbar_cosim::units::lif_wta::{
+use neuroxbar_cosim::units::lif_wta_top::{
     random_stimulus, GoldenLifWta, RustHdlLifWta, VerilatorLifWta,
 };
 use neuroxbar_cosim::units::CycleModel;
@@ -159,7 +159,7 @@ fn main() {
          Command: `cargo bench -p neuroxbar-cosim --bench throughput` (writes this file).\n\n",
     );
     md.push_str(&format!(
-        "Stimulus: `units::lif_wta::random_stimulus({SEED}, {STIMULUS_CYCLES})` (ticks, currents, config writes, resets), \
+        "Stimulus: `units::lif_wta_top::random_stimulus({SEED}, {STIMULUS_CYCLES})` (ticks, currents, config writes, resets), \
          replayed from its start on runs longer than {STIMULUS_CYCLES} cycles. Each back end is stepped through its \
          `CycleModel` driver (inputs in, all outputs read back every cycle).\n\n\
          | back end | cycles | seconds | cycles/s | relative to Verilator, trace off | notes |\n|---|---:|---:|---:|---:|---|\n"

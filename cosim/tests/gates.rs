@@ -10,7 +10,7 @@
 //! Work files of a failing top stay under `target/tmp/gates/`.
 
 use neuroxbar_cosim::icarus::{self, PortStimulus, PortTrace, SETUP_HINT};
-use neuroxbar_cosim::units::lif_wta::{random_stimulus, InputPorts};
+use neuroxbar_cosim::units::lif_wta_top::{random_stimulus, InputPorts};
 use neuroxbar_cosim::verilated;
 use neuroxbar_cosim::VerilatedTop;
 use neuroxbar_flow::tools::output_text;

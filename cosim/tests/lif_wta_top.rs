@@ -1,7 +1,7 @@
 //! Neuron core (`LifWtaTop<16>`): Verilator, rust-hdl `simulate()` and the
 //! golden model agree on every output, every cycle.
 
-use neuroxbar_cosim::units::lif_wta::{
+use neuroxbar_cosim::units::lif_wta_top::{
     random_stimulus, GoldenLifWta, RustHdlLifWta, VerilatorLifWta, N,
 };
 use neuroxbar_cosim::units::{first_mismatch, CycleModel};

@@ -28,7 +28,7 @@ pub mod bcm;
 pub mod fe_phy;
 pub mod host_link;
 pub mod input_encoder;
-pub mod lif_wta;
+pub mod lif_wta_top;
 pub mod pulse_gen;
 pub mod refresh;
 pub mod stdp;

@@ -57,7 +57,7 @@
 use crate::experiment::ExperimentError;
 use crate::experiment::{dac_code, whole_cycles};
 use crate::letters_stm_ltm::XbarBench;
-use neuroxbar_cosim::units::lif_wta::{VerilatorLifWta, N as LIF_N};
+use neuroxbar_cosim::units::lif_wta_top::{VerilatorLifWta, N as LIF_N};
 use neuroxbar_cosim::units::xbar_ctrl::{VerilatorXbar, N_COLS, N_ROWS};
 use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_cosim::Trace;
