@@ -1,0 +1,329 @@
+//! E2 through the RTL: the host program (registers, presentations of
+//! Poisson bars, the weight and threshold read-outs) and the run.
+
+use super::*;
+
+/// Write registers; one the accelerator refuses (`cfg_error`) is an error naming it.
+pub(crate) fn write_all<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
+    sim: &mut CoSim<B>,
+    writes: &[(u8, u32)],
+) -> Result<(), ExperimentError> {
+    for &(ad, d) in writes {
+        sim.write_reg(ad, d).map_err(cfg_err)?;
+        sim.cycle().map_err(cfg_err)?;
+        if sim.outputs().cfg_error {
+            let name = neuroxbar_rtl::accel_regs::register_map(N_ROWS)
+                .iter()
+                .find(|r| r.addr == ad)
+                .map_or("?", |r| r.name);
+            return Err(ExperimentError::Invalid(format!(
+                "the accelerator refused {d:#x} in register {name} (cfg_error)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn cfg_err(e: CoSimError) -> ExperimentError {
+    ExperimentError::CoSim(e)
+}
+
+pub(crate) fn a(n: &str) -> u8 {
+    addr(n).unwrap_or_else(|| panic!("register {n} is in the map"))
+}
+
+/// Registers of the learning phase (`learning` false: BCM off; `wta` false: WTA off).
+pub fn configure<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
+    sim: &mut CoSim<B>,
+    cfg: &E2Config,
+    learning: bool,
+    wta: bool,
+) -> Result<(), ExperimentError> {
+    let period_s = sim.fe.params().clock_period_s;
+    let lsb_v = sim.fe.params().dac_lsb_volts;
+    let dac = |what: &str, v: f64| dac_code(what, v, lsb_v).map(|c| c as i32 as u32);
+    let cyc = |t: f64| (t / period_s).round().max(1.0) as u32;
+    let writes: Vec<(u8, u32)> = vec![
+        (a("CTRL"), wta as u32), // first-to-cross, shift leak
+        (a("THRESHOLD"), (cfg.threshold_codes().round() as u32) << 8),
+        (a("RESET_V"), 0),
+        (a("LEAK_SHIFT"), 31), // v >>> 31 = 0: no leak over the window
+        (a("GAIN"), 0x0100),
+        (a("REFRACTORY"), 0),
+        (a("THETA_PLUS"), 0),
+        (a("INPUT_MODE"), 0),
+        (a("V_READ"), dac("read_v", cfg.read_v)?),
+        (
+            a("SETTLE_CYCLES"),
+            sim.fe.params().dac_settle_cycles().clamp(1, 0xFFFF) as u32,
+        ),
+        (a("V_POT"), dac("v_pot_v", cfg.v_pot_v)?),
+        (a("V_DEP"), dac("v_dep_v", cfg.v_dep_v)?),
+        (a("PULSE_WIDTH"), cyc(cfg.pulse_width_s)),
+        (a("PULSE_INTERVAL"), cyc(cfg.pulse_interval_s)),
+        (a("SCHEME"), cfg.scheme_v3 as u32),
+        (a("REFRESH_BUDGET"), 0),
+        (a("PLASTICITY"), if learning { 2 } else { 0 }),
+        (a("BCM_WINDOW"), cfg.ticks_per_window as u32),
+        (a("BCM_THETA_SHIFT"), cfg.theta_shift().unwrap_or(4)),
+        (a("BCM_COUNT_SHIFT"), cfg.eta_shift().unwrap_or(0)),
+        (a("BCM_RHO0_SHIFT"), cfg.rho0_shift().unwrap_or(0)),
+    ];
+    write_all(sim, &writes)
+}
+
+/// Spike mask of one tick: each pixel spikes with probability `rate * tick`.
+pub fn tick_mask(cfg: &E2Config, bar: u128, rng: &mut ChaCha8Rng) -> u128 {
+    let mut m = 0u128;
+    let dt = cfg.tick_s();
+    for i in 0..N_ROWS {
+        let rate = if (bar >> i) & 1 == 1 {
+            cfg.rate_bar_hz
+        } else {
+            cfg.rate_background_hz
+        };
+        if rng.gen::<f64>() < rate * dt {
+            m |= 1 << i;
+        }
+    }
+    m
+}
+
+/// Present a bar for one window; returns the first winner and the spike
+/// counts per neuron. Then `gap_s` passes.
+pub fn present_window<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
+    sim: &mut CoSim<B>,
+    cfg: &E2Config,
+    bar: u128,
+    rng: &mut ChaCha8Rng,
+    saturated: &mut u64,
+) -> Result<(Option<u8>, [u32; N_COLS]), ExperimentError> {
+    let period_s = sim.fe.params().clock_period_s;
+    let tick = (cfg.tick_s() / period_s).round() as u64;
+    sim.present().map_err(cfg_err)?;
+    let start = sim.time_cycles();
+    let mut winner = None;
+    let mut spikes = [0u32; N_COLS];
+    for k in 0..cfg.ticks_per_window {
+        sim.idle_until(start + k as u64 * tick).map_err(cfg_err)?;
+        sim.set_spikes_in(tick_mask(cfg, bar, rng));
+        let r = sim.step(500_000_000).map_err(cfg_err)?;
+        if sim.outputs().saturated {
+            *saturated += 1;
+        }
+        if winner.is_none() {
+            winner = r.winner;
+        }
+        for (j, s) in spikes.iter_mut().enumerate() {
+            *s += ((r.spikes >> j) & 1) as u32;
+        }
+    }
+    sim.set_spikes_in(0);
+    // the window's last step runs the BCM scan and its programming
+    sim.wait_idle(500_000_000).map_err(cfg_err)?;
+    let now = sim.time_cycles();
+    sim.idle_until(now + (cfg.gap_s / period_s).round() as u64)
+        .map_err(cfg_err)?;
+    Ok((winner, spikes))
+}
+
+/// Low random initial conductances: from the device's resting state, each
+/// cell gets a random number of depressing pulses straight through the
+/// array (a probe station's preconditioning), then 10 s of rest.
+pub fn initialise_weights<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
+    sim: &mut CoSim<B>,
+    cfg: &E2Config,
+    rng: &mut ChaCha8Rng,
+) -> Result<(), ExperimentError> {
+    let t_s = sim.time_s();
+    let array = sim
+        .fe
+        .array_mut()
+        .map_err(|source| ExperimentError::CoSim(CoSimError::FrontEnd { t_s, source }))?;
+    for r in 0..N_ROWS {
+        for c in 0..N_COLS {
+            for _ in 0..rng.gen_range(cfg.init_dep_pulses.0..=cfg.init_dep_pulses.1) {
+                array
+                    .apply_cell(r, c, -1.8, 100e-6)
+                    .map_err(|source| CoSimError::FrontEnd {
+                        t_s,
+                        source: source.into(),
+                    })?;
+            }
+        }
+    }
+    array.reset_energy();
+    let period_s = sim.fe.params().clock_period_s;
+    let now = sim.time_cycles();
+    sim.idle_until(now + (10.0 / period_s) as u64)
+        .map_err(cfg_err)?;
+    Ok(())
+}
+
+/// `[neuron][pixel]` conductances, siemens.
+pub fn weight_maps<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
+    sim: &mut CoSim<B>,
+) -> Result<Vec<Vec<f64>>, ExperimentError> {
+    let flat = sim.weights_s().map_err(cfg_err)?;
+    Ok((0..N_COLS)
+        .map(|j| (0..N_ROWS).map(|i| flat[i * N_COLS + j]).collect())
+        .collect())
+}
+
+pub(crate) fn snapshot<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
+    sim: &mut CoSim<B>,
+    cfg: &E2Config,
+    epoch: usize,
+) -> Result<Snapshot, ExperimentError> {
+    let weights_s = weight_maps(sim)?;
+    let mut theta_counts = Vec::new();
+    for j in 0..N_COLS {
+        let raw = sim.peek(4, j as u16).map_err(cfg_err)?;
+        theta_counts.push(raw as f64 / 256.0);
+    }
+    let theta_hz = theta_counts
+        .iter()
+        .map(|t| t * cfg.spike_quantum_hz())
+        .collect();
+    let response_hz = weights_s
+        .iter()
+        .map(|w| {
+            ORIENTATIONS_DEG
+                .iter()
+                .map(|&d| expected_response_hz(cfg, w, d))
+                .collect()
+        })
+        .collect();
+    Ok(Snapshot {
+        epoch,
+        weights_s,
+        theta_counts,
+        theta_hz,
+        response_hz,
+    })
+}
+
+/// Train with BCM + WTA, then test. `progress(done, total)` after every presentation.
+pub fn run_on<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
+    sim: &mut CoSim<B>,
+    cfg: &E2Config,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<E2Result, ExperimentError> {
+    cfg.validate()?;
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0xE2_BC);
+    // reset first: the weights' 10 s of rest are clocked without warp, and
+    // an accelerator out of reset could drive the array meanwhile
+    sim.reset().map_err(cfg_err)?;
+    initialise_weights(sim, cfg, &mut rng)?;
+    configure(sim, cfg, true, true)?;
+    let w0 = weight_maps(sim)?;
+    let mean_w: f64 = w0.iter().flatten().sum::<f64>() / (N_ROWS * N_COLS) as f64;
+    let flat: Vec<f64> = vec![mean_w; N_ROWS];
+    let initial_response_hz = expected_response_hz(cfg, &flat, 0);
+    let background_response_hz = N_ROWS as f64 * cfg.rate_background_hz * mean_w / cfg.g_unit_s;
+    let total = cfg.epochs + cfg.test_repeats * 4 + 4;
+    let mut done = 0;
+    let mut snapshots = vec![snapshot(sim, cfg, 0)?];
+    let mut presentations = Vec::new();
+    let mut saturated = 0u64;
+    for epoch in 1..=cfg.epochs {
+        {
+            let d = ORIENTATIONS_DEG[rng.gen_range(0..4)];
+            let (winner, spikes) =
+                present_window(sim, cfg, bar_pixels(d, 0), &mut rng, &mut saturated)?;
+            presentations.push(Presentation {
+                epoch,
+                orientation_deg: d,
+                winner,
+                spikes,
+            });
+            done += 1;
+            progress(done, total);
+        }
+        if epoch % cfg.snapshot_every == 0 || epoch == cfg.epochs {
+            snapshots.push(snapshot(sim, cfg, epoch)?);
+        }
+    }
+    let overrun = sim.outputs().overrun;
+    // test: learning off; WTA on (winners), then WTA off (each neuron's own response)
+    configure(sim, cfg, false, true)?;
+    let mut test_winners = Vec::new();
+    for &d in &ORIENTATIONS_DEG {
+        let (w, _) = present_window(sim, cfg, bar_pixels(d, 0), &mut rng, &mut saturated)?;
+        test_winners.push(w);
+        done += 1;
+        progress(done, total);
+    }
+    configure(sim, cfg, false, false)?;
+    let mut test_spikes = vec![vec![0.0; 4]; N_COLS];
+    for _ in 0..cfg.test_repeats {
+        for (k, &d) in ORIENTATIONS_DEG.iter().enumerate() {
+            let (_, s) = present_window(sim, cfg, bar_pixels(d, 0), &mut rng, &mut saturated)?;
+            for j in 0..N_COLS {
+                test_spikes[j][k] += s[j] as f64 / cfg.test_repeats as f64;
+            }
+            done += 1;
+            progress(done, total);
+        }
+    }
+    let (neurons, distinct_orientations) = neuron_maps(&test_spikes);
+    let stats = sim.stats();
+    Ok(E2Result {
+        snapshots,
+        presentations,
+        neurons,
+        distinct_orientations,
+        test_winners,
+        initial_response_hz,
+        background_response_hz,
+        threshold_codes: cfg.threshold_codes().round() as u32,
+        programming_pulses: sim.fe.stats().apply_pulses,
+        overrun,
+        saturated_ticks: saturated,
+        cycles: sim.time_cycles(),
+        clocked_cycles: stats.clocked_cycles,
+        simulated_time_s: sim.time_s(),
+        energy_j: sim.fe.energy_j(),
+    })
+}
+
+/// A co-simulation of the Verilated `accel_81x4` against an `ftj-relax` array.
+pub fn verilator_sim(
+    device: &str,
+    seed: u64,
+    clock_mhz: f64,
+    tia_gain_index: usize,
+    warp: bool,
+) -> Result<CoSim<neuroxbar_cosim::units::accelerator::VerilatorAccel81x4>, ExperimentError> {
+    use neuroxbar_cosim::units::accelerator::VerilatorAccel81x4;
+    let kind: DeviceKind = device.parse().map_err(ExperimentError::Invalid)?;
+    if kind != DeviceKind::FtjRelax {
+        return Err(ExperimentError::Invalid(format!(
+            "orientation-bcm and moving-direction run on ftj-relax (got {device})"
+        )));
+    }
+    let spec = DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let mut params = fe_params(clock_mhz)?;
+    params.tia_gain_index = tia_gain_index;
+    let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, params, seed)
+        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let dut = VerilatorAccel81x4::new(neuroxbar_cosim::Trace::Off)
+        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    Ok(CoSim::new(dut, fe, warp)?)
+}
+
+/// Run E2 through the Verilated accelerator.
+pub fn run_verilator(
+    cfg: &E2Config,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<E2Result, ExperimentError> {
+    cfg.validate()?;
+    let mut sim = verilator_sim(
+        &cfg.device,
+        cfg.seed,
+        cfg.clock_mhz,
+        cfg.tia_gain_index,
+        cfg.warp,
+    )?;
+    run_on(&mut sim, cfg, progress)
+}
