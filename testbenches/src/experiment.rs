@@ -13,8 +13,51 @@ pub enum ExperimentError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// An option outside its allowed range, or options that do not fit
+    /// together: names the option and its value, and says what is allowed.
+    #[error("{option} {value}: {rule}")]
+    Option {
+        option: String,
+        value: String,
+        rule: String,
+    },
+    /// The device catalogue or a device's parameters: an unknown device, a
+    /// device the experiment does not run on, a parameter set it refuses.
+    #[error("{0}")]
+    Device(String),
+    /// The array + front-end model refused an operation at a simulated time.
+    #[error("front-end at t = {t_s:.9} s: {message}")]
+    FrontEnd { t_s: f64, message: String },
+    /// The RTL refused a setting, or a run reached a limit of the hardware
+    /// (a register value, a saturating format, the schedule of a time step).
+    #[error("{0}")]
+    Hardware(String),
+    /// A bundled data file that does not parse.
+    #[error("{file}: {message}")]
+    Data { file: &'static str, message: String },
+    /// A result that cannot be rendered as JSON or SVG.
+    #[error("report: {0}")]
+    Report(String),
     #[error("{0}")]
     Invalid(String),
+}
+
+impl From<neuroxbar_cosim::harness::HarnessError> for ExperimentError {
+    fn from(e: neuroxbar_cosim::harness::HarnessError) -> Self {
+        ExperimentError::CoSim(CoSimError::Harness(e))
+    }
+}
+
+impl From<neuroxbar_models::device::DeviceError> for ExperimentError {
+    fn from(e: neuroxbar_models::device::DeviceError) -> Self {
+        ExperimentError::Device(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for ExperimentError {
+    fn from(e: serde_json::Error) -> Self {
+        ExperimentError::Report(e.to_string())
+    }
 }
 
 impl ExperimentError {
@@ -28,6 +71,28 @@ impl ExperimentError {
     /// The error of an I/O failure on `path`, for `map_err`.
     pub fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> Self + '_ {
         move |source| ExperimentError::io(path, source)
+    }
+
+    /// `option` (as the user typed it) with `value` breaks `rule`.
+    pub fn option(option: &str, value: impl std::fmt::Display, rule: impl Into<String>) -> Self {
+        ExperimentError::Option {
+            option: option.to_string(),
+            value: value.to_string(),
+            rule: rule.into(),
+        }
+    }
+
+    /// The front-end model's error `e` at `t_s` seconds.
+    pub fn front_end(t_s: f64, e: impl std::fmt::Display) -> Self {
+        ExperimentError::FrontEnd {
+            t_s,
+            message: e.to_string(),
+        }
+    }
+
+    /// A rendering error of a report file.
+    pub fn report(e: impl std::fmt::Display) -> Self {
+        ExperimentError::Report(e.to_string())
     }
 }
 
@@ -64,11 +129,15 @@ pub fn fe_params(
     clock_mhz: f64,
 ) -> Result<neuroxbar_models::frontend::FrontEndParams, ExperimentError> {
     if !CLOCK_MHZ_RANGE.contains(&clock_mhz) {
-        return Err(ExperimentError::Invalid(format!(
-            "clock {clock_mhz} MHz is outside {} ..= {} MHz",
-            CLOCK_MHZ_RANGE.start(),
-            CLOCK_MHZ_RANGE.end()
-        )));
+        return Err(ExperimentError::option(
+            "--clock-mhz",
+            clock_mhz,
+            format!(
+                "allowed range {} ..= {} MHz",
+                CLOCK_MHZ_RANGE.start(),
+                CLOCK_MHZ_RANGE.end()
+            ),
+        ));
     }
     Ok(neuroxbar_models::frontend::FrontEndParams {
         clock_period_s: 1e-6 / clock_mhz,

@@ -144,51 +144,66 @@ impl E4Config {
 
     /// Check every field; errors name the option and its allowed range.
     pub fn validate(&self) -> Result<(), ExperimentError> {
-        let bad = |m: String| Err(ExperimentError::Invalid(m));
+        let bad = |option: &str, value: String, rule: String| {
+            Err(ExperimentError::option(option, value, rule))
+        };
         if self.devices.is_empty() {
-            return bad("devices: at least one of astrocyte, n-astrocyte".into());
+            return Err(ExperimentError::Device(
+                "devices: at least one of astrocyte, n-astrocyte".into(),
+            ));
         }
         for d in &self.devices {
             if !DEVICES.iter().any(|k| k.name() == d) {
-                return bad(format!(
+                return Err(ExperimentError::Device(format!(
                     "digits-refresh cannot use --device {d}; devices for digits-refresh: astrocyte, n-astrocyte"
-                ));
+                )));
             }
         }
         if !crate::experiment::CLOCK_MHZ_RANGE.contains(&self.clock_mhz) {
-            return bad(format!(
-                "--clock-mhz {}: allowed range {} ..= {} MHz",
-                self.clock_mhz,
-                crate::experiment::CLOCK_MHZ_RANGE.start(),
-                crate::experiment::CLOCK_MHZ_RANGE.end()
-            ));
+            return bad(
+                "--clock-mhz",
+                self.clock_mhz.to_string(),
+                format!(
+                    "allowed range {} ..= {} MHz",
+                    crate::experiment::CLOCK_MHZ_RANGE.start(),
+                    crate::experiment::CLOCK_MHZ_RANGE.end()
+                ),
+            );
         }
         if !(1..=1000).contains(&self.epochs) {
-            return bad(format!(
-                "--train-epochs {}: allowed range 1..=1000",
-                self.epochs
-            ));
+            return bad(
+                "--train-epochs",
+                self.epochs.to_string(),
+                "allowed range 1..=1000".into(),
+            );
         }
         if !(1..=N_TEST).contains(&self.test_images) {
-            return bad(format!(
-                "--test-images {}: allowed range 1..={N_TEST}",
-                self.test_images
-            ));
+            return bad(
+                "--test-images",
+                self.test_images.to_string(),
+                format!("allowed range 1..={N_TEST}"),
+            );
         }
         if !(self.max_cycles.is_finite() && (1.0..=MAX_CYCLES).contains(&self.max_cycles)) {
-            return bad(format!(
-                "--max-cycles {}: allowed range 1..=1e11",
-                self.max_cycles
-            ));
+            return bad(
+                "--max-cycles",
+                self.max_cycles.to_string(),
+                "allowed range 1..=1e11".into(),
+            );
         }
         if !(1..=127).contains(&self.pixel_codes) {
-            return bad(format!(
-                "pixel_codes {}: allowed range 1..=127",
-                self.pixel_codes
-            ));
+            return bad(
+                "pixel_codes",
+                self.pixel_codes.to_string(),
+                "allowed range 1..=127".into(),
+            );
         }
         if !(self.learning_rate > 0.0 && self.learning_rate <= 10.0) || self.batch == 0 {
-            return bad("learning_rate in (0, 10], batch >= 1".into());
+            return bad(
+                "learning_rate",
+                format!("{} with batch {}", self.learning_rate, self.batch),
+                "allowed range (0, 10], batch >= 1".into(),
+            );
         }
         Ok(())
     }

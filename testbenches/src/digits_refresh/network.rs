@@ -17,7 +17,10 @@ pub fn load_digits() -> Result<Digits, ExperimentError> {
         labels: Vec::new(),
     };
     for (n, line) in DIGITS_CSV.lines().enumerate() {
-        let bad = || ExperimentError::Invalid(format!("digits.csv line {}: malformed", n + 1));
+        let bad = || ExperimentError::Data {
+            file: "digits.csv",
+            message: format!("line {}: malformed", n + 1),
+        };
         let v: Vec<u8> = line
             .split(',')
             .map(|s| s.trim().parse::<u8>())
@@ -32,10 +35,10 @@ pub fn load_digits() -> Result<Digits, ExperimentError> {
         d.labels.push(v[N_PIXELS]);
     }
     if d.labels.len() != N_IMAGES {
-        return Err(ExperimentError::Invalid(format!(
-            "digits.csv: {} images, expected {N_IMAGES}",
-            d.labels.len()
-        )));
+        return Err(ExperimentError::Data {
+            file: "digits.csv",
+            message: format!("{} images, expected {N_IMAGES}", d.labels.len()),
+        });
     }
     Ok(d)
 }

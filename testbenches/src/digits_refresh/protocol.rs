@@ -96,7 +96,7 @@ impl Tile {
             self.clock(None)?;
             n += 1;
             if n > 10_000_000 {
-                return Err(ExperimentError::Invalid(
+                return Err(ExperimentError::Hardware(
                     "the controller and the refresh scheduler did not drain".into(),
                 ));
             }
@@ -128,7 +128,7 @@ pub(super) fn astro(
 ) -> Result<&neuroxbar_models::device::astrocyte::Params, ExperimentError> {
     match &spec.params {
         ParamSet::Astrocyte(p) => Ok(p),
-        _ => Err(ExperimentError::Invalid(format!(
+        _ => Err(ExperimentError::Device(format!(
             "digits-refresh runs on astrocyte and n-astrocyte (got {})",
             spec.kind
         ))),
@@ -155,9 +155,9 @@ fn run_tile(
         .wrapping_mul(0x9E37_79B9_7F4A_7C15)
         .wrapping_add((rt * COL_TILES + ct) as u64);
     let mut fe = FrontEnd::from_spec(spec, TILE_ROWS, TILE_COLS, params.clone(), tile_seed)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+        .map_err(|e| ExperimentError::Device(e.to_string()))?;
     fe.array_mut()
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?
+        .map_err(|e| ExperimentError::Device(e.to_string()))?
         .set_all_cycles(cycles);
     let xcfg = XbarInputs {
         v_read: 0,
@@ -173,11 +173,9 @@ fn run_tile(
         refresh_width: whole_cycles(cfg.refresh_width_s, period).max(1) as u32,
         ..Default::default()
     };
-    let dut =
-        VerilatorXbar::new(Trace::Off).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let dut = VerilatorXbar::new(Trace::Off)?;
     let b = XbarBench::new(dut, fe, xcfg, false)?;
-    let mut sched =
-        VerilatorRefresh::new(Trace::Off).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let mut sched = VerilatorRefresh::new(Trace::Off)?;
     let mut so = RefreshOutputs::default();
     for _ in 0..2 {
         so = sched.step(&RefreshInputs {
@@ -214,7 +212,7 @@ fn run_tile(
         |t: &mut Tile, codes: &[i16], run: &mut TileRun| -> Result<Vec<f64>, ExperimentError> {
             let (c, sat) = t.b.read_amplitude(mask, codes)?;
             if sat != 0 {
-                return Err(ExperimentError::Invalid(format!(
+                return Err(ExperimentError::Hardware(format!(
                     "the ADC saturated reading tile ({rt}, {ct}): use a coarser TIA gain"
                 )));
             }
@@ -237,13 +235,14 @@ fn run_tile(
         run.current_a.push(i);
     }
     if t.b.outputs().clamp_error {
-        return Err(ExperimentError::Invalid(
+        return Err(ExperimentError::Hardware(
             "the controller clamped a pulse amplitude".into(),
         ));
     }
+    let t_s = t.b.time_s();
     t.b.fe
         .sync()
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+        .map_err(|e| ExperimentError::front_end(t_s, e))?;
     run.energy_j = t.b.fe.energy_j();
     run.cycles = t.b.time_cycles();
     run.clocked_cycles = t.b.stats().clocked_cycles;
@@ -340,9 +339,8 @@ pub fn run_verilator(
     let labels: Vec<u8> = used.iter().map(|&i| d.labels[i]).collect();
     let mut specs = Vec::new();
     for name in &cfg.devices {
-        let kind: DeviceKind = name.parse().map_err(ExperimentError::Invalid)?;
-        let spec =
-            DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+        let kind: DeviceKind = name.parse().map_err(ExperimentError::Device)?;
+        let spec = DeviceSpec::load(kind, None)?;
         astro(&spec)?;
         specs.push(spec);
     }

@@ -23,9 +23,8 @@ pub fn write_report(
     let fe = fe_params(cfg);
     let mut device_params = serde_json::Map::new();
     for d in &cfg.devices {
-        let kind: DeviceKind = d.parse().map_err(ExperimentError::Invalid)?;
-        let spec =
-            DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+        let kind: DeviceKind = d.parse().map_err(ExperimentError::Device)?;
+        let spec = DeviceSpec::load(kind, None)?;
         let p = astro(&spec)?;
         device_params.insert(
             d.clone(),
@@ -98,8 +97,7 @@ pub fn write_report(
         "clocked_cycles": res.clocked_cycles,
     });
     let p = dir.join("report.json");
-    let text = serde_json::to_string_pretty(&report)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&report)?;
     write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
 
     let p = dir.join("accuracy.csv");
@@ -202,7 +200,7 @@ pub fn write_report(
         ..Default::default()
     };
     let p = dir.join("accuracy_vs_cycles.svg");
-    let text = line_plot_svg(&plot).map_err(ExperimentError::Invalid)?;
+    let text = line_plot_svg(&plot).map_err(ExperimentError::Report)?;
     write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
 
     let mut series = Vec::new();
@@ -229,7 +227,7 @@ pub fn write_report(
         ..Default::default()
     };
     let p = dir.join("iv_half_ratio.svg");
-    let text = line_plot_svg(&plot).map_err(ExperimentError::Invalid)?;
+    let text = line_plot_svg(&plot).map_err(ExperimentError::Report)?;
     write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
 
     let values: Vec<Vec<f64>> = res
@@ -246,7 +244,7 @@ pub fn write_report(
         &values,
         "weight",
     )
-    .map_err(ExperimentError::Invalid)?;
+    .map_err(ExperimentError::Report)?;
     write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
     Ok(())
 }

@@ -17,7 +17,7 @@ pub fn device_ltm_threshold_v(
     reset_v: f64,
     reset_width_s: f64,
 ) -> Result<Option<f64>, ExperimentError> {
-    let inv = |e: neuroxbar_models::device::DeviceError| ExperimentError::Invalid(e.to_string());
+    let inv = ExperimentError::from;
     for k in 0..=50 {
         let v = 0.5 + 0.05 * k as f64;
         let mut d = spec.instantiate(seed);

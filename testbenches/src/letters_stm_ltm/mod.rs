@@ -267,7 +267,7 @@ pub struct E5Result {
 pub use neuroxbar_cosim::bus::AnalogRecording;
 
 fn err(t_s: f64, e: impl std::fmt::Display) -> ExperimentError {
-    ExperimentError::Invalid(format!("front-end at t = {t_s:.9} s: {e}"))
+    ExperimentError::front_end(t_s, e)
 }
 pub use neuroxbar_cosim::xbar_bench::{XbarBench, IDLE_CLOCKED_MAX_CYCLES};
 

@@ -36,17 +36,18 @@ pub fn run_verilator_analog(
     let analog = match (&vcd, probes) {
         (Some(v), Some(p)) => Some((
             neuroxbar_cosim::analog::AnalogTrace::new(v, N_ROWS, N_COLS, p)
-                .map_err(ExperimentError::Invalid)?,
+                .map_err(neuroxbar_cosim::cosim::CoSimError::Analog)?,
             window,
         )),
         _ => None,
     };
     // the VCD's clock period is the front-end's (set when the bench binds it)
-    let dut = VerilatorXbar::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let dut = VerilatorXbar::new(trace)?;
     // the bench (and with it the VCD) is closed when run_with returns
     let (res, analog) = run_with(dut, cfg, analog)?;
     if let (Some((a, _)), Some(v)) = (analog, &vcd) {
-        a.merge_into(v).map_err(ExperimentError::Invalid)?;
+        a.merge_into(v)
+            .map_err(neuroxbar_cosim::cosim::CoSimError::Analog)?;
     }
     Ok(res)
 }
@@ -65,18 +66,20 @@ fn run_with<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
     cfg: &E5Config,
     analog: Option<AnalogRecording>,
 ) -> Result<(E5Result, Option<AnalogRecording>), ExperimentError> {
-    let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Invalid)?;
-    let spec = DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Device)?;
+    let spec = DeviceSpec::load(kind, None)?;
     let params = crate::experiment::fe_params(cfg.clock_mhz)?;
     let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, params.clone(), cfg.seed)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+        .map_err(|e| ExperimentError::Device(e.to_string()))?;
     let lsb_v = params.dac_lsb_volts;
     let period = params.clock_period_s;
     let width = whole_cycles(cfg.pulse_width_s, period);
     let reset_width = whole_cycles(cfg.reset_width_s, period);
     if width == 0 || reset_width == 0 || reset_width >= 1 << 24 {
-        return Err(ExperimentError::Invalid(
-            "pulse widths must be 1 ..= 2^24 - 1 cycles".into(),
+        return Err(ExperimentError::option(
+            "pulse_width_s",
+            cfg.pulse_width_s,
+            "allowed range 1 ..= 2^24 - 1 cycles of the clock",
         ));
     }
     let xcfg = XbarInputs {
@@ -101,7 +104,7 @@ fn run_with<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
     if let Some((a, window)) = &mut b.analog {
         if window.is_none_or(|(from, _)| from == 0) {
             a.record(&b.fe, 0.0, true, None)
-                .map_err(ExperimentError::Invalid)?;
+                .map_err(neuroxbar_cosim::cosim::CoSimError::Analog)?;
         }
     }
 
@@ -136,11 +139,11 @@ fn run_with<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         let bitmap = LETTERS
             .iter()
             .find(|(c, _)| *c == lw.letter)
-            .ok_or_else(|| ExperimentError::Invalid(format!("no bitmap for `{}`", lw.letter)))?;
+            .ok_or_else(|| ExperimentError::Device(format!("no bitmap for `{}`", lw.letter)))?;
         let mask = lit(&bitmap.1);
         let pulse_period = whole_cycles(1.0 / lw.frequency_hz, period);
         if pulse_period <= width {
-            return Err(ExperimentError::Invalid(format!(
+            return Err(ExperimentError::Hardware(format!(
                 "{}: period {} cycles not longer than the width",
                 lw.letter, pulse_period
             )));

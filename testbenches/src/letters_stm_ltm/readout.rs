@@ -31,7 +31,7 @@ pub(super) fn read_row<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>
         let (c, sat) = b.read(1u128 << r)?;
         let strobes = b.take_samples();
         if strobes.len() != 1 {
-            return Err(ExperimentError::Invalid(format!(
+            return Err(ExperimentError::Hardware(format!(
                 "{} sample strobes for one row read",
                 strobes.len()
             )));

@@ -58,8 +58,7 @@ pub fn write_report(
         "settle_cycles": res.settle_cycles,
     });
     let p = dir.join("report.json");
-    let text = serde_json::to_string_pretty(&report)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&report)?;
     write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
 
     let p = dir.join("maps.csv");
@@ -120,7 +119,7 @@ pub fn write_report(
             &nano,
             "current (nA)",
         )
-        .map_err(ExperimentError::Invalid)?;
+        .map_err(ExperimentError::Report)?;
         write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
     }
     Ok(())

@@ -167,9 +167,11 @@ impl E2Config {
     /// Check every field; errors name the option and its allowed range.
     pub fn validate(&self) -> Result<(), ExperimentError> {
         let bad = |name: &str, v: String, range: &str| {
-            Err(ExperimentError::Invalid(format!(
-                "{name} {v}: allowed range {range}"
-            )))
+            Err(ExperimentError::option(
+                name,
+                v,
+                format!("allowed range {range}"),
+            ))
         };
         if !(1..=10_000).contains(&self.epochs) {
             return bad("--epochs", self.epochs.to_string(), "1..=10000");
@@ -213,18 +215,25 @@ impl E2Config {
         }
         let p = self.rate_bar_hz.max(self.rate_background_hz) * self.tick_s();
         if p > 1.0 {
-            return Err(ExperimentError::Invalid(format!(
-                "--window-ticks {}: a tick of {} s gives a spike probability {p} > 1; use more ticks",
+            return Err(ExperimentError::option(
+                "--window-ticks",
                 self.ticks_per_window,
-                self.tick_s()
-            )));
+                format!(
+                    "a tick of {} s gives a spike probability {p} > 1; use more ticks",
+                    self.tick_s()
+                ),
+            ));
         }
         let thr = self.threshold_codes();
         if !(1.0..=32767.0).contains(&thr) {
-            return Err(ExperimentError::Invalid(format!(
-                "--rho0-hz {} with --window-s {} and --spikes-per-rho0 {}: the LIF threshold would be {thr:.0} codes, outside 1 ..= 32767",
-                self.rho0_hz, self.window_s, self.spikes_per_rho0
-            )));
+            return Err(ExperimentError::option(
+                "--rho0-hz",
+                format!(
+                    "{} with --window-s {} and --spikes-per-rho0 {}",
+                    self.rho0_hz, self.window_s, self.spikes_per_rho0
+                ),
+                format!("the LIF threshold would be {thr:.0} codes, outside 1 ..= 32767"),
+            ));
         }
         let max_s = ((1u64 << 24) - 1) as f64 / (self.clock_mhz * 1e6);
         for (name, t) in [

@@ -16,7 +16,7 @@ pub(crate) fn write_all<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutpu
                 .iter()
                 .find(|r| r.addr == ad)
                 .map_or("?", |r| r.name);
-            return Err(ExperimentError::Invalid(format!(
+            return Err(ExperimentError::Hardware(format!(
                 "the accelerator refused {d:#x} in register {name} (cfg_error)"
             )));
         }
@@ -296,19 +296,18 @@ pub fn verilator_sim(
     warp: bool,
 ) -> Result<CoSim<neuroxbar_cosim::units::accelerator::VerilatorAccel81x4>, ExperimentError> {
     use neuroxbar_cosim::units::accelerator::VerilatorAccel81x4;
-    let kind: DeviceKind = device.parse().map_err(ExperimentError::Invalid)?;
+    let kind: DeviceKind = device.parse().map_err(ExperimentError::Device)?;
     if kind != DeviceKind::FtjRelax {
-        return Err(ExperimentError::Invalid(format!(
+        return Err(ExperimentError::Device(format!(
             "orientation-bcm and moving-direction run on ftj-relax (got {device})"
         )));
     }
-    let spec = DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let spec = DeviceSpec::load(kind, None)?;
     let mut params = fe_params(clock_mhz)?;
     params.tia_gain_index = tia_gain_index;
     let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, params, seed)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
-    let dut = VerilatorAccel81x4::new(neuroxbar_cosim::Trace::Off)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+        .map_err(|e| ExperimentError::Device(e.to_string()))?;
+    let dut = VerilatorAccel81x4::new(neuroxbar_cosim::Trace::Off)?;
     Ok(CoSim::new(dut, fe, warp)?)
 }
 

@@ -56,8 +56,7 @@ pub fn write_report(
         "cycles": res.cycles,
     });
     let p = dir.join("report.json");
-    let text = serde_json::to_string_pretty(&report)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&report)?;
     write_atomic(&p, text.as_bytes()).map_err(ExperimentError::io_at(&p))?;
 
     // snapshots: theta and responses over epochs
@@ -167,7 +166,7 @@ pub fn write_report(
             series,
         };
         let p = dir.join(format!("theta_response_n{j}.svg"));
-        let text = line_plot_svg(&plot).map_err(ExperimentError::Invalid)?;
+        let text = line_plot_svg(&plot).map_err(ExperimentError::Report)?;
         write_atomic(&p, text.as_bytes()).map_err(ExperimentError::io_at(&p))?;
     }
     let picks: Vec<&Snapshot> = {
@@ -191,7 +190,7 @@ pub fn write_report(
                 &grid_map(&g_us),
                 "G (uS)",
             )
-            .map_err(ExperimentError::Invalid)?;
+            .map_err(ExperimentError::Report)?;
             let p = dir.join(format!("weights_e{}_n{j}.svg", s.epoch));
             write_atomic(&p, text.as_bytes()).map_err(ExperimentError::io_at(&p))?;
         }

@@ -157,10 +157,11 @@ impl E3Config {
     /// Check every field; errors name the option and its allowed range.
     pub fn validate(&self) -> Result<(), ExperimentError> {
         let bad = |name: &str, v: f64, range: &str| {
-            Err(ExperimentError::Invalid(format!(
-                "{name} {}: allowed range {range}",
-                num(v)
-            )))
+            Err(ExperimentError::option(
+                name,
+                num(v),
+                format!("allowed range {range}"),
+            ))
         };
         if !(2..=200).contains(&self.classes) {
             return bad("--classes", self.classes as f64, "2..=200");
@@ -185,11 +186,11 @@ impl E3Config {
             }
             let n = v / self.tick_ms;
             if (n - n.round()).abs() > 1e-9 {
-                return Err(ExperimentError::Invalid(format!(
-                    "{name} {}: must be a whole number of {} ms ticks",
+                return Err(ExperimentError::option(
+                    name,
                     num(v),
-                    self.tick_ms
-                )));
+                    format!("must be a whole number of {} ms ticks", self.tick_ms),
+                ));
             }
             Ok(())
         };
@@ -200,15 +201,20 @@ impl E3Config {
             return bad("rate_hz", self.rate_hz, "(0, 200] Hz");
         }
         if self.pulse_width_s * 1e3 >= self.tick_ms / 2.0 {
-            return Err(ExperimentError::Invalid(format!(
-                "pulse_width_s {}: must end before the mid-tick read ({} ms)",
+            return Err(ExperimentError::option(
+                "pulse_width_s",
                 self.pulse_width_s,
-                self.tick_ms / 2.0
-            )));
+                format!(
+                    "must end before the mid-tick read ({} ms)",
+                    self.tick_ms / 2.0
+                ),
+            ));
         }
         if self.tau_m_s.is_empty() || self.tau_m_s.iter().any(|&t| !(1e-3..=10.0).contains(&t)) {
-            return Err(ExperimentError::Invalid(
-                "tau_m_s: each in 0.001..=10 s, at least one".into(),
+            return Err(ExperimentError::option(
+                "tau_m_s",
+                format!("{:?}", self.tau_m_s),
+                "allowed range: each in 0.001..=10 s, at least one",
             ));
         }
         Ok(())
@@ -341,7 +347,7 @@ pub struct E3Result {
 }
 
 fn err(t_s: f64, e: impl std::fmt::Display) -> ExperimentError {
-    ExperimentError::Invalid(format!("front-end at t = {t_s:.9} s: {e}"))
+    ExperimentError::front_end(t_s, e)
 }
 
 pub mod metrics;

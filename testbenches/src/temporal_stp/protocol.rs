@@ -5,11 +5,10 @@ use super::*;
 
 /// The device spec of a synapse: `liwes` as calibrated, `ideal` with every sd 0.
 pub fn synapse_spec(cfg: &E3Config, synapse: &str) -> Result<DeviceSpec, ExperimentError> {
-    let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Invalid)?;
-    let mut spec =
-        DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Device)?;
+    let mut spec = DeviceSpec::load(kind, None)?;
     let ParamSet::Liwes(p) = &mut spec.params else {
-        return Err(ExperimentError::Invalid(format!(
+        return Err(ExperimentError::Device(format!(
             "temporal-stp runs on liwes devices (got {})",
             cfg.device
         )));
@@ -25,7 +24,7 @@ pub fn synapse_spec(cfg: &E3Config, synapse: &str) -> Result<DeviceSpec, Experim
             p.d2d_sd = 0.0;
             p.read_noise_sd = 0.0;
         }
-        s => return Err(ExperimentError::Invalid(format!("no device synapse `{s}`"))),
+        s => return Err(ExperimentError::Device(format!("no device synapse `{s}`"))),
     }
     Ok(spec)
 }
@@ -46,13 +45,13 @@ fn read_cell<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
     let (c, sat) = b.read(1)?;
     let strobes = b.take_samples();
     if strobes.len() != 1 {
-        return Err(ExperimentError::Invalid(format!(
+        return Err(ExperimentError::Hardware(format!(
             "{} sample strobes for one row read",
             strobes.len()
         )));
     }
     if sat & 1 != 0 {
-        return Err(ExperimentError::Invalid(format!(
+        return Err(ExperimentError::Hardware(format!(
             "the ADC saturated reading the synapse at t = {:.6} s: use a coarser TIA gain",
             b.time_s()
         )));
@@ -103,7 +102,7 @@ fn present<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
         if next.peek() == Some(&&n) {
             next.next();
             if b.time_cycles() > tn {
-                return Err(ExperimentError::Invalid(format!(
+                return Err(ExperimentError::Hardware(format!(
                     "tick {n}: the previous read ran past the tick start"
                 )));
             }
@@ -111,7 +110,7 @@ fn present<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>>(
             b.program(0, 0, true, 1)?;
         }
         if b.time_cycles() > tn + half {
-            return Err(ExperimentError::Invalid(format!(
+            return Err(ExperimentError::Hardware(format!(
                 "tick {n}: the gate pulse ran past the mid-tick read"
             )));
         }
@@ -148,20 +147,22 @@ pub fn run_device(
     };
     params
         .validate()
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+        .map_err(|e| ExperimentError::Device(e.to_string()))?;
     let stream = if synapse == "liwes" { 1 } else { 2 };
     let fe_seed = cfg
         .seed
         .wrapping_mul(0x9E37_79B9_7F4A_7C15)
         .wrapping_add(stream);
     let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, params.clone(), fe_seed)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+        .map_err(|e| ExperimentError::Device(e.to_string()))?;
     let lsb_v = params.dac_lsb_volts;
     let period = params.clock_period_s;
     let width = whole_cycles(cfg.pulse_width_s, period);
     if width == 0 || width >= 1 << 24 {
-        return Err(ExperimentError::Invalid(
-            "pulse_width_s: 1 ..= 2^24 - 1 cycles".into(),
+        return Err(ExperimentError::option(
+            "pulse_width_s",
+            num(cfg.pulse_width_s),
+            "allowed range 1 ..= 2^24 - 1 cycles of the clock",
         ));
     }
     let (safe_min_v, safe_max_v) = { spec.instantiate(0).safe_window_volts() };
@@ -180,8 +181,7 @@ pub fn run_device(
         refresh_width: 1,
         ..Default::default()
     };
-    let dut =
-        VerilatorXbar::new(Trace::Off).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let dut = VerilatorXbar::new(Trace::Off)?;
     let mut b = XbarBench::new(dut, fe, xcfg, cfg.warp)?;
     let mut run = DeviceRun::default();
     // single-spike calibration (its own presentation, spike at tick 0)
@@ -209,7 +209,7 @@ pub fn run_device(
     run.idle_skipped_cycles = b.stats().idle_skipped_cycles;
     run.program_commands = b.dut.program_commands;
     if b.outputs().clamp_error {
-        return Err(ExperimentError::Invalid(
+        return Err(ExperimentError::Hardware(
             "the controller clamped a pulse amplitude".into(),
         ));
     }
@@ -225,8 +225,7 @@ struct Lif {
 
 impl Lif {
     fn new(decay_bits: u16, gain_bits: u16) -> Result<Self, ExperimentError> {
-        let dut = VerilatorLifWta::new(Trace::Off)
-            .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+        let dut = VerilatorLifWta::new(Trace::Off)?;
         Ok(Lif {
             dut,
             cycles: 0,
@@ -264,7 +263,7 @@ impl Lif {
             inp.cfg_write = Some((a, d));
             let o = self.step(&inp);
             if o.cfg_error {
-                return Err(ExperimentError::Invalid(format!(
+                return Err(ExperimentError::Hardware(format!(
                     "neuron core refused register 0x{a:02x} = 0x{d:x}"
                 )));
             }
@@ -288,7 +287,7 @@ impl Lif {
         for n in 0..ticks {
             for (j, x) in inputs.iter().enumerate() {
                 inp.i_in[j] = i16::try_from(x[n]).map_err(|_| {
-                    ExperimentError::Invalid(format!(
+                    ExperimentError::Hardware(format!(
                         "input {} codes does not fit the neuron's 16-bit i_in",
                         x[n]
                     ))
@@ -303,7 +302,7 @@ impl Lif {
                 o = self.step(&inp);
             }
             if o.saturated || o.spikes != 0 {
-                return Err(ExperimentError::Invalid(
+                return Err(ExperimentError::Hardware(
                     "the RTL LIF membrane saturated (Q16.8, +-32768 codes): lower its GAIN".into(),
                 ));
             }

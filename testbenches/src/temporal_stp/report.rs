@@ -60,8 +60,7 @@ pub fn write_report(
         "cycles": res.cycles,
     });
     let p = dir.join("report.json");
-    let text = serde_json::to_string_pretty(&report)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&report)?;
     write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
 
     let p = dir.join("readouts.csv");
@@ -136,7 +135,7 @@ pub fn write_report(
         ..Default::default()
     };
     let p = dir.join("conductance.svg");
-    let text = line_plot_svg(&plot).map_err(ExperimentError::Invalid)?;
+    let text = line_plot_svg(&plot).map_err(ExperimentError::Report)?;
     write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
     for (ti, tau) in cfg.tau_m_s.iter().enumerate() {
         let ms = tau * 1e3;
@@ -158,7 +157,7 @@ pub fn write_report(
             ..Default::default()
         };
         let p = dir.join(format!("membrane_tau{ms}ms.svg"));
-        let text = line_plot_svg(&plot).map_err(ExperimentError::Invalid)?;
+        let text = line_plot_svg(&plot).map_err(ExperimentError::Report)?;
         write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
         let plot = LinePlot {
             title: format!("read-outs per class, tau_m = {ms} ms"),
@@ -180,7 +179,7 @@ pub fn write_report(
             ..Default::default()
         };
         let p = dir.join(format!("readouts_tau{ms}ms.svg"));
-        let text = line_plot_svg(&plot).map_err(ExperimentError::Invalid)?;
+        let text = line_plot_svg(&plot).map_err(ExperimentError::Report)?;
         write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
     }
     Ok(())

@@ -53,22 +53,25 @@ impl E2bConfig {
     pub fn validate(&self) -> Result<(), ExperimentError> {
         self.learn.validate()?;
         if !(1..=50).contains(&self.trials) {
-            return Err(ExperimentError::Invalid(format!(
-                "--trials {}: allowed range 1..=50",
-                self.trials
-            )));
+            return Err(ExperimentError::option(
+                "--trials",
+                self.trials,
+                "allowed range 1..=50",
+            ));
         }
         if !(self.rest_s.is_finite() && (0.0..=100.0).contains(&self.rest_s)) {
-            return Err(ExperimentError::Invalid(format!(
-                "--rest-s {}: allowed range 0..=100 s",
-                self.rest_s
-            )));
+            return Err(ExperimentError::option(
+                "--rest-s",
+                self.rest_s,
+                "allowed range 0..=100 s",
+            ));
         }
         if !(self.step_s.is_finite() && (1e-3..=10.0).contains(&self.step_s)) {
-            return Err(ExperimentError::Invalid(format!(
-                "--step-ms {}: allowed range 1..=10000 ms",
-                self.step_s * 1e3
-            )));
+            return Err(ExperimentError::option(
+                "--step-ms",
+                self.step_s * 1e3,
+                "allowed range 1..=10000 ms",
+            ));
         }
         Ok(())
     }

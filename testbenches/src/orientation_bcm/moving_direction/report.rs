@@ -36,8 +36,7 @@ pub fn write_e2b_report(
         "clocked_cycles": res.clocked_cycles,
     });
     let p = dir.join("report.json");
-    let text = serde_json::to_string_pretty(&report)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&report)?;
     write_atomic(&p, text.as_bytes()).map_err(ExperimentError::io_at(&p))?;
     let p = dir.join("trail_maps.csv");
     let mut rows = Vec::new();
@@ -100,7 +99,7 @@ pub fn write_e2b_report(
                 &grid_map(&g_us),
                 "G - G_before (uS, 4 columns)",
             )
-            .map_err(ExperimentError::Invalid)?;
+            .map_err(ExperimentError::Report)?;
             let p = dir.join(format!("trail_{d}deg_{dir_name}_step{}.svg", k + 1));
             write_atomic(&p, text.as_bytes()).map_err(ExperimentError::io_at(&p))?;
         }
@@ -129,7 +128,7 @@ pub fn write_e2b_report(
             .collect(),
     };
     let p = dir.join("centroids.svg");
-    let text = line_plot_svg(&plot).map_err(ExperimentError::Invalid)?;
+    let text = line_plot_svg(&plot).map_err(ExperimentError::Report)?;
     write_atomic(&p, text.as_bytes()).map_err(ExperimentError::io_at(&p))?;
     Ok(())
 }
