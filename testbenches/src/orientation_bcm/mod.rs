@@ -397,7 +397,12 @@ mod tests {
         assert_eq!(c.eta_shift(), Some(2));
         assert_eq!(c.theta_shift(), Some(6));
         c.eta = 0.3;
-        let e = c.validate().unwrap_err().to_string();
+        let err = c.validate().unwrap_err();
+        assert!(
+            matches!(&err, ExperimentError::Option { option, value, .. } if option == "--eta" && value == "0.3"),
+            "{err:?}"
+        );
+        let e = err.to_string();
         assert!(e.contains("--eta 0.3") && e.contains("power of two"), "{e}");
     }
 
