@@ -76,6 +76,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::array::{Array, ArrayError};
 use crate::device::DeviceSpec;
+use crate::param::{Check, ParamError};
 
 /// Errors of the array and front-end model. Each names the quantity and its
 /// allowed range.
@@ -121,12 +122,9 @@ pub enum FrontEndError {
         min_volts: f64,
         max_volts: f64,
     },
-    #[error("{file}: field `{field}`: {message}")]
-    Param {
-        file: String,
-        field: String,
-        message: String,
-    },
+    /// A parameter out of range: the same error as a device parameter's.
+    #[error(transparent)]
+    Param(#[from] ParamError),
 }
 
 /// Mode of one channel (`fe_mode`).
@@ -247,25 +245,11 @@ impl Default for FrontEndParams {
 }
 
 fn param_err(file: &str, field: &str, message: String) -> FrontEndError {
-    FrontEndError::Param {
-        file: file.to_string(),
-        field: field.to_string(),
-        message,
-    }
+    FrontEndError::Param(ParamError::new(file, field, message))
 }
 
 fn check_range(file: &str, field: &str, v: f64, lo: f64, hi: f64) -> Result<(), FrontEndError> {
-    if !v.is_finite() || v < lo || v > hi {
-        return Err(param_err(
-            file,
-            field,
-            format!(
-                "value {} is outside the allowed range [{lo:e}, {hi:e}]",
-                crate::device::common::num(v)
-            ),
-        ));
-    }
-    Ok(())
+    Ok(Check { file }.range(field, v, lo, hi)?)
 }
 
 impl FrontEndParams {
@@ -1148,43 +1132,41 @@ mod tests {
     use super::*;
     use crate::device::Device;
 
-    /// Ohmic resistor with a fixed conductance and a +-5 V window.
-    struct Ohm(f64);
+    /// Ohmic resistor with a fixed conductance, a +-5 V window and no read noise.
+    struct Ohm(f64, crate::device::CellState);
+
+    fn ohm(g_s: f64) -> Ohm {
+        use rand::SeedableRng;
+        Ohm(
+            g_s,
+            crate::device::CellState::new(
+                "ohm",
+                (-5.0, 5.0),
+                0.1,
+                0.0,
+                rand_chacha::ChaCha8Rng::seed_from_u64(0),
+            ),
+        )
+    }
 
     impl Device for Ohm {
-        fn name(&self) -> &'static str {
-            "ohm"
+        fn cell(&self) -> &crate::device::CellState {
+            &self.1
         }
-        fn safe_window_volts(&self) -> (f64, f64) {
-            (-5.0, 5.0)
+        fn cell_mut(&mut self) -> &mut crate::device::CellState {
+            &mut self.1
         }
-        fn apply(&mut self, v: f64, d: f64) -> Result<f64, crate::device::DeviceError> {
+        fn pulse(&mut self, v: f64, d: f64) -> Result<f64, crate::device::DeviceError> {
             Ok(v * v * self.0 * d)
         }
         fn advance(&mut self, _dt: f64) {}
         fn current_a(&self, v: f64) -> f64 {
             self.0 * v
         }
-        fn read_current_a(&mut self, v: f64) -> f64 {
-            self.0 * v
-        }
-        fn conductance_s(&self) -> f64 {
-            self.0
-        }
-        fn last_pulse_energy_j(&self) -> f64 {
-            0.0
-        }
-        fn cycles(&self) -> u64 {
-            0
-        }
-        fn set_cycles(&mut self, _n: u64) {}
-        fn read_voltage_volts(&self) -> f64 {
-            0.1
-        }
     }
 
     fn fe(n_rows: usize, n_cols: usize) -> FrontEnd {
-        let array = Array::from_fn(n_rows, n_cols, |_| Box::new(Ohm(1e-5))).unwrap();
+        let array = Array::from_fn(n_rows, n_cols, |_| Box::new(ohm(1e-5))).unwrap();
         let params = FrontEndParams {
             read_noise_sd_a: 0.0,
             ..Default::default()
@@ -1217,13 +1199,13 @@ mod tests {
     fn bad_params_name_the_field() {
         let e = FrontEndParams::from_toml_str("dac_bits = 20", "fe.toml").unwrap_err();
         assert!(
-            matches!(&e, FrontEndError::Param { field, .. } if field == "dac_bits"),
+            matches!(&e, FrontEndError::Param(ParamError { field, .. }) if field == "dac_bits"),
             "{e}"
         );
         assert!(e.to_string().contains("[2, 16]"), "{e}");
         let e = FrontEndParams::from_toml_str("tia_gain_index = 8", "fe.toml").unwrap_err();
         assert!(
-            matches!(&e, FrontEndError::Param { field, .. } if field == "tia_gain_index"),
+            matches!(&e, FrontEndError::Param(ParamError { field, .. }) if field == "tia_gain_index"),
             "{e}"
         );
         let e = FrontEndParams::from_toml_str("clock_period_s = -1.0", "fe.toml").unwrap_err();

@@ -5,4 +5,5 @@ pub mod array;
 pub mod device;
 pub mod frontend;
 pub mod golden;
+pub mod param;
 pub mod protocol;

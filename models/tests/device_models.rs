@@ -2,7 +2,9 @@
 //! reproducibility, the LiWES short-term equations, and error handling.
 
 use neuroxbar_models::device::liwes::{st_response, Liwes, StSet};
-use neuroxbar_models::device::{ftj_relax, Device, DeviceError, DeviceKind, DeviceSpec, ParamSet};
+use neuroxbar_models::device::{
+    ftj_relax, Device, DeviceError, DeviceKind, DeviceSpec, ParamError, ParamSet,
+};
 use neuroxbar_models::protocol::{self, Options, Protocol};
 
 fn spec(kind: DeviceKind) -> DeviceSpec {
@@ -102,11 +104,11 @@ fn bad_parameter_files_name_the_field() {
     ];
     for (bad, field) in cases {
         match DeviceSpec::from_toml_str(DeviceKind::FtjLinear, &bad, "bad.toml") {
-            Err(DeviceError::Param {
+            Err(DeviceError::Param(ParamError {
                 file,
                 field: f,
                 message,
-            }) => {
+            })) => {
                 assert_eq!(file, "bad.toml");
                 assert_eq!(f, field, "{message}");
                 assert!(!message.is_empty());
@@ -126,7 +128,10 @@ fn bad_parameter_files_name_the_field() {
         DeviceKind::Otj,
         Some(std::path::Path::new("/nonexistent/otj.toml")),
     );
-    assert!(matches!(missing, Err(DeviceError::Param { .. })));
+    assert!(matches!(
+        missing,
+        Err(DeviceError::Param(ParamError { .. }))
+    ));
 }
 
 #[test]

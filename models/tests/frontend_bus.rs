@@ -23,10 +23,7 @@ fn recorder_fe(n_rows: usize, n_cols: usize) -> (FrontEnd, Log) {
     let log: Log = Arc::new(Mutex::new(Vec::new()));
     let l = log.clone();
     let array = Array::from_fn(n_rows, n_cols, move |cell| {
-        Box::new(Recorder {
-            cell,
-            log: l.clone(),
-        })
+        Box::new(Recorder::new(cell, l.clone()))
     })
     .unwrap();
     (FrontEnd::new(array, quiet(), 0).unwrap(), log)
@@ -312,13 +309,7 @@ fn bus_errors_name_the_quantity_and_range() {
 fn out_of_window_apply_is_refused_with_lines_grounded() {
     let log: Log = Arc::new(Mutex::new(Vec::new()));
     let l = log.clone();
-    let array = Array::from_fn(2, 2, move |cell| {
-        Box::new(Recorder {
-            cell,
-            log: l.clone(),
-        })
-    })
-    .unwrap();
+    let array = Array::from_fn(2, 2, move |cell| Box::new(Recorder::new(cell, l.clone()))).unwrap();
     let mut fe = FrontEnd::new(array, quiet(), 0).unwrap();
     fe.stage_write(1, 0, 6.0, WriteScheme::HalfV).unwrap(); // 6 V > 5 V window
     let e = fe.set_apply(1e-6, true).unwrap_err();

@@ -5,7 +5,19 @@
 
 use std::sync::{Arc, Mutex};
 
-use neuroxbar_models::device::{Device, DeviceError};
+use neuroxbar_models::device::{CellState, Device, DeviceError};
+use rand::SeedableRng;
+
+/// The bookkeeping of a test device (its own methods override what they report).
+pub fn state(name: &'static str) -> CellState {
+    CellState::new(
+        name,
+        (-5.0, 5.0),
+        0.1,
+        0.0,
+        rand_chacha::ChaCha8Rng::seed_from_u64(0),
+    )
+}
 
 fn check(name: &'static str, v: f64, d: f64, window: (f64, f64)) -> Result<(), DeviceError> {
     if !v.is_finite() || v < window.0 || v > window.1 {
@@ -38,6 +50,7 @@ pub struct Linear {
     pub window_volts: (f64, f64),
     pub cycles: u64,
     pub last_j: f64,
+    pub state: CellState,
 }
 
 impl Linear {
@@ -50,6 +63,7 @@ impl Linear {
             window_volts: (-5.0, 5.0),
             cycles: 0,
             last_j: 0.0,
+            state: state("test-linear"),
         }
     }
     pub fn drifting(g_s: f64, k_s_per_vs: f64, tau_s: f64) -> Self {
@@ -62,6 +76,15 @@ impl Linear {
 }
 
 impl Device for Linear {
+    fn cell(&self) -> &CellState {
+        &self.state
+    }
+    fn cell_mut(&mut self) -> &mut CellState {
+        &mut self.state
+    }
+    fn pulse(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
+        self.apply(v, d)
+    }
     fn name(&self) -> &'static str {
         "test-linear"
     }
@@ -115,6 +138,7 @@ pub struct Cubic {
     pub k: f64,
     pub window_volts: (f64, f64),
     pub last_j: f64,
+    pub state: CellState,
 }
 
 impl Cubic {
@@ -126,11 +150,21 @@ impl Cubic {
             k,
             window_volts: (-5.0, 5.0),
             last_j: 0.0,
+            state: state("test-cubic"),
         }
     }
 }
 
 impl Device for Cubic {
+    fn cell(&self) -> &CellState {
+        &self.state
+    }
+    fn cell_mut(&mut self) -> &mut CellState {
+        &mut self.state
+    }
+    fn pulse(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
+        self.apply(v, d)
+    }
     fn name(&self) -> &'static str {
         "test-cubic"
     }
@@ -182,9 +216,29 @@ pub type Log = Arc<Mutex<Vec<Call>>>;
 pub struct Recorder {
     pub cell: usize,
     pub log: Log,
+    pub state: CellState,
+}
+
+impl Recorder {
+    pub fn new(cell: usize, log: Log) -> Self {
+        Recorder {
+            cell,
+            log,
+            state: state("test-recorder"),
+        }
+    }
 }
 
 impl Device for Recorder {
+    fn cell(&self) -> &CellState {
+        &self.state
+    }
+    fn cell_mut(&mut self) -> &mut CellState {
+        &mut self.state
+    }
+    fn pulse(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
+        self.apply(v, d)
+    }
     fn name(&self) -> &'static str {
         "test-recorder"
     }

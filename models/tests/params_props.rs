@@ -6,7 +6,7 @@
 //! validation), never a panic, with no control characters or TOML-internal
 //! names in the message.
 
-use neuroxbar_models::device::{DeviceError, DeviceKind, DeviceSpec};
+use neuroxbar_models::device::{DeviceError, DeviceKind, DeviceSpec, ParamError};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -161,11 +161,11 @@ fn mutated_files_give_a_located_error_never_a_panic() {
             };
             match load(kind, &text) {
                 Ok(_) => {}
-                Err(DeviceError::Param {
+                Err(DeviceError::Param(ParamError {
                     file,
                     field,
                     message,
-                }) => {
+                })) => {
                     prop_assert_eq!(file, "p.toml");
                     let shown = format!("{field} {message}");
                     prop_assert!(!shown.chars().any(char::is_control), "{shown:?}");
@@ -218,7 +218,7 @@ fn each_reported_message_case() {
             + 1
     };
     let err = |text: &str| match load(DeviceKind::Liwes, text) {
-        Err(DeviceError::Param { field, message, .. }) => (field, message),
+        Err(DeviceError::Param(ParamError { field, message, .. })) => (field, message),
         other => panic!("expected a parameter error, got {other:?}"),
     };
     // A bad enum value names its field, not the value.

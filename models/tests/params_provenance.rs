@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use neuroxbar_models::device::{DeviceError, DeviceKind, DeviceSpec};
+use neuroxbar_models::device::{DeviceError, DeviceKind, DeviceSpec, ParamError};
 
 /// Section of `models/DEVICES.md` that documents `kind`'s paper.
 fn section(kind: DeviceKind) -> u32 {
@@ -445,7 +445,7 @@ fn every_key_is_a_field_the_model_accepts() {
         };
         match DeviceSpec::load(kind, None) {
             Ok(_) => {}
-            Err(DeviceError::Param { field, message, .. }) => panic!(
+            Err(DeviceError::Param(ParamError { field, message, .. })) => panic!(
                 "{file}:{}: key `{field}` is rejected by the {} model: {message}",
                 line_of(&field),
                 kind.name()
@@ -454,7 +454,7 @@ fn every_key_is_a_field_the_model_accepts() {
         }
         match DeviceSpec::from_toml_str(kind, &text, &file) {
             Ok(_) => {}
-            Err(DeviceError::Param { field, message, .. }) => panic!(
+            Err(DeviceError::Param(ParamError { field, message, .. })) => panic!(
                 "{file}:{}: key `{field}` is rejected by the {} model: {message}",
                 line_of(&field),
                 kind.name()
@@ -465,7 +465,7 @@ fn every_key_is_a_field_the_model_accepts() {
         // extra key must fail, so no key of the file is silently ignored.
         let probe = format!("{text}\nprovenance_probe_key = 1.0\n");
         match DeviceSpec::from_toml_str(kind, &probe, &file) {
-            Err(DeviceError::Param { field, .. }) if field == "provenance_probe_key" => {}
+            Err(DeviceError::Param(ParamError { field, .. })) if field == "provenance_probe_key" => {}
             other => panic!(
                 "{file}: the {} model does not reject an unknown key, so loading does not prove every key is a field: {other:?}",
                 kind.name()

@@ -92,6 +92,19 @@ struct Recorder {
 }
 
 impl neuroxbar_models::device::Device for Recorder {
+    fn cell(&self) -> &neuroxbar_models::device::CellState {
+        self.inner.cell()
+    }
+    fn cell_mut(&mut self) -> &mut neuroxbar_models::device::CellState {
+        self.inner.cell_mut()
+    }
+    fn pulse(
+        &mut self,
+        v_volts: f64,
+        duration_s: f64,
+    ) -> Result<f64, neuroxbar_models::device::DeviceError> {
+        self.inner.pulse(v_volts, duration_s)
+    }
     fn name(&self) -> &'static str {
         self.inner.name()
     }

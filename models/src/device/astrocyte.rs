@@ -64,11 +64,11 @@
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use super::common::{self, Check, Rngs};
+use super::common::{self, CellState, Check, Rngs};
 use super::{Device, DeviceError};
 
 /// Parameters (see `models/params/astrocyte.toml`, `n-astrocyte.toml`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     pub read_voltage_v: f64,
@@ -170,16 +170,13 @@ pub fn window_exponent(p: &Params, n: f64) -> f64 {
 #[derive(Debug, Clone)]
 pub struct Astrocyte {
     p: Params,
-    name: &'static str,
+    cell: CellState,
     pub d2d_gain: f64,
     pub s: f64,
-    cycles: u64,
     pub cycles_since_refresh: u64,
     last_polarity: i8,
     last_refresh_polarity: i8,
-    last_energy_j: f64,
     c2c: ChaCha8Rng,
-    read: ChaCha8Rng,
 }
 
 impl Astrocyte {
@@ -187,17 +184,20 @@ impl Astrocyte {
         let mut r = Rngs::new(seed);
         let d2d_gain = common::factor(&mut r.d2d, p.d2d_sd);
         Astrocyte {
-            p: p.clone(),
-            name,
+            p: *p,
+            cell: CellState::new(
+                name,
+                (p.v_min_v, p.v_max_v),
+                p.read_voltage_v,
+                p.read_noise_sd,
+                r.read,
+            ),
             d2d_gain,
             s: p.s_init,
-            cycles: 0,
             cycles_since_refresh: 0,
             last_polarity: 0,
             last_refresh_polarity: 0,
-            last_energy_j: 0.0,
             c2c: r.c2c,
-            read: r.read,
         }
     }
 
@@ -210,7 +210,7 @@ impl Astrocyte {
     /// of the window.
     fn g_on_eff(&self) -> f64 {
         let p = &self.p;
-        p.g_off_s * (p.g_on_s / p.g_off_s).powf(window_exponent(p, self.cycles as f64))
+        p.g_off_s * (p.g_on_s / p.g_off_s).powf(window_exponent(p, self.cell.cycles as f64))
     }
 
     /// Linear conductance `G_lin` at filament state `s`.
@@ -294,7 +294,7 @@ impl Astrocyte {
     /// Count a cycle on a set -> reset transition.
     fn note_polarity(&mut self, pol: i8) {
         if pol == -1 && self.last_polarity == 1 {
-            self.cycles = self.cycles.saturating_add(1);
+            self.cell.cycles = self.cell.cycles.saturating_add(1);
             self.cycles_since_refresh = self.cycles_since_refresh.saturating_add(1);
         }
         if pol != 0 {
@@ -365,17 +365,15 @@ impl Astrocyte {
 }
 
 impl Device for Astrocyte {
-    fn name(&self) -> &'static str {
-        self.name
+    fn cell(&self) -> &CellState {
+        &self.cell
     }
-    fn safe_window_volts(&self) -> (f64, f64) {
-        (self.p.v_min_v, self.p.v_max_v)
+    fn cell_mut(&mut self) -> &mut CellState {
+        &mut self.cell
     }
-    fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
-        common::check_voltage(self.name, v, self.safe_window_volts())?;
-        common::check_duration(self.name, d)?;
+    fn pulse(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
         let i0 = self.current_a(v);
-        let p = self.p.clone();
+        let p = self.p;
         let gain = common::factor(&mut self.c2c, p.c2c_sd);
         let a = v.abs();
         let pol = self.switch(v, d, gain);
@@ -397,13 +395,12 @@ impl Device for Astrocyte {
             self.last_refresh_polarity = 0;
         }
         let e = common::pulse_energy(v, i0, self.current_a(v), d);
-        self.last_energy_j = e;
         Ok(e)
     }
     fn apply_compliance(&mut self, v: f64, d: f64, i_cc_a: f64) -> Result<f64, DeviceError> {
-        common::check_voltage(self.name, v, self.safe_window_volts())?;
-        common::check_duration(self.name, d)?;
-        common::check_compliance(self.name, i_cc_a)?;
+        common::check_voltage(self.cell.name, v, self.safe_window_volts())?;
+        common::check_duration(self.cell.name, d)?;
+        common::check_compliance(self.cell.name, i_cc_a)?;
         let gain = common::factor(&mut self.c2c, self.p.c2c_sd);
         let e = if v > 0.0 {
             let started_above =
@@ -419,7 +416,7 @@ impl Device for Astrocyte {
             common::pulse_energy(v_eff, i0, self.current_a(v_eff), d)
         };
         self.last_refresh_polarity = 0;
-        self.last_energy_j = e;
+        self.cell.last_energy_j = e;
         Ok(e)
     }
     fn advance(&mut self, _dt: f64) {}
@@ -431,24 +428,8 @@ impl Device for Astrocyte {
             0.0
         }
     }
-    fn read_current_a(&mut self, v: f64) -> f64 {
-        self.current_a(v) * (1.0 + self.p.read_noise_sd * common::normal(&mut self.read))
-    }
-    fn conductance_s(&self) -> f64 {
-        let v = self.p.read_voltage_v;
-        self.current_a(v) / v
-    }
-    fn last_pulse_energy_j(&self) -> f64 {
-        self.last_energy_j
-    }
-    fn cycles(&self) -> u64 {
-        self.cycles
-    }
     fn set_cycles(&mut self, n: u64) {
-        self.cycles = n;
+        self.cell.cycles = n;
         self.cycles_since_refresh = n;
-    }
-    fn read_voltage_volts(&self) -> f64 {
-        self.p.read_voltage_v
     }
 }

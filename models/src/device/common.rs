@@ -31,6 +31,41 @@ impl Rngs {
     }
 }
 
+/// What every cell keeps besides its physics: its name, safe window,
+/// nominal read voltage and read noise (with the seeded read-noise stream),
+/// the energy of its last pulse and its switching-cycle counter.
+#[derive(Clone, Debug)]
+pub struct CellState {
+    pub name: &'static str,
+    pub window_volts: (f64, f64),
+    pub read_voltage_v: f64,
+    /// Relative sd of a noisy read.
+    pub read_noise_sd: f64,
+    pub read: ChaCha8Rng,
+    pub last_energy_j: f64,
+    pub cycles: u64,
+}
+
+impl CellState {
+    pub fn new(
+        name: &'static str,
+        window_volts: (f64, f64),
+        read_voltage_v: f64,
+        read_noise_sd: f64,
+        read: ChaCha8Rng,
+    ) -> Self {
+        CellState {
+            name,
+            window_volts,
+            read_voltage_v,
+            read_noise_sd,
+            read,
+            last_energy_j: 0.0,
+            cycles: 0,
+        }
+    }
+}
+
 /// A multiplicative variation factor `max(0, 1 + sd * N(0,1))`.
 pub fn factor(rng: &mut ChaCha8Rng, sd: f64) -> f64 {
     if sd <= 0.0 {
@@ -219,11 +254,11 @@ fn looks_like_datetime(line: &str) -> bool {
 pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, DeviceError> {
     toml::from_str::<T>(text).map_err(|e| {
         let p = toml_problem(text, &e);
-        DeviceError::Param {
+        DeviceError::Param(ParamError {
             file: file.to_string(),
             field: p.key.clone().unwrap_or_else(|| "<file>".to_string()),
             message: p.located_message(),
-        }
+        })
     })
 }
 
@@ -231,11 +266,11 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, DeviceErr
 /// the field, not where it is) when `field = ...` is on line N of `text`.
 pub fn locate(e: DeviceError, text: &str) -> DeviceError {
     match e {
-        DeviceError::Param {
+        DeviceError::Param(ParamError {
             file,
             field,
             message,
-        } if !message.starts_with("line ") => {
+        }) if !message.starts_with("line ") => {
             let line = text
                 .lines()
                 .position(|l| key_of_line(l).as_deref() == Some(field.as_str()));
@@ -243,11 +278,11 @@ pub fn locate(e: DeviceError, text: &str) -> DeviceError {
                 Some(i) => format!("line {}: {message}", i + 1),
                 None => message,
             };
-            DeviceError::Param {
+            DeviceError::Param(ParamError {
                 file,
                 field,
                 message,
-            }
+            })
         }
         other => other,
     }
@@ -264,39 +299,7 @@ pub fn num(v: f64) -> String {
     }
 }
 
-/// Range checker used by every parameter set's `validate`.
-pub struct Check<'a> {
-    pub file: &'a str,
-}
-
-impl Check<'_> {
-    /// `lo <= value <= hi` and finite.
-    pub fn range(&self, field: &str, value: f64, lo: f64, hi: f64) -> Result<(), DeviceError> {
-        if !value.is_finite() || value < lo || value > hi {
-            return Err(DeviceError::Param {
-                file: self.file.to_string(),
-                field: field.to_string(),
-                message: format!(
-                    "value {} is outside the allowed range [{lo:e}, {hi:e}]",
-                    num(value)
-                ),
-            });
-        }
-        Ok(())
-    }
-
-    /// `a < b` (e.g. a lower bound below an upper bound).
-    pub fn less(&self, field: &str, a: f64, b: f64, what: &str) -> Result<(), DeviceError> {
-        if a >= b {
-            return Err(DeviceError::Param {
-                file: self.file.to_string(),
-                field: field.to_string(),
-                message: format!("must be below {what} ({a:e} >= {b:e})"),
-            });
-        }
-        Ok(())
-    }
-}
+pub use crate::param::{Check, ParamError};
 
 /// Trapezoidal pulse energy `V * (I_start + I_end) / 2 * d`, non-negative.
 pub fn pulse_energy(v: f64, i_start: f64, i_end: f64, d: f64) -> f64 {

@@ -74,11 +74,11 @@
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use super::common::{self, Check, Rngs};
+use super::common::{self, CellState, Check, Rngs};
 use super::{Device, DeviceError};
 
 /// Parameters (see `models/params/ftj-linear.toml`, `ftj-reference.toml`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     pub read_voltage_v: f64,
@@ -189,7 +189,7 @@ impl Params {
 #[derive(Debug, Clone)]
 pub struct FtjLinear {
     p: Params,
-    name: &'static str,
+    cell: CellState,
     /// D2D conductance scale, drawn once.
     pub d2d_scale: f64,
     /// C2C conductance scale of the current switching cycle.
@@ -201,11 +201,8 @@ pub struct FtjLinear {
     pub x_neg: f64,
     /// Polarity of the last spike-sized pulse (0: none yet).
     pub last_spike: i8,
-    cycles: u64,
     last_polarity: i8,
-    last_energy_j: f64,
     c2c: ChaCha8Rng,
-    read: ChaCha8Rng,
 }
 
 impl FtjLinear {
@@ -214,35 +211,36 @@ impl FtjLinear {
         let d2d_scale = common::factor(&mut r.d2d, p.d2d_sd);
         let c2c_scale = common::factor(&mut r.c2c, p.c2c_sd);
         FtjLinear {
-            p: p.clone(),
-            name,
+            p: *p,
+            cell: CellState::new(
+                name,
+                (p.v_min_v, p.v_max_v),
+                p.read_voltage_v,
+                p.read_noise_sd,
+                r.read,
+            ),
             d2d_scale,
             c2c_scale,
             g_s: p.g_init_s,
             x_pos: 0.0,
             x_neg: 0.0,
             last_spike: 0,
-            cycles: 0,
             last_polarity: 0,
-            last_energy_j: 0.0,
             c2c: r.c2c,
-            read: r.read,
         }
     }
 }
 
 impl Device for FtjLinear {
-    fn name(&self) -> &'static str {
-        self.name
+    fn cell(&self) -> &CellState {
+        &self.cell
     }
-    fn safe_window_volts(&self) -> (f64, f64) {
-        (self.p.v_min_v, self.p.v_max_v)
+    fn cell_mut(&mut self) -> &mut CellState {
+        &mut self.cell
     }
-    fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
-        common::check_voltage(self.name, v, self.safe_window_volts())?;
-        common::check_duration(self.name, d)?;
+    fn pulse(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
         let i0 = self.current_a(v);
-        let p = self.p.clone();
+        let p = self.p;
         let a = v.abs();
         let spike = a >= p.v_trace_min_v;
         if spike && v > 0.0 && self.x_neg > 0.0 {
@@ -295,13 +293,12 @@ impl Device for FtjLinear {
         }
         if pol != 0 {
             if pol == -self.last_polarity {
-                self.cycles += 1;
+                self.cell.cycles += 1;
             }
             self.last_polarity = pol;
         }
         self.advance(d);
         let e = common::pulse_energy(v, i0, self.current_a(v), d);
-        self.last_energy_j = e;
         Ok(e)
     }
     fn advance(&mut self, dt: f64) {
@@ -312,22 +309,7 @@ impl Device for FtjLinear {
     fn current_a(&self, v: f64) -> f64 {
         self.conductance_s() * v
     }
-    fn read_current_a(&mut self, v: f64) -> f64 {
-        self.current_a(v) * (1.0 + self.p.read_noise_sd * common::normal(&mut self.read))
-    }
     fn conductance_s(&self) -> f64 {
         self.g_s * self.d2d_scale * self.c2c_scale
-    }
-    fn last_pulse_energy_j(&self) -> f64 {
-        self.last_energy_j
-    }
-    fn cycles(&self) -> u64 {
-        self.cycles
-    }
-    fn set_cycles(&mut self, n: u64) {
-        self.cycles = n;
-    }
-    fn read_voltage_volts(&self) -> f64 {
-        self.p.read_voltage_v
     }
 }

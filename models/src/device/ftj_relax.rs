@@ -46,11 +46,11 @@
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use super::common::{self, Check, Rngs};
+use super::common::{self, CellState, Check, Rngs};
 use super::{Device, DeviceError};
 
 /// Parameters (see `models/params/ftj-relax.toml` for sources).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     pub read_voltage_v: f64,
@@ -131,7 +131,7 @@ impl Params {
 #[derive(Debug, Clone)]
 pub struct FtjRelax {
     p: Params,
-    name: &'static str,
+    cell: CellState,
     /// D2D gain on every pulse's effect, drawn once.
     pub d2d_gain: f64,
     pub g_nv_s: f64,
@@ -140,11 +140,8 @@ pub struct FtjRelax {
     pub v1n_s: f64,
     pub v2n_s: f64,
     pub theta: f64,
-    cycles: u64,
     last_polarity: i8,
-    last_energy_j: f64,
     c2c: ChaCha8Rng,
-    read: ChaCha8Rng,
 }
 
 impl FtjRelax {
@@ -152,8 +149,14 @@ impl FtjRelax {
         let mut r = Rngs::new(seed);
         let d2d_gain = common::factor(&mut r.d2d, p.d2d_sd);
         FtjRelax {
-            p: p.clone(),
-            name,
+            p: *p,
+            cell: CellState::new(
+                name,
+                (p.v_min_v, p.v_max_v),
+                p.read_voltage_v,
+                p.read_noise_sd,
+                r.read,
+            ),
             d2d_gain,
             g_nv_s: p.g_init_s,
             v1p_s: 0.0,
@@ -161,11 +164,8 @@ impl FtjRelax {
             v1n_s: 0.0,
             v2n_s: 0.0,
             theta: 0.0,
-            cycles: 0,
             last_polarity: 0,
-            last_energy_j: 0.0,
             c2c: r.c2c,
-            read: r.read,
         }
     }
 
@@ -175,15 +175,13 @@ impl FtjRelax {
 }
 
 impl Device for FtjRelax {
-    fn name(&self) -> &'static str {
-        self.name
+    fn cell(&self) -> &CellState {
+        &self.cell
     }
-    fn safe_window_volts(&self) -> (f64, f64) {
-        (self.p.v_min_v, self.p.v_max_v)
+    fn cell_mut(&mut self) -> &mut CellState {
+        &mut self.cell
     }
-    fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
-        common::check_voltage(self.name, v, self.safe_window_volts())?;
-        common::check_duration(self.name, d)?;
+    fn pulse(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
         let i0 = self.current_a(v);
         let p = &self.p;
         let a = v.abs();
@@ -222,13 +220,12 @@ impl Device for FtjRelax {
         };
         if pol != 0 {
             if pol == -self.last_polarity {
-                self.cycles += 1;
+                self.cell.cycles += 1;
             }
             self.last_polarity = pol;
         }
         self.advance(d);
         let e = common::pulse_energy(v, i0, self.current_a(v), d);
-        self.last_energy_j = e;
         Ok(e)
     }
     fn advance(&mut self, dt: f64) {
@@ -242,24 +239,5 @@ impl Device for FtjRelax {
     }
     fn current_a(&self, v: f64) -> f64 {
         self.g() * self.p.v_nl_v * (v / self.p.v_nl_v).sinh()
-    }
-    fn read_current_a(&mut self, v: f64) -> f64 {
-        self.current_a(v) * (1.0 + self.p.read_noise_sd * common::normal(&mut self.read))
-    }
-    fn conductance_s(&self) -> f64 {
-        let v = self.p.read_voltage_v;
-        self.current_a(v) / v
-    }
-    fn last_pulse_energy_j(&self) -> f64 {
-        self.last_energy_j
-    }
-    fn cycles(&self) -> u64 {
-        self.cycles
-    }
-    fn set_cycles(&mut self, n: u64) {
-        self.cycles = n;
-    }
-    fn read_voltage_volts(&self) -> f64 {
-        self.p.read_voltage_v
     }
 }

@@ -57,7 +57,7 @@
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use super::common::{self, Check, Rngs};
+use super::common::{self, CellState, Check, Rngs};
 use super::{Device, DeviceError};
 
 /// Relative tolerance of the read-voltage test (a DAC code of 4 mV rounds
@@ -80,7 +80,7 @@ pub enum StMode {
 }
 
 /// Parameters (see `models/params/liwes.toml`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     pub read_voltage_v: f64,
@@ -193,18 +193,15 @@ pub fn st_response(t_since_s: f64, w_s: f64, s: &StSet, g_off: f64) -> f64 {
 #[derive(Debug, Clone)]
 pub struct Liwes {
     p: Params,
-    name: &'static str,
+    cell: CellState,
     /// D2D gain on the long-term step (paper: ~6.5 %), drawn once.
     pub d2d_gain: f64,
     pub g_lt_s: f64,
     /// Current spike: parameters, width, G_off, time since its start.
     pub st: Option<(StSet, f64, f64)>,
     pub t_since_s: f64,
-    cycles: u64,
     last_polarity: i8,
-    last_energy_j: f64,
     c2c: ChaCha8Rng,
-    read: ChaCha8Rng,
 }
 
 impl Liwes {
@@ -212,17 +209,20 @@ impl Liwes {
         let mut r = Rngs::new(seed);
         let d2d_gain = common::factor(&mut r.d2d, p.d2d_sd);
         Liwes {
-            p: p.clone(),
-            name,
+            p: *p,
+            cell: CellState::new(
+                name,
+                (p.v_min_v, p.v_max_v),
+                p.read_voltage_v,
+                p.read_noise_sd,
+                r.read,
+            ),
             d2d_gain,
             g_lt_s: p.g_lt_init_s,
             st: None,
             t_since_s: 0.0,
-            cycles: 0,
             last_polarity: 0,
-            last_energy_j: 0.0,
             c2c: r.c2c,
-            read: r.read,
         }
     }
 
@@ -248,24 +248,21 @@ impl Liwes {
 }
 
 impl Device for Liwes {
-    fn name(&self) -> &'static str {
-        self.name
+    fn cell(&self) -> &CellState {
+        &self.cell
     }
-    fn safe_window_volts(&self) -> (f64, f64) {
-        (self.p.v_min_v, self.p.v_max_v)
+    fn cell_mut(&mut self) -> &mut CellState {
+        &mut self.cell
     }
-    fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
-        common::check_voltage(self.name, v, self.safe_window_volts())?;
-        common::check_duration(self.name, d)?;
+    fn pulse(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
         if v.abs() <= self.p.read_voltage_v * (1.0 + READ_TOLERANCE) && d <= READ_MAX_WIDTH_S {
             // a channel read (crossbar READ, `read_voltage_v`): the gate is
             // not driven, so no step and no new short-term spike; time passes
             let e = self.g() * v * v * d;
             self.advance(d);
-            self.last_energy_j = e;
             return Ok(e);
         }
-        let p = self.p.clone();
+        let p = self.p;
         // long-term step
         let c2c = common::factor(&mut self.c2c, p.c2c_sd);
         let range = p.g_lt_max_s - p.g_lt_min_s;
@@ -317,13 +314,12 @@ impl Device for Liwes {
         };
         if pol != 0 {
             if pol == -self.last_polarity {
-                self.cycles += 1;
+                self.cell.cycles += 1;
             }
             self.last_polarity = pol;
         }
         self.advance(d);
         let e = p.c_gate_f * v * v + p.g_gate_leak_s * v * v * d;
-        self.last_energy_j = e;
         Ok(e)
     }
     fn advance(&mut self, dt: f64) {
@@ -332,22 +328,7 @@ impl Device for Liwes {
     fn current_a(&self, v: f64) -> f64 {
         self.g() * v
     }
-    fn read_current_a(&mut self, v: f64) -> f64 {
-        self.current_a(v) * (1.0 + self.p.read_noise_sd * common::normal(&mut self.read))
-    }
     fn conductance_s(&self) -> f64 {
         self.g()
-    }
-    fn last_pulse_energy_j(&self) -> f64 {
-        self.last_energy_j
-    }
-    fn cycles(&self) -> u64 {
-        self.cycles
-    }
-    fn set_cycles(&mut self, n: u64) {
-        self.cycles = n;
-    }
-    fn read_voltage_volts(&self) -> f64 {
-        self.p.read_voltage_v
     }
 }

@@ -30,11 +30,7 @@ pub enum DeviceError {
         operation: &'static str,
     },
     /// A parameter file or value that is missing or out of range.
-    Param {
-        file: String,
-        field: String,
-        message: String,
-    },
+    Param(ParamError),
 }
 
 impl fmt::Display for DeviceError {
@@ -60,18 +56,20 @@ impl fmt::Display for DeviceError {
             DeviceError::Unsupported { device, operation } => {
                 write!(f, "{device}: {operation} is not modelled for this device")
             }
-            DeviceError::Param {
-                file,
-                field,
-                message,
-            } => {
-                write!(f, "{file}: field `{field}`: {message}")
-            }
+            DeviceError::Param(e) => write!(f, "{e}"),
         }
     }
 }
 
 impl std::error::Error for DeviceError {}
+
+impl From<ParamError> for DeviceError {
+    fn from(e: ParamError) -> Self {
+        DeviceError::Param(e)
+    }
+}
+
+pub use crate::param::ParamError;
 
 /// A two-terminal (or gate-programmed three-terminal) memristive synapse.
 ///
@@ -83,13 +81,41 @@ impl std::error::Error for DeviceError {}
 /// - `advance(dt)` lets `dt` seconds pass at 0 V, exactly, in closed form:
 ///   `advance(a); advance(b)` equals `advance(a + b)`.
 /// - currents and conductances are noiseless unless the method says otherwise.
+///
+/// A model supplies its physics (`pulse`, `advance`, `current_a`) and its
+/// [`CellState`]; the bookkeeping every cell shares (argument checks, the
+/// energy of the last pulse, the cycle counter, read noise, the nominal read
+/// voltage and safe window) is written once, in the provided methods.
 pub trait Device: Send {
+    /// The bookkeeping every cell keeps.
+    fn cell(&self) -> &CellState;
+    /// The same, mutable.
+    fn cell_mut(&mut self) -> &mut CellState;
+    /// The physics of holding `v_volts` for `duration_s` (both already
+    /// checked); returns the energy of the pulse in joules.
+    fn pulse(&mut self, v_volts: f64, duration_s: f64) -> Result<f64, DeviceError>;
+    /// Let `dt_s` seconds pass at 0 V (closed form, any `dt_s >= 0`).
+    fn advance(&mut self, dt_s: f64);
+    /// Noiseless current in amperes at `v_volts` (the device's I-V, may be nonlinear).
+    fn current_a(&self, v_volts: f64) -> f64;
+
     /// Short name, e.g. `ftj-linear`.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.cell().name
+    }
     /// Safe programming window `(min_volts, max_volts)`.
-    fn safe_window_volts(&self) -> (f64, f64);
+    fn safe_window_volts(&self) -> (f64, f64) {
+        self.cell().window_volts
+    }
     /// Hold `v_volts` for `duration_s`; returns the energy of this pulse in joules.
-    fn apply(&mut self, v_volts: f64, duration_s: f64) -> Result<f64, DeviceError>;
+    fn apply(&mut self, v_volts: f64, duration_s: f64) -> Result<f64, DeviceError> {
+        let c = self.cell();
+        common::check_voltage(c.name, v_volts, c.window_volts)?;
+        common::check_duration(c.name, duration_s)?;
+        let e = self.pulse(v_volts, duration_s)?;
+        self.cell_mut().last_energy_j = e;
+        Ok(e)
+    }
     /// Hold `v_volts` for `duration_s` from a source limited to `|I| <= i_cc_a`
     /// amperes (a source-measure unit's compliance); returns the energy
     /// dissipated in the device in joules. Models whose paper programs with a
@@ -106,23 +132,36 @@ pub trait Device: Send {
             operation: "programming with a compliance current",
         })
     }
-    /// Let `dt_s` seconds pass at 0 V (closed form, any `dt_s >= 0`).
-    fn advance(&mut self, dt_s: f64);
-    /// Noiseless current in amperes at `v_volts` (the device's I-V, may be nonlinear).
-    fn current_a(&self, v_volts: f64) -> f64;
     /// Current in amperes at `v_read_volts` including read noise (seeded RNG).
-    fn read_current_a(&mut self, v_read_volts: f64) -> f64;
+    fn read_current_a(&mut self, v_read_volts: f64) -> f64 {
+        let i = self.current_a(v_read_volts);
+        let c = self.cell_mut();
+        i * (1.0 + c.read_noise_sd * common::normal(&mut c.read))
+    }
     /// Small-signal conductance in siemens at the device's nominal read voltage.
-    fn conductance_s(&self) -> f64;
+    fn conductance_s(&self) -> f64 {
+        let v = self.cell().read_voltage_v;
+        self.current_a(v) / v
+    }
     /// Energy of the last `apply` in joules.
-    fn last_pulse_energy_j(&self) -> f64;
+    fn last_pulse_energy_j(&self) -> f64 {
+        self.cell().last_energy_j
+    }
     /// Switching cycles seen so far (a counter, so endurance can be jumped to).
-    fn cycles(&self) -> u64;
+    fn cycles(&self) -> u64 {
+        self.cell().cycles
+    }
     /// Jump the cycle counter to `n` (endurance studies), without simulating pulses.
-    fn set_cycles(&mut self, n: u64);
+    fn set_cycles(&mut self, n: u64) {
+        self.cell_mut().cycles = n;
+    }
     /// Nominal read voltage from the device's paper.
-    fn read_voltage_volts(&self) -> f64;
+    fn read_voltage_volts(&self) -> f64 {
+        self.cell().read_voltage_v
+    }
 }
+
+pub use common::CellState;
 
 pub mod astrocyte;
 pub mod common;
@@ -250,10 +289,12 @@ impl DeviceSpec {
             ),
             Some(path) => {
                 let file = path.display().to_string();
-                let text = std::fs::read_to_string(path).map_err(|e| DeviceError::Param {
-                    file: file.clone(),
-                    field: "<file>".into(),
-                    message: format!("cannot read parameter file: {e}"),
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    DeviceError::Param(ParamError {
+                        file: file.clone(),
+                        field: "<file>".into(),
+                        message: format!("cannot read parameter file: {e}"),
+                    })
                 })?;
                 Self::from_toml_str(kind, &text, &file)
             }

@@ -58,11 +58,11 @@
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use super::common::{self, Check, Rngs};
+use super::common::{self, CellState, Check, Rngs};
 use super::{Device, DeviceError};
 
 /// Parameters (see `models/params/otj.toml`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     pub read_voltage_v: f64,
@@ -170,7 +170,7 @@ fn excess_integral_s(y0: f64, th: f64, t_c: f64, d: f64) -> f64 {
 #[derive(Debug, Clone)]
 pub struct Otj {
     p: Params,
-    name: &'static str,
+    cell: CellState,
     pub d2d_gain: f64,
     pub u: f64,
     pub x_pos: f64,
@@ -181,11 +181,8 @@ pub struct Otj {
     /// (slow-set incubation); `on_s = 0` when idle.
     on_v: f64,
     on_s: f64,
-    cycles: u64,
     last_polarity: i8,
-    last_energy_j: f64,
     c2c: ChaCha8Rng,
-    read: ChaCha8Rng,
 }
 
 impl Otj {
@@ -193,8 +190,14 @@ impl Otj {
         let mut r = Rngs::new(seed);
         let d2d_gain = common::factor(&mut r.d2d, p.d2d_sd);
         let mut d = Otj {
-            p: p.clone(),
-            name,
+            p: *p,
+            cell: CellState::new(
+                name,
+                (p.v_min_v, p.v_max_v),
+                p.read_voltage_v,
+                p.read_noise_sd,
+                r.read,
+            ),
             d2d_gain,
             u: 0.0,
             x_pos: 0.0,
@@ -203,11 +206,8 @@ impl Otj {
             y_neg: 0.0,
             on_v: 0.0,
             on_s: 0.0,
-            cycles: 0,
             last_polarity: 0,
-            last_energy_j: 0.0,
             c2c: r.c2c,
-            read: r.read,
         };
         d.u = d.u_of(p.g_init_s);
         d
@@ -229,18 +229,16 @@ impl Otj {
 }
 
 impl Device for Otj {
-    fn name(&self) -> &'static str {
-        self.name
+    fn cell(&self) -> &CellState {
+        &self.cell
     }
-    fn safe_window_volts(&self) -> (f64, f64) {
-        (self.p.v_min_v, self.p.v_max_v)
+    fn cell_mut(&mut self) -> &mut CellState {
+        &mut self.cell
     }
-    fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
-        common::check_voltage(self.name, v, self.safe_window_volts())?;
-        common::check_duration(self.name, d)?;
+    fn pulse(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
         let i0 = self.current_a(v);
         let gain = common::factor(&mut self.c2c, self.p.c2c_sd) * self.d2d_gain;
-        let p = self.p.clone();
+        let p = self.p;
         let a = v.abs();
         // 1. consolidation of the opposite-polarity STM trace
         if a >= p.v_cons_min_v {
@@ -303,7 +301,7 @@ impl Device for Otj {
         };
         if pol != 0 {
             if pol == -self.last_polarity {
-                self.cycles += 1;
+                self.cell.cycles += 1;
             }
             self.last_polarity = pol;
         }
@@ -312,7 +310,6 @@ impl Device for Otj {
         self.on_v = v;
         self.on_s = on0 + d;
         let e = common::pulse_energy(v, i0, self.current_a(v), d);
-        self.last_energy_j = e;
         Ok(e)
     }
     fn advance(&mut self, dt: f64) {
@@ -331,24 +328,5 @@ impl Device for Otj {
     }
     fn current_a(&self, v: f64) -> f64 {
         self.g() * self.p.v_nl_v * (v / self.p.v_nl_v).sinh()
-    }
-    fn read_current_a(&mut self, v: f64) -> f64 {
-        self.current_a(v) * (1.0 + self.p.read_noise_sd * common::normal(&mut self.read))
-    }
-    fn conductance_s(&self) -> f64 {
-        let v = self.p.read_voltage_v;
-        self.current_a(v) / v
-    }
-    fn last_pulse_energy_j(&self) -> f64 {
-        self.last_energy_j
-    }
-    fn cycles(&self) -> u64 {
-        self.cycles
-    }
-    fn set_cycles(&mut self, n: u64) {
-        self.cycles = n;
-    }
-    fn read_voltage_volts(&self) -> f64 {
-        self.p.read_voltage_v
     }
 }

@@ -13,7 +13,7 @@
 //! 33 log-spaced frequencies), absent when dW does not change sign.
 
 use super::{logspace, Options, Protocol, ProtocolError, ProtocolResult, Series};
-use crate::device::{DeviceError, DeviceSpec, ParamSet};
+use crate::device::{DeviceError, DeviceSpec, ParamError, ParamSet};
 
 /// The initial conductances of Fig 5c, siemens.
 pub const G0_S: [f64; 3] = [100e-6, 200e-6, 500e-6];
@@ -34,11 +34,11 @@ fn prepared(spec: &DeviceSpec, g0_s: f64) -> Result<DeviceSpec, ProtocolError> {
         });
     };
     let bound = |field: &str, message: String| {
-        ProtocolError::Device(DeviceError::Param {
+        ProtocolError::Device(DeviceError::Param(ParamError {
             file: spec.source.clone(),
             field: field.into(),
             message,
-        })
+        }))
     };
     if p.g_min_s >= g0_s {
         return Err(bound(
