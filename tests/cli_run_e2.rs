@@ -64,6 +64,22 @@ fn orientation_bcm_options_are_checked() {
         &["moving-direction", "--rest-s", "-1"],
         "--rest-s -1: allowed range 0..=100 s",
     );
+    fails_with(
+        &["orientation-bcm", "--v-pot-v", "0"],
+        "--v-pot-v 0: allowed range (0, 3] V",
+    );
+    fails_with(
+        &["orientation-bcm", "--v-dep-v", "-3.5"],
+        "--v-dep-v -3.5: allowed range [-3, 0) V",
+    );
+    fails_with(
+        &["moving-direction", "--v-dep-v", "0.5"],
+        "--v-dep-v 0.5: allowed range [-3, 0) V",
+    );
+    fails_with(
+        &["orientation-bcm", "--pulse-width-us", "2000"],
+        "--pulse-width-us 2000: allowed range 0.1 ..= 1000 us",
+    );
 }
 
 #[test]
@@ -75,6 +91,10 @@ fn options_of_other_experiments_are_errors() {
     fails_with(
         &["orientation-bcm", "--rest-s", "5"],
         "--rest-s does not apply to orientation-bcm (moving-direction only)",
+    );
+    fails_with(
+        &["letters-stdp", "--v-pot-v", "0.3"],
+        "--v-pot-v does not apply to letters-stdp",
     );
     fails_with(
         &["letters-stdp", "--test-repeats", "5"],

@@ -37,7 +37,8 @@ without the Verilated refresh scheduler's +-3.5 V, 50 ns pairs (--device,
 orientation-bcm: four bars (0, 45, 90, 135 deg) on a 9x9 grid, Poisson
 inputs (2 Hz on the bar, 0.7 Hz elsewhere), WTA, BCM with a sliding
 threshold through the Verilated accel_81x4 on ftj-relax, 2000 epochs
-(--epochs, --rho0-hz, --eta, --theta-windows, --window-s, --window-ticks;
+(--epochs, --rho0-hz, --eta, --theta-windows, --window-s, --window-ticks,
+--v-pot-v, --v-dep-v, --pulse-width-us;
 --seeds for the spread); output in out/orientation-bcm-<n>.
 moving-direction: after --epochs of orientation-bcm learning [default
 100], bars move up or down across the grid, the BCM unit pulses the cells on
@@ -155,11 +156,11 @@ pub struct Args {
     #[arg(long)]
     pub spikes_per_rho0: Option<u32>,
     /// orientation-bcm, moving-direction: BCM learning rate, pulses per
-    /// count^3, a power of two 2^-15..=1 [default: 1/16].
+    /// count^3, a power of two 2^-15..=1 [default: 1/32].
     #[arg(long)]
     pub eta: Option<f64>,
     /// orientation-bcm, moving-direction: BCM threshold averaging length,
-    /// windows, a power of two 1..=32768 [default: 16].
+    /// windows, a power of two 1..=32768 [default: 4].
     #[arg(long)]
     pub theta_windows: Option<u32>,
     /// orientation-bcm, moving-direction: rate window (one presentation),
@@ -169,6 +170,18 @@ pub struct Args {
     /// orientation-bcm, moving-direction: ticks per rate window, 2..=1000 [default: 40].
     #[arg(long)]
     pub window_ticks: Option<usize>,
+    /// orientation-bcm, moving-direction: cell voltage of a BCM potentiation
+    /// pulse, volts, (0, 3] [default: 0.45].
+    #[arg(long)]
+    pub v_pot_v: Option<f64>,
+    /// orientation-bcm, moving-direction: cell voltage of a BCM depression
+    /// pulse, volts, [-3, 0) [default: -1.6].
+    #[arg(long, allow_hyphen_values = true)]
+    pub v_dep_v: Option<f64>,
+    /// orientation-bcm, moving-direction: width of a BCM programming pulse,
+    /// microseconds, 0.1..=1000 [default: 10].
+    #[arg(long)]
+    pub pulse_width_us: Option<f64>,
     /// orientation-bcm, moving-direction: presentations of each orientation in
     /// the response test after learning, 1..=100 [default: 10 for
     /// orientation-bcm, 2 for moving-direction].
@@ -207,6 +220,9 @@ fn e2_options_given(args: &Args) -> Option<&'static str> {
         ("--theta-windows", args.theta_windows.is_some()),
         ("--window-s", args.window_s.is_some()),
         ("--window-ticks", args.window_ticks.is_some()),
+        ("--v-pot-v", args.v_pot_v.is_some()),
+        ("--v-dep-v", args.v_dep_v.is_some()),
+        ("--pulse-width-us", args.pulse_width_us.is_some()),
         ("--test-repeats", args.test_repeats.is_some()),
         ("--trials", args.trials.is_some()),
         ("--rest-s", args.rest_s.is_some()),

@@ -60,6 +60,11 @@ fn e2_config(args: &Args, experiment: &str) -> anyhow::Result<E2Config> {
     cfg.window_s = args.window_s.unwrap_or(cfg.window_s);
     cfg.ticks_per_window = args.window_ticks.unwrap_or(cfg.ticks_per_window);
     cfg.test_repeats = args.test_repeats.unwrap_or(cfg.test_repeats);
+    cfg.v_pot_v = args.v_pot_v.unwrap_or(cfg.v_pot_v);
+    cfg.v_dep_v = args.v_dep_v.unwrap_or(cfg.v_dep_v);
+    if let Some(w) = args.pulse_width_us {
+        cfg.pulse_width_s = w * 1e-6;
+    }
     cfg.warp = !args.no_warp;
     cfg.clock_mhz = clock_mhz(args)?;
     Ok(cfg)

@@ -235,11 +235,28 @@ impl E2Config {
                 format!("the LIF threshold would be {thr:.0} codes, outside 1 ..= 32767"),
             ));
         }
+        // the cell voltages within ftj-relax's +-3 V safe window
+        if !(self.v_pot_v.is_finite() && self.v_pot_v > 0.0 && self.v_pot_v <= 3.0) {
+            return bad("--v-pot-v", self.v_pot_v.to_string(), "(0, 3] V");
+        }
+        if !(self.v_dep_v.is_finite() && self.v_dep_v < 0.0 && self.v_dep_v >= -3.0) {
+            return bad("--v-dep-v", self.v_dep_v.to_string(), "[-3, 0) V");
+        }
         let max_s = ((1u64 << 24) - 1) as f64 / (self.clock_mhz * 1e6);
-        for (name, t) in [
-            ("pulse_interval_s", self.pulse_interval_s),
-            ("pulse_width_s", self.pulse_width_s),
-        ] {
+        if !(self.pulse_width_s.is_finite()
+            && self.pulse_width_s * 1e6 >= 0.1
+            && self.pulse_width_s <= max_s.min(1e-3))
+        {
+            return bad(
+                "--pulse-width-us",
+                (self.pulse_width_s * 1e6).to_string(),
+                &format!(
+                    "0.1 ..= {} us",
+                    neuroxbar_models::device::common::num(max_s.min(1e-3) * 1e6)
+                ),
+            );
+        }
+        for (name, t) in [("pulse_interval_s", self.pulse_interval_s)] {
             if !(t.is_finite() && t > 0.0 && t <= max_s) {
                 return bad(
                     name,
