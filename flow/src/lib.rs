@@ -1,10 +1,12 @@
 //! neuroxbar's tool flow on the generated Verilog: synthesis with Yosys,
 //! place and route with nextpnr and the bitstream packers ([`synth`]),
 //! Verilator's lint ([`lint`]), the second-simulator replay under Icarus
-//! Verilog ([`icarus`]). Reports are typed; the command-line tool only
+//! Verilog ([`icarus`]), SymbiYosys proofs ([`formal`]). Reports are typed;
+//! the command-line tool only
 //! parses arguments and prints them.
 
 pub mod files;
+pub mod formal;
 pub mod icarus;
 pub mod lint;
 pub mod nextpnr;
