@@ -8,6 +8,7 @@ pub mod cosim;
 pub mod harness;
 pub mod host;
 pub mod icarus;
+pub mod link;
 pub mod parts;
 pub mod units;
 pub mod wave;

@@ -8,7 +8,7 @@
 
 use neuroxbar_cosim::board::BoardSim;
 use neuroxbar_cosim::cosim::{CoSim, CoSimError, StepResult};
-use neuroxbar_cosim::host::Host;
+use neuroxbar_cosim::host::{Host, Link};
 use neuroxbar_cosim::units::accelerator::VerilatorAccel;
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
