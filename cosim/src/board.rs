@@ -242,9 +242,8 @@ impl Link for BoardSim {
     ) -> Result<(StepResult, Timing), CoSimError> {
         on_time(BusSim::time_cycles(self), t_cycles, late)?;
         let (p, timing) = self.timed(CMD_STEP, &due_payload(t_cycles), late)?;
-        let r = decode_step(&p).ok_or_else(|| {
-            CoSimError::from(Fault::Length.error(BOARD_PORT, CMD_STEP, &p))
-        })?;
+        let r = decode_step(&p)
+            .ok_or_else(|| CoSimError::from(Fault::Length.error(BOARD_PORT, CMD_STEP, &p)))?;
         Ok((r, timing))
     }
     fn idle_until(&mut self, t_cycles: u64) -> Result<(), CoSimError> {

@@ -10,6 +10,7 @@ pub mod host;
 pub mod icarus;
 pub mod link;
 pub mod parts;
+pub mod serial;
 pub mod units;
 pub mod wave;
 pub mod xbar_bench;

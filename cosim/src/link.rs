@@ -54,7 +54,9 @@ pub enum LinkError {
         why: &'static str,
         bytes: Vec<u8>,
     },
-    #[error("{port}: {command}: the board answered `{name}` (status {status}) after cycle {cycle}")]
+    #[error(
+        "{port}: {command}: the board answered `{name}` (status {status}) after cycle {cycle}"
+    )]
     Status {
         port: String,
         command: &'static str,
