@@ -487,7 +487,7 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
     })
     .context("letters-stdp failed")?;
     progress.finish();
-    warn_empty_window(window, res.clocked_cycles);
+    warn_empty_window(window, res.clocked_cycles.unwrap_or(0));
     finish_trace(&args, traced.as_deref())?;
     let mut extras = letters_stdp::E1Extras::default();
     let mut p = Progress::new("seeds");
@@ -547,9 +547,9 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
     outln!(
         "{} cycles simulated ({} clocked), {:.3} s of device time, {:.3e} J, {:.1} s wall",
         res.cycles,
-        res.clocked_cycles,
+        res.clocked_cycles.unwrap_or(0),
         res.simulated_time_s,
-        res.energy_j,
+        res.energy_j.unwrap_or(f64::NAN),
         wall
     );
     outln!("report: {}", out.join("report.json").display());
