@@ -126,8 +126,9 @@ fn a_host_that_falls_behind_its_schedule_is_told_so() {
 /// E1's host program, reduced (one epoch of the five letters, the clean
 /// test, one noisy pass), through the real serial host at one end of a
 /// pseudo-terminal with the board co-simulation behind the other: the
-/// spikes and winners of every time step are those of the bus-level
-/// co-simulation started at the same cycle.
+/// spikes and winners of every time step, and the front-end bus events
+/// (every staging, pulse and sample, at its cycle), are those of the
+/// bus-level co-simulation started at the same cycle.
 #[cfg(unix)]
 #[test]
 fn a_reduced_e1_over_a_pseudo_terminal_gives_the_bus_level_spikes_and_winners() {
@@ -147,8 +148,9 @@ fn a_reduced_e1_over_a_pseudo_terminal_gives_the_bus_level_spikes_and_winners() 
     let server = std::thread::spawn(move || {
         let fe = preconditioned_front_end(&c).unwrap();
         let mut sim = BoardSim::new(fe, true, Trace::Off).unwrap();
+        sim.log_events = true;
         let served = serve_board(&mut sim, &mut board_end, &|| s.load(Ordering::SeqCst)).unwrap();
-        (served, sim.fe.stats().apply_pulses)
+        (served, sim.fe.stats().apply_pulses, sim.events.clone())
     });
     let port = serialport::new(&name, 115_200).open().unwrap();
     let mut host = SerialHost::connect(
@@ -174,7 +176,7 @@ fn a_reduced_e1_over_a_pseudo_terminal_gives_the_bus_level_spikes_and_winners() 
         .unwrap()
     });
     stop.store(true, Ordering::SeqCst);
-    let (served, board_pulses) = server.join().unwrap();
+    let (served, board_pulses, board_events) = server.join().unwrap();
     drop(host_end);
     let mut bus = CoSim::new(
         VerilatorAccel::new(Trace::Off).unwrap(),
@@ -182,6 +184,7 @@ fn a_reduced_e1_over_a_pseudo_terminal_gives_the_bus_level_spikes_and_winners() 
         true,
     )
     .unwrap();
+    bus.log_events = true;
     bus.idle_until(start).unwrap();
     let want = program(&mut |rng| {
         host_program(
@@ -205,5 +208,12 @@ fn a_reduced_e1_over_a_pseudo_terminal_gives_the_bus_level_spikes_and_winners() 
     assert_eq!(got.letter_winner, want.letter_winner);
     assert_eq!(got.recognition_vs_noise, want.recognition_vs_noise);
     assert_eq!(board_pulses, bus.fe.stats().apply_pulses);
+    // the device saw the same pulses at the same cycles
+    assert!(
+        board_events.len() > 1000,
+        "{} bus events",
+        board_events.len()
+    );
+    assert_eq!(board_events, bus.events);
     assert!(served > 15 * 32, "{served} requests served");
 }
