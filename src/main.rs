@@ -31,6 +31,10 @@ enum Command {
     /// Synthesize, place and route a top for an FPGA (YoWASP Yosys and
     /// nextpnr): resources, latches, fmax, critical path, bitstream.
     Synth(cmd::synth::Args),
+    /// The board co-simulation behind a pseudo-terminal (for testing
+    /// `run --port` without a board).
+    #[command(hide = true)]
+    BoardSim(cmd::board_sim::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -52,6 +56,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Wave(a)) => cmd::wave::run(a),
         Some(Command::Synth(a)) => cmd::synth::run(a),
         Some(Command::Sweep(a)) => cmd::sweep::run(a),
+        Some(Command::BoardSim(a)) => cmd::board_sim::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

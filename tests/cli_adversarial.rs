@@ -134,6 +134,72 @@ fn cases() -> Vec<(Vec<String>, &'static str)> {
             vec!["run", "letters-stdp", "--short-term-only"],
             "letters-stdp",
         ),
+        // ---- a board at a serial port (`--port`)
+        (vec!["run", "--port", "/dev/null"], "/dev/null"),
+        (
+            vec!["run", "--port", "/dev/neuroxbar-no-such-port"],
+            "/dev/neuroxbar-no-such-port",
+        ),
+        (vec!["run", "--port", ""], "--port"),
+        (vec!["run", "--port", "/dev/null", "--no-warp"], "--no-warp"),
+        (
+            vec!["run", "--port", "/dev/null", "--vcd", "p.vcd"],
+            "--vcd",
+        ),
+        (
+            vec!["run", "--port", "/dev/null", "--fst", "p.fst"],
+            "--fst",
+        ),
+        (
+            vec!["run", "--port", "/dev/null", "--clock-mhz", "36"],
+            "--board-clock-mhz",
+        ),
+        (
+            vec!["run", "--port", "/dev/null", "--seeds", "3"],
+            "--seeds",
+        ),
+        (
+            vec!["run", "--port", "/dev/null", "--device", "ftj-linear"],
+            "--device",
+        ),
+        (
+            vec!["run", "--port", "/dev/null", "--balance-map"],
+            "--balance-map",
+        ),
+        (
+            vec!["run", "--port", "/dev/null", "--baud", "0"],
+            "300..=12000000",
+        ),
+        (
+            vec!["run", "--port", "/dev/null", "--baud", "99999999999"],
+            "--baud",
+        ),
+        (
+            vec!["run", "--port", "/dev/null", "--board-clock-mhz", "0"],
+            "--board-clock-mhz 0",
+        ),
+        (
+            vec!["run", "--port", "/dev/null", "--board-clock-mhz", "nan"],
+            "--board-clock-mhz",
+        ),
+        (
+            vec!["run", "--port", "/dev/null", "--board-clock-mhz", "1e300"],
+            "--board-clock-mhz 1e300",
+        ),
+        (vec!["run", "--baud", "9600"], "--baud needs --port"),
+        (
+            vec!["run", "--board-clock-mhz", "36"],
+            "--board-clock-mhz needs --port",
+        ),
+        (
+            vec!["run", "letters-stm-ltm", "--port", "/dev/null"],
+            "--port does not apply to letters-stm-ltm",
+        ),
+        (
+            vec!["run", "orientation-bcm", "--port", "/dev/null"],
+            "--port does not apply to orientation-bcm",
+        ),
+        (vec!["board-sim"], "--pty"),
         (vec!["run", "temporal-stp", "--epochs", "3"], "temporal-stp"),
         (
             vec!["run", "temporal-stp", "--scheme", "v3"],

@@ -14,7 +14,7 @@
 //! the host's (half a bit before the line's end on both sides).
 
 use neuroxbar_cosim::board::{BoardSim, BOARD_CLOCKS_PER_BIT};
-use neuroxbar_cosim::host::Host;
+use neuroxbar_cosim::host::Link;
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
 use neuroxbar_models::frontend::{FrontEnd, FrontEndParams};

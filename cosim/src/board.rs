@@ -13,12 +13,14 @@
 use crate::bus::{BusDut, BusSim};
 use crate::cosim::{CoSimError, FeBus, FeIn, FeOut, StepResult};
 use crate::harness::{Harness, Trace};
-use crate::host::{late, Host};
-use crate::units::host_link::{request_frame, uart_levels, UartSink};
+use crate::host::{on_time, Host, Late, Link, Timing};
+use crate::link::*;
+use crate::units::host_link::{uart_levels, UartSink};
 use crate::verilated::board_core25x5;
 use neuroxbar_models::frontend::FrontEnd;
 use neuroxbar_rtl::fe_bus::code_of_bits;
 use neuroxbar_rtl::host_link::{protocol::*, ST_EXEC};
+
 use std::collections::VecDeque;
 
 /// Clocks per UART bit of the co-simulated board core.
@@ -142,68 +144,83 @@ impl BusSim<BoardDut> {
     /// answer's status and payload.
     pub fn request(&mut self, cmd: u8, payload: &[u8]) -> Result<(u8, Vec<u8>), CoSimError> {
         let frame = request_frame(cmd, payload);
-        self.dut.link.bytes += frame.len() as u64;
-        self.dut
-            .line
-            .extend(uart_levels(&frame, BOARD_CLOCKS_PER_BIT, 0));
         self.dut.sink.bytes.clear();
+        self.feed(&frame);
         let mut clocked = 0u64;
         loop {
-            if let Some(answer) = self.answer(cmd)? {
-                self.dut.link.frames += 1;
-                return Ok(answer);
+            if let Some(a) = self.answer(cmd)? {
+                return Ok((a.status, a.payload));
             }
             self.cycle()?;
             clocked += 1;
             if clocked > crate::host::STEP_MAX_CYCLES {
                 return Err(CoSimError::Link(format!(
-                    "no answer to command {cmd:#04x} within {} clocked cycles",
+                    "no answer to {} within {} clocked cycles",
+                    command_name(cmd),
                     crate::host::STEP_MAX_CYCLES
                 )));
             }
         }
     }
 
+    /// Queue bytes on the host's serial line (the line levels reach
+    /// `uart_rx` one per clocked cycle).
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.dut.link.bytes += bytes.len() as u64;
+        self.dut
+            .line
+            .extend(uart_levels(bytes, BOARD_CLOCKS_PER_BIT, 0));
+    }
+
+    /// Whether bytes queued by [`feed`](Self::feed) are still on the line.
+    pub fn line_busy(&self) -> bool {
+        !self.dut.line.is_empty()
+    }
+
+    /// The bytes the board has sent on its serial line since the last call.
+    pub fn take_sent(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.dut.sink.bytes)
+    }
+
     /// A complete answer to `cmd` in the received bytes, if there is one.
-    fn answer(&mut self, cmd: u8) -> Result<Option<(u8, Vec<u8>)>, CoSimError> {
+    fn answer(&mut self, cmd: u8) -> Result<Option<Answer>, CoSimError> {
         let b = &self.dut.sink.bytes;
-        if b.len() < 4 || b.len() < 5 + b[3] as usize {
-            return Ok(None);
+        match parse_answer(b, cmd) {
+            Ok(None) => Ok(None),
+            Err(f) => Err(f.error(BOARD_PORT, cmd, b).into()),
+            Ok(Some(a)) => {
+                self.dut.link.bytes += a.frame_len as u64;
+                self.dut.link.frames += 1;
+                self.dut.sink.bytes.drain(..a.frame_len);
+                Ok(Some(a))
+            }
         }
-        let len = b[3] as usize;
-        let body = &b[1..4 + len];
-        if b[0] != SYNC_BOARD || crc8_all(body) != b[4 + len] || b[1] != cmd {
-            return Err(CoSimError::Link(format!(
-                "a malformed answer to command {cmd:#04x}: {b:02x?}"
-            )));
+    }
+
+    /// A request whose answer's status gives its timing under `late`.
+    fn timed(
+        &mut self,
+        cmd: u8,
+        payload: &[u8],
+        late: Late,
+    ) -> Result<(Vec<u8>, Timing), CoSimError> {
+        let (status, p) = self.request(cmd, payload)?;
+        match timing_of(status, late) {
+            Ok(t) => Ok((p, t)),
+            Err(s) => Err(status_error(BOARD_PORT, cmd, s, BusSim::time_cycles(self)).into()),
         }
-        self.dut.link.bytes += b.len() as u64;
-        let out = (b[2], body[3..].to_vec());
-        self.dut.sink.bytes.clear();
-        Ok(Some(out))
     }
 
     /// A request that must be answered `OK`.
     fn ok(&mut self, cmd: u8, payload: &[u8]) -> Result<Vec<u8>, CoSimError> {
-        let (status, p) = self.request(cmd, payload)?;
-        if status != STATUS_OK {
-            return Err(CoSimError::Link(format!(
-                "command {cmd:#04x} answered `{}` at cycle {}",
-                status_name(status),
-                self.time_cycles()
-            )));
-        }
-        Ok(p)
-    }
-
-    /// The board's `u48` cycle argument for a strobe taken in cycle `t`.
-    fn due(t_cycles: u64) -> [u8; 6] {
-        let b = t_cycles.saturating_sub(2).to_be_bytes();
-        [b[2], b[3], b[4], b[5], b[6], b[7]]
+        self.timed(cmd, payload, Late::Refuse).map(|r| r.0)
     }
 }
 
-impl Host for BoardSim {
+/// The name of the co-simulated board's "port" in messages.
+pub const BOARD_PORT: &str = "board co-simulation";
+
+impl Link for BoardSim {
     fn time_cycles(&self) -> u64 {
         BusSim::time_cycles(self)
     }
@@ -211,30 +228,33 @@ impl Host for BoardSim {
         self.ok(CMD_RESET, &[]).map(|_| ())
     }
     fn write_reg(&mut self, addr: u8, data: u32) -> Result<(), CoSimError> {
-        let d = data.to_be_bytes();
-        self.ok(CMD_WRITE, &[addr, d[0], d[1], d[2], d[3]])
-            .map(|_| ())
+        self.ok(CMD_WRITE, &write_payload(addr, data)).map(|_| ())
     }
-    fn present_at(&mut self, t_cycles: u64) -> Result<(), CoSimError> {
-        late(BusSim::time_cycles(self), t_cycles)?;
-        self.ok(CMD_PRESENT, &Self::due(t_cycles)).map(|_| ())
+    fn present_timed(&mut self, t_cycles: u64, late: Late) -> Result<Timing, CoSimError> {
+        on_time(BusSim::time_cycles(self), t_cycles, late)?;
+        self.timed(CMD_PRESENT, &due_payload(t_cycles), late)
+            .map(|r| r.1)
     }
-    fn step_at(&mut self, t_cycles: u64) -> Result<StepResult, CoSimError> {
-        late(BusSim::time_cycles(self), t_cycles)?;
-        let p = self.ok(CMD_STEP, &Self::due(t_cycles))?;
-        let spikes = p[2..].iter().fold(0u64, |acc, b| (acc << 8) | *b as u64);
-        Ok(StepResult {
-            spikes,
-            winner: (p[0] & 1 == 1).then_some(p[1]),
-        })
+    fn step_timed(
+        &mut self,
+        t_cycles: u64,
+        late: Late,
+    ) -> Result<(StepResult, Timing), CoSimError> {
+        on_time(BusSim::time_cycles(self), t_cycles, late)?;
+        let (p, timing) = self.timed(CMD_STEP, &due_payload(t_cycles), late)?;
+        let r = decode_step(&p)
+            .ok_or_else(|| CoSimError::from(Fault::Length.error(BOARD_PORT, CMD_STEP, &p)))?;
+        Ok((r, timing))
     }
     fn idle_until(&mut self, t_cycles: u64) -> Result<(), CoSimError> {
         if t_cycles > BusSim::time_cycles(self) {
-            let b = t_cycles.to_be_bytes();
-            self.ok(CMD_WAIT_UNTIL, &b[2..])?;
+            self.ok(CMD_WAIT_UNTIL, &u48(t_cycles))?;
         }
         Ok(())
     }
+}
+
+impl Host for BoardSim {
     fn front_end(&mut self) -> &mut FrontEnd {
         &mut self.fe
     }

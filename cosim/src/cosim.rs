@@ -60,6 +60,9 @@ pub enum CoSimError {
     Analog(String),
     #[error("host link: {0}")]
     Link(String),
+    /// A link to a board (or its co-simulation) that failed.
+    #[error(transparent)]
+    Port(#[from] crate::link::LinkError),
     #[error("Verilator model: {0}")]
     Harness(#[from] crate::harness::HarnessError),
     /// A unit that did not finish an operation within its budget.

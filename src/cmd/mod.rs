@@ -1,3 +1,4 @@
+pub mod board_sim;
 pub mod device;
 pub mod run;
 pub mod run_e2;

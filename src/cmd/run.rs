@@ -116,6 +116,23 @@ pub struct Args {
     /// report.json states it. 36 MHz is the iCEBreaker's PLL clock.
     #[arg(long, value_name = "F", allow_hyphen_values = true)]
     pub clock_mhz: Option<f64>,
+    /// letters-stdp only: run E1's host program on a board at this serial
+    /// port (the board core's host link) instead of the co-simulation;
+    /// conductances, energy and pulse counts are then reported null (not
+    /// observable over the port).
+    #[arg(long, value_name = "DEV")]
+    pub port: Option<String>,
+    /// With --port: the port's baud rate, 300..=12000000 [default: 115200].
+    #[arg(long, value_name = "B")]
+    pub baud: Option<u32>,
+    /// With --port: the board's clock, MHz, 0.1..=500 [default: 100]; the
+    /// schedule's durations become whole cycles of it.
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub board_clock_mhz: Option<f64>,
+    /// With --port: seconds an answer may take beyond its bytes and the
+    /// board's own wait [default: 2].
+    #[arg(long, value_name = "S", hide = true, allow_hyphen_values = true)]
+    pub answer_timeout_s: Option<f64>,
     /// temporal-stp only: random train duration, ms [default: 1000].
     #[arg(long, allow_hyphen_values = true)]
     pub train_ms: Option<f64>,
@@ -325,6 +342,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             bail!("{o} does not apply to {experiment} ({owner})");
         }
     }
+    if args.port.is_none() {
+        let port_only = [
+            ("--baud", args.baud.is_some()),
+            ("--board-clock-mhz", args.board_clock_mhz.is_some()),
+            ("--answer-timeout-s", args.answer_timeout_s.is_some()),
+        ];
+        if let Some((o, _)) = port_only.iter().find(|x| x.1) {
+            bail!("{o} needs --port DEV (a board at a serial port)");
+        }
+    } else if experiment != "letters-stdp" {
+        bail!(
+            "--port does not apply to {experiment} (letters-stdp only: the other experiments' host programs do not run over the host link yet)"
+        );
+    }
     match experiment {
         "temporal-stp" => return run_e3(args),
         "digits-refresh" => return run_e4(args),
@@ -450,6 +481,9 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
     if args.scheme.is_some() {
         bail!("--scheme does not apply to {experiment} (letters-stm-ltm only)");
     }
+    if args.port.is_some() {
+        return run_e1_port(args);
+    }
     let device = args.device.unwrap_or(DeviceKind::FtjLinear);
     if !E1_DEVICES.contains(&device) {
         bail!(
@@ -503,7 +537,7 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
     })
     .context("letters-stdp failed")?;
     progress.finish();
-    warn_empty_window(window, res.clocked_cycles);
+    warn_empty_window(window, res.clocked_cycles.unwrap_or(0));
     finish_trace(&args, traced.as_deref())?;
     let mut extras = letters_stdp::E1Extras::default();
     let mut p = Progress::new("seeds");
@@ -563,11 +597,152 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
     outln!(
         "{} cycles simulated ({} clocked), {:.3} s of device time, {:.3e} J, {:.1} s wall",
         res.cycles,
-        res.clocked_cycles,
+        res.clocked_cycles.unwrap_or(0),
         res.simulated_time_s,
-        res.energy_j,
+        res.energy_j.unwrap_or(f64::NAN),
         wall
     );
+    outln!("report: {}", out.join("report.json").display());
+    Ok(())
+}
+
+/// E1 on a board at a serial port (`--port`).
+fn run_e1_port(args: Args) -> anyhow::Result<()> {
+    use neuroxbar_cosim::serial::SerialHost;
+    use neuroxbar_testbenches::experiment::{CLOCK_MHZ_RANGE, DEFAULT_CLOCK_MHZ};
+    let port = args.port.clone().unwrap_or_default();
+    // what only a simulation has
+    let sim_only = [
+        ("--no-warp", args.no_warp, "a board clocks every cycle"),
+        (
+            "--vcd",
+            args.vcd.is_some(),
+            "the board's signals are not traced",
+        ),
+        (
+            "--fst",
+            args.fst.is_some(),
+            "the board's signals are not traced",
+        ),
+        (
+            "--vcd-cycles",
+            args.vcd_cycles.is_some(),
+            "the board's signals are not traced",
+        ),
+        (
+            "--probe-cells",
+            args.probe_cells.is_some(),
+            "the board's array is not traced",
+        ),
+        (
+            "--clock-mhz",
+            args.clock_mhz.is_some(),
+            "the board's clock is --board-clock-mhz",
+        ),
+        (
+            "--device",
+            args.device.is_some(),
+            "the board's array is the device",
+        ),
+        (
+            "--seeds",
+            args.seeds.is_some(),
+            "the seed spread runs in the co-simulation",
+        ),
+        (
+            "--balance-map",
+            args.balance_map,
+            "the balance map runs in the co-simulation",
+        ),
+    ];
+    if let Some((o, _, why)) = sim_only.iter().find(|x| x.1) {
+        bail!("{o} does not apply with --port ({why})");
+    }
+    if port.is_empty() {
+        bail!("--port: the serial port's path is empty");
+    }
+    let baud = args.baud.unwrap_or(115_200);
+    if !(300..=12_000_000).contains(&baud) {
+        bail!("--baud {baud}: allowed range 300..=12000000");
+    }
+    let clock = args.board_clock_mhz.unwrap_or(DEFAULT_CLOCK_MHZ);
+    if !CLOCK_MHZ_RANGE.contains(&clock) {
+        bail!(
+            "--board-clock-mhz {}: allowed range {} ..= {} MHz",
+            neuroxbar_models::device::common::num(clock),
+            CLOCK_MHZ_RANGE.start(),
+            CLOCK_MHZ_RANGE.end()
+        );
+    }
+    let timeout_s = args.answer_timeout_s.unwrap_or(2.0);
+    if !(timeout_s.is_finite() && (0.01..=3600.0).contains(&timeout_s)) {
+        bail!(
+            "--answer-timeout-s {}: allowed range 0.01..=3600 s",
+            neuroxbar_models::device::common::num(timeout_s)
+        );
+    }
+    let mut cfg = E1Config::full(
+        &format!("the board's array at {port}"),
+        args.seed.unwrap_or(1),
+    );
+    if let Some(e) = args.epochs {
+        if e == 0 || e > 10_000 {
+            bail!("--epochs {e}: allowed range 1..=10000");
+        }
+        cfg.epochs = e;
+    }
+    cfg.encoding = if args.encoding.as_deref() == Some("rate") {
+        Encoding::Rate
+    } else {
+        Encoding::Latency
+    };
+    cfg.warp = false;
+    cfg.clock_mhz = clock;
+    // the port answers before an output folder is reserved
+    let mut host = SerialHost::open(&port, baud, clock)?;
+    host.answer_timeout = std::time::Duration::from_secs_f64(timeout_s);
+    let out = OutDir::from_option(args.out.as_deref(), args.force, "letters-stdp")?;
+    eprintln!(
+        "letters-stdp on the board at {port} ({baud} baud, {clock} MHz, counter at cycle {}): seed {}, {} epochs, {:?} coding",
+        neuroxbar_cosim::host::Link::time_cycles(&host),
+        cfg.seed,
+        cfg.epochs,
+        cfg.encoding
+    );
+    let back_end = format!("board at {port} ({baud} baud, {clock} MHz)");
+    let mut progress = Progress::new("presentations");
+    let t0 = std::time::Instant::now();
+    let res = letters_stdp::run_link(&mut host, &cfg, &back_end, &mut |d, t| {
+        progress.update(d, t)
+    })
+    .context("letters-stdp on the board failed")?;
+    progress.finish();
+    let wall = t0.elapsed().as_secs_f64();
+    letters_stdp::write_report(out.partial(), &cfg, &res, wall)
+        .with_context(|| format!("writing the report to {}", out.partial().display()))?;
+    let out = out.commit()?;
+    outln!("letter winners (clean input):");
+    for (c, w) in &res.letter_winner {
+        outln!(
+            "  {c} -> {}",
+            w.map_or("none".to_string(), |w| format!("neuron {w}"))
+        );
+    }
+    outln!("recognition vs noise:");
+    for p in &res.recognition_vs_noise {
+        outln!("  noise {:.1}: {:.2}", p.noise, p.rate);
+    }
+    let s = host.stats();
+    outln!(
+        "{} cycles of the board's clock ({:.3} s), {} strobes after their cycle, {} frames / {} bytes on the link, {:.1} s wall",
+        res.cycles,
+        res.simulated_time_s,
+        res.late_strobes,
+        s.frames,
+        s.bytes,
+        wall
+    );
+    outln!("not measured over the port: conductances, energy, programming pulses (null in report.json, see missing_metrics)");
     outln!("report: {}", out.join("report.json").display());
     Ok(())
 }

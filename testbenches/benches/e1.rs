@@ -42,7 +42,7 @@ fn run(cfg: &E1Config) -> Run {
     Run {
         wall_s: t0.elapsed().as_secs_f64(),
         presentations,
-        clocked: res.clocked_cycles,
+        clocked: res.clocked_cycles.unwrap_or(0),
         simulated_s: res.simulated_time_s,
     }
 }

@@ -19,9 +19,10 @@
 //! map), [`report`] (`report.json`, CSV and SVG).
 
 use crate::experiment::{dac_code, fe_params, ExperimentError};
-use neuroxbar_cosim::cosim::{CoSim, CoSimError};
-use neuroxbar_cosim::host::Host;
+use neuroxbar_cosim::cosim::{CoSim, CoSimError, StepResult};
+use neuroxbar_cosim::host::{Late, Link, Timing};
 use neuroxbar_cosim::units::CycleModel;
+use neuroxbar_models::frontend::FrontEndParams;
 use neuroxbar_models::golden::accelerator::{AccelInputs, AccelOutputs};
 use neuroxbar_models::golden::stdp::stdp_registers;
 use neuroxbar_rtl::accel_regs::{addr, ROW_INTENSITY_BASE};
@@ -238,23 +239,34 @@ pub struct RecognitionPoint {
     pub rate: f64,
 }
 
-/// What a run measured.
+/// What a run measured. Fields a back end cannot observe (a board at a
+/// serial port: conductances, energy, pulses) are `None`, with the reason
+/// in `missing_metrics`.
 #[derive(Debug, Clone, Serialize)]
 pub struct E1Result {
     /// Neuron that won each letter on clean input after training (None: no winner).
     pub letter_winner: Vec<(char, Option<u8>)>,
     pub recognition_vs_noise: Vec<RecognitionPoint>,
     /// Final conductances, `[row][col]`, siemens.
-    pub weights_s: Vec<Vec<f64>>,
+    pub weights_s: Option<Vec<Vec<f64>>>,
     /// Conductances of all cells after each epoch (for the histogram), siemens.
-    pub weights_by_epoch_s: Vec<Vec<f64>>,
+    pub weights_by_epoch_s: Option<Vec<Vec<f64>>>,
     /// Winner of every training presentation: (epoch, letter, winner).
     pub training_winners: Vec<(usize, char, Option<u8>)>,
+    /// Presentations and time steps whose strobe came after its scheduled
+    /// cycle (a step that programs cells can outlast a tick).
+    pub late_strobes: u64,
+    /// Where the host program ran.
+    pub back_end: String,
+    /// Device cycles from the start of the host program to its end.
     pub cycles: u64,
-    pub clocked_cycles: u64,
+    pub clocked_cycles: Option<u64>,
+    /// `cycles` in seconds of the device's clock.
     pub simulated_time_s: f64,
-    pub energy_j: f64,
-    pub programming_pulses: u64,
+    pub energy_j: Option<f64>,
+    pub programming_pulses: Option<u64>,
+    /// Metrics left null, and why.
+    pub missing_metrics: Vec<(String, String)>,
 }
 
 pub mod metrics;

@@ -54,7 +54,17 @@ pub fn write_report_with(
         "clocked_cycles": res.clocked_cycles,
         "energy_j": res.energy_j,
         "programming_pulses": res.programming_pulses,
+        "late_strobes": res.late_strobes,
+        "back_end": res.back_end,
     });
+    if !res.missing_metrics.is_empty() {
+        let mut why = serde_json::Map::new();
+        for (k, reason) in &res.missing_metrics {
+            report[k.as_str()] = serde_json::Value::Null;
+            why.insert(k.clone(), reason.clone().into());
+        }
+        report["missing_metrics"] = why.into();
+    }
     if let Some(st) = &extras.seeds {
         report["seeds"] = json!(st.seeds);
         report["recognition_vs_noise_seeds"] = json!(st.points);
@@ -76,18 +86,6 @@ pub fn write_report_with(
         .map(|r| vec![format!("{:.1}", r.noise), format!("{:.4}", r.rate)])
         .collect();
     write_csv(&p, &["noise", "rate"], &rows).map_err(io(&p))?;
-    let p = dir.join("weights.csv");
-    let rows: Vec<Vec<String>> = (0..N_ROWS)
-        .flat_map(|r| (0..N_COLS).map(move |c| (r, c)))
-        .map(|(r, c)| {
-            vec![
-                r.to_string(),
-                c.to_string(),
-                format!("{:.6e}", res.weights_s[r][c]),
-            ]
-        })
-        .collect();
-    write_csv(&p, &["row", "neuron", "conductance_s"], &rows).map_err(io(&p))?;
     let p = dir.join("training_winners.csv");
     let rows: Vec<Vec<String>> = res
         .training_winners
@@ -102,77 +100,11 @@ pub fn write_report_with(
         .collect();
     write_csv(&p, &["epoch", "letter", "winner"], &rows).map_err(io(&p))?;
 
-    // weight maps, one per neuron, in microsiemens
-    for c in 0..N_COLS {
-        let m: Vec<Vec<f64>> = (0..5)
-            .map(|r| (0..5).map(|x| res.weights_s[r * 5 + x][c] * 1e6).collect())
-            .collect();
-        svg(
-            &format!("weights_neuron{c}.svg"),
-            heatmap_svg(
-                &format!("Neuron {c} weights"),
-                "pixel column",
-                "pixel row",
-                &m,
-                "conductance (uS)",
-            ),
-        )?;
+    if let Some(weights_s) = &res.weights_s {
+        write_weights(dir, weights_s, &svg)?;
     }
-    // weight histogram over epochs: one heatmap row per epoch, 20 bins
-    let all: Vec<f64> = res
-        .weights_by_epoch_s
-        .iter()
-        .flatten()
-        .map(|g| g * 1e6)
-        .collect();
-    if !all.is_empty() {
-        let lo = all.iter().cloned().fold(f64::INFINITY, f64::min);
-        let hi = all
-            .iter()
-            .cloned()
-            .fold(f64::NEG_INFINITY, f64::max)
-            .max(lo + 1e-9);
-        let bins = 20;
-        let hist: Vec<Vec<f64>> = res
-            .weights_by_epoch_s
-            .iter()
-            .map(|w| {
-                let mut h = vec![0.0; bins];
-                for g in w {
-                    let k = (((g * 1e6 - lo) / (hi - lo)) * bins as f64) as usize;
-                    h[k.min(bins - 1)] += 1.0;
-                }
-                h
-            })
-            .collect();
-        let p = dir.join("weight_histogram.csv");
-        let rows: Vec<Vec<String>> = hist
-            .iter()
-            .enumerate()
-            .map(|(e, h)| {
-                std::iter::once(e.to_string())
-                    .chain(h.iter().map(|v| v.to_string()))
-                    .collect()
-            })
-            .collect();
-        let header: Vec<String> = std::iter::once("epoch".to_string())
-            .chain(
-                (0..bins)
-                    .map(|k| format!("{:.1}uS", lo + (k as f64 + 0.5) * (hi - lo) / bins as f64)),
-            )
-            .collect();
-        let header: Vec<&str> = header.iter().map(|s| s.as_str()).collect();
-        write_csv(&p, &header, &rows).map_err(io(&p))?;
-        svg(
-            "weight_histogram.svg",
-            heatmap_svg(
-                &format!("Weight histogram per epoch ({lo:.1} .. {hi:.1} uS)"),
-                "conductance bin",
-                "epoch",
-                &hist,
-                "cells",
-            ),
-        )?;
+    if let Some(by_epoch) = &res.weights_by_epoch_s {
+        write_weight_histogram(dir, by_epoch, &svg)?;
     }
     svg(
         "recognition_vs_noise.svg",
@@ -305,6 +237,108 @@ pub fn write_report_with(
                 ),
             )?;
         }
+    }
+    Ok(())
+}
+
+type SvgWriter<'a> = dyn Fn(&str, Result<String, String>) -> Result<(), ExperimentError> + 'a;
+
+/// `weights.csv` and one weight map per neuron, microsiemens.
+fn write_weights(
+    dir: &std::path::Path,
+    weights_s: &[Vec<f64>],
+    svg: &SvgWriter,
+) -> Result<(), ExperimentError> {
+    use crate::report::{heatmap_svg, write_csv};
+    let io = ExperimentError::io_at;
+    let p = dir.join("weights.csv");
+    let rows: Vec<Vec<String>> = (0..N_ROWS)
+        .flat_map(|r| (0..N_COLS).map(move |c| (r, c)))
+        .map(|(r, c)| {
+            vec![
+                r.to_string(),
+                c.to_string(),
+                format!("{:.6e}", weights_s[r][c]),
+            ]
+        })
+        .collect();
+    write_csv(&p, &["row", "neuron", "conductance_s"], &rows).map_err(io(&p))?;
+    // weight maps, one per neuron, in microsiemens
+    for c in 0..N_COLS {
+        let m: Vec<Vec<f64>> = (0..5)
+            .map(|r| (0..5).map(|x| weights_s[r * 5 + x][c] * 1e6).collect())
+            .collect();
+        svg(
+            &format!("weights_neuron{c}.svg"),
+            heatmap_svg(
+                &format!("Neuron {c} weights"),
+                "pixel column",
+                "pixel row",
+                &m,
+                "conductance (uS)",
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// `weight_histogram.csv` and `.svg`: one row per epoch, 20 bins.
+fn write_weight_histogram(
+    dir: &std::path::Path,
+    by_epoch: &[Vec<f64>],
+    svg: &SvgWriter,
+) -> Result<(), ExperimentError> {
+    use crate::report::{heatmap_svg, write_csv};
+    let io = ExperimentError::io_at;
+    // weight histogram over epochs: one heatmap row per epoch, 20 bins
+    let all: Vec<f64> = by_epoch.iter().flatten().map(|g| g * 1e6).collect();
+    if !all.is_empty() {
+        let lo = all.iter().cloned().fold(f64::INFINITY, f64::min);
+        let hi = all
+            .iter()
+            .cloned()
+            .fold(f64::NEG_INFINITY, f64::max)
+            .max(lo + 1e-9);
+        let bins = 20;
+        let hist: Vec<Vec<f64>> = by_epoch
+            .iter()
+            .map(|w| {
+                let mut h = vec![0.0; bins];
+                for g in w {
+                    let k = (((g * 1e6 - lo) / (hi - lo)) * bins as f64) as usize;
+                    h[k.min(bins - 1)] += 1.0;
+                }
+                h
+            })
+            .collect();
+        let p = dir.join("weight_histogram.csv");
+        let rows: Vec<Vec<String>> = hist
+            .iter()
+            .enumerate()
+            .map(|(e, h)| {
+                std::iter::once(e.to_string())
+                    .chain(h.iter().map(|v| v.to_string()))
+                    .collect()
+            })
+            .collect();
+        let header: Vec<String> = std::iter::once("epoch".to_string())
+            .chain(
+                (0..bins)
+                    .map(|k| format!("{:.1}uS", lo + (k as f64 + 0.5) * (hi - lo) / bins as f64)),
+            )
+            .collect();
+        let header: Vec<&str> = header.iter().map(|s| s.as_str()).collect();
+        write_csv(&p, &header, &rows).map_err(io(&p))?;
+        svg(
+            "weight_histogram.svg",
+            heatmap_svg(
+                &format!("Weight histogram per epoch ({lo:.1} .. {hi:.1} uS)"),
+                "conductance bin",
+                "epoch",
+                &hist,
+                "cells",
+            ),
+        )?;
     }
     Ok(())
 }
