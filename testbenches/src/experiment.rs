@@ -38,8 +38,6 @@ pub enum ExperimentError {
     /// A result that cannot be rendered as JSON or SVG.
     #[error("report: {0}")]
     Report(String),
-    #[error("{0}")]
-    Invalid(String),
 }
 
 impl From<neuroxbar_cosim::harness::HarnessError> for ExperimentError {

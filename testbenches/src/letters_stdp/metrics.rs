@@ -25,8 +25,10 @@ pub fn run_seeds(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<SeedStats, ExperimentError> {
     if n_seeds == 0 {
-        return Err(ExperimentError::Invalid(
-            "seeds: at least one seed is needed".into(),
+        return Err(ExperimentError::option(
+            "--seeds",
+            0,
+            "allowed range 1..=100",
         ));
     }
     let seeds: Vec<u64> = (0..n_seeds as u64)
@@ -96,7 +98,7 @@ pub fn balance_map(
                 c.pulses_per_percent,
             )
             .map_err(|e| {
-                ExperimentError::Invalid(format!(
+                ExperimentError::Hardware(format!(
                     "balance map point A+/A- = {a_ratio}, tau+/tau- = {tau_ratio}: {e}"
                 ))
             })?;

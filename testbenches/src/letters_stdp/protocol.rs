@@ -289,8 +289,8 @@ pub fn preconditioned_front_end(
     cfg: &E1Config,
 ) -> Result<neuroxbar_models::frontend::FrontEnd, ExperimentError> {
     use neuroxbar_models::device::{DeviceKind, DeviceSpec};
-    let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Invalid)?;
-    let spec = DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Device)?;
+    let spec = DeviceSpec::load(kind, None)?;
     let mut fe = neuroxbar_models::frontend::FrontEnd::from_spec(
         &spec,
         N_ROWS,
@@ -298,7 +298,7 @@ pub fn preconditioned_front_end(
         fe_params(cfg.clock_mhz)?,
         cfg.seed,
     )
-    .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    .map_err(|e| ExperimentError::Device(e.to_string()))?;
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0xE1);
     initialise_weights(&mut fe, 0.0, &mut rng)?;
     Ok(fe)
@@ -458,10 +458,10 @@ pub fn run_verilator_analog(
     use neuroxbar_cosim::Trace;
     use neuroxbar_models::device::{DeviceKind, DeviceSpec};
     use neuroxbar_models::frontend::FrontEnd;
-    let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Invalid)?;
-    let spec = DeviceSpec::load(kind, None).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let kind: DeviceKind = cfg.device.parse().map_err(ExperimentError::Device)?;
+    let spec = DeviceSpec::load(kind, None)?;
     let fe = FrontEnd::from_spec(&spec, N_ROWS, N_COLS, fe_params(cfg.clock_mhz)?, cfg.seed)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+        .map_err(|e| ExperimentError::Device(e.to_string()))?;
     let (vcd, window) = match &trace {
         TraceRequest::Off => (None, None),
         TraceRequest::Whole(p) => (Some(p.clone()), None),
@@ -472,15 +472,15 @@ pub fn run_verilator_analog(
         TraceRequest::Whole(p) => Trace::Whole(p),
         TraceRequest::Window(path, from, to) => Trace::Window { path, from, to },
     };
-    let dut = VerilatorAccel::new(trace).map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let dut = VerilatorAccel::new(trace)?;
     let mut sim = CoSim::new(dut, fe, cfg.warp)?;
     let analog = match (&vcd, probes) {
         (Some(v), Some(p)) => {
             let mut a = neuroxbar_cosim::analog::AnalogTrace::new(v, N_ROWS, N_COLS, p)
-                .map_err(ExperimentError::Invalid)?;
+                .map_err(CoSimError::Analog)?;
             if window.is_none_or(|(from, _)| from == 0) {
                 a.record(&sim.fe, 0.0, true, None)
-                    .map_err(ExperimentError::Invalid)?;
+                    .map_err(CoSimError::Analog)?;
             }
             Some((a, window))
         }
@@ -491,7 +491,7 @@ pub fn run_verilator_analog(
     let analog = sim.analog.take();
     drop(sim); // closes the VCD
     if let (Some((a, _)), Some(v)) = (analog, &vcd) {
-        a.merge_into(v).map_err(ExperimentError::Invalid)?;
+        a.merge_into(v).map_err(CoSimError::Analog)?;
     }
     Ok(res)
 }

@@ -32,7 +32,7 @@ pub fn write_report_with(
     let io = ExperimentError::io_at;
     let svg = |name: &str, text: Result<String, String>| -> Result<(), ExperimentError> {
         let p = dir.join(name);
-        let text = text.map_err(ExperimentError::Invalid)?;
+        let text = text.map_err(ExperimentError::Report)?;
         write_atomic(&p, text.as_bytes()).map_err(io(&p))
     };
 
@@ -74,8 +74,7 @@ pub fn write_report_with(
         report["stdp_balance_map_epochs"] = json!(epochs);
     }
     let p = dir.join("report.json");
-    let text = serde_json::to_string_pretty(&report)
-        .map_err(|e| ExperimentError::Invalid(e.to_string()))?;
+    let text = serde_json::to_string_pretty(&report)?;
     write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
 
     // CSV data
