@@ -58,7 +58,7 @@ fn prepared(spec: &DeviceSpec, g0_s: f64) -> Result<DeviceSpec, ProtocolError> {
             ),
         ));
     }
-    let mut q = p.clone();
+    let mut q = *p;
     q.g_init_s = g0_s;
     Ok(DeviceSpec {
         kind: spec.kind,
