@@ -4,6 +4,7 @@
 //! Verilog ([`icarus`]). Reports are typed; the command-line tool only
 //! parses arguments and prints them.
 
+pub mod boards;
 pub mod files;
 pub mod icarus;
 pub mod lint;
