@@ -14,7 +14,7 @@ use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::golden::fe_phy::{dac_word, PhyInputs};
 use neuroxbar_models::golden::fe_phy_lean::{LeanPhyOutputs, LEAN_PHY_LATENCY};
-use neuroxbar_models::golden::xbar_ctrl::{CrossbarControllerModel, XbarInputs};
+use neuroxbar_models::golden::xbar_ctrl::{CrossbarControllerModel, CtrlState, XbarInputs};
 
 #[test]
 fn random_stimulus_lockstep() {
@@ -195,12 +195,16 @@ struct Loop {
     /// `cmd_ready` of the last outputs (a command is taken in a cycle
     /// where it was high).
     ready: bool,
+    /// Hide `fe_busy` from the controller in PG_PREP (the controller as it
+    /// was before it waited there).
+    hide_busy_in_prep: bool,
 }
 
 impl Loop {
     fn step(&mut self, mut inp: XbarInputs) -> bool {
         let last = self.last;
-        inp.fe_busy = last.fe_busy;
+        inp.fe_busy = last.fe_busy
+            && !(self.hide_busy_in_prep && self.ctrl.state == CtrlState::PgPrep);
         inp.fe_rd_valid = last.fe_rd_valid;
         inp.fe_rd_ch = last.fe_rd_ch;
         inp.fe_rd_data = last.fe_rd_data;
@@ -238,8 +242,9 @@ impl Loop {
 /// every batch reaches the DACs (one update per batch). Without the wait
 /// (the controller as it was) the REFRESH's second batch would come 35
 /// cycles after the first and be dropped with `phy_error` bit 0.
-#[test]
-fn the_controller_waits_for_the_serial_phy_before_every_batch() {
+/// Run READ, PROGRAM (2 pulses), REFRESH until the controller and the PHY
+/// are idle.
+fn read_program_refresh(hide_busy_in_prep: bool) -> Loop {
     let cfg = default_config();
     let mut l = Loop {
         ctrl: CrossbarControllerModel::new(25, 5),
@@ -251,6 +256,7 @@ fn the_controller_waits_for_the_serial_phy_before_every_batch() {
         applies: 0,
         reads: 0,
         ready: false,
+        hide_busy_in_prep,
     };
     for _ in 0..2 {
         l.step(XbarInputs {
@@ -294,9 +300,19 @@ fn the_controller_waits_for_the_serial_phy_before_every_batch() {
         }
     }
     assert!(idle_for > 10, "the controller and the PHY settle");
+    l
+}
+
+#[test]
+fn the_controller_waits_for_the_serial_phy_before_every_batch() {
+    let l = read_program_refresh(false);
     assert_eq!(l.last.phy_error, 0, "no batch dropped, no sample while busy");
     // READ 1 batch, PROGRAM 1 batch (a train of 2), REFRESH 2 batches
     assert_eq!(l.updates, 4, "one DAC update per batch");
     assert_eq!(l.applies, 1 + 2 + 2, "pulses on the EN pin");
     assert_eq!(l.reads, 1);
+    // mutation: without the wait, the REFRESH's second batch is dropped
+    let l = read_program_refresh(true);
+    assert_eq!(l.last.phy_error, 1, "the second batch came over the first");
+    assert_eq!(l.updates, 3);
 }
