@@ -229,7 +229,10 @@ fn boards_that_are_not_built_or_mixed_with_top_and_target_are_errors() {
     let o = synth(&["--board", "icebreaker", "--out", out_s]);
     assert!(!o.status.success());
     let e = text(&o);
-    assert!(e.contains("icebreaker") && e.contains("does not fit the iCE40UP5K"), "{e}");
+    assert!(
+        e.contains("icebreaker") && e.contains("does not fit the iCE40UP5K"),
+        "{e}"
+    );
     let o = synth(&["--board", "arty", "--out", out_s]);
     assert!(!o.status.success());
     assert!(text(&o).contains("not supported"), "{}", text(&o));

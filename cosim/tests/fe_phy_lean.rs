@@ -6,7 +6,9 @@
 //! delayed pulse; and the crossbar controller, waiting for `fe_busy` before
 //! each batch, drives it without a single PHY error.
 
-use neuroxbar_cosim::parts::{Ad5570Chains, Ad5570Timing, PartError, Sn74lv595aChains, Sn74lv595aTiming};
+use neuroxbar_cosim::parts::{
+    Ad5570Chains, Ad5570Timing, PartError, Sn74lv595aChains, Sn74lv595aTiming,
+};
 use neuroxbar_cosim::units::fe_phy::PhyStimulus;
 use neuroxbar_cosim::units::fe_phy_lean::*;
 use neuroxbar_cosim::units::xbar_ctrl::default_config;
@@ -47,7 +49,10 @@ fn random_stimulus_lockstep() {
         "frames {frames} updates {updates} applies {applies} conversions {convs} beats {beats} errors {errors:#b}"
     );
     assert!(frames > 150, "frames: {frames}");
-    assert!(updates + 3 >= frames, "an update per frame: {updates} / {frames}");
+    assert!(
+        updates + 3 >= frames,
+        "an update per frame: {updates} / {frames}"
+    );
     assert!(applies > 1000, "apply pulses: {applies}");
     assert!(convs > 150, "conversions: {convs}");
     assert!(beats > 150, "result beats: {beats}");
@@ -75,8 +80,16 @@ struct Parts {
 impl Parts {
     fn new(period_s: f64) -> Self {
         Self {
-            dacs: Ad5570Chains::new(N_DAC_CHAINS, N_LINES / N_DAC_CHAINS, Ad5570Timing::default()),
-            srs: Sn74lv595aChains::new(N_SR_CHAINS, N_LINES / N_SR_CHAINS, Sn74lv595aTiming::default()),
+            dacs: Ad5570Chains::new(
+                N_DAC_CHAINS,
+                N_LINES / N_DAC_CHAINS,
+                Ad5570Timing::default(),
+            ),
+            srs: Sn74lv595aChains::new(
+                N_SR_CHAINS,
+                N_LINES / N_SR_CHAINS,
+                Sn74lv595aTiming::default(),
+            ),
             period_s,
             t: 0,
         }
@@ -84,7 +97,8 @@ impl Parts {
     fn observe(&mut self, o: &LeanPhyOutputs) -> Result<(), PartError> {
         self.t += 1;
         let t_s = self.t as f64 * self.period_s;
-        self.dacs.observe(t_s, o.dac_sync, o.dac_sclk, o.dac_sdi, o.dac_ldac)?;
+        self.dacs
+            .observe(t_s, o.dac_sync, o.dac_sclk, o.dac_sdi, o.dac_ldac)?;
         self.srs.observe(t_s, o.sr_clk, o.sr_ser, o.sr_rclk)
     }
 }
@@ -152,7 +166,11 @@ fn the_parts_hold_every_line_updated_together_before_the_delayed_pulse() {
         let width = [1, 7, 40, 300][b];
         let (upd, rise, fall) = batch(&mut phy, &mut parts, &codes, &modes, width).unwrap();
         for i in 0..N_LINES {
-            assert_eq!(parts.dacs.word(i), dac_word(codes[i]), "batch {b} line {i} code");
+            assert_eq!(
+                parts.dacs.word(i),
+                dac_word(codes[i]),
+                "batch {b} line {i} code"
+            );
             assert_eq!(parts.srs.mode(i), modes[i], "batch {b} line {i} mode");
         }
         // apply edge seen in cycle 0: the pin rises LEAN_PHY_LATENCY later,
@@ -203,8 +221,8 @@ struct Loop {
 impl Loop {
     fn step(&mut self, mut inp: XbarInputs) -> bool {
         let last = self.last;
-        inp.fe_busy = last.fe_busy
-            && !(self.hide_busy_in_prep && self.ctrl.state == CtrlState::PgPrep);
+        inp.fe_busy =
+            last.fe_busy && !(self.hide_busy_in_prep && self.ctrl.state == CtrlState::PgPrep);
         inp.fe_rd_valid = last.fe_rd_valid;
         inp.fe_rd_ch = last.fe_rd_ch;
         inp.fe_rd_data = last.fe_rd_data;
@@ -306,7 +324,10 @@ fn read_program_refresh(hide_busy_in_prep: bool) -> Loop {
 #[test]
 fn the_controller_waits_for_the_serial_phy_before_every_batch() {
     let l = read_program_refresh(false);
-    assert_eq!(l.last.phy_error, 0, "no batch dropped, no sample while busy");
+    assert_eq!(
+        l.last.phy_error, 0,
+        "no batch dropped, no sample while busy"
+    );
     // READ 1 batch, PROGRAM 1 batch (a train of 2), REFRESH 2 batches
     assert_eq!(l.updates, 4, "one DAC update per batch");
     assert_eq!(l.applies, 1 + 2 + 2, "pulses on the EN pin");

@@ -32,7 +32,8 @@ pub struct BoardBuild {
 pub const BOARDS: &[Board] = &[
     Board {
         name: "ulx3s",
-        about: "Radiona ULX3S: LFE5U-25F-6 CABGA381, 25 MHz clock, FT231X USB-UART (top ulx3s_25x5)",
+        about:
+            "Radiona ULX3S: LFE5U-25F-6 CABGA381, 25 MHz clock, FT231X USB-UART (top ulx3s_25x5)",
         build: Ok(BoardBuild {
             top: "ulx3s_25x5",
             target: "ecp5",
@@ -157,7 +158,9 @@ mod tests {
             assert!(!e.contains("ports"), "one port missing: {e}");
         }
         // a commented-out line constrains nothing
-        let commented = b.lpf.replace("LOCATE COMP \"adc_busy\"", "# LOCATE COMP \"adc_busy\"");
+        let commented = b
+            .lpf
+            .replace("LOCATE COMP \"adc_busy\"", "# LOCATE COMP \"adc_busy\"");
         let e = check_lpf(&top, &commented, b.lpf_path).unwrap_err();
         assert!(e.contains("adc_busy"), "{e}");
     }
@@ -177,7 +180,11 @@ mod tests {
         for b in BOARDS {
             if let Ok(build) = &b.build {
                 assert!(neuroxbar_rtl::tops::find(build.top).is_ok(), "{}", b.name);
-                assert!(crate::parts::find_target(build.target).is_ok(), "{}", b.name);
+                assert!(
+                    crate::parts::find_target(build.target).is_ok(),
+                    "{}",
+                    b.name
+                );
             }
         }
     }

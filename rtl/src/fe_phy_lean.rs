@@ -193,8 +193,12 @@ pub struct LeanPhy<
     first_col_c: Constant<Bits<8>>,
 }
 
-impl<const N_LINES: usize, const N_COLS: usize, const N_DAC_CHAINS: usize, const N_SR_CHAINS: usize>
-    Default for LeanPhy<N_LINES, N_COLS, N_DAC_CHAINS, N_SR_CHAINS>
+impl<
+        const N_LINES: usize,
+        const N_COLS: usize,
+        const N_DAC_CHAINS: usize,
+        const N_SR_CHAINS: usize,
+    > Default for LeanPhy<N_LINES, N_COLS, N_DAC_CHAINS, N_SR_CHAINS>
 {
     fn default() -> Self {
         assert!(
@@ -202,12 +206,15 @@ impl<const N_LINES: usize, const N_COLS: usize, const N_DAC_CHAINS: usize, const
             "1 to 8 columns (one AD7606), at least one row, at most 64 lines"
         );
         assert!(
-            N_LINES % N_DAC_CHAINS == 0 && N_LINES % N_SR_CHAINS == 0,
+            N_LINES.is_multiple_of(N_DAC_CHAINS) && N_LINES.is_multiple_of(N_SR_CHAINS),
             "the chains divide the lines"
         );
         let (dac_chain, sr_chain) = (N_LINES / N_DAC_CHAINS, N_LINES / N_SR_CHAINS);
         let bits = 16 * dac_chain;
-        assert!(2 * sr_chain <= bits, "the mux chains shift within the DAC frame");
+        assert!(
+            2 * sr_chain <= bits,
+            "the mux chains shift within the DAC frame"
+        );
         assert!(
             update_cycles(bits) + 8 <= LEAN_PHY_LATENCY,
             "the frame ({bits} bits) fits the delay"
@@ -287,8 +294,8 @@ impl<const N_LINES: usize, const N_COLS: usize, const N_DAC_CHAINS: usize, const
             line_c: std::array::from_fn(c8),
             col_ch_c: std::array::from_fn(|j| c8(N_LINES - N_COLS + j)),
             col_idx_c: std::array::from_fn(c8),
-            dac_last_c: mask(&|i| (i + 1) % dac_chain == 0),
-            sr_last_c: mask(&|i| (i + 1) % sr_chain == 0),
+            dac_last_c: mask(&|i| (i + 1).is_multiple_of(dac_chain)),
+            sr_last_c: mask(&|i| (i + 1).is_multiple_of(sr_chain)),
             dac_first_c: std::array::from_fn(|g| mask(&|i| i == g * dac_chain)),
             sr_first_c: std::array::from_fn(|m| mask(&|i| i == m * sr_chain)),
             last_fbit_c: Constant::new(((bits - 1) as u64).into()),
@@ -323,8 +330,12 @@ impl<const N_LINES: usize, const N_COLS: usize, const N_DAC_CHAINS: usize, const
     }
 }
 
-impl<const N_LINES: usize, const N_COLS: usize, const N_DAC_CHAINS: usize, const N_SR_CHAINS: usize>
-    Logic for LeanPhy<N_LINES, N_COLS, N_DAC_CHAINS, N_SR_CHAINS>
+impl<
+        const N_LINES: usize,
+        const N_COLS: usize,
+        const N_DAC_CHAINS: usize,
+        const N_SR_CHAINS: usize,
+    > Logic for LeanPhy<N_LINES, N_COLS, N_DAC_CHAINS, N_SR_CHAINS>
 {
     #[hdl_gen]
     fn update(&mut self) {
@@ -436,10 +447,10 @@ impl<const N_LINES: usize, const N_COLS: usize, const N_DAC_CHAINS: usize, const
         }
         self.dac_sdi.next = 0.into();
         for g in 0..N_DAC_CHAINS {
-            self.dac_sdi.next = self.dac_sdi.val().replace_bit(
-                g,
-                (self.dac_msb.val() & self.dac_first_c[g].val()).any(),
-            );
+            self.dac_sdi.next = self
+                .dac_sdi
+                .val()
+                .replace_bit(g, (self.dac_msb.val() & self.dac_first_c[g].val()).any());
         }
         self.sr_ser.next = 0.into();
         for m in 0..N_SR_CHAINS {

@@ -11,7 +11,8 @@ const PART: &str = "AD5570";
 
 /// Interface limits. Verified against the AD5570 data sheet (Rev. B): the
 /// 16-bit offset-binary code, `LDAC`, `SDO` daisy chaining, power-on 0 V.
-/// NOT verified (the timing table was not available): the SCLK edge that
+/// NOT verified (the timing table was not available): the 16-bit word (no
+/// command bits; the part's readback facility may need more), the SCLK edge that
 /// samples SDIN (taken as falling, as ADI's SYNC interfaces) and every
 /// number below, which are the usual limits of ADI's 30 MHz SPI DACs;
 /// check them against the data sheet before building the board.
@@ -125,9 +126,19 @@ impl Ad5570Chains {
         let sdi = sdi & ((1u64 << self.chains) - 1);
         if sdi != self.sdi && !self.sync {
             let dt = t_s - self.t_sclk_fall_s;
-            check(at_least(dt, tm.sdi_hold_min_s), PART, "SDIN hold after SCLK falling", t_s, || {
-                format!("SDIN changed {:.1} ns after SCLK fell, needs {:.1} ns", ns(dt), ns(tm.sdi_hold_min_s))
-            })?;
+            check(
+                at_least(dt, tm.sdi_hold_min_s),
+                PART,
+                "SDIN hold after SCLK falling",
+                t_s,
+                || {
+                    format!(
+                        "SDIN changed {:.1} ns after SCLK fell, needs {:.1} ns",
+                        ns(dt),
+                        ns(tm.sdi_hold_min_s)
+                    )
+                },
+            )?;
         }
         if sdi != self.sdi {
             self.t_sdi_change_s = t_s;
@@ -139,16 +150,24 @@ impl Ad5570Chains {
         }
         if sclk && !self.sclk {
             let low = t_s - self.t_sclk_fall_s;
-            check(at_least(low, tm.sclk_low_min_s), PART, "SCLK low time", t_s, || {
-                format!("{:.1} ns, needs {:.1} ns", ns(low), ns(tm.sclk_low_min_s))
-            })?;
+            check(
+                at_least(low, tm.sclk_low_min_s),
+                PART,
+                "SCLK low time",
+                t_s,
+                || format!("{:.1} ns, needs {:.1} ns", ns(low), ns(tm.sclk_low_min_s)),
+            )?;
             self.t_sclk_rise_s = t_s;
         }
         if !sclk && self.sclk {
             let high = t_s - self.t_sclk_rise_s;
-            check(at_least(high, tm.sclk_high_min_s), PART, "SCLK high time", t_s, || {
-                format!("{:.1} ns, needs {:.1} ns", ns(high), ns(tm.sclk_high_min_s))
-            })?;
+            check(
+                at_least(high, tm.sclk_high_min_s),
+                PART,
+                "SCLK high time",
+                t_s,
+                || format!("{:.1} ns, needs {:.1} ns", ns(high), ns(tm.sclk_high_min_s)),
+            )?;
             // the next part's SDIN is the previous part's SDO, valid
             // `sdo_delay` after the rising edge: its setup before this edge
             if self.per_chain > 1 {
@@ -157,24 +176,49 @@ impl Ad5570Chains {
                     PART,
                     "daisy chain: SDO delay + SDIN setup within SCLK high",
                     t_s,
-                    || format!("SCLK high {:.1} ns < {:.1} + {:.1} ns", ns(high), ns(tm.sdo_delay_max_s), ns(tm.sdi_setup_min_s)),
+                    || {
+                        format!(
+                            "SCLK high {:.1} ns < {:.1} + {:.1} ns",
+                            ns(high),
+                            ns(tm.sdo_delay_max_s),
+                            ns(tm.sdi_setup_min_s)
+                        )
+                    },
                 )?;
             }
             if !sync {
                 let period = t_s - self.t_sclk_fall_s;
-                check(at_least(period, tm.sclk_period_min_s) || self.edges == 0, PART, "SCLK cycle time", t_s, || {
-                    format!("{:.1} ns, needs {:.1} ns", ns(period), ns(tm.sclk_period_min_s))
-                })?;
+                check(
+                    at_least(period, tm.sclk_period_min_s) || self.edges == 0,
+                    PART,
+                    "SCLK cycle time",
+                    t_s,
+                    || {
+                        format!(
+                            "{:.1} ns, needs {:.1} ns",
+                            ns(period),
+                            ns(tm.sclk_period_min_s)
+                        )
+                    },
+                )?;
                 if self.edges == 0 {
                     let dt = t_s - self.t_sync_fall_s;
-                    check(at_least(dt, tm.sync_setup_min_s), PART, "SYNC to SCLK falling setup", t_s, || {
-                        format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.sync_setup_min_s))
-                    })?;
+                    check(
+                        at_least(dt, tm.sync_setup_min_s),
+                        PART,
+                        "SYNC to SCLK falling setup",
+                        t_s,
+                        || format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.sync_setup_min_s)),
+                    )?;
                 }
                 let dt = t_s - self.t_sdi_change_s;
-                check(at_least(dt, tm.sdi_setup_min_s), PART, "SDIN setup before SCLK falling", t_s, || {
-                    format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.sdi_setup_min_s))
-                })?;
+                check(
+                    at_least(dt, tm.sdi_setup_min_s),
+                    PART,
+                    "SDIN setup before SCLK falling",
+                    t_s,
+                    || format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.sdi_setup_min_s)),
+                )?;
                 for g in 0..self.chains {
                     let mut carry = self.sdi >> g & 1 == 1;
                     for p in 0..self.per_chain {
@@ -190,18 +234,37 @@ impl Ad5570Chains {
         self.sclk = sclk;
         if sync && !self.sync {
             let need = 16 * self.per_chain as u32;
-            check(self.edges == need, PART, "SYNC rising after 16 bits per part", t_s, || {
-                format!("{} SCLK edges in the frame, the chain of {} needs {need}", self.edges, self.per_chain)
-            })?;
+            check(
+                self.edges == need,
+                PART,
+                "SYNC rising after 16 bits per part",
+                t_s,
+                || {
+                    format!(
+                        "{} SCLK edges in the frame, the chain of {} needs {need}",
+                        self.edges, self.per_chain
+                    )
+                },
+            )?;
             self.input = self.shift.clone();
             self.t_sync_rise_s = t_s;
         }
         self.sync = sync;
         if !ldac && self.ldac {
             let dt = t_s - self.t_sync_rise_s;
-            check(at_least(dt, tm.sync_to_ldac_min_s), PART, "SYNC rising to LDAC falling", t_s, || {
-                format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.sync_to_ldac_min_s))
-            })?;
+            check(
+                at_least(dt, tm.sync_to_ldac_min_s),
+                PART,
+                "SYNC rising to LDAC falling",
+                t_s,
+                || {
+                    format!(
+                        "{:.1} ns, needs {:.1} ns",
+                        ns(dt),
+                        ns(tm.sync_to_ldac_min_s)
+                    )
+                },
+            )?;
             self.dac = self.input.clone();
             self.t_ldac_fall_s = t_s;
             self.t_update_s = t_s;
@@ -209,9 +272,13 @@ impl Ad5570Chains {
         }
         if ldac && !self.ldac {
             let dt = t_s - self.t_ldac_fall_s;
-            check(at_least(dt, tm.ldac_low_min_s), PART, "LDAC low pulse width", t_s, || {
-                format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.ldac_low_min_s))
-            })?;
+            check(
+                at_least(dt, tm.ldac_low_min_s),
+                PART,
+                "LDAC low pulse width",
+                t_s,
+                || format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.ldac_low_min_s)),
+            )?;
         }
         self.ldac = ldac;
         Ok(())

@@ -82,26 +82,50 @@ impl Sn74lv595aChains {
     }
 
     /// The pins during the cycle that starts at `t_s`.
-    pub fn observe(&mut self, t_s: f64, srclk: bool, ser: u64, rclk: bool) -> Result<(), PartError> {
+    pub fn observe(
+        &mut self,
+        t_s: f64,
+        srclk: bool,
+        ser: u64,
+        rclk: bool,
+    ) -> Result<(), PartError> {
         let tm = self.timing;
         let ser = ser & ((1u64 << self.chains) - 1);
         if ser != self.ser {
             let dt = t_s - self.t_srclk_rise_s;
-            check(at_least(dt, tm.ser_hold_min_s), PART, "SER hold after SRCLK rising", t_s, || {
-                format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.ser_hold_min_s))
-            })?;
+            check(
+                at_least(dt, tm.ser_hold_min_s),
+                PART,
+                "SER hold after SRCLK rising",
+                t_s,
+                || format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.ser_hold_min_s)),
+            )?;
             self.t_ser_change_s = t_s;
         }
         self.ser = ser;
         let width = |a: f64| at_least(t_s - a, tm.pulse_min_s);
         if srclk && !self.srclk {
-            check(width(self.t_srclk_fall_s), PART, "SRCLK low pulse", t_s, || {
-                format!("{:.1} ns, needs {:.1} ns", ns(t_s - self.t_srclk_fall_s), ns(tm.pulse_min_s))
-            })?;
+            check(
+                width(self.t_srclk_fall_s),
+                PART,
+                "SRCLK low pulse",
+                t_s,
+                || {
+                    format!(
+                        "{:.1} ns, needs {:.1} ns",
+                        ns(t_s - self.t_srclk_fall_s),
+                        ns(tm.pulse_min_s)
+                    )
+                },
+            )?;
             let dt = t_s - self.t_ser_change_s;
-            check(at_least(dt, tm.ser_setup_min_s), PART, "SER setup before SRCLK rising", t_s, || {
-                format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.ser_setup_min_s))
-            })?;
+            check(
+                at_least(dt, tm.ser_setup_min_s),
+                PART,
+                "SER setup before SRCLK rising",
+                t_s,
+                || format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.ser_setup_min_s)),
+            )?;
             for m in 0..self.chains {
                 self.shift[m].rotate_right(1);
                 self.shift[m][0] = self.ser >> m & 1 == 1;
@@ -109,28 +133,68 @@ impl Sn74lv595aChains {
             self.t_srclk_rise_s = t_s;
         }
         if !srclk && self.srclk {
-            check(width(self.t_srclk_rise_s), PART, "SRCLK high pulse", t_s, || {
-                format!("{:.1} ns, needs {:.1} ns", ns(t_s - self.t_srclk_rise_s), ns(tm.pulse_min_s))
-            })?;
+            check(
+                width(self.t_srclk_rise_s),
+                PART,
+                "SRCLK high pulse",
+                t_s,
+                || {
+                    format!(
+                        "{:.1} ns, needs {:.1} ns",
+                        ns(t_s - self.t_srclk_rise_s),
+                        ns(tm.pulse_min_s)
+                    )
+                },
+            )?;
             self.t_srclk_fall_s = t_s;
         }
         self.srclk = srclk;
         if rclk && !self.rclk {
-            check(width(self.t_rclk_fall_s), PART, "RCLK low pulse", t_s, || {
-                format!("{:.1} ns, needs {:.1} ns", ns(t_s - self.t_rclk_fall_s), ns(tm.pulse_min_s))
-            })?;
+            check(
+                width(self.t_rclk_fall_s),
+                PART,
+                "RCLK low pulse",
+                t_s,
+                || {
+                    format!(
+                        "{:.1} ns, needs {:.1} ns",
+                        ns(t_s - self.t_rclk_fall_s),
+                        ns(tm.pulse_min_s)
+                    )
+                },
+            )?;
             let dt = t_s - self.t_srclk_rise_s;
-            check(at_least(dt, tm.srclk_to_rclk_min_s), PART, "SRCLK rising to RCLK rising", t_s, || {
-                format!("{:.1} ns, needs {:.1} ns", ns(dt), ns(tm.srclk_to_rclk_min_s))
-            })?;
+            check(
+                at_least(dt, tm.srclk_to_rclk_min_s),
+                PART,
+                "SRCLK rising to RCLK rising",
+                t_s,
+                || {
+                    format!(
+                        "{:.1} ns, needs {:.1} ns",
+                        ns(dt),
+                        ns(tm.srclk_to_rclk_min_s)
+                    )
+                },
+            )?;
             self.out = self.shift.clone();
             self.t_rclk_rise_s = t_s;
             self.t_latch_s = t_s;
         }
         if !rclk && self.rclk {
-            check(width(self.t_rclk_rise_s), PART, "RCLK high pulse", t_s, || {
-                format!("{:.1} ns, needs {:.1} ns", ns(t_s - self.t_rclk_rise_s), ns(tm.pulse_min_s))
-            })?;
+            check(
+                width(self.t_rclk_rise_s),
+                PART,
+                "RCLK high pulse",
+                t_s,
+                || {
+                    format!(
+                        "{:.1} ns, needs {:.1} ns",
+                        ns(t_s - self.t_rclk_rise_s),
+                        ns(tm.pulse_min_s)
+                    )
+                },
+            )?;
             self.t_rclk_fall_s = t_s;
         }
         self.rclk = rclk;

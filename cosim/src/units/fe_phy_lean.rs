@@ -137,7 +137,12 @@ pub struct GoldenLeanPhy(pub LeanPhyModel);
 
 impl Default for GoldenLeanPhy {
     fn default() -> Self {
-        Self(LeanPhyModel::new(N_LINES, N_COLS, N_DAC_CHAINS, N_SR_CHAINS))
+        Self(LeanPhyModel::new(
+            N_LINES,
+            N_COLS,
+            N_DAC_CHAINS,
+            N_SR_CHAINS,
+        ))
     }
 }
 

@@ -111,7 +111,7 @@ impl LeanPhyModel {
     /// and `sr_chains` shift-register chains, each dividing `n_lines`.
     pub fn new(n_lines: usize, n_cols: usize, dac_chains: usize, sr_chains: usize) -> Self {
         assert!((1..=8).contains(&n_cols) && n_cols < n_lines && n_lines <= 64);
-        assert!(n_lines % dac_chains == 0 && n_lines % sr_chains == 0);
+        assert!(n_lines.is_multiple_of(dac_chains) && n_lines.is_multiple_of(sr_chains));
         let (dac_chain, sr_chain) = (n_lines / dac_chains, n_lines / sr_chains);
         assert!(2 * sr_chain <= DAC_WORD_BITS * dac_chain);
         Self {
@@ -223,11 +223,11 @@ impl LeanPhyModel {
                 self.snap_mode[i] = s.stg_mode[i];
             } else {
                 if shift {
-                    let next = (i + 1) % self.dac_chain != 0 && s.sh[i + 1] >> 15 == 1;
+                    let next = !(i + 1).is_multiple_of(self.dac_chain) && s.sh[i + 1] >> 15 == 1;
                     self.sh[i] = s.sh[i] << 1 | next as u16;
                 }
                 if sr_shift {
-                    let next = (i + 1) % self.sr_chain != 0 && s.msh[i + 1] >> 1 & 1 == 1;
+                    let next = !(i + 1).is_multiple_of(self.sr_chain) && s.msh[i + 1] >> 1 & 1 == 1;
                     self.msh[i] = (s.msh[i] << 1 | next as u8) & 3;
                 }
             }
