@@ -220,3 +220,33 @@ fn unknown_target_and_top_list_the_allowed_values() {
     assert!(!out.exists(), "nothing written on bad arguments");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn boards_that_are_not_built_or_mixed_with_top_and_target_are_errors() {
+    let dir = scratch("boards");
+    let out = dir.join("out");
+    let out_s = out.to_str().unwrap();
+    let o = synth(&["--board", "icebreaker", "--out", out_s]);
+    assert!(!o.status.success());
+    let e = text(&o);
+    assert!(
+        e.contains("icebreaker") && e.contains("does not fit the iCE40UP5K"),
+        "{e}"
+    );
+    let o = synth(&["--board", "arty", "--out", out_s]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("not supported"), "{}", text(&o));
+    let o = synth(&["--board", "zedboard", "--out", out_s]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("ulx3s, icebreaker, arty"), "{}", text(&o));
+    for extra in [["--top", "accel_25x5"], ["--target", "ecp5"]] {
+        let mut args = vec!["--board", "ulx3s", "--out", out_s];
+        args.extend(extra);
+        let o = synth(&args);
+        assert!(!o.status.success());
+        let e = text(&o);
+        assert!(e.contains("--board") && e.contains(extra[0]), "{e}");
+    }
+    assert!(!out.exists(), "nothing written on bad arguments");
+    std::fs::remove_dir_all(&dir).ok();
+}

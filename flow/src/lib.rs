@@ -5,6 +5,7 @@
 //! the command-line tool only
 //! parses arguments and prints them.
 
+pub mod boards;
 pub mod files;
 pub mod formal;
 pub mod icarus;

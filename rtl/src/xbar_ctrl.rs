@@ -53,7 +53,11 @@
 //!   `refresh_width`, one pulse; then the lines are staged again with
 //!   `-refresh_code` (PG_PREP for 3 cycles starting one cycle after the
 //!   first pulse's `done`, then `S` staging cycles) and a second pulse
-//!   follows; then ground staging. `cmd_count` and
+//!   follows; then ground staging. The last PG_PREP cycle (of every
+//!   command, so also before the REFRESH's second batch) repeats while
+//!   `fe_busy` is high: a PHY that shifts a batch out serially
+//!   (`fe_phy_lean`) has one batch in flight. With the bus-level front end
+//!   `fe_busy` is high only while the ADC converts, never here. `cmd_count` and
 //!   `cmd_pol` are ignored. `refresh_code = -2048` cannot be negated (wraps).
 //!
 //! The command's amplitude (`v_pot`, `v_dep` or `refresh_code`) and the safe
@@ -624,8 +628,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
                 self.pg.start.next = !self.pg.busy.val();
             }
         } else if self.state.q.val() == self.st_pg_prep.val() {
-            self.ch.d.next = self.ch.q.val() + 1;
-            if self.ch.q.val() == self.last_prep.val() {
+            // the last PG_PREP cycle waits for `fe_busy` low: a PHY that
+            // shifts a batch out serially takes the next one only when done
+            if self.ch.q.val() != self.last_prep.val() {
+                self.ch.d.next = self.ch.q.val() + 1;
+            } else if !self.fe_busy.val() {
                 self.state.d.next = self.st_pg_stage.val();
                 self.ch.d.next = 0.into();
             }

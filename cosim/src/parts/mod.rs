@@ -1,5 +1,6 @@
 //! Pin-level models of the front-end parts behind
-//! `neuroxbar_rtl::fe_phy::FrontEndPhy`, with data-sheet timing checks, and
+//! `neuroxbar_rtl::fe_phy::FrontEndPhy` (and, AD5570 and SN74LV595A, behind
+//! `neuroxbar_rtl::fe_phy_lean::LeanPhy`), with data-sheet timing checks, and
 //! [`PhyBench`], which binds a PHY back end, the parts and a [`FrontEnd`]
 //! (the array sees the DAC levels, the mux modes and the apply edges).
 //!
@@ -15,14 +16,18 @@
 //! timing struct, with the data-sheet symbol in its doc.
 
 mod ad5542a;
+mod ad5570;
 mod ad7606;
 mod adg1404;
 mod bench;
+mod sn74lv595a;
 
 pub use ad5542a::{Ad5542a, Ad5542aTiming};
+pub use ad5570::{Ad5570Chains, Ad5570Timing};
 pub use ad7606::{Ad7606, Ad7606Timing};
 pub use adg1404::{Adg1404, Adg1404Timing};
 pub use bench::{DevicePulse, PhyBench};
+pub use sn74lv595a::{Sn74lv595aChains, Sn74lv595aTiming};
 
 use neuroxbar_models::frontend::FrontEndError;
 

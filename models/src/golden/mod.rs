@@ -9,6 +9,7 @@ pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;
 pub mod fe_phy;
+pub mod fe_phy_lean;
 pub mod fixed;
 pub mod input_encoder;
 pub mod lif;

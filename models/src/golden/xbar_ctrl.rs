@@ -336,8 +336,10 @@ impl CrossbarControllerModel {
                     }
                 }
                 CtrlState::PgPrep => {
-                    n.ch = self.ch.wrapping_add(1);
-                    if self.ch == PREP_CYCLES - 1 {
+                    // the last cycle waits for `fe_busy` low (a serial PHY)
+                    if self.ch != PREP_CYCLES - 1 {
+                        n.ch = self.ch.wrapping_add(1);
+                    } else if !inp.fe_busy {
                         n.state = CtrlState::PgStage;
                         n.ch = 0;
                     }

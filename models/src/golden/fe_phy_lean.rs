@@ -1,0 +1,402 @@
+//! Golden model of `neuroxbar_rtl::fe_phy_lean::LeanPhy`: the pin-lean
+//! front-end PHY (daisy-chained AD5570 DACs with a common LDAC, 74LV595A
+//! shift-register chains for the ADG1404 mux addresses, one AD7606 ADC).
+//! Cycle accurate; the RTL module documents the pins and the timing.
+
+use super::fe_phy::{dac_word, AdcState, PhyInputs};
+
+/// Cycles from `fe_apply` / `fe_sample` to the `apply` / `adc_convst` pins.
+pub const LEAN_PHY_LATENCY: usize = 288;
+/// FPGA clocks per serial bit (SCLK high in the middle one).
+pub const CYCLES_PER_BIT: usize = 3;
+/// Bits of one AD5570 word.
+pub const DAC_WORD_BITS: usize = 16;
+
+/// Words of the delay lines (`LEAN_PHY_LATENCY` bits).
+const DL_WORDS: usize = LEAN_PHY_LATENCY.div_ceil(64);
+
+/// Outputs after the rising edge: the controller's bus inputs and the pins.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeanPhyOutputs {
+    pub fe_busy: bool,
+    pub fe_rd_valid: bool,
+    pub fe_rd_ch: u8,
+    pub fe_rd_data: i16,
+    pub fe_rd_sat: bool,
+    /// AD5570 `SYNC` (active low), shared by every DAC.
+    pub dac_sync: bool,
+    pub dac_sclk: bool,
+    /// Bit `g`: the data pin of DAC chain `g`.
+    pub dac_sdi: u64,
+    /// AD5570 `LDAC` (active low), shared by every DAC.
+    pub dac_ldac: bool,
+    /// 74LV595A `SRCLK`, shared by the mux chains.
+    pub sr_clk: bool,
+    /// Bit `m`: `SER` of shift-register chain `m`.
+    pub sr_ser: u64,
+    /// 74LV595A `RCLK`, shared.
+    pub sr_rclk: bool,
+    /// `EN` of every ADG1404.
+    pub apply: bool,
+    pub adc_convst: bool,
+    pub adc_cs: bool,
+    pub adc_sclk: bool,
+    pub phy_error: u8,
+}
+
+fn dl_shift(v: &[u64; DL_WORDS], bit: bool) -> [u64; DL_WORDS] {
+    let mut n = [0u64; DL_WORDS];
+    for w in 0..DL_WORDS {
+        let carry = if w == 0 { bit as u64 } else { v[w - 1] >> 63 };
+        n[w] = v[w] << 1 | carry;
+    }
+    let top = LEAN_PHY_LATENCY - 64 * (DL_WORDS - 1);
+    if top < 64 {
+        n[DL_WORDS - 1] &= (1u64 << top) - 1;
+    }
+    n
+}
+
+fn dl_bit(v: &[u64; DL_WORDS], i: usize) -> bool {
+    v[i / 64] >> (i % 64) & 1 == 1
+}
+
+/// Registered state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeanPhyModel {
+    n_lines: usize,
+    n_cols: usize,
+    /// Lines per DAC chain and per shift-register chain.
+    dac_chain: usize,
+    sr_chain: usize,
+    pub stg_word: Vec<u16>,
+    pub stg_mode: Vec<u8>,
+    pub snap_mode: Vec<u8>,
+    pub sh: Vec<u16>,
+    pub msh: Vec<u8>,
+    pub mode_q: Vec<u8>,
+    pub dirty: bool,
+    pub apply_prev: bool,
+    pub frame_on: bool,
+    pub fph: u8,
+    pub fbit: u16,
+    pub sync_low: bool,
+    pub sclk: bool,
+    pub srclk: bool,
+    pub upd: u8,
+    pub ldac_low: bool,
+    pub rclk: bool,
+    pub dl_apply: [u64; DL_WORDS],
+    pub dl_sample: [u64; DL_WORDS],
+    pub adc_st: AdcState,
+    pub cnt: u8,
+    pub ph: u8,
+    pub bits: u8,
+    pub cur: u16,
+    pub res: Vec<u16>,
+    pub busy_s1: bool,
+    pub busy_s2: bool,
+    pub convst: bool,
+    pub adc_cs_low: bool,
+    pub adc_sclk_low: bool,
+    pub rd_valid: bool,
+    pub rd_ch: u8,
+    pub rd_data: u16,
+    pub rd_sat: bool,
+    pub err: u8,
+}
+
+impl LeanPhyModel {
+    /// `n_lines` lines (the last `n_cols` columns), `dac_chains` DAC chains
+    /// and `sr_chains` shift-register chains, each dividing `n_lines`.
+    pub fn new(n_lines: usize, n_cols: usize, dac_chains: usize, sr_chains: usize) -> Self {
+        assert!((1..=8).contains(&n_cols) && n_cols < n_lines && n_lines <= 64);
+        assert!(n_lines.is_multiple_of(dac_chains) && n_lines.is_multiple_of(sr_chains));
+        let (dac_chain, sr_chain) = (n_lines / dac_chains, n_lines / sr_chains);
+        assert!(2 * sr_chain <= DAC_WORD_BITS * dac_chain);
+        Self {
+            n_lines,
+            n_cols,
+            dac_chain,
+            sr_chain,
+            stg_word: vec![dac_word(0); n_lines],
+            stg_mode: vec![0; n_lines],
+            snap_mode: vec![0; n_lines],
+            sh: vec![0; n_lines],
+            msh: vec![0; n_lines],
+            mode_q: vec![0; n_lines],
+            dirty: false,
+            apply_prev: false,
+            frame_on: false,
+            fph: 0,
+            fbit: 0,
+            sync_low: false,
+            sclk: false,
+            srclk: false,
+            upd: 0,
+            ldac_low: false,
+            rclk: false,
+            dl_apply: [0; DL_WORDS],
+            dl_sample: [0; DL_WORDS],
+            adc_st: AdcState::Idle,
+            cnt: 0,
+            ph: 0,
+            bits: 0,
+            cur: 0,
+            res: vec![0; n_cols],
+            busy_s1: false,
+            busy_s2: false,
+            convst: false,
+            adc_cs_low: false,
+            adc_sclk_low: false,
+            rd_valid: false,
+            rd_ch: 0,
+            rd_data: 0,
+            rd_sat: false,
+            err: 0,
+        }
+    }
+
+    /// Serial bits of one frame (the DAC chains').
+    pub fn frame_bits(&self) -> usize {
+        DAC_WORD_BITS * self.dac_chain
+    }
+
+    fn dl_any(v: &[u64; DL_WORDS]) -> bool {
+        v.iter().any(|w| *w != 0)
+    }
+
+    /// Outputs of the present registers.
+    pub fn outputs(&self) -> LeanPhyOutputs {
+        let mut o = LeanPhyOutputs {
+            fe_busy: self.frame_on
+                || self.upd != 0
+                || Self::dl_any(&self.dl_apply)
+                || Self::dl_any(&self.dl_sample)
+                || self.adc_st != AdcState::Idle,
+            fe_rd_valid: self.rd_valid,
+            fe_rd_ch: self.rd_ch,
+            fe_rd_data: self.rd_data as i16,
+            fe_rd_sat: self.rd_sat,
+            dac_sync: !self.sync_low,
+            dac_sclk: self.sclk,
+            dac_ldac: !self.ldac_low,
+            sr_clk: self.srclk,
+            sr_rclk: self.rclk,
+            apply: dl_bit(&self.dl_apply, LEAN_PHY_LATENCY - 1),
+            adc_convst: self.convst,
+            adc_cs: !self.adc_cs_low,
+            adc_sclk: !self.adc_sclk_low,
+            phy_error: self.err,
+            ..Default::default()
+        };
+        for g in 0..self.n_lines / self.dac_chain {
+            o.dac_sdi |= u64::from(self.sh[g * self.dac_chain] >> 15) << g;
+        }
+        for m in 0..self.n_lines / self.sr_chain {
+            o.sr_ser |= u64::from(self.msh[m * self.sr_chain] >> 1 & 1) << m;
+        }
+        o
+    }
+
+    /// One clock cycle; returns the outputs after the rising edge.
+    pub fn step(&mut self, inp: &PhyInputs) -> LeanPhyOutputs {
+        let s = self.clone(); // the registers before the edge
+        let (nl, nc) = (self.n_lines, self.n_cols);
+        let rising = inp.fe_apply && !s.apply_prev;
+        self.apply_prev = inp.fe_apply;
+        self.dl_apply = dl_shift(&s.dl_apply, inp.fe_apply);
+        self.dl_sample = dl_shift(&s.dl_sample, inp.fe_sample);
+        let word = dac_word(inp.fe_code);
+        let busy_lines = s.frame_on || s.upd != 0 || Self::dl_any(&s.dl_apply);
+        let load = rising && s.dirty && !busy_lines;
+        let shift = s.frame_on && s.fph == 2;
+        let sr_shift = shift && usize::from(s.fbit) < 2 * self.sr_chain;
+        for i in 0..nl {
+            if inp.fe_we && usize::from(inp.fe_ch) == i {
+                self.stg_word[i] = word;
+                self.stg_mode[i] = inp.fe_mode & 3;
+            }
+            if load {
+                self.sh[i] = s.stg_word[i];
+                self.msh[i] = s.stg_mode[i];
+                self.snap_mode[i] = s.stg_mode[i];
+            } else {
+                if shift {
+                    let next = !(i + 1).is_multiple_of(self.dac_chain) && s.sh[i + 1] >> 15 == 1;
+                    self.sh[i] = s.sh[i] << 1 | next as u16;
+                }
+                if sr_shift {
+                    let next = !(i + 1).is_multiple_of(self.sr_chain) && s.msh[i + 1] >> 1 & 1 == 1;
+                    self.msh[i] = (s.msh[i] << 1 | next as u8) & 3;
+                }
+            }
+            if s.upd == 1 {
+                self.mode_q[i] = s.snap_mode[i];
+            }
+        }
+        // frame: 3 cycles per bit, SCLK high in the middle one
+        if inp.fe_we {
+            self.dirty = true;
+        }
+        if s.frame_on {
+            match s.fph {
+                0 => {
+                    self.fph = 1;
+                    self.sclk = true;
+                    self.srclk = usize::from(s.fbit) < 2 * self.sr_chain;
+                }
+                1 => {
+                    self.fph = 2;
+                    self.sclk = false;
+                    self.srclk = false;
+                }
+                _ => {
+                    self.fph = 0;
+                    self.fbit = s.fbit + 1;
+                    if usize::from(s.fbit) == self.frame_bits() - 1 {
+                        self.frame_on = false;
+                        self.fbit = 0;
+                        self.sync_low = false;
+                        self.upd = 1;
+                    }
+                }
+            }
+        }
+        match s.upd {
+            1 => {
+                self.upd = 2;
+                self.ldac_low = true;
+                self.rclk = true;
+            }
+            2 => self.upd = 3,
+            3 => {
+                self.upd = 0;
+                self.ldac_low = false;
+                self.rclk = false;
+            }
+            _ => {}
+        }
+        if rising && s.dirty {
+            if busy_lines {
+                self.err |= 1;
+            } else {
+                self.frame_on = true;
+                self.fph = 0;
+                self.fbit = 0;
+                self.sync_low = true;
+                self.sclk = false;
+                self.srclk = false;
+                self.dirty = inp.fe_we;
+            }
+        }
+        // ADC path (as FrontEndPhy's, with the longer delay)
+        self.busy_s1 = inp.adc_busy;
+        self.busy_s2 = s.busy_s1;
+        self.rd_valid = false;
+        let sample_due = dl_bit(&s.dl_sample, LEAN_PHY_LATENCY - 2);
+        if sample_due && s.adc_st != AdcState::Idle {
+            self.err |= 2;
+        }
+        let capture = s.adc_st == AdcState::Read && s.ph == 3;
+        let captured = s.cur << 1 | inp.adc_douta as u16;
+        if capture && s.bits & 15 == 15 {
+            self.res[usize::from(s.bits >> 4)] = captured;
+        }
+        if s.adc_st == AdcState::Emit {
+            let j = usize::from(s.cnt);
+            let ch = nl - nc + j;
+            self.rd_valid = s.mode_q[ch] == 2;
+            self.rd_ch = ch as u8;
+            self.rd_data = s.res[j];
+            self.rd_sat = s.res[j] == 0x7FFF || s.res[j] == 0x8000;
+        }
+        match s.adc_st {
+            AdcState::Idle => {
+                if sample_due {
+                    self.adc_st = AdcState::Conv;
+                    self.convst = true;
+                    self.cnt = 0;
+                }
+            }
+            AdcState::Conv => {
+                self.cnt = s.cnt + 1;
+                if s.cnt == 2 {
+                    self.convst = false;
+                    self.adc_st = AdcState::WaitHi;
+                    self.cnt = 0;
+                }
+            }
+            AdcState::WaitHi => {
+                self.cnt = s.cnt + 1;
+                if s.busy_s2 {
+                    self.adc_st = AdcState::WaitLo;
+                    self.cnt = 0;
+                } else if s.cnt == 15 {
+                    self.err |= 4;
+                    self.adc_st = AdcState::WaitLo;
+                    self.cnt = 0;
+                }
+            }
+            AdcState::WaitLo => {
+                if !s.busy_s2 {
+                    self.adc_st = AdcState::Read;
+                    self.adc_cs_low = true;
+                    self.ph = 0;
+                    self.bits = 0;
+                }
+            }
+            AdcState::Read => {
+                self.ph = if s.ph == 5 { 0 } else { s.ph + 1 };
+                if s.ph == 0 {
+                    self.adc_sclk_low = true;
+                }
+                if s.ph == 3 {
+                    self.adc_sclk_low = false;
+                    self.cur = captured;
+                    self.bits = s.bits.wrapping_add(1);
+                    if usize::from(s.bits) == 16 * nc - 1 {
+                        self.adc_st = AdcState::ReadEnd;
+                    }
+                }
+            }
+            AdcState::ReadEnd => {
+                self.adc_cs_low = false;
+                self.adc_st = AdcState::Emit;
+                self.cnt = 0;
+            }
+            AdcState::Emit => {
+                self.cnt = s.cnt + 1;
+                if usize::from(s.cnt) == nc - 1 {
+                    self.adc_st = AdcState::Idle;
+                    self.cnt = 0;
+                }
+            }
+        }
+        if inp.reset {
+            // the BUSY synchronizer is not reset
+            let (b1, b2) = (self.busy_s1, self.busy_s2);
+            *self = Self::new(nl, nc, nl / self.dac_chain, nl / self.sr_chain);
+            self.busy_s1 = b1;
+            self.busy_s2 = b2;
+        }
+        self.outputs()
+    }
+}
+
+/// Where line `line`'s DAC sits: (chain, position from the FPGA, 0 first).
+pub fn dac_slot(line: usize, lines_per_chain: usize) -> (usize, usize) {
+    (
+        line / lines_per_chain,
+        lines_per_chain - 1 - line % lines_per_chain,
+    )
+}
+
+/// Where line `line`'s mux address bits sit in its shift-register chain:
+/// (chain, stage of A1, stage of A0); stage `s` is output `Q(A + s % 8)` of
+/// the chain's `s / 8`-th 74LV595A from the FPGA.
+pub fn mux_stages(line: usize, lines_per_chain: usize) -> (usize, usize, usize) {
+    let k = line % lines_per_chain;
+    let m = 2 * lines_per_chain;
+    (line / lines_per_chain, m - 1 - 2 * k, m - 2 - 2 * k)
+}

@@ -1,0 +1,659 @@
+//! Pin-lean front-end PHY: the controller's `fe_*` bus on few pins, for a
+//! board whose header has fewer pins than `FrontEndPhy` needs (the ULX3S:
+//! 56 GPIO pins; `FrontEndPhy<30, 5>` needs 98).
+//!
+//! `N_LINES` lines (rows, then `N_COLS` columns, the channel numbering of
+//! `fe_ch`); `N_DAC_CHAINS` and `N_SR_CHAINS` must divide `N_LINES`.
+//!
+//! ## Parts
+//! - **DAC, one per line: Analog Devices AD5570** (single 16-bit DAC,
+//!   bipolar output up to +-14 V from +-12..15 V supplies, offset binary:
+//!   `0x8000` = 0 V; input shift register -> input register -> DAC
+//!   register; `SDO` for daisy chaining, `LDAC` updates the DAC register,
+//!   `CLR` clears to 0 V, power-on output 0 V). The DACs form
+//!   `N_DAC_CHAINS` daisy chains of `N_LINES / N_DAC_CHAINS` parts, each
+//!   chain on its own data pin (`dac_sdi` bit `g`); `SYNC`, `SCLK` and
+//!   `LDAC` are shared. One frame of `16 * chain` bits writes every line;
+//!   one `LDAC` pulse moves all of them to the outputs at once. Word:
+//!   `fe_code ^ 0x800` in the top 12 bits, 4 zero bits (as `FrontEndPhy`).
+//!   The word shifted first ends in the DAC farthest from the FPGA: chain
+//!   `g`, position `p` (0 = the DAC on the pin) is line
+//!   `g * chain + chain - 1 - p`.
+//! - **Mux address: Texas Instruments SN74LV595A** (8-bit shift register
+//!   with a storage register, `SER`, `SRCLK`, `RCLK`, `OE` tied low,
+//!   `SRCLR` tied high; `QH'` to the next part's `SER`). `N_SR_CHAINS`
+//!   chains (`sr_ser` bit `m`) of `ceil(2 * lines / 8)` parts, sharing
+//!   `SRCLK` (`sr_clk`) and `RCLK` (`sr_rclk`). Each line's two bits go
+//!   out `A1` then `A0`; with `M = N_LINES / N_SR_CHAINS` lines per chain,
+//!   line `m * M + k`'s `A1` lands on stage `2M - 1 - 2k`, its `A0` on
+//!   stage `2M - 2 - 2k` (stage `s` = output `Q(A + s % 8)` of the chain's
+//!   `s / 8`-th part).
+//! - **Line mode switch: ADG1404**, one per line, as in `FrontEndPhy`
+//!   (`A1 A0` from the shift registers, `EN` of all = the `apply` pin).
+//! - **ADC: AD7606**, serial, exactly as in `FrontEndPhy` (same pins,
+//!   same state machine), behind the longer delay.
+//!
+//! ## Timing (cycles; `c_r` = the cycle a staged `fe_apply` edge is seen)
+//! - Staging writes go to a staging bank. At `c_r` the bank is copied into
+//!   the chains' shift registers; from `c_r + 1` `dac_sync` is low and
+//!   `16 * chain` bits go out, `CYCLES_PER_BIT` (3) cycles each: data set in
+//!   the first, `dac_sclk` high in the second, low in the third (one cycle
+//!   of setup and hold around either SCLK edge, whichever edge the part
+//!   samples on). `sr_clk` pulses with `dac_sclk` for the first `2M` bits
+//!   only (the mux chains are shorter). `dac_sync` rises after the last
+//!   bit (`c_r + 1 + 3 * 16 * chain`, which loads each DAC's input
+//!   register); in the next two cycles `dac_ldac` is low and `sr_rclk`
+//!   high: the DAC outputs and the mux addresses change together.
+//! - `apply` = `fe_apply` delayed by `LEAN_PHY_LATENCY` (288) cycles, so
+//!   every pulse keeps its width and every gap its length; for 30 lines in
+//!   6 chains (80 bits) the lines settle `288 - 242 = 46` cycles before
+//!   `EN` (1.84 us at 25 MHz).
+//! - `fe_sample` in cycle `c` raises `adc_convst` in `c + 288`; the rest of
+//!   the ADC path is `FrontEndPhy`'s.
+//! - `fe_busy`: a frame or its update is running, anything is in the delay
+//!   lines, or the ADC path is busy. One batch is in flight at a time: the
+//!   controller waits for `fe_busy` low before it stages (in IDLE and before
+//!   a REFRESH's second batch), so a new frame never starts under a pulse.
+//!
+//! `phy_error` (sticky until reset): bit 0 a staged apply edge while a
+//! frame, its update or a delayed pulse was in flight (the batch is
+//! dropped), bit 1 a sample while the ADC path was busy, bit 2 BUSY did not
+//! rise within `BUSY_TIMEOUT_CYCLES`.
+
+use crate::fe_phy::{
+    ADC_CONV, ADC_EMIT, ADC_IDLE, ADC_READ, ADC_READ_END, ADC_WAIT_HI, ADC_WAIT_LO,
+};
+use rust_hdl::prelude::*;
+
+/// Cycles from `fe_apply` / `fe_sample` to the `apply` / `adc_convst` pins
+/// (the width of the delay lines; the taps below are literals of it).
+pub const LEAN_PHY_LATENCY: usize = 288;
+/// FPGA clocks per serial bit.
+pub const CYCLES_PER_BIT: usize = 3;
+/// Cycles from the staged apply edge to the end of the `LDAC` pulse, for
+/// `bits` serial bits: `1 + 3 bits` (frame) `+ 1` (SYNC high) `+ 2`.
+pub fn update_cycles(bits: usize) -> usize {
+    CYCLES_PER_BIT * bits + 4
+}
+
+#[derive(LogicBlock)]
+pub struct LeanPhy<
+    const N_LINES: usize,
+    const N_COLS: usize,
+    const N_DAC_CHAINS: usize,
+    const N_SR_CHAINS: usize,
+> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: banks ground, pins idle, errors cleared.
+    pub reset: Signal<In, Bit>,
+    pub fe_ch: Signal<In, Bits<8>>,
+    pub fe_code: Signal<In, Bits<12>>,
+    pub fe_mode: Signal<In, Bits<2>>,
+    pub fe_we: Signal<In, Bit>,
+    pub fe_apply: Signal<In, Bit>,
+    pub fe_sample: Signal<In, Bit>,
+    pub fe_busy: Signal<Out, Bit>,
+    pub fe_rd_valid: Signal<Out, Bit>,
+    pub fe_rd_ch: Signal<Out, Bits<8>>,
+    pub fe_rd_data: Signal<Out, Bits<16>>,
+    pub fe_rd_sat: Signal<Out, Bit>,
+    /// AD5570 chains: shared `SYNC` (low in a frame), `SCLK`, `LDAC` (low
+    /// pulse: update), one data pin per chain.
+    pub dac_sync: Signal<Out, Bit>,
+    pub dac_sclk: Signal<Out, Bit>,
+    pub dac_sdi: Signal<Out, Bits<N_DAC_CHAINS>>,
+    pub dac_ldac: Signal<Out, Bit>,
+    /// SN74LV595A chains: shared `SRCLK`, `RCLK`, one `SER` per chain.
+    pub sr_clk: Signal<Out, Bit>,
+    pub sr_ser: Signal<Out, Bits<N_SR_CHAINS>>,
+    pub sr_rclk: Signal<Out, Bit>,
+    /// `EN` of every ADG1404: the pulse.
+    pub apply: Signal<Out, Bit>,
+    pub adc_convst: Signal<Out, Bit>,
+    pub adc_cs: Signal<Out, Bit>,
+    pub adc_sclk: Signal<Out, Bit>,
+    pub adc_busy: Signal<In, Bit>,
+    pub adc_douta: Signal<In, Bit>,
+    pub phy_error: Signal<Out, Bits<3>>,
+
+    stg_code: [DFF<Bits<16>>; N_LINES],
+    stg_mode: [DFF<Bits<2>>; N_LINES],
+    snap_mode: [DFF<Bits<2>>; N_LINES],
+    sh: [DFF<Bits<16>>; N_LINES],
+    msh: [DFF<Bits<2>>; N_LINES],
+    mode_q: [DFF<Bits<2>>; N_LINES],
+    dirty: DFF<Bit>,
+    apply_prev: DFF<Bit>,
+    frame_on: DFF<Bit>,
+    fph: DFF<Bits<2>>,
+    fbit: DFF<Bits<10>>,
+    sync_low: DFF<Bit>,
+    sclk_q: DFF<Bit>,
+    srclk_q: DFF<Bit>,
+    upd: DFF<Bits<2>>,
+    ldac_low: DFF<Bit>,
+    rclk_q: DFF<Bit>,
+    dl_apply: DFF<Bits<288>>,
+    dl_sample: DFF<Bits<288>>,
+    adc_st: DFF<Bits<3>>,
+    cnt: DFF<Bits<8>>,
+    ph: DFF<Bits<3>>,
+    bits: DFF<Bits<8>>,
+    cur: DFF<Bits<16>>,
+    res: [DFF<Bits<16>>; N_COLS],
+    busy_s1: DFF<Bit>,
+    busy_s2: DFF<Bit>,
+    convst_q: DFF<Bit>,
+    adc_cs_low: DFF<Bit>,
+    adc_sclk_low: DFF<Bit>,
+    rd_valid_q: DFF<Bit>,
+    rd_ch_q: DFF<Bits<8>>,
+    rd_data_q: DFF<Bits<16>>,
+    rd_sat_q: DFF<Bit>,
+    err_q: DFF<Bits<3>>,
+    line_c: [Constant<Bits<8>>; N_LINES],
+    col_ch_c: [Constant<Bits<8>>; N_COLS],
+    col_idx_c: [Constant<Bits<8>>; N_COLS],
+    /// Bit `i`: line `i` is the last (farthest) of its DAC / SR chain.
+    dac_last_c: Constant<Bits<N_LINES>>,
+    sr_last_c: Constant<Bits<N_LINES>>,
+    /// Per chain: the mask of its first line (the one on the pin).
+    dac_first_c: [Constant<Bits<N_LINES>>; N_DAC_CHAINS],
+    sr_first_c: [Constant<Bits<N_LINES>>; N_SR_CHAINS],
+    last_fbit_c: Constant<Bits<10>>,
+    sr_bits_c: Constant<Bits<10>>,
+    last_bit_c: Constant<Bits<8>>,
+    last_col_c: Constant<Bits<8>>,
+    sign_flip_c: Constant<Bits<12>>,
+    st_idle: Constant<Bits<3>>,
+    st_conv: Constant<Bits<3>>,
+    st_wait_hi: Constant<Bits<3>>,
+    st_wait_lo: Constant<Bits<3>>,
+    st_read: Constant<Bits<3>>,
+    st_read_end: Constant<Bits<3>>,
+    st_emit: Constant<Bits<3>>,
+    rising: Signal<Local, Bit>,
+    busy_lines: Signal<Local, Bit>,
+    load: Signal<Local, Bit>,
+    shift: Signal<Local, Bit>,
+    sr_shift: Signal<Local, Bit>,
+    e_frame: Signal<Local, Bit>,
+    e_sample: Signal<Local, Bit>,
+    e_busy: Signal<Local, Bit>,
+    word: Signal<Local, Bits<16>>,
+    /// Bit `i`: the MSB of line `i`'s DAC word / mux bits.
+    dac_msb: Signal<Local, Bits<N_LINES>>,
+    sr_msb: Signal<Local, Bits<N_LINES>>,
+    /// Bit `i`: what shifts into line `i`'s register (the next line's MSB
+    /// in the same chain, else 0).
+    dac_in: Signal<Local, Bits<N_LINES>>,
+    sr_in: Signal<Local, Bits<N_LINES>>,
+    sensed: Signal<Local, Bits<N_LINES>>,
+    col_sensed: Signal<Local, Bits<N_COLS>>,
+    first_col_c: Constant<Bits<8>>,
+}
+
+impl<
+        const N_LINES: usize,
+        const N_COLS: usize,
+        const N_DAC_CHAINS: usize,
+        const N_SR_CHAINS: usize,
+    > Default for LeanPhy<N_LINES, N_COLS, N_DAC_CHAINS, N_SR_CHAINS>
+{
+    fn default() -> Self {
+        assert!(
+            (1..=8).contains(&N_COLS) && N_COLS < N_LINES && N_LINES <= 64,
+            "1 to 8 columns (one AD7606), at least one row, at most 64 lines"
+        );
+        assert!(
+            N_LINES.is_multiple_of(N_DAC_CHAINS) && N_LINES.is_multiple_of(N_SR_CHAINS),
+            "the chains divide the lines"
+        );
+        let (dac_chain, sr_chain) = (N_LINES / N_DAC_CHAINS, N_LINES / N_SR_CHAINS);
+        let bits = 16 * dac_chain;
+        assert!(
+            2 * sr_chain <= bits,
+            "the mux chains shift within the DAC frame"
+        );
+        assert!(
+            update_cycles(bits) + 8 <= LEAN_PHY_LATENCY,
+            "the frame ({bits} bits) fits the delay"
+        );
+        let mask = |f: &dyn Fn(usize) -> bool| {
+            let mut v: Bits<N_LINES> = 0.into();
+            for i in 0..N_LINES {
+                v = v.replace_bit(i, f(i));
+            }
+            Constant::new(v)
+        };
+        let c8 = |v: usize| Constant::new((v as u64).into());
+        let st = |v: u64| Constant::new(v.into());
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            fe_ch: Default::default(),
+            fe_code: Default::default(),
+            fe_mode: Default::default(),
+            fe_we: Default::default(),
+            fe_apply: Default::default(),
+            fe_sample: Default::default(),
+            fe_busy: Default::default(),
+            fe_rd_valid: Default::default(),
+            fe_rd_ch: Default::default(),
+            fe_rd_data: Default::default(),
+            fe_rd_sat: Default::default(),
+            dac_sync: Default::default(),
+            dac_sclk: Default::default(),
+            dac_sdi: Default::default(),
+            dac_ldac: Default::default(),
+            sr_clk: Default::default(),
+            sr_ser: Default::default(),
+            sr_rclk: Default::default(),
+            apply: Default::default(),
+            adc_convst: Default::default(),
+            adc_cs: Default::default(),
+            adc_sclk: Default::default(),
+            adc_busy: Default::default(),
+            adc_douta: Default::default(),
+            phy_error: Default::default(),
+            stg_code: std::array::from_fn(|_| Default::default()),
+            stg_mode: std::array::from_fn(|_| Default::default()),
+            snap_mode: std::array::from_fn(|_| Default::default()),
+            sh: std::array::from_fn(|_| Default::default()),
+            msh: std::array::from_fn(|_| Default::default()),
+            mode_q: std::array::from_fn(|_| Default::default()),
+            dirty: Default::default(),
+            apply_prev: Default::default(),
+            frame_on: Default::default(),
+            fph: Default::default(),
+            fbit: Default::default(),
+            sync_low: Default::default(),
+            sclk_q: Default::default(),
+            srclk_q: Default::default(),
+            upd: Default::default(),
+            ldac_low: Default::default(),
+            rclk_q: Default::default(),
+            dl_apply: Default::default(),
+            dl_sample: Default::default(),
+            adc_st: Default::default(),
+            cnt: Default::default(),
+            ph: Default::default(),
+            bits: Default::default(),
+            cur: Default::default(),
+            res: std::array::from_fn(|_| Default::default()),
+            busy_s1: Default::default(),
+            busy_s2: Default::default(),
+            convst_q: Default::default(),
+            adc_cs_low: Default::default(),
+            adc_sclk_low: Default::default(),
+            rd_valid_q: Default::default(),
+            rd_ch_q: Default::default(),
+            rd_data_q: Default::default(),
+            rd_sat_q: Default::default(),
+            err_q: Default::default(),
+            line_c: std::array::from_fn(c8),
+            col_ch_c: std::array::from_fn(|j| c8(N_LINES - N_COLS + j)),
+            col_idx_c: std::array::from_fn(c8),
+            dac_last_c: mask(&|i| (i + 1).is_multiple_of(dac_chain)),
+            sr_last_c: mask(&|i| (i + 1).is_multiple_of(sr_chain)),
+            dac_first_c: std::array::from_fn(|g| mask(&|i| i == g * dac_chain)),
+            sr_first_c: std::array::from_fn(|m| mask(&|i| i == m * sr_chain)),
+            last_fbit_c: Constant::new(((bits - 1) as u64).into()),
+            sr_bits_c: Constant::new(((2 * sr_chain) as u64).into()),
+            last_bit_c: c8(16 * N_COLS - 1),
+            last_col_c: c8(N_COLS - 1),
+            sign_flip_c: Constant::new(0x800u64.into()),
+            st_idle: st(ADC_IDLE),
+            st_conv: st(ADC_CONV),
+            st_wait_hi: st(ADC_WAIT_HI),
+            st_wait_lo: st(ADC_WAIT_LO),
+            st_read: st(ADC_READ),
+            st_read_end: st(ADC_READ_END),
+            st_emit: st(ADC_EMIT),
+            rising: Default::default(),
+            busy_lines: Default::default(),
+            load: Default::default(),
+            shift: Default::default(),
+            sr_shift: Default::default(),
+            e_frame: Default::default(),
+            e_sample: Default::default(),
+            e_busy: Default::default(),
+            word: Default::default(),
+            dac_msb: Default::default(),
+            sr_msb: Default::default(),
+            dac_in: Default::default(),
+            sr_in: Default::default(),
+            sensed: Default::default(),
+            col_sensed: Default::default(),
+            first_col_c: c8(N_LINES - N_COLS),
+        }
+    }
+}
+
+impl<
+        const N_LINES: usize,
+        const N_COLS: usize,
+        const N_DAC_CHAINS: usize,
+        const N_SR_CHAINS: usize,
+    > Logic for LeanPhy<N_LINES, N_COLS, N_DAC_CHAINS, N_SR_CHAINS>
+{
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            dirty,
+            apply_prev,
+            frame_on,
+            fph,
+            fbit,
+            sync_low,
+            sclk_q,
+            srclk_q,
+            upd,
+            ldac_low,
+            rclk_q,
+            dl_apply,
+            dl_sample,
+            adc_st,
+            cnt,
+            ph,
+            bits,
+            cur,
+            busy_s1,
+            busy_s2,
+            convst_q,
+            adc_cs_low,
+            adc_sclk_low,
+            rd_valid_q,
+            rd_ch_q,
+            rd_data_q,
+            rd_sat_q,
+            err_q
+        );
+        self.rising.next = self.fe_apply.val() && !self.apply_prev.q.val();
+        self.apply_prev.d.next = self.fe_apply.val();
+        self.dl_apply.d.next = (self.dl_apply.q.val() << 1).replace_bit(0, self.fe_apply.val());
+        self.dl_sample.d.next = (self.dl_sample.q.val() << 1).replace_bit(0, self.fe_sample.val());
+        self.busy_lines.next =
+            self.frame_on.q.val() || self.upd.q.val().any() || self.dl_apply.q.val().any();
+        self.load.next = self.rising.val() && self.dirty.q.val() && !self.busy_lines.val();
+        self.shift.next = self.frame_on.q.val() && (self.fph.q.val() == 2);
+        self.sr_shift.next = self.shift.val() && (self.fbit.q.val() < self.sr_bits_c.val());
+
+        self.word.next = bit_cast::<16, 12>(self.fe_code.val() ^ self.sign_flip_c.val()) << 4;
+        // ---- chain inputs: each register takes the next line's MSB in its chain
+        self.dac_msb.next = 0.into();
+        self.sr_msb.next = 0.into();
+        self.sensed.next = 0.into();
+        for i in 0..N_LINES {
+            self.dac_msb.next = self
+                .dac_msb
+                .val()
+                .replace_bit(i, self.sh[i].q.val().get_bit(15));
+            self.sr_msb.next = self
+                .sr_msb
+                .val()
+                .replace_bit(i, self.msh[i].q.val().get_bit(1));
+            self.sensed.next = self
+                .sensed
+                .val()
+                .replace_bit(i, self.mode_q[i].q.val() == 2);
+        }
+        self.dac_in.next = (self.dac_msb.val() >> 1) & !self.dac_last_c.val();
+        self.sr_in.next = (self.sr_msb.val() >> 1) & !self.sr_last_c.val();
+        for i in 0..N_LINES {
+            self.stg_code[i].clock.next = self.clock.val();
+            self.stg_mode[i].clock.next = self.clock.val();
+            self.snap_mode[i].clock.next = self.clock.val();
+            self.sh[i].clock.next = self.clock.val();
+            self.msh[i].clock.next = self.clock.val();
+            self.mode_q[i].clock.next = self.clock.val();
+            self.stg_code[i].d.next = self.stg_code[i].q.val();
+            self.stg_mode[i].d.next = self.stg_mode[i].q.val();
+            self.snap_mode[i].d.next = self.snap_mode[i].q.val();
+            self.sh[i].d.next = self.sh[i].q.val();
+            self.msh[i].d.next = self.msh[i].q.val();
+            self.mode_q[i].d.next = self.mode_q[i].q.val();
+            if self.fe_we.val() && (self.fe_ch.val() == self.line_c[i].val()) {
+                self.stg_code[i].d.next = self.word.val();
+                self.stg_mode[i].d.next = self.fe_mode.val();
+            }
+            if self.load.val() {
+                self.sh[i].d.next = self.stg_code[i].q.val();
+                self.msh[i].d.next = self.stg_mode[i].q.val();
+                self.snap_mode[i].d.next = self.stg_mode[i].q.val();
+            } else {
+                if self.shift.val() {
+                    self.sh[i].d.next =
+                        (self.sh[i].q.val() << 1).replace_bit(0, self.dac_in.val().get_bit(i));
+                }
+                if self.sr_shift.val() {
+                    self.msh[i].d.next =
+                        (self.msh[i].q.val() << 1).replace_bit(0, self.sr_in.val().get_bit(i));
+                }
+            }
+            if self.upd.q.val() == 1 {
+                self.mode_q[i].d.next = self.snap_mode[i].q.val();
+            }
+            if self.reset.val() {
+                self.stg_code[i].d.next = 0x8000.into();
+                self.stg_mode[i].d.next = 0.into();
+                self.snap_mode[i].d.next = 0.into();
+                self.sh[i].d.next = 0.into();
+                self.msh[i].d.next = 0.into();
+                self.mode_q[i].d.next = 0.into();
+            }
+        }
+        self.dac_sdi.next = 0.into();
+        for g in 0..N_DAC_CHAINS {
+            self.dac_sdi.next = self
+                .dac_sdi
+                .val()
+                .replace_bit(g, (self.dac_msb.val() & self.dac_first_c[g].val()).any());
+        }
+        self.sr_ser.next = 0.into();
+        for m in 0..N_SR_CHAINS {
+            self.sr_ser.next = self
+                .sr_ser
+                .val()
+                .replace_bit(m, (self.sr_msb.val() & self.sr_first_c[m].val()).any());
+        }
+        self.col_sensed.next =
+            bit_cast::<N_COLS, N_LINES>(self.sensed.val() >> self.first_col_c.val());
+
+        // ---- frame: 3 cycles per bit, SCLK high in the middle one
+        self.e_frame.next = false;
+        self.e_sample.next = false;
+        self.e_busy.next = false;
+        if self.fe_we.val() {
+            self.dirty.d.next = true;
+        }
+        if self.frame_on.q.val() {
+            if self.fph.q.val() == 0 {
+                self.fph.d.next = 1.into();
+                self.sclk_q.d.next = true;
+                self.srclk_q.d.next = self.fbit.q.val() < self.sr_bits_c.val();
+            } else if self.fph.q.val() == 1 {
+                self.fph.d.next = 2.into();
+                self.sclk_q.d.next = false;
+                self.srclk_q.d.next = false;
+            } else {
+                self.fph.d.next = 0.into();
+                self.fbit.d.next = self.fbit.q.val() + 1;
+                if self.fbit.q.val() == self.last_fbit_c.val() {
+                    self.frame_on.d.next = false;
+                    self.fbit.d.next = 0.into();
+                    self.sync_low.d.next = false;
+                    self.upd.d.next = 1.into();
+                }
+            }
+        }
+        if self.upd.q.val() == 1 {
+            self.upd.d.next = 2.into();
+            self.ldac_low.d.next = true;
+            self.rclk_q.d.next = true;
+        } else if self.upd.q.val() == 2 {
+            self.upd.d.next = 3.into();
+        } else if self.upd.q.val() == 3 {
+            self.upd.d.next = 0.into();
+            self.ldac_low.d.next = false;
+            self.rclk_q.d.next = false;
+        }
+        if self.rising.val() && self.dirty.q.val() {
+            if self.busy_lines.val() {
+                self.e_frame.next = true;
+            } else {
+                self.frame_on.d.next = true;
+                self.fph.d.next = 0.into();
+                self.fbit.d.next = 0.into();
+                self.sync_low.d.next = true;
+                self.sclk_q.d.next = false;
+                self.srclk_q.d.next = false;
+                self.dirty.d.next = self.fe_we.val();
+            }
+        }
+
+        // ---- ADC path
+        self.busy_s1.d.next = self.adc_busy.val();
+        self.busy_s2.d.next = self.busy_s1.q.val();
+        self.rd_valid_q.d.next = false;
+        if self.dl_sample.q.val().get_bit(286) && (self.adc_st.q.val() != self.st_idle.val()) {
+            self.e_sample.next = true;
+        }
+        for j in 0..N_COLS {
+            self.res[j].clock.next = self.clock.val();
+            self.res[j].d.next = self.res[j].q.val();
+            if (self.adc_st.q.val() == self.st_read.val())
+                && (self.ph.q.val() == 3)
+                && (self.bits.q.val().get_bits::<4>(0) == 15)
+                && (self.bits.q.val() >> 4 == self.col_idx_c[j].val())
+            {
+                self.res[j].d.next = (self.cur.q.val() << 1).replace_bit(0, self.adc_douta.val());
+            }
+            if self.reset.val() {
+                self.res[j].d.next = 0.into();
+            }
+            if (self.adc_st.q.val() == self.st_emit.val())
+                && (self.cnt.q.val() == self.col_idx_c[j].val())
+            {
+                self.rd_valid_q.d.next = self.col_sensed.val().get_bit(j);
+                self.rd_ch_q.d.next = self.col_ch_c[j].val();
+                self.rd_data_q.d.next = self.res[j].q.val();
+                self.rd_sat_q.d.next =
+                    (self.res[j].q.val() == 0x7FFF) || (self.res[j].q.val() == 0x8000);
+            }
+        }
+        if self.adc_st.q.val() == self.st_idle.val() {
+            if self.dl_sample.q.val().get_bit(286) {
+                self.adc_st.d.next = self.st_conv.val();
+                self.convst_q.d.next = true;
+                self.cnt.d.next = 0.into();
+            }
+        } else if self.adc_st.q.val() == self.st_conv.val() {
+            self.cnt.d.next = self.cnt.q.val() + 1;
+            if self.cnt.q.val() == 2 {
+                self.convst_q.d.next = false;
+                self.adc_st.d.next = self.st_wait_hi.val();
+                self.cnt.d.next = 0.into();
+            }
+        } else if self.adc_st.q.val() == self.st_wait_hi.val() {
+            self.cnt.d.next = self.cnt.q.val() + 1;
+            if self.busy_s2.q.val() {
+                self.adc_st.d.next = self.st_wait_lo.val();
+                self.cnt.d.next = 0.into();
+            } else if self.cnt.q.val() == 15 {
+                self.e_busy.next = true;
+                self.adc_st.d.next = self.st_wait_lo.val();
+                self.cnt.d.next = 0.into();
+            }
+        } else if self.adc_st.q.val() == self.st_wait_lo.val() {
+            if !self.busy_s2.q.val() {
+                self.adc_st.d.next = self.st_read.val();
+                self.adc_cs_low.d.next = true;
+                self.ph.d.next = 0.into();
+                self.bits.d.next = 0.into();
+            }
+        } else if self.adc_st.q.val() == self.st_read.val() {
+            self.ph.d.next = self.ph.q.val() + 1;
+            if self.ph.q.val() == 5 {
+                self.ph.d.next = 0.into();
+            }
+            if self.ph.q.val() == 0 {
+                self.adc_sclk_low.d.next = true;
+            }
+            if self.ph.q.val() == 3 {
+                self.adc_sclk_low.d.next = false;
+                self.cur.d.next = (self.cur.q.val() << 1).replace_bit(0, self.adc_douta.val());
+                self.bits.d.next = self.bits.q.val() + 1;
+                if self.bits.q.val() == self.last_bit_c.val() {
+                    self.adc_st.d.next = self.st_read_end.val();
+                }
+            }
+        } else if self.adc_st.q.val() == self.st_read_end.val() {
+            self.adc_cs_low.d.next = false;
+            self.adc_st.d.next = self.st_emit.val();
+            self.cnt.d.next = 0.into();
+        } else {
+            // EMIT: one column per cycle
+            self.cnt.d.next = self.cnt.q.val() + 1;
+            if self.cnt.q.val() == self.last_col_c.val() {
+                self.adc_st.d.next = self.st_idle.val();
+                self.cnt.d.next = 0.into();
+            }
+        }
+
+        self.err_q.d.next = self.err_q.q.val()
+            | bits::<3>(0)
+                .replace_bit(0, self.e_frame.val())
+                .replace_bit(1, self.e_sample.val())
+                .replace_bit(2, self.e_busy.val());
+        if self.reset.val() {
+            self.dirty.d.next = false;
+            self.apply_prev.d.next = false;
+            self.frame_on.d.next = false;
+            self.fph.d.next = 0.into();
+            self.fbit.d.next = 0.into();
+            self.sync_low.d.next = false;
+            self.sclk_q.d.next = false;
+            self.srclk_q.d.next = false;
+            self.upd.d.next = 0.into();
+            self.ldac_low.d.next = false;
+            self.rclk_q.d.next = false;
+            self.dl_apply.d.next = 0.into();
+            self.dl_sample.d.next = 0.into();
+            self.adc_st.d.next = self.st_idle.val();
+            self.cnt.d.next = 0.into();
+            self.ph.d.next = 0.into();
+            self.bits.d.next = 0.into();
+            self.cur.d.next = 0.into();
+            self.convst_q.d.next = false;
+            self.adc_cs_low.d.next = false;
+            self.adc_sclk_low.d.next = false;
+            self.rd_valid_q.d.next = false;
+            self.rd_ch_q.d.next = 0.into();
+            self.rd_data_q.d.next = 0.into();
+            self.rd_sat_q.d.next = false;
+            self.err_q.d.next = 0.into();
+        }
+
+        // ---- outputs (registers only)
+        self.apply.next = self.dl_apply.q.val().get_bit(287);
+        self.dac_sync.next = !self.sync_low.q.val();
+        self.dac_sclk.next = self.sclk_q.q.val();
+        self.dac_ldac.next = !self.ldac_low.q.val();
+        self.sr_clk.next = self.srclk_q.q.val();
+        self.sr_rclk.next = self.rclk_q.q.val();
+        self.adc_convst.next = self.convst_q.q.val();
+        self.adc_cs.next = !self.adc_cs_low.q.val();
+        self.adc_sclk.next = !self.adc_sclk_low.q.val();
+        self.fe_busy.next = self.busy_lines.val()
+            || self.dl_sample.q.val().any()
+            || (self.adc_st.q.val() != self.st_idle.val());
+        self.fe_rd_valid.next = self.rd_valid_q.q.val();
+        self.fe_rd_ch.next = self.rd_ch_q.q.val();
+        self.fe_rd_data.next = self.rd_data_q.q.val();
+        self.fe_rd_sat.next = self.rd_sat_q.q.val();
+        self.phy_error.next = self.err_q.q.val();
+    }
+}
