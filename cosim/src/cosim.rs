@@ -299,11 +299,14 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> BusSim<AccelDu
         &self.dut.out
     }
 
-    /// Read an internal value through the debug port (one cycle; see
-    /// `Accelerator::debug_sel`): `group` and `index`.
+    /// Read an internal value through the debug port (`DEBUG_LATENCY` = 2
+    /// cycles with the select held; see `Accelerator::debug_sel`): `group`
+    /// and `index`. The value is the state after the first cycle's edge.
     pub fn peek(&mut self, group: u16, index: u16) -> Result<u32, CoSimError> {
         self.dut.inp.debug_sel = (group << 8) | index;
-        self.cycle()?;
+        for _ in 0..neuroxbar_models::golden::accelerator::DEBUG_LATENCY {
+            self.cycle()?;
+        }
         Ok(self.dut.out.debug_data)
     }
 

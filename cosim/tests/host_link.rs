@@ -19,12 +19,15 @@ const CPB: u16 = LINK_CLOCKS_PER_BIT;
 
 /// A stand-in accelerator: after a tick it is busy for a few cycles, then
 /// shows spikes and a winner once, then is idle again; `debug_data`
-/// follows `debug_sel`.
+/// follows `debug_sel` 2 cycles later, as the accelerator's
+/// (`DEBUG_LATENCY`).
 #[derive(Debug, Clone)]
 struct FakeAccel {
     busy_left: u32,
     next_spikes: u64,
     next_winner: Option<u8>,
+    /// `debug_data` of the next two cycles.
+    debug_pipe: [u32; 2],
     rng: ChaCha8Rng,
 }
 
@@ -34,6 +37,7 @@ impl FakeAccel {
             busy_left: 0,
             next_spikes: 0,
             next_winner: None,
+            debug_pipe: [0; 2],
             rng: ChaCha8Rng::seed_from_u64(seed),
         }
     }
@@ -59,7 +63,9 @@ impl FakeAccel {
             }
         }
         inp.acc_idle = self.busy_left == 0;
-        inp.acc_debug_data = (last.debug_sel as u32).wrapping_mul(0x9E37_79B9);
+        inp.acc_debug_data = self.debug_pipe[1];
+        self.debug_pipe[1] = self.debug_pipe[0];
+        self.debug_pipe[0] = (last.debug_sel as u32).wrapping_mul(0x9E37_79B9);
     }
 }
 

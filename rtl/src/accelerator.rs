@@ -121,6 +121,12 @@ fn bank(width: usize, n_rows: usize) -> Vec<Register> {
 // the INTEGRATE counter is 2 bits wide
 const _: () = assert!(LIF_LATENCY >= 1 && LIF_LATENCY <= 4);
 
+/// Groups of the debug read-out (`Accelerator::debug_sel` bits 8..11: 0..=9).
+pub const DEBUG_GROUPS: usize = 10;
+/// Cycles from `debug_sel` to `debug_data` (a register after the decode,
+/// one after the select).
+pub const DEBUG_LATENCY: usize = 2;
+
 /// Sequencer phases (`phase` register).
 pub const PH_IDLE: u64 = 0;
 pub const PH_ENCODE: u64 = 1;
@@ -180,7 +186,14 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     /// rate of row, 3 BCM post rate of column, 4 BCM theta of column,
     /// 5 refresh pulse count of column, 6 status word (bit 0..N_COLS-1 refresh
     /// pending, bits 8..10 arbiter grant, 12..13 source), 7 BCM window
-    /// position, 8 membrane of column `index` (Q16.8), 9 its adaptive threshold.
+    /// position, 8 membrane of column `index` (Q16.8), 9 its adaptive threshold;
+    /// 0 for any other group or an index out of range.
+    ///
+    /// Latency [`DEBUG_LATENCY`] = 2 cycles: the select is decoded into
+    /// flip-flops at the edge that ends its cycle `t`, the value is selected
+    /// from the units' registers of cycle `t + 1` and registered, and
+    /// `debug_data` shows it in cycle `t + 2` (a select held for two
+    /// cycles reads the state of the cycle after the first).
     pub debug_sel: Signal<In, Bits<12>>,
     pub debug_data: Signal<Out, Bits<32>>,
 
@@ -218,10 +231,34 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     post_prev: DFF<Bits<N_COLS>>,
     cfg_err: DFF<Bit>,
     overrun_q: DFF<Bit>,
-    dbg8: Signal<Local, Bits<8>>,
-    dbg24: Signal<Local, Bits<24>>,
-    dbg32: Signal<Local, Bits<32>>,
+    /// Debug read-out, stage 1: `debug_sel`'s index decoded (row `i`, or
+    /// column `i` for `i < N_COLS`) ...
+    dbg_at: [DFF<Bit>; N_ROWS],
+    /// ... and its group, one flag per group.
+    dbg_grp: [DFF<Bit>; DEBUG_GROUPS],
+    /// Stage 2: the selected value, `debug_data`.
+    dbg_q: DFF<Bits<32>>,
+    /// All ones where the index (group) flag is set: the AND-OR select's
+    /// masks (rows 8 bits wide, columns 32).
+    dbg_m: [Signal<Local, Bits<8>>; N_ROWS],
+    dbg_mc: [Signal<Local, Bits<32>>; N_COLS],
+    dbg_gm: [Signal<Local, Bits<32>>; DEBUG_GROUPS],
+    /// Per group, the OR over indices `0..=k` of each value AND its index
+    /// mask; element `N - 1` is the group's selected value (0 if none).
+    dbg_pre_trace: [Signal<Local, Bits<8>>; N_ROWS],
+    dbg_pre_rate: [Signal<Local, Bits<8>>; N_ROWS],
+    dbg_post_trace: [Signal<Local, Bits<8>>; N_COLS],
+    dbg_post_rate: [Signal<Local, Bits<8>>; N_COLS],
+    dbg_theta: [Signal<Local, Bits<24>>; N_COLS],
+    dbg_pulses: [Signal<Local, Bits<32>>; N_COLS],
+    dbg_v: [Signal<Local, Bits<24>>; N_COLS],
+    dbg_adapt: [Signal<Local, Bits<24>>; N_COLS],
+    /// The chains' last elements: groups 0..=3; 4, 8, 9; 5.
+    dbg_end8: [Signal<Local, Bits<8>>; 4],
+    dbg_end24: [Signal<Local, Bits<24>>; 3],
+    dbg_end32: Signal<Local, Bits<32>>,
     dbg_idx: [Constant<Bits<8>>; N_ROWS],
+    dbg_grp_k: [Constant<Bits<4>>; DEBUG_GROUPS],
     col_sat_q: DFF<Bit>,
     /// INPUT_MODE 3: the DAC code of the row the controller stages next.
     row_code_q: DFF<Bits<12>>,
@@ -312,10 +349,25 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N
             post_prev: Default::default(),
             cfg_err: Default::default(),
             overrun_q: Default::default(),
-            dbg8: Default::default(),
-            dbg24: Default::default(),
-            dbg32: Default::default(),
+            dbg_at: std::array::from_fn(|_| Default::default()),
+            dbg_grp: std::array::from_fn(|_| Default::default()),
+            dbg_q: Default::default(),
+            dbg_m: std::array::from_fn(|_| Default::default()),
+            dbg_mc: std::array::from_fn(|_| Default::default()),
+            dbg_gm: std::array::from_fn(|_| Default::default()),
+            dbg_pre_trace: std::array::from_fn(|_| Default::default()),
+            dbg_pre_rate: std::array::from_fn(|_| Default::default()),
+            dbg_post_trace: std::array::from_fn(|_| Default::default()),
+            dbg_post_rate: std::array::from_fn(|_| Default::default()),
+            dbg_theta: std::array::from_fn(|_| Default::default()),
+            dbg_pulses: std::array::from_fn(|_| Default::default()),
+            dbg_v: std::array::from_fn(|_| Default::default()),
+            dbg_adapt: std::array::from_fn(|_| Default::default()),
+            dbg_end8: Default::default(),
+            dbg_end24: Default::default(),
+            dbg_end32: Default::default(),
             dbg_idx: std::array::from_fn(|k| Constant::new((k as u64).into())),
+            dbg_grp_k: std::array::from_fn(|k| Constant::new((k as u64).into())),
             col_sat_q: Default::default(),
             row_code_q: Default::default(),
             row_int: Default::default(),
@@ -331,7 +383,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
     fn update(&mut self) {
         dff_setup!(
             self, clock, phase, row_mask, did_read, int_wait, post_q, post_prev, cfg_err,
-            overrun_q, col_sat_q, row_code_q
+            overrun_q, col_sat_q, row_code_q, dbg_q
         );
 
         // ---- configuration banks
@@ -605,52 +657,92 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
             self.overrun_q.d.next = true;
         }
 
-        // ---- debug readout
-        self.debug_data.next = 0.into();
-        self.dbg8.next = 0.into();
-        self.dbg24.next = 0.into();
-        self.dbg32.next = 0.into();
+        // ---- debug readout (`DEBUG_LATENCY` = 2 registers, no compare on
+        // the select path): stage 1 decodes `debug_sel` into one flag per
+        // index and per group; stage 2 is an AND-OR over every value with its
+        // flags' masks (one flag of each kind is set at most), registered.
         for i in 0..N_ROWS {
-            if self.debug_sel.val().get_bits::<8>(0) == self.dbg_idx[i].val() {
-                if self.debug_sel.val().get_bits::<4>(8) == 0 {
-                    self.dbg8.next = self.stdp.pre_trace[i].val();
-                    self.debug_data.next = bit_cast::<32, 8>(self.dbg8.val());
-                } else if self.debug_sel.val().get_bits::<4>(8) == 2 {
-                    self.dbg8.next = self.bcm.pre_rate[i].val();
-                    self.debug_data.next = bit_cast::<32, 8>(self.dbg8.val());
-                }
+            self.dbg_at[i].clock.next = self.clock.val();
+            self.dbg_at[i].d.next = self.debug_sel.val().get_bits::<8>(0) == self.dbg_idx[i].val();
+            self.dbg_m[i].next = 0.into();
+            if self.dbg_at[i].q.val() {
+                self.dbg_m[i].next = 0xFFu64.into();
             }
         }
         for j in 0..N_COLS {
-            if self.debug_sel.val().get_bits::<8>(0) == self.dbg_idx[j].val() {
-                if self.debug_sel.val().get_bits::<4>(8) == 1 {
-                    self.dbg8.next = self.stdp.post_trace[j].val();
-                    self.debug_data.next = bit_cast::<32, 8>(self.dbg8.val());
-                } else if self.debug_sel.val().get_bits::<4>(8) == 3 {
-                    self.dbg8.next = self.bcm.post_rate[j].val();
-                    self.debug_data.next = bit_cast::<32, 8>(self.dbg8.val());
-                } else if self.debug_sel.val().get_bits::<4>(8) == 4 {
-                    self.dbg24.next = self.bcm.theta[j].val();
-                    self.debug_data.next = bit_cast::<32, 24>(self.dbg24.val());
-                } else if self.debug_sel.val().get_bits::<4>(8) == 5 {
-                    self.dbg32.next = self.refresh.pulse_count[j].val();
-                    self.debug_data.next = self.dbg32.val();
-                } else if self.debug_sel.val().get_bits::<4>(8) == 8 {
-                    self.dbg24.next = self.layer.v_mem[j].val();
-                    self.debug_data.next = bit_cast::<32, 24>(self.dbg24.val());
-                } else if self.debug_sel.val().get_bits::<4>(8) == 9 {
-                    self.dbg24.next = self.layer.theta_adapt[j].val();
-                    self.debug_data.next = bit_cast::<32, 24>(self.dbg24.val());
-                }
+            self.dbg_mc[j].next = 0.into();
+            if self.dbg_at[j].q.val() {
+                self.dbg_mc[j].next = 0xFFFF_FFFFu64.into();
             }
         }
-        if self.debug_sel.val().get_bits::<4>(8) == 6 {
-            self.debug_data.next = bit_cast::<32, N_COLS>(self.refresh.pending.val())
-                | (bit_cast::<32, 3>(self.arbiter.grant.val()) << 8)
-                | (bit_cast::<32, 2>(self.arbiter.source.val()) << 12);
-        } else if self.debug_sel.val().get_bits::<4>(8) == 7 {
-            self.debug_data.next = bit_cast::<32, 16>(self.bcm.window_pos.val());
+        for g in 0..DEBUG_GROUPS {
+            self.dbg_grp[g].clock.next = self.clock.val();
+            self.dbg_grp[g].d.next =
+                self.debug_sel.val().get_bits::<4>(8) == self.dbg_grp_k[g].val();
+            self.dbg_gm[g].next = 0.into();
+            if self.dbg_grp[g].q.val() {
+                self.dbg_gm[g].next = 0xFFFF_FFFFu64.into();
+            }
         }
+        self.dbg_pre_trace[0].next = self.stdp.pre_trace[0].val() & self.dbg_m[0].val();
+        self.dbg_pre_rate[0].next = self.bcm.pre_rate[0].val() & self.dbg_m[0].val();
+        for i in 1..N_ROWS {
+            self.dbg_pre_trace[i].next = self.dbg_pre_trace[i - 1].val()
+                | (self.stdp.pre_trace[i].val() & self.dbg_m[i].val());
+            self.dbg_pre_rate[i].next =
+                self.dbg_pre_rate[i - 1].val() | (self.bcm.pre_rate[i].val() & self.dbg_m[i].val());
+        }
+        self.dbg_post_trace[0].next =
+            self.stdp.post_trace[0].val() & self.dbg_mc[0].val().get_bits::<8>(0);
+        self.dbg_post_rate[0].next =
+            self.bcm.post_rate[0].val() & self.dbg_mc[0].val().get_bits::<8>(0);
+        self.dbg_theta[0].next = self.bcm.theta[0].val() & self.dbg_mc[0].val().get_bits::<24>(0);
+        self.dbg_pulses[0].next = self.refresh.pulse_count[0].val() & self.dbg_mc[0].val();
+        self.dbg_v[0].next = self.layer.v_mem[0].val() & self.dbg_mc[0].val().get_bits::<24>(0);
+        self.dbg_adapt[0].next =
+            self.layer.theta_adapt[0].val() & self.dbg_mc[0].val().get_bits::<24>(0);
+        for j in 1..N_COLS {
+            self.dbg_post_trace[j].next = self.dbg_post_trace[j - 1].val()
+                | (self.stdp.post_trace[j].val() & self.dbg_mc[j].val().get_bits::<8>(0));
+            self.dbg_post_rate[j].next = self.dbg_post_rate[j - 1].val()
+                | (self.bcm.post_rate[j].val() & self.dbg_mc[j].val().get_bits::<8>(0));
+            self.dbg_theta[j].next = self.dbg_theta[j - 1].val()
+                | (self.bcm.theta[j].val() & self.dbg_mc[j].val().get_bits::<24>(0));
+            self.dbg_pulses[j].next = self.dbg_pulses[j - 1].val()
+                | (self.refresh.pulse_count[j].val() & self.dbg_mc[j].val());
+            self.dbg_v[j].next = self.dbg_v[j - 1].val()
+                | (self.layer.v_mem[j].val() & self.dbg_mc[j].val().get_bits::<24>(0));
+            self.dbg_adapt[j].next = self.dbg_adapt[j - 1].val()
+                | (self.layer.theta_adapt[j].val() & self.dbg_mc[j].val().get_bits::<24>(0));
+        }
+        // the chains' last elements (one-pass loops: an array index in HDL
+        // is evaluated with the loop variables only)
+        for r in (N_ROWS - 1)..N_ROWS {
+            self.dbg_end8[0].next = self.dbg_pre_trace[r].val();
+            self.dbg_end8[2].next = self.dbg_pre_rate[r].val();
+        }
+        for c in (N_COLS - 1)..N_COLS {
+            self.dbg_end8[1].next = self.dbg_post_trace[c].val();
+            self.dbg_end8[3].next = self.dbg_post_rate[c].val();
+            self.dbg_end24[0].next = self.dbg_theta[c].val();
+            self.dbg_end24[1].next = self.dbg_v[c].val();
+            self.dbg_end24[2].next = self.dbg_adapt[c].val();
+            self.dbg_end32.next = self.dbg_pulses[c].val();
+        }
+        self.dbg_q.d.next = (bit_cast::<32, 8>(self.dbg_end8[0].val()) & self.dbg_gm[0].val())
+            | (bit_cast::<32, 8>(self.dbg_end8[1].val()) & self.dbg_gm[1].val())
+            | (bit_cast::<32, 8>(self.dbg_end8[2].val()) & self.dbg_gm[2].val())
+            | (bit_cast::<32, 8>(self.dbg_end8[3].val()) & self.dbg_gm[3].val())
+            | (bit_cast::<32, 24>(self.dbg_end24[0].val()) & self.dbg_gm[4].val())
+            | (self.dbg_end32.val() & self.dbg_gm[5].val())
+            | ((bit_cast::<32, N_COLS>(self.refresh.pending.val())
+                | (bit_cast::<32, 3>(self.arbiter.grant.val()) << 8)
+                | (bit_cast::<32, 2>(self.arbiter.source.val()) << 12))
+                & self.dbg_gm[6].val())
+            | (bit_cast::<32, 16>(self.bcm.window_pos.val()) & self.dbg_gm[7].val())
+            | (bit_cast::<32, 24>(self.dbg_end24[1].val()) & self.dbg_gm[8].val())
+            | (bit_cast::<32, 24>(self.dbg_end24[2].val()) & self.dbg_gm[9].val());
+        self.debug_data.next = self.dbg_q.q.val();
 
         // ---- sequencer
         self.quiet.next = self.ctrl.idle.val()

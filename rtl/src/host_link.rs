@@ -887,8 +887,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                 if self.xs.q.val() == 0 {
                     self.debug_sel_q.d.next = self.payload.q.val().get_bits::<12>(0);
                     self.xs.d.next = 1.into();
-                } else if self.xs.q.val() == 1 {
-                    self.xs.d.next = 2.into();
+                } else if self.xs.q.val() != 3 {
+                    // the accelerator sees the select from xs = 1 on;
+                    // `debug_data` follows it 2 cycles later
+                    // (`accelerator::DEBUG_LATENCY`), in xs = 3
+                    self.xs.d.next = self.xs.q.val() + 1;
                 } else {
                     self.resp.d.next = bit_cast::<96, 32>(self.acc_debug_data.val()) << 64;
                     self.resp_len.d.next = 4.into();

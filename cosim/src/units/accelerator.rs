@@ -8,6 +8,12 @@ use neuroxbar_rtl::accelerator::Accelerator;
 use neuroxbar_rtl::fe_bus::code_of_bits;
 use neuroxbar_rtl::rust_hdl::prelude::*;
 
+// the golden model and the harness's `peek` wait the RTL's read-out latency
+const _: () = assert!(
+    neuroxbar_rtl::accelerator::DEBUG_LATENCY
+        == neuroxbar_models::golden::accelerator::DEBUG_LATENCY
+);
+
 /// Rows and columns of the co-simulated accelerator.
 pub const N_ROWS: usize = 25;
 pub const N_COLS: usize = 5;

@@ -451,7 +451,9 @@ impl BridgeModel {
                     n.debug_sel = (self.payload & 0xFFF) as u16;
                     n.xs = 1;
                 }
-                1 => n.xs = 2,
+                // the accelerator's `debug_data` follows the select (from
+                // xs = 1) `DEBUG_LATENCY` = 2 cycles later
+                1 | 2 => n.xs = self.xs + 1,
                 _ => {
                     n.resp = (inp.acc_debug_data as u128) << 64;
                     n.resp_len = 4;

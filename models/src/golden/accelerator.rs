@@ -20,7 +20,8 @@ pub struct AccelInputs {
     pub fe_rd_sat: bool,
     /// Simulation-only time warp: advance the active wait by `1 + warp` cycles.
     pub warp: u32,
-    /// Observability select (see `Accelerator::debug_sel`).
+    /// Observability select (see `Accelerator::debug_sel`): `debug_data`
+    /// shows its value [`DEBUG_LATENCY`] cycles later.
     pub debug_sel: u16,
 }
 
@@ -49,8 +50,14 @@ pub struct AccelOutputs {
     /// Some neuron saturated on the last tick.
     pub saturated: bool,
     pub overrun: bool,
+    /// The value `debug_sel` selected [`DEBUG_LATENCY`] cycles ago (the
+    /// units' state of the cycle in between).
     pub debug_data: u32,
 }
+
+/// Cycles from `debug_sel` to `debug_data`: the select is decoded into a
+/// register, the value selected with it is registered.
+pub const DEBUG_LATENCY: usize = 2;
 
 use super::arbiter::{ArbiterInputs, ArbiterModel};
 use super::bcm::{BcmInputs, BcmModel};
@@ -178,6 +185,10 @@ pub struct AcceleratorModel {
     pub col_sat_q: bool,
     /// INPUT_MODE 3: the DAC code of the row the controller stages next.
     pub row_code_q: i16,
+    /// The debug read-out's decode register (`None`: nothing selected, as
+    /// at power-up) and its value register (`debug_data`).
+    pub debug_sel_q: Option<u16>,
+    pub debug_q: u32,
 }
 
 fn map(n_rows: usize) -> Vec<GoldenRegister> {
@@ -230,6 +241,8 @@ impl AcceleratorModel {
             overrun_q: false,
             col_sat_q: false,
             row_code_q: 0,
+            debug_sel_q: None,
+            debug_q: 0,
         };
         m.reset_regs();
         m
@@ -328,6 +341,11 @@ impl AcceleratorModel {
 
     /// One clock cycle; returns the outputs after the rising edge.
     pub fn step(&mut self, inp: &AccelInputs) -> AccelOutputs {
+        // the debug read-out's registers: the value of the last cycle's
+        // select, from the state before this edge
+        let debug_next = self.debug_sel_q.map_or(0, |sel| self.debug(sel));
+        self.debug_sel_q = Some(inp.debug_sel);
+        self.debug_q = debug_next;
         let (s, xo, quiet) = self.strobes(inp);
         let ctrl_in = self.xbar_inputs(inp, s.read_start);
         let params = self.lif_params();
@@ -568,7 +586,7 @@ impl AcceleratorModel {
             clamp_error: xo.clamp_error,
             saturated: self.layer.saturated() || self.col_sat_q,
             overrun: self.overrun_q,
-            debug_data: self.debug(inp.debug_sel),
+            debug_data: self.debug_q,
         }
     }
 
