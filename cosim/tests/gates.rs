@@ -307,7 +307,7 @@ fn icarus_matches_verilator() {
     need("vvp", "-V");
     for_each_top(
         "icarus",
-        |top, dir| replay!(top, dir, random: wide_acc, input_encoder25, pulse_gen, xbar_ctrl, stdp, refresh, arbiter, bcm, phy_25x5, accel_25x5, accel_81x4, host_bridge25x5; uart: uart_bridge25x5, board_core25x5),
+        |top, dir| replay!(top, dir, random: wide_acc, input_encoder25, pulse_gen, xbar_ctrl, stdp, refresh, arbiter, bcm, phy_25x5, phy_lean_25x5, accel_25x5, accel_81x4, host_bridge25x5; uart: uart_bridge25x5, board_core25x5),
     );
 }
 
