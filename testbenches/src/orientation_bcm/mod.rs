@@ -256,17 +256,16 @@ impl E2Config {
                 ),
             );
         }
-        for (name, t) in [("pulse_interval_s", self.pulse_interval_s)] {
-            if !(t.is_finite() && t > 0.0 && t <= max_s) {
-                return bad(
-                    name,
-                    t.to_string(),
-                    &format!(
-                        "(0, {max_s:.4}] s (24-bit cycles at {} MHz)",
-                        self.clock_mhz
-                    ),
-                );
-            }
+        let t = self.pulse_interval_s;
+        if !(t.is_finite() && t > 0.0 && t <= max_s) {
+            return bad(
+                "pulse_interval_s",
+                t.to_string(),
+                &format!(
+                    "(0, {max_s:.4}] s (24-bit cycles at {} MHz)",
+                    self.clock_mhz
+                ),
+            );
         }
         if !(1..=10_000).contains(&self.snapshot_every) {
             return bad(
