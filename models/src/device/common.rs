@@ -13,14 +13,14 @@ use super::DeviceError;
 /// noise (one draw per noisy read). Separate ChaCha streams keep a run
 /// reproducible even when a caller interleaves reads and pulses differently.
 #[derive(Clone, Debug)]
-pub struct Rngs {
+struct Rngs {
     pub d2d: ChaCha8Rng,
     pub c2c: ChaCha8Rng,
     pub read: ChaCha8Rng,
 }
 
 impl Rngs {
-    pub fn new(seed: u64) -> Self {
+    fn new(seed: u64) -> Self {
         let mut d2d = ChaCha8Rng::seed_from_u64(seed);
         d2d.set_stream(0);
         let mut c2c = ChaCha8Rng::seed_from_u64(seed);
@@ -62,6 +62,63 @@ impl CellState {
             read,
             last_energy_j: 0.0,
             cycles: 0,
+        }
+    }
+}
+
+/// The fields every device's parameter struct has under the same names
+/// (`v_min_v`, `v_max_v`, `read_voltage_v`, `read_noise_sd`, `d2d_sd`): what
+/// a new cell needs besides its physics. `cell_params!(Params)` implements it.
+pub trait CellParams {
+    fn window_volts(&self) -> (f64, f64);
+    fn read_voltage_v(&self) -> f64;
+    fn read_noise_sd(&self) -> f64;
+    fn d2d_sd(&self) -> f64;
+}
+
+/// Implements [`CellParams`] for a parameter struct with the shared field names.
+macro_rules! cell_params {
+    ($t:ty) => {
+        impl $crate::device::common::CellParams for $t {
+            fn window_volts(&self) -> (f64, f64) {
+                (self.v_min_v, self.v_max_v)
+            }
+            fn read_voltage_v(&self) -> f64 {
+                self.read_voltage_v
+            }
+            fn read_noise_sd(&self) -> f64 {
+                self.read_noise_sd
+            }
+            fn d2d_sd(&self) -> f64 {
+                self.d2d_sd
+            }
+        }
+    };
+}
+pub(crate) use cell_params;
+
+/// A new cell from its seed: the cell with the read-noise stream, the D2D
+/// factor `N(1, d2d_sd)` drawn once, and the C2C stream the device keeps.
+pub struct Seeded {
+    pub cell: CellState,
+    pub d2d_factor: f64,
+    pub c2c: ChaCha8Rng,
+}
+
+impl Seeded {
+    pub fn new(name: &'static str, p: &impl CellParams, seed: u64) -> Self {
+        let mut r = Rngs::new(seed);
+        let d2d_factor = factor(&mut r.d2d, p.d2d_sd());
+        Seeded {
+            cell: CellState::new(
+                name,
+                p.window_volts(),
+                p.read_voltage_v(),
+                p.read_noise_sd(),
+                r.read,
+            ),
+            d2d_factor,
+            c2c: r.c2c,
         }
     }
 }

@@ -74,7 +74,7 @@
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use super::common::{self, CellState, Check, Rngs};
+use super::common::{self, cell_params, CellState, Check, Seeded};
 use super::{Device, DeviceError};
 
 /// Parameters (see `models/params/ftj-linear.toml`, `ftj-reference.toml`).
@@ -114,6 +114,8 @@ pub struct Params {
     pub d2d_sd: f64,
     pub read_noise_sd: f64,
 }
+
+cell_params!(Params);
 
 impl Params {
     pub fn validate(&self, file: &str) -> Result<(), DeviceError> {
@@ -207,19 +209,12 @@ pub struct FtjLinear {
 
 impl FtjLinear {
     pub fn new(p: &Params, name: &'static str, seed: u64) -> Self {
-        let mut r = Rngs::new(seed);
-        let d2d_scale = common::factor(&mut r.d2d, p.d2d_sd);
+        let mut r = Seeded::new(name, p, seed);
         let c2c_scale = common::factor(&mut r.c2c, p.c2c_sd);
         FtjLinear {
             p: *p,
-            cell: CellState::new(
-                name,
-                (p.v_min_v, p.v_max_v),
-                p.read_voltage_v,
-                p.read_noise_sd,
-                r.read,
-            ),
-            d2d_scale,
+            cell: r.cell,
+            d2d_scale: r.d2d_factor,
             c2c_scale,
             g_s: p.g_init_s,
             x_pos: 0.0,

@@ -57,7 +57,7 @@
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use super::common::{self, CellState, Check, Rngs};
+use super::common::{self, cell_params, CellState, Check, Seeded};
 use super::{Device, DeviceError};
 
 /// Relative tolerance of the read-voltage test (a DAC code of 4 mV rounds
@@ -117,6 +117,8 @@ pub struct Params {
     pub d2d_sd: f64,
     pub read_noise_sd: f64,
 }
+
+cell_params!(Params);
 
 impl Params {
     pub fn validate(&self, file: &str) -> Result<(), DeviceError> {
@@ -206,18 +208,11 @@ pub struct Liwes {
 
 impl Liwes {
     pub fn new(p: &Params, name: &'static str, seed: u64) -> Self {
-        let mut r = Rngs::new(seed);
-        let d2d_gain = common::factor(&mut r.d2d, p.d2d_sd);
+        let r = Seeded::new(name, p, seed);
         Liwes {
             p: *p,
-            cell: CellState::new(
-                name,
-                (p.v_min_v, p.v_max_v),
-                p.read_voltage_v,
-                p.read_noise_sd,
-                r.read,
-            ),
-            d2d_gain,
+            cell: r.cell,
+            d2d_gain: r.d2d_factor,
             g_lt_s: p.g_lt_init_s,
             st: None,
             t_since_s: 0.0,
