@@ -216,53 +216,79 @@ pub struct Args {
     pub step_ms: Option<f64>,
 }
 
-/// Options that apply to digits-refresh only, as given.
-fn e4_options_given(args: &Args) -> Option<&'static str> {
-    [
-        ("--test-images", args.test_images.is_some()),
-        ("--max-cycles", args.max_cycles.is_some()),
-        ("--train-epochs", args.train_epochs.is_some()),
-    ]
-    .into_iter()
-    .find(|x| x.1)
-    .map(|x| x.0)
-}
+const E1: &str = "letters-stdp";
+const E5: &str = "letters-stm-ltm";
+const E3: &str = "temporal-stp";
+const E4: &str = "digits-refresh";
+const E2: &str = "orientation-bcm";
+const E2B: &str = "moving-direction";
 
-/// Options that apply to orientation-bcm / moving-direction only, as given.
-fn e2_options_given(args: &Args) -> Option<&'static str> {
-    [
-        ("--rho0-hz", args.rho0_hz.is_some()),
-        ("--eta", args.eta.is_some()),
-        ("--spikes-per-rho0", args.spikes_per_rho0.is_some()),
-        ("--theta-windows", args.theta_windows.is_some()),
-        ("--window-s", args.window_s.is_some()),
-        ("--window-ticks", args.window_ticks.is_some()),
-        ("--v-pot-v", args.v_pot_v.is_some()),
-        ("--v-dep-v", args.v_dep_v.is_some()),
-        ("--pulse-width-us", args.pulse_width_us.is_some()),
-        ("--test-repeats", args.test_repeats.is_some()),
-        ("--trials", args.trials.is_some()),
-        ("--rest-s", args.rest_s.is_some()),
-        ("--step-ms", args.step_ms.is_some()),
-    ]
-    .into_iter()
-    .find(|x| x.1)
-    .map(|x| x.0)
-}
+/// Every experiment `run` knows, the default first.
+pub const EXPERIMENTS: [&str; 6] = [E1, E5, E3, E4, E2, E2B];
 
-/// Options that apply to temporal-stp only, as given.
-pub(crate) fn e3_options_given(args: &Args) -> Option<&'static str> {
-    [
-        ("--train-ms", args.train_ms.is_some()),
-        ("--gap-ms", args.gap_ms.is_some()),
-        ("--read-ms", args.read_ms.is_some()),
-        ("--classes", args.classes.is_some()),
-        ("--presentations", args.presentations.is_some()),
-        ("--short-term-only", args.short_term_only),
-    ]
-    .into_iter()
-    .find(|x| x.1)
-    .map(|x| x.0)
+/// An experiment-specific option of `run`: its flag, whether it was given,
+/// and the experiments it applies to. Options not listed here (`--seed`,
+/// `--out`, `--force`, `--device`, `--clock-mhz`) apply to every experiment.
+type Scope = (&'static str, fn(&Args) -> bool, &'static [&'static str]);
+
+/// Which experiment each option belongs to: the one table that every "does
+/// not apply" error is derived from.
+const OPTION_SCOPE: &[Scope] = &[
+    ("--epochs", |a| a.epochs.is_some(), &[E1, E2, E2B]),
+    ("--balance-map", |a| a.balance_map, &[E1]),
+    ("--seeds", |a| a.seeds.is_some(), &[E1, E2, E2B]),
+    ("--encoding", |a| a.encoding.is_some(), &[E1]),
+    ("--no-warp", |a| a.no_warp, &[E1, E5, E3, E2, E2B]),
+    ("--scheme", |a| a.scheme.is_some(), &[E5]),
+    ("--vcd", |a| a.vcd.is_some(), &[E1, E5]),
+    ("--fst", |a| a.fst.is_some(), &[E1, E5]),
+    ("--vcd-cycles", |a| a.vcd_cycles.is_some(), &[E1, E5]),
+    ("--probe-cells", |a| a.probe_cells.is_some(), &[E1, E5]),
+    ("--train-ms", |a| a.train_ms.is_some(), &[E3]),
+    ("--gap-ms", |a| a.gap_ms.is_some(), &[E3]),
+    ("--read-ms", |a| a.read_ms.is_some(), &[E3]),
+    ("--classes", |a| a.classes.is_some(), &[E3]),
+    ("--presentations", |a| a.presentations.is_some(), &[E3]),
+    ("--short-term-only", |a| a.short_term_only, &[E3]),
+    ("--test-images", |a| a.test_images.is_some(), &[E4]),
+    ("--max-cycles", |a| a.max_cycles.is_some(), &[E4]),
+    ("--train-epochs", |a| a.train_epochs.is_some(), &[E4]),
+    ("--rho0-hz", |a| a.rho0_hz.is_some(), &[E2, E2B]),
+    ("--eta", |a| a.eta.is_some(), &[E2, E2B]),
+    (
+        "--spikes-per-rho0",
+        |a| a.spikes_per_rho0.is_some(),
+        &[E2, E2B],
+    ),
+    ("--theta-windows", |a| a.theta_windows.is_some(), &[E2, E2B]),
+    ("--window-s", |a| a.window_s.is_some(), &[E2, E2B]),
+    ("--window-ticks", |a| a.window_ticks.is_some(), &[E2, E2B]),
+    ("--v-pot-v", |a| a.v_pot_v.is_some(), &[E2, E2B]),
+    ("--v-dep-v", |a| a.v_dep_v.is_some(), &[E2, E2B]),
+    (
+        "--pulse-width-us",
+        |a| a.pulse_width_us.is_some(),
+        &[E2, E2B],
+    ),
+    ("--test-repeats", |a| a.test_repeats.is_some(), &[E2, E2B]),
+    ("--trials", |a| a.trials.is_some(), &[E2B]),
+    ("--rest-s", |a| a.rest_s.is_some(), &[E2B]),
+    ("--step-ms", |a| a.step_ms.is_some(), &[E2B]),
+];
+
+/// The first given option that does not apply to `experiment`, as the error.
+fn check_scope(args: &Args, experiment: &str) -> anyhow::Result<()> {
+    for (flag, given, owners) in OPTION_SCOPE {
+        if given(args) && !owners.contains(&experiment) {
+            let owners = match owners {
+                [one] => one.to_string(),
+                [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                [] => "none".to_string(),
+            };
+            bail!("{flag} does not apply to {experiment} ({owners} only)");
+        }
+    }
+    Ok(())
 }
 
 /// `--clock-mhz`, checked, or the default.
@@ -317,31 +343,14 @@ fn parse_window(s: &str) -> Result<(u64, u64), String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let experiment = args.experiment.as_deref().unwrap_or("letters-stdp");
-    match experiment {
-        "letters-stdp" | "letters-stm-ltm" => {}
-        "temporal-stp" | "digits-refresh" | "orientation-bcm" | "moving-direction" => {}
-        _ => bail!(
-            "unknown experiment `{experiment}` (available: letters-stdp, letters-stm-ltm, temporal-stp, digits-refresh, orientation-bcm, moving-direction)"
-        ),
+    let experiment = args.experiment.as_deref().unwrap_or(E1);
+    if !EXPERIMENTS.contains(&experiment) {
+        bail!(
+            "unknown experiment `{experiment}` (available: {})",
+            EXPERIMENTS.join(", ")
+        );
     }
-    if experiment != "digits-refresh" {
-        if let Some(o) = e4_options_given(&args) {
-            bail!("{o} does not apply to {experiment} (digits-refresh only)");
-        }
-    }
-    if let Some(o) = e2_options_given(&args) {
-        let e2 = experiment == "orientation-bcm" || experiment == "moving-direction";
-        let b_only = o == "--trials" || o == "--step-ms" || o == "--rest-s";
-        if !e2 || (experiment == "orientation-bcm" && b_only) {
-            let owner = if b_only {
-                "moving-direction only"
-            } else {
-                "orientation-bcm and moving-direction only"
-            };
-            bail!("{o} does not apply to {experiment} ({owner})");
-        }
-    }
+    check_scope(&args, experiment)?;
     if args.port.is_none() {
         let port_only = [
             ("--baud", args.baud.is_some()),
@@ -363,10 +372,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "moving-direction" => return super::run_e2::run_e2b(args),
         _ => {}
     }
-    if let Some(o) = e3_options_given(&args) {
-        bail!("{o} does not apply to {experiment} (temporal-stp only)");
-    }
-    if experiment == "letters-stm-ltm" {
+    if experiment == E5 {
         run_e5(args)
     } else {
         run_e1(args)
@@ -477,10 +483,7 @@ fn warn_empty_window(window: Option<(u64, u64)>, clocked: u64) {
 }
 
 fn run_e1(args: Args) -> anyhow::Result<()> {
-    let experiment = "letters-stdp";
-    if args.scheme.is_some() {
-        bail!("--scheme does not apply to {experiment} (letters-stm-ltm only)");
-    }
+    let experiment = E1;
     if args.port.is_some() {
         return run_e1_port(args);
     }
@@ -756,17 +759,6 @@ fn run_e5(args: Args) -> anyhow::Result<()> {
             bail!("{experiment} cannot use --device {d}; devices for {experiment}: otj");
         }
     }
-    let only_e1 = [
-        ("--balance-map", args.balance_map),
-        ("--epochs", args.epochs.is_some()),
-        ("--seeds", args.seeds.is_some()),
-        ("--encoding", args.encoding.is_some()),
-    ];
-    for (flag, given) in only_e1 {
-        if given {
-            bail!("{flag} does not apply to {experiment} (letters-stdp only)");
-        }
-    }
     let mut cfg = E5Config::full(args.seed.unwrap_or(1));
     cfg.scheme_v3 = args.scheme.as_deref() == Some("v3");
     cfg.warp = !args.no_warp;
@@ -849,21 +841,6 @@ fn run_e3(args: Args) -> anyhow::Result<()> {
             bail!("temporal-stp runs on liwes devices (got --device {d})");
         }
     }
-    for (name, given) in [
-        ("--epochs", args.epochs.is_some()),
-        ("--balance-map", args.balance_map),
-        ("--seeds", args.seeds.is_some()),
-        ("--encoding", args.encoding.is_some()),
-        ("--scheme", args.scheme.is_some()),
-        ("--vcd", args.vcd.is_some()),
-        ("--fst", args.fst.is_some()),
-        ("--vcd-cycles", args.vcd_cycles.is_some()),
-        ("--probe-cells", args.probe_cells.is_some()),
-    ] {
-        if given {
-            bail!("{name} does not apply to temporal-stp");
-        }
-    }
     let mut cfg = E3Config::full(args.seed.unwrap_or(1));
     cfg.train_ms = args.train_ms.unwrap_or(cfg.train_ms);
     cfg.gap_ms = args.gap_ms.unwrap_or(cfg.gap_ms);
@@ -936,25 +913,6 @@ fn run_e3(args: Args) -> anyhow::Result<()> {
 fn run_e4(args: Args) -> anyhow::Result<()> {
     use neuroxbar_testbenches::digits_refresh::{self, E4Config, DEVICES};
     let experiment = "digits-refresh";
-    if let Some(o) = e3_options_given(&args) {
-        bail!("{o} does not apply to {experiment} (temporal-stp only)");
-    }
-    for (name, given) in [
-        ("--epochs", args.epochs.is_some()),
-        ("--balance-map", args.balance_map),
-        ("--seeds", args.seeds.is_some()),
-        ("--encoding", args.encoding.is_some()),
-        ("--scheme", args.scheme.is_some()),
-        ("--vcd", args.vcd.is_some()),
-        ("--fst", args.fst.is_some()),
-        ("--vcd-cycles", args.vcd_cycles.is_some()),
-        ("--probe-cells", args.probe_cells.is_some()),
-        ("--no-warp", args.no_warp),
-    ] {
-        if given {
-            bail!("{name} does not apply to {experiment}");
-        }
-    }
     let mut cfg = E4Config::full(args.seed.unwrap_or(1));
     if let Some(d) = args.device {
         if !DEVICES.contains(&d) {
@@ -1021,4 +979,77 @@ fn run_e4(args: Args) -> anyhow::Result<()> {
     );
     outln!("report: {}", out.join("report.json").display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Args as _;
+
+    /// Options of `run` that every experiment takes (or, for the serial
+    /// options, that `run` checks against `--port` instead).
+    const EVERY_EXPERIMENT: [&str; 9] = [
+        "--device",
+        "--seed",
+        "--out",
+        "--force",
+        "--clock-mhz",
+        "--port",
+        "--baud",
+        "--board-clock-mhz",
+        "--answer-timeout-s",
+    ];
+
+    fn long_flags() -> Vec<String> {
+        Args::augment_args(clap::Command::new("run"))
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect()
+    }
+
+    #[test]
+    fn every_option_of_run_is_scoped_or_general_and_every_scope_names_a_real_option() {
+        let flags = long_flags();
+        for f in &flags {
+            let scoped = OPTION_SCOPE.iter().any(|(s, _, _)| s == f);
+            let general = EVERY_EXPERIMENT.contains(&f.as_str());
+            assert!(
+                scoped ^ general,
+                "{f}: must be in exactly one of OPTION_SCOPE and EVERY_EXPERIMENT"
+            );
+        }
+        for (f, _, owners) in OPTION_SCOPE {
+            assert!(flags.iter().any(|x| x == f), "{f} is not an option of run");
+            assert!(!owners.is_empty(), "{f} applies to no experiment");
+            for o in *owners {
+                assert!(EXPERIMENTS.contains(o), "{f}: unknown experiment {o}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_scope_error_names_the_option_the_experiment_and_the_owners() {
+        let a = Args {
+            trials: Some(3),
+            ..Args::default()
+        };
+        assert!(check_scope(&a, E2B).is_ok());
+        let e = check_scope(&a, E2).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--trials does not apply to orientation-bcm (moving-direction only)"
+        );
+        let a = Args {
+            no_warp: true,
+            ..Args::default()
+        };
+        let e = check_scope(&a, E4).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--no-warp does not apply to digits-refresh (letters-stdp, letters-stm-ltm, temporal-stp, orientation-bcm and moving-direction only)"
+        );
+        for x in EXPERIMENTS {
+            assert!(check_scope(&Args::default(), x).is_ok());
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! `neuroxbar run orientation-bcm` (E2) and `neuroxbar run moving-direction` (E2b).
 
-use super::run::{clock_mhz, e3_options_given, Args};
+use super::run::{clock_mhz, Args};
 use crate::stdout::outln;
 use anyhow::{bail, Context};
 use neuroxbar_models::device::DeviceKind;
@@ -15,38 +15,6 @@ fn e2_config(args: &Args, experiment: &str) -> anyhow::Result<E2Config> {
     if let Some(d) = args.device {
         if d != DeviceKind::FtjRelax {
             bail!("{experiment} runs on ftj-relax devices (got --device {d})");
-        }
-    }
-    if let Some(o) = e3_options_given(args) {
-        bail!("{o} does not apply to {experiment} (temporal-stp only)");
-    }
-    for (name, given, owner) in [
-        ("--balance-map", args.balance_map, "letters-stdp only"),
-        ("--encoding", args.encoding.is_some(), "letters-stdp only"),
-        ("--scheme", args.scheme.is_some(), "letters-stm-ltm only"),
-        (
-            "--vcd",
-            args.vcd.is_some(),
-            "letters-stdp and letters-stm-ltm only",
-        ),
-        (
-            "--vcd-cycles",
-            args.vcd_cycles.is_some(),
-            "letters-stdp and letters-stm-ltm only",
-        ),
-        (
-            "--fst",
-            args.fst.is_some(),
-            "letters-stdp and letters-stm-ltm only",
-        ),
-        (
-            "--probe-cells",
-            args.probe_cells.is_some(),
-            "letters-stdp and letters-stm-ltm only",
-        ),
-    ] {
-        if given {
-            bail!("{name} does not apply to {experiment} ({owner})");
         }
     }
     let mut cfg = E2Config::full(args.seed.unwrap_or(1));
