@@ -38,7 +38,7 @@ orientation-bcm: four bars (0, 45, 90, 135 deg) on a 9x9 grid, Poisson
 inputs (2 Hz on the bar, 0.7 Hz elsewhere), WTA, BCM with a sliding
 threshold through the Verilated accel_81x4 on ftj-relax, 2000 epochs
 (--epochs, --rho0-hz, --eta, --theta-windows, --window-s, --window-ticks,
---v-pot-v, --v-dep-v, --pulse-width-us;
+--v-pot-v, --v-dep-v, --pulse-width-us, --no-wta;
 --seeds for the spread); output in out/orientation-bcm-<n>.
 moving-direction: after --epochs of orientation-bcm learning [default
 100], bars move up or down across the grid, the BCM unit pulses the cells on
@@ -199,6 +199,11 @@ pub struct Args {
     /// microseconds, 0.1..=1000 [default: 10].
     #[arg(long)]
     pub pulse_width_us: Option<f64>,
+    /// orientation-bcm, moving-direction: learn without winner-take-all
+    /// (every neuron fires on its own and the BCM unit updates every column);
+    /// the tests still read winners with WTA.
+    #[arg(long)]
+    pub no_wta: bool,
     /// orientation-bcm, moving-direction: presentations of each orientation in
     /// the response test after learning, 1..=100 [default: 10 for
     /// orientation-bcm, 2 for moving-direction].
@@ -271,6 +276,7 @@ const OPTION_SCOPE: &[Scope] = &[
         &[E2, E2B],
     ),
     ("--test-repeats", |a| a.test_repeats.is_some(), &[E2, E2B]),
+    ("--no-wta", |a| a.no_wta, &[E2, E2B]),
     ("--trials", |a| a.trials.is_some(), &[E2B]),
     ("--rest-s", |a| a.rest_s.is_some(), &[E2B]),
     ("--step-ms", |a| a.step_ms.is_some(), &[E2B]),

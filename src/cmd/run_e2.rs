@@ -33,6 +33,7 @@ fn e2_config(args: &Args, experiment: &str) -> anyhow::Result<E2Config> {
     if let Some(w) = args.pulse_width_us {
         cfg.pulse_width_s = w * 1e-6;
     }
+    cfg.learn_wta = !args.no_wta;
     cfg.warp = !args.no_warp;
     cfg.clock_mhz = clock_mhz(args)?;
     Ok(cfg)

@@ -188,3 +188,28 @@ fn a_moving_bar_leaves_a_trail_that_gives_its_direction() {
     let c = &up.centroid_rows;
     assert!(c[c.len() - 1] < c[0], "{c:?}");
 }
+
+#[test]
+fn without_wta_every_neuron_fires_and_every_column_learns() {
+    // `learn_wta` false: the BCM unit's `wta_on` is low, so each window's
+    // scan covers every column, and every neuron's sliding threshold moves
+    // (with WTA, the default, a neuron that never won keeps theta 0: see
+    // the_winners_column_learns_...)
+    let cfg = E2Config {
+        epochs: 12,
+        test_repeats: 1,
+        snapshot_every: 12,
+        learn_wta: false,
+        ..E2Config::full(2)
+    };
+    let free = e2::run_verilator(&cfg, &mut |_, _| {}).unwrap();
+    let theta = &free.snapshots.last().unwrap().theta_counts;
+    assert!(theta.iter().all(|&t| t > 0.0), "theta {theta:?}");
+    // several neurons spike in the same window
+    assert!(
+        free.presentations
+            .iter()
+            .any(|p| p.spikes.iter().filter(|&&s| s > 0).count() >= 3),
+        "no window with three neurons spiking"
+    );
+}

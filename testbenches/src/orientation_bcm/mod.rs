@@ -120,6 +120,12 @@ pub struct E2Config {
     /// -0.8 V, below the 1.31 V depression threshold; +0.23 V for a
     /// potentiation, a weak facilitated disturb).
     pub scheme_v3: bool,
+    /// Competition while learning: true, winner-take-all (first to cross
+    /// fires, the BCM unit updates the winner's column); false, every
+    /// neuron fires on its own and the BCM unit updates every column (the
+    /// RTL's `wta_on` low). The tests always read winners with WTA and
+    /// responses without.
+    pub learn_wta: bool,
     /// Idle time between presentations, seconds (the volatile part relaxes).
     pub gap_s: f64,
     pub read_v: f64,
@@ -154,6 +160,7 @@ impl E2Config {
             pulse_width_s: 10e-6,
             pulse_interval_s: 0.15,
             scheme_v3: false,
+            learn_wta: true,
             gap_s: 2.0,
             read_v: 0.1,
             tia_gain_index: 5,

@@ -215,7 +215,7 @@ pub fn run_on<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
     // an accelerator out of reset could drive the array meanwhile
     sim.reset().map_err(cfg_err)?;
     initialise_weights(sim, cfg, &mut rng)?;
-    configure(sim, cfg, true, true)?;
+    configure(sim, cfg, true, cfg.learn_wta)?;
     let w0 = weight_maps(sim)?;
     let mean_w: f64 = w0.iter().flatten().sum::<f64>() / (N_ROWS * N_COLS) as f64;
     let flat: Vec<f64> = vec![mean_w; N_ROWS];
