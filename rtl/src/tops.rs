@@ -73,6 +73,32 @@ pub const TOPS: &[Top] = &[
         cosim: true,
     },
     Top {
+        name: "accel_25x4",
+        about: "the accelerator, 25 rows x 4 columns: a point of the row-scaling measurement (rtl/timing/scaling.sh); not co-simulated",
+        kind: TopKind::Accelerator,
+        generate: || {
+            generate(
+                "accel_25x4",
+                &mut *Box::<crate::accelerator::Accelerator<25, 4>>::default(),
+            )
+        },
+        registers: || crate::accel_regs::register_map(25),
+        cosim: false,
+    },
+    Top {
+        name: "accel_128x4",
+        about: "the accelerator at its largest row count, 128 rows x 4 columns (the row-intensity registers fill the 8-bit address space): a point of the row-scaling measurement; not co-simulated",
+        kind: TopKind::Accelerator,
+        generate: || {
+            generate(
+                "accel_128x4",
+                &mut *Box::<crate::accelerator::Accelerator<128, 4>>::default(),
+            )
+        },
+        registers: || crate::accel_regs::register_map(128),
+        cosim: false,
+    },
+    Top {
         name: "lif_wta16",
         about: "neuron core: 16 LIF neurons, winner-take-all, config registers",
         kind: TopKind::NeuronCore,
