@@ -276,3 +276,147 @@ impl<const W: usize> Logic for Sat8<W> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settle<B: Block>(b: &mut B) {
+        assert!(simulate(b, 100), "rust-hdl simulation did not settle");
+    }
+
+    /// One clock cycle: the inputs already set change with the falling
+    /// edge, then the rising edge.
+    fn cycle(r: &mut CmdOutReg) {
+        r.clock.next = false.into();
+        settle(r);
+        r.clock.next = true.into();
+        settle(r);
+    }
+
+    #[test]
+    fn lowest_set_bit_is_the_trailing_zero_count() {
+        let mut b = LowestSetBit::<7>::default();
+        b.connect_all();
+        for v in 0u64..128 {
+            b.bits.next = v.into();
+            settle(&mut b);
+            assert_eq!(b.found.val(), v != 0, "{v:#b}");
+            let want = if v == 0 { 0 } else { v.trailing_zeros() as u64 };
+            assert_eq!(b.index.val().to_u64(), want, "{v:#b}");
+            assert_eq!(b.one_hot.val().to_u64(), v & v.wrapping_neg(), "{v:#b}");
+        }
+    }
+
+    #[test]
+    fn sat8_passes_up_to_255_and_saturates_above() {
+        let mut b = Sat8::<16>::default();
+        b.connect_all();
+        for v in (0u64..1024).chain([0x100, 0x8000, 0xFFFF]) {
+            b.value.next = v.into();
+            settle(&mut b);
+            assert_eq!(b.sat.val().to_u64(), v.min(255), "{v:#x}");
+        }
+    }
+
+    #[test]
+    fn learn_cols_is_the_winner_or_every_column() {
+        let mut b = LearnCols::<5>::default();
+        b.connect_all();
+        for wta_on in [false, true] {
+            for winner_valid in [false, true] {
+                for winner in 0u64..8 {
+                    b.wta_on.next = wta_on;
+                    b.winner_valid.next = winner_valid;
+                    b.winner.next = winner.into();
+                    settle(&mut b);
+                    let want = match (wta_on, winner_valid) {
+                        (false, _) => 0b11111,
+                        (true, false) => 0,
+                        (true, true) if winner < 5 => 1 << winner,
+                        (true, true) => 0,
+                    };
+                    assert_eq!(
+                        b.cols.val().to_u64(),
+                        want,
+                        "{wta_on} {winner_valid} {winner}"
+                    );
+                }
+            }
+        }
+    }
+
+    fn offer(r: &mut CmdOutReg, load: bool, row: u64, pol: bool, count: u64) {
+        r.load.next = load;
+        r.kind.next = false;
+        r.row.next = row.into();
+        r.col.next = (row + 1).into();
+        r.pol.next = pol;
+        r.count.next = count.into();
+    }
+
+    fn held(r: &CmdOutReg) -> (bool, u64, u64, bool, u64) {
+        (
+            r.cmd.valid.val(),
+            r.cmd.row.val().to_u64(),
+            r.cmd.col.val().to_u64(),
+            r.cmd.pol.val(),
+            r.cmd.count.val().to_u64(),
+        )
+    }
+
+    #[test]
+    fn cmd_out_reg_holds_a_command_until_ready_and_flush_drops_it() {
+        let mut r = CmdOutReg::default();
+        r.connect_all();
+        r.flush.next = true;
+        cycle(&mut r);
+        r.flush.next = false;
+        assert!(!r.cmd.valid.val());
+        // taken into the register; the consumer is not ready
+        r.cmd.ready.next = false;
+        offer(&mut r, true, 3, true, 9);
+        cycle(&mut r);
+        assert_eq!(held(&r), (true, 3, 4, true, 9));
+        // stalled: a new offer does not replace the held command
+        offer(&mut r, true, 7, false, 2);
+        cycle(&mut r);
+        cycle(&mut r);
+        assert_eq!(held(&r), (true, 3, 4, true, 9));
+        // ready: the held command is taken and the offer replaces it
+        r.cmd.ready.next = true;
+        cycle(&mut r);
+        assert_eq!(held(&r), (true, 7, 8, false, 2));
+        // nothing offered: the register empties, the fields stay
+        offer(&mut r, false, 11, true, 5);
+        cycle(&mut r);
+        assert_eq!(held(&r), (false, 7, 8, false, 2));
+        // flush empties even a stalled register
+        r.cmd.ready.next = false;
+        offer(&mut r, true, 1, true, 1);
+        cycle(&mut r);
+        assert!(r.cmd.valid.val());
+        r.flush.next = true;
+        cycle(&mut r);
+        assert!(!r.cmd.valid.val());
+    }
+
+    #[test]
+    fn cmd_out_reg_fixed_payload_passes_pol_and_count_through() {
+        let mut r = CmdOutReg::fixed_payload();
+        r.connect_all();
+        r.kind.next = true;
+        r.pol.next = true;
+        r.count.next = 1u64.into();
+        settle(&mut r);
+        // before any command, as the refresh scheduler's constants
+        assert_eq!(
+            (
+                r.cmd.kind.val(),
+                r.cmd.pol.val(),
+                r.cmd.count.val().to_u64()
+            ),
+            (true, true, 1)
+        );
+    }
+}
