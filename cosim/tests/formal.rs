@@ -146,8 +146,8 @@ fn arbiter_mutation_two_grants() {
     let v = mutate(
         &arbiter(),
         "top",
-        "stdp_ready = load && ~refresh_valid;",
-        "stdp_ready = load;",
+        "stdp$ready = load && ~refresh$valid;",
+        "stdp$ready = load;",
     );
     refutes("arbiter", "prove", "two_grants", &v);
 }
@@ -158,7 +158,7 @@ fn arbiter_mutation_drop() {
     let v = mutate(
         &arbiter(),
         "top",
-        "load = ~reset && (~out_valid$q || cmd_ready);",
+        "load = ~reset && (~out_valid$q || cmd$ready);",
         "load = ~reset;",
     );
     refutes("arbiter", "prove", "drop", &v);

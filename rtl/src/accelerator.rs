@@ -35,6 +35,7 @@
 use crate::accel_regs::{register_map, ROW_INTENSITY_BASE};
 use crate::arbiter::CommandArbiter;
 use crate::bcm::BcmUnit;
+use crate::cmd_bus::CmdBus;
 use crate::input_encoder::InputEncoder;
 use crate::lif::{LifLayer, LIF_LATENCY};
 use crate::refresh::RefreshScheduler;
@@ -623,34 +624,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         // ---- commands: refresh > STDP > BCM -> controller
         self.arbiter.clock.next = self.clock.val();
         self.arbiter.reset.next = self.reset.val();
-        self.arbiter.refresh_valid.next = self.refresh.cmd_valid.val();
-        self.arbiter.refresh_kind.next = self.refresh.cmd_kind.val();
-        self.arbiter.refresh_row.next = self.refresh.cmd_row.val();
-        self.arbiter.refresh_col.next = self.refresh.cmd_col.val();
-        self.arbiter.refresh_pol.next = self.refresh.cmd_pol.val();
-        self.arbiter.refresh_count.next = self.refresh.cmd_count.val();
-        self.refresh.cmd_ready.next = self.arbiter.refresh_ready.val();
-        self.arbiter.stdp_valid.next = self.stdp.cmd_valid.val();
-        self.arbiter.stdp_kind.next = self.stdp.cmd_kind.val();
-        self.arbiter.stdp_row.next = self.stdp.cmd_row.val();
-        self.arbiter.stdp_col.next = self.stdp.cmd_col.val();
-        self.arbiter.stdp_pol.next = self.stdp.cmd_pol.val();
-        self.arbiter.stdp_count.next = self.stdp.cmd_count.val();
-        self.stdp.cmd_ready.next = self.arbiter.stdp_ready.val();
-        self.arbiter.bcm_valid.next = self.bcm.cmd_valid.val();
-        self.arbiter.bcm_kind.next = self.bcm.cmd_kind.val();
-        self.arbiter.bcm_row.next = self.bcm.cmd_row.val();
-        self.arbiter.bcm_col.next = self.bcm.cmd_col.val();
-        self.arbiter.bcm_pol.next = self.bcm.cmd_pol.val();
-        self.arbiter.bcm_count.next = self.bcm.cmd_count.val();
-        self.bcm.cmd_ready.next = self.arbiter.bcm_ready.val();
-        self.ctrl.cmd_valid.next = self.arbiter.cmd_valid.val();
-        self.ctrl.cmd_kind.next = self.arbiter.cmd_kind.val();
-        self.ctrl.cmd_row.next = self.arbiter.cmd_row.val();
-        self.ctrl.cmd_col.next = self.arbiter.cmd_col.val();
-        self.ctrl.cmd_pol.next = self.arbiter.cmd_pol.val();
-        self.ctrl.cmd_count.next = self.arbiter.cmd_count.val();
-        self.arbiter.cmd_ready.next = self.ctrl.cmd_ready.val();
+        CmdBus::join(&mut self.refresh.cmd, &mut self.arbiter.refresh);
+        CmdBus::join(&mut self.stdp.cmd, &mut self.arbiter.stdp);
+        CmdBus::join(&mut self.bcm.cmd, &mut self.arbiter.bcm);
+        CmdBus::join(&mut self.arbiter.cmd, &mut self.ctrl.cmd);
         if self.reset.val() {
             self.overrun_q.d.next = false;
         } else if self.stdp.overrun.val() || self.bcm.overrun.val() {

@@ -26,7 +26,7 @@
 //! threshold moves, `theta_j += ((256 y_j^2 >> rho0_shift) - theta_j) >>>
 //! theta_shift` (raw Q16.8, arithmetic shift), the counts and the window restart, and `busy`
 //! falls. Commands leave through a registered one-deep output, stalled by
-//! `cmd_ready` (nothing is lost).
+//! `cmd.ready` (nothing is lost).
 //!
 //! Pipeline (for the clock: no path holds more than one multiplier or one
 //! long carry chain): the scan counter selects row `i` and column `j`;
@@ -57,6 +57,7 @@
 //! `y = <y^2> / rho_0`), so the rate resolution (spikes per window) and the
 //! target rate are set apart; `rho0_shift = 0` is `rho_0` = 1 spike.
 
+use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LowestSetBit, Sat8};
 use rust_hdl::prelude::*;
 
 /// The threshold update in two halves, so that neither is a long path:
@@ -163,14 +164,8 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     pub rho0_shift: Signal<In, Bits<4>>,
     /// `count = |x y (y - theta)| >> count_shift`.
     pub count_shift: Signal<In, Bits<4>>,
-    pub cmd_ready: Signal<In, Bit>,
-    pub cmd_valid: Signal<Out, Bit>,
-    /// Always 0 (PROGRAM).
-    pub cmd_kind: Signal<Out, Bit>,
-    pub cmd_row: Signal<Out, Bits<8>>,
-    pub cmd_col: Signal<Out, Bits<8>>,
-    pub cmd_pol: Signal<Out, Bit>,
-    pub cmd_count: Signal<Out, Bits<8>>,
+    /// PROGRAM commands (`kind` always 0).
+    pub cmd: CmdBus,
     pub busy: Signal<Out, Bit>,
     pub overrun: Signal<Out, Bit>,
     /// Steps of the current window so far.
@@ -218,19 +213,17 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     d_col: DFF<Bits<8>>,
     d_above: DFF<Bit>,
     d_prod: DFF<Bits<40>>,
-    out_valid: DFF<Bit>,
-    out_row: DFF<Bits<8>>,
-    out_col: DFF<Bits<8>>,
-    out_pol: DFF<Bit>,
-    out_count: DFF<Bits<8>>,
+    out: CmdOutReg,
+    /// The column being scanned: the lowest still to scan.
+    col_pick: LowestSetBit<N_COLS>,
+    learn_sel: LearnCols<N_COLS>,
+    count_sat: Sat8<40>,
     overrun_q: DFF<Bit>,
     last_row: Constant<Bits<8>>,
-    all_cols: Constant<Bits<N_COLS>>,
     ones8: Constant<Bits<8>>,
     accept: Signal<Local, Bit>,
     stall: Signal<Local, Bit>,
     window_end: Signal<Local, Bit>,
-    winner_mask: Signal<Local, Bits<N_COLS>>,
     learn_cols: Signal<Local, Bits<N_COLS>>,
     found: Signal<Local, Bit>,
     col_idx: Signal<Local, Bits<8>>,
@@ -267,13 +260,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             theta_shift: Default::default(),
             rho0_shift: Default::default(),
             count_shift: Default::default(),
-            cmd_ready: Default::default(),
-            cmd_valid: Default::default(),
-            cmd_kind: Default::default(),
-            cmd_row: Default::default(),
-            cmd_col: Default::default(),
-            cmd_pol: Default::default(),
-            cmd_count: Default::default(),
+            cmd: Default::default(),
             busy: Default::default(),
             overrun: Default::default(),
             window_pos: Default::default(),
@@ -312,19 +299,16 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             d_col: Default::default(),
             d_above: Default::default(),
             d_prod: Default::default(),
-            out_valid: Default::default(),
-            out_row: Default::default(),
-            out_col: Default::default(),
-            out_pol: Default::default(),
-            out_count: Default::default(),
+            out: Default::default(),
+            col_pick: Default::default(),
+            learn_sel: Default::default(),
+            count_sat: Default::default(),
             overrun_q: Default::default(),
             last_row: Constant::new((N_ROWS as u64 - 1).into()),
-            all_cols: Constant::new(!Bits::<N_COLS>::default()),
             ones8: Constant::new(0xFFu64.into()),
             accept: Default::default(),
             stall: Default::default(),
             window_end: Default::default(),
-            winner_mask: Default::default(),
             learn_cols: Default::default(),
             found: Default::default(),
             col_idx: Default::default(),
@@ -348,32 +332,25 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         dff_setup!(
             self, clock, pos, busy_q, tail_q, todo_q, row_q, a_v, a_row, a_col, a_x, a_y, a_th,
             b_v, b_row, b_col, b_above, b_xy, b_mag, c_v, c_row, c_col, c_above, c_lo, c_hi, d_v,
-            d_row, d_col, d_above, d_prod, out_valid, out_row, out_col, out_pol, out_count,
-            overrun_q
+            d_row, d_col, d_above, d_prod, overrun_q
         );
+        self.out.clock.next = self.clock.val();
+        CmdBus::link(&mut self.cmd, &mut self.out.cmd);
         self.accept.next = self.learn.val() && !self.busy_q.q.val();
-        self.stall.next = self.out_valid.q.val() && !self.cmd_ready.val();
+        self.stall.next = self.cmd.valid.val() && !self.cmd.ready.val();
         self.window_end.next =
             (bit_cast::<17, 16>(self.pos.q.val()) + 1) >= bit_cast::<17, 16>(self.window.val());
-        self.winner_mask.next = 0.into();
-        self.learn_cols.next = 0.into();
-        self.found.next = false;
-        self.col_idx.next = 0.into();
-        self.col_oh.next = 0.into();
         self.x_sel.next = 0.into();
         self.y_sel.next = 0.into();
         self.th_sel.next = 0.into();
-        self.count.next = 0.into();
 
+        // current column: the lowest column still to scan
+        self.col_pick.bits.next = self.todo_q.q.val();
+        self.found.next = self.col_pick.found.val();
+        self.col_idx.next = self.col_pick.index.val();
+        self.col_oh.next = self.col_pick.one_hot.val();
         for j in 0..N_COLS {
-            self.winner_mask.next = self
-                .winner_mask
-                .val()
-                .replace_bit(j, self.winner.val() == j.to_bits());
-            if self.todo_q.q.val().get_bit(j) && !self.found.val() {
-                self.found.next = true;
-                self.col_idx.next = j.to_bits();
-                self.col_oh.next = bits::<N_COLS>(0).replace_bit(j, true);
+            if self.col_oh.val().get_bit(j) {
                 self.y_sel.next = self.yc[j].q.val();
                 self.th_sel.next = self.th[j].q.val();
             }
@@ -383,13 +360,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
                 self.x_sel.next = self.xc[i].q.val();
             }
         }
-        if self.wta_on.val() {
-            if self.winner_valid.val() {
-                self.learn_cols.next = self.winner_mask.val();
-            }
-        } else {
-            self.learn_cols.next = self.all_cols.val();
-        }
+        self.learn_sel.winner.next = self.winner.val();
+        self.learn_sel.winner_valid.next = self.winner_valid.val();
+        self.learn_sel.wta_on.next = self.wta_on.val();
+        self.learn_cols.next = self.learn_sel.cols.val();
 
         // |dw| = x * y * |256 y - theta_raw| >> (count_shift + 8), in four
         // registered stages behind the row/column select; the whole pipeline
@@ -399,11 +373,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         // C -> D: the product; D -> output: shift and saturate
         self.shamt.next = bit_cast::<5, 4>(self.count_shift.val()) + 8;
         self.shifted.next = self.d_prod.q.val() >> self.shamt.val();
-        if self.shifted.val().get_bits::<32>(8).any() {
-            self.count.next = self.ones8.val();
-        } else {
-            self.count.next = self.shifted.val().get_bits::<8>(0);
-        }
+        self.count_sat.value.next = self.shifted.val();
+        self.count.next = self.count_sat.sat.val();
         if !self.stall.val() {
             self.a_v.d.next = self.busy_q.q.val() && self.found.val();
             self.a_row.d.next = self.row_q.q.val();
@@ -495,12 +466,20 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             self.theta[j].next = self.th[j].q.val();
         }
 
-        // window, scan and output register
+        // output register: stage D's command if its count is non-zero
+        self.out.flush.next = self.reset.val() || self.clear.val();
+        self.out.load.next = self.d_v.q.val() && self.count.val().any();
+        self.out.kind.next = false;
+        self.out.row.next = self.d_row.q.val();
+        self.out.col.next = self.d_col.q.val();
+        self.out.pol.next = self.d_above.q.val();
+        self.out.count.next = self.count.val();
+
+        // window and scan
         self.overrun_q.d.next = false;
         self.tail_q.d.next = false;
         if self.reset.val() || self.clear.val() {
             self.busy_q.d.next = false;
-            self.out_valid.d.next = false;
             self.todo_q.d.next = 0.into();
             self.row_q.d.next = 0.into();
             self.pos.d.next = 0.into();
@@ -510,16 +489,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             self.d_v.d.next = false;
         } else {
             self.overrun_q.d.next = self.learn.val() && self.busy_q.q.val();
-            if !self.stall.val() {
-                self.out_valid.d.next = false;
-                if self.d_v.q.val() && self.count.val().any() {
-                    self.out_valid.d.next = true;
-                    self.out_row.d.next = self.d_row.q.val();
-                    self.out_col.d.next = self.d_col.q.val();
-                    self.out_pol.d.next = self.d_above.q.val();
-                    self.out_count.d.next = self.count.val();
-                }
-            }
             if self.busy_q.q.val() {
                 if self.found.val() {
                     if !self.stall.val() {
@@ -551,12 +520,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             }
         }
 
-        self.cmd_valid.next = self.out_valid.q.val();
-        self.cmd_kind.next = false;
-        self.cmd_row.next = self.out_row.q.val();
-        self.cmd_col.next = self.out_col.q.val();
-        self.cmd_pol.next = self.out_pol.q.val();
-        self.cmd_count.next = self.out_count.q.val();
         self.busy.next = self.busy_q.q.val();
         self.overrun.next = self.overrun_q.q.val();
         self.window_pos.next = self.pos.q.val();

@@ -13,7 +13,7 @@
 //!   counting and nothing is requested; requests already pending still run.
 //! - While idle, the lowest pending column is taken (its `pending` bit
 //!   cleared) and REFRESH commands `(row, col)` leave for rows
-//!   `0..N_ROWS`, one per cycle while `cmd_ready`, through a one-deep
+//!   `0..N_ROWS`, one per cycle while `cmd.ready`, through a one-deep
 //!   registered output (back-pressure loses nothing). A column whose budget is
 //!   spent again while it is being refreshed is marked pending again and is
 //!   refreshed again afterwards.
@@ -21,12 +21,13 @@
 //! Timing: the budget-spending `pulse` in cycle `c` -> `pending` after the
 //! edge of `c`; the scan starts at the edge of `c + 1`; the row-0 command is
 //! valid after the edge of `c + 2`; the last row's after the edge of
-//! `c + 1 + N_ROWS` when `cmd_ready` stays high. `busy` while anything is
+//! `c + 1 + N_ROWS` when `cmd.ready` stays high. `busy` while anything is
 //! pending, scanning or held.
 //!
-//! Outputs `cmd_kind = 1` (REFRESH), `cmd_pol = 1` and `cmd_count = 1`
+//! Outputs `cmd.kind = 1` (REFRESH), `cmd.pol = 1` and `cmd.count = 1`
 //! (one pair; the controller ignores both).
 
+use crate::cmd_bus::{CmdBus, CmdOutReg, LowestSetBit};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -40,16 +41,8 @@ pub struct RefreshScheduler<const N_ROWS: usize, const N_COLS: usize> {
     /// One programming pulse was applied to column `pulse_col`.
     pub pulse: Signal<In, Bit>,
     pub pulse_col: Signal<In, Bits<8>>,
-    pub cmd_ready: Signal<In, Bit>,
-    pub cmd_valid: Signal<Out, Bit>,
-    /// Always 1 (REFRESH).
-    pub cmd_kind: Signal<Out, Bit>,
-    pub cmd_row: Signal<Out, Bits<8>>,
-    pub cmd_col: Signal<Out, Bits<8>>,
-    /// Always 1 (a refresh is a +A/-A pair).
-    pub cmd_pol: Signal<Out, Bit>,
-    /// Always 1 (one pair).
-    pub cmd_count: Signal<Out, Bits<8>>,
+    /// REFRESH commands: `kind`, `pol` and `count` always 1 (one +A/-A pair).
+    pub cmd: CmdBus,
     pub busy: Signal<Out, Bit>,
     /// Columns waiting for a refresh.
     pub pending: Signal<Out, Bits<N_COLS>>,
@@ -60,17 +53,14 @@ pub struct RefreshScheduler<const N_ROWS: usize, const N_COLS: usize> {
     active_q: DFF<Bit>,
     col_q: DFF<Bits<8>>,
     row_q: DFF<Bits<8>>,
-    out_valid: DFF<Bit>,
-    out_row: DFF<Bits<8>>,
-    out_col: DFF<Bits<8>>,
+    out: CmdOutReg,
+    /// The lowest pending column.
+    pick: LowestSetBit<N_COLS>,
     last_row: Constant<Bits<8>>,
     count_max: Constant<Bits<32>>,
     armed: Signal<Local, Bit>,
     stall: Signal<Local, Bit>,
     spent: Signal<Local, Bits<N_COLS>>,
-    found: Signal<Local, Bit>,
-    pick_idx: Signal<Local, Bits<8>>,
-    pick_oh: Signal<Local, Bits<N_COLS>>,
     taken: Signal<Local, Bits<N_COLS>>,
 }
 
@@ -87,13 +77,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for RefreshScheduler<N_RO
             budget: Default::default(),
             pulse: Default::default(),
             pulse_col: Default::default(),
-            cmd_ready: Default::default(),
-            cmd_valid: Default::default(),
-            cmd_kind: Default::default(),
-            cmd_row: Default::default(),
-            cmd_col: Default::default(),
-            cmd_pol: Default::default(),
-            cmd_count: Default::default(),
+            cmd: Default::default(),
             busy: Default::default(),
             pending: Default::default(),
             pulse_count: std::array::from_fn(|_| Default::default()),
@@ -102,17 +86,13 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for RefreshScheduler<N_RO
             active_q: Default::default(),
             col_q: Default::default(),
             row_q: Default::default(),
-            out_valid: Default::default(),
-            out_row: Default::default(),
-            out_col: Default::default(),
+            out: CmdOutReg::fixed_payload(),
+            pick: Default::default(),
             last_row: Constant::new((N_ROWS as u64 - 1).into()),
             count_max: Constant::new(0xFFFF_FFFFu64.into()),
             armed: Default::default(),
             stall: Default::default(),
             spent: Default::default(),
-            found: Default::default(),
-            pick_idx: Default::default(),
-            pick_oh: Default::default(),
             taken: Default::default(),
         }
     }
@@ -121,13 +101,13 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for RefreshScheduler<N_RO
 impl<const N_ROWS: usize, const N_COLS: usize> Logic for RefreshScheduler<N_ROWS, N_COLS> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, pending_q, active_q, col_q, row_q, out_valid, out_row, out_col);
+        dff_setup!(self, clock, pending_q, active_q, col_q, row_q);
+        self.out.clock.next = self.clock.val();
+        CmdBus::link(&mut self.cmd, &mut self.out.cmd);
+        self.pick.bits.next = self.pending_q.q.val();
         self.armed.next = self.enable.val() && self.budget.val().any();
-        self.stall.next = self.out_valid.q.val() && !self.cmd_ready.val();
+        self.stall.next = self.cmd.valid.val() && !self.cmd.ready.val();
         self.spent.next = 0.into();
-        self.found.next = false;
-        self.pick_idx.next = 0.into();
-        self.pick_oh.next = 0.into();
         self.taken.next = 0.into();
 
         // per-column pulse counters
@@ -145,29 +125,26 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for RefreshScheduler<N_ROWS
                 }
             }
             self.pulse_count[j].next = self.count[j].q.val();
-            // the lowest pending column
-            if self.pending_q.q.val().get_bit(j) && !self.found.val() {
-                self.found.next = true;
-                self.pick_idx.next = j.to_bits();
-                self.pick_oh.next = bits::<N_COLS>(0).replace_bit(j, true);
-            }
         }
+
+        // output register: a row's command while scanning; `kind`, `pol`
+        // and `count` are constants
+        self.out.flush.next = self.reset.val();
+        self.out.load.next = self.active_q.q.val();
+        self.out.kind.next = true;
+        self.out.row.next = self.row_q.q.val();
+        self.out.col.next = self.col_q.q.val();
+        self.out.pol.next = true;
+        self.out.count.next = 1.into();
 
         if self.reset.val() {
             self.pending_q.d.next = 0.into();
             self.active_q.d.next = false;
-            self.out_valid.d.next = false;
             self.row_q.d.next = 0.into();
             self.col_q.d.next = 0.into();
         } else {
-            if !self.stall.val() {
-                self.out_valid.d.next = false;
-            }
             if self.active_q.q.val() {
                 if !self.stall.val() {
-                    self.out_valid.d.next = true;
-                    self.out_row.d.next = self.row_q.q.val();
-                    self.out_col.d.next = self.col_q.q.val();
                     if self.row_q.q.val() == self.last_row.val() {
                         self.active_q.d.next = false;
                         self.row_q.d.next = 0.into();
@@ -175,23 +152,17 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for RefreshScheduler<N_ROWS
                         self.row_q.d.next = self.row_q.q.val() + 1;
                     }
                 }
-            } else if self.found.val() {
+            } else if self.pick.found.val() {
                 self.active_q.d.next = true;
-                self.col_q.d.next = self.pick_idx.val();
+                self.col_q.d.next = self.pick.index.val();
                 self.row_q.d.next = 0.into();
-                self.taken.next = self.pick_oh.val();
+                self.taken.next = self.pick.one_hot.val();
             }
             self.pending_q.d.next = (self.pending_q.q.val() & !self.taken.val()) | self.spent.val();
         }
 
-        self.cmd_valid.next = self.out_valid.q.val();
-        self.cmd_kind.next = true;
-        self.cmd_row.next = self.out_row.q.val();
-        self.cmd_col.next = self.out_col.q.val();
-        self.cmd_pol.next = true;
-        self.cmd_count.next = 1.into();
         self.busy.next =
-            self.active_q.q.val() || self.out_valid.q.val() || self.pending_q.q.val().any();
+            self.active_q.q.val() || self.cmd.valid.val() || self.pending_q.q.val().any();
         self.pending.next = self.pending_q.q.val();
     }
 }

@@ -31,9 +31,9 @@
 //!    of the rows and columns that spiked are set to `trace_max`
 //!    (nearest-spike) and `busy` falls.
 //!
-//! Commands leave through a one-deep output register (`cmd_valid` and the
-//! fields are registered); the scan stalls while `cmd_valid && !cmd_ready`,
-//! so back-pressure loses nothing. `cmd_kind` is always PROGRAM (0).
+//! Commands leave through a one-deep output register (`cmd.valid` and the
+//! fields are registered); the scan stalls while `cmd.valid && !cmd.ready`,
+//! so back-pressure loses nothing. `cmd.kind` is always PROGRAM (0).
 //!
 //! Pipeline (for the clock: the row select, the multiplier and the shift
 //! are in separate cycles): the scan counter selects row `i` and column
@@ -46,7 +46,7 @@
 //!
 //! Timing: `learn` in cycle `c` -> `busy` from the edge of `c`; the first
 //! command (row 0 of the first column) is valid after the edge of `c + 4`;
-//! with `cmd_ready` held high one row per cycle; `busy` stays high for
+//! with `cmd.ready` held high one row per cycle; `busy` stays high for
 //! `5 + rows visited (+1 per row with two commands) + stall cycles`, e.g.
 //! 30 cycles for one learning column of 25 rows (2 when no column has work).
 //!
@@ -59,6 +59,7 @@
 //! `a * trace` 16-bit; counts saturate at 255; rows and columns 8-bit
 //! indices (`N_ROWS`, `N_COLS` <= 256).
 
+use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LowestSetBit, Sat8};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -89,15 +90,8 @@ pub struct StdpUnit<const N_ROWS: usize, const N_COLS: usize> {
     /// Trace value after a spike.
     pub trace_max: Signal<In, Bits<8>>,
     pub count_shift: Signal<In, Bits<4>>,
-    pub cmd_ready: Signal<In, Bit>,
-    pub cmd_valid: Signal<Out, Bit>,
-    /// Always 0 (PROGRAM).
-    pub cmd_kind: Signal<Out, Bit>,
-    pub cmd_row: Signal<Out, Bits<8>>,
-    pub cmd_col: Signal<Out, Bits<8>>,
-    /// 1 potentiate (LTP), 0 depress (LTD).
-    pub cmd_pol: Signal<Out, Bit>,
-    pub cmd_count: Signal<Out, Bits<8>>,
+    /// PROGRAM commands (`kind` 0; `pol` 1 potentiate (LTP), 0 depress (LTD)).
+    pub cmd: CmdBus,
     /// Scanning or holding a command: `learn` would be ignored.
     pub busy: Signal<Out, Bit>,
     /// One cycle after a `learn` that came while busy (and was ignored).
@@ -138,21 +132,20 @@ pub struct StdpUnit<const N_ROWS: usize, const N_COLS: usize> {
     c_ltp: DFF<Bit>,
     c_ltp_count: DFF<Bits<8>>,
     c_ltd_count: DFF<Bits<8>>,
-    out_valid: DFF<Bit>,
-    out_row: DFF<Bits<8>>,
-    out_col: DFF<Bits<8>>,
-    out_pol: DFF<Bit>,
-    out_count: DFF<Bits<8>>,
+    out: CmdOutReg,
+    /// The column being scanned: the lowest still to scan.
+    col_pick: LowestSetBit<N_COLS>,
+    learn_sel: LearnCols<N_COLS>,
+    ltp_sat: Sat8<16>,
+    ltd_sat: Sat8<16>,
     overrun_q: DFF<Bit>,
     last_row: Constant<Bits<8>>,
-    all_cols: Constant<Bits<N_COLS>>,
     ones8: Constant<Bits<8>>,
     /// Bits below the pre/post decay shift (`2^s - 1`, all ones for s >= 8).
     pre_rem_mask: Signal<Local, Bits<8>>,
     post_rem_mask: Signal<Local, Bits<8>>,
     accept: Signal<Local, Bit>,
     stall: Signal<Local, Bit>,
-    winner_mask: Signal<Local, Bits<N_COLS>>,
     learn_cols: Signal<Local, Bits<N_COLS>>,
     post_nonzero: Signal<Local, Bits<N_COLS>>,
     found: Signal<Local, Bit>,
@@ -194,13 +187,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for StdpUnit<N_ROWS, N_CO
             post_decay_shift: Default::default(),
             trace_max: Default::default(),
             count_shift: Default::default(),
-            cmd_ready: Default::default(),
-            cmd_valid: Default::default(),
-            cmd_kind: Default::default(),
-            cmd_row: Default::default(),
-            cmd_col: Default::default(),
-            cmd_pol: Default::default(),
-            cmd_count: Default::default(),
+            cmd: Default::default(),
             busy: Default::default(),
             overrun: Default::default(),
             pre_trace: std::array::from_fn(|_| Default::default()),
@@ -235,20 +222,18 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for StdpUnit<N_ROWS, N_CO
             c_ltp: Default::default(),
             c_ltp_count: Default::default(),
             c_ltd_count: Default::default(),
-            out_valid: Default::default(),
-            out_row: Default::default(),
-            out_col: Default::default(),
-            out_pol: Default::default(),
-            out_count: Default::default(),
+            out: Default::default(),
+            col_pick: Default::default(),
+            learn_sel: Default::default(),
+            ltp_sat: Default::default(),
+            ltd_sat: Default::default(),
             overrun_q: Default::default(),
             last_row: Constant::new((N_ROWS as u64 - 1).into()),
-            all_cols: Constant::new(!Bits::<N_COLS>::default()),
             ones8: Constant::new(0xFFu64.into()),
             pre_rem_mask: Default::default(),
             post_rem_mask: Default::default(),
             accept: Default::default(),
             stall: Default::default(),
-            winner_mask: Default::default(),
             learn_cols: Default::default(),
             post_nonzero: Default::default(),
             found: Default::default(),
@@ -301,42 +286,31 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
             c_ltp,
             c_ltp_count,
             c_ltd_count,
-            out_valid,
-            out_row,
-            out_col,
-            out_pol,
-            out_count,
             overrun_q
         );
+        self.out.clock.next = self.clock.val();
+        CmdBus::link(&mut self.cmd, &mut self.out.cmd);
         // defaults of every combinational signal
         self.pre_rem_mask.next = !(self.ones8.val() << self.pre_decay_shift.val());
         self.post_rem_mask.next = !(self.ones8.val() << self.post_decay_shift.val());
         self.accept.next = self.learn.val() && !self.busy_q.q.val();
-        self.stall.next = self.out_valid.q.val() && !self.cmd_ready.val();
-        self.winner_mask.next = 0.into();
+        self.stall.next = self.cmd.valid.val() && !self.cmd.ready.val();
         self.post_nonzero.next = 0.into();
-        self.found.next = false;
-        self.col_idx.next = 0.into();
-        self.col_oh.next = 0.into();
         self.y_sel.next = 0.into();
         self.x_sel.next = 0.into();
         self.pre_here.next = false;
-        self.learn_cols.next = 0.into();
 
         // current column: the lowest column still to scan
+        self.col_pick.bits.next = self.todo_q.q.val();
+        self.found.next = self.col_pick.found.val();
+        self.col_idx.next = self.col_pick.index.val();
+        self.col_oh.next = self.col_pick.one_hot.val();
         for j in 0..N_COLS {
-            self.winner_mask.next = self
-                .winner_mask
-                .val()
-                .replace_bit(j, self.winner.val() == j.to_bits());
             self.post_nonzero.next = self
                 .post_nonzero
                 .val()
                 .replace_bit(j, self.y[j].q.val().any());
-            if self.todo_q.q.val().get_bit(j) && !self.found.val() {
-                self.found.next = true;
-                self.col_idx.next = j.to_bits();
-                self.col_oh.next = bits::<N_COLS>(0).replace_bit(j, true);
+            if self.col_oh.val().get_bit(j) {
                 self.y_sel.next = self.y[j].q.val();
             }
         }
@@ -348,15 +322,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
             }
         }
         // learning columns of this step
-        if self.wta_on.val() {
-            if self.winner_valid.val() {
-                self.learn_cols.next = self.winner_mask.val();
-            } else {
-                self.learn_cols.next = 0.into();
-            }
-        } else {
-            self.learn_cols.next = self.all_cols.val();
-        }
+        self.learn_sel.winner.next = self.winner.val();
+        self.learn_sel.winner_valid.next = self.winner_valid.val();
+        self.learn_sel.wta_on.next = self.wta_on.val();
+        self.learn_cols.next = self.learn_sel.cols.val();
         // pulse counts of the current (row, column) in three registered
         // stages behind the row/column select (A), the products (B), the
         // shifted and saturated counts (C); stage C feeds the output register
@@ -367,6 +336,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
             !self.stall.val() && !(self.c_v.q.val() && self.ltp_want.val() && self.ltd_want.val());
         self.ltp_shifted.next = self.b_ltp_prod.q.val() >> self.count_shift.val();
         self.ltd_shifted.next = self.b_ltd_prod.q.val() >> self.count_shift.val();
+        self.ltp_sat.value.next = self.ltp_shifted.val();
+        self.ltd_sat.value.next = self.ltd_shifted.val();
         if self.adv.val() {
             self.a_v.d.next = self.busy_q.q.val() && self.found.val();
             self.a_row.d.next = self.row_q.q.val();
@@ -391,16 +362,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
             self.c_col.d.next = self.b_col.q.val();
             self.c_pre.d.next = self.b_pre.q.val();
             self.c_ltp.d.next = self.b_ltp.q.val();
-            if self.ltp_shifted.val().get_bits::<8>(8).any() {
-                self.c_ltp_count.d.next = self.ones8.val();
-            } else {
-                self.c_ltp_count.d.next = self.ltp_shifted.val().get_bits::<8>(0);
-            }
-            if self.ltd_shifted.val().get_bits::<8>(8).any() {
-                self.c_ltd_count.d.next = self.ones8.val();
-            } else {
-                self.c_ltd_count.d.next = self.ltd_shifted.val().get_bits::<8>(0);
-            }
+            self.c_ltp_count.d.next = self.ltp_sat.sat.val();
+            self.c_ltd_count.d.next = self.ltd_sat.sat.val();
         }
         self.finish.next = self.busy_q.q.val()
             && !self.found.val()
@@ -453,11 +416,24 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
             self.post_trace[j].next = self.y[j].q.val();
         }
 
-        // scan and output register
+        // output register: stage C's LTP command, else its LTD command (a
+        // row with both: LTP now, LTD in the next cycle)
+        self.out.flush.next = self.reset.val() || self.clear.val();
+        self.out.load.next = self.c_v.q.val() && (self.ltp_want.val() || self.ltd_want.val());
+        self.out.kind.next = false;
+        self.out.row.next = self.c_row.q.val();
+        self.out.col.next = self.c_col.q.val();
+        self.out.pol.next = self.ltp_want.val();
+        if self.ltp_want.val() {
+            self.out.count.next = self.c_ltp_count.q.val();
+        } else {
+            self.out.count.next = self.c_ltd_count.q.val();
+        }
+
+        // scan
         self.overrun_q.d.next = false;
         if self.reset.val() || self.clear.val() {
             self.busy_q.d.next = false;
-            self.out_valid.d.next = false;
             self.todo_q.d.next = 0.into();
             self.row_q.d.next = 0.into();
             self.ltd_due_q.d.next = false;
@@ -466,25 +442,9 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
             self.c_v.d.next = false;
         } else {
             self.overrun_q.d.next = self.learn.val() && self.busy_q.q.val();
-            if !self.stall.val() {
-                self.out_valid.d.next = false;
-                if self.c_v.q.val() {
-                    if self.ltp_want.val() {
-                        self.out_valid.d.next = true;
-                        self.out_row.d.next = self.c_row.q.val();
-                        self.out_col.d.next = self.c_col.q.val();
-                        self.out_pol.d.next = true;
-                        self.out_count.d.next = self.c_ltp_count.q.val();
-                    } else if self.ltd_want.val() {
-                        self.out_valid.d.next = true;
-                        self.out_row.d.next = self.c_row.q.val();
-                        self.out_col.d.next = self.c_col.q.val();
-                        self.out_pol.d.next = false;
-                        self.out_count.d.next = self.c_ltd_count.q.val();
-                    }
-                    // a row with both: LTP now, LTD in the next cycle
-                    self.ltd_due_q.d.next = self.ltp_want.val() && self.ltd_want.val();
-                }
+            if !self.stall.val() && self.c_v.q.val() {
+                // a row with both: LTP now, LTD in the next cycle
+                self.ltd_due_q.d.next = self.ltp_want.val() && self.ltd_want.val();
             }
             if self.busy_q.q.val() {
                 if self.found.val() {
@@ -520,12 +480,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
             }
         }
 
-        self.cmd_valid.next = self.out_valid.q.val();
-        self.cmd_kind.next = false;
-        self.cmd_row.next = self.out_row.q.val();
-        self.cmd_col.next = self.out_col.q.val();
-        self.cmd_pol.next = self.out_pol.q.val();
-        self.cmd_count.next = self.out_count.q.val();
         self.busy.next = self.busy_q.q.val();
         self.overrun.next = self.overrun_q.q.val();
     }

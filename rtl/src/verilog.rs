@@ -13,7 +13,8 @@ pub enum Dir {
 /// A top-level port as it appears in the generated Verilog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Port {
-    /// Verilog name; rust-hdl names array elements `name$3`.
+    /// Verilog name; rust-hdl names array elements `name$3` and interface
+    /// fields `interface$field` (`cmd$valid`).
     pub name: String,
     pub width: usize,
     pub dir: Dir,
@@ -31,6 +32,8 @@ pub struct GeneratedTop {
 #[derive(Default)]
 struct PortProbe {
     depth: usize,
+    /// Enclosing interface fields (`cmd` of `cmd$valid`).
+    namespace: Vec<String>,
     ports: Vec<Port>,
 }
 
@@ -41,6 +44,12 @@ impl Probe for PortProbe {
     fn visit_end_scope(&mut self, _name: &str, _node: &dyn Block) {
         self.depth -= 1;
     }
+    fn visit_start_namespace(&mut self, name: &str, _node: &dyn Block) {
+        self.namespace.push(name.to_string());
+    }
+    fn visit_end_namespace(&mut self, _name: &str, _node: &dyn Block) {
+        self.namespace.pop();
+    }
     fn visit_atom(&mut self, name: &str, signal: &dyn Atom) {
         if self.depth != 1 {
             return;
@@ -50,8 +59,16 @@ impl Probe for PortProbe {
             AtomKind::OutputParameter | AtomKind::OutputPassthrough => Dir::Out,
             _ => return,
         };
+        // rust-hdl names an interface's signals `interface$field`
+        let name = self
+            .namespace
+            .iter()
+            .map(String::as_str)
+            .chain([name])
+            .collect::<Vec<_>>()
+            .join("$");
         self.ports.push(Port {
-            name: name.to_string(),
+            name,
             width: signal.bits(),
             dir,
         });

@@ -11,7 +11,7 @@
 //! ## State machine (`state`, one operation at a time)
 //! ```text
 //! IDLE ─read─► RD_STAGE ─► RD_SETTLE ─► RD_SAMPLE ─► RD_COLLECT ─► IDLE (read_done)
-//!      ─cmd──► PG_PREP ─► PG_STAGE ─► PG_RUN ─┬──────────────────────────────► PG_GROUND ─► IDLE (cmd_ready)
+//!      ─cmd──► PG_PREP ─► PG_STAGE ─► PG_RUN ─┬──────────────────────────────► PG_GROUND ─► IDLE (cmd.ready)
 //!                           ▲  (REFRESH, +A)  └─► PG_PREP ─► PG_STAGE (-A) ─► PG_RUN ─┘
 //! ```
 //! With `S = N_ROWS + N_COLS` channels, cycle counts (a cycle = one clock):
@@ -31,11 +31,11 @@
 //!   `col_code` / `col_sat`). With the last beat the controller returns to
 //!   IDLE: `read_done` (one cycle) and the new `col_code` appear in the
 //!   cycle after the last beat. No apply starts while a sample is in flight.
-//! - PROGRAM (command taken with `cmd_valid && cmd_ready`; `cmd_ready` is
+//! - PROGRAM (command taken with `cmd.valid && cmd.ready`; `cmd.ready` is
 //!   high while the one-entry command register is empty). The cycle after
 //!   the handshake the controller, if IDLE and no read is pending, checks the
 //!   command: row `>= N_ROWS`, column `>= N_COLS` or `count = 0` drop it
-//!   (nothing staged, `cmd_ready` again the next cycle). Otherwise:
+//!   (nothing staged, `cmd.ready` again the next cycle). Otherwise:
 //!   `PREP_CYCLES` (3) cycles of PG_PREP, in which the scheme codes of the
 //!   command's amplitude pass a three-register pipeline (clamp, multiply,
 //!   round and negate: no path from a configuration input through the
@@ -47,7 +47,7 @@
 //!   The pulse generator starts at the edge ending the last staging cycle,
 //!   so `fe_apply` rises in the next cycle: `count` pulses of `width`
 //!   cycles, `interval` apart. One cycle after the train's `done` cycle,
-//!   `S` cycles stage every channel ground; then IDLE, with `cmd_ready` and
+//!   `S` cycles stage every channel ground; then IDLE, with `cmd.ready` and
 //!   `idle` high in the same cycle.
 //! - REFRESH: as PROGRAM with amplitude `+refresh_code`, width
 //!   `refresh_width`, one pulse; then the lines are staged again with
@@ -57,8 +57,8 @@
 //!   command, so also before the REFRESH's second batch) repeats while
 //!   `fe_busy` is high: a PHY that shifts a batch out serially
 //!   (`fe_phy_lean`) has one batch in flight. With the bus-level front end
-//!   `fe_busy` is high only while the ADC converts, never here. `cmd_count` and
-//!   `cmd_pol` are ignored. `refresh_code = -2048` cannot be negated (wraps).
+//!   `fe_busy` is high only while the ADC converts, never here. `cmd.count` and
+//!   `cmd.pol` are ignored. `refresh_code = -2048` cannot be negated (wraps).
 //!
 //! The command's amplitude (`v_pot`, `v_dep` or `refresh_code`) and the safe
 //! window (`safe_min`, `safe_max`) are latched when the command leaves IDLE
@@ -79,6 +79,7 @@
 //! 0 otherwise. With `warp = k < wait_left`, the wait advances `1 + k`
 //! cycles in one clock (`k = wait_left - 1` ends it at this edge).
 
+use crate::cmd_bus::CmdBusSink;
 use crate::fixed::{ArithShiftRight, MulS16U16};
 use crate::pulse_gen::PulseGenerator;
 use rust_hdl::prelude::*;
@@ -115,16 +116,9 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     /// is clamped into `[safe_min, safe_max]`.
     pub row_amp: Signal<In, Bit>,
     pub row_code: Signal<In, Bits<12>>,
-    /// Command handshake (transfer when `cmd_valid && cmd_ready`).
-    pub cmd_valid: Signal<In, Bit>,
-    pub cmd_ready: Signal<Out, Bit>,
-    /// 0 PROGRAM, 1 REFRESH.
-    pub cmd_kind: Signal<In, Bit>,
-    pub cmd_row: Signal<In, Bits<8>>,
-    pub cmd_col: Signal<In, Bits<8>>,
-    /// 1 potentiate (`v_pot`), 0 depress (`v_dep`).
-    pub cmd_pol: Signal<In, Bit>,
-    pub cmd_count: Signal<In, Bits<8>>,
+    /// Commands (transfer when `cmd.valid && cmd.ready`; `kind` 0 PROGRAM,
+    /// 1 REFRESH; `pol` 1 potentiate (`v_pot`), 0 depress (`v_dep`)).
+    pub cmd: CmdBusSink,
     /// Configuration (signed 12-bit DAC codes, cycle counts).
     pub v_read: Signal<In, Bits<12>>,
     pub settle: Signal<In, Bits<16>>,
@@ -257,13 +251,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             row_mask: Default::default(),
             row_amp: Default::default(),
             row_code: Default::default(),
-            cmd_valid: Default::default(),
-            cmd_ready: Default::default(),
-            cmd_kind: Default::default(),
-            cmd_row: Default::default(),
-            cmd_col: Default::default(),
-            cmd_pol: Default::default(),
-            cmd_count: Default::default(),
+            cmd: Default::default(),
             v_read: Default::default(),
             settle: Default::default(),
             v_pot: Default::default(),
@@ -536,13 +524,13 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             self.read_pend.d.next = true;
             self.pend_mask.d.next = self.row_mask.val();
         }
-        if self.cmd_valid.val() && !self.cq_full.q.val() {
+        if self.cmd.valid.val() && !self.cq_full.q.val() {
             self.cq_full.d.next = true;
-            self.cq_kind.d.next = self.cmd_kind.val();
-            self.cq_row.d.next = self.cmd_row.val();
-            self.cq_col.d.next = self.cmd_col.val();
-            self.cq_pol.d.next = self.cmd_pol.val();
-            self.cq_count.d.next = self.cmd_count.val();
+            self.cq_kind.d.next = self.cmd.kind.val();
+            self.cq_row.d.next = self.cmd.row.val();
+            self.cq_col.d.next = self.cmd.col.val();
+            self.cq_pol.d.next = self.cmd.pol.val();
+            self.cq_count.d.next = self.cmd.count.val();
         }
         if self.reset.val() {
             self.state.d.next = self.st_idle.val();
@@ -663,7 +651,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
         self.idle.next = (self.state.q.val() == self.st_idle.val())
             && !self.read_pend.q.val()
             && !self.cq_full.q.val();
-        self.cmd_ready.next = !self.cq_full.q.val();
+        self.cmd.ready.next = !self.cq_full.q.val();
         self.pulse.next = self.pg.pulse.val() && !self.cq_kind.q.val();
         self.pulse_col.next = self.cq_col.q.val();
         self.clamp_error.next = self.clamp_q.q.val();

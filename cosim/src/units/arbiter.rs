@@ -1,6 +1,7 @@
 //! The command arbiter (`CommandArbiter`) on Verilator, rust-hdl and the
 //! golden model.
 
+use super::cmd::{offer_bus, read_bus, CmdPort};
 use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::arbiter;
@@ -12,12 +13,17 @@ use neuroxbar_rtl::rust_hdl::prelude::*;
 /// Verilator back end.
 pub struct VerilatorArbiter {
     pub harness: Harness<arbiter::Model>,
+    cmd: CmdPort,
+    /// The producer sides `refresh`, `stdp`, `bcm`, in priority order.
+    offers: [CmdPort; 3],
 }
 
 impl VerilatorArbiter {
     pub fn new(trace: Trace) -> Result<Self, HarnessError> {
         Ok(Self {
             harness: Harness::new(trace)?,
+            cmd: CmdPort::new::<arbiter::Model>("cmd"),
+            offers: ["refresh", "stdp", "bcm"].map(CmdPort::new::<arbiter::Model>),
         })
     }
 }
@@ -27,51 +33,21 @@ impl CycleModel for VerilatorArbiter {
     type Outputs = ArbiterOutputs;
     fn step(&mut self, inp: &ArbiterInputs) -> ArbiterOutputs {
         let m = &mut self.harness.model;
-        let [r, s, b] = inp.offers;
-        let (rc, sc, bc) = (
-            r.unwrap_or_default(),
-            s.unwrap_or_default(),
-            b.unwrap_or_default(),
-        );
         m.set_reset(inp.reset as u64);
-        m.set_refresh_valid(r.is_some() as u64);
-        m.set_refresh_kind(rc.kind as u64);
-        m.set_refresh_row(rc.row as u64);
-        m.set_refresh_col(rc.col as u64);
-        m.set_refresh_pol(rc.pol as u64);
-        m.set_refresh_count(rc.count as u64);
-        m.set_stdp_valid(s.is_some() as u64);
-        m.set_stdp_kind(sc.kind as u64);
-        m.set_stdp_row(sc.row as u64);
-        m.set_stdp_col(sc.col as u64);
-        m.set_stdp_pol(sc.pol as u64);
-        m.set_stdp_count(sc.count as u64);
-        m.set_bcm_valid(b.is_some() as u64);
-        m.set_bcm_kind(bc.kind as u64);
-        m.set_bcm_row(bc.row as u64);
-        m.set_bcm_col(bc.col as u64);
-        m.set_bcm_pol(bc.pol as u64);
-        m.set_bcm_count(bc.count as u64);
-        m.set_cmd_ready(inp.cmd_ready as u64);
+        for (port, offer) in self.offers.iter().zip(inp.offers) {
+            port.offer(m, offer);
+        }
+        self.cmd.set_ready(m, inp.cmd_ready);
         self.harness.step();
         let m = &self.harness.model;
+        let (cmd_valid, cmd) = self.cmd.read(m);
         ArbiterOutputs {
-            cmd_valid: m.cmd_valid() != 0,
-            cmd: Command {
-                kind: m.cmd_kind() as u8,
-                row: m.cmd_row() as u8,
-                col: m.cmd_col() as u8,
-                pol: m.cmd_pol() != 0,
-                count: m.cmd_count() as u8,
-            },
+            cmd_valid,
+            cmd,
             source: m.source() as u8,
             grant: m.grant() as u8,
             busy: m.busy() != 0,
-            ready: [
-                m.refresh_ready() != 0,
-                m.stdp_ready() != 0,
-                m.bcm_ready() != 0,
-            ],
+            ready: self.offers.map(|port| port.ready(m)),
         }
     }
 }
@@ -95,45 +71,20 @@ impl CycleModel for RustHdlArbiter {
     fn step(&mut self, inp: &ArbiterInputs) -> ArbiterOutputs {
         let d = &mut self.dut;
         let [r, s, b] = inp.offers;
-        let (rc, sc, bc) = (
-            r.unwrap_or_default(),
-            s.unwrap_or_default(),
-            b.unwrap_or_default(),
-        );
         d.reset.next = inp.reset;
-        d.refresh_valid.next = r.is_some();
-        d.refresh_kind.next = rc.kind != 0;
-        d.refresh_row.next = (rc.row as u64).into();
-        d.refresh_col.next = (rc.col as u64).into();
-        d.refresh_pol.next = rc.pol;
-        d.refresh_count.next = (rc.count as u64).into();
-        d.stdp_valid.next = s.is_some();
-        d.stdp_kind.next = sc.kind != 0;
-        d.stdp_row.next = (sc.row as u64).into();
-        d.stdp_col.next = (sc.col as u64).into();
-        d.stdp_pol.next = sc.pol;
-        d.stdp_count.next = (sc.count as u64).into();
-        d.bcm_valid.next = b.is_some();
-        d.bcm_kind.next = bc.kind != 0;
-        d.bcm_row.next = (bc.row as u64).into();
-        d.bcm_col.next = (bc.col as u64).into();
-        d.bcm_pol.next = bc.pol;
-        d.bcm_count.next = (bc.count as u64).into();
-        d.cmd_ready.next = inp.cmd_ready;
+        offer_bus(&mut d.refresh, r);
+        offer_bus(&mut d.stdp, s);
+        offer_bus(&mut d.bcm, b);
+        d.cmd.ready.next = inp.cmd_ready;
         rust_hdl_cycle!(d, 100);
+        let (cmd_valid, cmd) = read_bus(&d.cmd);
         ArbiterOutputs {
-            cmd_valid: d.cmd_valid.val(),
-            cmd: Command {
-                kind: d.cmd_kind.val() as u8,
-                row: d.cmd_row.val().to_u64() as u8,
-                col: d.cmd_col.val().to_u64() as u8,
-                pol: d.cmd_pol.val(),
-                count: d.cmd_count.val().to_u64() as u8,
-            },
+            cmd_valid,
+            cmd,
             source: d.source.val().to_u64() as u8,
             grant: d.grant.val().to_u64() as u8,
             busy: d.busy.val(),
-            ready: [d.refresh_ready.val(), d.stdp_ready.val(), d.bcm_ready.val()],
+            ready: [d.refresh.ready.val(), d.stdp.ready.val(), d.bcm.ready.val()],
         }
     }
 }

@@ -1,11 +1,11 @@
 //! The BCM unit (`BcmUnit<25, 5>`) on Verilator, rust-hdl and the golden model.
 
+use super::cmd::{read_bus, CmdPort};
 use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::bcm;
 use crate::VerilatedTop;
 use neuroxbar_models::golden::bcm::{BcmInputs, BcmModel, BcmOutputs};
-use neuroxbar_models::golden::stdp::Command;
 use neuroxbar_rtl::bcm::BcmUnit;
 use neuroxbar_rtl::rust_hdl::prelude::*;
 
@@ -20,6 +20,7 @@ fn port(name: &str) -> usize {
 /// Verilator back end.
 pub struct VerilatorBcm {
     pub harness: Harness<bcm::Model>,
+    cmd: CmdPort,
     pre_rate: [usize; N_ROWS],
     post_rate: [usize; N_COLS],
     theta: [usize; N_COLS],
@@ -29,6 +30,7 @@ impl VerilatorBcm {
     pub fn new(trace: Trace) -> Result<Self, HarnessError> {
         Ok(Self {
             harness: Harness::new(trace)?,
+            cmd: CmdPort::new::<bcm::Model>("cmd"),
             pre_rate: std::array::from_fn(|i| port(&format!("pre_rate${i}"))),
             post_rate: std::array::from_fn(|j| port(&format!("post_rate${j}"))),
             theta: std::array::from_fn(|j| port(&format!("theta${j}"))),
@@ -54,18 +56,13 @@ impl CycleModel for VerilatorBcm {
         m.set_theta_shift(inp.theta_shift as u64);
         m.set_rho0_shift(inp.rho0_shift as u64);
         m.set_count_shift(inp.count_shift as u64);
-        m.set_cmd_ready(inp.cmd_ready as u64);
+        self.cmd.set_ready(m, inp.cmd_ready);
         self.harness.step();
         let m = &self.harness.model;
+        let (cmd_valid, cmd) = self.cmd.read(m);
         BcmOutputs {
-            cmd_valid: m.cmd_valid() != 0,
-            cmd: Command {
-                kind: m.cmd_kind() as u8,
-                row: m.cmd_row() as u8,
-                col: m.cmd_col() as u8,
-                pol: m.cmd_pol() != 0,
-                count: m.cmd_count() as u8,
-            },
+            cmd_valid,
+            cmd,
             busy: m.busy() != 0,
             overrun: m.overrun() != 0,
             window_pos: m.window_pos() as u16,
@@ -107,17 +104,12 @@ impl CycleModel for RustHdlBcm {
         d.theta_shift.next = (inp.theta_shift as u64).into();
         d.rho0_shift.next = (inp.rho0_shift as u64).into();
         d.count_shift.next = (inp.count_shift as u64).into();
-        d.cmd_ready.next = inp.cmd_ready;
+        d.cmd.ready.next = inp.cmd_ready;
         rust_hdl_cycle!(d, 100);
+        let (cmd_valid, cmd) = read_bus(&d.cmd);
         BcmOutputs {
-            cmd_valid: d.cmd_valid.val(),
-            cmd: Command {
-                kind: d.cmd_kind.val() as u8,
-                row: d.cmd_row.val().to_u64() as u8,
-                col: d.cmd_col.val().to_u64() as u8,
-                pol: d.cmd_pol.val(),
-                count: d.cmd_count.val().to_u64() as u8,
-            },
+            cmd_valid,
+            cmd,
             busy: d.busy.val(),
             overrun: d.overrun.val(),
             window_pos: d.window_pos.val().to_u64() as u16,

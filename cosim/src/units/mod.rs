@@ -25,6 +25,7 @@ macro_rules! rust_hdl_cycle {
 pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;
+pub mod cmd;
 pub mod fe_phy;
 pub mod fe_phy_lean;
 pub mod host_link;

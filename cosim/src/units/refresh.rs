@@ -1,12 +1,12 @@
 //! The refresh scheduler (`RefreshScheduler<25, 5>`) on Verilator, rust-hdl
 //! and the golden model.
 
+use super::cmd::{read_bus, CmdPort};
 use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::refresh;
 use crate::VerilatedTop;
 use neuroxbar_models::golden::refresh::{RefreshInputs, RefreshModel, RefreshOutputs};
-use neuroxbar_models::golden::stdp::Command;
 use neuroxbar_rtl::refresh::RefreshScheduler;
 use neuroxbar_rtl::rust_hdl::prelude::*;
 
@@ -17,6 +17,7 @@ pub const N_COLS: usize = 5;
 /// Verilator back end.
 pub struct VerilatorRefresh {
     pub harness: Harness<refresh::Model>,
+    cmd: CmdPort,
     pulse_count: [usize; N_COLS],
 }
 
@@ -24,6 +25,7 @@ impl VerilatorRefresh {
     pub fn new(trace: Trace) -> Result<Self, HarnessError> {
         Ok(Self {
             harness: Harness::new(trace)?,
+            cmd: CmdPort::new::<refresh::Model>("cmd"),
             pulse_count: std::array::from_fn(|j| {
                 refresh::Model::port(&format!("pulse_count${j}")).expect("RefreshScheduler port")
             }),
@@ -41,18 +43,13 @@ impl CycleModel for VerilatorRefresh {
         m.set_budget(inp.budget as u64);
         m.set_pulse(inp.pulse as u64);
         m.set_pulse_col(inp.pulse_col as u64);
-        m.set_cmd_ready(inp.cmd_ready as u64);
+        self.cmd.set_ready(m, inp.cmd_ready);
         self.harness.step();
         let m = &self.harness.model;
+        let (cmd_valid, cmd) = self.cmd.read(m);
         RefreshOutputs {
-            cmd_valid: m.cmd_valid() != 0,
-            cmd: Command {
-                kind: m.cmd_kind() as u8,
-                row: m.cmd_row() as u8,
-                col: m.cmd_col() as u8,
-                pol: m.cmd_pol() != 0,
-                count: m.cmd_count() as u8,
-            },
+            cmd_valid,
+            cmd,
             busy: m.busy() != 0,
             pending: m.pending(),
             pulse_count: self
@@ -87,17 +84,12 @@ impl CycleModel for RustHdlRefresh {
         d.budget.next = (inp.budget as u64).into();
         d.pulse.next = inp.pulse;
         d.pulse_col.next = (inp.pulse_col as u64).into();
-        d.cmd_ready.next = inp.cmd_ready;
+        d.cmd.ready.next = inp.cmd_ready;
         rust_hdl_cycle!(d, 100);
+        let (cmd_valid, cmd) = read_bus(&d.cmd);
         RefreshOutputs {
-            cmd_valid: d.cmd_valid.val(),
-            cmd: Command {
-                kind: d.cmd_kind.val() as u8,
-                row: d.cmd_row.val().to_u64() as u8,
-                col: d.cmd_col.val().to_u64() as u8,
-                pol: d.cmd_pol.val(),
-                count: d.cmd_count.val().to_u64() as u8,
-            },
+            cmd_valid,
+            cmd,
             busy: d.busy.val(),
             pending: d.pending.val().to_u64(),
             pulse_count: d

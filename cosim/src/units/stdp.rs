@@ -1,10 +1,11 @@
 //! The STDP unit (`StdpUnit<25, 5>`) on Verilator, rust-hdl and the golden model.
 
+use super::cmd::{read_bus, CmdPort};
 use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::stdp;
 use crate::VerilatedTop;
-use neuroxbar_models::golden::stdp::{Command, StdpInputs, StdpModel, StdpOutputs};
+use neuroxbar_models::golden::stdp::{StdpInputs, StdpModel, StdpOutputs};
 use neuroxbar_rtl::rust_hdl::prelude::*;
 use neuroxbar_rtl::stdp::StdpUnit;
 
@@ -19,6 +20,7 @@ fn port(name: &str) -> usize {
 /// Verilator back end.
 pub struct VerilatorStdp {
     pub harness: Harness<stdp::Model>,
+    cmd: CmdPort,
     pre_trace: [usize; N_ROWS],
     post_trace: [usize; N_COLS],
 }
@@ -27,6 +29,7 @@ impl VerilatorStdp {
     pub fn new(trace: Trace) -> Result<Self, HarnessError> {
         Ok(Self {
             harness: Harness::new(trace)?,
+            cmd: CmdPort::new::<stdp::Model>("cmd"),
             pre_trace: std::array::from_fn(|i| port(&format!("pre_trace${i}"))),
             post_trace: std::array::from_fn(|j| port(&format!("post_trace${j}"))),
         })
@@ -53,18 +56,13 @@ impl CycleModel for VerilatorStdp {
         m.set_post_decay_shift(inp.post_decay_shift as u64);
         m.set_trace_max(inp.trace_max as u64);
         m.set_count_shift(inp.count_shift as u64);
-        m.set_cmd_ready(inp.cmd_ready as u64);
+        self.cmd.set_ready(m, inp.cmd_ready);
         self.harness.step();
         let m = &self.harness.model;
+        let (cmd_valid, cmd) = self.cmd.read(m);
         StdpOutputs {
-            cmd_valid: m.cmd_valid() != 0,
-            cmd: Command {
-                kind: m.cmd_kind() as u8,
-                row: m.cmd_row() as u8,
-                col: m.cmd_col() as u8,
-                pol: m.cmd_pol() != 0,
-                count: m.cmd_count() as u8,
-            },
+            cmd_valid,
+            cmd,
             busy: m.busy() != 0,
             overrun: m.overrun() != 0,
             pre_trace: self.pre_trace.iter().map(|&p| m.get_u64(p) as u8).collect(),
@@ -110,17 +108,12 @@ impl CycleModel for RustHdlStdp {
         d.post_decay_shift.next = (inp.post_decay_shift as u64).into();
         d.trace_max.next = (inp.trace_max as u64).into();
         d.count_shift.next = (inp.count_shift as u64).into();
-        d.cmd_ready.next = inp.cmd_ready;
+        d.cmd.ready.next = inp.cmd_ready;
         rust_hdl_cycle!(d, 100);
+        let (cmd_valid, cmd) = read_bus(&d.cmd);
         StdpOutputs {
-            cmd_valid: d.cmd_valid.val(),
-            cmd: Command {
-                kind: d.cmd_kind.val() as u8,
-                row: d.cmd_row.val().to_u64() as u8,
-                col: d.cmd_col.val().to_u64() as u8,
-                pol: d.cmd_pol.val(),
-                count: d.cmd_count.val().to_u64() as u8,
-            },
+            cmd_valid,
+            cmd,
             busy: d.busy.val(),
             overrun: d.overrun.val(),
             pre_trace: d.pre_trace.iter().map(|s| s.val().to_u64() as u8).collect(),

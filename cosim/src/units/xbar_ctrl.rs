@@ -2,10 +2,12 @@
 //! rust-hdl and the golden model, and a closed-loop random driver with a
 //! small front-end responder.
 
+use super::cmd::{write_bus, CmdPort};
 use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::xbar_ctrl;
 use crate::VerilatedTop;
+use neuroxbar_models::golden::stdp::Command;
 use neuroxbar_models::golden::xbar_ctrl::{CrossbarControllerModel, XbarInputs, XbarOutputs};
 use neuroxbar_rtl::fe_bus::{code_bits, code_of_bits, FE_CODE_MAX, FE_CODE_MIN};
 use neuroxbar_rtl::rust_hdl::prelude::*;
@@ -16,9 +18,21 @@ use std::collections::VecDeque;
 pub const N_ROWS: usize = 25;
 pub const N_COLS: usize = 5;
 
+/// The command fields of the inputs.
+fn command(inp: &XbarInputs) -> Command {
+    Command {
+        kind: inp.cmd_refresh as u8,
+        row: inp.cmd_row,
+        col: inp.cmd_col,
+        pol: inp.cmd_pol,
+        count: inp.cmd_count,
+    }
+}
+
 /// Verilator back end.
 pub struct VerilatorXbar {
     pub harness: Harness<xbar_ctrl::Model>,
+    cmd: CmdPort,
     col_code: [usize; N_COLS],
 }
 
@@ -27,6 +41,7 @@ impl VerilatorXbar {
         let port = |n: String| xbar_ctrl::Model::port(&n).expect("CrossbarController port");
         Ok(Self {
             harness: Harness::new(trace)?,
+            cmd: CmdPort::new::<xbar_ctrl::Model>("cmd"),
             col_code: std::array::from_fn(|j| port(format!("col_code${j}"))),
         })
     }
@@ -42,12 +57,7 @@ impl CycleModel for VerilatorXbar {
         m.set_row_mask(inp.row_mask as u64);
         m.set_row_amp(inp.row_amp as u64);
         m.set_row_code(code_bits(inp.row_code));
-        m.set_cmd_valid(inp.cmd_valid as u64);
-        m.set_cmd_kind(inp.cmd_refresh as u64);
-        m.set_cmd_row(inp.cmd_row as u64);
-        m.set_cmd_col(inp.cmd_col as u64);
-        m.set_cmd_pol(inp.cmd_pol as u64);
-        m.set_cmd_count(inp.cmd_count as u64);
+        self.cmd.write(m, inp.cmd_valid, &command(inp));
         m.set_v_read(code_bits(inp.v_read));
         m.set_settle(inp.settle as u64);
         m.set_v_pot(code_bits(inp.v_pot));
@@ -68,7 +78,7 @@ impl CycleModel for VerilatorXbar {
         self.harness.step();
         let m = &self.harness.model;
         XbarOutputs {
-            cmd_ready: m.cmd_ready() != 0,
+            cmd_ready: self.cmd.ready(m),
             fe_ch: m.fe_ch() as u8,
             fe_code: code_of_bits(m.fe_code()),
             fe_mode: m.fe_mode() as u8,
@@ -121,12 +131,7 @@ impl CycleModel for RustHdlXbar {
         d.row_mask.next = (inp.row_mask as u64).into();
         d.row_amp.next = inp.row_amp;
         d.row_code.next = code_bits(inp.row_code).into();
-        d.cmd_valid.next = inp.cmd_valid;
-        d.cmd_kind.next = inp.cmd_refresh;
-        d.cmd_row.next = (inp.cmd_row as u64).into();
-        d.cmd_col.next = (inp.cmd_col as u64).into();
-        d.cmd_pol.next = inp.cmd_pol;
-        d.cmd_count.next = (inp.cmd_count as u64).into();
+        write_bus(&mut d.cmd, inp.cmd_valid, &command(inp));
         d.v_read.next = code_bits(inp.v_read).into();
         d.settle.next = (inp.settle as u64).into();
         d.v_pot.next = code_bits(inp.v_pot).into();
@@ -146,7 +151,7 @@ impl CycleModel for RustHdlXbar {
         d.warp.next = (inp.warp as u64).into();
         rust_hdl_cycle!(d, 100);
         XbarOutputs {
-            cmd_ready: d.cmd_ready.val(),
+            cmd_ready: d.cmd.ready.val(),
             fe_ch: d.fe_ch.val().to_u64() as u8,
             fe_code: code_of_bits(d.fe_code.val().to_u64()),
             fe_mode: d.fe_mode.val().to_u64() as u8,

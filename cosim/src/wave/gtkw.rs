@@ -191,7 +191,7 @@ pub fn write_view_for(vcd: &Path, dumpfile: &Path) -> Result<View, String> {
             .iter()
             .any(|u| local.starts_with(u))
             && local.split('.').count() == 2
-            && ["out_valid", "busy", "busy_q", "cmd_ready"]
+            && ["out_valid", "busy", "busy_q", "cmd$valid", "cmd$ready"]
                 .iter()
                 .any(|n| local.split('.').nth(1) == Some(*n))
         {
