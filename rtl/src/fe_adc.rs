@@ -15,7 +15,7 @@
 //!   low cycle (data valid after the falling edge). Then `adc_sclk` high,
 //!   next cycle `adc_cs` high.
 //! - Emit: one result per cycle, ascending columns; `rd_valid` only for a
-//!   column whose `col_sensed` bit is set; `rd_ch = N_LINES - N_COLS + j`;
+//!   column whose line's `sensed` bit is set; `rd_ch = N_LINES - N_COLS + j`;
 //!   `rd_sat` when the code is the ADC's end of range (`0x7FFF`, `0x8000`).
 //! - `busy`: the path is not idle. `e_sample`: `start` while busy (the
 //!   sample is ignored). Both error strobes last one cycle; the PHY keeps
@@ -48,8 +48,9 @@ pub struct AdcReader<const N_LINES: usize, const N_COLS: usize> {
     pub reset: Signal<In, Bit>,
     /// The delayed sample strobe: start a conversion (if idle).
     pub start: Signal<In, Bit>,
-    /// Bit `j`: column `j`'s mux is in sense mode (its result is valid).
-    pub col_sensed: Signal<In, Bits<N_COLS>>,
+    /// Bit `i`: line `i`'s mux is in sense mode (a column's result is
+    /// valid only then).
+    pub sensed: Signal<In, Bits<N_LINES>>,
     /// ADC pins (AD7606, serial).
     pub adc_convst: Signal<Out, Bit>,
     pub adc_cs: Signal<Out, Bit>,
@@ -83,6 +84,9 @@ pub struct AdcReader<const N_LINES: usize, const N_COLS: usize> {
     rd_ch_q: DFF<Bits<8>>,
     rd_data_q: DFF<Bits<16>>,
     rd_sat_q: DFF<Bit>,
+    /// Bit `j`: column `j`'s mux is in sense mode.
+    col_sensed: Signal<Local, Bits<N_COLS>>,
+    first_col_c: Constant<Bits<8>>,
     col_ch_c: [Constant<Bits<8>>; N_COLS],
     col_idx_c: [Constant<Bits<8>>; N_COLS],
     last_bit_c: Constant<Bits<8>>,
@@ -108,7 +112,7 @@ impl<const N_LINES: usize, const N_COLS: usize> Default for AdcReader<N_LINES, N
             clock: Default::default(),
             reset: Default::default(),
             start: Default::default(),
-            col_sensed: Default::default(),
+            sensed: Default::default(),
             adc_convst: Default::default(),
             adc_cs: Default::default(),
             adc_sclk: Default::default(),
@@ -136,6 +140,8 @@ impl<const N_LINES: usize, const N_COLS: usize> Default for AdcReader<N_LINES, N
             rd_ch_q: Default::default(),
             rd_data_q: Default::default(),
             rd_sat_q: Default::default(),
+            col_sensed: Default::default(),
+            first_col_c: c8(N_LINES - N_COLS),
             col_ch_c: std::array::from_fn(|j| c8(N_LINES - N_COLS + j)),
             col_idx_c: std::array::from_fn(c8),
             last_bit_c: c8(16 * N_COLS - 1),
@@ -172,6 +178,8 @@ impl<const N_LINES: usize, const N_COLS: usize> Logic for AdcReader<N_LINES, N_C
             rd_data_q,
             rd_sat_q
         );
+        self.col_sensed.next =
+            bit_cast::<N_COLS, N_LINES>(self.sensed.val() >> self.first_col_c.val());
         self.busy_s1.d.next = self.adc_busy.val();
         self.busy_s2.d.next = self.busy_s1.q.val();
         self.rd_valid_q.d.next = false;

@@ -161,9 +161,6 @@ pub struct FrontEndPhy<const N_LINES: usize, const N_COLS: usize> {
     word: Signal<Local, Bits<16>>,
     /// Bit `i`: line `i`'s mux is in sense mode.
     sensed: Signal<Local, Bits<N_LINES>>,
-    /// Bit `j`: column `j`'s mux is in sense mode.
-    col_sensed: Signal<Local, Bits<N_COLS>>,
-    first_col_c: Constant<Bits<8>>,
 }
 
 impl<const N_LINES: usize, const N_COLS: usize> Default for FrontEndPhy<N_LINES, N_COLS> {
@@ -221,8 +218,6 @@ impl<const N_LINES: usize, const N_COLS: usize> Default for FrontEndPhy<N_LINES,
             e_frame: Default::default(),
             word: Default::default(),
             sensed: Default::default(),
-            col_sensed: Default::default(),
-            first_col_c: c8(N_LINES - N_COLS),
         }
     }
 }
@@ -297,8 +292,6 @@ impl<const N_LINES: usize, const N_COLS: usize> Logic for FrontEndPhy<N_LINES, N
                 .replace_bit(i, self.mode_q[i].q.val() == 2);
         }
 
-        self.col_sensed.next =
-            bit_cast::<N_COLS, N_LINES>(self.sensed.val() >> self.first_col_c.val());
         // ---- DAC frame
         self.e_frame.next = false;
         if self.fe_we.val() {
@@ -332,7 +325,7 @@ impl<const N_LINES: usize, const N_COLS: usize> Logic for FrontEndPhy<N_LINES, N
         self.adc.clock.next = self.clock.val();
         self.adc.reset.next = self.reset.val();
         self.adc.start.next = self.dl_sample.q.val().get_bit(62);
-        self.adc.col_sensed.next = self.col_sensed.val();
+        self.adc.sensed.next = self.sensed.val();
         self.adc.adc_busy.next = self.adc_busy.val();
         self.adc.adc_douta.next = self.adc_douta.val();
 

@@ -161,8 +161,6 @@ pub struct LeanPhy<
     dac_in: Signal<Local, Bits<N_LINES>>,
     sr_in: Signal<Local, Bits<N_LINES>>,
     sensed: Signal<Local, Bits<N_LINES>>,
-    col_sensed: Signal<Local, Bits<N_COLS>>,
-    first_col_c: Constant<Bits<8>>,
 }
 
 impl<
@@ -268,8 +266,6 @@ impl<
             dac_in: Default::default(),
             sr_in: Default::default(),
             sensed: Default::default(),
-            col_sensed: Default::default(),
-            first_col_c: c8(N_LINES - N_COLS),
         }
     }
 }
@@ -375,8 +371,6 @@ impl<
                 .val()
                 .replace_bit(m, (self.sr_msb.val() & self.sr_first_c[m].val()).any());
         }
-        self.col_sensed.next =
-            bit_cast::<N_COLS, N_LINES>(self.sensed.val() >> self.first_col_c.val());
 
         // ---- frame: 3 cycles per bit, SCLK high in the middle one
         self.e_frame.next = false;
@@ -432,7 +426,7 @@ impl<
         self.adc.clock.next = self.clock.val();
         self.adc.reset.next = self.reset.val();
         self.adc.start.next = self.dl_sample.q.val().get_bit(286);
-        self.adc.col_sensed.next = self.col_sensed.val();
+        self.adc.sensed.next = self.sensed.val();
         self.adc.adc_busy.next = self.adc_busy.val();
         self.adc.adc_douta.next = self.adc_douta.val();
 
