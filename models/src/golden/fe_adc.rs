@@ -3,6 +3,8 @@
 //! of `n_cols` channels, one `fe_rd_*` result per column). Cycle accurate;
 //! the RTL module documents the pins and the timing.
 
+use super::fe_phy::PhyInputs;
+
 /// FPGA clocks per ADC SCLK period.
 pub const ADC_SCLK_DIV: u64 = 6;
 /// Cycles `adc_convst` stays high.
@@ -107,37 +109,32 @@ impl AdcReaderModel {
         }
     }
 
-    /// One clock cycle. `start`: the PHY's delayed sample strobe;
-    /// `col_sensed` bit `j`: column `j`'s mux is in sense mode (before the
-    /// edge). Returns the `phy_error` bits this cycle raises
-    /// ([`ERR_SAMPLE_BUSY`], [`ERR_BUSY_TIMEOUT`]). `reset` idles the path
-    /// and clears the results, but not the BUSY synchronizer.
-    pub fn step(
-        &mut self,
-        reset: bool,
-        start: bool,
-        col_sensed: u8,
-        adc_busy: bool,
-        adc_douta: bool,
-    ) -> u8 {
+    /// One clock cycle of the PHY's inputs `inp` (`reset`, `adc_busy`,
+    /// `adc_douta`). `start`: the PHY's delayed sample strobe; `line_modes`:
+    /// every line's mux mode before the edge (a column's result is valid
+    /// only in sense mode, 2). Returns the `phy_error` bits this cycle
+    /// raises ([`ERR_SAMPLE_BUSY`], [`ERR_BUSY_TIMEOUT`]). `reset` idles the
+    /// path and clears the results, but not the BUSY synchronizer.
+    pub fn step(&mut self, inp: &PhyInputs, start: bool, line_modes: &[u8]) -> u8 {
         let s = self.clone(); // the registers before the edge
         let (nl, nc) = (self.n_lines, self.n_cols);
         let mut err = 0;
-        self.busy_s1 = adc_busy;
+        self.busy_s1 = inp.adc_busy;
         self.busy_s2 = s.busy_s1;
         self.rd_valid = false;
         if start && s.adc_st != AdcState::Idle {
             err |= ERR_SAMPLE_BUSY;
         }
         let capture = s.adc_st == AdcState::Read && s.ph == 3;
-        let captured = s.cur << 1 | adc_douta as u16;
+        let captured = s.cur << 1 | inp.adc_douta as u16;
         if capture && s.bits & 15 == 15 {
             self.res[usize::from(s.bits >> 4)] = captured;
         }
         if s.adc_st == AdcState::Emit {
             let j = usize::from(s.cnt);
-            self.rd_valid = col_sensed >> j & 1 == 1;
-            self.rd_ch = (nl - nc + j) as u8;
+            let ch = nl - nc + j;
+            self.rd_valid = line_modes[ch] == 2;
+            self.rd_ch = ch as u8;
             self.rd_data = s.res[j];
             self.rd_sat = s.res[j] == 0x7FFF || s.res[j] == 0x8000;
         }
@@ -203,7 +200,7 @@ impl AdcReaderModel {
                 }
             }
         }
-        if reset {
+        if inp.reset {
             // the BUSY synchronizer is not reset
             let (b1, b2) = (self.busy_s1, self.busy_s2);
             *self = Self::new(nl, nc);

@@ -201,15 +201,8 @@ impl FrontEndPhyModel {
             }
         }
         // ADC path
-        let col_sensed = (0..nc).fold(0u8, |m, j| m | u8::from(s.mode_q[nl - nc + j] == 2) << j);
         let sample_due = s.dl_sample >> 62 & 1 == 1;
-        self.err |= self.adc.step(
-            inp.reset,
-            sample_due,
-            col_sensed,
-            inp.adc_busy,
-            inp.adc_douta,
-        );
+        self.err |= self.adc.step(inp, sample_due, &s.mode_q);
         if inp.reset {
             // the ADC path has reset itself (but for its BUSY synchronizer)
             let adc = self.adc.clone();
