@@ -4,36 +4,29 @@
 //! documented in `rtl/src/fe_phy.rs`.
 
 use neuroxbar_cosim::units::fe_phy::*;
-use neuroxbar_cosim::units::{three_way, CycleModel};
+use neuroxbar_cosim::units::three_way;
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::golden::fe_phy::{dac_word, PhyInputs, PhyOutputs, PHY_LATENCY};
 
 #[test]
 fn random_stimulus_lockstep() {
-    const CYCLES: u64 = 200_000;
-    let mut vl = VerilatorPhy::new(Trace::Off).unwrap();
-    let mut hdl = RustHdlPhy::default();
-    let mut gold = GoldenPhy::default();
-    let mut stim = PhyStimulus::new(0x5eed_00f1);
-    let mut last = PhyOutputs::default();
     let (mut frames, mut beats, mut convs, mut applies) = (0u64, 0u64, 0u64, 0u64);
     let mut errors = 0u8;
-    for c in 0..CYCLES {
-        let inp = stim.next(&last);
-        let g = gold.step(&inp);
-        let v = vl.step(&inp);
-        let h = hdl.step(&inp);
-        assert!(
-            g == v && g == h,
-            "cycle {c}: inputs {inp:?}\n golden    {g:?}\n verilator {v:?}\n rust-hdl  {h:?}"
-        );
-        frames += (last.dac_cs && !g.dac_cs) as u64;
-        convs += (!last.adc_convst && g.adc_convst) as u64;
-        applies += (!last.apply && g.apply) as u64;
-        beats += g.fe_rd_valid as u64;
-        errors |= g.phy_error;
-        last = g;
-    }
+    random_lockstep(
+        &mut GoldenPhy::default(),
+        &mut VerilatorPhy::new(Trace::Off).unwrap(),
+        &mut RustHdlPhy::default(),
+        0x5eed_00f1,
+        200_000,
+        |o| *o,
+        |last, g| {
+            frames += (last.dac_cs && !g.dac_cs) as u64;
+            convs += (!last.adc_convst && g.adc_convst) as u64;
+            applies += (!last.apply && g.apply) as u64;
+            beats += g.fe_rd_valid as u64;
+            errors |= g.phy_error;
+        },
+    );
     // the stimulus reaches every feature
     assert!(frames > 100, "frames: {frames}");
     assert!(applies > 300, "apply pulses: {applies}");
@@ -43,16 +36,6 @@ fn random_stimulus_lockstep() {
         "frames {frames} applies {applies} conversions {convs} beats {beats} errors {errors:#b}"
     );
     assert_eq!(errors, 7, "every error bit seen at least once");
-}
-
-fn stage(ch: u8, mode: u8, code: i16) -> PhyInputs {
-    PhyInputs {
-        fe_we: true,
-        fe_ch: ch,
-        fe_mode: mode,
-        fe_code: code,
-        ..Default::default()
-    }
 }
 
 fn idle() -> PhyInputs {
@@ -79,9 +62,9 @@ fn frame_latency_width_and_read_timing() {
     for ch in 0..N_LINES as u8 {
         // rows drive at -5 * ch, columns sense
         if (ch as usize) < N_LINES - N_COLS {
-            s.push(stage(ch, 1, -5 * ch as i16));
+            s.push(PhyInputs::stage(ch, 1, -5 * ch as i16));
         } else {
-            s.push(stage(ch, 2, 0));
+            s.push(PhyInputs::stage(ch, 2, 0));
         }
     }
     let c_r = s.len(); // the cycle where fe_apply rises
@@ -180,7 +163,7 @@ fn train_without_staging_starts_no_frame_and_overrun_is_flagged() {
         };
         2
     ];
-    s.push(stage(3, 1, 100));
+    s.push(PhyInputs::stage(3, 1, 100));
     for _ in 0..3 {
         s.push(PhyInputs {
             fe_apply: true,
@@ -189,7 +172,7 @@ fn train_without_staging_starts_no_frame_and_overrun_is_flagged() {
         s.push(idle());
     }
     // staged again and applied 10 cycles after the first edge: overrun
-    s.push(stage(3, 1, 200));
+    s.push(PhyInputs::stage(3, 1, 200));
     s.push(PhyInputs {
         fe_apply: true,
         ..idle()
@@ -232,8 +215,8 @@ fn waveform_snapshot() {
         };
         2
     ];
-    s.push(stage(0, 1, 0x123));
-    s.push(stage(29, 2, 0));
+    s.push(PhyInputs::stage(0, 1, 0x123));
+    s.push(PhyInputs::stage(29, 2, 0));
     for k in 0..3 {
         s.push(PhyInputs {
             fe_apply: true,
@@ -293,7 +276,7 @@ fn refresh_gap_needs_29_lines_at_width_1() {
         ];
         for batch in 0..2 {
             for ch in 0..s_lines {
-                s.push(stage(ch as u8, 1, 10 + batch));
+                s.push(PhyInputs::stage(ch as u8, 1, 10 + batch));
             }
             s.push(PhyInputs {
                 fe_apply: true,

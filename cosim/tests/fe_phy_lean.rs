@@ -9,7 +9,7 @@
 use neuroxbar_cosim::parts::{
     Ad5570Chains, Ad5570Timing, PartError, Sn74lv595aChains, Sn74lv595aTiming,
 };
-use neuroxbar_cosim::units::fe_phy::PhyStimulus;
+use neuroxbar_cosim::units::fe_phy::random_lockstep;
 use neuroxbar_cosim::units::fe_phy_lean::*;
 use neuroxbar_cosim::units::xbar_ctrl::default_config;
 use neuroxbar_cosim::units::CycleModel;
@@ -20,31 +20,24 @@ use neuroxbar_models::golden::xbar_ctrl::{CrossbarControllerModel, CtrlState, Xb
 
 #[test]
 fn random_stimulus_lockstep() {
-    const CYCLES: u64 = 200_000;
-    let mut vl = VerilatorLeanPhy::new(Trace::Off).unwrap();
-    let mut hdl = RustHdlLeanPhy::default();
-    let mut gold = GoldenLeanPhy::default();
-    let mut stim = PhyStimulus::new(0x1ea0_00f1);
-    let mut last = LeanPhyOutputs::default();
     let (mut frames, mut updates, mut beats, mut convs, mut applies) = (0u64, 0, 0, 0, 0);
     let mut errors = 0u8;
-    for c in 0..CYCLES {
-        let inp = stim.next(&stimulus_view(&last));
-        let g = gold.step(&inp);
-        let v = vl.step(&inp);
-        let h = hdl.step(&inp);
-        assert!(
-            g == v && g == h,
-            "cycle {c}: inputs {inp:?}\n golden    {g:?}\n verilator {v:?}\n rust-hdl  {h:?}"
-        );
-        frames += (last.dac_sync && !g.dac_sync) as u64;
-        updates += (last.dac_ldac && !g.dac_ldac) as u64;
-        convs += (!last.adc_convst && g.adc_convst) as u64;
-        applies += (!last.apply && g.apply) as u64;
-        beats += g.fe_rd_valid as u64;
-        errors |= g.phy_error;
-        last = g;
-    }
+    random_lockstep(
+        &mut GoldenLeanPhy::default(),
+        &mut VerilatorLeanPhy::new(Trace::Off).unwrap(),
+        &mut RustHdlLeanPhy::default(),
+        0x1ea0_00f1,
+        200_000,
+        stimulus_view,
+        |last, g| {
+            frames += (last.dac_sync && !g.dac_sync) as u64;
+            updates += (last.dac_ldac && !g.dac_ldac) as u64;
+            convs += (!last.adc_convst && g.adc_convst) as u64;
+            applies += (!last.apply && g.apply) as u64;
+            beats += g.fe_rd_valid as u64;
+            errors |= g.phy_error;
+        },
+    );
     println!(
         "frames {frames} updates {updates} applies {applies} conversions {convs} beats {beats} errors {errors:#b}"
     );
@@ -57,16 +50,6 @@ fn random_stimulus_lockstep() {
     assert!(convs > 150, "conversions: {convs}");
     assert!(beats > 150, "result beats: {beats}");
     assert_eq!(errors, 7, "every error bit seen at least once");
-}
-
-fn stage(ch: u8, mode: u8, code: i16) -> PhyInputs {
-    PhyInputs {
-        fe_we: true,
-        fe_ch: ch,
-        fe_mode: mode,
-        fe_code: code,
-        ..Default::default()
-    }
 }
 
 /// The parts behind the PHY, observing its pins every `period_s`.
@@ -119,7 +102,7 @@ fn batch(
         Ok(o)
     };
     for i in 0..N_LINES {
-        step(stage(i as u8, modes[i], codes[i]), parts)?;
+        step(PhyInputs::stage(i as u8, modes[i], codes[i]), parts)?;
     }
     let (mut upd, mut rise, mut fall) = (None, None, None);
     let mut last = LeanPhyOutputs {

@@ -31,7 +31,7 @@
 //! - **Line mode switch: ADG1404**, one per line, as in `FrontEndPhy`
 //!   (`A1 A0` from the shift registers, `EN` of all = the `apply` pin).
 //! - **ADC: AD7606**, serial, exactly as in `FrontEndPhy` (same pins,
-//!   same state machine), behind the longer delay.
+//!   the same read path, [`AdcReader`]), behind the longer delay.
 //!
 //! ## Timing (cycles; `c_r` = the cycle a staged `fe_apply` edge is seen)
 //! - Staging writes go to a staging bank. At `c_r` the bank is copied into
@@ -60,9 +60,7 @@
 //! dropped), bit 1 a sample while the ADC path was busy, bit 2 BUSY did not
 //! rise within `BUSY_TIMEOUT_CYCLES`.
 
-use crate::fe_phy::{
-    ADC_CONV, ADC_EMIT, ADC_IDLE, ADC_READ, ADC_READ_END, ADC_WAIT_HI, ADC_WAIT_LO,
-};
+use crate::fe_adc::AdcReader;
 use rust_hdl::prelude::*;
 
 /// Cycles from `fe_apply` / `fe_sample` to the `apply` / `adc_convst` pins
@@ -135,25 +133,10 @@ pub struct LeanPhy<
     rclk_q: DFF<Bit>,
     dl_apply: DFF<Bits<288>>,
     dl_sample: DFF<Bits<288>>,
-    adc_st: DFF<Bits<3>>,
-    cnt: DFF<Bits<8>>,
-    ph: DFF<Bits<3>>,
-    bits: DFF<Bits<8>>,
-    cur: DFF<Bits<16>>,
-    res: [DFF<Bits<16>>; N_COLS],
-    busy_s1: DFF<Bit>,
-    busy_s2: DFF<Bit>,
-    convst_q: DFF<Bit>,
-    adc_cs_low: DFF<Bit>,
-    adc_sclk_low: DFF<Bit>,
-    rd_valid_q: DFF<Bit>,
-    rd_ch_q: DFF<Bits<8>>,
-    rd_data_q: DFF<Bits<16>>,
-    rd_sat_q: DFF<Bit>,
     err_q: DFF<Bits<3>>,
+    /// The ADC read path (as `FrontEndPhy`'s).
+    adc: AdcReader<N_LINES, N_COLS>,
     line_c: [Constant<Bits<8>>; N_LINES],
-    col_ch_c: [Constant<Bits<8>>; N_COLS],
-    col_idx_c: [Constant<Bits<8>>; N_COLS],
     /// Bit `i`: line `i` is the last (farthest) of its DAC / SR chain.
     dac_last_c: Constant<Bits<N_LINES>>,
     sr_last_c: Constant<Bits<N_LINES>>,
@@ -162,24 +145,13 @@ pub struct LeanPhy<
     sr_first_c: [Constant<Bits<N_LINES>>; N_SR_CHAINS],
     last_fbit_c: Constant<Bits<10>>,
     sr_bits_c: Constant<Bits<10>>,
-    last_bit_c: Constant<Bits<8>>,
-    last_col_c: Constant<Bits<8>>,
     sign_flip_c: Constant<Bits<12>>,
-    st_idle: Constant<Bits<3>>,
-    st_conv: Constant<Bits<3>>,
-    st_wait_hi: Constant<Bits<3>>,
-    st_wait_lo: Constant<Bits<3>>,
-    st_read: Constant<Bits<3>>,
-    st_read_end: Constant<Bits<3>>,
-    st_emit: Constant<Bits<3>>,
     rising: Signal<Local, Bit>,
     busy_lines: Signal<Local, Bit>,
     load: Signal<Local, Bit>,
     shift: Signal<Local, Bit>,
     sr_shift: Signal<Local, Bit>,
     e_frame: Signal<Local, Bit>,
-    e_sample: Signal<Local, Bit>,
-    e_busy: Signal<Local, Bit>,
     word: Signal<Local, Bits<16>>,
     /// Bit `i`: the MSB of line `i`'s DAC word / mux bits.
     dac_msb: Signal<Local, Bits<N_LINES>>,
@@ -189,8 +161,6 @@ pub struct LeanPhy<
     dac_in: Signal<Local, Bits<N_LINES>>,
     sr_in: Signal<Local, Bits<N_LINES>>,
     sensed: Signal<Local, Bits<N_LINES>>,
-    col_sensed: Signal<Local, Bits<N_COLS>>,
-    first_col_c: Constant<Bits<8>>,
 }
 
 impl<
@@ -227,7 +197,6 @@ impl<
             Constant::new(v)
         };
         let c8 = |v: usize| Constant::new((v as u64).into());
-        let st = |v: u64| Constant::new(v.into());
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -275,57 +244,28 @@ impl<
             rclk_q: Default::default(),
             dl_apply: Default::default(),
             dl_sample: Default::default(),
-            adc_st: Default::default(),
-            cnt: Default::default(),
-            ph: Default::default(),
-            bits: Default::default(),
-            cur: Default::default(),
-            res: std::array::from_fn(|_| Default::default()),
-            busy_s1: Default::default(),
-            busy_s2: Default::default(),
-            convst_q: Default::default(),
-            adc_cs_low: Default::default(),
-            adc_sclk_low: Default::default(),
-            rd_valid_q: Default::default(),
-            rd_ch_q: Default::default(),
-            rd_data_q: Default::default(),
-            rd_sat_q: Default::default(),
             err_q: Default::default(),
+            adc: Default::default(),
             line_c: std::array::from_fn(c8),
-            col_ch_c: std::array::from_fn(|j| c8(N_LINES - N_COLS + j)),
-            col_idx_c: std::array::from_fn(c8),
             dac_last_c: mask(&|i| (i + 1).is_multiple_of(dac_chain)),
             sr_last_c: mask(&|i| (i + 1).is_multiple_of(sr_chain)),
             dac_first_c: std::array::from_fn(|g| mask(&|i| i == g * dac_chain)),
             sr_first_c: std::array::from_fn(|m| mask(&|i| i == m * sr_chain)),
             last_fbit_c: Constant::new(((bits - 1) as u64).into()),
             sr_bits_c: Constant::new(((2 * sr_chain) as u64).into()),
-            last_bit_c: c8(16 * N_COLS - 1),
-            last_col_c: c8(N_COLS - 1),
             sign_flip_c: Constant::new(0x800u64.into()),
-            st_idle: st(ADC_IDLE),
-            st_conv: st(ADC_CONV),
-            st_wait_hi: st(ADC_WAIT_HI),
-            st_wait_lo: st(ADC_WAIT_LO),
-            st_read: st(ADC_READ),
-            st_read_end: st(ADC_READ_END),
-            st_emit: st(ADC_EMIT),
             rising: Default::default(),
             busy_lines: Default::default(),
             load: Default::default(),
             shift: Default::default(),
             sr_shift: Default::default(),
             e_frame: Default::default(),
-            e_sample: Default::default(),
-            e_busy: Default::default(),
             word: Default::default(),
             dac_msb: Default::default(),
             sr_msb: Default::default(),
             dac_in: Default::default(),
             sr_in: Default::default(),
             sensed: Default::default(),
-            col_sensed: Default::default(),
-            first_col_c: c8(N_LINES - N_COLS),
         }
     }
 }
@@ -340,36 +280,8 @@ impl<
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self,
-            clock,
-            dirty,
-            apply_prev,
-            frame_on,
-            fph,
-            fbit,
-            sync_low,
-            sclk_q,
-            srclk_q,
-            upd,
-            ldac_low,
-            rclk_q,
-            dl_apply,
-            dl_sample,
-            adc_st,
-            cnt,
-            ph,
-            bits,
-            cur,
-            busy_s1,
-            busy_s2,
-            convst_q,
-            adc_cs_low,
-            adc_sclk_low,
-            rd_valid_q,
-            rd_ch_q,
-            rd_data_q,
-            rd_sat_q,
-            err_q
+            self, clock, dirty, apply_prev, frame_on, fph, fbit, sync_low, sclk_q, srclk_q, upd,
+            ldac_low, rclk_q, dl_apply, dl_sample, err_q
         );
         self.rising.next = self.fe_apply.val() && !self.apply_prev.q.val();
         self.apply_prev.d.next = self.fe_apply.val();
@@ -459,13 +371,9 @@ impl<
                 .val()
                 .replace_bit(m, (self.sr_msb.val() & self.sr_first_c[m].val()).any());
         }
-        self.col_sensed.next =
-            bit_cast::<N_COLS, N_LINES>(self.sensed.val() >> self.first_col_c.val());
 
         // ---- frame: 3 cycles per bit, SCLK high in the middle one
         self.e_frame.next = false;
-        self.e_sample.next = false;
-        self.e_busy.next = false;
         if self.fe_we.val() {
             self.dirty.d.next = true;
         }
@@ -515,99 +423,18 @@ impl<
         }
 
         // ---- ADC path
-        self.busy_s1.d.next = self.adc_busy.val();
-        self.busy_s2.d.next = self.busy_s1.q.val();
-        self.rd_valid_q.d.next = false;
-        if self.dl_sample.q.val().get_bit(286) && (self.adc_st.q.val() != self.st_idle.val()) {
-            self.e_sample.next = true;
-        }
-        for j in 0..N_COLS {
-            self.res[j].clock.next = self.clock.val();
-            self.res[j].d.next = self.res[j].q.val();
-            if (self.adc_st.q.val() == self.st_read.val())
-                && (self.ph.q.val() == 3)
-                && (self.bits.q.val().get_bits::<4>(0) == 15)
-                && (self.bits.q.val() >> 4 == self.col_idx_c[j].val())
-            {
-                self.res[j].d.next = (self.cur.q.val() << 1).replace_bit(0, self.adc_douta.val());
-            }
-            if self.reset.val() {
-                self.res[j].d.next = 0.into();
-            }
-            if (self.adc_st.q.val() == self.st_emit.val())
-                && (self.cnt.q.val() == self.col_idx_c[j].val())
-            {
-                self.rd_valid_q.d.next = self.col_sensed.val().get_bit(j);
-                self.rd_ch_q.d.next = self.col_ch_c[j].val();
-                self.rd_data_q.d.next = self.res[j].q.val();
-                self.rd_sat_q.d.next =
-                    (self.res[j].q.val() == 0x7FFF) || (self.res[j].q.val() == 0x8000);
-            }
-        }
-        if self.adc_st.q.val() == self.st_idle.val() {
-            if self.dl_sample.q.val().get_bit(286) {
-                self.adc_st.d.next = self.st_conv.val();
-                self.convst_q.d.next = true;
-                self.cnt.d.next = 0.into();
-            }
-        } else if self.adc_st.q.val() == self.st_conv.val() {
-            self.cnt.d.next = self.cnt.q.val() + 1;
-            if self.cnt.q.val() == 2 {
-                self.convst_q.d.next = false;
-                self.adc_st.d.next = self.st_wait_hi.val();
-                self.cnt.d.next = 0.into();
-            }
-        } else if self.adc_st.q.val() == self.st_wait_hi.val() {
-            self.cnt.d.next = self.cnt.q.val() + 1;
-            if self.busy_s2.q.val() {
-                self.adc_st.d.next = self.st_wait_lo.val();
-                self.cnt.d.next = 0.into();
-            } else if self.cnt.q.val() == 15 {
-                self.e_busy.next = true;
-                self.adc_st.d.next = self.st_wait_lo.val();
-                self.cnt.d.next = 0.into();
-            }
-        } else if self.adc_st.q.val() == self.st_wait_lo.val() {
-            if !self.busy_s2.q.val() {
-                self.adc_st.d.next = self.st_read.val();
-                self.adc_cs_low.d.next = true;
-                self.ph.d.next = 0.into();
-                self.bits.d.next = 0.into();
-            }
-        } else if self.adc_st.q.val() == self.st_read.val() {
-            self.ph.d.next = self.ph.q.val() + 1;
-            if self.ph.q.val() == 5 {
-                self.ph.d.next = 0.into();
-            }
-            if self.ph.q.val() == 0 {
-                self.adc_sclk_low.d.next = true;
-            }
-            if self.ph.q.val() == 3 {
-                self.adc_sclk_low.d.next = false;
-                self.cur.d.next = (self.cur.q.val() << 1).replace_bit(0, self.adc_douta.val());
-                self.bits.d.next = self.bits.q.val() + 1;
-                if self.bits.q.val() == self.last_bit_c.val() {
-                    self.adc_st.d.next = self.st_read_end.val();
-                }
-            }
-        } else if self.adc_st.q.val() == self.st_read_end.val() {
-            self.adc_cs_low.d.next = false;
-            self.adc_st.d.next = self.st_emit.val();
-            self.cnt.d.next = 0.into();
-        } else {
-            // EMIT: one column per cycle
-            self.cnt.d.next = self.cnt.q.val() + 1;
-            if self.cnt.q.val() == self.last_col_c.val() {
-                self.adc_st.d.next = self.st_idle.val();
-                self.cnt.d.next = 0.into();
-            }
-        }
+        self.adc.clock.next = self.clock.val();
+        self.adc.reset.next = self.reset.val();
+        self.adc.start.next = self.dl_sample.q.val().get_bit(286);
+        self.adc.sensed.next = self.sensed.val();
+        self.adc.adc_busy.next = self.adc_busy.val();
+        self.adc.adc_douta.next = self.adc_douta.val();
 
         self.err_q.d.next = self.err_q.q.val()
             | bits::<3>(0)
                 .replace_bit(0, self.e_frame.val())
-                .replace_bit(1, self.e_sample.val())
-                .replace_bit(2, self.e_busy.val());
+                .replace_bit(1, self.adc.e_sample.val())
+                .replace_bit(2, self.adc.e_busy.val());
         if self.reset.val() {
             self.dirty.d.next = false;
             self.apply_prev.d.next = false;
@@ -622,18 +449,6 @@ impl<
             self.rclk_q.d.next = false;
             self.dl_apply.d.next = 0.into();
             self.dl_sample.d.next = 0.into();
-            self.adc_st.d.next = self.st_idle.val();
-            self.cnt.d.next = 0.into();
-            self.ph.d.next = 0.into();
-            self.bits.d.next = 0.into();
-            self.cur.d.next = 0.into();
-            self.convst_q.d.next = false;
-            self.adc_cs_low.d.next = false;
-            self.adc_sclk_low.d.next = false;
-            self.rd_valid_q.d.next = false;
-            self.rd_ch_q.d.next = 0.into();
-            self.rd_data_q.d.next = 0.into();
-            self.rd_sat_q.d.next = false;
             self.err_q.d.next = 0.into();
         }
 
@@ -644,16 +459,15 @@ impl<
         self.dac_ldac.next = !self.ldac_low.q.val();
         self.sr_clk.next = self.srclk_q.q.val();
         self.sr_rclk.next = self.rclk_q.q.val();
-        self.adc_convst.next = self.convst_q.q.val();
-        self.adc_cs.next = !self.adc_cs_low.q.val();
-        self.adc_sclk.next = !self.adc_sclk_low.q.val();
-        self.fe_busy.next = self.busy_lines.val()
-            || self.dl_sample.q.val().any()
-            || (self.adc_st.q.val() != self.st_idle.val());
-        self.fe_rd_valid.next = self.rd_valid_q.q.val();
-        self.fe_rd_ch.next = self.rd_ch_q.q.val();
-        self.fe_rd_data.next = self.rd_data_q.q.val();
-        self.fe_rd_sat.next = self.rd_sat_q.q.val();
+        self.adc_convst.next = self.adc.adc_convst.val();
+        self.adc_cs.next = self.adc.adc_cs.val();
+        self.adc_sclk.next = self.adc.adc_sclk.val();
+        self.fe_busy.next =
+            self.busy_lines.val() || self.dl_sample.q.val().any() || self.adc.busy.val();
+        self.fe_rd_valid.next = self.adc.rd_valid.val();
+        self.fe_rd_ch.next = self.adc.rd_ch.val();
+        self.fe_rd_data.next = self.adc.rd_data.val();
+        self.fe_rd_sat.next = self.adc.rd_sat.val();
         self.phy_error.next = self.err_q.q.val();
     }
 }

@@ -10,6 +10,7 @@ pub mod bcm;
 pub mod board;
 pub mod board_tops;
 pub mod cmd_bus;
+pub mod fe_adc;
 pub mod fe_bus;
 pub mod fe_phy;
 pub mod fe_phy_lean;

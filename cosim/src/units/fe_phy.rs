@@ -3,11 +3,9 @@
 //! stimulus.
 
 use super::CycleModel;
-use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::phy_25x5;
 use neuroxbar_models::golden::fe_phy::{FrontEndPhyModel, PhyInputs, PhyOutputs};
-use neuroxbar_models::golden::fixed::sign_extend;
-use neuroxbar_rtl::fe_bus::{code_bits, FE_CODE_MAX, FE_CODE_MIN, FE_RD_BITS};
+use neuroxbar_rtl::fe_bus::{FE_CODE_MAX, FE_CODE_MIN};
 use neuroxbar_rtl::fe_phy::FrontEndPhy;
 use neuroxbar_rtl::rust_hdl::prelude::*;
 
@@ -15,120 +13,199 @@ use neuroxbar_rtl::rust_hdl::prelude::*;
 pub const N_LINES: usize = 30;
 pub const N_COLS: usize = 5;
 
-/// Verilator back end.
-pub struct VerilatorPhy {
-    pub harness: Harness<phy_25x5::Model>,
+/// One pin of a back end's model as the golden outputs carry it: `bit` a
+/// `bool`, `bits` a `u64` mask.
+macro_rules! phy_pin {
+    (verilator, bit, $m:expr, $pin:ident) => {
+        $m.$pin() != 0
+    };
+    (verilator, bits, $m:expr, $pin:ident) => {
+        $m.$pin()
+    };
+    (rust_hdl, bit, $d:expr, $pin:ident) => {
+        $d.$pin.val()
+    };
+    (rust_hdl, bits, $d:expr, $pin:ident) => {
+        $d.$pin.val().to_u64()
+    };
 }
 
-impl VerilatorPhy {
-    pub fn new(trace: Trace) -> Result<Self, HarnessError> {
-        Ok(Self {
-            harness: Harness::new(trace)?,
-        })
-    }
-}
-
-impl CycleModel for VerilatorPhy {
-    type Inputs = PhyInputs;
-    type Outputs = PhyOutputs;
-    fn step(&mut self, inp: &PhyInputs) -> PhyOutputs {
-        let m = &mut self.harness.model;
-        m.set_reset(inp.reset as u64);
-        m.set_fe_ch(inp.fe_ch as u64);
-        m.set_fe_code(code_bits(inp.fe_code));
-        m.set_fe_mode(inp.fe_mode as u64 & 3);
-        m.set_fe_we(inp.fe_we as u64);
-        m.set_fe_apply(inp.fe_apply as u64);
-        m.set_fe_sample(inp.fe_sample as u64);
-        m.set_adc_busy(inp.adc_busy as u64);
-        m.set_adc_douta(inp.adc_douta as u64);
-        self.harness.step();
-        let m = &self.harness.model;
-        PhyOutputs {
-            fe_busy: m.fe_busy() != 0,
-            fe_rd_valid: m.fe_rd_valid() != 0,
-            fe_rd_ch: m.fe_rd_ch() as u8,
-            fe_rd_data: sign_extend(m.fe_rd_data(), FE_RD_BITS as _) as i16,
-            fe_rd_sat: m.fe_rd_sat() != 0,
-            dac_cs: m.dac_cs() != 0,
-            dac_sclk: m.dac_sclk() != 0,
-            dac_sdi: m.dac_sdi(),
-            mux_a0: m.mux_a0(),
-            mux_a1: m.mux_a1(),
-            apply: m.apply() != 0,
-            adc_convst: m.adc_convst() != 0,
-            adc_cs: m.adc_cs() != 0,
-            adc_sclk: m.adc_sclk() != 0,
-            phy_error: m.phy_error() as u8,
+/// The three back ends of a front-end PHY whose inputs are the `fe_*` bus
+/// and the ADC pins ([`PhyInputs`]) and whose outputs are the bus, the ADC
+/// pins, `phy_error` and the PHY's own DAC / mux pins (`$pins`, each `bit`
+/// or `bits`): a Verilator model, the rust-hdl simulator (inputs applied
+/// with the falling edge) and the golden model.
+macro_rules! phy_back_ends {
+    (
+        outputs: $out:ident,
+        verilator: $vl:ident($model:ty),
+        rust_hdl: $hdl:ident($dut:ty),
+        golden: $gold:ident($gm:ty) = $new:expr,
+        pins: { $($pin:ident: $kind:ident),* $(,)? }
+    ) => {
+        /// Verilator back end.
+        pub struct $vl {
+            pub harness: $crate::harness::Harness<$model>,
         }
-    }
-    fn skip_time(&mut self, cycles: u64) {
-        self.harness.skip(cycles);
-    }
-}
 
-/// rust-hdl simulator back end (inputs applied with the falling edge).
-pub struct RustHdlPhy {
-    pub dut: Box<FrontEndPhy<N_LINES, N_COLS>>,
-}
-
-impl Default for RustHdlPhy {
-    fn default() -> Self {
-        let mut dut = Box::<FrontEndPhy<N_LINES, N_COLS>>::default();
-        dut.connect_all();
-        Self { dut }
-    }
-}
-
-impl CycleModel for RustHdlPhy {
-    type Inputs = PhyInputs;
-    type Outputs = PhyOutputs;
-    fn step(&mut self, inp: &PhyInputs) -> PhyOutputs {
-        let d = &mut *self.dut;
-        d.reset.next = inp.reset;
-        d.fe_ch.next = (inp.fe_ch as u64).into();
-        d.fe_code.next = code_bits(inp.fe_code).into();
-        d.fe_mode.next = (inp.fe_mode as u64 & 3).into();
-        d.fe_we.next = inp.fe_we;
-        d.fe_apply.next = inp.fe_apply;
-        d.fe_sample.next = inp.fe_sample;
-        d.adc_busy.next = inp.adc_busy;
-        d.adc_douta.next = inp.adc_douta;
-        rust_hdl_cycle!(d, 200);
-        PhyOutputs {
-            fe_busy: d.fe_busy.val(),
-            fe_rd_valid: d.fe_rd_valid.val(),
-            fe_rd_ch: d.fe_rd_ch.val().to_u64() as u8,
-            fe_rd_data: sign_extend(d.fe_rd_data.val().to_u64(), FE_RD_BITS as _) as i16,
-            fe_rd_sat: d.fe_rd_sat.val(),
-            dac_cs: d.dac_cs.val(),
-            dac_sclk: d.dac_sclk.val(),
-            dac_sdi: d.dac_sdi.val().to_u64(),
-            mux_a0: d.mux_a0.val().to_u64(),
-            mux_a1: d.mux_a1.val().to_u64(),
-            apply: d.apply.val(),
-            adc_convst: d.adc_convst.val(),
-            adc_cs: d.adc_cs.val(),
-            adc_sclk: d.adc_sclk.val(),
-            phy_error: d.phy_error.val().to_u64() as u8,
+        impl $vl {
+            pub fn new(
+                trace: $crate::harness::Trace,
+            ) -> Result<Self, $crate::harness::HarnessError> {
+                Ok(Self {
+                    harness: $crate::harness::Harness::new(trace)?,
+                })
+            }
         }
+
+        impl $crate::units::CycleModel for $vl {
+            type Inputs = PhyInputs;
+            type Outputs = $out;
+            fn step(&mut self, inp: &PhyInputs) -> $out {
+                use ::neuroxbar_rtl::fe_bus::code_bits;
+                let m = &mut self.harness.model;
+                m.set_reset(inp.reset as u64);
+                m.set_fe_ch(inp.fe_ch as u64);
+                m.set_fe_code(code_bits(inp.fe_code));
+                m.set_fe_mode(inp.fe_mode as u64 & 3);
+                m.set_fe_we(inp.fe_we as u64);
+                m.set_fe_apply(inp.fe_apply as u64);
+                m.set_fe_sample(inp.fe_sample as u64);
+                m.set_adc_busy(inp.adc_busy as u64);
+                m.set_adc_douta(inp.adc_douta as u64);
+                self.harness.step();
+                let m = &self.harness.model;
+                $out {
+                    fe_busy: m.fe_busy() != 0,
+                    fe_rd_valid: m.fe_rd_valid() != 0,
+                    fe_rd_ch: m.fe_rd_ch() as u8,
+                    fe_rd_data: $crate::units::fe_phy::rd_data(m.fe_rd_data()),
+                    fe_rd_sat: m.fe_rd_sat() != 0,
+                    adc_convst: m.adc_convst() != 0,
+                    adc_cs: m.adc_cs() != 0,
+                    adc_sclk: m.adc_sclk() != 0,
+                    phy_error: m.phy_error() as u8,
+                    $($pin: $crate::units::fe_phy::phy_pin!(verilator, $kind, m, $pin),)*
+                }
+            }
+            fn skip_time(&mut self, cycles: u64) {
+                self.harness.skip(cycles);
+            }
+        }
+
+        /// rust-hdl simulator back end (inputs applied with the falling edge).
+        pub struct $hdl {
+            pub dut: Box<$dut>,
+        }
+
+        impl Default for $hdl {
+            fn default() -> Self {
+                let mut dut = Box::<$dut>::default();
+                dut.connect_all();
+                Self { dut }
+            }
+        }
+
+        impl $crate::units::CycleModel for $hdl {
+            type Inputs = PhyInputs;
+            type Outputs = $out;
+            fn step(&mut self, inp: &PhyInputs) -> $out {
+                use ::neuroxbar_rtl::fe_bus::code_bits;
+                let d = &mut *self.dut;
+                d.reset.next = inp.reset;
+                d.fe_ch.next = (inp.fe_ch as u64).into();
+                d.fe_code.next = code_bits(inp.fe_code).into();
+                d.fe_mode.next = (inp.fe_mode as u64 & 3).into();
+                d.fe_we.next = inp.fe_we;
+                d.fe_apply.next = inp.fe_apply;
+                d.fe_sample.next = inp.fe_sample;
+                d.adc_busy.next = inp.adc_busy;
+                d.adc_douta.next = inp.adc_douta;
+                rust_hdl_cycle!(d, 200);
+                $out {
+                    fe_busy: d.fe_busy.val(),
+                    fe_rd_valid: d.fe_rd_valid.val(),
+                    fe_rd_ch: d.fe_rd_ch.val().to_u64() as u8,
+                    fe_rd_data: $crate::units::fe_phy::rd_data(d.fe_rd_data.val().to_u64()),
+                    fe_rd_sat: d.fe_rd_sat.val(),
+                    adc_convst: d.adc_convst.val(),
+                    adc_cs: d.adc_cs.val(),
+                    adc_sclk: d.adc_sclk.val(),
+                    phy_error: d.phy_error.val().to_u64() as u8,
+                    $($pin: $crate::units::fe_phy::phy_pin!(rust_hdl, $kind, d, $pin),)*
+                }
+            }
+        }
+
+        /// Golden model back end.
+        pub struct $gold(pub $gm);
+
+        impl Default for $gold {
+            fn default() -> Self {
+                Self($new)
+            }
+        }
+
+        impl $crate::units::CycleModel for $gold {
+            type Inputs = PhyInputs;
+            type Outputs = $out;
+            fn step(&mut self, inp: &PhyInputs) -> $out {
+                self.0.step(inp)
+            }
+        }
+    };
+}
+pub(crate) use {phy_back_ends, phy_pin};
+
+/// The signed code of an `fe_rd_data` pattern.
+pub fn rd_data(bits: u64) -> i16 {
+    use neuroxbar_models::golden::fixed::sign_extend;
+    use neuroxbar_rtl::fe_bus::FE_RD_BITS;
+    sign_extend(bits, FE_RD_BITS as _) as i16
+}
+
+phy_back_ends! {
+    outputs: PhyOutputs,
+    verilator: VerilatorPhy(phy_25x5::Model),
+    rust_hdl: RustHdlPhy(FrontEndPhy<N_LINES, N_COLS>),
+    golden: GoldenPhy(FrontEndPhyModel) = FrontEndPhyModel::new(N_LINES, N_COLS),
+    pins: {
+        dac_cs: bit,
+        dac_sclk: bit,
+        dac_sdi: bits,
+        mux_a0: bits,
+        mux_a1: bits,
+        apply: bit,
     }
 }
 
-/// Golden model back end.
-pub struct GoldenPhy(pub FrontEndPhyModel);
-
-impl Default for GoldenPhy {
-    fn default() -> Self {
-        Self(FrontEndPhyModel::new(N_LINES, N_COLS))
-    }
-}
-
-impl CycleModel for GoldenPhy {
-    type Inputs = PhyInputs;
-    type Outputs = PhyOutputs;
-    fn step(&mut self, inp: &PhyInputs) -> PhyOutputs {
-        self.0.step(inp)
+/// Run `cycles` cycles of [`PhyStimulus`] (`seed`) on the golden, Verilator
+/// and rust-hdl back ends of a PHY, the stimulus closed on the golden
+/// outputs as `view` shows them; panic at the first cycle where the back
+/// ends differ; `each(last, now)` sees every cycle's golden outputs after
+/// the last ones.
+pub fn random_lockstep<O: PartialEq + std::fmt::Debug + Default + Copy>(
+    golden: &mut dyn CycleModel<Inputs = PhyInputs, Outputs = O>,
+    verilator: &mut dyn CycleModel<Inputs = PhyInputs, Outputs = O>,
+    rust_hdl: &mut dyn CycleModel<Inputs = PhyInputs, Outputs = O>,
+    seed: u64,
+    cycles: u64,
+    view: impl Fn(&O) -> PhyOutputs,
+    mut each: impl FnMut(&O, &O),
+) {
+    let mut stim = PhyStimulus::new(seed);
+    let mut last = O::default();
+    for c in 0..cycles {
+        let inp = stim.next(&view(&last));
+        let g = golden.step(&inp);
+        let v = verilator.step(&inp);
+        let h = rust_hdl.step(&inp);
+        assert!(
+            g == v && g == h,
+            "cycle {c}: inputs {inp:?}\n golden    {g:?}\n verilator {v:?}\n rust-hdl  {h:?}"
+        );
+        each(&last, &g);
+        last = g;
     }
 }
 

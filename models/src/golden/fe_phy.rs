@@ -9,12 +9,8 @@ pub const PHY_LATENCY: u64 = 64;
 pub const FRAME_CYCLES: u64 = 33;
 /// FPGA clocks per DAC SCLK period.
 pub const DAC_SCLK_DIV: u64 = 2;
-/// FPGA clocks per ADC SCLK period.
-pub const ADC_SCLK_DIV: u64 = 6;
-/// Cycles `adc_convst` stays high.
-pub const CONVST_CYCLES: u64 = 3;
-/// Cycles the PHY waits for the synchronized BUSY to rise.
-pub const BUSY_TIMEOUT_CYCLES: u64 = 16;
+use super::fe_adc::AdcReaderModel;
+pub use super::fe_adc::{AdcState, ADC_SCLK_DIV, BUSY_TIMEOUT_CYCLES, CONVST_CYCLES};
 
 /// The AD5542A word of a signed 12-bit bus code: offset binary in the top
 /// 12 bits, 4 zero bits.
@@ -44,6 +40,19 @@ pub struct PhyInputs {
     pub adc_douta: bool,
 }
 
+impl PhyInputs {
+    /// A staging write: line `ch`'s mode and code.
+    pub fn stage(ch: u8, mode: u8, code: i16) -> Self {
+        Self {
+            fe_we: true,
+            fe_ch: ch,
+            fe_mode: mode,
+            fe_code: code,
+            ..Default::default()
+        }
+    }
+}
+
 /// Outputs after the rising edge: the bus inputs of the controller and the
 /// pins. Per-line pins as bit masks (bit `i` = line `i`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,19 +75,6 @@ pub struct PhyOutputs {
     pub phy_error: u8,
 }
 
-/// ADC path state (same codes as the RTL `adc_st`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AdcState {
-    #[default]
-    Idle = 0,
-    Conv = 1,
-    WaitHi = 2,
-    WaitLo = 3,
-    Read = 4,
-    ReadEnd = 5,
-    Emit = 6,
-}
-
 /// Registered state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrontEndPhyModel {
@@ -97,22 +93,9 @@ pub struct FrontEndPhyModel {
     pub dac_sclk: bool,
     pub dl_apply: u64,
     pub dl_sample: u64,
-    pub adc_st: AdcState,
-    pub cnt: u8,
-    pub ph: u8,
-    pub bits: u8,
-    pub cur: u16,
-    pub res: Vec<u16>,
-    pub busy_s1: bool,
-    pub busy_s2: bool,
-    pub convst: bool,
-    pub adc_cs_low: bool,
-    pub adc_sclk_low: bool,
-    pub rd_valid: bool,
-    pub rd_ch: u8,
-    pub rd_data: u16,
-    pub rd_sat: bool,
     pub err: u8,
+    /// The ADC read path.
+    pub adc: AdcReaderModel,
 }
 
 impl FrontEndPhyModel {
@@ -135,42 +118,26 @@ impl FrontEndPhyModel {
             dac_sclk: false,
             dl_apply: 0,
             dl_sample: 0,
-            adc_st: AdcState::Idle,
-            cnt: 0,
-            ph: 0,
-            bits: 0,
-            cur: 0,
-            res: vec![0; n_cols],
-            busy_s1: false,
-            busy_s2: false,
-            convst: false,
-            adc_cs_low: false,
-            adc_sclk_low: false,
-            rd_valid: false,
-            rd_ch: 0,
-            rd_data: 0,
-            rd_sat: false,
             err: 0,
+            adc: AdcReaderModel::new(n_lines, n_cols),
         }
     }
 
     /// Outputs of the present registers.
     pub fn outputs(&self) -> PhyOutputs {
+        let a = self.adc.outputs();
         let mut o = PhyOutputs {
-            fe_busy: self.frame_on
-                || self.dl_apply != 0
-                || self.dl_sample != 0
-                || self.adc_st != AdcState::Idle,
-            fe_rd_valid: self.rd_valid,
-            fe_rd_ch: self.rd_ch,
-            fe_rd_data: self.rd_data as i16,
-            fe_rd_sat: self.rd_sat,
+            fe_busy: self.frame_on || self.dl_apply != 0 || self.dl_sample != 0 || self.adc.busy(),
+            fe_rd_valid: a.fe_rd_valid,
+            fe_rd_ch: a.fe_rd_ch,
+            fe_rd_data: a.fe_rd_data,
+            fe_rd_sat: a.fe_rd_sat,
             dac_cs: !self.dac_cs_low,
             dac_sclk: self.dac_sclk,
             apply: self.dl_apply >> 63 & 1 == 1,
-            adc_convst: self.convst,
-            adc_cs: !self.adc_cs_low,
-            adc_sclk: !self.adc_sclk_low,
+            adc_convst: a.adc_convst,
+            adc_cs: a.adc_cs,
+            adc_sclk: a.adc_sclk,
             phy_error: self.err,
             ..Default::default()
         };
@@ -234,94 +201,13 @@ impl FrontEndPhyModel {
             }
         }
         // ADC path
-        self.busy_s1 = inp.adc_busy;
-        self.busy_s2 = s.busy_s1;
-        self.rd_valid = false;
         let sample_due = s.dl_sample >> 62 & 1 == 1;
-        if sample_due && s.adc_st != AdcState::Idle {
-            self.err |= 2;
-        }
-        let capture = s.adc_st == AdcState::Read && s.ph == 3;
-        let captured = s.cur << 1 | inp.adc_douta as u16;
-        if capture && s.bits & 15 == 15 {
-            self.res[usize::from(s.bits >> 4)] = captured;
-        }
-        if s.adc_st == AdcState::Emit {
-            let j = usize::from(s.cnt);
-            let ch = nl - nc + j;
-            self.rd_valid = s.mode_q[ch] == 2;
-            self.rd_ch = ch as u8;
-            self.rd_data = s.res[j];
-            self.rd_sat = s.res[j] == 0x7FFF || s.res[j] == 0x8000;
-        }
-        match s.adc_st {
-            AdcState::Idle => {
-                if sample_due {
-                    self.adc_st = AdcState::Conv;
-                    self.convst = true;
-                    self.cnt = 0;
-                }
-            }
-            AdcState::Conv => {
-                self.cnt = s.cnt + 1;
-                if s.cnt == 2 {
-                    self.convst = false;
-                    self.adc_st = AdcState::WaitHi;
-                    self.cnt = 0;
-                }
-            }
-            AdcState::WaitHi => {
-                self.cnt = s.cnt + 1;
-                if s.busy_s2 {
-                    self.adc_st = AdcState::WaitLo;
-                    self.cnt = 0;
-                } else if s.cnt == 15 {
-                    self.err |= 4;
-                    self.adc_st = AdcState::WaitLo;
-                    self.cnt = 0;
-                }
-            }
-            AdcState::WaitLo => {
-                if !s.busy_s2 {
-                    self.adc_st = AdcState::Read;
-                    self.adc_cs_low = true;
-                    self.ph = 0;
-                    self.bits = 0;
-                }
-            }
-            AdcState::Read => {
-                self.ph = if s.ph == 5 { 0 } else { s.ph + 1 };
-                if s.ph == 0 {
-                    self.adc_sclk_low = true;
-                }
-                if s.ph == 3 {
-                    self.adc_sclk_low = false;
-                    self.cur = captured;
-                    self.bits = s.bits.wrapping_add(1);
-                    if usize::from(s.bits) == 16 * nc - 1 {
-                        self.adc_st = AdcState::ReadEnd;
-                    }
-                }
-            }
-            AdcState::ReadEnd => {
-                self.adc_cs_low = false;
-                self.adc_st = AdcState::Emit;
-                self.cnt = 0;
-            }
-            AdcState::Emit => {
-                self.cnt = s.cnt + 1;
-                if usize::from(s.cnt) == nc - 1 {
-                    self.adc_st = AdcState::Idle;
-                    self.cnt = 0;
-                }
-            }
-        }
+        self.err |= self.adc.step(inp, sample_due, &s.mode_q);
         if inp.reset {
-            // the BUSY synchronizer is not reset
-            let (b1, b2) = (self.busy_s1, self.busy_s2);
+            // the ADC path has reset itself (but for its BUSY synchronizer)
+            let adc = self.adc.clone();
             *self = Self::new(nl, nc);
-            self.busy_s1 = b1;
-            self.busy_s2 = b2;
+            self.adc = adc;
         }
         self.outputs()
     }

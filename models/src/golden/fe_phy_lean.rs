@@ -3,7 +3,8 @@
 //! shift-register chains for the ADG1404 mux addresses, one AD7606 ADC).
 //! Cycle accurate; the RTL module documents the pins and the timing.
 
-use super::fe_phy::{dac_word, AdcState, PhyInputs};
+use super::fe_adc::AdcReaderModel;
+use super::fe_phy::{dac_word, PhyInputs};
 
 /// Cycles from `fe_apply` / `fe_sample` to the `apply` / `adc_convst` pins.
 pub const LEAN_PHY_LATENCY: usize = 288;
@@ -88,22 +89,9 @@ pub struct LeanPhyModel {
     pub rclk: bool,
     pub dl_apply: [u64; DL_WORDS],
     pub dl_sample: [u64; DL_WORDS],
-    pub adc_st: AdcState,
-    pub cnt: u8,
-    pub ph: u8,
-    pub bits: u8,
-    pub cur: u16,
-    pub res: Vec<u16>,
-    pub busy_s1: bool,
-    pub busy_s2: bool,
-    pub convst: bool,
-    pub adc_cs_low: bool,
-    pub adc_sclk_low: bool,
-    pub rd_valid: bool,
-    pub rd_ch: u8,
-    pub rd_data: u16,
-    pub rd_sat: bool,
     pub err: u8,
+    /// The ADC read path (as `FrontEndPhyModel`'s).
+    pub adc: AdcReaderModel,
 }
 
 impl LeanPhyModel {
@@ -138,22 +126,8 @@ impl LeanPhyModel {
             rclk: false,
             dl_apply: [0; DL_WORDS],
             dl_sample: [0; DL_WORDS],
-            adc_st: AdcState::Idle,
-            cnt: 0,
-            ph: 0,
-            bits: 0,
-            cur: 0,
-            res: vec![0; n_cols],
-            busy_s1: false,
-            busy_s2: false,
-            convst: false,
-            adc_cs_low: false,
-            adc_sclk_low: false,
-            rd_valid: false,
-            rd_ch: 0,
-            rd_data: 0,
-            rd_sat: false,
             err: 0,
+            adc: AdcReaderModel::new(n_lines, n_cols),
         }
     }
 
@@ -168,25 +142,26 @@ impl LeanPhyModel {
 
     /// Outputs of the present registers.
     pub fn outputs(&self) -> LeanPhyOutputs {
+        let a = self.adc.outputs();
         let mut o = LeanPhyOutputs {
             fe_busy: self.frame_on
                 || self.upd != 0
                 || Self::dl_any(&self.dl_apply)
                 || Self::dl_any(&self.dl_sample)
-                || self.adc_st != AdcState::Idle,
-            fe_rd_valid: self.rd_valid,
-            fe_rd_ch: self.rd_ch,
-            fe_rd_data: self.rd_data as i16,
-            fe_rd_sat: self.rd_sat,
+                || self.adc.busy(),
+            fe_rd_valid: a.fe_rd_valid,
+            fe_rd_ch: a.fe_rd_ch,
+            fe_rd_data: a.fe_rd_data,
+            fe_rd_sat: a.fe_rd_sat,
             dac_sync: !self.sync_low,
             dac_sclk: self.sclk,
             dac_ldac: !self.ldac_low,
             sr_clk: self.srclk,
             sr_rclk: self.rclk,
             apply: dl_bit(&self.dl_apply, LEAN_PHY_LATENCY - 1),
-            adc_convst: self.convst,
-            adc_cs: !self.adc_cs_low,
-            adc_sclk: !self.adc_sclk_low,
+            adc_convst: a.adc_convst,
+            adc_cs: a.adc_cs,
+            adc_sclk: a.adc_sclk,
             phy_error: self.err,
             ..Default::default()
         };
@@ -291,94 +266,13 @@ impl LeanPhyModel {
             }
         }
         // ADC path (as FrontEndPhy's, with the longer delay)
-        self.busy_s1 = inp.adc_busy;
-        self.busy_s2 = s.busy_s1;
-        self.rd_valid = false;
         let sample_due = dl_bit(&s.dl_sample, LEAN_PHY_LATENCY - 2);
-        if sample_due && s.adc_st != AdcState::Idle {
-            self.err |= 2;
-        }
-        let capture = s.adc_st == AdcState::Read && s.ph == 3;
-        let captured = s.cur << 1 | inp.adc_douta as u16;
-        if capture && s.bits & 15 == 15 {
-            self.res[usize::from(s.bits >> 4)] = captured;
-        }
-        if s.adc_st == AdcState::Emit {
-            let j = usize::from(s.cnt);
-            let ch = nl - nc + j;
-            self.rd_valid = s.mode_q[ch] == 2;
-            self.rd_ch = ch as u8;
-            self.rd_data = s.res[j];
-            self.rd_sat = s.res[j] == 0x7FFF || s.res[j] == 0x8000;
-        }
-        match s.adc_st {
-            AdcState::Idle => {
-                if sample_due {
-                    self.adc_st = AdcState::Conv;
-                    self.convst = true;
-                    self.cnt = 0;
-                }
-            }
-            AdcState::Conv => {
-                self.cnt = s.cnt + 1;
-                if s.cnt == 2 {
-                    self.convst = false;
-                    self.adc_st = AdcState::WaitHi;
-                    self.cnt = 0;
-                }
-            }
-            AdcState::WaitHi => {
-                self.cnt = s.cnt + 1;
-                if s.busy_s2 {
-                    self.adc_st = AdcState::WaitLo;
-                    self.cnt = 0;
-                } else if s.cnt == 15 {
-                    self.err |= 4;
-                    self.adc_st = AdcState::WaitLo;
-                    self.cnt = 0;
-                }
-            }
-            AdcState::WaitLo => {
-                if !s.busy_s2 {
-                    self.adc_st = AdcState::Read;
-                    self.adc_cs_low = true;
-                    self.ph = 0;
-                    self.bits = 0;
-                }
-            }
-            AdcState::Read => {
-                self.ph = if s.ph == 5 { 0 } else { s.ph + 1 };
-                if s.ph == 0 {
-                    self.adc_sclk_low = true;
-                }
-                if s.ph == 3 {
-                    self.adc_sclk_low = false;
-                    self.cur = captured;
-                    self.bits = s.bits.wrapping_add(1);
-                    if usize::from(s.bits) == 16 * nc - 1 {
-                        self.adc_st = AdcState::ReadEnd;
-                    }
-                }
-            }
-            AdcState::ReadEnd => {
-                self.adc_cs_low = false;
-                self.adc_st = AdcState::Emit;
-                self.cnt = 0;
-            }
-            AdcState::Emit => {
-                self.cnt = s.cnt + 1;
-                if usize::from(s.cnt) == nc - 1 {
-                    self.adc_st = AdcState::Idle;
-                    self.cnt = 0;
-                }
-            }
-        }
+        self.err |= self.adc.step(inp, sample_due, &s.mode_q);
         if inp.reset {
-            // the BUSY synchronizer is not reset
-            let (b1, b2) = (self.busy_s1, self.busy_s2);
+            // the ADC path has reset itself (but for its BUSY synchronizer)
+            let adc = self.adc.clone();
             *self = Self::new(nl, nc, nl / self.dac_chain, nl / self.sr_chain);
-            self.busy_s1 = b1;
-            self.busy_s2 = b2;
+            self.adc = adc;
         }
         self.outputs()
     }

@@ -8,6 +8,7 @@
 pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;
+pub mod fe_adc;
 pub mod fe_phy;
 pub mod fe_phy_lean;
 pub mod fixed;
