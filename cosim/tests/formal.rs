@@ -325,8 +325,8 @@ fn accel_mutation_wrong_register() {
     let v = mutate(
         &accel(),
         "top",
-        "ctrl$safe_max = b12$value$3;",
-        "ctrl$safe_max = b12$value$2;",
+        "ctrl$safe_max = regs$safe_max;",
+        "ctrl$safe_max = regs$v_dep;",
     );
     refutes("accel", "bmc", "wrong_register", &v);
 }

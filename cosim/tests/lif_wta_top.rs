@@ -97,6 +97,26 @@ fn register_maps_agree() {
     }
 }
 
+/// The golden models' address constants (`reg::THRESHOLD`, ...) are the
+/// addresses of the same names in the RTL's table, one for each register.
+#[test]
+fn register_address_constants_agree() {
+    use neuroxbar_models::golden::{accelerator, lif_wta_top};
+    use neuroxbar_rtl::accel_regs::{register_map, ROW_INTENSITY_BASE};
+    let consts: Vec<(&str, u8)> = lif_wta_top::reg::ALL
+        .iter()
+        .chain(accelerator::reg::ALL)
+        .copied()
+        .collect();
+    let map = register_map(0);
+    assert_eq!(consts.len(), map.len());
+    for r in &map {
+        let c = consts.iter().find(|(n, _)| *n == r.name).map(|c| c.1);
+        assert_eq!(c, Some(r.addr), "reg::{}", r.name);
+    }
+    assert_eq!(accelerator::reg::ROW_INTENSITY_BASE, ROW_INTENSITY_BASE);
+}
+
 #[test]
 fn random_stimulus_100k_cycles_lockstep() {
     let stim: Vec<_> = random_stimulus(0x5eed_0001, 100_000).collect();

@@ -32,7 +32,7 @@
 //! `present` (while idle) starts a presentation: encoder ramp and WTA
 //! cleared, membranes to rest, STDP traces cleared.
 
-use crate::accel_regs::{register_map, ROW_INTENSITY_BASE};
+use crate::accel_regs::{register_map, AccelRegs, ROW_INTENSITY_BASE};
 use crate::arbiter::CommandArbiter;
 use crate::bcm::BcmUnit;
 use crate::cmd_bus::CmdBus;
@@ -44,80 +44,6 @@ use crate::stdp::StdpUnit;
 use crate::wta::WinnerTakeAll;
 use crate::xbar_ctrl::CrossbarController;
 use rust_hdl::prelude::*;
-
-/// Registers of each width bank, in bank index order (the `update` code
-/// below indexes the banks with these positions).
-pub const BANK_LAYOUT: [(usize, &[&str]); 11] = [
-    (1, &["SCHEME"]),
-    (2, &["INPUT_MODE", "PLASTICITY"]),
-    (3, &["CTRL"]),
-    (
-        4,
-        &[
-            "STDP_PRE_DECAY_SHIFT",
-            "STDP_POST_DECAY_SHIFT",
-            "STDP_COUNT_SHIFT",
-            "BCM_THETA_SHIFT",
-            "BCM_COUNT_SHIFT",
-            "BCM_RHO0_SHIFT",
-        ],
-    ),
-    (5, &["LEAK_SHIFT", "THETA_DECAY_SHIFT"]),
-    (
-        8,
-        &[
-            "REFRACTORY",
-            "RAMP_STEP",
-            "STDP_A_PLUS",
-            "STDP_A_MINUS",
-            "STDP_TRACE_MAX",
-        ],
-    ),
-    (
-        12,
-        &[
-            "V_READ",
-            "V_POT",
-            "V_DEP",
-            "SAFE_MAX",
-            "SAFE_MIN",
-            "REFRESH_CODE",
-        ],
-    ),
-    (
-        16,
-        &["DECAY", "GAIN", "LFSR_SEED", "SETTLE_CYCLES", "BCM_WINDOW"],
-    ),
-    (23, &["THETA_PLUS"]),
-    (
-        24,
-        &[
-            "THRESHOLD",
-            "RESET_V",
-            "PULSE_WIDTH",
-            "PULSE_INTERVAL",
-            "REFRESH_WIDTH",
-        ],
-    ),
-    (32, &["REFRESH_BUDGET"]),
-];
-
-fn bank(width: usize, n_rows: usize) -> Vec<Register> {
-    let map = register_map(n_rows);
-    let names = BANK_LAYOUT
-        .iter()
-        .find(|(w, _)| *w == width)
-        .map(|(_, n)| *n)
-        .unwrap_or(&[]);
-    names
-        .iter()
-        .map(|n| {
-            *map.iter()
-                .find(|r| r.name == *n)
-                .unwrap_or_else(|| panic!("register {n} is in the map"))
-        })
-        .collect()
-}
 
 // the INTEGRATE counter is 2 bits wide
 const _: () = assert!(LIF_LATENCY >= 1 && LIF_LATENCY <= 4);
@@ -198,17 +124,8 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     pub debug_sel: Signal<In, Bits<12>>,
     pub debug_data: Signal<Out, Bits<32>>,
 
-    b1: RegisterBank<1, 1>,
-    b2: RegisterBank<2, 2>,
-    b3: RegisterBank<1, 3>,
-    b4: RegisterBank<6, 4>,
-    b5: RegisterBank<2, 5>,
-    b8: RegisterBank<5, 8>,
-    b12: RegisterBank<6, 12>,
-    b16: RegisterBank<5, 16>,
-    b23: RegisterBank<1, 23>,
-    b24: RegisterBank<5, 24>,
-    b32: RegisterBank<1, 32>,
+    /// The configuration registers, by name.
+    regs: AccelRegs,
     rows: RegisterBank<N_ROWS, 8>,
 
     encoder: InputEncoder<N_ROWS>,
@@ -267,7 +184,14 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     /// the rows).
     row_int: Signal<Local, Bits<8>>,
     /// Phase codes `PH_*` as constants.
-    ph: [Constant<Bits<3>>; 8],
+    ph_idle: Constant<Bits<3>>,
+    ph_encode: Constant<Bits<3>>,
+    ph_read: Constant<Bits<3>>,
+    ph_integrate: Constant<Bits<3>>,
+    ph_decide1: Constant<Bits<3>>,
+    ph_decide2: Constant<Bits<3>>,
+    ph_learn: Constant<Bits<3>>,
+    ph_drain: Constant<Bits<3>>,
     /// `LIF_LATENCY - 1`: the last INTEGRATE cycle.
     int_last: Constant<Bits<2>>,
     /// Nothing in flight in any unit.
@@ -322,17 +246,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N
             overrun: Default::default(),
             debug_sel: Default::default(),
             debug_data: Default::default(),
-            b1: RegisterBank::new(&bank(1, N_ROWS)),
-            b2: RegisterBank::new(&bank(2, N_ROWS)),
-            b3: RegisterBank::new(&bank(3, N_ROWS)),
-            b4: RegisterBank::new(&bank(4, N_ROWS)),
-            b5: RegisterBank::new(&bank(5, N_ROWS)),
-            b8: RegisterBank::new(&bank(8, N_ROWS)),
-            b12: RegisterBank::new(&bank(12, N_ROWS)),
-            b16: RegisterBank::new(&bank(16, N_ROWS)),
-            b23: RegisterBank::new(&bank(23, N_ROWS)),
-            b24: RegisterBank::new(&bank(24, N_ROWS)),
-            b32: RegisterBank::new(&bank(32, N_ROWS)),
+            regs: Default::default(),
             rows: RegisterBank::new(&rows),
             encoder: Default::default(),
             ctrl: Default::default(),
@@ -372,7 +286,14 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N
             col_sat_q: Default::default(),
             row_code_q: Default::default(),
             row_int: Default::default(),
-            ph: std::array::from_fn(|k| Constant::new((k as u64).into())),
+            ph_idle: Constant::new(PH_IDLE.into()),
+            ph_encode: Constant::new(PH_ENCODE.into()),
+            ph_read: Constant::new(PH_READ.into()),
+            ph_integrate: Constant::new(PH_INTEGRATE.into()),
+            ph_decide1: Constant::new(PH_DECIDE1.into()),
+            ph_decide2: Constant::new(PH_DECIDE2.into()),
+            ph_learn: Constant::new(PH_LEARN.into()),
+            ph_drain: Constant::new(PH_DRAIN.into()),
             int_last: Constant::new(((LIF_LATENCY - 1) as u64).into()),
             quiet: Default::default(),
         }
@@ -388,61 +309,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         );
 
         // ---- configuration banks
-        self.b1.clock.next = self.clock.val();
-        self.b1.reset.next = self.reset.val();
-        self.b1.cfg_addr.next = self.cfg_addr.val();
-        self.b1.cfg_data.next = self.cfg_data.val();
-        self.b1.cfg_we.next = self.cfg_we.val();
-        self.b2.clock.next = self.clock.val();
-        self.b2.reset.next = self.reset.val();
-        self.b2.cfg_addr.next = self.cfg_addr.val();
-        self.b2.cfg_data.next = self.cfg_data.val();
-        self.b2.cfg_we.next = self.cfg_we.val();
-        self.b3.clock.next = self.clock.val();
-        self.b3.reset.next = self.reset.val();
-        self.b3.cfg_addr.next = self.cfg_addr.val();
-        self.b3.cfg_data.next = self.cfg_data.val();
-        self.b3.cfg_we.next = self.cfg_we.val();
-        self.b4.clock.next = self.clock.val();
-        self.b4.reset.next = self.reset.val();
-        self.b4.cfg_addr.next = self.cfg_addr.val();
-        self.b4.cfg_data.next = self.cfg_data.val();
-        self.b4.cfg_we.next = self.cfg_we.val();
-        self.b5.clock.next = self.clock.val();
-        self.b5.reset.next = self.reset.val();
-        self.b5.cfg_addr.next = self.cfg_addr.val();
-        self.b5.cfg_data.next = self.cfg_data.val();
-        self.b5.cfg_we.next = self.cfg_we.val();
-        self.b8.clock.next = self.clock.val();
-        self.b8.reset.next = self.reset.val();
-        self.b8.cfg_addr.next = self.cfg_addr.val();
-        self.b8.cfg_data.next = self.cfg_data.val();
-        self.b8.cfg_we.next = self.cfg_we.val();
-        self.b12.clock.next = self.clock.val();
-        self.b12.reset.next = self.reset.val();
-        self.b12.cfg_addr.next = self.cfg_addr.val();
-        self.b12.cfg_data.next = self.cfg_data.val();
-        self.b12.cfg_we.next = self.cfg_we.val();
-        self.b16.clock.next = self.clock.val();
-        self.b16.reset.next = self.reset.val();
-        self.b16.cfg_addr.next = self.cfg_addr.val();
-        self.b16.cfg_data.next = self.cfg_data.val();
-        self.b16.cfg_we.next = self.cfg_we.val();
-        self.b23.clock.next = self.clock.val();
-        self.b23.reset.next = self.reset.val();
-        self.b23.cfg_addr.next = self.cfg_addr.val();
-        self.b23.cfg_data.next = self.cfg_data.val();
-        self.b23.cfg_we.next = self.cfg_we.val();
-        self.b24.clock.next = self.clock.val();
-        self.b24.reset.next = self.reset.val();
-        self.b24.cfg_addr.next = self.cfg_addr.val();
-        self.b24.cfg_data.next = self.cfg_data.val();
-        self.b24.cfg_we.next = self.cfg_we.val();
-        self.b32.clock.next = self.clock.val();
-        self.b32.reset.next = self.reset.val();
-        self.b32.cfg_addr.next = self.cfg_addr.val();
-        self.b32.cfg_data.next = self.cfg_data.val();
-        self.b32.cfg_we.next = self.cfg_we.val();
+        self.regs.clock.next = self.clock.val();
+        self.regs.reset.next = self.reset.val();
+        self.regs.cfg_addr.next = self.cfg_addr.val();
+        self.regs.cfg_data.next = self.cfg_data.val();
+        self.regs.cfg_we.next = self.cfg_we.val();
         self.rows.clock.next = self.clock.val();
         self.rows.reset.next = self.reset.val();
         self.rows.cfg_addr.next = self.cfg_addr.val();
@@ -451,29 +322,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         if self.reset.val() {
             self.cfg_err.d.next = false;
         } else if self.cfg_we.val()
-            && (!(self.b1.hit.val()
-                || self.b2.hit.val()
-                || self.b3.hit.val()
-                || self.b4.hit.val()
-                || self.b5.hit.val()
-                || self.b8.hit.val()
-                || self.b12.hit.val()
-                || self.b16.hit.val()
-                || self.b23.hit.val()
-                || self.b24.hit.val()
-                || self.b32.hit.val()
-                || self.rows.hit.val())
-                || self.b1.range_error.val()
-                || self.b2.range_error.val()
-                || self.b3.range_error.val()
-                || self.b4.range_error.val()
-                || self.b5.range_error.val()
-                || self.b8.range_error.val()
-                || self.b12.range_error.val()
-                || self.b16.range_error.val()
-                || self.b23.range_error.val()
-                || self.b24.range_error.val()
-                || self.b32.range_error.val()
+            && (!(self.regs.hit.val() || self.rows.hit.val())
+                || self.regs.range_error.val()
                 || self.rows.range_error.val())
         {
             self.cfg_err.d.next = true;
@@ -494,10 +344,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         // ---- input encoder
         self.encoder.clock.next = self.clock.val();
         self.encoder.reset.next = self.reset.val();
-        self.encoder.mode.next = self.b2.value[0].val();
+        self.encoder.mode.next = self.regs.input_mode.val();
         self.encoder.spikes_in.next = self.spikes_in.val();
-        self.encoder.ramp_step.next = self.b8.value[1].val();
-        self.encoder.seed.next = self.b16.value[2].val();
+        self.encoder.ramp_step.next = self.regs.ramp_step.val();
+        self.encoder.seed.next = self.regs.lfsr_seed.val();
         for i in 0..N_ROWS {
             self.encoder.intensity[i].next = self.rows.value[i].val();
         }
@@ -509,7 +359,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         // INPUT_MODE 3 (amplitude code): the rows of `spikes_in` are read at
         // their ROW_INTENSITY register as DAC code, a synchronous read of
         // the row registers at the controller's `row_addr`
-        self.ctrl.row_amp.next = self.b2.value[0].val() == 3;
+        self.ctrl.row_amp.next = self.regs.input_mode.val() == 3;
         self.ctrl.row_code.next = self.row_code_q.q.val();
         self.row_int.next = 0.into();
         for i in 0..N_ROWS {
@@ -521,17 +371,17 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         if self.reset.val() {
             self.row_code_q.d.next = 0.into();
         }
-        self.ctrl.v_read.next = self.b12.value[0].val();
-        self.ctrl.settle.next = self.b16.value[3].val();
-        self.ctrl.v_pot.next = self.b12.value[1].val();
-        self.ctrl.v_dep.next = self.b12.value[2].val();
-        self.ctrl.width.next = self.b24.value[2].val();
-        self.ctrl.interval.next = self.b24.value[3].val();
-        self.ctrl.scheme.next = self.b1.value[0].val().any();
-        self.ctrl.safe_max.next = self.b12.value[3].val();
-        self.ctrl.safe_min.next = self.b12.value[4].val();
-        self.ctrl.refresh_code.next = self.b12.value[5].val();
-        self.ctrl.refresh_width.next = self.b24.value[4].val();
+        self.ctrl.v_read.next = self.regs.v_read.val();
+        self.ctrl.settle.next = self.regs.settle_cycles.val();
+        self.ctrl.v_pot.next = self.regs.v_pot.val();
+        self.ctrl.v_dep.next = self.regs.v_dep.val();
+        self.ctrl.width.next = self.regs.pulse_width.val();
+        self.ctrl.interval.next = self.regs.pulse_interval.val();
+        self.ctrl.scheme.next = self.regs.scheme.val();
+        self.ctrl.safe_max.next = self.regs.safe_max.val();
+        self.ctrl.safe_min.next = self.regs.safe_min.val();
+        self.ctrl.refresh_code.next = self.regs.refresh_code.val();
+        self.ctrl.refresh_width.next = self.regs.refresh_width.val();
         self.ctrl.fe_busy.next = self.fe_busy.val();
         self.ctrl.fe_rd_valid.next = self.fe_rd_valid.val();
         self.ctrl.fe_rd_ch.next = self.fe_rd_ch.val();
@@ -552,22 +402,22 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         self.layer.reset.next = self.reset.val();
         self.layer.inhibit.next = self.wta.inhibit.val();
         // homeostasis: the WTA winner, or every spike without WTA
-        if self.b3.value[0].val().get_bit(0) {
+        if self.regs.wta_enable.val() {
             self.layer.win.next = self.wta.new_winner.val();
         } else if self.layer.spikes_valid.val() {
             self.layer.win.next = self.layer.spikes.val();
         } else {
             self.layer.win.next = 0.into();
         }
-        self.layer.threshold.next = self.b24.value[0].val();
-        self.layer.reset_v.next = self.b24.value[1].val();
-        self.layer.leak_mode.next = self.b3.value[0].val().get_bit(2);
-        self.layer.leak_shift.next = self.b5.value[0].val();
-        self.layer.decay.next = self.b16.value[0].val();
-        self.layer.gain.next = self.b16.value[1].val();
-        self.layer.refractory.next = self.b8.value[0].val();
-        self.layer.theta_plus.next = self.b23.value[0].val();
-        self.layer.theta_decay_shift.next = self.b5.value[1].val();
+        self.layer.threshold.next = self.regs.threshold.val();
+        self.layer.reset_v.next = self.regs.reset_v.val();
+        self.layer.leak_mode.next = self.regs.leak_mode.val();
+        self.layer.leak_shift.next = self.regs.leak_shift.val();
+        self.layer.decay.next = self.regs.decay.val();
+        self.layer.gain.next = self.regs.gain.val();
+        self.layer.refractory.next = self.regs.refractory.val();
+        self.layer.theta_plus.next = self.regs.theta_plus.val();
+        self.layer.theta_decay_shift.next = self.regs.theta_decay_shift.val();
         for j in 0..N_COLS {
             if self.did_read.q.val() {
                 self.layer.i_in[j].next = self.ctrl.col_code[j].val();
@@ -580,8 +430,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         // ---- winner-take-all
         self.wta.clock.next = self.clock.val();
         self.wta.reset.next = self.reset.val();
-        self.wta.enable.next = self.b3.value[0].val().get_bit(0);
-        self.wta.mode.next = self.b3.value[0].val().get_bit(1);
+        self.wta.enable.next = self.regs.wta_enable.val();
+        self.wta.mode.next = self.regs.wta_mode.val();
         self.wta.spikes.next = self.layer.spikes.val();
         self.wta.spikes_valid.next = self.layer.spikes_valid.val();
 
@@ -592,14 +442,14 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         self.stdp.post_spikes.next = self.post_prev.q.val();
         self.stdp.winner.next = self.wta.winner.val();
         self.stdp.winner_valid.next = self.wta.winner_valid.val();
-        self.stdp.wta_on.next = self.b3.value[0].val().get_bit(0);
-        self.stdp.enable.next = self.b2.value[1].val().get_bit(0);
-        self.stdp.a_plus.next = self.b8.value[2].val();
-        self.stdp.a_minus.next = self.b8.value[3].val();
-        self.stdp.pre_decay_shift.next = self.b4.value[0].val();
-        self.stdp.post_decay_shift.next = self.b4.value[1].val();
-        self.stdp.trace_max.next = self.b8.value[4].val();
-        self.stdp.count_shift.next = self.b4.value[2].val();
+        self.stdp.wta_on.next = self.regs.wta_enable.val();
+        self.stdp.enable.next = self.regs.stdp_enable.val();
+        self.stdp.a_plus.next = self.regs.stdp_a_plus.val();
+        self.stdp.a_minus.next = self.regs.stdp_a_minus.val();
+        self.stdp.pre_decay_shift.next = self.regs.stdp_pre_decay_shift.val();
+        self.stdp.post_decay_shift.next = self.regs.stdp_post_decay_shift.val();
+        self.stdp.trace_max.next = self.regs.stdp_trace_max.val();
+        self.stdp.count_shift.next = self.regs.stdp_count_shift.val();
 
         self.bcm.clock.next = self.clock.val();
         self.bcm.reset.next = self.reset.val();
@@ -607,19 +457,19 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         self.bcm.post_spikes.next = self.post_q.q.val();
         self.bcm.winner.next = self.wta.winner.val();
         self.bcm.winner_valid.next = self.wta.winner_valid.val();
-        self.bcm.enable.next = self.b2.value[1].val().get_bit(1);
-        self.bcm.window.next = self.b16.value[4].val();
-        self.bcm.theta_shift.next = self.b4.value[3].val();
-        self.bcm.count_shift.next = self.b4.value[4].val();
-        self.bcm.rho0_shift.next = self.b4.value[5].val();
+        self.bcm.enable.next = self.regs.bcm_enable.val();
+        self.bcm.window.next = self.regs.bcm_window.val();
+        self.bcm.theta_shift.next = self.regs.bcm_theta_shift.val();
+        self.bcm.count_shift.next = self.regs.bcm_count_shift.val();
+        self.bcm.rho0_shift.next = self.regs.bcm_rho0_shift.val();
 
         self.refresh.clock.next = self.clock.val();
         self.refresh.reset.next = self.reset.val();
-        self.refresh.budget.next = self.b32.value[0].val();
-        self.refresh.enable.next = self.b32.value[0].val().any();
+        self.refresh.budget.next = self.regs.refresh_budget.val();
+        self.refresh.enable.next = self.regs.refresh_budget.val().any();
         self.refresh.pulse.next = self.ctrl.pulse.val();
         self.refresh.pulse_col.next = self.ctrl.pulse_col.val();
-        self.bcm.wta_on.next = self.b3.value[0].val().get_bit(0);
+        self.bcm.wta_on.next = self.regs.wta_enable.val();
 
         // ---- commands: refresh > STDP > BCM -> controller
         self.arbiter.clock.next = self.clock.val();
@@ -728,7 +578,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
             && !self.refresh.busy.val()
             && !self.arbiter.busy.val();
         self.idle.next = false;
-        if self.phase.q.val() == self.ph[0].val() {
+        if self.phase.q.val() == self.ph_idle.val() {
             self.idle.next = self.quiet.val();
             if self.quiet.val() && self.present.val() {
                 self.encoder.present.next = true;
@@ -739,55 +589,55 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
                 self.post_prev.d.next = 0.into();
             } else if self.quiet.val() && self.tick.val() {
                 self.encoder.tick.next = true;
-                self.phase.d.next = self.ph[1].val();
+                self.phase.d.next = self.ph_encode.val();
             }
-        } else if self.phase.q.val() == self.ph[1].val() {
+        } else if self.phase.q.val() == self.ph_encode.val() {
             if self.encoder.valid.val() {
                 self.row_mask.d.next = self.encoder.row_spikes.val();
                 if self.encoder.row_spikes.val().any() {
                     self.ctrl.read_start.next = true;
                     self.did_read.d.next = true;
-                    self.phase.d.next = self.ph[2].val();
+                    self.phase.d.next = self.ph_read.val();
                 } else {
                     self.did_read.d.next = false;
-                    self.phase.d.next = self.ph[3].val();
+                    self.phase.d.next = self.ph_integrate.val();
                 }
             }
-        } else if self.phase.q.val() == self.ph[2].val() {
+        } else if self.phase.q.val() == self.ph_read.val() {
             if self.ctrl.read_done.val() {
-                self.phase.d.next = self.ph[3].val();
+                self.phase.d.next = self.ph_integrate.val();
             }
-        } else if self.phase.q.val() == self.ph[3].val() {
+        } else if self.phase.q.val() == self.ph_integrate.val() {
             // tick in the first cycle; the spikes register LIF_LATENCY
             // cycles later, in DECIDE1
             self.layer.tick.next = !self.int_wait.q.val().any();
             if self.int_wait.q.val() == self.int_last.val() {
                 self.int_wait.d.next = 0.into();
-                self.phase.d.next = self.ph[4].val();
+                self.phase.d.next = self.ph_decide1.val();
             } else {
                 self.int_wait.d.next = self.int_wait.q.val() + 1;
             }
-        } else if self.phase.q.val() == self.ph[4].val() {
+        } else if self.phase.q.val() == self.ph_decide1.val() {
             // spikes of this step are registered now
             self.post_q.d.next = self.layer.spikes.val();
-            self.phase.d.next = self.ph[5].val();
-        } else if self.phase.q.val() == self.ph[5].val() {
+            self.phase.d.next = self.ph_decide2.val();
+        } else if self.phase.q.val() == self.ph_decide2.val() {
             // the winner registers in this cycle
-            self.phase.d.next = self.ph[6].val();
-        } else if self.phase.q.val() == self.ph[6].val() {
+            self.phase.d.next = self.ph_learn.val();
+        } else if self.phase.q.val() == self.ph_learn.val() {
             self.stdp.learn.next = true;
             self.bcm.learn.next = true;
             self.post_prev.d.next = self.post_q.q.val();
-            self.phase.d.next = self.ph[7].val();
-        } else if self.phase.q.val() == self.ph[7].val() {
+            self.phase.d.next = self.ph_drain.val();
+        } else if self.phase.q.val() == self.ph_drain.val() {
             if self.quiet.val() {
-                self.phase.d.next = self.ph[0].val();
+                self.phase.d.next = self.ph_idle.val();
             }
         } else {
-            self.phase.d.next = self.ph[0].val();
+            self.phase.d.next = self.ph_idle.val();
         }
         if self.reset.val() {
-            self.phase.d.next = self.ph[0].val();
+            self.phase.d.next = self.ph_idle.val();
             self.row_mask.d.next = 0.into();
             self.did_read.d.next = false;
             self.int_wait.d.next = 0.into();

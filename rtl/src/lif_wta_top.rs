@@ -90,6 +90,14 @@ pub const NEURON_REGISTERS: [Register; 9] = [
     },
 ];
 
+/// The entry `name` of [`NEURON_REGISTERS`].
+fn neuron_register(name: &str) -> &'static Register {
+    NEURON_REGISTERS
+        .iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("register {name} is in NEURON_REGISTERS"))
+}
+
 /// `N` LIF neurons + winner-take-all + config registers.
 #[derive(LogicBlock)]
 pub struct LifWtaTop<const N: usize> {
@@ -126,6 +134,12 @@ pub struct LifWtaTop<const N: usize> {
     refractory: ConfigReg<8>,
     theta_plus: ConfigReg<23>,
     theta_decay_shift: ConfigReg<5>,
+    /// CTRL bit 0.
+    wta_enable: Signal<Local, Bit>,
+    /// CTRL bit 1.
+    wta_mode: Signal<Local, Bit>,
+    /// CTRL bit 2.
+    leak_mode: Signal<Local, Bit>,
     cfg_err: DFF<Bit>,
     layer: LifLayer<N>,
     wta: WinnerTakeAll<N>,
@@ -151,15 +165,18 @@ impl<const N: usize> Default for LifWtaTop<N> {
             theta_adapt: std::array::from_fn(|_| Default::default()),
             saturated: Default::default(),
             cfg_error: Default::default(),
-            ctrl: ConfigReg::new(&NEURON_REGISTERS[0]),
-            threshold: ConfigReg::new(&NEURON_REGISTERS[1]),
-            reset_v: ConfigReg::new(&NEURON_REGISTERS[2]),
-            leak_shift: ConfigReg::new(&NEURON_REGISTERS[3]),
-            decay: ConfigReg::new(&NEURON_REGISTERS[4]),
-            gain: ConfigReg::new(&NEURON_REGISTERS[5]),
-            refractory: ConfigReg::new(&NEURON_REGISTERS[6]),
-            theta_plus: ConfigReg::new(&NEURON_REGISTERS[7]),
-            theta_decay_shift: ConfigReg::new(&NEURON_REGISTERS[8]),
+            ctrl: ConfigReg::new(neuron_register("CTRL")),
+            threshold: ConfigReg::new(neuron_register("THRESHOLD")),
+            reset_v: ConfigReg::new(neuron_register("RESET_V")),
+            leak_shift: ConfigReg::new(neuron_register("LEAK_SHIFT")),
+            decay: ConfigReg::new(neuron_register("DECAY")),
+            gain: ConfigReg::new(neuron_register("GAIN")),
+            refractory: ConfigReg::new(neuron_register("REFRACTORY")),
+            theta_plus: ConfigReg::new(neuron_register("THETA_PLUS")),
+            theta_decay_shift: ConfigReg::new(neuron_register("THETA_DECAY_SHIFT")),
+            wta_enable: Default::default(),
+            wta_mode: Default::default(),
+            leak_mode: Default::default(),
             cfg_err: Default::default(),
             layer: Default::default(),
             wta: Default::default(),
@@ -242,6 +259,10 @@ impl<const N: usize> Logic for LifWtaTop<N> {
             self.cfg_err.d.next = true;
         }
         self.cfg_error.next = self.cfg_err.q.val();
+        // the bits of CTRL
+        self.wta_enable.next = self.ctrl.value.val().get_bit(0);
+        self.wta_mode.next = self.ctrl.value.val().get_bit(1);
+        self.leak_mode.next = self.ctrl.value.val().get_bit(2);
 
         self.layer.clock.next = self.clock.val();
         self.layer.reset.next = self.reset.val();
@@ -249,7 +270,7 @@ impl<const N: usize> Logic for LifWtaTop<N> {
         self.layer.inhibit.next = self.wta.inhibit.val();
         self.layer.rest.next = false;
         // homeostasis: the WTA winner, or every spike without WTA
-        if self.ctrl.value.val().get_bit(0) {
+        if self.wta_enable.val() {
             self.layer.win.next = self.wta.new_winner.val();
         } else if self.layer.spikes_valid.val() {
             self.layer.win.next = self.layer.spikes.val();
@@ -258,7 +279,7 @@ impl<const N: usize> Logic for LifWtaTop<N> {
         }
         self.layer.threshold.next = self.threshold.value.val();
         self.layer.reset_v.next = self.reset_v.value.val();
-        self.layer.leak_mode.next = self.ctrl.value.val().get_bit(2);
+        self.layer.leak_mode.next = self.leak_mode.val();
         self.layer.leak_shift.next = self.leak_shift.value.val();
         self.layer.decay.next = self.decay.value.val();
         self.layer.gain.next = self.gain.value.val();
@@ -269,8 +290,8 @@ impl<const N: usize> Logic for LifWtaTop<N> {
         self.wta.clock.next = self.clock.val();
         self.wta.reset.next = self.reset.val();
         self.wta.clear.next = self.wta_clear.val();
-        self.wta.enable.next = self.ctrl.value.val().get_bit(0);
-        self.wta.mode.next = self.ctrl.value.val().get_bit(1);
+        self.wta.enable.next = self.wta_enable.val();
+        self.wta.mode.next = self.wta_mode.val();
         self.wta.spikes.next = self.layer.spikes.val();
         self.wta.spikes_valid.next = self.layer.spikes_valid.val();
 
@@ -286,5 +307,81 @@ impl<const N: usize> Logic for LifWtaTop<N> {
         self.winner.next = self.wta.winner.val();
         self.winner_valid.next = self.wta.winner_valid.val();
         self.inhibit.next = self.wta.inhibit.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value of register `name` as the layer and the WTA receive it
+    /// (CTRL reassembled from its bits).
+    fn value_by_name<const N: usize>(t: &LifWtaTop<N>, name: &str) -> u64 {
+        match name {
+            "CTRL" => {
+                t.wta.enable.val() as u64
+                    | (t.wta.mode.val() as u64) << 1
+                    | (t.layer.leak_mode.val() as u64) << 2
+            }
+            "THRESHOLD" => t.layer.threshold.val().to_u64(),
+            "RESET_V" => t.layer.reset_v.val().to_u64(),
+            "LEAK_SHIFT" => t.layer.leak_shift.val().to_u64(),
+            "DECAY" => t.layer.decay.val().to_u64(),
+            "GAIN" => t.layer.gain.val().to_u64(),
+            "REFRACTORY" => t.layer.refractory.val().to_u64(),
+            "THETA_PLUS" => t.layer.theta_plus.val().to_u64(),
+            "THETA_DECAY_SHIFT" => t.layer.theta_decay_shift.val().to_u64(),
+            _ => panic!("no input for register {name}"),
+        }
+    }
+
+    /// For every register and every bit of it: a write of that one bit at
+    /// the register's address reaches the layer's / WTA's input of that
+    /// name, and every other input keeps its reset value.
+    #[test]
+    fn names_match_the_register_table() {
+        let mut dut = LifWtaTop::<2>::default();
+        dut.connect_all();
+        let cycle = |dut: &mut LifWtaTop<2>, reset: bool, write: Option<(u8, u32)>| {
+            dut.reset.next = reset;
+            dut.cfg_we.next = write.is_some();
+            let (a, d) = write.unwrap_or((0, 0));
+            dut.cfg_addr.next = (a as u64).into();
+            dut.cfg_data.next = (d as u64).into();
+            for level in [false, true] {
+                dut.clock.next = level.into();
+                assert!(simulate(dut, 200), "rust-hdl simulation did not settle");
+            }
+        };
+        cycle(&mut dut, true, None);
+        cycle(&mut dut, false, None);
+        let word = |r: &Register, v: u64| -> u32 {
+            if r.signed && (v >> (r.bits - 1)) & 1 == 1 {
+                (v | !((1u64 << r.bits) - 1)) as u32
+            } else {
+                v as u32
+            }
+        };
+        for r in &NEURON_REGISTERS {
+            for bit in 0..r.bits {
+                cycle(&mut dut, false, Some((r.addr, word(r, 1 << bit))));
+                for o in &NEURON_REGISTERS {
+                    let want = if o.name == r.name {
+                        1 << bit
+                    } else {
+                        o.reset_value()
+                    };
+                    assert_eq!(
+                        value_by_name(&dut, o.name),
+                        want,
+                        "{} after {} bit {bit}",
+                        o.name,
+                        r.name
+                    );
+                }
+                cycle(&mut dut, false, Some((r.addr, word(r, r.reset_value()))));
+            }
+        }
+        assert!(!dut.cfg_error.val());
     }
 }

@@ -199,7 +199,7 @@ impl CycleModel for GoldenLifWta {
 /// and some to unmapped addresses or out of range) that move thresholds,
 /// leaks, gains and modes around so that every path gets exercised.
 pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = TopInputs> {
-    use neuroxbar_models::golden::lif_wta_top::REGISTERS;
+    use neuroxbar_models::golden::lif_wta_top::{reg, REGISTERS};
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     (0..cycles).map(move |c| {
@@ -223,12 +223,12 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = TopInputs
             let data: u32 = match rng.gen_range(0..20) {
                 0 => rng.gen(),            // mostly out of range
                 1 => rng.gen_range(0..16), // small values
-                _ if addr == 0x01 => {
+                _ if addr == reg::THRESHOLD => {
                     // thresholds: mostly positive, some negative, a few huge
                     let t: i32 = rng.gen_range(-2_000..40_000) << rng.gen_range(0..6);
                     (t.clamp(-(1 << 23), (1 << 23) - 1)) as u32
                 }
-                _ if addr == 0x07 => {
+                _ if addr == reg::THETA_PLUS => {
                     // homeostasis increments: mostly gentle, a few saturating
                     if rng.gen_ratio(1, 10) {
                         rng.gen_range(0..(1u32 << 23))

@@ -64,7 +64,7 @@ use super::bcm::{BcmInputs, BcmModel};
 use super::fixed::{sign_extend, Decay, Gain, Membrane};
 use super::input_encoder::{EncoderInputs, InputEncoderModel};
 use super::lif::{Leak, LifLayerModel, LifParams, LIF_LATENCY};
-use super::lif_wta_top::{write_in_range, GoldenRegister, REGISTERS as NEURON_REGISTERS};
+use super::lif_wta_top::{ctrl, write_in_range, GoldenRegister, REGISTERS as NEURON_REGISTERS};
 use super::refresh::{RefreshInputs, RefreshModel};
 use super::stdp::{StdpInputs, StdpModel};
 use super::wta::{WtaMode, WtaModel};
@@ -77,33 +77,41 @@ use super::xbar_ctrl::{CrossbarControllerModel, XbarInputs, XbarOutputs};
 /// row intensities at `ROW_INTENSITY_BASE + row`.
 pub mod reg {
     pub use super::super::lif_wta_top::reg::*;
-    pub const INPUT_MODE: u8 = 0x10;
-    pub const RAMP_STEP: u8 = 0x11;
-    pub const LFSR_SEED: u8 = 0x12;
-    pub const V_READ: u8 = 0x18;
-    pub const SETTLE_CYCLES: u8 = 0x19;
-    pub const V_POT: u8 = 0x20;
-    pub const V_DEP: u8 = 0x21;
-    pub const PULSE_WIDTH: u8 = 0x22;
-    pub const PULSE_INTERVAL: u8 = 0x23;
-    pub const SCHEME: u8 = 0x24;
-    pub const SAFE_MAX: u8 = 0x25;
-    pub const SAFE_MIN: u8 = 0x26;
-    pub const REFRESH_CODE: u8 = 0x27;
-    pub const REFRESH_WIDTH: u8 = 0x28;
-    pub const PLASTICITY: u8 = 0x30;
-    pub const STDP_A_PLUS: u8 = 0x31;
-    pub const STDP_A_MINUS: u8 = 0x32;
-    pub const STDP_PRE_DECAY_SHIFT: u8 = 0x33;
-    pub const STDP_POST_DECAY_SHIFT: u8 = 0x34;
-    pub const STDP_TRACE_MAX: u8 = 0x35;
-    pub const STDP_COUNT_SHIFT: u8 = 0x36;
-    pub const BCM_WINDOW: u8 = 0x38;
-    pub const BCM_THETA_SHIFT: u8 = 0x39;
-    pub const BCM_COUNT_SHIFT: u8 = 0x3A;
-    pub const BCM_RHO0_SHIFT: u8 = 0x3B;
-    pub const REFRESH_BUDGET: u8 = 0x40;
+    register_addresses! {
+        INPUT_MODE = 0x10,
+        RAMP_STEP = 0x11,
+        LFSR_SEED = 0x12,
+        V_READ = 0x18,
+        SETTLE_CYCLES = 0x19,
+        V_POT = 0x20,
+        V_DEP = 0x21,
+        PULSE_WIDTH = 0x22,
+        PULSE_INTERVAL = 0x23,
+        SCHEME = 0x24,
+        SAFE_MAX = 0x25,
+        SAFE_MIN = 0x26,
+        REFRESH_CODE = 0x27,
+        REFRESH_WIDTH = 0x28,
+        PLASTICITY = 0x30,
+        STDP_A_PLUS = 0x31,
+        STDP_A_MINUS = 0x32,
+        STDP_PRE_DECAY_SHIFT = 0x33,
+        STDP_POST_DECAY_SHIFT = 0x34,
+        STDP_TRACE_MAX = 0x35,
+        STDP_COUNT_SHIFT = 0x36,
+        BCM_WINDOW = 0x38,
+        BCM_THETA_SHIFT = 0x39,
+        BCM_COUNT_SHIFT = 0x3A,
+        BCM_RHO0_SHIFT = 0x3B,
+        REFRESH_BUDGET = 0x40,
+    }
     pub const ROW_INTENSITY_BASE: u8 = 0x80;
+}
+
+/// Bits of PLASTICITY.
+pub mod plasticity {
+    pub const STDP_ENABLE: u32 = 1 << 0;
+    pub const BCM_ENABLE: u32 = 1 << 1;
 }
 
 pub const ACCEL_REGISTERS: [GoldenRegister; 26] = [
@@ -267,7 +275,7 @@ impl AcceleratorModel {
         LifParams {
             threshold: Membrane::from_bits(sign_extend(self.r(reg::THRESHOLD) as u64, 24) as i32),
             reset_v: Membrane::from_bits(sign_extend(self.r(reg::RESET_V) as u64, 24) as i32),
-            leak: if self.r(reg::CTRL) & 4 != 0 {
+            leak: if self.r(reg::CTRL) as u64 & ctrl::LEAK_MODE != 0 {
                 Leak::Multiply(Decay::from_bits(self.r(reg::DECAY) as u16))
             } else {
                 Leak::Shift(self.r(reg::LEAK_SHIFT))
@@ -349,8 +357,8 @@ impl AcceleratorModel {
         let (s, xo, quiet) = self.strobes(inp);
         let ctrl_in = self.xbar_inputs(inp, s.read_start);
         let params = self.lif_params();
-        let wta_on = self.r(reg::CTRL) & 1 == 1;
-        let mode = if self.r(reg::CTRL) & 2 != 0 {
+        let wta_on = self.r(reg::CTRL) as u64 & ctrl::WTA_ENABLE != 0;
+        let mode = if self.r(reg::CTRL) as u64 & ctrl::WTA_MODE != 0 {
             WtaMode::MaxMembrane
         } else {
             WtaMode::FirstToCross
@@ -384,7 +392,7 @@ impl AcceleratorModel {
             cmd_ready: xo.cmd_ready,
         };
         let ready = self.arbiter.ready(&arb_in);
-        let plasticity = self.r(reg::PLASTICITY);
+        let plasticity_bits = self.r(reg::PLASTICITY);
 
         // step every unit with the pre-edge wiring
         let enc_in = EncoderInputs {
@@ -408,7 +416,7 @@ impl AcceleratorModel {
             winner: self.wta.winner,
             winner_valid: self.wta.valid,
             wta_on,
-            enable: plasticity & 1 == 1,
+            enable: plasticity_bits & plasticity::STDP_ENABLE != 0,
             a_plus: self.r(reg::STDP_A_PLUS) as u8,
             a_minus: self.r(reg::STDP_A_MINUS) as u8,
             pre_decay_shift: self.r(reg::STDP_PRE_DECAY_SHIFT) as u8,
@@ -426,7 +434,7 @@ impl AcceleratorModel {
             winner: self.wta.winner,
             winner_valid: self.wta.valid,
             wta_on,
-            enable: plasticity & 2 != 0,
+            enable: plasticity_bits & plasticity::BCM_ENABLE != 0,
             window: self.r(reg::BCM_WINDOW) as u16,
             theta_shift: self.r(reg::BCM_THETA_SHIFT) as u8,
             count_shift: self.r(reg::BCM_COUNT_SHIFT) as u8,

@@ -10,15 +10,27 @@ use super::wta::{WtaMode, WtaModel};
 /// Register addresses by name (the RTL's names; a co-simulation test checks
 /// the table below against the RTL's map).
 pub mod reg {
-    pub const CTRL: u8 = 0x00;
-    pub const THRESHOLD: u8 = 0x01;
-    pub const RESET_V: u8 = 0x02;
-    pub const LEAK_SHIFT: u8 = 0x03;
-    pub const DECAY: u8 = 0x04;
-    pub const GAIN: u8 = 0x05;
-    pub const REFRACTORY: u8 = 0x06;
-    pub const THETA_PLUS: u8 = 0x07;
-    pub const THETA_DECAY_SHIFT: u8 = 0x08;
+    register_addresses! {
+        CTRL = 0x00,
+        THRESHOLD = 0x01,
+        RESET_V = 0x02,
+        LEAK_SHIFT = 0x03,
+        DECAY = 0x04,
+        GAIN = 0x05,
+        REFRACTORY = 0x06,
+        THETA_PLUS = 0x07,
+        THETA_DECAY_SHIFT = 0x08,
+    }
+}
+
+/// Bits of CTRL.
+pub mod ctrl {
+    /// Lateral inhibition on.
+    pub const WTA_ENABLE: u64 = 1 << 0;
+    /// 0 first-to-cross, 1 max-membrane.
+    pub const WTA_MODE: u64 = 1 << 1;
+    /// 0 shift leak, 1 multiplier leak.
+    pub const LEAK_MODE: u64 = 1 << 2;
 }
 
 /// One configuration register as the golden models see it.
@@ -116,12 +128,21 @@ impl LifWtaTopModel {
         }
     }
 
+    /// The value of the register at `addr`.
+    fn r(&self, addr: u8) -> u64 {
+        let k = REGISTERS
+            .iter()
+            .position(|r| r.addr == addr)
+            .expect("a register of the map");
+        self.regs[k]
+    }
+
     pub fn wta_enable(&self) -> bool {
-        self.regs[0] & 1 == 1
+        self.r(reg::CTRL) & ctrl::WTA_ENABLE != 0
     }
 
     pub fn wta_mode(&self) -> WtaMode {
-        if self.regs[0] & 2 != 0 {
+        if self.r(reg::CTRL) & ctrl::WTA_MODE != 0 {
             WtaMode::MaxMembrane
         } else {
             WtaMode::FirstToCross
@@ -130,19 +151,18 @@ impl LifWtaTopModel {
 
     /// LIF parameters decoded from the current register values.
     pub fn params(&self) -> LifParams {
-        let r = &self.regs;
         LifParams {
-            threshold: Membrane::from_bits(sign_extend(r[1], 24) as i32),
-            reset_v: Membrane::from_bits(sign_extend(r[2], 24) as i32),
-            leak: if r[0] & 4 != 0 {
-                Leak::Multiply(Decay::from_bits(r[4] as u16))
+            threshold: Membrane::from_bits(sign_extend(self.r(reg::THRESHOLD), 24) as i32),
+            reset_v: Membrane::from_bits(sign_extend(self.r(reg::RESET_V), 24) as i32),
+            leak: if self.r(reg::CTRL) & ctrl::LEAK_MODE != 0 {
+                Leak::Multiply(Decay::from_bits(self.r(reg::DECAY) as u16))
             } else {
-                Leak::Shift(r[3] as u32)
+                Leak::Shift(self.r(reg::LEAK_SHIFT) as u32)
             },
-            gain: Gain::from_bits(r[5] as u16),
-            refractory_ticks: r[6] as u8,
-            theta_plus: Membrane::from_bits(r[7] as i32),
-            theta_decay_shift: r[8] as u32,
+            gain: Gain::from_bits(self.r(reg::GAIN) as u16),
+            refractory_ticks: self.r(reg::REFRACTORY) as u8,
+            theta_plus: Membrane::from_bits(self.r(reg::THETA_PLUS) as i32),
+            theta_decay_shift: self.r(reg::THETA_DECAY_SHIFT) as u32,
         }
     }
 

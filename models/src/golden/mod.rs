@@ -5,6 +5,17 @@
 //! can be compared with the Verilated RTL and rust-hdl's simulator output for
 //! output, cycle for cycle. Number formats are spelled with the `fixed` crate.
 
+/// Register address constants `NAME: u8` and `ALL`, every one of them as
+/// `(name, address)` (a co-simulation test checks `ALL` against the RTL's
+/// register table).
+macro_rules! register_addresses {
+    ($($name:ident = $addr:expr),* $(,)?) => {
+        $(pub const $name: u8 = $addr;)*
+        /// The constants of this module as `(name, address)`.
+        pub const ALL: &[(&str, u8)] = &[$((stringify!($name), $name)),*];
+    };
+}
+
 pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;

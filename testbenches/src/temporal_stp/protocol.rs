@@ -2,6 +2,7 @@
 //! after every input spike, integrated by the RTL LIF neuron.
 
 use super::*;
+use neuroxbar_models::golden::lif_wta_top::reg;
 
 /// The device spec of a synapse: `liwes` as calibrated, `ideal` with every sd 0.
 pub fn synapse_spec(cfg: &E3Config, synapse: &str) -> Result<DeviceSpec, ExperimentError> {
@@ -231,13 +232,13 @@ impl Lif {
             cycles: 0,
             regs: vec![
                 // CTRL: WTA off, multiplier leak
-                (0x00, 0b100),
+                (reg::CTRL, 0b100),
                 // THRESHOLD: the largest Q16.8 value (never reached)
-                (0x01, 0x7F_FFFF),
-                (0x02, 0),
-                (0x04, decay_bits as u32),
-                (0x05, gain_bits as u32),
-                (0x06, 0),
+                (reg::THRESHOLD, 0x7F_FFFF),
+                (reg::RESET_V, 0),
+                (reg::DECAY, decay_bits as u32),
+                (reg::GAIN, gain_bits as u32),
+                (reg::REFRACTORY, 0),
             ],
         })
     }
