@@ -97,8 +97,12 @@ fn options_of_other_experiments_are_errors() {
         "--v-pot-v does not apply to letters-stdp",
     );
     fails_with(
-        &["letters-stdp", "--test-repeats", "5"],
-        "--test-repeats does not apply to letters-stdp (orientation-bcm and moving-direction only)",
+        &["temporal-stp", "--test-repeats", "5"],
+        "--test-repeats does not apply to temporal-stp (letters-stdp, orientation-bcm and moving-direction only)",
+    );
+    fails_with(
+        &["letters-stdp", "--test-repeats", "0"],
+        "--test-repeats 0: allowed range 1..=100",
     );
     fails_with(
         &["orientation-bcm", "--gap-ms", "5"],

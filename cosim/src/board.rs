@@ -139,19 +139,46 @@ impl BusSim<BoardDut> {
     pub fn link_stats(&self) -> LinkStats {
         self.dut.link
     }
+}
+
+/// A co-simulated board behind its serial line, clocked one cycle at a
+/// time: what the request / answer exchange of [`Link`] (and
+/// [`serve_board`](crate::serial::serve_board)) needs. [`BoardSim`] (the
+/// board core, `fe_*` bus on the array model) and
+/// [`BoardTopSim`](crate::board_top::BoardTopSim) (the whole board top at
+/// its pins) implement it; every [`SerialBoard`] is a [`Link`].
+pub trait SerialBoard {
+    /// The board's clock, cycles.
+    fn now_cycles(&self) -> u64;
+    /// Clock one cycle.
+    fn clock_cycle(&mut self) -> Result<(), CoSimError>;
+    /// Queue bytes on the host's serial line (the line levels reach the
+    /// board's receive pin one per clocked cycle).
+    fn feed(&mut self, bytes: &[u8]);
+    /// Whether bytes queued by [`feed`](Self::feed) are still on the line.
+    fn line_busy(&self) -> bool;
+    /// The bytes the board has sent on its serial line and nobody took yet.
+    fn sent(&mut self) -> &mut Vec<u8>;
+    /// Frames and bytes on the serial link.
+    fn counters(&mut self) -> &mut LinkStats;
+
+    /// The bytes the board has sent since the last call.
+    fn take_sent(&mut self) -> Vec<u8> {
+        std::mem::take(self.sent())
+    }
 
     /// Send one request and clock until its answer has arrived; returns the
     /// answer's status and payload.
-    pub fn request(&mut self, cmd: u8, payload: &[u8]) -> Result<(u8, Vec<u8>), CoSimError> {
+    fn request(&mut self, cmd: u8, payload: &[u8]) -> Result<(u8, Vec<u8>), CoSimError> {
         let frame = request_frame(cmd, payload);
-        self.dut.sink.bytes.clear();
+        self.sent().clear();
         self.feed(&frame);
         let mut clocked = 0u64;
         loop {
-            if let Some(a) = self.answer(cmd)? {
+            if let Some(a) = answer(self, cmd)? {
                 return Ok((a.status, a.payload));
             }
-            self.cycle()?;
+            self.clock_cycle()?;
             clocked += 1;
             if clocked > crate::host::STEP_MAX_CYCLES {
                 return Err(CoSimError::Link(format!(
@@ -162,93 +189,100 @@ impl BusSim<BoardDut> {
             }
         }
     }
+}
 
-    /// Queue bytes on the host's serial line (the line levels reach
-    /// `uart_rx` one per clocked cycle).
-    pub fn feed(&mut self, bytes: &[u8]) {
+/// A complete answer to `cmd` in the received bytes, if there is one.
+fn answer<B: SerialBoard + ?Sized>(b: &mut B, cmd: u8) -> Result<Option<Answer>, CoSimError> {
+    let bytes = b.sent();
+    match parse_answer(bytes, cmd) {
+        Ok(None) => Ok(None),
+        Err(f) => Err(f.error(BOARD_PORT, cmd, bytes).into()),
+        Ok(Some(a)) => {
+            bytes.drain(..a.frame_len);
+            let c = b.counters();
+            c.bytes += a.frame_len as u64;
+            c.frames += 1;
+            Ok(Some(a))
+        }
+    }
+}
+
+/// A request whose answer's status gives its timing under `late`.
+fn timed<B: SerialBoard + ?Sized>(
+    b: &mut B,
+    cmd: u8,
+    payload: &[u8],
+    late: Late,
+) -> Result<(Vec<u8>, Timing), CoSimError> {
+    let (status, p) = b.request(cmd, payload)?;
+    match timing_of(status, late) {
+        Ok(t) => Ok((p, t)),
+        Err(s) => Err(status_error(BOARD_PORT, cmd, s, b.now_cycles()).into()),
+    }
+}
+
+/// A request that must be answered `OK`.
+fn ok<B: SerialBoard + ?Sized>(b: &mut B, cmd: u8, payload: &[u8]) -> Result<Vec<u8>, CoSimError> {
+    timed(b, cmd, payload, Late::Refuse).map(|r| r.0)
+}
+
+impl SerialBoard for BoardSim {
+    fn now_cycles(&self) -> u64 {
+        BusSim::time_cycles(self)
+    }
+    fn clock_cycle(&mut self) -> Result<(), CoSimError> {
+        self.cycle().map(|_| ())
+    }
+    fn feed(&mut self, bytes: &[u8]) {
         self.dut.link.bytes += bytes.len() as u64;
         self.dut
             .line
             .extend(uart_levels(bytes, BOARD_CLOCKS_PER_BIT, 0));
     }
-
-    /// Whether bytes queued by [`feed`](Self::feed) are still on the line.
-    pub fn line_busy(&self) -> bool {
+    fn line_busy(&self) -> bool {
         !self.dut.line.is_empty()
     }
-
-    /// The bytes the board has sent on its serial line since the last call.
-    pub fn take_sent(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.dut.sink.bytes)
+    fn sent(&mut self) -> &mut Vec<u8> {
+        &mut self.dut.sink.bytes
     }
-
-    /// A complete answer to `cmd` in the received bytes, if there is one.
-    fn answer(&mut self, cmd: u8) -> Result<Option<Answer>, CoSimError> {
-        let b = &self.dut.sink.bytes;
-        match parse_answer(b, cmd) {
-            Ok(None) => Ok(None),
-            Err(f) => Err(f.error(BOARD_PORT, cmd, b).into()),
-            Ok(Some(a)) => {
-                self.dut.link.bytes += a.frame_len as u64;
-                self.dut.link.frames += 1;
-                self.dut.sink.bytes.drain(..a.frame_len);
-                Ok(Some(a))
-            }
-        }
-    }
-
-    /// A request whose answer's status gives its timing under `late`.
-    fn timed(
-        &mut self,
-        cmd: u8,
-        payload: &[u8],
-        late: Late,
-    ) -> Result<(Vec<u8>, Timing), CoSimError> {
-        let (status, p) = self.request(cmd, payload)?;
-        match timing_of(status, late) {
-            Ok(t) => Ok((p, t)),
-            Err(s) => Err(status_error(BOARD_PORT, cmd, s, BusSim::time_cycles(self)).into()),
-        }
-    }
-
-    /// A request that must be answered `OK`.
-    fn ok(&mut self, cmd: u8, payload: &[u8]) -> Result<Vec<u8>, CoSimError> {
-        self.timed(cmd, payload, Late::Refuse).map(|r| r.0)
+    fn counters(&mut self) -> &mut LinkStats {
+        &mut self.dut.link
     }
 }
 
 /// The name of the co-simulated board's "port" in messages.
 pub const BOARD_PORT: &str = "board co-simulation";
 
-impl Link for BoardSim {
+impl<B: SerialBoard> Link for B {
     fn time_cycles(&self) -> u64 {
-        BusSim::time_cycles(self)
+        self.now_cycles()
     }
     fn reset(&mut self) -> Result<(), CoSimError> {
-        self.ok(CMD_RESET, &[]).map(|_| ())
+        ok(self, CMD_RESET, &[]).map(|_| ())
     }
     fn write_reg(&mut self, addr: u8, data: u32) -> Result<(), CoSimError> {
-        self.ok(CMD_WRITE, &write_payload(addr, data)).map(|_| ())
+        ok(self, CMD_WRITE, &write_payload(addr, data)).map(|_| ())
     }
     fn present_timed(&mut self, t_cycles: u64, late: Late) -> Result<Timing, CoSimError> {
-        on_time(BusSim::time_cycles(self), t_cycles, late)?;
-        self.timed(CMD_PRESENT, &due_payload(t_cycles), late)
-            .map(|r| r.1)
+        on_time(self.now_cycles(), t_cycles, late)?;
+        timed(self, CMD_PRESENT, &due_payload(t_cycles), late).map(|r| r.1)
     }
     fn step_timed(
         &mut self,
         t_cycles: u64,
         late: Late,
     ) -> Result<(StepResult, Timing), CoSimError> {
-        on_time(BusSim::time_cycles(self), t_cycles, late)?;
-        let (p, timing) = self.timed(CMD_STEP, &due_payload(t_cycles), late)?;
+        on_time(self.now_cycles(), t_cycles, late)?;
+        let (p, timing) = timed(self, CMD_STEP, &due_payload(t_cycles), late)?;
         let r = decode_step(&p)
             .ok_or_else(|| CoSimError::from(Fault::Length.error(BOARD_PORT, CMD_STEP, &p)))?;
         Ok((r, timing))
     }
     fn idle_until(&mut self, t_cycles: u64) -> Result<(), CoSimError> {
-        if t_cycles > BusSim::time_cycles(self) {
-            self.ok(CMD_WAIT_UNTIL, &u48(t_cycles))?;
+        // a wait whose cycle passed while its frame was on the line is
+        // answered `late`: nothing was left to wait for
+        if t_cycles > self.now_cycles() {
+            timed(self, CMD_WAIT_UNTIL, &u48(t_cycles), Late::Allow)?;
         }
         Ok(())
     }

@@ -17,6 +17,7 @@
 
 use crate::analog::AnalogTrace;
 use crate::cosim::{weights_at, BusEvent, CoSimError, FeBus, FeIn, FeOut, FeReaction};
+use crate::parts::DevicePulse;
 use neuroxbar_models::frontend::{FrontEnd, FrontEndError};
 use neuroxbar_rtl::fe_bus::{FE_CODE_BITS, FE_RD_BITS};
 
@@ -68,6 +69,10 @@ pub struct BusSim<D: BusDut> {
     /// Keep a log of bus events (off by default: long runs).
     pub log_events: bool,
     pub events: Vec<BusEvent>,
+    /// The pulses as the array saw them (lines latched at each apply
+    /// rising edge, and the width), when set to `Some`: comparable with a
+    /// board's pins ([`ArrayEnd::pulses`](crate::parts::ArrayEnd)).
+    pub pulses: Option<Vec<DevicePulse>>,
     /// The analog side for the waveform, recorded at apply edges and
     /// samples while the clocked cycle count is inside the window (the
     /// VCD's `--vcd-cycles`), if any.
@@ -102,6 +107,7 @@ impl<D: BusDut> BusSim<D> {
             stats: CoSimStats::default(),
             log_events: false,
             events: Vec::new(),
+            pulses: None,
             analog: None,
         })
     }
@@ -176,6 +182,9 @@ impl<D: BusDut> BusSim<D> {
             if r.sampled {
                 self.events.push(BusEvent::Sample { t_cycles: t });
             }
+        }
+        if let (Some(log), Some(on)) = (&mut self.pulses, r.apply_edge) {
+            DevicePulse::record(&self.fe, t, on, log);
         }
         if let Some((a, window)) = &mut self.analog {
             let c = self.stats.clocked_cycles;

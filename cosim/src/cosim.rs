@@ -68,6 +68,14 @@ pub enum CoSimError {
     /// A unit that did not finish an operation within its budget.
     #[error("{0}")]
     Stuck(String),
+    /// At a board top's pins: a part's timing rule broken, or an error the
+    /// board reports (its error LEDs).
+    #[error("{board}, cycle {t_cycles}: {detail}")]
+    Board {
+        board: &'static str,
+        t_cycles: u64,
+        detail: String,
+    },
 }
 
 /// The front-end side of a controller's `fe_*` bus, in exact cycle time:

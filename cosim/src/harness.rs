@@ -48,15 +48,22 @@ pub struct Harness<M: VerilatedTop> {
 
 impl<M: VerilatedTop> Harness<M> {
     pub fn new(trace: Trace) -> Result<Self, HarnessError> {
-        let clock = M::port("clock").ok_or_else(|| HarnessError::NoSuchPort {
-            design: M::NAME,
-            port: "clock".into(),
-            ports: M::ports()
-                .iter()
-                .map(|p| p.name)
-                .collect::<Vec<_>>()
-                .join(", "),
-        })?;
+        // `clock`, or a board top's oscillator pin (`clk_25mhz`, ...)
+        let clock = M::port("clock")
+            .or_else(|| {
+                M::ports()
+                    .iter()
+                    .position(|p| p.input && p.width == 1 && p.name.starts_with("clk"))
+            })
+            .ok_or_else(|| HarnessError::NoSuchPort {
+                design: M::NAME,
+                port: "clock".into(),
+                ports: M::ports()
+                    .iter()
+                    .map(|p| p.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
         let (path, window) = match &trace {
             Trace::Off => (None, None),
             Trace::Whole(p) => (Some(p.clone()), Some((0, u64::MAX))),

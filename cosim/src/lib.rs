@@ -3,6 +3,7 @@
 
 pub mod analog;
 pub mod board;
+pub mod board_top;
 pub mod bus;
 pub mod cosim;
 pub mod harness;

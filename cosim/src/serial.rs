@@ -14,7 +14,7 @@
 //! port cannot be opened or written, no (complete) answer within the
 //! timeout, an answer with a bad CRC, a malformed answer, an error status.
 
-use crate::board::BoardSim;
+use crate::board::SerialBoard;
 use crate::cosim::{CoSimError, StepResult};
 use crate::host::{on_time, Late, Link, Timing};
 use crate::link::*;
@@ -275,7 +275,10 @@ impl Link for SerialHost {
         }
         let wait = t_cycles - self.counter;
         let a = self.request(CMD_WAIT_UNTIL, &u48(t_cycles), wait)?;
-        let p = self.expect(CMD_WAIT_UNTIL, a, Late::Refuse)?.0;
+        // answered `late`: the cycle had passed when the frame arrived (the
+        // counter known here is a lower bound), so there was nothing left
+        // to wait for; the answer carries the counter either way
+        let p = self.expect(CMD_WAIT_UNTIL, a, Late::Allow)?.0;
         let cycle = read_u48(&p)
             .ok_or_else(|| self.malformed(CMD_WAIT_UNTIL, "a WAIT_UNTIL payload is 6 bytes", &p))?;
         self.counter = self.counter.max(cycle);
@@ -288,10 +291,10 @@ impl Link for SerialHost {
 /// the board's `uart_rx` line, the board is clocked until it has answered,
 /// and the answer's bytes are written back. The board's time stands still
 /// between requests (the host takes no simulated time, as in
-/// [`BoardSim::request`]), so a host program gives the same results here
-/// as on [`BoardSim`] directly. Returns the number of requests served.
-pub fn serve_board(
-    sim: &mut BoardSim,
+/// [`SerialBoard::request`]), so a host program gives the same results here
+/// as on the board co-simulation directly. Returns the number of requests served.
+pub fn serve_board<B: SerialBoard>(
+    sim: &mut B,
     port: &mut dyn serialport::SerialPort,
     stop: &dyn Fn() -> bool,
 ) -> Result<u64, CoSimError> {
@@ -335,7 +338,7 @@ pub fn serve_board(
         let mut answer = Vec::new();
         let mut clocked = 0u64;
         loop {
-            sim.cycle()?;
+            sim.clock_cycle()?;
             answer.extend(sim.take_sent());
             let complete = answer.len() >= 4 && answer.len() >= 5 + answer[3] as usize;
             if complete && !sim.line_busy() {

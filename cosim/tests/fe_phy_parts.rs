@@ -99,10 +99,10 @@ impl<P: CycleModel<Inputs = PhyInputs, Outputs = PhyOutputs>> Side for PhySide<P
         !self.phy_prev.fe_busy && !self.bench.mux.enabled()
     }
     fn pulses(&self) -> &[DevicePulse] {
-        &self.bench.pulses
+        &self.bench.array.pulses
     }
     fn front_end(&mut self) -> &mut FrontEnd {
-        &mut self.bench.fe
+        &mut self.bench.array.fe
     }
 }
 
@@ -300,8 +300,8 @@ fn phy_and_parts_give_the_array_the_bus_level_pulses_and_codes() {
         .zip(&la.bus_rises)
         .all(|(p, &r)| p.start_cycles == r));
     // every sample converted once, every DAC load settled 30 cycles before its pulse
-    assert_eq!(b.bench.adc.conversions, 2);
-    assert!((b.bench.min_load_to_apply_s - 30.0 * PERIOD_S).abs() < 1e-12);
+    assert_eq!(b.bench.array.adc.conversions, 2);
+    assert!((b.bench.array.min_load_to_apply_s - 30.0 * PERIOD_S).abs() < 1e-12);
     // the read-out: the bus-level ADC answers after t_CONV (415 cycles);
     // the PHY adds the delay line, CONVST, the BUSY synchronizer and the
     // 80-bit serial read
@@ -315,7 +315,7 @@ fn phy_and_parts_give_the_array_the_bus_level_pulses_and_codes() {
         la.read_latency,
         lb.read_latency,
         lat[0],
-        b.bench.min_load_to_apply_s * 1e9,
+        b.bench.array.min_load_to_apply_s * 1e9,
         b.bench.mux.min_addr_to_en_s * 1e9
     );
 }

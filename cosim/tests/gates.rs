@@ -259,9 +259,35 @@ fn random(top: &GeneratedTop) -> Result<PortStimulus, String> {
 /// a step, a peek, a status, a bad CRC), no warp and a reset only at the
 /// start: random bits on `uart_rx` would never make a frame.
 fn uart(top: &GeneratedTop) -> Result<PortStimulus, String> {
-    use neuroxbar_cosim::units::host_link::{request_frame, uart_levels, LINK_CLOCKS_PER_BIT};
+    use neuroxbar_cosim::units::host_link::LINK_CLOCKS_PER_BIT;
+    serial_frames(top, "uart_rx", LINK_CLOCKS_PER_BIT, 0, REPLAY_CYCLES)
+}
+
+/// The ULX3S board top at its pins: frames on `ftdi_txd` at 25 clocks per
+/// bit once the power-on reset is over, FIRE1 released, random ADC pins.
+fn board_pins(top: &GeneratedTop) -> Result<PortStimulus, String> {
+    use neuroxbar_rtl::board_tops::{POR_CYCLES, ULX3S_CLOCKS_PER_BIT};
+    serial_frames(
+        top,
+        "ftdi_txd",
+        ULX3S_CLOCKS_PER_BIT,
+        POR_CYCLES as usize + 8,
+        14_000,
+    )
+}
+
+/// Random port values for `cycles` cycles, with frames on the serial line
+/// `rx` from cycle `start` on, `clocks_per_bit` clocks per bit.
+fn serial_frames(
+    top: &GeneratedTop,
+    rx: &str,
+    clocks_per_bit: u16,
+    start: usize,
+    cycles: usize,
+) -> Result<PortStimulus, String> {
+    use neuroxbar_cosim::units::host_link::{request_frame, uart_levels};
     use neuroxbar_rtl::host_link::protocol::*;
-    let mut s = random(top)?;
+    let mut s = PortStimulus::random(&top.ports, 11, cycles).map_err(|e| e.to_string())?;
     let mut bytes = request_frame(CMD_WRITE, &[0x10, 0, 0, 0, 7]);
     bytes.extend(request_frame(CMD_STEP, &[]));
     bytes.extend(request_frame(CMD_PEEK, &[0x01, 0x02]));
@@ -269,14 +295,22 @@ fn uart(top: &GeneratedTop) -> Result<PortStimulus, String> {
     let mut bad = request_frame(CMD_WRITE, &[0x11, 0, 0, 0, 1]);
     *bad.last_mut().unwrap() ^= 1;
     bytes.extend(bad);
-    let levels = uart_levels(&bytes, LINK_CLOCKS_PER_BIT, 120);
+    let levels = uart_levels(&bytes, clocks_per_bit, 120);
+    assert!(
+        top.ports.iter().any(|p| p.name == rx),
+        "{}: no port {rx}",
+        top.name
+    );
     for (i, p) in s.inputs.clone().into_iter().enumerate() {
         let name = top.ports[p].name.as_str();
         for (c, row) in s.cycles.iter_mut().enumerate() {
             match name {
-                "uart_rx" => row[i] = levels.get(c).copied().unwrap_or(true) as u128,
+                n if n == rx => {
+                    row[i] = (c < start || levels.get(c - start).copied().unwrap_or(true)) as u128
+                }
                 "warp" => row[i] = 0,
                 "reset" => row[i] = (c < 2) as u128,
+                "btn_fire1" => row[i] = 0,
                 _ => {}
             }
         }
@@ -291,6 +325,7 @@ macro_rules! replay {
     ($top:expr, $dir:expr, random: $($name:ident),*; uart: $($uname:ident),*) => {
         match $top.name.as_str() {
             "lif_wta16" => compare::<verilated::lif_wta16::Model>($top, lif_wta_stimulus($top)?, $dir),
+            "ulx3s_25x5" => compare::<verilated::ulx3s_25x5::Model>($top, board_pins($top)?, $dir),
             $(stringify!($name) => compare::<verilated::$name::Model>($top, random($top)?, $dir),)*
             $(stringify!($uname) => compare::<verilated::$uname::Model>($top, uart($top)?, $dir),)*
             other => Err(format!(

@@ -94,6 +94,23 @@ fn connecting_reads_the_cycle_counter_and_timed_commands_are_scheduled_past_it()
     assert_eq!(h.stats().late, 1);
 }
 
+/// A `WAIT_UNTIL` whose cycle passed while its frame was on the line is
+/// answered `late`: the wait is over, not an error, and the counter it
+/// carries is taken; an error status still is one.
+#[test]
+fn a_wait_answered_late_is_over_and_moves_the_counter() {
+    let (name, _t) = scripted(|cmd, k| match (cmd, k) {
+        (CMD_STATUS, _) => status_ok(1_000),
+        (CMD_WAIT_UNTIL, 1) => answer(CMD_WAIT_UNTIL, STATUS_LATE, &[0, 0, 0, 0, 0x0b, 0xb8]),
+        (c, _) => answer(c, STATUS_BAD_CRC, &[]),
+    });
+    let mut h = open(&name).unwrap();
+    h.idle_until(2_000).unwrap();
+    assert_eq!(h.time_cycles(), 3_000);
+    let e = h.idle_until(4_000).unwrap_err().to_string();
+    assert!(e.contains("WAIT_UNTIL"), "{e}");
+}
+
 #[test]
 fn an_answer_with_a_bad_crc_is_a_typed_error_naming_port_and_command() {
     let (name, _t) = scripted(|cmd, _| match cmd {

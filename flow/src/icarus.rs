@@ -59,7 +59,7 @@ fn mask(width: usize) -> u128 {
     }
 }
 
-/// Values of a top's inputs (all but `clock`), cycle by cycle.
+/// Values of a top's inputs (all but the clock), cycle by cycle.
 #[derive(Debug, Clone)]
 pub struct PortStimulus {
     /// Indices (into the top's port list) of the driven inputs, in port order.
@@ -74,7 +74,7 @@ impl PortStimulus {
         check_widths(ports)?;
         Ok(Self {
             inputs: (0..ports.len())
-                .filter(|&i| ports[i].dir == Dir::In && ports[i].name != "clock")
+                .filter(|&i| ports[i].dir == Dir::In && !ports[i].is_clock())
                 .collect(),
             cycles: Vec::new(),
         })
@@ -210,8 +210,12 @@ fn testbench(top: &GeneratedTop, stim: &PortStimulus, stim_file: &Path, out_file
         .sum();
     let mut tb = String::new();
     writeln!(tb, "module tb;").unwrap();
-    writeln!(tb, "  reg clock = 1'b0;").unwrap();
-    for p in ports.iter().filter(|p| p.name != "clock") {
+    let clock = ports
+        .iter()
+        .find(|p| p.is_clock())
+        .map_or("clock", |p| p.name.as_str());
+    writeln!(tb, "  reg {clock} = 1'b0;").unwrap();
+    for p in ports.iter().filter(|p| !p.is_clock()) {
         let kind = if p.dir == Dir::In { "reg " } else { "wire" };
         writeln!(tb, "  {kind} [{}:0] {};", p.width - 1, p.name).unwrap();
     }
@@ -249,14 +253,14 @@ fn testbench(top: &GeneratedTop, stim: &PortStimulus, stim_file: &Path, out_file
     let outs = outputs(ports);
     let fmt = vec!["%h"; outs.len()].join(" ");
     let args: Vec<&str> = outs.iter().map(|&i| ports[i].name.as_str()).collect();
-    writeln!(tb, "      #5 clock = 1'b1;").unwrap();
+    writeln!(tb, "      #5 {clock} = 1'b1;").unwrap();
     writeln!(
         tb,
         "      #1 $fwrite(fd, \"{fmt}\\n\", {});",
         args.join(", ")
     )
     .unwrap();
-    writeln!(tb, "      #4 clock = 1'b0;").unwrap();
+    writeln!(tb, "      #4 {clock} = 1'b0;").unwrap();
     writeln!(
         tb,
         "    end\n    $fclose(fd);\n    $finish;\n  end\nendmodule"

@@ -263,7 +263,7 @@ pub const TOPS: &[Top] = &[
             )
         },
         registers: none,
-        cosim: false,
+        cosim: true,
     },
     Top {
         name: "wide_acc",

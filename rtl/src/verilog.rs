@@ -20,6 +20,16 @@ pub struct Port {
     pub dir: Dir,
 }
 
+impl Port {
+    /// The clock: `clock` in a unit or core top, the oscillator pin
+    /// (`clk_25mhz`, ...) in a board top.
+    pub fn is_clock(&self) -> bool {
+        self.dir == Dir::In
+            && self.width == 1
+            && (self.name == "clock" || self.name.starts_with("clk"))
+    }
+}
+
 /// A generated top: its Verilog text and its ports.
 #[derive(Debug, Clone, Serialize)]
 pub struct GeneratedTop {

@@ -204,9 +204,11 @@ pub struct Args {
     /// the tests still read winners with WTA.
     #[arg(long)]
     pub no_wta: bool,
-    /// orientation-bcm, moving-direction: presentations of each orientation in
-    /// the response test after learning, 1..=100 [default: 10 for
-    /// orientation-bcm, 2 for moving-direction].
+    /// letters-stdp: presentations of each letter per noise level in the
+    /// test after training, 1..=100 [default: 10]; orientation-bcm,
+    /// moving-direction: presentations of each orientation in the response
+    /// test after learning, 1..=100 [default: 10 for orientation-bcm, 2 for
+    /// moving-direction].
     #[arg(long)]
     pub test_repeats: Option<usize>,
     /// moving-direction only: rest between trials, seconds (the trail of the
@@ -275,12 +277,25 @@ const OPTION_SCOPE: &[Scope] = &[
         |a| a.pulse_width_us.is_some(),
         &[E2, E2B],
     ),
-    ("--test-repeats", |a| a.test_repeats.is_some(), &[E2, E2B]),
+    (
+        "--test-repeats",
+        |a| a.test_repeats.is_some(),
+        &[E1, E2, E2B],
+    ),
     ("--no-wta", |a| a.no_wta, &[E2, E2B]),
     ("--trials", |a| a.trials.is_some(), &[E2B]),
     ("--rest-s", |a| a.rest_s.is_some(), &[E2B]),
     ("--step-ms", |a| a.step_ms.is_some(), &[E2B]),
 ];
+
+/// E1's `--test-repeats`, checked, or `default`.
+fn e1_test_repeats(args: &Args, default: usize) -> anyhow::Result<usize> {
+    match args.test_repeats {
+        None => Ok(default),
+        Some(n) if (1..=100).contains(&n) => Ok(n),
+        Some(n) => bail!("--test-repeats {n}: allowed range 1..=100"),
+    }
+}
 
 /// The first given option that does not apply to `experiment`, as the error.
 fn check_scope(args: &Args, experiment: &str) -> anyhow::Result<()> {
@@ -508,6 +523,7 @@ fn run_e1(args: Args) -> anyhow::Result<()> {
         }
         cfg.epochs = e;
     }
+    cfg.test_repeats = e1_test_repeats(&args, cfg.test_repeats)?;
     cfg.window = StdpWindow::BALANCED;
     let seeds = args.seeds.unwrap_or(5);
     if !(1..=100).contains(&seeds) {
@@ -700,6 +716,7 @@ fn run_e1_port(args: Args) -> anyhow::Result<()> {
         }
         cfg.epochs = e;
     }
+    cfg.test_repeats = e1_test_repeats(&args, cfg.test_repeats)?;
     cfg.encoding = if args.encoding.as_deref() == Some("rate") {
         Encoding::Rate
     } else {

@@ -4,6 +4,7 @@
 use super::{check, Ad5542a, Ad7606, Adg1404, PartError};
 use crate::cosim::FeOut;
 use crate::units::CycleModel;
+use neuroxbar_models::frontend::ChannelMode;
 use neuroxbar_models::frontend::{ChannelSetting, FrontEnd};
 use neuroxbar_models::golden::fe_phy::{code_of_word, PhyInputs, PhyOutputs};
 
@@ -35,48 +36,147 @@ impl DevicePulse {
     }
 }
 
-/// PHY + AD5542A per line + ADG1404 per line + AD7606 + array model.
-pub struct PhyBench<P: CycleModel<Inputs = PhyInputs, Outputs = PhyOutputs>> {
-    pub phy: P,
-    pub dac: Ad5542a,
-    pub mux: Adg1404,
+/// The array's end of a PHY's pins: at a rising edge of the muxes' enable
+/// (the PHY's `apply` pin) every line's level and mode as the parts hold
+/// them are latched into the array model, at its falling edge the pulse
+/// ends; the AD7606 converts the columns at CONVST and shifts the codes
+/// out. Shared by every PHY bench and by the whole board top.
+pub struct ArrayEnd {
     pub adc: Ad7606,
     pub fe: FrontEnd,
     n_lines: usize,
     n_cols: usize,
     period_s: f64,
-    t: u64,
-    out: PhyOutputs,
+    /// The muxes are enabled (a pulse is on).
+    on: bool,
     /// ADC output pins (BUSY, DOUTA) for the next two cycles.
     adc_pins: [(bool, bool); 2],
     /// Pulses as the array saw them.
     pub pulses: Vec<DevicePulse>,
     /// Cycles of the CONVST rising edges.
     pub conversions: Vec<u64>,
-    /// Shortest time from a DAC load to the next apply rising edge, seconds.
+    /// Shortest time from a change of the lines (a DAC load or update, a
+    /// mux address latch) to the next apply rising edge, seconds.
     pub min_load_to_apply_s: f64,
+}
+
+/// The pins the array's end sees in one cycle.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ArrayPins {
+    /// The muxes' enable.
+    pub apply: bool,
+    pub adc_convst: bool,
+    pub adc_cs: bool,
+    pub adc_sclk: bool,
+    /// When the lines last changed (DAC load or update, mux address),
+    /// seconds.
+    pub t_lines_s: f64,
+}
+
+impl ArrayEnd {
+    /// `fe` must have one channel per line, the last `n_cols` of them
+    /// columns.
+    pub fn new(fe: FrontEnd, n_cols: usize) -> Self {
+        let period_s = fe.params().clock_period_s;
+        Self {
+            adc: Ad7606::new(period_s, Default::default()),
+            n_lines: fe.n_channels(),
+            fe,
+            n_cols,
+            period_s,
+            on: false,
+            adc_pins: [(false, false); 2],
+            pulses: Vec::new(),
+            conversions: Vec::new(),
+            min_load_to_apply_s: f64::INFINITY,
+        }
+    }
+
+    /// The ADC's output pins (BUSY, DOUTA) in the coming cycle.
+    pub fn adc_pins(&self) -> (bool, bool) {
+        self.adc_pins[0]
+    }
+
+    /// Whether a pulse is on (the muxes enabled).
+    pub fn on(&self) -> bool {
+        self.on
+    }
+
+    /// The pins of cycle `t` (its end, `t` periods from the start); `line`
+    /// gives a line's DAC word and mux address as the parts hold them.
+    pub fn observe(
+        &mut self,
+        t: u64,
+        pins: ArrayPins,
+        line: impl Fn(usize) -> (u16, u8),
+    ) -> Result<(), PartError> {
+        let t_s = t as f64 * self.period_s;
+        let was_on = self.on;
+        check(
+            !(was_on && pins.apply && pins.t_lines_s == t_s),
+            "board",
+            "lines changed under an applied pulse",
+            t_s,
+            || "a DAC output or a mux address changed while the muxes were enabled".to_string(),
+        )?;
+        let fe_err = |source| PartError::FrontEnd { t_s, source };
+        if pins.apply && !was_on {
+            for i in 0..self.n_lines {
+                let (word, mode) = line(i);
+                let mode = ChannelMode::from_bits(mode as u64).map_err(fe_err)?;
+                self.fe.stage(i, mode, code_of_word(word)).map_err(fe_err)?;
+            }
+            self.fe.set_apply(t_s, true).map_err(fe_err)?;
+            DevicePulse::record(&self.fe, t, true, &mut self.pulses);
+            self.min_load_to_apply_s = self.min_load_to_apply_s.min(t_s - pins.t_lines_s);
+        } else if !pins.apply && was_on {
+            self.fe.set_apply(t_s, false).map_err(fe_err)?;
+            DevicePulse::record(&self.fe, t, false, &mut self.pulses);
+        }
+        self.on = pins.apply;
+        let (fe, first_col) = (&mut self.fe, self.n_lines - self.n_cols);
+        let n_cols = self.n_cols;
+        let convs = &mut self.conversions;
+        self.adc
+            .observe(t_s, pins.adc_convst, pins.adc_cs, pins.adc_sclk, || {
+                convs.push(t);
+                let batch = fe.sample(t_s).map_err(fe_err)?;
+                let mut codes = [0i16; 8];
+                for c in &batch.columns {
+                    let ch = usize::from(c.ch);
+                    if ch >= first_col && ch < first_col + n_cols {
+                        codes[ch - first_col] = c.code;
+                    }
+                }
+                Ok(codes)
+            })?;
+        self.adc_pins = [self.adc_pins[1], self.adc.pins(t_s + self.period_s)];
+        Ok(())
+    }
+}
+
+/// PHY + AD5542A per line + ADG1404 per line + AD7606 + array model.
+pub struct PhyBench<P: CycleModel<Inputs = PhyInputs, Outputs = PhyOutputs>> {
+    pub phy: P,
+    pub dac: Ad5542a,
+    pub mux: Adg1404,
+    /// The AD7606 and the array model.
+    pub array: ArrayEnd,
+    t: u64,
+    out: PhyOutputs,
 }
 
 impl<P: CycleModel<Inputs = PhyInputs, Outputs = PhyOutputs>> PhyBench<P> {
     /// `fe` must have `n_lines` channels, the last `n_cols` of them columns.
     pub fn new(phy: P, fe: FrontEnd, n_cols: usize) -> Self {
         let n_lines = fe.n_channels();
-        let period_s = fe.params().clock_period_s;
         Self {
             phy,
             dac: Ad5542a::new(n_lines, Default::default()),
             mux: Adg1404::new(n_lines, Default::default()),
-            adc: Ad7606::new(period_s, Default::default()),
-            fe,
-            n_lines,
-            n_cols,
-            period_s,
+            array: ArrayEnd::new(fe, n_cols),
             t: 0,
             out: PhyOutputs::default(),
-            adc_pins: [(false, false); 2],
-            pulses: Vec::new(),
-            conversions: Vec::new(),
-            min_load_to_apply_s: f64::INFINITY,
         }
     }
 
@@ -92,7 +192,7 @@ impl<P: CycleModel<Inputs = PhyInputs, Outputs = PhyOutputs>> PhyBench<P> {
     /// One cycle: the controller's bus outputs of this cycle in, the PHY's
     /// outputs (the controller's `fe_busy`, `fe_rd_*` of the next cycle) out.
     pub fn step(&mut self, reset: bool, bus: FeOut) -> Result<PhyOutputs, PartError> {
-        let (busy, douta) = self.adc_pins[0];
+        let (busy, douta) = self.array.adc_pins();
         let inp = PhyInputs {
             reset,
             fe_ch: bus.ch,
@@ -106,48 +206,19 @@ impl<P: CycleModel<Inputs = PhyInputs, Outputs = PhyOutputs>> PhyBench<P> {
         };
         let o = self.phy.step(&inp);
         self.t += 1;
-        let t = self.t;
-        let t_s = t as f64 * self.period_s;
+        let t_s = self.t as f64 * self.array.period_s;
         self.dac.observe(t_s, o.dac_cs, o.dac_sclk, o.dac_sdi)?;
-        let was_on = self.mux.enabled();
-        check(
-            !(was_on && o.apply && self.dac.t_load_s == t_s),
-            "board",
-            "DAC load under an applied pulse",
-            t_s,
-            || "the DAC outputs changed while the muxes were enabled".to_string(),
-        )?;
         self.mux.observe(t_s, o.mux_a0, o.mux_a1, o.apply)?;
-        let fe_err = |source| PartError::FrontEnd { t_s, source };
-        if o.apply && !was_on {
-            for i in 0..self.n_lines {
-                let code = code_of_word(self.dac.word(i));
-                self.fe.stage(i, self.mux.mode(i), code).map_err(fe_err)?;
-            }
-            self.fe.set_apply(t_s, true).map_err(fe_err)?;
-            DevicePulse::record(&self.fe, t, true, &mut self.pulses);
-            self.min_load_to_apply_s = self.min_load_to_apply_s.min(t_s - self.dac.t_load_s);
-        } else if !o.apply && was_on {
-            self.fe.set_apply(t_s, false).map_err(fe_err)?;
-            DevicePulse::record(&self.fe, t, false, &mut self.pulses);
-        }
-        let (fe, first_col) = (&mut self.fe, self.n_lines - self.n_cols);
-        let n_cols = self.n_cols;
-        let convs = &mut self.conversions;
-        self.adc
-            .observe(t_s, o.adc_convst, o.adc_cs, o.adc_sclk, || {
-                convs.push(t);
-                let batch = fe.sample(t_s).map_err(fe_err)?;
-                let mut codes = [0i16; 8];
-                for c in &batch.columns {
-                    let ch = usize::from(c.ch);
-                    if ch >= first_col && ch < first_col + n_cols {
-                        codes[ch - first_col] = c.code;
-                    }
-                }
-                Ok(codes)
-            })?;
-        self.adc_pins = [self.adc_pins[1], self.adc.pins(t_s + self.period_s)];
+        let (dac, mux) = (&self.dac, &self.mux);
+        let pins = ArrayPins {
+            apply: o.apply,
+            adc_convst: o.adc_convst,
+            adc_cs: o.adc_cs,
+            adc_sclk: o.adc_sclk,
+            t_lines_s: dac.t_load_s,
+        };
+        self.array
+            .observe(self.t, pins, |i| (dac.word(i), mux.mode(i).bits()))?;
         self.out = o;
         Ok(o)
     }

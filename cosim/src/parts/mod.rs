@@ -26,7 +26,7 @@ pub use ad5542a::{Ad5542a, Ad5542aTiming};
 pub use ad5570::{Ad5570Chains, Ad5570Timing};
 pub use ad7606::{Ad7606, Ad7606Timing};
 pub use adg1404::{Adg1404, Adg1404Timing};
-pub use bench::{DevicePulse, PhyBench};
+pub use bench::{ArrayEnd, ArrayPins, DevicePulse, PhyBench};
 pub use sn74lv595a::{Sn74lv595aChains, Sn74lv595aTiming};
 
 use neuroxbar_models::frontend::FrontEndError;
