@@ -13,7 +13,7 @@
 //! board's own cycles are counted from the receiver's stop-bit sample to
 //! the host's (half a bit before the line's end on both sides).
 
-use neuroxbar_cosim::board::{BoardSim, BOARD_CLOCKS_PER_BIT};
+use neuroxbar_cosim::board::{BoardSim, SerialBoard, BOARD_CLOCKS_PER_BIT};
 use neuroxbar_cosim::host::Link;
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
