@@ -19,10 +19,8 @@ use crate::board::{LinkStats, SerialBoard};
 use crate::cosim::{weights_at, CoSimError};
 use crate::harness::{Harness, Trace};
 use crate::host::Host;
-use crate::parts::{
-    Ad5570Chains, Ad5570Timing, ArrayEnd, ArrayPins, Sn74lv595aChains, Sn74lv595aTiming,
-};
-use crate::units::fe_phy_lean::{N_COLS, N_DAC_CHAINS, N_LINES, N_SR_CHAINS};
+use crate::parts::{Ad5570Chains, ArrayEnd, ArrayPins, Sn74lv595aChains};
+use crate::units::fe_phy_lean::{lean_parts, N_COLS, N_LINES};
 use crate::units::host_link::{uart_levels, UartSink};
 use crate::verilated::ulx3s_25x5;
 use neuroxbar_models::frontend::FrontEnd;
@@ -75,21 +73,14 @@ impl BoardTopSim {
         let mut harness: Harness<ulx3s_25x5::Model> = Harness::new(trace)?;
         harness.set_period_ps((period_s * 1e12).round() as u64);
         harness.model.set_ftdi_txd(1);
+        let (dacs, srs) = lean_parts();
         let mut sim = BoardTopSim {
             harness,
             line: VecDeque::new(),
             sink: UartSink::new(ULX3S_CLOCKS_PER_BIT),
             link: LinkStats::default(),
-            dacs: Ad5570Chains::new(
-                N_DAC_CHAINS,
-                N_LINES / N_DAC_CHAINS,
-                Ad5570Timing::default(),
-            ),
-            srs: Sn74lv595aChains::new(
-                N_SR_CHAINS,
-                N_LINES / N_SR_CHAINS,
-                Sn74lv595aTiming::default(),
-            ),
+            dacs,
+            srs,
             array: ArrayEnd::new(fe, N_COLS),
             period_s,
             t: 0,

@@ -6,9 +6,7 @@
 //! delayed pulse; and the crossbar controller, waiting for `fe_busy` before
 //! each batch, drives it without a single PHY error.
 
-use neuroxbar_cosim::parts::{
-    Ad5570Chains, Ad5570Timing, PartError, Sn74lv595aChains, Sn74lv595aTiming,
-};
+use neuroxbar_cosim::parts::{Ad5570Chains, PartError, Sn74lv595aChains};
 use neuroxbar_cosim::units::fe_phy::random_lockstep;
 use neuroxbar_cosim::units::fe_phy_lean::*;
 use neuroxbar_cosim::units::xbar_ctrl::default_config;
@@ -62,17 +60,10 @@ struct Parts {
 
 impl Parts {
     fn new(period_s: f64) -> Self {
+        let (dacs, srs) = lean_parts();
         Self {
-            dacs: Ad5570Chains::new(
-                N_DAC_CHAINS,
-                N_LINES / N_DAC_CHAINS,
-                Ad5570Timing::default(),
-            ),
-            srs: Sn74lv595aChains::new(
-                N_SR_CHAINS,
-                N_LINES / N_SR_CHAINS,
-                Sn74lv595aTiming::default(),
-            ),
+            dacs,
+            srs,
             period_s,
             t: 0,
         }

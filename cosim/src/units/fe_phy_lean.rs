@@ -16,6 +16,25 @@ pub use super::fe_phy::{N_COLS, N_LINES};
 pub const N_DAC_CHAINS: usize = 6;
 pub const N_SR_CHAINS: usize = 2;
 
+/// The parts behind the pins of `phy_lean_25x5` (and of the ULX3S board
+/// top): six AD5570 chains of five, two SN74LV595A chains of fifteen lines,
+/// with their default timing rules.
+pub fn lean_parts() -> (crate::parts::Ad5570Chains, crate::parts::Sn74lv595aChains) {
+    use crate::parts::*;
+    (
+        Ad5570Chains::new(
+            N_DAC_CHAINS,
+            N_LINES / N_DAC_CHAINS,
+            Ad5570Timing::default(),
+        ),
+        Sn74lv595aChains::new(
+            N_SR_CHAINS,
+            N_LINES / N_SR_CHAINS,
+            Sn74lv595aTiming::default(),
+        ),
+    )
+}
+
 /// What [`PhyStimulus`](super::fe_phy::PhyStimulus) reads of the outputs.
 pub fn stimulus_view(o: &LeanPhyOutputs) -> PhyOutputs {
     PhyOutputs {
