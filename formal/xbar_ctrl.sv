@@ -127,8 +127,10 @@ module formal_xbar_ctrl #(
   (* keep *) wire [11:0] fv_half_q;
   (* keep *) wire [11:0] fv_half_y;  // amp_q >>> 1 (comb.)
   (* keep *) wire [31:0] fv_prod_q;
-  (* keep *) wire [31:0] fv_prod_p;  // the sixths' multiplier output (comb.)
-  (* keep *) wire [11:0] fv_sixth;  // the rounded sixth of prod_q (comb.)
+  (* keep *) wire [31:0] fv_prod_p;  // the sixths' signed product (comb.)
+  // the rounded sixth of prod_q: round_half_even(prod_q / 2^16)
+  wire [11:0] fv_sixth = {{2{fv_prod_q[25]}}, fv_prod_q[25:16]}
+      + {11'd0, fv_prod_q[15] && (|fv_prod_q[14:0] || fv_prod_q[16])};
   (* keep *) wire [11:0] fv_sel_row_q;
   (* keep *) wire [11:0] fv_sel_col_q;
   (* keep *) wire [11:0] fv_other_row_q;

@@ -571,7 +571,9 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
             | (bit_cast::<32, 24>(self.dbg_end24[2].val()) & self.dbg_gm[9].val());
         self.debug_data.next = self.dbg_q.q.val();
 
-        // ---- sequencer
+        // ---- sequencer (`quiet` is an AND of five flip-flops: every unit's
+        // busy / idle flag is registered from its next state, so the strobes
+        // it gates on `present` and `tick` start at a register)
         self.quiet.next = self.ctrl.idle.val()
             && !self.stdp.busy.val()
             && !self.bcm.busy.val()

@@ -51,6 +51,10 @@ pub struct RefreshScheduler<const N_ROWS: usize, const N_COLS: usize> {
     count: [DFF<Bits<32>>; N_COLS],
     pending_q: DFF<Bits<N_COLS>>,
     active_q: DFF<Bit>,
+    /// `busy`, registered from the next values of what it is made of (the
+    /// same value in every cycle, from a flip-flop: the accelerator's
+    /// sequencer gates its strobes with it).
+    busy_q: DFF<Bit>,
     col_q: DFF<Bits<8>>,
     row_q: DFF<Bits<8>>,
     out: CmdOutReg,
@@ -84,6 +88,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for RefreshScheduler<N_RO
             count: std::array::from_fn(|_| Default::default()),
             pending_q: Default::default(),
             active_q: Default::default(),
+            busy_q: Default::default(),
             col_q: Default::default(),
             row_q: Default::default(),
             out: CmdOutReg::fixed_payload(),
@@ -101,7 +106,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for RefreshScheduler<N_RO
 impl<const N_ROWS: usize, const N_COLS: usize> Logic for RefreshScheduler<N_ROWS, N_COLS> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, pending_q, active_q, col_q, row_q);
+        dff_setup!(self, clock, pending_q, active_q, busy_q, col_q, row_q);
         self.out.clock.next = self.clock.val();
         CmdBus::link(&mut self.cmd, &mut self.out.cmd);
         self.pick.bits.next = self.pending_q.q.val();
@@ -161,8 +166,12 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for RefreshScheduler<N_ROWS
             self.pending_q.d.next = (self.pending_q.q.val() & !self.taken.val()) | self.spent.val();
         }
 
-        self.busy.next =
-            self.active_q.q.val() || self.cmd.valid.val() || self.pending_q.q.val().any();
+        // busy = active || cmd.valid || pending, one cycle ahead: the output
+        // register's next `valid` is `!flush && (stall || load)`
+        self.busy_q.d.next = self.active_q.d.val()
+            || (!self.reset.val() && (self.stall.val() || self.active_q.q.val()))
+            || self.pending_q.d.val().any();
+        self.busy.next = self.busy_q.q.val();
         self.pending.next = self.pending_q.q.val();
     }
 }

@@ -80,7 +80,7 @@
 //! cycles in one clock (`k = wait_left - 1` ends it at this edge).
 
 use crate::cmd_bus::CmdBusSink;
-use crate::fixed::{ArithShiftRight, MulS16U16};
+use crate::fixed::ArithShiftRight;
 use crate::pulse_gen::PulseGenerator;
 use rust_hdl::prelude::*;
 
@@ -97,9 +97,11 @@ pub const ST_PG_PREP: u64 = 8;
 /// Cycles of PG_PREP: the depth of the scheme-code pipeline.
 pub const PREP_CYCLES: u64 = 3;
 
-/// `1/6` as `0x2AAB / 2^16`, scaled by 4 so the 16 x 16 product fills 32
-/// bits (`A * 16 * 0xAAAC / 2^22 = A * 0x2AAB / 2^16`).
-pub const SIXTH_Q18: u64 = 0xAAAC;
+/// `1/6` as `0x2AAB / 2^16`: the scheme's `s = round_half_even(A * 0x2AAB
+/// / 2^16)`, with `A` sign-extended to 16 bits and multiplied as a signed
+/// 16 x 16 product (one MULT18 with its signed operands, no correction
+/// adder behind it).
+pub const SIXTH_Q16: u64 = 0x2AAB;
 
 #[derive(LogicBlock)]
 pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
@@ -169,7 +171,6 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
 
     pg: PulseGenerator,
     half: ArithShiftRight<12>,
-    sixth_mul: MulS16U16,
     state: DFF<Bits<4>>,
     /// Scheme-code pipeline: the clamped amplitude (1), its product by
     /// 1/6, half and copy (2), the staged codes (3).
@@ -189,6 +190,10 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     rd_mask: DFF<Bits<N_ROWS>>,
     pend_mask: DFF<Bits<N_ROWS>>,
     read_pend: DFF<Bit>,
+    /// `!idle`, registered from the next `state`, `read_pend` and `cq_full`
+    /// (the same value in every cycle, from a flip-flop; inverted so that
+    /// its power-up 0 is the idle of the all-zero state).
+    busy_q: DFF<Bit>,
     settle_left: DFF<Bits<16>>,
     beats: DFF<Bits<8>>,
     col_q: [DFF<Bits<16>>; N_COLS],
@@ -218,9 +223,16 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     last_beat: Constant<Bits<8>>,
     col_ch: [Constant<Bits<8>>; N_COLS],
     sixth_k: Constant<Bits<16>>,
+    sign_ext_16: Constant<Bits<16>>,
     sign_ext_12: Constant<Bits<12>>,
-    sixth_q: Signal<Local, Bits<10>>,
-    sixth: Signal<Local, Bits<12>>,
+    /// `amp_q` sign-extended to 16 bits.
+    amp16: Signal<Local, Bits<16>>,
+    /// `amp16 * SIXTH_Q16`, signed.
+    prod_s: Signal<Local, Signed<32>>,
+    /// `floor(A * 0x2AAB / 2^16)` sign-extended to 12 bits, and the
+    /// round-half-even carry: `s = t + inc`, `-s = !t + !inc`.
+    sixth_t: Signal<Local, Bits<12>>,
+    sixth_inc: Signal<Local, Bit>,
     is_row: Signal<Local, Bit>,
     /// `v_read` against the safe window (signed compares as unsigned ones
     /// of the sign-flipped codes).
@@ -286,7 +298,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             row_addr: Default::default(),
             pg: Default::default(),
             half: Default::default(),
-            sixth_mul: Default::default(),
             state: Default::default(),
             amp_q: Default::default(),
             cmd_amp_q: Default::default(),
@@ -303,6 +314,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             rd_mask: Default::default(),
             pend_mask: Default::default(),
             read_pend: Default::default(),
+            busy_q: Default::default(),
             settle_left: Default::default(),
             beats: Default::default(),
             col_q: std::array::from_fn(|_| Default::default()),
@@ -331,10 +343,13 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             n_cols_c: Constant::new((N_COLS as u64).into()),
             last_beat: Constant::new(((N_COLS - 1) as u64).into()),
             col_ch: std::array::from_fn(|j| Constant::new(((N_ROWS + j) as u64).into())),
-            sixth_k: Constant::new(SIXTH_Q18.into()),
+            sixth_k: Constant::new(SIXTH_Q16.into()),
+            sign_ext_16: Constant::new(0xF000u64.into()),
             sign_ext_12: Constant::new(0xC00u64.into()),
-            sixth_q: Default::default(),
-            sixth: Default::default(),
+            amp16: Default::default(),
+            prod_s: Default::default(),
+            sixth_t: Default::default(),
+            sixth_inc: Default::default(),
             is_row: Default::default(),
             rd_level: Default::default(),
             vr_below: Default::default(),
@@ -370,6 +385,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             rd_mask,
             pend_mask,
             read_pend,
+            busy_q,
             settle_left,
             beats,
             sat_q,
@@ -408,26 +424,35 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
         self.amp_q.d.next = self.pg.amplitude_out.val();
         self.half.a.next = self.amp_q.q.val();
         self.half.shift.next = 1.into();
-        // s = round_half_even(A * 16 * 0xAAAC / 2^22)
-        self.sixth_mul.a.next = bit_cast::<16, 12>(self.amp_q.q.val()) << 4;
-        self.sixth_mul.b.next = self.sixth_k.val();
-        self.prod_q.d.next = self.sixth_mul.p.val();
+        // s = round_half_even(A * 0x2AAB / 2^16), a signed product
+        self.amp16.next = bit_cast::<16, 12>(self.amp_q.q.val());
+        if self.amp_q.q.val().get_bit(11) {
+            self.amp16.next = bit_cast::<16, 12>(self.amp_q.q.val()) | self.sign_ext_16.val();
+        }
+        self.prod_s.next = signed_cast(self.amp16.val()) * signed_cast(self.sixth_k.val());
+        self.prod_q.d.next = unsigned_cast(self.prod_s.val());
         self.half_q.d.next = self.half.y.val();
         self.amp2_q.d.next = self.amp_q.q.val();
-        self.sixth_q.next = self.prod_q.q.val().get_bits::<10>(22);
-        if self.prod_q.q.val().get_bit(21)
-            && (self.prod_q.q.val().get_bits::<21>(0).any() || self.sixth_q.val().get_bit(0))
-        {
-            self.sixth_q.next = self.prod_q.q.val().get_bits::<10>(22) + 1;
+        // |A * 0x2AAB / 2^16| < 342: the floor `t` (bits 16..25) and `t + 1`
+        // fit 10 bits, so `s = sext(t) + inc` and `-s = !sext(t) + !inc`,
+        // each one adder (round half to even: bit 15 set and a lower bit
+        // set or `t` odd)
+        self.sixth_t.next = bit_cast::<12, 10>(self.prod_q.q.val().get_bits::<10>(16));
+        if self.prod_q.q.val().get_bit(25) {
+            self.sixth_t.next =
+                bit_cast::<12, 10>(self.prod_q.q.val().get_bits::<10>(16)) | self.sign_ext_12.val();
         }
-        self.sixth.next = bit_cast::<12, 10>(self.sixth_q.val());
-        if self.sixth_q.val().get_bit(9) {
-            self.sixth.next = bit_cast::<12, 10>(self.sixth_q.val()) | self.sign_ext_12.val();
-        }
+        self.sixth_inc.next = self.prod_q.q.val().get_bit(15)
+            && (self.prod_q.q.val().get_bits::<15>(0).any() || self.prod_q.q.val().get_bit(16));
         self.sel_row_q.d.next = self.amp2_q.q.val() - self.half_q.q.val();
         self.sel_col_q.d.next = !self.half_q.q.val() + 1;
-        self.other_row_q.d.next = !self.sixth.val() + 1;
-        self.other_col_q.d.next = self.sixth.val();
+        if self.sixth_inc.val() {
+            self.other_row_q.d.next = !self.sixth_t.val();
+            self.other_col_q.d.next = self.sixth_t.val() + 1;
+        } else {
+            self.other_row_q.d.next = !self.sixth_t.val() + 1;
+            self.other_col_q.d.next = self.sixth_t.val();
+        }
         // ---- helpers
         self.is_row.next = self.ch.q.val() < self.n_rows_c.val();
         self.rd_level.next = self.v_read.val();
@@ -648,9 +673,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
         // ---- status
         self.col_sat.next = self.sat_q.q.val();
         self.read_done.next = self.read_done_q.q.val();
-        self.idle.next = (self.state.q.val() == self.st_idle.val())
-            && !self.read_pend.q.val()
-            && !self.cq_full.q.val();
+        self.busy_q.d.next = (self.state.d.val() != self.st_idle.val())
+            || self.read_pend.d.val()
+            || self.cq_full.d.val();
+        self.idle.next = !self.busy_q.q.val();
         self.cmd.ready.next = !self.cq_full.q.val();
         self.pulse.next = self.pg.pulse.val() && !self.cq_kind.q.val();
         self.pulse_col.next = self.cq_col.q.val();
