@@ -97,11 +97,6 @@ impl ArrayEnd {
         self.adc_pins[0]
     }
 
-    /// Whether a pulse is on (the muxes enabled).
-    pub fn on(&self) -> bool {
-        self.on
-    }
-
     /// The pins of cycle `t` (its end, `t` periods from the start); `line`
     /// gives a line's DAC word and mux address as the parts hold them.
     pub fn observe(
