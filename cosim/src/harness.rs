@@ -48,13 +48,9 @@ pub struct Harness<M: VerilatedTop> {
 
 impl<M: VerilatedTop> Harness<M> {
     pub fn new(trace: Trace) -> Result<Self, HarnessError> {
-        // `clock`, or a board top's oscillator pin (`clk_25mhz`, ...)
-        let clock = M::port("clock")
-            .or_else(|| {
-                M::ports()
-                    .iter()
-                    .position(|p| p.input && p.width == 1 && p.name.starts_with("clk"))
-            })
+        let clock = M::ports()
+            .iter()
+            .position(|p| neuroxbar_rtl::verilog::is_clock_port(p.name, p.width, p.input))
             .ok_or_else(|| HarnessError::NoSuchPort {
                 design: M::NAME,
                 port: "clock".into(),

@@ -21,13 +21,16 @@ pub struct Port {
 }
 
 impl Port {
-    /// The clock: `clock` in a unit or core top, the oscillator pin
-    /// (`clk_25mhz`, ...) in a board top.
+    /// The clock (see [`is_clock_port`]).
     pub fn is_clock(&self) -> bool {
-        self.dir == Dir::In
-            && self.width == 1
-            && (self.name == "clock" || self.name.starts_with("clk"))
+        is_clock_port(&self.name, self.width, self.dir == Dir::In)
     }
+}
+
+/// Whether a port is the top's clock: a 1-bit input called `clock` (a unit
+/// or core top) or `clk...` (a board top's oscillator pin, `clk_25mhz`).
+pub fn is_clock_port(name: &str, width: usize, input: bool) -> bool {
+    input && width == 1 && (name == "clock" || name.starts_with("clk"))
 }
 
 /// A generated top: its Verilog text and its ports.
