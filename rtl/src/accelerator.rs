@@ -36,6 +36,7 @@ use crate::accel_regs::{register_map, AccelRegs, ROW_INTENSITY_BASE};
 use crate::arbiter::CommandArbiter;
 use crate::bcm::BcmUnit;
 use crate::cmd_bus::CmdBus;
+use crate::fe_bus::FeBus;
 use crate::input_encoder::InputEncoder;
 use crate::lif::{LifLayer, LIF_LATENCY};
 use crate::refresh::RefreshScheduler;
@@ -77,19 +78,10 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     pub cfg_addr: Signal<In, Bits<8>>,
     pub cfg_data: Signal<In, Bits<32>>,
     pub cfg_we: Signal<In, Bit>,
-    pub fe_busy: Signal<In, Bit>,
-    pub fe_rd_valid: Signal<In, Bit>,
-    pub fe_rd_ch: Signal<In, Bits<8>>,
-    pub fe_rd_data: Signal<In, Bits<16>>,
-    pub fe_rd_sat: Signal<In, Bit>,
+    /// The front-end bus (`fe_*` in the Verilog).
+    pub fe: FeBus,
     /// Simulation only: advance the active wait by `1 + warp` cycles (tie to 0).
     pub warp: Signal<In, Bits<32>>,
-    pub fe_ch: Signal<Out, Bits<8>>,
-    pub fe_code: Signal<Out, Bits<12>>,
-    pub fe_mode: Signal<Out, Bits<2>>,
-    pub fe_we: Signal<Out, Bit>,
-    pub fe_apply: Signal<Out, Bit>,
-    pub fe_sample: Signal<Out, Bit>,
     /// Nothing in flight: ready for `tick` / `present`.
     pub idle: Signal<Out, Bit>,
     /// Cycles left in the current programming/settle wait (0: none).
@@ -222,18 +214,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N
             cfg_addr: Default::default(),
             cfg_data: Default::default(),
             cfg_we: Default::default(),
-            fe_busy: Default::default(),
-            fe_rd_valid: Default::default(),
-            fe_rd_ch: Default::default(),
-            fe_rd_data: Default::default(),
-            fe_rd_sat: Default::default(),
+            fe: Default::default(),
             warp: Default::default(),
-            fe_ch: Default::default(),
-            fe_code: Default::default(),
-            fe_mode: Default::default(),
-            fe_we: Default::default(),
-            fe_apply: Default::default(),
-            fe_sample: Default::default(),
             idle: Default::default(),
             wait_left: Default::default(),
             spikes: Default::default(),
@@ -382,18 +364,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         self.ctrl.safe_min.next = self.regs.safe_min.val();
         self.ctrl.refresh_code.next = self.regs.refresh_code.val();
         self.ctrl.refresh_width.next = self.regs.refresh_width.val();
-        self.ctrl.fe_busy.next = self.fe_busy.val();
-        self.ctrl.fe_rd_valid.next = self.fe_rd_valid.val();
-        self.ctrl.fe_rd_ch.next = self.fe_rd_ch.val();
-        self.ctrl.fe_rd_data.next = self.fe_rd_data.val();
-        self.ctrl.fe_rd_sat.next = self.fe_rd_sat.val();
+        FeBus::link(&mut self.fe, &mut self.ctrl.fe);
         self.ctrl.warp.next = self.warp.val();
-        self.fe_ch.next = self.ctrl.fe_ch.val();
-        self.fe_code.next = self.ctrl.fe_code.val();
-        self.fe_mode.next = self.ctrl.fe_mode.val();
-        self.fe_we.next = self.ctrl.fe_we.val();
-        self.fe_apply.next = self.ctrl.fe_apply.val();
-        self.fe_sample.next = self.ctrl.fe_sample.val();
         self.wait_left.next = self.ctrl.wait_left.val();
         self.clamp_error.next = self.ctrl.clamp_error.val();
 

@@ -8,6 +8,7 @@
 //! the host's `RESET` command resets the accelerator alone.
 
 use crate::accelerator::Accelerator;
+use crate::fe_bus::FeBus;
 use crate::host_link::UartBridge;
 use rust_hdl::prelude::*;
 
@@ -17,17 +18,8 @@ pub struct BoardCore<const N_ROWS: usize, const N_COLS: usize> {
     pub reset: Signal<In, Bit>,
     pub uart_rx: Signal<In, Bit>,
     pub uart_tx: Signal<Out, Bit>,
-    pub fe_busy: Signal<In, Bit>,
-    pub fe_rd_valid: Signal<In, Bit>,
-    pub fe_rd_ch: Signal<In, Bits<8>>,
-    pub fe_rd_data: Signal<In, Bits<16>>,
-    pub fe_rd_sat: Signal<In, Bit>,
-    pub fe_ch: Signal<Out, Bits<8>>,
-    pub fe_code: Signal<Out, Bits<12>>,
-    pub fe_mode: Signal<Out, Bits<2>>,
-    pub fe_we: Signal<Out, Bit>,
-    pub fe_apply: Signal<Out, Bit>,
-    pub fe_sample: Signal<Out, Bit>,
+    /// The front-end bus (`fe_*` in the Verilog).
+    pub fe: FeBus,
     /// Simulation only (tie to 0): time warp for the accelerator's waits
     /// and the link's cycle counter.
     pub warp: Signal<In, Bits<32>>,
@@ -49,17 +41,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> BoardCore<N_ROWS, N_COLS> {
             reset: Default::default(),
             uart_rx: Default::default(),
             uart_tx: Default::default(),
-            fe_busy: Default::default(),
-            fe_rd_valid: Default::default(),
-            fe_rd_ch: Default::default(),
-            fe_rd_data: Default::default(),
-            fe_rd_sat: Default::default(),
-            fe_ch: Default::default(),
-            fe_code: Default::default(),
-            fe_mode: Default::default(),
-            fe_we: Default::default(),
-            fe_apply: Default::default(),
-            fe_sample: Default::default(),
+            fe: Default::default(),
             warp: Default::default(),
             acc_wait_left: Default::default(),
             acc_idle: Default::default(),
@@ -80,36 +62,26 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BoardCore<N_ROWS, N_COL
         self.link.uart_rx.next = self.uart_rx.val();
         self.uart_tx.next = self.link.uart_tx.val();
         self.link.warp.next = self.warp.val();
-        self.link.acc_idle.next = self.accel.idle.val();
-        self.link.acc_spikes.next = self.accel.spikes.val();
-        self.link.acc_spikes_valid.next = self.accel.spikes_valid.val();
-        self.link.acc_winner.next = self.accel.winner.val();
-        self.link.acc_winner_valid.next = self.accel.winner_valid.val();
-        self.link.acc_debug_data.next = self.accel.debug_data.val();
-        self.link.acc_cfg_error.next = self.accel.cfg_error.val();
-        self.link.acc_clamp_error.next = self.accel.clamp_error.val();
-        self.link.acc_saturated.next = self.accel.saturated.val();
-        self.link.acc_overrun.next = self.accel.overrun.val();
-        self.accel.reset.next = self.reset.val() || self.link.acc_reset.val();
-        self.accel.tick.next = self.link.acc_tick.val();
-        self.accel.present.next = self.link.acc_present.val();
-        self.accel.spikes_in.next = self.link.acc_spikes_in.val();
-        self.accel.cfg_addr.next = self.link.cfg_addr.val();
-        self.accel.cfg_data.next = self.link.cfg_data.val();
-        self.accel.cfg_we.next = self.link.cfg_we.val();
-        self.accel.debug_sel.next = self.link.debug_sel.val();
+        self.link.acc.idle.next = self.accel.idle.val();
+        self.link.acc.spikes.next = self.accel.spikes.val();
+        self.link.acc.spikes_valid.next = self.accel.spikes_valid.val();
+        self.link.acc.winner.next = self.accel.winner.val();
+        self.link.acc.winner_valid.next = self.accel.winner_valid.val();
+        self.link.acc.debug_data.next = self.accel.debug_data.val();
+        self.link.acc.cfg_error.next = self.accel.cfg_error.val();
+        self.link.acc.clamp_error.next = self.accel.clamp_error.val();
+        self.link.acc.saturated.next = self.accel.saturated.val();
+        self.link.acc.overrun.next = self.accel.overrun.val();
+        self.accel.reset.next = self.reset.val() || self.link.acc.reset.val();
+        self.accel.tick.next = self.link.acc.tick.val();
+        self.accel.present.next = self.link.acc.present.val();
+        self.accel.spikes_in.next = self.link.acc.spikes_in.val();
+        self.accel.cfg_addr.next = self.link.acc.cfg_addr.val();
+        self.accel.cfg_data.next = self.link.acc.cfg_data.val();
+        self.accel.cfg_we.next = self.link.acc.cfg_we.val();
+        self.accel.debug_sel.next = self.link.acc.debug_sel.val();
         self.accel.warp.next = self.warp.val();
-        self.accel.fe_busy.next = self.fe_busy.val();
-        self.accel.fe_rd_valid.next = self.fe_rd_valid.val();
-        self.accel.fe_rd_ch.next = self.fe_rd_ch.val();
-        self.accel.fe_rd_data.next = self.fe_rd_data.val();
-        self.accel.fe_rd_sat.next = self.fe_rd_sat.val();
-        self.fe_ch.next = self.accel.fe_ch.val();
-        self.fe_code.next = self.accel.fe_code.val();
-        self.fe_mode.next = self.accel.fe_mode.val();
-        self.fe_we.next = self.accel.fe_we.val();
-        self.fe_apply.next = self.accel.fe_apply.val();
-        self.fe_sample.next = self.accel.fe_sample.val();
+        FeBus::link(&mut self.fe, &mut self.accel.fe);
         self.acc_wait_left.next = self.accel.wait_left.val();
         self.acc_idle.next = self.accel.idle.val();
         self.link_wait_left.next = self.link.wait_left.val();

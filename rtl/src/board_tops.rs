@@ -22,6 +22,8 @@
 //!   configured (its GPIO0 low would let it reboot the FPGA).
 
 use crate::board::BoardCore;
+use crate::fe_adc::AdcPins;
+use crate::fe_bus::FeBus;
 use crate::fe_phy_lean::LeanPhy;
 use rust_hdl::prelude::*;
 
@@ -51,11 +53,8 @@ pub struct BoardUlx3s {
     pub sr_ser: Signal<Out, Bits<2>>,
     pub sr_rclk: Signal<Out, Bit>,
     pub mux_en: Signal<Out, Bit>,
-    pub adc_convst: Signal<Out, Bit>,
-    pub adc_cs: Signal<Out, Bit>,
-    pub adc_sclk: Signal<Out, Bit>,
-    pub adc_busy: Signal<In, Bit>,
-    pub adc_douta: Signal<In, Bit>,
+    /// AD7606 (`adc_convst`, `adc_cs`, `adc_sclk`, `adc_busy`, `adc_douta`).
+    pub adc: AdcPins,
     core: BoardCore<25, 5>,
     phy: LeanPhy<30, 5, 6, 2>,
     por: DFF<Bits<8>>,
@@ -89,11 +88,7 @@ impl Default for BoardUlx3s {
             sr_ser: Default::default(),
             sr_rclk: Default::default(),
             mux_en: Default::default(),
-            adc_convst: Default::default(),
-            adc_cs: Default::default(),
-            adc_sclk: Default::default(),
-            adc_busy: Default::default(),
-            adc_douta: Default::default(),
+            adc: Default::default(),
             core: BoardCore::new(ULX3S_CLOCKS_PER_BIT),
             phy: Default::default(),
             por: Default::default(),
@@ -134,19 +129,8 @@ impl Logic for BoardUlx3s {
         self.ftdi_rxd.next = self.core.uart_tx.val();
         self.core.warp.next = self.zero32.val();
         self.phy.reset.next = self.rst_q.q.val();
-        self.phy.fe_ch.next = self.core.fe_ch.val();
-        self.phy.fe_code.next = self.core.fe_code.val();
-        self.phy.fe_mode.next = self.core.fe_mode.val();
-        self.phy.fe_we.next = self.core.fe_we.val();
-        self.phy.fe_apply.next = self.core.fe_apply.val();
-        self.phy.fe_sample.next = self.core.fe_sample.val();
-        self.core.fe_busy.next = self.phy.fe_busy.val();
-        self.core.fe_rd_valid.next = self.phy.fe_rd_valid.val();
-        self.core.fe_rd_ch.next = self.phy.fe_rd_ch.val();
-        self.core.fe_rd_data.next = self.phy.fe_rd_data.val();
-        self.core.fe_rd_sat.next = self.phy.fe_rd_sat.val();
-        self.phy.adc_busy.next = self.adc_busy.val();
-        self.phy.adc_douta.next = self.adc_douta.val();
+        FeBus::join(&mut self.core.fe, &mut self.phy.fe);
+        AdcPins::link(&mut self.adc, &mut self.phy.adc);
         self.dac_sync.next = self.phy.dac_sync.val();
         self.dac_sclk.next = self.phy.dac_sclk.val();
         self.dac_sdi.next = self.phy.dac_sdi.val();
@@ -155,9 +139,6 @@ impl Logic for BoardUlx3s {
         self.sr_ser.next = self.phy.sr_ser.val();
         self.sr_rclk.next = self.phy.sr_rclk.val();
         self.mux_en.next = self.phy.apply.val();
-        self.adc_convst.next = self.phy.adc_convst.val();
-        self.adc_cs.next = self.phy.adc_cs.val();
-        self.adc_sclk.next = self.phy.adc_sclk.val();
         // ---- status
         self.wait_any.next = self.sim_only.val()
             && (self.core.acc_wait_left.val().any() || self.core.link_wait_left.val().any());
@@ -168,7 +149,7 @@ impl Logic for BoardUlx3s {
             .replace_bit(3, self.phy.phy_error.val().get_bit(1))
             .replace_bit(4, self.phy.phy_error.val().get_bit(2))
             .replace_bit(5, self.core.link_state.val().any())
-            .replace_bit(6, self.phy.fe_busy.val())
+            .replace_bit(6, self.phy.fe.busy.val())
             .replace_bit(7, self.beat.q.val().get_bit(24) || self.wait_any.val());
         self.wifi_gpio0.next = true;
     }

@@ -42,6 +42,21 @@ pub const ADC_READ: u64 = 4;
 pub const ADC_READ_END: u64 = 5;
 pub const ADC_EMIT: u64 = 6;
 
+/// The AD7606's pins in serial mode (`DOUTA` only), FPGA side. The
+/// generated Verilog names them `adc_convst`, `adc_cs`, `adc_sclk`,
+/// `adc_busy`, `adc_douta` (see [`crate::verilog::FLAT_INTERFACES`]).
+#[derive(LogicInterface, Default)]
+pub struct AdcPins {
+    /// Start a conversion (high `CONVST_CYCLES` cycles).
+    pub convst: Signal<Out, Bit>,
+    /// Chip select, low while reading.
+    pub cs: Signal<Out, Bit>,
+    pub sclk: Signal<Out, Bit>,
+    /// High while the ADC converts (asynchronous: synchronized here).
+    pub busy: Signal<In, Bit>,
+    pub douta: Signal<In, Bit>,
+}
+
 #[derive(LogicBlock)]
 pub struct AdcReader<const N_LINES: usize, const N_COLS: usize> {
     pub clock: Signal<In, Clock>,
@@ -52,11 +67,7 @@ pub struct AdcReader<const N_LINES: usize, const N_COLS: usize> {
     /// valid only then).
     pub sensed: Signal<In, Bits<N_LINES>>,
     /// ADC pins (AD7606, serial).
-    pub adc_convst: Signal<Out, Bit>,
-    pub adc_cs: Signal<Out, Bit>,
-    pub adc_sclk: Signal<Out, Bit>,
-    pub adc_busy: Signal<In, Bit>,
-    pub adc_douta: Signal<In, Bit>,
+    pub adc: AdcPins,
     /// Results (the `fe_rd_*` bus outputs).
     pub rd_valid: Signal<Out, Bit>,
     pub rd_ch: Signal<Out, Bits<8>>,
@@ -113,11 +124,7 @@ impl<const N_LINES: usize, const N_COLS: usize> Default for AdcReader<N_LINES, N
             reset: Default::default(),
             start: Default::default(),
             sensed: Default::default(),
-            adc_convst: Default::default(),
-            adc_cs: Default::default(),
-            adc_sclk: Default::default(),
-            adc_busy: Default::default(),
-            adc_douta: Default::default(),
+            adc: Default::default(),
             rd_valid: Default::default(),
             rd_ch: Default::default(),
             rd_data: Default::default(),
@@ -180,7 +187,7 @@ impl<const N_LINES: usize, const N_COLS: usize> Logic for AdcReader<N_LINES, N_C
         );
         self.col_sensed.next =
             bit_cast::<N_COLS, N_LINES>(self.sensed.val() >> self.first_col_c.val());
-        self.busy_s1.d.next = self.adc_busy.val();
+        self.busy_s1.d.next = self.adc.busy.val();
         self.busy_s2.d.next = self.busy_s1.q.val();
         self.rd_valid_q.d.next = false;
         self.e_sample.next = self.start.val() && (self.adc_st.q.val() != self.st_idle.val());
@@ -193,7 +200,7 @@ impl<const N_LINES: usize, const N_COLS: usize> Logic for AdcReader<N_LINES, N_C
                 && (self.bits.q.val().get_bits::<4>(0) == 15)
                 && (self.bits.q.val() >> 4 == self.col_idx_c[j].val())
             {
-                self.res[j].d.next = (self.cur.q.val() << 1).replace_bit(0, self.adc_douta.val());
+                self.res[j].d.next = (self.cur.q.val() << 1).replace_bit(0, self.adc.douta.val());
             }
             if self.reset.val() {
                 self.res[j].d.next = 0.into();
@@ -248,7 +255,7 @@ impl<const N_LINES: usize, const N_COLS: usize> Logic for AdcReader<N_LINES, N_C
             }
             if self.ph.q.val() == 3 {
                 self.adc_sclk_low.d.next = false;
-                self.cur.d.next = (self.cur.q.val() << 1).replace_bit(0, self.adc_douta.val());
+                self.cur.d.next = (self.cur.q.val() << 1).replace_bit(0, self.adc.douta.val());
                 self.bits.d.next = self.bits.q.val() + 1;
                 if self.bits.q.val() == self.last_bit_c.val() {
                     self.adc_st.d.next = self.st_read_end.val();
@@ -282,9 +289,9 @@ impl<const N_LINES: usize, const N_COLS: usize> Logic for AdcReader<N_LINES, N_C
         }
 
         // ---- outputs (registers only, but for the busy / error strobes)
-        self.adc_convst.next = self.convst_q.q.val();
-        self.adc_cs.next = !self.adc_cs_low.q.val();
-        self.adc_sclk.next = !self.adc_sclk_low.q.val();
+        self.adc.convst.next = self.convst_q.q.val();
+        self.adc.cs.next = !self.adc_cs_low.q.val();
+        self.adc.sclk.next = !self.adc_sclk_low.q.val();
         self.busy.next = self.adc_st.q.val() != self.st_idle.val();
         self.rd_valid.next = self.rd_valid_q.q.val();
         self.rd_ch.next = self.rd_ch_q.q.val();

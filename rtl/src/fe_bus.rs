@@ -4,6 +4,65 @@
 //! encodes and decodes bus values with the helpers here and checks the
 //! front-end's configuration against them when it binds a DUT.
 
+use rust_hdl::prelude::*;
+
+/// The front-end bus, driver side (the crossbar controller, and every top
+/// that passes its bus on: the accelerator, the board core).
+///
+/// The controller stages one line per cycle (`we` with `ch`, `code`,
+/// `mode`), raises `apply` for a pulse or a read, and `sample` to convert;
+/// the front end answers with `busy` and streams the column results
+/// (`rd_valid` with `rd_ch`, `rd_data`, `rd_sat`). [`FeBusSink`] is the
+/// front end's side (the PHYs); a parent joins the two with
+/// `FeBus::join(&mut driver.fe, &mut phy.fe)`, or passes its own bus on
+/// with `FeBus::link(&mut self.fe, &mut child.fe)`.
+///
+/// The generated Verilog names the fields `fe_ch`, `fe_code`, ... (not
+/// rust-hdl's `fe$ch`): see [`crate::verilog::FLAT_INTERFACES`]. Widths:
+/// the constants below.
+#[derive(LogicInterface, Default)]
+#[join = "FeBusSink"]
+pub struct FeBus {
+    /// The staged line (rows `0..N_ROWS`, then the columns).
+    pub ch: Signal<Out, Bits<FE_CH_BITS>>,
+    /// Its signed DAC code.
+    pub code: Signal<Out, Bits<FE_CODE_BITS>>,
+    /// Its mode: 0 ground, 1 drive, 2 sense, 3 float.
+    pub mode: Signal<Out, Bits<FE_MODE_BITS>>,
+    /// Stage `ch`, `code`, `mode` in this cycle.
+    pub we: Signal<Out, Bit>,
+    /// The staged levels are on the array while high.
+    pub apply: Signal<Out, Bit>,
+    /// One cycle: convert the sensed columns.
+    pub sample: Signal<Out, Bit>,
+    /// The front end cannot take a new operation.
+    pub busy: Signal<In, Bit>,
+    /// One cycle per column result, with `rd_ch`, `rd_data`, `rd_sat`.
+    pub rd_valid: Signal<In, Bit>,
+    pub rd_ch: Signal<In, Bits<FE_CH_BITS>>,
+    /// A signed ADC code.
+    pub rd_data: Signal<In, Bits<FE_RD_BITS>>,
+    /// The conversion saturated.
+    pub rd_sat: Signal<In, Bit>,
+}
+
+/// The front-end bus, front-end side (the mirror of [`FeBus`]).
+#[derive(LogicInterface, Default)]
+#[join = "FeBus"]
+pub struct FeBusSink {
+    pub ch: Signal<In, Bits<FE_CH_BITS>>,
+    pub code: Signal<In, Bits<FE_CODE_BITS>>,
+    pub mode: Signal<In, Bits<FE_MODE_BITS>>,
+    pub we: Signal<In, Bit>,
+    pub apply: Signal<In, Bit>,
+    pub sample: Signal<In, Bit>,
+    pub busy: Signal<Out, Bit>,
+    pub rd_valid: Signal<Out, Bit>,
+    pub rd_ch: Signal<Out, Bits<FE_CH_BITS>>,
+    pub rd_data: Signal<Out, Bits<FE_RD_BITS>>,
+    pub rd_sat: Signal<Out, Bit>,
+}
+
 /// `fe_code`: a signed DAC code (two's complement).
 pub const FE_CODE_BITS: usize = 12;
 /// Smallest and largest code `fe_code` carries.

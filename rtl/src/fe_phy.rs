@@ -53,7 +53,7 @@
 //!   `GATE_LEAD_CYCLES` (30) cycles.
 //! - `fe_sample` in cycle `c` raises `adc_convst` in `c + 64` (the same
 //!   delay: the sample sees the lines as the bus-level model does; from
-//!   there on the read path is [`AdcReader`], shared with `LeanPhy`) for 3
+//!   there on the read path is `AdcReader` in the shared [`PhyStage`]) for 3
 //!   cycles; then the PHY waits for the synchronized `BUSY` to rise (at most
 //!   `BUSY_TIMEOUT_CYCLES` cycles, else error bit 2 and it reads anyway) and
 //!   fall, then reads `16 * N_COLS` bits: `adc_cs` low one cycle with SCLK
@@ -85,7 +85,9 @@
 //! was running (the frame is dropped), bit 1 a sample while the ADC path was
 //! busy (ignored), bit 2 BUSY did not rise within `BUSY_TIMEOUT_CYCLES`.
 
-use crate::fe_adc::AdcReader;
+use crate::fe_adc::AdcPins;
+use crate::fe_bus::FeBusSink;
+use crate::fe_stage::PhyStage;
 use rust_hdl::prelude::*;
 
 /// Cycles from `fe_apply` / `fe_sample` to the `apply` / `adc_convst` pins.
@@ -106,18 +108,8 @@ pub struct FrontEndPhy<const N_LINES: usize, const N_COLS: usize> {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: banks ground, pins idle, errors cleared.
     pub reset: Signal<In, Bit>,
-    /// The controller's bus (see `rtl/DESIGN.md`, "Front-end bus").
-    pub fe_ch: Signal<In, Bits<8>>,
-    pub fe_code: Signal<In, Bits<12>>,
-    pub fe_mode: Signal<In, Bits<2>>,
-    pub fe_we: Signal<In, Bit>,
-    pub fe_apply: Signal<In, Bit>,
-    pub fe_sample: Signal<In, Bit>,
-    pub fe_busy: Signal<Out, Bit>,
-    pub fe_rd_valid: Signal<Out, Bit>,
-    pub fe_rd_ch: Signal<Out, Bits<8>>,
-    pub fe_rd_data: Signal<Out, Bits<16>>,
-    pub fe_rd_sat: Signal<Out, Bit>,
+    /// The front-end bus from the controller (`fe_*` in the Verilog).
+    pub fe: FeBusSink,
     /// DAC pins (AD5542A, one per line).
     pub dac_cs: Signal<Out, Bit>,
     pub dac_sclk: Signal<Out, Bit>,
@@ -126,39 +118,21 @@ pub struct FrontEndPhy<const N_LINES: usize, const N_COLS: usize> {
     pub mux_a0: Signal<Out, Bits<N_LINES>>,
     pub mux_a1: Signal<Out, Bits<N_LINES>>,
     pub apply: Signal<Out, Bit>,
-    /// ADC pins (AD7606, serial).
-    pub adc_convst: Signal<Out, Bit>,
-    pub adc_cs: Signal<Out, Bit>,
-    pub adc_sclk: Signal<Out, Bit>,
-    pub adc_busy: Signal<In, Bit>,
-    pub adc_douta: Signal<In, Bit>,
+    /// ADC pins (AD7606, serial; `adc_*` in the Verilog).
+    pub adc: AdcPins,
     /// Sticky errors (see the module docs).
     pub phy_error: Signal<Out, Bits<3>>,
 
-    /// Staged DAC words (offset binary, 16 bits; reset: code 0).
-    stg_code: [DFF<Bits<16>>; N_LINES],
-    stg_mode: [DFF<Bits<2>>; N_LINES],
+    /// Staging bank, strobe delay lines, ADC path, errors.
+    stage: PhyStage<N_LINES, N_COLS, { PHY_LATENCY as usize }>,
     snap_mode: [DFF<Bits<2>>; N_LINES],
     sh: [DFF<Bits<16>>; N_LINES],
     mode_q: [DFF<Bits<2>>; N_LINES],
-    dirty: DFF<Bit>,
-    apply_prev: DFF<Bit>,
     frame_on: DFF<Bit>,
     frame: DFF<Bits<6>>,
     /// `dac_cs` is low (the register's 0 is the idle, high pin).
     dac_cs_low: DFF<Bit>,
     dac_sclk_q: DFF<Bit>,
-    dl_apply: DFF<Bits<64>>,
-    dl_sample: DFF<Bits<64>>,
-    err_q: DFF<Bits<3>>,
-    /// The ADC read path.
-    adc: AdcReader<N_LINES, N_COLS>,
-    line_c: [Constant<Bits<8>>; N_LINES],
-    sign_flip_c: Constant<Bits<12>>,
-    rising: Signal<Local, Bit>,
-    e_frame: Signal<Local, Bit>,
-    /// The DAC word of `fe_code`.
-    word: Signal<Local, Bits<16>>,
     /// Bit `i`: line `i`'s mux is in sense mode.
     sensed: Signal<Local, Bits<N_LINES>>,
 }
@@ -170,53 +144,26 @@ impl<const N_LINES: usize, const N_COLS: usize> Default for FrontEndPhy<N_LINES,
             "1 to 8 columns (one AD7606) and at least one row"
         );
         assert!(N_LINES <= 256, "channels are 8-bit");
-        let c8 = |v: usize| Constant::new((v as u64).into());
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            fe_ch: Default::default(),
-            fe_code: Default::default(),
-            fe_mode: Default::default(),
-            fe_we: Default::default(),
-            fe_apply: Default::default(),
-            fe_sample: Default::default(),
-            fe_busy: Default::default(),
-            fe_rd_valid: Default::default(),
-            fe_rd_ch: Default::default(),
-            fe_rd_data: Default::default(),
-            fe_rd_sat: Default::default(),
+            fe: Default::default(),
             dac_cs: Default::default(),
             dac_sclk: Default::default(),
             dac_sdi: Default::default(),
             mux_a0: Default::default(),
             mux_a1: Default::default(),
             apply: Default::default(),
-            adc_convst: Default::default(),
-            adc_cs: Default::default(),
-            adc_sclk: Default::default(),
-            adc_busy: Default::default(),
-            adc_douta: Default::default(),
+            adc: Default::default(),
             phy_error: Default::default(),
-            stg_code: std::array::from_fn(|_| Default::default()),
-            stg_mode: std::array::from_fn(|_| Default::default()),
+            stage: PhyStage::new(false),
             snap_mode: std::array::from_fn(|_| Default::default()),
             sh: std::array::from_fn(|_| Default::default()),
             mode_q: std::array::from_fn(|_| Default::default()),
-            dirty: Default::default(),
-            apply_prev: Default::default(),
             frame_on: Default::default(),
             frame: Default::default(),
             dac_cs_low: Default::default(),
             dac_sclk_q: Default::default(),
-            dl_apply: Default::default(),
-            dl_sample: Default::default(),
-            err_q: Default::default(),
-            adc: Default::default(),
-            line_c: std::array::from_fn(c8),
-            sign_flip_c: Constant::new(0x800u64.into()),
-            rising: Default::default(),
-            e_frame: Default::default(),
-            word: Default::default(),
             sensed: Default::default(),
         }
     }
@@ -225,36 +172,23 @@ impl<const N_LINES: usize, const N_COLS: usize> Default for FrontEndPhy<N_LINES,
 impl<const N_LINES: usize, const N_COLS: usize> Logic for FrontEndPhy<N_LINES, N_COLS> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self, clock, dirty, apply_prev, frame_on, frame, dac_cs_low, dac_sclk_q, dl_apply,
-            dl_sample, err_q
-        );
-        self.rising.next = self.fe_apply.val() && !self.apply_prev.q.val();
-        self.apply_prev.d.next = self.fe_apply.val();
-        // ---- delay line of the apply and sample strobes
-        self.dl_apply.d.next = (self.dl_apply.q.val() << 1).replace_bit(0, self.fe_apply.val());
-        self.dl_sample.d.next = (self.dl_sample.q.val() << 1).replace_bit(0, self.fe_sample.val());
-
-        self.word.next = bit_cast::<16, 12>(self.fe_code.val() ^ self.sign_flip_c.val()) << 4;
-        // ---- per-line banks: staging, shift registers, mux addresses
+        dff_setup!(self, clock, frame_on, frame, dac_cs_low, dac_sclk_q);
+        self.stage.clock.next = self.clock.val();
+        self.stage.reset.next = self.reset.val();
+        FeBusSink::link(&mut self.fe, &mut self.stage.fe);
+        AdcPins::link(&mut self.adc, &mut self.stage.adc);
+        self.stage.lines_busy.next = self.frame_on.q.val();
+        // ---- per-line banks: shift registers, mux addresses
         for i in 0..N_LINES {
-            self.stg_code[i].clock.next = self.clock.val();
-            self.stg_mode[i].clock.next = self.clock.val();
             self.snap_mode[i].clock.next = self.clock.val();
             self.sh[i].clock.next = self.clock.val();
             self.mode_q[i].clock.next = self.clock.val();
-            self.stg_code[i].d.next = self.stg_code[i].q.val();
-            self.stg_mode[i].d.next = self.stg_mode[i].q.val();
             self.snap_mode[i].d.next = self.snap_mode[i].q.val();
             self.sh[i].d.next = self.sh[i].q.val();
             self.mode_q[i].d.next = self.mode_q[i].q.val();
-            if self.fe_we.val() && (self.fe_ch.val() == self.line_c[i].val()) {
-                self.stg_code[i].d.next = self.word.val();
-                self.stg_mode[i].d.next = self.fe_mode.val();
-            }
-            if self.rising.val() && self.dirty.q.val() && !self.frame_on.q.val() {
-                self.sh[i].d.next = self.stg_code[i].q.val();
-                self.snap_mode[i].d.next = self.stg_mode[i].q.val();
+            if self.stage.load.val() {
+                self.sh[i].d.next = self.stage.word[i].val();
+                self.snap_mode[i].d.next = self.stage.mode[i].val();
             } else if self.frame_on.q.val() && self.frame.q.val().get_bit(0) {
                 self.sh[i].d.next = self.sh[i].q.val() << 1;
             }
@@ -262,8 +196,6 @@ impl<const N_LINES: usize, const N_COLS: usize> Logic for FrontEndPhy<N_LINES, N
                 self.mode_q[i].d.next = self.snap_mode[i].q.val();
             }
             if self.reset.val() {
-                self.stg_code[i].d.next = 0x8000.into();
-                self.stg_mode[i].d.next = 0.into();
                 self.snap_mode[i].d.next = 0.into();
                 self.sh[i].d.next = 0.into();
                 self.mode_q[i].d.next = 0.into();
@@ -292,11 +224,9 @@ impl<const N_LINES: usize, const N_COLS: usize> Logic for FrontEndPhy<N_LINES, N
                 .replace_bit(i, self.mode_q[i].q.val() == 2);
         }
 
+        self.stage.sensed.next = self.sensed.val();
+
         // ---- DAC frame
-        self.e_frame.next = false;
-        if self.fe_we.val() {
-            self.dirty.d.next = true;
-        }
         if self.frame_on.q.val() {
             self.frame.d.next = self.frame.q.val() + 1;
             if self.frame.q.val() == 32 {
@@ -309,58 +239,23 @@ impl<const N_LINES: usize, const N_COLS: usize> Logic for FrontEndPhy<N_LINES, N
                 self.dac_sclk_q.d.next = true;
             }
         }
-        if self.rising.val() && self.dirty.q.val() {
-            if self.frame_on.q.val() {
-                self.e_frame.next = true;
-            } else {
-                self.frame_on.d.next = true;
-                self.frame.d.next = 0.into();
-                self.dac_cs_low.d.next = true;
-                self.dac_sclk_q.d.next = false;
-                self.dirty.d.next = self.fe_we.val();
-            }
+        if self.stage.load.val() {
+            self.frame_on.d.next = true;
+            self.frame.d.next = 0.into();
+            self.dac_cs_low.d.next = true;
+            self.dac_sclk_q.d.next = false;
         }
-
-        // ---- ADC path
-        self.adc.clock.next = self.clock.val();
-        self.adc.reset.next = self.reset.val();
-        self.adc.start.next = self.dl_sample.q.val().get_bit(62);
-        self.adc.sensed.next = self.sensed.val();
-        self.adc.adc_busy.next = self.adc_busy.val();
-        self.adc.adc_douta.next = self.adc_douta.val();
-
-        self.err_q.d.next = self.err_q.q.val()
-            | bits::<3>(0)
-                .replace_bit(0, self.e_frame.val())
-                .replace_bit(1, self.adc.e_sample.val())
-                .replace_bit(2, self.adc.e_busy.val());
         if self.reset.val() {
-            self.dirty.d.next = false;
-            self.apply_prev.d.next = false;
             self.frame_on.d.next = false;
             self.frame.d.next = 0.into();
             self.dac_cs_low.d.next = false;
             self.dac_sclk_q.d.next = false;
-            self.dl_apply.d.next = 0.into();
-            self.dl_sample.d.next = 0.into();
-            self.err_q.d.next = 0.into();
         }
 
         // ---- outputs (registers only)
-        self.apply.next = self.dl_apply.q.val().get_bit(63);
+        self.apply.next = self.stage.apply.val();
         self.dac_cs.next = !self.dac_cs_low.q.val();
         self.dac_sclk.next = self.dac_sclk_q.q.val();
-        self.adc_convst.next = self.adc.adc_convst.val();
-        self.adc_cs.next = self.adc.adc_cs.val();
-        self.adc_sclk.next = self.adc.adc_sclk.val();
-        self.fe_busy.next = self.frame_on.q.val()
-            || self.dl_apply.q.val().any()
-            || self.dl_sample.q.val().any()
-            || self.adc.busy.val();
-        self.fe_rd_valid.next = self.adc.rd_valid.val();
-        self.fe_rd_ch.next = self.adc.rd_ch.val();
-        self.fe_rd_data.next = self.adc.rd_data.val();
-        self.fe_rd_sat.next = self.adc.rd_sat.val();
-        self.phy_error.next = self.err_q.q.val();
+        self.phy_error.next = self.stage.phy_error.val();
     }
 }

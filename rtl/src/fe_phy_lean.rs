@@ -31,7 +31,7 @@
 //! - **Line mode switch: ADG1404**, one per line, as in `FrontEndPhy`
 //!   (`A1 A0` from the shift registers, `EN` of all = the `apply` pin).
 //! - **ADC: AD7606**, serial, exactly as in `FrontEndPhy` (same pins,
-//!   the same read path, [`AdcReader`]), behind the longer delay.
+//!   the same read path in the shared [`PhyStage`]), behind the longer delay.
 //!
 //! ## Timing (cycles; `c_r` = the cycle a staged `fe_apply` edge is seen)
 //! - Staging writes go to a staging bank. At `c_r` the bank is copied into
@@ -60,11 +60,13 @@
 //! dropped), bit 1 a sample while the ADC path was busy, bit 2 BUSY did not
 //! rise within `BUSY_TIMEOUT_CYCLES`.
 
-use crate::fe_adc::AdcReader;
+use crate::fe_adc::AdcPins;
+use crate::fe_bus::FeBusSink;
+use crate::fe_stage::PhyStage;
 use rust_hdl::prelude::*;
 
 /// Cycles from `fe_apply` / `fe_sample` to the `apply` / `adc_convst` pins
-/// (the width of the delay lines; the taps below are literals of it).
+/// (the `LAT` of its [`PhyStage`]: the width of the delay lines).
 pub const LEAN_PHY_LATENCY: usize = 288;
 /// FPGA clocks per serial bit.
 pub const CYCLES_PER_BIT: usize = 3;
@@ -84,17 +86,8 @@ pub struct LeanPhy<
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: banks ground, pins idle, errors cleared.
     pub reset: Signal<In, Bit>,
-    pub fe_ch: Signal<In, Bits<8>>,
-    pub fe_code: Signal<In, Bits<12>>,
-    pub fe_mode: Signal<In, Bits<2>>,
-    pub fe_we: Signal<In, Bit>,
-    pub fe_apply: Signal<In, Bit>,
-    pub fe_sample: Signal<In, Bit>,
-    pub fe_busy: Signal<Out, Bit>,
-    pub fe_rd_valid: Signal<Out, Bit>,
-    pub fe_rd_ch: Signal<Out, Bits<8>>,
-    pub fe_rd_data: Signal<Out, Bits<16>>,
-    pub fe_rd_sat: Signal<Out, Bit>,
+    /// The front-end bus from the controller (`fe_*` in the Verilog).
+    pub fe: FeBusSink,
     /// AD5570 chains: shared `SYNC` (low in a frame), `SCLK`, `LDAC` (low
     /// pulse: update), one data pin per chain.
     pub dac_sync: Signal<Out, Bit>,
@@ -107,21 +100,16 @@ pub struct LeanPhy<
     pub sr_rclk: Signal<Out, Bit>,
     /// `EN` of every ADG1404: the pulse.
     pub apply: Signal<Out, Bit>,
-    pub adc_convst: Signal<Out, Bit>,
-    pub adc_cs: Signal<Out, Bit>,
-    pub adc_sclk: Signal<Out, Bit>,
-    pub adc_busy: Signal<In, Bit>,
-    pub adc_douta: Signal<In, Bit>,
+    /// AD7606 pins (`adc_*` in the Verilog).
+    pub adc: AdcPins,
     pub phy_error: Signal<Out, Bits<3>>,
 
-    stg_code: [DFF<Bits<16>>; N_LINES],
-    stg_mode: [DFF<Bits<2>>; N_LINES],
+    /// Staging bank, strobe delay lines, ADC path, errors.
+    stage: PhyStage<N_LINES, N_COLS, LEAN_PHY_LATENCY>,
     snap_mode: [DFF<Bits<2>>; N_LINES],
     sh: [DFF<Bits<16>>; N_LINES],
     msh: [DFF<Bits<2>>; N_LINES],
     mode_q: [DFF<Bits<2>>; N_LINES],
-    dirty: DFF<Bit>,
-    apply_prev: DFF<Bit>,
     frame_on: DFF<Bit>,
     fph: DFF<Bits<2>>,
     fbit: DFF<Bits<10>>,
@@ -131,12 +119,6 @@ pub struct LeanPhy<
     upd: DFF<Bits<2>>,
     ldac_low: DFF<Bit>,
     rclk_q: DFF<Bit>,
-    dl_apply: DFF<Bits<288>>,
-    dl_sample: DFF<Bits<288>>,
-    err_q: DFF<Bits<3>>,
-    /// The ADC read path (as `FrontEndPhy`'s).
-    adc: AdcReader<N_LINES, N_COLS>,
-    line_c: [Constant<Bits<8>>; N_LINES],
     /// Bit `i`: line `i` is the last (farthest) of its DAC / SR chain.
     dac_last_c: Constant<Bits<N_LINES>>,
     sr_last_c: Constant<Bits<N_LINES>>,
@@ -145,14 +127,8 @@ pub struct LeanPhy<
     sr_first_c: [Constant<Bits<N_LINES>>; N_SR_CHAINS],
     last_fbit_c: Constant<Bits<10>>,
     sr_bits_c: Constant<Bits<10>>,
-    sign_flip_c: Constant<Bits<12>>,
-    rising: Signal<Local, Bit>,
-    busy_lines: Signal<Local, Bit>,
-    load: Signal<Local, Bit>,
     shift: Signal<Local, Bit>,
     sr_shift: Signal<Local, Bit>,
-    e_frame: Signal<Local, Bit>,
-    word: Signal<Local, Bits<16>>,
     /// Bit `i`: the MSB of line `i`'s DAC word / mux bits.
     dac_msb: Signal<Local, Bits<N_LINES>>,
     sr_msb: Signal<Local, Bits<N_LINES>>,
@@ -196,21 +172,10 @@ impl<
             }
             Constant::new(v)
         };
-        let c8 = |v: usize| Constant::new((v as u64).into());
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            fe_ch: Default::default(),
-            fe_code: Default::default(),
-            fe_mode: Default::default(),
-            fe_we: Default::default(),
-            fe_apply: Default::default(),
-            fe_sample: Default::default(),
-            fe_busy: Default::default(),
-            fe_rd_valid: Default::default(),
-            fe_rd_ch: Default::default(),
-            fe_rd_data: Default::default(),
-            fe_rd_sat: Default::default(),
+            fe: Default::default(),
             dac_sync: Default::default(),
             dac_sclk: Default::default(),
             dac_sdi: Default::default(),
@@ -219,20 +184,13 @@ impl<
             sr_ser: Default::default(),
             sr_rclk: Default::default(),
             apply: Default::default(),
-            adc_convst: Default::default(),
-            adc_cs: Default::default(),
-            adc_sclk: Default::default(),
-            adc_busy: Default::default(),
-            adc_douta: Default::default(),
+            adc: Default::default(),
             phy_error: Default::default(),
-            stg_code: std::array::from_fn(|_| Default::default()),
-            stg_mode: std::array::from_fn(|_| Default::default()),
+            stage: PhyStage::new(true),
             snap_mode: std::array::from_fn(|_| Default::default()),
             sh: std::array::from_fn(|_| Default::default()),
             msh: std::array::from_fn(|_| Default::default()),
             mode_q: std::array::from_fn(|_| Default::default()),
-            dirty: Default::default(),
-            apply_prev: Default::default(),
             frame_on: Default::default(),
             fph: Default::default(),
             fbit: Default::default(),
@@ -242,25 +200,14 @@ impl<
             upd: Default::default(),
             ldac_low: Default::default(),
             rclk_q: Default::default(),
-            dl_apply: Default::default(),
-            dl_sample: Default::default(),
-            err_q: Default::default(),
-            adc: Default::default(),
-            line_c: std::array::from_fn(c8),
             dac_last_c: mask(&|i| (i + 1).is_multiple_of(dac_chain)),
             sr_last_c: mask(&|i| (i + 1).is_multiple_of(sr_chain)),
             dac_first_c: std::array::from_fn(|g| mask(&|i| i == g * dac_chain)),
             sr_first_c: std::array::from_fn(|m| mask(&|i| i == m * sr_chain)),
             last_fbit_c: Constant::new(((bits - 1) as u64).into()),
             sr_bits_c: Constant::new(((2 * sr_chain) as u64).into()),
-            sign_flip_c: Constant::new(0x800u64.into()),
-            rising: Default::default(),
-            busy_lines: Default::default(),
-            load: Default::default(),
             shift: Default::default(),
             sr_shift: Default::default(),
-            e_frame: Default::default(),
-            word: Default::default(),
             dac_msb: Default::default(),
             sr_msb: Default::default(),
             dac_in: Default::default(),
@@ -280,20 +227,15 @@ impl<
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, dirty, apply_prev, frame_on, fph, fbit, sync_low, sclk_q, srclk_q, upd,
-            ldac_low, rclk_q, dl_apply, dl_sample, err_q
+            self, clock, frame_on, fph, fbit, sync_low, sclk_q, srclk_q, upd, ldac_low, rclk_q
         );
-        self.rising.next = self.fe_apply.val() && !self.apply_prev.q.val();
-        self.apply_prev.d.next = self.fe_apply.val();
-        self.dl_apply.d.next = (self.dl_apply.q.val() << 1).replace_bit(0, self.fe_apply.val());
-        self.dl_sample.d.next = (self.dl_sample.q.val() << 1).replace_bit(0, self.fe_sample.val());
-        self.busy_lines.next =
-            self.frame_on.q.val() || self.upd.q.val().any() || self.dl_apply.q.val().any();
-        self.load.next = self.rising.val() && self.dirty.q.val() && !self.busy_lines.val();
+        self.stage.clock.next = self.clock.val();
+        self.stage.reset.next = self.reset.val();
+        FeBusSink::link(&mut self.fe, &mut self.stage.fe);
+        AdcPins::link(&mut self.adc, &mut self.stage.adc);
+        self.stage.lines_busy.next = self.frame_on.q.val() || self.upd.q.val().any();
         self.shift.next = self.frame_on.q.val() && (self.fph.q.val() == 2);
         self.sr_shift.next = self.shift.val() && (self.fbit.q.val() < self.sr_bits_c.val());
-
-        self.word.next = bit_cast::<16, 12>(self.fe_code.val() ^ self.sign_flip_c.val()) << 4;
         // ---- chain inputs: each register takes the next line's MSB in its chain
         self.dac_msb.next = 0.into();
         self.sr_msb.next = 0.into();
@@ -315,26 +257,18 @@ impl<
         self.dac_in.next = (self.dac_msb.val() >> 1) & !self.dac_last_c.val();
         self.sr_in.next = (self.sr_msb.val() >> 1) & !self.sr_last_c.val();
         for i in 0..N_LINES {
-            self.stg_code[i].clock.next = self.clock.val();
-            self.stg_mode[i].clock.next = self.clock.val();
             self.snap_mode[i].clock.next = self.clock.val();
             self.sh[i].clock.next = self.clock.val();
             self.msh[i].clock.next = self.clock.val();
             self.mode_q[i].clock.next = self.clock.val();
-            self.stg_code[i].d.next = self.stg_code[i].q.val();
-            self.stg_mode[i].d.next = self.stg_mode[i].q.val();
             self.snap_mode[i].d.next = self.snap_mode[i].q.val();
             self.sh[i].d.next = self.sh[i].q.val();
             self.msh[i].d.next = self.msh[i].q.val();
             self.mode_q[i].d.next = self.mode_q[i].q.val();
-            if self.fe_we.val() && (self.fe_ch.val() == self.line_c[i].val()) {
-                self.stg_code[i].d.next = self.word.val();
-                self.stg_mode[i].d.next = self.fe_mode.val();
-            }
-            if self.load.val() {
-                self.sh[i].d.next = self.stg_code[i].q.val();
-                self.msh[i].d.next = self.stg_mode[i].q.val();
-                self.snap_mode[i].d.next = self.stg_mode[i].q.val();
+            if self.stage.load.val() {
+                self.sh[i].d.next = self.stage.word[i].val();
+                self.msh[i].d.next = self.stage.mode[i].val();
+                self.snap_mode[i].d.next = self.stage.mode[i].val();
             } else {
                 if self.shift.val() {
                     self.sh[i].d.next =
@@ -349,8 +283,6 @@ impl<
                 self.mode_q[i].d.next = self.snap_mode[i].q.val();
             }
             if self.reset.val() {
-                self.stg_code[i].d.next = 0x8000.into();
-                self.stg_mode[i].d.next = 0.into();
                 self.snap_mode[i].d.next = 0.into();
                 self.sh[i].d.next = 0.into();
                 self.msh[i].d.next = 0.into();
@@ -373,10 +305,6 @@ impl<
         }
 
         // ---- frame: 3 cycles per bit, SCLK high in the middle one
-        self.e_frame.next = false;
-        if self.fe_we.val() {
-            self.dirty.d.next = true;
-        }
         if self.frame_on.q.val() {
             if self.fph.q.val() == 0 {
                 self.fph.d.next = 1.into();
@@ -408,36 +336,16 @@ impl<
             self.ldac_low.d.next = false;
             self.rclk_q.d.next = false;
         }
-        if self.rising.val() && self.dirty.q.val() {
-            if self.busy_lines.val() {
-                self.e_frame.next = true;
-            } else {
-                self.frame_on.d.next = true;
-                self.fph.d.next = 0.into();
-                self.fbit.d.next = 0.into();
-                self.sync_low.d.next = true;
-                self.sclk_q.d.next = false;
-                self.srclk_q.d.next = false;
-                self.dirty.d.next = self.fe_we.val();
-            }
+        if self.stage.load.val() {
+            self.frame_on.d.next = true;
+            self.fph.d.next = 0.into();
+            self.fbit.d.next = 0.into();
+            self.sync_low.d.next = true;
+            self.sclk_q.d.next = false;
+            self.srclk_q.d.next = false;
         }
-
-        // ---- ADC path
-        self.adc.clock.next = self.clock.val();
-        self.adc.reset.next = self.reset.val();
-        self.adc.start.next = self.dl_sample.q.val().get_bit(286);
-        self.adc.sensed.next = self.sensed.val();
-        self.adc.adc_busy.next = self.adc_busy.val();
-        self.adc.adc_douta.next = self.adc_douta.val();
-
-        self.err_q.d.next = self.err_q.q.val()
-            | bits::<3>(0)
-                .replace_bit(0, self.e_frame.val())
-                .replace_bit(1, self.adc.e_sample.val())
-                .replace_bit(2, self.adc.e_busy.val());
+        self.stage.sensed.next = self.sensed.val();
         if self.reset.val() {
-            self.dirty.d.next = false;
-            self.apply_prev.d.next = false;
             self.frame_on.d.next = false;
             self.fph.d.next = 0.into();
             self.fbit.d.next = 0.into();
@@ -447,27 +355,15 @@ impl<
             self.upd.d.next = 0.into();
             self.ldac_low.d.next = false;
             self.rclk_q.d.next = false;
-            self.dl_apply.d.next = 0.into();
-            self.dl_sample.d.next = 0.into();
-            self.err_q.d.next = 0.into();
         }
 
         // ---- outputs (registers only)
-        self.apply.next = self.dl_apply.q.val().get_bit(287);
+        self.apply.next = self.stage.apply.val();
         self.dac_sync.next = !self.sync_low.q.val();
         self.dac_sclk.next = self.sclk_q.q.val();
         self.dac_ldac.next = !self.ldac_low.q.val();
         self.sr_clk.next = self.srclk_q.q.val();
         self.sr_rclk.next = self.rclk_q.q.val();
-        self.adc_convst.next = self.adc.adc_convst.val();
-        self.adc_cs.next = self.adc.adc_cs.val();
-        self.adc_sclk.next = self.adc.adc_sclk.val();
-        self.fe_busy.next =
-            self.busy_lines.val() || self.dl_sample.q.val().any() || self.adc.busy.val();
-        self.fe_rd_valid.next = self.adc.rd_valid.val();
-        self.fe_rd_ch.next = self.adc.rd_ch.val();
-        self.fe_rd_data.next = self.adc.rd_data.val();
-        self.fe_rd_sat.next = self.adc.rd_sat.val();
-        self.phy_error.next = self.err_q.q.val();
+        self.phy_error.next = self.stage.phy_error.val();
     }
 }

@@ -381,6 +381,34 @@ impl Logic for UartTx {
     }
 }
 
+/// The host side of an accelerator of `N_ROWS` x `N_COLS`, as the bridge
+/// drives it: the strobes and configuration writes it sends (registered)
+/// and the state it reads (the accelerator's outputs). The generated
+/// Verilog names the fields `acc_tick`, `acc_cfg_addr`, ... (see
+/// [`crate::verilog::FLAT_INTERFACES`]); the board core wires them to the
+/// accelerator's ports of the same names without the prefix.
+#[derive(LogicInterface, Default)]
+pub struct AccelHost<const N_ROWS: usize, const N_COLS: usize> {
+    pub idle: Signal<In, Bit>,
+    pub spikes: Signal<In, Bits<N_COLS>>,
+    pub spikes_valid: Signal<In, Bit>,
+    pub winner: Signal<In, Bits<8>>,
+    pub winner_valid: Signal<In, Bit>,
+    pub debug_data: Signal<In, Bits<32>>,
+    pub cfg_error: Signal<In, Bit>,
+    pub clamp_error: Signal<In, Bit>,
+    pub saturated: Signal<In, Bit>,
+    pub overrun: Signal<In, Bit>,
+    pub reset: Signal<Out, Bit>,
+    pub tick: Signal<Out, Bit>,
+    pub present: Signal<Out, Bit>,
+    pub spikes_in: Signal<Out, Bits<N_ROWS>>,
+    pub cfg_addr: Signal<Out, Bits<8>>,
+    pub cfg_data: Signal<Out, Bits<32>>,
+    pub cfg_we: Signal<Out, Bit>,
+    pub debug_sel: Signal<Out, Bits<12>>,
+}
+
 /// The frame bridge between a byte stream (from [`UartRx`], to [`UartTx`])
 /// and an accelerator of `N_ROWS` x `N_COLS` (see the module doc).
 #[derive(LogicBlock)]
@@ -394,26 +422,8 @@ pub struct HostBridge<const N_ROWS: usize, const N_COLS: usize> {
     pub tx_busy: Signal<In, Bit>,
     pub tx_data: Signal<Out, Bits<8>>,
     pub tx_start: Signal<Out, Bit>,
-    /// The accelerator's state, as its outputs give it.
-    pub acc_idle: Signal<In, Bit>,
-    pub acc_spikes: Signal<In, Bits<N_COLS>>,
-    pub acc_spikes_valid: Signal<In, Bit>,
-    pub acc_winner: Signal<In, Bits<8>>,
-    pub acc_winner_valid: Signal<In, Bit>,
-    pub acc_debug_data: Signal<In, Bits<32>>,
-    pub acc_cfg_error: Signal<In, Bit>,
-    pub acc_clamp_error: Signal<In, Bit>,
-    pub acc_saturated: Signal<In, Bit>,
-    pub acc_overrun: Signal<In, Bit>,
-    /// The accelerator's host inputs (registered).
-    pub acc_reset: Signal<Out, Bit>,
-    pub acc_tick: Signal<Out, Bit>,
-    pub acc_present: Signal<Out, Bit>,
-    pub acc_spikes_in: Signal<Out, Bits<N_ROWS>>,
-    pub cfg_addr: Signal<Out, Bits<8>>,
-    pub cfg_data: Signal<Out, Bits<32>>,
-    pub cfg_we: Signal<Out, Bit>,
-    pub debug_sel: Signal<Out, Bits<12>>,
+    /// The accelerator's host side (`acc_*` in the Verilog).
+    pub acc: AccelHost<N_ROWS, N_COLS>,
     /// Simulation only: the cycle counter advances by `1 + warp`.
     pub warp: Signal<In, Bits<32>>,
     /// Cycles left in a `WAIT_UNTIL`, this one included (0: not waiting).
@@ -520,24 +530,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> HostBridge<N_ROWS, N_COLS> {
             tx_busy: Default::default(),
             tx_data: Default::default(),
             tx_start: Default::default(),
-            acc_idle: Default::default(),
-            acc_spikes: Default::default(),
-            acc_spikes_valid: Default::default(),
-            acc_winner: Default::default(),
-            acc_winner_valid: Default::default(),
-            acc_debug_data: Default::default(),
-            acc_cfg_error: Default::default(),
-            acc_clamp_error: Default::default(),
-            acc_saturated: Default::default(),
-            acc_overrun: Default::default(),
-            acc_reset: Default::default(),
-            acc_tick: Default::default(),
-            acc_present: Default::default(),
-            acc_spikes_in: Default::default(),
-            cfg_addr: Default::default(),
-            cfg_data: Default::default(),
-            cfg_we: Default::default(),
-            debug_sel: Default::default(),
+            acc: Default::default(),
             warp: Default::default(),
             wait_left: Default::default(),
             state_out: Default::default(),
@@ -717,20 +710,20 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
         }
         // STATUS flags: idle, cfg_error, clamp_error, saturated, overrun
         self.flags.next = bits::<8>(0)
-            .replace_bit(0, self.acc_idle.val())
-            .replace_bit(1, self.acc_cfg_error.val())
-            .replace_bit(2, self.acc_clamp_error.val())
-            .replace_bit(3, self.acc_saturated.val())
-            .replace_bit(4, self.acc_overrun.val());
+            .replace_bit(0, self.acc.idle.val())
+            .replace_bit(1, self.acc.cfg_error.val())
+            .replace_bit(2, self.acc.clamp_error.val())
+            .replace_bit(3, self.acc.saturated.val())
+            .replace_bit(4, self.acc.overrun.val());
         // a step's answer, with this cycle's winner and spikes taken in
-        self.win_now_v.next = self.win_v.q.val() || self.acc_winner_valid.val();
+        self.win_now_v.next = self.win_v.q.val() || self.acc.winner_valid.val();
         self.win_now.next = self.win.q.val();
-        if !self.win_v.q.val() && self.acc_winner_valid.val() {
-            self.win_now.next = self.acc_winner.val();
+        if !self.win_v.q.val() && self.acc.winner_valid.val() {
+            self.win_now.next = self.acc.winner.val();
         }
         self.spk_now.next = self.spk_acc.q.val();
-        if self.acc_spikes_valid.val() {
-            self.spk_now.next = self.acc_spikes.val();
+        if self.acc.spikes_valid.val() {
+            self.spk_now.next = self.acc.spikes.val();
         }
         self.step_resp.next =
             (bit_cast::<96, 8>(bits::<8>(0).replace_bit(0, self.win_now_v.val())) << 88)
@@ -847,14 +840,14 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                 self.cfg_data_q.d.next = self.payload.q.val().get_bits::<32>(0);
                 self.state.d.next = self.s_resp.val();
             } else if self.is_present.q.val() {
-                if self.acc_idle.val() && self.due.val() {
+                if self.acc.idle.val() && self.due.val() {
                     self.present_q.d.next = true;
                     self.status.d.next = self.ok_or_late.val();
                     self.state.d.next = self.s_resp.val();
                 }
             } else if self.is_step.q.val() {
                 if self.xs.q.val() == 0 {
-                    if self.acc_idle.val() && self.due.val() {
+                    if self.acc.idle.val() && self.due.val() {
                         self.status.d.next = self.ok_or_late.val();
                         self.tick_q.d.next = true;
                         self.spk_acc.d.next = 0.into();
@@ -866,14 +859,14 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                     // the accelerator takes the tick in this cycle
                     self.xs.d.next = 2.into();
                 } else {
-                    if self.acc_spikes_valid.val() {
-                        self.spk_acc.d.next = self.acc_spikes.val();
+                    if self.acc.spikes_valid.val() {
+                        self.spk_acc.d.next = self.acc.spikes.val();
                     }
-                    if self.acc_winner_valid.val() && !self.win_v.q.val() {
+                    if self.acc.winner_valid.val() && !self.win_v.q.val() {
                         self.win_v.d.next = true;
-                        self.win.d.next = self.acc_winner.val();
+                        self.win.d.next = self.acc.winner.val();
                     }
-                    if self.acc_idle.val() {
+                    if self.acc.idle.val() {
                         self.state.d.next = self.s_resp.val();
                         self.resp_len.d.next = self.step_len.val();
                         // flags, winner, spikes (the values of this cycle included)
@@ -893,7 +886,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                     // (`accelerator::DEBUG_LATENCY`), in xs = 3
                     self.xs.d.next = self.xs.q.val() + 1;
                 } else {
-                    self.resp.d.next = bit_cast::<96, 32>(self.acc_debug_data.val()) << 64;
+                    self.resp.d.next = bit_cast::<96, 32>(self.acc.debug_data.val()) << 64;
                     self.resp_len.d.next = 4.into();
                     self.state.d.next = self.s_resp.val();
                 }
@@ -954,14 +947,14 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for HostBridge<N_ROWS, N_CO
                 self.wait_left.next = 0xFFFF_FFFFu64.into();
             }
         }
-        self.acc_reset.next = self.reset_q.q.val();
-        self.acc_tick.next = self.tick_q.q.val();
-        self.acc_present.next = self.present_q.q.val();
-        self.acc_spikes_in.next = self.spikes_in_q.q.val();
-        self.cfg_we.next = self.cfg_we_q.q.val();
-        self.cfg_addr.next = self.cfg_addr_q.q.val();
-        self.cfg_data.next = self.cfg_data_q.q.val();
-        self.debug_sel.next = self.debug_sel_q.q.val();
+        self.acc.reset.next = self.reset_q.q.val();
+        self.acc.tick.next = self.tick_q.q.val();
+        self.acc.present.next = self.present_q.q.val();
+        self.acc.spikes_in.next = self.spikes_in_q.q.val();
+        self.acc.cfg_we.next = self.cfg_we_q.q.val();
+        self.acc.cfg_addr.next = self.cfg_addr_q.q.val();
+        self.acc.cfg_data.next = self.cfg_data_q.q.val();
+        self.acc.debug_sel.next = self.debug_sel_q.q.val();
         self.state_out.next = self.state.q.val();
     }
 }
@@ -977,24 +970,8 @@ pub struct UartBridge<const N_ROWS: usize, const N_COLS: usize> {
     pub uart_rx: Signal<In, Bit>,
     /// Serial line to the host (idle high).
     pub uart_tx: Signal<Out, Bit>,
-    pub acc_idle: Signal<In, Bit>,
-    pub acc_spikes: Signal<In, Bits<N_COLS>>,
-    pub acc_spikes_valid: Signal<In, Bit>,
-    pub acc_winner: Signal<In, Bits<8>>,
-    pub acc_winner_valid: Signal<In, Bit>,
-    pub acc_debug_data: Signal<In, Bits<32>>,
-    pub acc_cfg_error: Signal<In, Bit>,
-    pub acc_clamp_error: Signal<In, Bit>,
-    pub acc_saturated: Signal<In, Bit>,
-    pub acc_overrun: Signal<In, Bit>,
-    pub acc_reset: Signal<Out, Bit>,
-    pub acc_tick: Signal<Out, Bit>,
-    pub acc_present: Signal<Out, Bit>,
-    pub acc_spikes_in: Signal<Out, Bits<N_ROWS>>,
-    pub cfg_addr: Signal<Out, Bits<8>>,
-    pub cfg_data: Signal<Out, Bits<32>>,
-    pub cfg_we: Signal<Out, Bit>,
-    pub debug_sel: Signal<Out, Bits<12>>,
+    /// The accelerator's host side (`acc_*` in the Verilog).
+    pub acc: AccelHost<N_ROWS, N_COLS>,
     pub warp: Signal<In, Bits<32>>,
     pub wait_left: Signal<Out, Bits<32>>,
     pub state_out: Signal<Out, Bits<3>>,
@@ -1013,24 +990,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> UartBridge<N_ROWS, N_COLS> {
             reset: Default::default(),
             uart_rx: Default::default(),
             uart_tx: Default::default(),
-            acc_idle: Default::default(),
-            acc_spikes: Default::default(),
-            acc_spikes_valid: Default::default(),
-            acc_winner: Default::default(),
-            acc_winner_valid: Default::default(),
-            acc_debug_data: Default::default(),
-            acc_cfg_error: Default::default(),
-            acc_clamp_error: Default::default(),
-            acc_saturated: Default::default(),
-            acc_overrun: Default::default(),
-            acc_reset: Default::default(),
-            acc_tick: Default::default(),
-            acc_present: Default::default(),
-            acc_spikes_in: Default::default(),
-            cfg_addr: Default::default(),
-            cfg_data: Default::default(),
-            cfg_we: Default::default(),
-            debug_sel: Default::default(),
+            acc: Default::default(),
             warp: Default::default(),
             wait_left: Default::default(),
             state_out: Default::default(),
@@ -1056,25 +1016,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for UartBridge<N_ROWS, N_CO
         self.uart_out.data.next = self.bridge.tx_data.val();
         self.uart_out.start.next = self.bridge.tx_start.val();
         self.uart_tx.next = self.uart_out.tx.val();
-        self.bridge.acc_idle.next = self.acc_idle.val();
-        self.bridge.acc_spikes.next = self.acc_spikes.val();
-        self.bridge.acc_spikes_valid.next = self.acc_spikes_valid.val();
-        self.bridge.acc_winner.next = self.acc_winner.val();
-        self.bridge.acc_winner_valid.next = self.acc_winner_valid.val();
-        self.bridge.acc_debug_data.next = self.acc_debug_data.val();
-        self.bridge.acc_cfg_error.next = self.acc_cfg_error.val();
-        self.bridge.acc_clamp_error.next = self.acc_clamp_error.val();
-        self.bridge.acc_saturated.next = self.acc_saturated.val();
-        self.bridge.acc_overrun.next = self.acc_overrun.val();
+        AccelHost::<N_ROWS, N_COLS>::link(&mut self.acc, &mut self.bridge.acc);
         self.bridge.warp.next = self.warp.val();
-        self.acc_reset.next = self.bridge.acc_reset.val();
-        self.acc_tick.next = self.bridge.acc_tick.val();
-        self.acc_present.next = self.bridge.acc_present.val();
-        self.acc_spikes_in.next = self.bridge.acc_spikes_in.val();
-        self.cfg_addr.next = self.bridge.cfg_addr.val();
-        self.cfg_data.next = self.bridge.cfg_data.val();
-        self.cfg_we.next = self.bridge.cfg_we.val();
-        self.debug_sel.next = self.bridge.debug_sel.val();
         self.wait_left.next = self.bridge.wait_left.val();
         self.state_out.next = self.bridge.state_out.val();
     }

@@ -14,6 +14,7 @@ pub mod fe_adc;
 pub mod fe_bus;
 pub mod fe_phy;
 pub mod fe_phy_lean;
+pub mod fe_stage;
 pub mod fixed;
 pub mod host_link;
 pub mod input_encoder;

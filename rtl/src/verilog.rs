@@ -14,7 +14,8 @@ pub enum Dir {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Port {
     /// Verilog name; rust-hdl names array elements `name$3` and interface
-    /// fields `interface$field` (`cmd$valid`).
+    /// fields `interface$field` (`cmd$valid`), except the
+    /// [`FLAT_INTERFACES`] (`fe_ch`).
     pub name: String,
     pub width: usize,
     pub dir: Dir,
@@ -31,6 +32,47 @@ impl Port {
 /// or core top) or `clk...` (a board top's oscillator pin, `clk_25mhz`).
 pub fn is_clock_port(name: &str, width: usize, input: bool) -> bool {
     input && width == 1 && (name == "clock" || name.starts_with("clk"))
+}
+
+/// Interfaces whose fields the generated Verilog names `name_field`
+/// instead of rust-hdl's `name$field`: the buses at the boundary of the
+/// tops that users instantiate in their own Verilog (the front-end bus
+/// `fe_ch`, `fe_code`, ... of the accelerator, the controller, the board
+/// core and the PHYs; the host bridge's accelerator side `acc_*`; the
+/// ADC pins `adc_*` of the PHYs and board tops). A
+/// block that has such an interface must not also have a signal of the
+/// flattened name ([`generate`] checks the top's ports).
+pub const FLAT_INTERFACES: &[&str] = &["fe", "acc", "adc"];
+
+/// `verilog` with every `name$` path segment of a [`FLAT_INTERFACES`]
+/// name written `name_` (`fe$ch` -> `fe_ch`, `ctrl$fe$ch` -> `ctrl$fe_ch`;
+/// `safe$x` is left alone: a segment starts the text or follows a
+/// character that is not part of an identifier, or a `$`).
+pub fn flatten_interfaces(verilog: &str) -> String {
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let b = verilog.as_bytes();
+    let mut out = String::with_capacity(verilog.len());
+    let mut i = 0;
+    while i < b.len() {
+        let starts_segment = i == 0 || !ident(b[i - 1]);
+        let flat = starts_segment
+            .then(|| {
+                FLAT_INTERFACES
+                    .iter()
+                    .find(|n| b[i..].starts_with(n.as_bytes()) && b.get(i + n.len()) == Some(&b'$'))
+            })
+            .flatten();
+        if let Some(n) = flat {
+            out.push_str(n);
+            out.push('_');
+            i += n.len() + 1;
+        } else {
+            let c = verilog[i..].chars().next().expect("in bounds");
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 /// A generated top: its Verilog text and its ports.
@@ -95,13 +137,29 @@ impl Probe for PortProbe {
 pub fn generate<B: Block>(name: &str, uut: &mut B) -> Result<GeneratedTop, String> {
     uut.connect_all();
     check_all(uut).map_err(|e| format!("design `{name}` failed rust-hdl's checks: {e:?}"))?;
-    let verilog = generate_verilog_unchecked(uut);
+    let verilog = flatten_interfaces(&generate_verilog_unchecked(uut));
     let mut probe = PortProbe::default();
     uut.accept("top", &mut probe);
+    let ports: Vec<Port> = probe
+        .ports
+        .into_iter()
+        .map(|p| Port {
+            name: flatten_interfaces(&p.name),
+            ..p
+        })
+        .collect();
+    let mut names: Vec<&str> = ports.iter().map(|p| p.name.as_str()).collect();
+    names.sort_unstable();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!(
+            "design `{name}` has two ports named `{}` once its interfaces are flattened",
+            w[0]
+        ));
+    }
     Ok(GeneratedTop {
         name: name.to_string(),
         verilog,
-        ports: probe.ports,
+        ports,
     })
 }
 
@@ -158,4 +216,45 @@ pub fn write_split(
         std::fs::write(dir.join(format!("{name}.v")), text)?;
     }
     Ok(dir.join("top.v"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flat_interfaces_lose_their_dollar_and_nothing_else_does() {
+        assert_eq!(flatten_interfaces("fe$ch"), "fe_ch");
+        assert_eq!(
+            flatten_interfaces("assign fe$ch = ctrl$fe$ch;"),
+            "assign fe_ch = ctrl$fe_ch;"
+        );
+        assert_eq!(
+            flatten_interfaces(".acc$cfg_we(link$acc$cfg_we)"),
+            ".acc_cfg_we(link$acc_cfg_we)"
+        );
+        // a segment that only ends in a flat name, or other interfaces
+        for kept in ["safe$x", "cfe$ch", "x_fe$ch", "cmd$valid", "fee$x", "feX$y"] {
+            assert_eq!(flatten_interfaces(kept), kept);
+        }
+        assert_eq!(flatten_interfaces("é fe$ch"), "é fe_ch");
+    }
+
+    /// The board core's buses are flattened in its ports and body alike,
+    /// and no `$` of a flat interface is left anywhere in the text.
+    #[test]
+    fn the_board_core_has_flat_bus_ports() {
+        let top = (crate::tops::find("board_core25x5").unwrap().generate)().unwrap();
+        for p in ["fe_ch", "fe_rd_data", "fe_busy"] {
+            assert!(top.ports.iter().any(|q| q.name == p), "{p}");
+        }
+        for n in FLAT_INTERFACES {
+            assert!(!top.verilog.contains(&format!(" {n}$")), "{n}$ in the text");
+            assert!(
+                !top.verilog.contains(&format!("${n}$")),
+                "${n}$ in the text"
+            );
+        }
+        assert!(top.verilog.contains("link$acc_cfg_we"));
+    }
 }

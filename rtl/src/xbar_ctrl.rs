@@ -80,6 +80,7 @@
 //! cycles in one clock (`k = wait_left - 1` ends it at this edge).
 
 use crate::cmd_bus::CmdBusSink;
+use crate::fe_bus::FeBus;
 use crate::fixed::ArithShiftRight;
 use crate::pulse_gen::PulseGenerator;
 use rust_hdl::prelude::*;
@@ -134,21 +135,10 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     pub safe_min: Signal<In, Bits<12>>,
     pub refresh_code: Signal<In, Bits<12>>,
     pub refresh_width: Signal<In, Bits<24>>,
-    /// Front-end bus, inputs.
-    pub fe_busy: Signal<In, Bit>,
-    pub fe_rd_valid: Signal<In, Bit>,
-    pub fe_rd_ch: Signal<In, Bits<8>>,
-    pub fe_rd_data: Signal<In, Bits<16>>,
-    pub fe_rd_sat: Signal<In, Bit>,
+    /// The front-end bus (`fe_*` in the Verilog).
+    pub fe: FeBus,
     /// Simulation only: advance the active wait by `1 + warp` cycles.
     pub warp: Signal<In, Bits<32>>,
-    /// Front-end bus, outputs.
-    pub fe_ch: Signal<Out, Bits<8>>,
-    pub fe_code: Signal<Out, Bits<12>>,
-    pub fe_mode: Signal<Out, Bits<2>>,
-    pub fe_we: Signal<Out, Bit>,
-    pub fe_apply: Signal<Out, Bit>,
-    pub fe_sample: Signal<Out, Bit>,
     /// Column current codes of the last READ (signed 16-bit).
     pub col_code: [Signal<Out, Bits<16>>; N_COLS],
     /// Saturation flags of the last READ, one per column.
@@ -275,18 +265,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             safe_min: Default::default(),
             refresh_code: Default::default(),
             refresh_width: Default::default(),
-            fe_busy: Default::default(),
-            fe_rd_valid: Default::default(),
-            fe_rd_ch: Default::default(),
-            fe_rd_data: Default::default(),
-            fe_rd_sat: Default::default(),
+            fe: Default::default(),
             warp: Default::default(),
-            fe_ch: Default::default(),
-            fe_code: Default::default(),
-            fe_mode: Default::default(),
-            fe_we: Default::default(),
-            fe_apply: Default::default(),
-            fe_sample: Default::default(),
             col_code: std::array::from_fn(|_| Default::default()),
             col_sat: Default::default(),
             read_done: Default::default(),
@@ -475,46 +455,46 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             && (self.cq_kind.q.val() || self.cq_count.q.val().any());
 
         // ---- bus outputs (functions of the state)
-        self.fe_ch.next = self.ch.q.val();
-        self.fe_we.next = false;
-        self.fe_mode.next = 0.into();
-        self.fe_code.next = 0.into();
+        self.fe.ch.next = self.ch.q.val();
+        self.fe.we.next = false;
+        self.fe.mode.next = 0.into();
+        self.fe.code.next = 0.into();
         if self.state.q.val() == self.st_rd_stage.val() {
-            self.fe_we.next = true;
+            self.fe.we.next = true;
             if self.is_row.val() {
                 if self.rd_mask.q.val().get_bit(0) && !self.window_empty.val() {
-                    self.fe_mode.next = 1.into();
-                    self.fe_code.next = self.rd_level.val();
+                    self.fe.mode.next = 1.into();
+                    self.fe.code.next = self.rd_level.val();
                     if self.vr_below.val() {
-                        self.fe_code.next = self.safe_min.val();
+                        self.fe.code.next = self.safe_min.val();
                     } else if self.vr_above.val() {
-                        self.fe_code.next = self.safe_max.val();
+                        self.fe.code.next = self.safe_max.val();
                     }
                 }
             } else {
-                self.fe_mode.next = 2.into();
+                self.fe.mode.next = 2.into();
             }
         } else if self.state.q.val() == self.st_pg_stage.val() {
-            self.fe_we.next = true;
-            self.fe_mode.next = 1.into();
+            self.fe.we.next = true;
+            self.fe.mode.next = 1.into();
             if self.is_row.val() {
                 if self.ch.q.val() == self.cq_row.q.val() {
-                    self.fe_code.next = self.sel_row_q.q.val();
+                    self.fe.code.next = self.sel_row_q.q.val();
                 } else if self.scheme.val() {
-                    self.fe_code.next = self.other_row_q.q.val();
+                    self.fe.code.next = self.other_row_q.q.val();
                 }
             } else if self.ch.q.val() == self.cq_col.q.val() + self.n_rows_c.val() {
-                self.fe_code.next = self.sel_col_q.q.val();
+                self.fe.code.next = self.sel_col_q.q.val();
             } else if self.scheme.val() {
-                self.fe_code.next = self.other_col_q.q.val();
+                self.fe.code.next = self.other_col_q.q.val();
             }
         } else if self.state.q.val() == self.st_pg_ground.val() {
-            self.fe_we.next = true;
+            self.fe.we.next = true;
         }
-        self.fe_apply.next = self.pg.apply.val()
+        self.fe.apply.next = self.pg.apply.val()
             || (self.state.q.val() == self.st_rd_settle.val())
             || (self.state.q.val() == self.st_rd_sample.val());
-        self.fe_sample.next = self.state.q.val() == self.st_rd_sample.val();
+        self.fe.sample.next = self.state.q.val() == self.st_rd_sample.val();
         self.row_addr.next = 0.into();
         if self.state.q.val() == self.st_rd_stage.val() {
             self.row_addr.next = self.ch.q.val() + 1;
@@ -533,11 +513,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             if self.reset.val() {
                 self.col_q[j].d.next = 0.into();
             } else if (self.state.q.val() == self.st_rd_collect.val())
-                && self.fe_rd_valid.val()
-                && (self.fe_rd_ch.val() == self.col_ch[j].val())
+                && self.fe.rd_valid.val()
+                && (self.fe.rd_ch.val() == self.col_ch[j].val())
             {
-                self.col_q[j].d.next = self.fe_rd_data.val();
-                self.sat_q.d.next = self.sat_q.q.val().replace_bit(j, self.fe_rd_sat.val());
+                self.col_q[j].d.next = self.fe.rd_data.val();
+                self.sat_q.d.next = self.sat_q.q.val().replace_bit(j, self.fe.rd_sat.val());
             }
             self.col_code[j].next = self.col_q[j].q.val();
         }
@@ -578,7 +558,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             self.win_min_q.d.next = 0.into();
             self.win_max_q.d.next = 0.into();
         } else if self.state.q.val() == self.st_idle.val() {
-            if !self.fe_busy.val() && (self.read_start.val() || self.read_pend.q.val()) {
+            if !self.fe.busy.val() && (self.read_start.val() || self.read_pend.q.val()) {
                 self.state.d.next = self.st_rd_stage.val();
                 self.ch.d.next = 0.into();
                 self.read_pend.d.next = false;
@@ -587,7 +567,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
                 } else {
                     self.rd_mask.d.next = self.pend_mask.q.val();
                 }
-            } else if !self.fe_busy.val() && self.cq_full.q.val() {
+            } else if !self.fe.busy.val() && self.cq_full.q.val() {
                 if self.cmd_ok.val() {
                     self.state.d.next = self.st_pg_prep.val();
                     self.ch.d.next = 0.into();
@@ -625,7 +605,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             self.state.d.next = self.st_rd_collect.val();
             self.beats.d.next = 0.into();
         } else if self.state.q.val() == self.st_rd_collect.val() {
-            if self.fe_rd_valid.val() {
+            if self.fe.rd_valid.val() {
                 self.beats.d.next = self.beats.q.val() + 1;
                 if self.beats.q.val() == self.last_beat.val() {
                     self.state.d.next = self.st_idle.val();
@@ -645,7 +625,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             // shifts a batch out serially takes the next one only when done
             if self.ch.q.val() != self.last_prep.val() {
                 self.ch.d.next = self.ch.q.val() + 1;
-            } else if !self.fe_busy.val() {
+            } else if !self.fe.busy.val() {
                 self.state.d.next = self.st_pg_stage.val();
                 self.ch.d.next = 0.into();
             }

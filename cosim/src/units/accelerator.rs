@@ -123,21 +123,21 @@ impl CycleModel for RustHdlAccel {
         d.cfg_we.next = we;
         d.cfg_addr.next = addr.into();
         d.cfg_data.next = data.into();
-        d.fe_busy.next = inp.fe_busy;
-        d.fe_rd_valid.next = inp.fe_rd_valid;
-        d.fe_rd_ch.next = (inp.fe_rd_ch as u64).into();
-        d.fe_rd_data.next = (inp.fe_rd_data as u16 as u64).into();
-        d.fe_rd_sat.next = inp.fe_rd_sat;
+        d.fe.busy.next = inp.fe_busy;
+        d.fe.rd_valid.next = inp.fe_rd_valid;
+        d.fe.rd_ch.next = (inp.fe_rd_ch as u64).into();
+        d.fe.rd_data.next = (inp.fe_rd_data as u16 as u64).into();
+        d.fe.rd_sat.next = inp.fe_rd_sat;
         d.warp.next = (inp.warp as u64).into();
         d.debug_sel.next = (inp.debug_sel as u64).into();
         rust_hdl_cycle!(d, 200);
         AccelOutputs {
-            fe_ch: d.fe_ch.val().to_u64() as u8,
-            fe_code: code_of_bits(d.fe_code.val().to_u64()),
-            fe_mode: d.fe_mode.val().to_u64() as u8,
-            fe_we: d.fe_we.val(),
-            fe_apply: d.fe_apply.val(),
-            fe_sample: d.fe_sample.val(),
+            fe_ch: d.fe.ch.val().to_u64() as u8,
+            fe_code: code_of_bits(d.fe.code.val().to_u64()),
+            fe_mode: d.fe.mode.val().to_u64() as u8,
+            fe_we: d.fe.we.val(),
+            fe_apply: d.fe.apply.val(),
+            fe_sample: d.fe.sample.val(),
             idle: d.idle.val(),
             wait_left: d.wait_left.val().to_u64() as u32,
             spikes: d.spikes.val().to_u64(),

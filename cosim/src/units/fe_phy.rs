@@ -113,24 +113,24 @@ macro_rules! phy_back_ends {
                 use ::neuroxbar_rtl::fe_bus::code_bits;
                 let d = &mut *self.dut;
                 d.reset.next = inp.reset;
-                d.fe_ch.next = (inp.fe_ch as u64).into();
-                d.fe_code.next = code_bits(inp.fe_code).into();
-                d.fe_mode.next = (inp.fe_mode as u64 & 3).into();
-                d.fe_we.next = inp.fe_we;
-                d.fe_apply.next = inp.fe_apply;
-                d.fe_sample.next = inp.fe_sample;
-                d.adc_busy.next = inp.adc_busy;
-                d.adc_douta.next = inp.adc_douta;
+                d.fe.ch.next = (inp.fe_ch as u64).into();
+                d.fe.code.next = code_bits(inp.fe_code).into();
+                d.fe.mode.next = (inp.fe_mode as u64 & 3).into();
+                d.fe.we.next = inp.fe_we;
+                d.fe.apply.next = inp.fe_apply;
+                d.fe.sample.next = inp.fe_sample;
+                d.adc.busy.next = inp.adc_busy;
+                d.adc.douta.next = inp.adc_douta;
                 rust_hdl_cycle!(d, 200);
                 $out {
-                    fe_busy: d.fe_busy.val(),
-                    fe_rd_valid: d.fe_rd_valid.val(),
-                    fe_rd_ch: d.fe_rd_ch.val().to_u64() as u8,
-                    fe_rd_data: $crate::units::fe_phy::rd_data(d.fe_rd_data.val().to_u64()),
-                    fe_rd_sat: d.fe_rd_sat.val(),
-                    adc_convst: d.adc_convst.val(),
-                    adc_cs: d.adc_cs.val(),
-                    adc_sclk: d.adc_sclk.val(),
+                    fe_busy: d.fe.busy.val(),
+                    fe_rd_valid: d.fe.rd_valid.val(),
+                    fe_rd_ch: d.fe.rd_ch.val().to_u64() as u8,
+                    fe_rd_data: $crate::units::fe_phy::rd_data(d.fe.rd_data.val().to_u64()),
+                    fe_rd_sat: d.fe.rd_sat.val(),
+                    adc_convst: d.adc.convst.val(),
+                    adc_cs: d.adc.cs.val(),
+                    adc_sclk: d.adc.sclk.val(),
                     phy_error: d.phy_error.val().to_u64() as u8,
                     $($pin: $crate::units::fe_phy::phy_pin!(rust_hdl, $kind, d, $pin),)*
                 }

@@ -593,10 +593,10 @@ impl CycleModel for VerilatorUartBridge {
             acc_tick: m.acc_tick() != 0,
             acc_present: m.acc_present() != 0,
             acc_spikes_in: m.acc_spikes_in() as u128,
-            cfg_addr: m.cfg_addr() as u8,
-            cfg_data: m.cfg_data() as u32,
-            cfg_we: m.cfg_we() != 0,
-            debug_sel: m.debug_sel() as u16,
+            cfg_addr: m.acc_cfg_addr() as u8,
+            cfg_data: m.acc_cfg_data() as u32,
+            cfg_we: m.acc_cfg_we() != 0,
+            debug_sel: m.acc_debug_sel() as u16,
             wait_left: m.wait_left() as u32,
             state: m.state_out() as u8,
         }
@@ -623,28 +623,28 @@ impl CycleModel for RustHdlUartBridge {
         let d = &mut *self.dut;
         d.reset.next = inp.reset;
         d.uart_rx.next = inp.uart_rx;
-        d.acc_idle.next = inp.acc_idle;
-        d.acc_spikes.next = (inp.acc_spikes & ((1 << LINK_COLS) - 1)).into();
-        d.acc_spikes_valid.next = inp.acc_spikes_valid;
-        d.acc_winner.next = (inp.acc_winner as u64).into();
-        d.acc_winner_valid.next = inp.acc_winner_valid;
-        d.acc_debug_data.next = (inp.acc_debug_data as u64).into();
-        d.acc_cfg_error.next = inp.acc_cfg_error;
-        d.acc_clamp_error.next = inp.acc_clamp_error;
-        d.acc_saturated.next = inp.acc_saturated;
-        d.acc_overrun.next = inp.acc_overrun;
+        d.acc.idle.next = inp.acc_idle;
+        d.acc.spikes.next = (inp.acc_spikes & ((1 << LINK_COLS) - 1)).into();
+        d.acc.spikes_valid.next = inp.acc_spikes_valid;
+        d.acc.winner.next = (inp.acc_winner as u64).into();
+        d.acc.winner_valid.next = inp.acc_winner_valid;
+        d.acc.debug_data.next = (inp.acc_debug_data as u64).into();
+        d.acc.cfg_error.next = inp.acc_cfg_error;
+        d.acc.clamp_error.next = inp.acc_clamp_error;
+        d.acc.saturated.next = inp.acc_saturated;
+        d.acc.overrun.next = inp.acc_overrun;
         d.warp.next = (inp.warp as u64).into();
         rust_hdl_cycle!(d, 200);
         LinkOutputs {
             uart_tx: d.uart_tx.val(),
-            acc_reset: d.acc_reset.val(),
-            acc_tick: d.acc_tick.val(),
-            acc_present: d.acc_present.val(),
-            acc_spikes_in: d.acc_spikes_in.val().to_u64() as u128,
-            cfg_addr: d.cfg_addr.val().to_u64() as u8,
-            cfg_data: d.cfg_data.val().to_u64() as u32,
-            cfg_we: d.cfg_we.val(),
-            debug_sel: d.debug_sel.val().to_u64() as u16,
+            acc_reset: d.acc.reset.val(),
+            acc_tick: d.acc.tick.val(),
+            acc_present: d.acc.present.val(),
+            acc_spikes_in: d.acc.spikes_in.val().to_u64() as u128,
+            cfg_addr: d.acc.cfg_addr.val().to_u64() as u8,
+            cfg_data: d.acc.cfg_data.val().to_u64() as u32,
+            cfg_we: d.acc.cfg_we.val(),
+            debug_sel: d.acc.debug_sel.val().to_u64() as u16,
             wait_left: d.wait_left.val().to_u64() as u32,
             state: d.state_out.val().to_u64() as u8,
         }

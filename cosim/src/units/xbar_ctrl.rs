@@ -143,21 +143,21 @@ impl CycleModel for RustHdlXbar {
         d.safe_min.next = code_bits(inp.safe_min).into();
         d.refresh_code.next = code_bits(inp.refresh_code).into();
         d.refresh_width.next = (inp.refresh_width as u64).into();
-        d.fe_busy.next = inp.fe_busy;
-        d.fe_rd_valid.next = inp.fe_rd_valid;
-        d.fe_rd_ch.next = (inp.fe_rd_ch as u64).into();
-        d.fe_rd_data.next = (inp.fe_rd_data as u16 as u64).into();
-        d.fe_rd_sat.next = inp.fe_rd_sat;
+        d.fe.busy.next = inp.fe_busy;
+        d.fe.rd_valid.next = inp.fe_rd_valid;
+        d.fe.rd_ch.next = (inp.fe_rd_ch as u64).into();
+        d.fe.rd_data.next = (inp.fe_rd_data as u16 as u64).into();
+        d.fe.rd_sat.next = inp.fe_rd_sat;
         d.warp.next = (inp.warp as u64).into();
         rust_hdl_cycle!(d, 100);
         XbarOutputs {
             cmd_ready: d.cmd.ready.val(),
-            fe_ch: d.fe_ch.val().to_u64() as u8,
-            fe_code: code_of_bits(d.fe_code.val().to_u64()),
-            fe_mode: d.fe_mode.val().to_u64() as u8,
-            fe_we: d.fe_we.val(),
-            fe_apply: d.fe_apply.val(),
-            fe_sample: d.fe_sample.val(),
+            fe_ch: d.fe.ch.val().to_u64() as u8,
+            fe_code: code_of_bits(d.fe.code.val().to_u64()),
+            fe_mode: d.fe.mode.val().to_u64() as u8,
+            fe_we: d.fe.we.val(),
+            fe_apply: d.fe.apply.val(),
+            fe_sample: d.fe.sample.val(),
             col_code: d
                 .col_code
                 .iter()
