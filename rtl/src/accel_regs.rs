@@ -4,6 +4,7 @@
 //! Voltages are signed 12-bit DAC codes (4 mV per code), times are cycles of
 //! the 100 MHz clock (10 ns).
 
+use crate::lif::LifParamsOut;
 use crate::regs::{Register, RegisterBank};
 use rust_hdl::prelude::*;
 
@@ -490,16 +491,8 @@ pub struct AccelRegs {
     pub wta_enable: Signal<Out, Bit>,
     /// CTRL bit 1.
     pub wta_mode: Signal<Out, Bit>,
-    /// CTRL bit 2.
-    pub leak_mode: Signal<Out, Bit>,
-    pub threshold: Signal<Out, Bits<24>>,
-    pub reset_v: Signal<Out, Bits<24>>,
-    pub leak_shift: Signal<Out, Bits<5>>,
-    pub decay: Signal<Out, Bits<16>>,
-    pub gain: Signal<Out, Bits<16>>,
-    pub refractory: Signal<Out, Bits<8>>,
-    pub theta_plus: Signal<Out, Bits<23>>,
-    pub theta_decay_shift: Signal<Out, Bits<5>>,
+    /// The neuron parameters.
+    pub lif: LifParamsOut,
     pub input_mode: Signal<Out, Bits<2>>,
     pub ramp_step: Signal<Out, Bits<8>>,
     pub lfsr_seed: Signal<Out, Bits<16>>,
@@ -555,15 +548,7 @@ impl Default for AccelRegs {
             range_error: Default::default(),
             wta_enable: Default::default(),
             wta_mode: Default::default(),
-            leak_mode: Default::default(),
-            threshold: Default::default(),
-            reset_v: Default::default(),
-            leak_shift: Default::default(),
-            decay: Default::default(),
-            gain: Default::default(),
-            refractory: Default::default(),
-            theta_plus: Default::default(),
-            theta_decay_shift: Default::default(),
+            lif: Default::default(),
             input_mode: Default::default(),
             ramp_step: Default::default(),
             lfsr_seed: Default::default(),
@@ -695,16 +680,16 @@ impl Logic for AccelRegs {
         self.bcm_enable.next = self.b2.value[1].val().get_bit(1);
         self.wta_enable.next = self.b3.value[0].val().get_bit(0);
         self.wta_mode.next = self.b3.value[0].val().get_bit(1);
-        self.leak_mode.next = self.b3.value[0].val().get_bit(2);
+        self.lif.leak_mode.next = self.b3.value[0].val().get_bit(2);
         self.stdp_pre_decay_shift.next = self.b4.value[0].val();
         self.stdp_post_decay_shift.next = self.b4.value[1].val();
         self.stdp_count_shift.next = self.b4.value[2].val();
         self.bcm_theta_shift.next = self.b4.value[3].val();
         self.bcm_count_shift.next = self.b4.value[4].val();
         self.bcm_rho0_shift.next = self.b4.value[5].val();
-        self.leak_shift.next = self.b5.value[0].val();
-        self.theta_decay_shift.next = self.b5.value[1].val();
-        self.refractory.next = self.b8.value[0].val();
+        self.lif.leak_shift.next = self.b5.value[0].val();
+        self.lif.theta_decay_shift.next = self.b5.value[1].val();
+        self.lif.refractory.next = self.b8.value[0].val();
         self.ramp_step.next = self.b8.value[1].val();
         self.stdp_a_plus.next = self.b8.value[2].val();
         self.stdp_a_minus.next = self.b8.value[3].val();
@@ -715,14 +700,14 @@ impl Logic for AccelRegs {
         self.safe_max.next = self.b12.value[3].val();
         self.safe_min.next = self.b12.value[4].val();
         self.refresh_code.next = self.b12.value[5].val();
-        self.decay.next = self.b16.value[0].val();
-        self.gain.next = self.b16.value[1].val();
+        self.lif.decay.next = self.b16.value[0].val();
+        self.lif.gain.next = self.b16.value[1].val();
         self.lfsr_seed.next = self.b16.value[2].val();
         self.settle_cycles.next = self.b16.value[3].val();
         self.bcm_window.next = self.b16.value[4].val();
-        self.theta_plus.next = self.b23.value[0].val();
-        self.threshold.next = self.b24.value[0].val();
-        self.reset_v.next = self.b24.value[1].val();
+        self.lif.theta_plus.next = self.b23.value[0].val();
+        self.lif.threshold.next = self.b24.value[0].val();
+        self.lif.reset_v.next = self.b24.value[1].val();
         self.pulse_width.next = self.b24.value[2].val();
         self.pulse_interval.next = self.b24.value[3].val();
         self.refresh_width.next = self.b24.value[4].val();
@@ -737,15 +722,15 @@ impl AccelRegs {
     pub fn value_by_name(&self, name: &str) -> Option<u64> {
         let b = |s: &Signal<Out, Bit>| s.val() as u64;
         Some(match name {
-            "CTRL" => b(&self.wta_enable) | b(&self.wta_mode) << 1 | b(&self.leak_mode) << 2,
-            "THRESHOLD" => self.threshold.val().to_u64(),
-            "RESET_V" => self.reset_v.val().to_u64(),
-            "LEAK_SHIFT" => self.leak_shift.val().to_u64(),
-            "DECAY" => self.decay.val().to_u64(),
-            "GAIN" => self.gain.val().to_u64(),
-            "REFRACTORY" => self.refractory.val().to_u64(),
-            "THETA_PLUS" => self.theta_plus.val().to_u64(),
-            "THETA_DECAY_SHIFT" => self.theta_decay_shift.val().to_u64(),
+            "CTRL" => b(&self.wta_enable) | b(&self.wta_mode) << 1 | b(&self.lif.leak_mode) << 2,
+            "THRESHOLD" => self.lif.threshold.val().to_u64(),
+            "RESET_V" => self.lif.reset_v.val().to_u64(),
+            "LEAK_SHIFT" => self.lif.leak_shift.val().to_u64(),
+            "DECAY" => self.lif.decay.val().to_u64(),
+            "GAIN" => self.lif.gain.val().to_u64(),
+            "REFRACTORY" => self.lif.refractory.val().to_u64(),
+            "THETA_PLUS" => self.lif.theta_plus.val().to_u64(),
+            "THETA_DECAY_SHIFT" => self.lif.theta_decay_shift.val().to_u64(),
             "INPUT_MODE" => self.input_mode.val().to_u64(),
             "RAMP_STEP" => self.ramp_step.val().to_u64(),
             "LFSR_SEED" => self.lfsr_seed.val().to_u64(),

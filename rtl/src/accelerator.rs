@@ -38,7 +38,7 @@ use crate::bcm::BcmUnit;
 use crate::cmd_bus::CmdBus;
 use crate::fe_bus::FeBus;
 use crate::input_encoder::InputEncoder;
-use crate::lif::{LifLayer, LIF_LATENCY};
+use crate::lif::{LifLayer, LifParamsOut, LIF_LATENCY};
 use crate::refresh::RefreshScheduler;
 use crate::regs::{Register, RegisterBank};
 use crate::stdp::StdpUnit;
@@ -381,15 +381,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         } else {
             self.layer.win.next = 0.into();
         }
-        self.layer.threshold.next = self.regs.threshold.val();
-        self.layer.reset_v.next = self.regs.reset_v.val();
-        self.layer.leak_mode.next = self.regs.leak_mode.val();
-        self.layer.leak_shift.next = self.regs.leak_shift.val();
-        self.layer.decay.next = self.regs.decay.val();
-        self.layer.gain.next = self.regs.gain.val();
-        self.layer.refractory.next = self.regs.refractory.val();
-        self.layer.theta_plus.next = self.regs.theta_plus.val();
-        self.layer.theta_decay_shift.next = self.regs.theta_decay_shift.val();
+        LifParamsOut::join(&mut self.regs.lif, &mut self.layer.params);
         for j in 0..N_COLS {
             if self.did_read.q.val() {
                 self.layer.i_in[j].next = self.ctrl.col_code[j].val();

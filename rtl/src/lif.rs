@@ -64,6 +64,51 @@ pub const MEMBRANE_FRAC_BITS: u32 = 8;
 /// `tick + LIF_LATENCY - 1`); also the minimum tick spacing.
 pub const LIF_LATENCY: usize = 3;
 
+/// The neuron parameters every neuron of a layer shares: the LIF
+/// registers of the register map (`THRESHOLD`, `RESET_V`, `CTRL.leak_mode`,
+/// `LEAK_SHIFT`, `DECAY`, `GAIN`, `REFRACTORY`, `THETA_PLUS`,
+/// `THETA_DECAY_SHIFT`), as the neurons take them. The register file drives
+/// them from a [`LifParamsOut`]; `LifParamsOut::join(&mut regs.lif, &mut
+/// layer.params)` connects the two.
+#[derive(LogicInterface, Default)]
+#[join = "LifParamsOut"]
+pub struct LifParams {
+    /// Firing threshold (before the adaptive part), signed Q16.8.
+    pub threshold: Signal<In, Bits<24>>,
+    /// Membrane after a spike, inhibition or rest, signed Q16.8.
+    pub reset_v: Signal<In, Bits<24>>,
+    /// 0: `leaked = v - (v >>> leak_shift)`; 1: `leaked =
+    /// round(v * decay / 2^16)`.
+    pub leak_mode: Signal<In, Bit>,
+    pub leak_shift: Signal<In, Bits<5>>,
+    /// Decay factor, unsigned Q0.16.
+    pub decay: Signal<In, Bits<16>>,
+    /// Input gain, unsigned Q8.8.
+    pub gain: Signal<In, Bits<16>>,
+    /// Ticks a neuron sits out after a spike.
+    pub refractory: Signal<In, Bits<8>>,
+    /// Adaptive threshold increment per `win` strobe, unsigned Q15.8.
+    pub theta_plus: Signal<In, Bits<23>>,
+    /// Adaptive threshold decay per tick: `adapt -= adapt >>> shift` (0:
+    /// none).
+    pub theta_decay_shift: Signal<In, Bits<5>>,
+}
+
+/// The driver side of [`LifParams`] (the register file).
+#[derive(LogicInterface, Default)]
+#[join = "LifParams"]
+pub struct LifParamsOut {
+    pub threshold: Signal<Out, Bits<24>>,
+    pub reset_v: Signal<Out, Bits<24>>,
+    pub leak_mode: Signal<Out, Bit>,
+    pub leak_shift: Signal<Out, Bits<5>>,
+    pub decay: Signal<Out, Bits<16>>,
+    pub gain: Signal<Out, Bits<16>>,
+    pub refractory: Signal<Out, Bits<8>>,
+    pub theta_plus: Signal<Out, Bits<23>>,
+    pub theta_decay_shift: Signal<Out, Bits<5>>,
+}
+
 /// One leaky integrate-and-fire neuron. Stages 1 and 2 register every
 /// cycle; the layer's `update` strobe (stage 3, two cycles after the tick)
 /// takes the tick's values.
@@ -83,16 +128,8 @@ pub struct LifNeuron {
     pub win: Signal<In, Bit>,
     /// Signed 16-bit input current code.
     pub i_in: Signal<In, Bits<16>>,
-    pub threshold: Signal<In, Bits<24>>,
-    pub reset_v: Signal<In, Bits<24>>,
-    pub leak_mode: Signal<In, Bit>,
-    pub leak_shift: Signal<In, Bits<5>>,
-    pub decay: Signal<In, Bits<16>>,
-    pub gain: Signal<In, Bits<16>>,
-    pub refractory: Signal<In, Bits<8>>,
-    /// Threshold increment per spike, unsigned Q15.8.
-    pub theta_plus: Signal<In, Bits<23>>,
-    pub theta_decay_shift: Signal<In, Bits<5>>,
+    /// The neuron parameters (the LIF registers).
+    pub params: LifParams,
     pub spike: Signal<Out, Bit>,
     pub saturated: Signal<Out, Bit>,
     pub v_mem: Signal<Out, Bits<24>>,
@@ -186,15 +223,7 @@ impl Default for LifNeuron {
             rest: Default::default(),
             win: Default::default(),
             i_in: Default::default(),
-            threshold: Default::default(),
-            reset_v: Default::default(),
-            leak_mode: Default::default(),
-            leak_shift: Default::default(),
-            decay: Default::default(),
-            gain: Default::default(),
-            refractory: Default::default(),
-            theta_plus: Default::default(),
-            theta_decay_shift: Default::default(),
+            params: Default::default(),
             spike: Default::default(),
             saturated: Default::default(),
             v_mem: Default::default(),
@@ -291,7 +320,7 @@ impl Logic for LifNeuron {
         // stage 1 (registered every cycle; read after a tick): i_in * gain,
         // the partial products of v * decay, the shift leak
         self.drive_mul.a.next = self.i_in.val();
-        self.drive_mul.b.next = self.gain.val();
+        self.drive_mul.b.next = self.params.gain.val();
         self.drive_p.d.next = self.drive_mul.p.val();
         // v = sext(v[23:16]) * 2^16 + v[15:0]
         if self.v.q.val().get_bit(23) {
@@ -301,13 +330,13 @@ impl Logic for LifNeuron {
             self.v_hi.next = bit_cast::<16, 8>(self.v.q.val().get_bits::<8>(16));
         }
         self.leak_mul_hi.a.next = self.v_hi.val();
-        self.leak_mul_hi.b.next = self.decay.val();
+        self.leak_mul_hi.b.next = self.params.decay.val();
         self.leak_hi.d.next = self.leak_mul_hi.p.val();
-        self.leak_lo.d.next = self.v.q.val().get_bits::<16>(0) * self.decay.val();
+        self.leak_lo.d.next = self.v.q.val().get_bits::<16>(0) * self.params.decay.val();
         self.leak_asr.a.next = self.v.q.val();
-        self.leak_asr.shift.next = self.leak_shift.val();
+        self.leak_asr.shift.next = self.params.leak_shift.val();
         self.shift_leaked.d.next = self.v.q.val() - self.leak_asr.y.val();
-        self.mode_q.d.next = self.leak_mode.val();
+        self.mode_q.d.next = self.params.leak_mode.val();
         // stage 2: drive = sat24(i_in * gain); leaked: (v * decay) / 2^16,
         // rounded half to even, or the shift leak
         self.drive_sat.x.next = self.drive_p.q.val();
@@ -345,9 +374,9 @@ impl Logic for LifNeuron {
         if self.drive_q.q.val().get_bit(23) {
             self.drive_x.next = bit_cast::<27, 24>(self.drive_q.q.val()) | self.ext_27.val();
         }
-        self.thr_x.next = bit_cast::<27, 24>(self.threshold.val());
-        if self.threshold.val().get_bit(23) {
-            self.thr_x.next = bit_cast::<27, 24>(self.threshold.val()) | self.ext_27.val();
+        self.thr_x.next = bit_cast::<27, 24>(self.params.threshold.val());
+        if self.params.threshold.val().get_bit(23) {
+            self.thr_x.next = bit_cast::<27, 24>(self.params.threshold.val()) | self.ext_27.val();
         }
         self.nthr_x.next = !self.thr_x.val();
         self.adapt_x.next = bit_cast::<27, 24>(self.adapt.q.val());
@@ -412,7 +441,7 @@ impl Logic for LifNeuron {
                 && (self.sum1_x.val() & self.bit23_27.val()).any();
         } else {
             self.ge.next = !(self.cmp_x.val() & self.bit26_27.val()).any()
-                || (self.threshold.val() == self.min_24.val() && !self.adapt.q.val().any());
+                || (self.params.threshold.val() == self.min_24.val() && !self.adapt.q.val().any());
         }
         // homeostasis: adapt - (adapt >> theta_decay_shift) on an update
         // (shift 0: no decay), + theta_plus on a win, saturated, in one
@@ -420,15 +449,15 @@ impl Logic for LifNeuron {
         // The shift reads registers only; `rest` (late in the accelerator,
         // from its sequencer) selects at the register: a rest in the update
         // cycle skips the decay unless a win comes too
-        self.adapt_shr.next = self.adapt.q.val() >> self.theta_decay_shift.val();
+        self.adapt_shr.next = self.adapt.q.val() >> self.params.theta_decay_shift.val();
         self.adapt_sub.next = 0.into();
-        if self.update.val() && self.theta_decay_shift.val().any() {
+        if self.update.val() && self.params.theta_decay_shift.val().any() {
             self.adapt_sub.next = self.adapt_shr.val();
         }
         self.nsub_x.next = !bit_cast::<27, 24>(self.adapt_sub.val());
         self.add_x.next = 0.into();
         if self.win.val() {
-            self.add_x.next = bit_cast::<27, 23>(self.theta_plus.val());
+            self.add_x.next = bit_cast::<27, 23>(self.params.theta_plus.val());
         }
         self.adapt_s.next = self.adapt_x.val() ^ self.nsub_x.val() ^ self.add_x.val();
         self.adapt_c.next = (((self.adapt_x.val() & self.nsub_x.val())
@@ -462,23 +491,23 @@ impl Logic for LifNeuron {
             self.v1_q.d.next = 0.into();
             self.refr.d.next = 0.into();
         } else if self.rest.val() {
-            self.v.d.next = self.reset_v.val();
-            self.v1_q.d.next = self.reset_v.val();
+            self.v.d.next = self.params.reset_v.val();
+            self.v1_q.d.next = self.params.reset_v.val();
             self.refr.d.next = 0.into();
         } else if self.update.val() {
             if self.inhibit.val() {
-                self.v.d.next = self.reset_v.val();
-                self.v1_q.d.next = self.reset_v.val();
+                self.v.d.next = self.params.reset_v.val();
+                self.v1_q.d.next = self.params.reset_v.val();
             } else if self.refr.q.val().any() {
                 self.refr.d.next = self.refr.q.val() - 1;
-                self.v.d.next = self.reset_v.val();
-                self.v1_q.d.next = self.reset_v.val();
+                self.v.d.next = self.params.reset_v.val();
+                self.v1_q.d.next = self.params.reset_v.val();
             } else {
                 self.v1_q.d.next = self.margin.val();
                 if self.ge.val() {
                     self.spk.d.next = true;
-                    self.v.d.next = self.reset_v.val();
-                    self.refr.d.next = self.refractory.val();
+                    self.v.d.next = self.params.reset_v.val();
+                    self.refr.d.next = self.params.refractory.val();
                 } else {
                     self.v.d.next = self.v1.val();
                 }
@@ -509,15 +538,8 @@ pub struct LifLayer<const N: usize> {
     pub win: Signal<In, Bits<N>>,
     /// Signed 16-bit current code per neuron.
     pub i_in: [Signal<In, Bits<16>>; N],
-    pub threshold: Signal<In, Bits<24>>,
-    pub reset_v: Signal<In, Bits<24>>,
-    pub leak_mode: Signal<In, Bit>,
-    pub leak_shift: Signal<In, Bits<5>>,
-    pub decay: Signal<In, Bits<16>>,
-    pub gain: Signal<In, Bits<16>>,
-    pub refractory: Signal<In, Bits<8>>,
-    pub theta_plus: Signal<In, Bits<23>>,
-    pub theta_decay_shift: Signal<In, Bits<5>>,
+    /// The neuron parameters (the LIF registers).
+    pub params: LifParams,
     /// One bit per neuron, a one-cycle pulse `LIF_LATENCY` cycles after the tick.
     pub spikes: Signal<Out, Bits<N>>,
     /// High `LIF_LATENCY` cycles after an accepted tick, when `spikes` and `v_pre` are fresh.
@@ -547,15 +569,7 @@ impl<const N: usize> Default for LifLayer<N> {
             rest: Default::default(),
             win: Default::default(),
             i_in: std::array::from_fn(|_| Default::default()),
-            threshold: Default::default(),
-            reset_v: Default::default(),
-            leak_mode: Default::default(),
-            leak_shift: Default::default(),
-            decay: Default::default(),
-            gain: Default::default(),
-            refractory: Default::default(),
-            theta_plus: Default::default(),
-            theta_decay_shift: Default::default(),
+            params: Default::default(),
             spikes: Default::default(),
             spikes_valid: Default::default(),
             saturated: Default::default(),
@@ -592,15 +606,15 @@ impl<const N: usize> Logic for LifLayer<N> {
             self.neurons[i].rest.next = self.rest.val();
             self.neurons[i].win.next = self.win.val().get_bit(i);
             self.neurons[i].i_in.next = self.i_in[i].val();
-            self.neurons[i].threshold.next = self.threshold.val();
-            self.neurons[i].reset_v.next = self.reset_v.val();
-            self.neurons[i].leak_mode.next = self.leak_mode.val();
-            self.neurons[i].leak_shift.next = self.leak_shift.val();
-            self.neurons[i].decay.next = self.decay.val();
-            self.neurons[i].gain.next = self.gain.val();
-            self.neurons[i].refractory.next = self.refractory.val();
-            self.neurons[i].theta_plus.next = self.theta_plus.val();
-            self.neurons[i].theta_decay_shift.next = self.theta_decay_shift.val();
+            self.neurons[i].params.threshold.next = self.params.threshold.val();
+            self.neurons[i].params.reset_v.next = self.params.reset_v.val();
+            self.neurons[i].params.leak_mode.next = self.params.leak_mode.val();
+            self.neurons[i].params.leak_shift.next = self.params.leak_shift.val();
+            self.neurons[i].params.decay.next = self.params.decay.val();
+            self.neurons[i].params.gain.next = self.params.gain.val();
+            self.neurons[i].params.refractory.next = self.params.refractory.val();
+            self.neurons[i].params.theta_plus.next = self.params.theta_plus.val();
+            self.neurons[i].params.theta_decay_shift.next = self.params.theta_decay_shift.val();
             self.theta_adapt[i].next = self.neurons[i].theta_adapt.val();
             self.spike_vec.next = self
                 .spike_vec

@@ -277,15 +277,15 @@ impl<const N: usize> Logic for LifWtaTop<N> {
         } else {
             self.layer.win.next = 0.into();
         }
-        self.layer.threshold.next = self.threshold.value.val();
-        self.layer.reset_v.next = self.reset_v.value.val();
-        self.layer.leak_mode.next = self.leak_mode.val();
-        self.layer.leak_shift.next = self.leak_shift.value.val();
-        self.layer.decay.next = self.decay.value.val();
-        self.layer.gain.next = self.gain.value.val();
-        self.layer.refractory.next = self.refractory.value.val();
-        self.layer.theta_plus.next = self.theta_plus.value.val();
-        self.layer.theta_decay_shift.next = self.theta_decay_shift.value.val();
+        self.layer.params.threshold.next = self.threshold.value.val();
+        self.layer.params.reset_v.next = self.reset_v.value.val();
+        self.layer.params.leak_mode.next = self.leak_mode.val();
+        self.layer.params.leak_shift.next = self.leak_shift.value.val();
+        self.layer.params.decay.next = self.decay.value.val();
+        self.layer.params.gain.next = self.gain.value.val();
+        self.layer.params.refractory.next = self.refractory.value.val();
+        self.layer.params.theta_plus.next = self.theta_plus.value.val();
+        self.layer.params.theta_decay_shift.next = self.theta_decay_shift.value.val();
 
         self.wta.clock.next = self.clock.val();
         self.wta.reset.next = self.reset.val();
@@ -321,16 +321,16 @@ mod tests {
             "CTRL" => {
                 t.wta.enable.val() as u64
                     | (t.wta.mode.val() as u64) << 1
-                    | (t.layer.leak_mode.val() as u64) << 2
+                    | (t.layer.params.leak_mode.val() as u64) << 2
             }
-            "THRESHOLD" => t.layer.threshold.val().to_u64(),
-            "RESET_V" => t.layer.reset_v.val().to_u64(),
-            "LEAK_SHIFT" => t.layer.leak_shift.val().to_u64(),
-            "DECAY" => t.layer.decay.val().to_u64(),
-            "GAIN" => t.layer.gain.val().to_u64(),
-            "REFRACTORY" => t.layer.refractory.val().to_u64(),
-            "THETA_PLUS" => t.layer.theta_plus.val().to_u64(),
-            "THETA_DECAY_SHIFT" => t.layer.theta_decay_shift.val().to_u64(),
+            "THRESHOLD" => t.layer.params.threshold.val().to_u64(),
+            "RESET_V" => t.layer.params.reset_v.val().to_u64(),
+            "LEAK_SHIFT" => t.layer.params.leak_shift.val().to_u64(),
+            "DECAY" => t.layer.params.decay.val().to_u64(),
+            "GAIN" => t.layer.params.gain.val().to_u64(),
+            "REFRACTORY" => t.layer.params.refractory.val().to_u64(),
+            "THETA_PLUS" => t.layer.params.theta_plus.val().to_u64(),
+            "THETA_DECAY_SHIFT" => t.layer.params.theta_decay_shift.val().to_u64(),
             _ => panic!("no input for register {name}"),
         }
     }
