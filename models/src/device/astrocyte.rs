@@ -235,12 +235,12 @@ impl Astrocyte {
 
     fn set_rate_per_s(&self, v_abs: f64) -> f64 {
         let p = &self.p;
-        p.r_set0_per_s * ((v_abs - p.v_set_ref_v) / p.v_slope_v).min(600.0).exp()
+        common::switching_rate_per_s(p.r_set0_per_s, v_abs, p.v_set_ref_v, p.v_slope_v)
     }
 
     fn reset_rate_per_s(&self, v_abs: f64) -> f64 {
         let p = &self.p;
-        p.r_reset0_per_s * ((v_abs - p.v_reset_ref_v) / p.v_slope_v).min(600.0).exp()
+        common::switching_rate_per_s(p.r_reset0_per_s, v_abs, p.v_reset_ref_v, p.v_slope_v)
     }
 
     /// Filament state that a reset at `|V| = v_abs` dissolves down to.

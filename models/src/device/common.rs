@@ -214,6 +214,12 @@ pub fn factor(rng: &mut ChaCha8Rng, sd: f64) -> f64 {
     (1.0 + sd * n).max(0.0)
 }
 
+/// A field-driven switching rate `r0 exp((|V| - v_ref) / v_slope)` in 1/s at
+/// `v_abs_v = |V|`, the exponent capped at 600 so that it stays finite.
+pub fn switching_rate_per_s(r0_per_s: f64, v_abs_v: f64, v_ref_v: f64, v_slope_v: f64) -> f64 {
+    r0_per_s * ((v_abs_v - v_ref_v) / v_slope_v).min(600.0).exp()
+}
+
 /// A standard normal draw.
 pub fn normal(rng: &mut ChaCha8Rng) -> f64 {
     StandardNormal.sample(rng)

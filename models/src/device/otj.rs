@@ -262,10 +262,10 @@ impl Device for Otj {
                 self.u = 1.0 - (1.0 - self.u) * (-r * t_sw * gain).exp();
             }
         } else if v >= p.v_set_th_v {
-            let r = p.r_set0_per_s * ((v - p.v_set_ref_v) / p.v_slope_v).min(600.0).exp();
+            let r = common::switching_rate_per_s(p.r_set0_per_s, v, p.v_set_ref_v, p.v_slope_v);
             self.u = 1.0 - (1.0 - self.u) * (-r * d * gain).exp();
         } else if v <= -p.v_reset_th_v {
-            let r = p.r_reset0_per_s * ((a - p.v_reset_ref_v) / p.v_slope_v).min(600.0).exp();
+            let r = common::switching_rate_per_s(p.r_reset0_per_s, a, p.v_reset_ref_v, p.v_slope_v);
             self.u *= (-r * d * gain).exp();
         }
         // 3. own STM trace
