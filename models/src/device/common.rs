@@ -87,7 +87,7 @@ impl CellState {
 /// (`read_voltage_v`, `v_min_v`, `v_max_v`, `c2c_sd`, `d2d_sd`,
 /// `read_noise_sd`): what a new cell needs besides its physics, and the
 /// checks of those fields every parameter file gets.
-/// [`cell_params!`] declares a parameter struct with them and implements it.
+/// `cell_params!` declares a parameter struct with them and implements it.
 pub trait CellParams {
     /// The widest safe window a parameter file may give: `v_min_v` in
     /// `[-L, -0.1]` V, `v_max_v` in `[0.1, L]` V.
