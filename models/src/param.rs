@@ -47,6 +47,20 @@ impl Check<'_> {
         Ok(())
     }
 
+    /// A lower and an upper bound: each in `[min, max]` (lower first), then
+    /// the lower below the upper.
+    pub fn ordered(
+        &self,
+        (lo_field, lo): (&str, f64),
+        (hi_field, hi): (&str, f64),
+        min: f64,
+        max: f64,
+    ) -> Result<(), ParamError> {
+        self.range(lo_field, lo, min, max)?;
+        self.range(hi_field, hi, min, max)?;
+        self.less(lo_field, lo, hi, hi_field)
+    }
+
     /// `a < b` (e.g. a lower bound below an upper bound).
     pub fn less(&self, field: &str, a: f64, b: f64, what: &str) -> Result<(), ParamError> {
         if a >= b {

@@ -8,21 +8,15 @@
 use neuroxbar_models::device::{DeviceKind, DeviceSpec};
 use neuroxbar_models::protocol::{self, Options, Protocol};
 
+mod support;
+use support::liwes_with;
+
 const TOL: f64 = 0.15;
 
 fn endurance(spec: &DeviceSpec, seed: u64) -> std::collections::BTreeMap<String, f64> {
     protocol::run(Protocol::Endurance, spec, &Options { seed, cycles: None })
         .expect("endurance runs")
         .metrics
-}
-
-fn liwes_with(repl: &[(&str, &str)]) -> DeviceSpec {
-    let mut text = DeviceKind::Liwes.default_params_toml().to_string();
-    for (a, b) in repl {
-        assert!(text.contains(a), "`{a}` not in liwes.toml");
-        text = text.replace(a, b);
-    }
-    DeviceSpec::from_toml_str(DeviceKind::Liwes, &text, "liwes-variant.toml").unwrap()
 }
 
 /// devices.md s3, Fig 3e: the endurance protocol uses +-0.5 V, 10 ms pulses,

@@ -225,6 +225,21 @@ fn protocols_are_reproducible_from_the_seed() {
     assert_ne!(run(4), run(5));
 }
 
+/// A LiWES device from the built-in parameters with `st_mode` set to `mode`.
+fn liwes_in_st_mode(mode: &str) -> Liwes {
+    let text = DeviceKind::Liwes
+        .default_params_toml()
+        .replace("st_mode = \"stochastic\"", &format!("st_mode = \"{mode}\""));
+    let file = format!("{mode}.toml");
+    let ParamSet::Liwes(p) = DeviceSpec::from_toml_str(DeviceKind::Liwes, &text, &file)
+        .unwrap()
+        .params
+    else {
+        panic!()
+    };
+    Liwes::new(&p, "liwes", 1)
+}
+
 #[test]
 fn liwes_short_term_equations_match_hand_computed_values() {
     let s = StSet {
@@ -240,16 +255,7 @@ fn liwes_short_term_equations_match_hand_computed_values() {
     // decay at 10 ms: 0.67 e^-2 + 0.6 e^-(10/92) + 0.03 = 0.0906747 + 0.5382018 + 0.03
     assert!((st_response(10e-3, w, &s, 0.2) - 0.658876666).abs() < 1e-8);
     // the IDEAL synapse (all sd = 0) as a device: two spikes 50 ms apart
-    let text = DeviceKind::Liwes
-        .default_params_toml()
-        .replace("st_mode = \"stochastic\"", "st_mode = \"ideal\"");
-    let ParamSet::Liwes(p) = DeviceSpec::from_toml_str(DeviceKind::Liwes, &text, "ideal.toml")
-        .unwrap()
-        .params
-    else {
-        panic!()
-    };
-    let mut d = Liwes::new(&p, "liwes", 1);
+    let mut d = liwes_in_st_mode("ideal");
     d.apply(1.0, 200e-6).unwrap();
     d.advance(50e-3 - 200e-6);
     // G_off = 0.57 e^-10 + 0.5 e^-(50/92) = 0.290388289
@@ -267,16 +273,7 @@ fn liwes_short_term_equations_match_hand_computed_values() {
         d.st_value()
     );
     // NO-STP: no short-term response at all
-    let text = DeviceKind::Liwes
-        .default_params_toml()
-        .replace("st_mode = \"stochastic\"", "st_mode = \"no-stp\"");
-    let ParamSet::Liwes(p) = DeviceSpec::from_toml_str(DeviceKind::Liwes, &text, "nostp.toml")
-        .unwrap()
-        .params
-    else {
-        panic!()
-    };
-    let mut d = Liwes::new(&p, "liwes", 1);
+    let mut d = liwes_in_st_mode("no-stp");
     d.apply(1.0, 200e-6).unwrap();
     assert_eq!(d.st_value(), 0.0);
 }

@@ -7,21 +7,10 @@ use neuroxbar_models::device::{Device, DeviceKind, DeviceSpec};
 use neuroxbar_models::protocol::endurance::{LIWES_AMPLITUDE_V, LIWES_READ_DELAY_S, LIWES_WIDTH_S};
 use neuroxbar_models::protocol::ltp_ltd::nonlinearity;
 
+mod support;
+use support::{liwes_with, spec};
+
 const TOL: f64 = 0.15;
-
-fn spec(kind: DeviceKind) -> DeviceSpec {
-    DeviceSpec::load(kind, None).expect("built-in parameters are valid")
-}
-
-/// LiWES with the given replacements in its default parameter file.
-fn liwes_with(repl: &[(&str, &str)]) -> DeviceSpec {
-    let mut text = DeviceKind::Liwes.default_params_toml().to_string();
-    for (a, b) in repl {
-        assert!(text.contains(a), "`{a}` not in liwes.toml");
-        text = text.replace(a, b);
-    }
-    DeviceSpec::from_toml_str(DeviceKind::Liwes, &text, "liwes-variant.toml").unwrap()
-}
 
 /// Mean and standard error of the mean.
 fn mean_sem(x: &[f64]) -> (f64, f64) {

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use neuroxbar_models::device::{CellState, Device, DeviceError};
 use rand::SeedableRng;
 
-/// The bookkeeping of a test device (its own methods override what they report).
+/// The bookkeeping of a test device: a (-5, 5) V window, read at 0.1 V,
+/// no read noise.
 pub fn state(name: &'static str) -> CellState {
     CellState::new(
         name,
@@ -19,26 +20,9 @@ pub fn state(name: &'static str) -> CellState {
     )
 }
 
-fn check(name: &'static str, v: f64, d: f64, window: (f64, f64)) -> Result<(), DeviceError> {
-    if !v.is_finite() || v < window.0 || v > window.1 {
-        return Err(DeviceError::VoltageOutOfWindow {
-            device: name,
-            v_volts: v,
-            min_volts: window.0,
-            max_volts: window.1,
-        });
-    }
-    if !d.is_finite() || d < 0.0 {
-        return Err(DeviceError::InvalidDuration {
-            device: name,
-            duration_s: d,
-        });
-    }
-    Ok(())
-}
-
 /// Linear resistor whose conductance drifts linearly with held volt-seconds:
-/// `apply(V, d)`: `g += k V d`, energy `V^2 (g0 d + k V d^2 / 2)` (exact);
+/// `apply(V, d)`: `g += k V d`, energy `V^2 (g0 d + k V d^2 / 2)` (exact), one
+/// cycle per pulse;
 /// `advance(dt)`: `g` relaxes toward `g_rest` with `tau_s` (exact, additive).
 /// Read: `I = g V`.
 #[derive(Clone, Debug)]
@@ -47,9 +31,6 @@ pub struct Linear {
     pub g_rest_s: f64,
     pub k_s_per_vs: f64,
     pub tau_s: f64,
-    pub window_volts: (f64, f64),
-    pub cycles: u64,
-    pub last_j: f64,
     pub state: CellState,
 }
 
@@ -60,9 +41,6 @@ impl Linear {
             g_rest_s: g_s,
             k_s_per_vs: 0.0,
             tau_s: f64::INFINITY,
-            window_volts: (-5.0, 5.0),
-            cycles: 0,
-            last_j: 0.0,
             state: state("test-linear"),
         }
     }
@@ -83,20 +61,9 @@ impl Device for Linear {
         &mut self.state
     }
     fn pulse(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
-        self.apply(v, d)
-    }
-    fn name(&self) -> &'static str {
-        "test-linear"
-    }
-    fn safe_window_volts(&self) -> (f64, f64) {
-        self.window_volts
-    }
-    fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
-        check(self.name(), v, d, self.window_volts)?;
         let e = v * v * (self.g_s * d + self.k_s_per_vs * v * d * d / 2.0);
         self.g_s += self.k_s_per_vs * v * d;
-        self.cycles += 1;
-        self.last_j = e;
+        self.state.cycles += 1;
         Ok(e)
     }
     fn advance(&mut self, dt: f64) {
@@ -107,23 +74,8 @@ impl Device for Linear {
     fn current_a(&self, v: f64) -> f64 {
         self.g_s * v
     }
-    fn read_current_a(&mut self, v: f64) -> f64 {
-        self.current_a(v)
-    }
     fn conductance_s(&self) -> f64 {
         self.g_s
-    }
-    fn last_pulse_energy_j(&self) -> f64 {
-        self.last_j
-    }
-    fn cycles(&self) -> u64 {
-        self.cycles
-    }
-    fn set_cycles(&mut self, n: u64) {
-        self.cycles = n;
-    }
-    fn read_voltage_volts(&self) -> f64 {
-        0.1
     }
 }
 
@@ -136,8 +88,6 @@ pub struct Cubic {
     pub b_a_per_v3: f64,
     pub v_th_volts: f64,
     pub k: f64,
-    pub window_volts: (f64, f64),
-    pub last_j: f64,
     pub state: CellState,
 }
 
@@ -148,8 +98,6 @@ impl Cubic {
             b_a_per_v3,
             v_th_volts,
             k,
-            window_volts: (-5.0, 5.0),
-            last_j: 0.0,
             state: state("test-cubic"),
         }
     }
@@ -163,43 +111,18 @@ impl Device for Cubic {
         &mut self.state
     }
     fn pulse(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
-        self.apply(v, d)
-    }
-    fn name(&self) -> &'static str {
-        "test-cubic"
-    }
-    fn safe_window_volts(&self) -> (f64, f64) {
-        self.window_volts
-    }
-    fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
-        check(self.name(), v, d, self.window_volts)?;
         let i0 = self.current_a(v);
         if v.abs() > self.v_th_volts {
             self.a_s += self.k * (v.abs() - self.v_th_volts) * v.signum() * d;
         }
-        let e = (v * 0.5 * (i0 + self.current_a(v)) * d).abs();
-        self.last_j = e;
-        Ok(e)
+        Ok((v * 0.5 * (i0 + self.current_a(v)) * d).abs())
     }
     fn advance(&mut self, _dt: f64) {}
     fn current_a(&self, v: f64) -> f64 {
         self.a_s * v + self.b_a_per_v3 * v * v * v
     }
-    fn read_current_a(&mut self, v: f64) -> f64 {
-        self.current_a(v)
-    }
     fn conductance_s(&self) -> f64 {
         self.a_s
-    }
-    fn last_pulse_energy_j(&self) -> f64 {
-        self.last_j
-    }
-    fn cycles(&self) -> u64 {
-        0
-    }
-    fn set_cycles(&mut self, _n: u64) {}
-    fn read_voltage_volts(&self) -> f64 {
-        0.1
     }
 }
 
@@ -237,16 +160,6 @@ impl Device for Recorder {
         &mut self.state
     }
     fn pulse(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
-        self.apply(v, d)
-    }
-    fn name(&self) -> &'static str {
-        "test-recorder"
-    }
-    fn safe_window_volts(&self) -> (f64, f64) {
-        (-5.0, 5.0)
-    }
-    fn apply(&mut self, v: f64, d: f64) -> Result<f64, DeviceError> {
-        check(self.name(), v, d, (-5.0, 5.0))?;
         self.log.lock().unwrap().push(Call::Apply {
             cell: self.cell,
             v_volts: v,
@@ -263,21 +176,8 @@ impl Device for Recorder {
     fn current_a(&self, v: f64) -> f64 {
         1e-5 * v
     }
-    fn read_current_a(&mut self, v: f64) -> f64 {
-        1e-5 * v
-    }
     fn conductance_s(&self) -> f64 {
         1e-5
-    }
-    fn last_pulse_energy_j(&self) -> f64 {
-        0.0
-    }
-    fn cycles(&self) -> u64 {
-        0
-    }
-    fn set_cycles(&mut self, _n: u64) {}
-    fn read_voltage_volts(&self) -> f64 {
-        0.1
     }
 }
 

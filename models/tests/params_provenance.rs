@@ -443,7 +443,7 @@ fn every_key_is_a_field_the_model_accepts() {
                 .find(|e| e.key == field)
                 .map_or("?".to_string(), |e| e.line.to_string())
         };
-        match DeviceSpec::load(kind, None) {
+        let must_load = |loaded: Result<DeviceSpec, DeviceError>| match loaded {
             Ok(_) => {}
             Err(DeviceError::Param(ParamError { field, message, .. })) => panic!(
                 "{file}:{}: key `{field}` is rejected by the {} model: {message}",
@@ -451,16 +451,9 @@ fn every_key_is_a_field_the_model_accepts() {
                 kind.name()
             ),
             Err(e) => panic!("{file}: does not load: {e}"),
-        }
-        match DeviceSpec::from_toml_str(kind, &text, &file) {
-            Ok(_) => {}
-            Err(DeviceError::Param(ParamError { field, message, .. })) => panic!(
-                "{file}:{}: key `{field}` is rejected by the {} model: {message}",
-                line_of(&field),
-                kind.name()
-            ),
-            Err(e) => panic!("{file}: does not load: {e}"),
-        }
+        };
+        must_load(DeviceSpec::load(kind, None));
+        must_load(DeviceSpec::from_toml_str(kind, &text, &file));
         // Loading succeeds only because the model rejects unknown keys: an
         // extra key must fail, so no key of the file is silently ignored.
         let probe = format!("{text}\nprovenance_probe_key = 1.0\n");

@@ -62,90 +62,77 @@
 //! Nothing decays (non-volatile); `advance` is the identity, trivially exact.
 
 use rand_chacha::ChaCha8Rng;
-use serde::Deserialize;
 
-use super::common::{self, cell_params, CellState, Check, Seeded};
+use super::common::{self, cell_params, CellParams, CellState, Seeded};
 use super::{Device, DeviceError};
 
-/// Parameters (see `models/params/astrocyte.toml`, `n-astrocyte.toml`).
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    pub read_voltage_v: f64,
-    pub v_min_v: f64,
-    pub v_max_v: f64,
-    pub g_on_s: f64,
-    pub g_off_s: f64,
-    pub s_init: f64,
-    pub beta: f64,
-    pub v_n_v: f64,
-    pub nf0: f64,
-    pub nf_delta: f64,
-    pub n_ref_cycles: f64,
-    pub n_half_cycles: f64,
-    pub nf_exponent: f64,
-    pub endurance_cycles: f64,
-    pub onoff_decay_per_decade: f64,
-    pub v_set_th_v: f64,
-    pub v_set_ref_v: f64,
-    pub r_set0_per_s: f64,
-    pub v_reset_th_v: f64,
-    pub v_reset_ref_v: f64,
-    pub r_reset0_per_s: f64,
-    pub v_slope_v: f64,
-    pub refresh_enabled: bool,
-    pub v_refresh_v: f64,
-    pub refresh_min_width_s: f64,
-    pub c2c_sd: f64,
-    pub d2d_sd: f64,
-    pub read_noise_sd: f64,
+cell_params! {
+    /// Parameters (see `models/params/astrocyte.toml`, `n-astrocyte.toml`).
+    pub struct Params {
+        pub g_on_s: f64,
+        pub g_off_s: f64,
+        pub s_init: f64,
+        pub beta: f64,
+        pub v_n_v: f64,
+        pub nf0: f64,
+        pub nf_delta: f64,
+        pub n_ref_cycles: f64,
+        pub n_half_cycles: f64,
+        pub nf_exponent: f64,
+        pub endurance_cycles: f64,
+        pub onoff_decay_per_decade: f64,
+        pub v_set_th_v: f64,
+        pub v_set_ref_v: f64,
+        pub r_set0_per_s: f64,
+        pub v_reset_th_v: f64,
+        pub v_reset_ref_v: f64,
+        pub r_reset0_per_s: f64,
+        pub v_slope_v: f64,
+        pub refresh_enabled: bool,
+        pub v_refresh_v: f64,
+        pub refresh_min_width_s: f64,
+    }
+    window_limit_v = 20.0;
 }
-
-cell_params!(Params);
 
 impl Params {
     pub fn validate(&self, file: &str) -> Result<(), DeviceError> {
-        let c = Check { file };
-        c.range("read_voltage_v", self.read_voltage_v, 1e-3, 1.0)?;
-        c.range("v_min_v", self.v_min_v, -20.0, -0.1)?;
-        c.range("v_max_v", self.v_max_v, 0.1, 20.0)?;
-        c.range("g_on_s", self.g_on_s, 1e-12, 1.0)?;
-        c.range("g_off_s", self.g_off_s, 1e-12, 1.0)?;
-        c.less("g_off_s", self.g_off_s, self.g_on_s, "g_on_s")?;
-        c.range("s_init", self.s_init, 0.0, 1.0)?;
-        c.range("beta", self.beta, 0.0, 0.99)?;
-        c.range("v_n_v", self.v_n_v, 0.01, 10.0)?;
-        c.range("nf0", self.nf0, 1.0, 50.0)?;
-        c.range("nf_delta", self.nf_delta, 0.0, 50.0)?;
-        c.range("n_ref_cycles", self.n_ref_cycles, 1.0, 1e15)?;
-        c.range("n_half_cycles", self.n_half_cycles, 1.0, 1e18)?;
-        c.range("nf_exponent", self.nf_exponent, 0.0, 5.0)?;
-        c.range("endurance_cycles", self.endurance_cycles, 1.0, 1e18)?;
-        c.range(
-            "onoff_decay_per_decade",
-            self.onoff_decay_per_decade,
-            0.0,
-            1.0,
-        )?;
-        c.range("v_set_th_v", self.v_set_th_v, 0.0, 20.0)?;
-        c.range("v_set_ref_v", self.v_set_ref_v, 0.0, 20.0)?;
-        c.range("r_set0_per_s", self.r_set0_per_s, 0.0, 1e15)?;
-        c.range("v_reset_th_v", self.v_reset_th_v, 0.0, 20.0)?;
-        c.range("v_reset_ref_v", self.v_reset_ref_v, 0.0, 20.0)?;
-        c.less(
-            "v_reset_th_v",
-            self.v_reset_th_v,
-            self.v_reset_ref_v,
-            "v_reset_ref_v",
-        )?;
-        c.range("r_reset0_per_s", self.r_reset0_per_s, 0.0, 1e15)?;
-        c.range("v_slope_v", self.v_slope_v, 0.01, 10.0)?;
-        c.range("v_refresh_v", self.v_refresh_v, 0.1, 20.0)?;
-        c.range("refresh_min_width_s", self.refresh_min_width_s, 0.0, 1.0)?;
-        c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
-        c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
-        c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
-        Ok(())
+        self.validate_cell(file, |c| {
+            c.range("g_on_s", self.g_on_s, 1e-12, 1.0)?;
+            c.range("g_off_s", self.g_off_s, 1e-12, 1.0)?;
+            c.less("g_off_s", self.g_off_s, self.g_on_s, "g_on_s")?;
+            c.range("s_init", self.s_init, 0.0, 1.0)?;
+            c.range("beta", self.beta, 0.0, 0.99)?;
+            c.range("v_n_v", self.v_n_v, 0.01, 10.0)?;
+            c.range("nf0", self.nf0, 1.0, 50.0)?;
+            c.range("nf_delta", self.nf_delta, 0.0, 50.0)?;
+            c.range("n_ref_cycles", self.n_ref_cycles, 1.0, 1e15)?;
+            c.range("n_half_cycles", self.n_half_cycles, 1.0, 1e18)?;
+            c.range("nf_exponent", self.nf_exponent, 0.0, 5.0)?;
+            c.range("endurance_cycles", self.endurance_cycles, 1.0, 1e18)?;
+            c.range(
+                "onoff_decay_per_decade",
+                self.onoff_decay_per_decade,
+                0.0,
+                1.0,
+            )?;
+            c.range("v_set_th_v", self.v_set_th_v, 0.0, 20.0)?;
+            c.range("v_set_ref_v", self.v_set_ref_v, 0.0, 20.0)?;
+            c.range("r_set0_per_s", self.r_set0_per_s, 0.0, 1e15)?;
+            c.range("v_reset_th_v", self.v_reset_th_v, 0.0, 20.0)?;
+            c.range("v_reset_ref_v", self.v_reset_ref_v, 0.0, 20.0)?;
+            c.less(
+                "v_reset_th_v",
+                self.v_reset_th_v,
+                self.v_reset_ref_v,
+                "v_reset_ref_v",
+            )?;
+            c.range("r_reset0_per_s", self.r_reset0_per_s, 0.0, 1e15)?;
+            c.range("v_slope_v", self.v_slope_v, 0.01, 10.0)?;
+            c.range("v_refresh_v", self.v_refresh_v, 0.1, 20.0)?;
+            c.range("refresh_min_width_s", self.refresh_min_width_s, 0.0, 1.0)?;
+            Ok(())
+        })
     }
 }
 
@@ -176,7 +163,6 @@ pub struct Astrocyte {
     pub d2d_gain: f64,
     pub s: f64,
     pub cycles_since_refresh: u64,
-    last_polarity: i8,
     last_refresh_polarity: i8,
     c2c: ChaCha8Rng,
 }
@@ -190,7 +176,6 @@ impl Astrocyte {
             d2d_gain: r.d2d_factor,
             s: p.s_init,
             cycles_since_refresh: 0,
-            last_polarity: 0,
             last_refresh_polarity: 0,
             c2c: r.c2c,
         }
@@ -250,12 +235,12 @@ impl Astrocyte {
 
     fn set_rate_per_s(&self, v_abs: f64) -> f64 {
         let p = &self.p;
-        p.r_set0_per_s * ((v_abs - p.v_set_ref_v) / p.v_slope_v).min(600.0).exp()
+        common::switching_rate_per_s(p.r_set0_per_s, v_abs, p.v_set_ref_v, p.v_slope_v)
     }
 
     fn reset_rate_per_s(&self, v_abs: f64) -> f64 {
         let p = &self.p;
-        p.r_reset0_per_s * ((v_abs - p.v_reset_ref_v) / p.v_slope_v).min(600.0).exp()
+        common::switching_rate_per_s(p.r_reset0_per_s, v_abs, p.v_reset_ref_v, p.v_slope_v)
     }
 
     /// Filament state that a reset at `|V| = v_abs` dissolves down to.
@@ -288,12 +273,12 @@ impl Astrocyte {
 
     /// Count a cycle on a set -> reset transition.
     fn note_polarity(&mut self, pol: i8) {
-        if pol == -1 && self.last_polarity == 1 {
+        if pol == -1 && self.cell.last_polarity == 1 {
             self.cell.cycles = self.cell.cycles.saturating_add(1);
             self.cycles_since_refresh = self.cycles_since_refresh.saturating_add(1);
         }
         if pol != 0 {
-            self.last_polarity = pol;
+            self.cell.last_polarity = pol;
         }
     }
 

@@ -33,7 +33,8 @@ impl Rngs {
 
 /// What every cell keeps besides its physics: its name, safe window,
 /// nominal read voltage and read noise (with the seeded read-noise stream),
-/// the energy of its last pulse and its switching-cycle counter.
+/// the energy of its last pulse, its switching-cycle counter and the
+/// polarity of its last switching pulse.
 #[derive(Clone, Debug)]
 pub struct CellState {
     pub name: &'static str,
@@ -44,6 +45,9 @@ pub struct CellState {
     pub read: ChaCha8Rng,
     pub last_energy_j: f64,
     pub cycles: u64,
+    /// Polarity of the last pulse that switched the cell: +1, -1, 0 before
+    /// the first.
+    pub last_polarity: i8,
 }
 
 impl CellState {
@@ -62,24 +66,99 @@ impl CellState {
             read,
             last_energy_j: 0.0,
             cycles: 0,
+            last_polarity: 0,
+        }
+    }
+
+    /// Notes a pulse that switched the cell with polarity `pol` (+1, -1; 0
+    /// for a pulse that did not switch it): a reversal of polarity counts
+    /// one switching cycle.
+    pub fn count_reversal(&mut self, pol: i8) {
+        if pol != 0 {
+            if pol == -self.last_polarity {
+                self.cycles += 1;
+            }
+            self.last_polarity = pol;
         }
     }
 }
 
 /// The fields every device's parameter struct has under the same names
-/// (`v_min_v`, `v_max_v`, `read_voltage_v`, `read_noise_sd`, `d2d_sd`): what
-/// a new cell needs besides its physics. `cell_params!(Params)` implements it.
+/// (`read_voltage_v`, `v_min_v`, `v_max_v`, `c2c_sd`, `d2d_sd`,
+/// `read_noise_sd`): what a new cell needs besides its physics, and the
+/// checks of those fields every parameter file gets.
+/// `cell_params!` declares a parameter struct with them and implements it.
 pub trait CellParams {
+    /// The widest safe window a parameter file may give: `v_min_v` in
+    /// `[-L, -0.1]` V, `v_max_v` in `[0.1, L]` V.
+    const WINDOW_LIMIT_V: f64;
     fn window_volts(&self) -> (f64, f64);
     fn read_voltage_v(&self) -> f64;
     fn read_noise_sd(&self) -> f64;
     fn d2d_sd(&self) -> f64;
+    fn c2c_sd(&self) -> f64;
+
+    /// Checks a parameter set read from `file`: the read voltage and the
+    /// safe window, then the device's own fields (`physics`), then the
+    /// variation and noise sds (each in `[0, 0.5]`); the first field out of
+    /// range is the error.
+    fn validate_cell(
+        &self,
+        file: &str,
+        physics: impl FnOnce(&Check) -> Result<(), ParamError>,
+    ) -> Result<(), DeviceError>
+    where
+        Self: Sized,
+    {
+        let c = Check { file };
+        let (v_min_v, v_max_v) = self.window_volts();
+        let limit_v = Self::WINDOW_LIMIT_V;
+        c.range("read_voltage_v", self.read_voltage_v(), 1e-3, 1.0)?;
+        c.range("v_min_v", v_min_v, -limit_v, -0.1)?;
+        c.range("v_max_v", v_max_v, 0.1, limit_v)?;
+        physics(&c)?;
+        c.range("c2c_sd", self.c2c_sd(), 0.0, 0.5)?;
+        c.range("d2d_sd", self.d2d_sd(), 0.0, 0.5)?;
+        c.range("read_noise_sd", self.read_noise_sd(), 0.0, 0.5)?;
+        Ok(())
+    }
 }
 
-/// Implements [`CellParams`] for a parameter struct with the shared field names.
+/// Declares a device's parameter struct (`Copy`, read from TOML with
+/// unknown fields refused) with the cell fields every device has around its
+/// own: `read_voltage_v`, `v_min_v`, `v_max_v` first and `c2c_sd`, `d2d_sd`,
+/// `read_noise_sd` last (the order a TOML error lists the fields in), and
+/// implements [`CellParams`] for it, with a safe window that may reach
+/// `window_limit_v` volts either way.
 macro_rules! cell_params {
-    ($t:ty) => {
-        impl $crate::device::common::CellParams for $t {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)*
+        }
+        window_limit_v = $limit:expr;
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            /// Nominal read voltage.
+            pub read_voltage_v: f64,
+            /// Safe window: the most negative voltage a pulse may have.
+            pub v_min_v: f64,
+            /// Safe window: the most positive voltage a pulse may have.
+            pub v_max_v: f64,
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// Relative sd of the cycle-to-cycle variation.
+            pub c2c_sd: f64,
+            /// Relative sd of the device-to-device variation.
+            pub d2d_sd: f64,
+            /// Relative sd of a noisy read.
+            pub read_noise_sd: f64,
+        }
+
+        impl $crate::device::common::CellParams for $name {
+            const WINDOW_LIMIT_V: f64 = $limit;
             fn window_volts(&self) -> (f64, f64) {
                 (self.v_min_v, self.v_max_v)
             }
@@ -91,6 +170,9 @@ macro_rules! cell_params {
             }
             fn d2d_sd(&self) -> f64 {
                 self.d2d_sd
+            }
+            fn c2c_sd(&self) -> f64 {
+                self.c2c_sd
             }
         }
     };
@@ -130,6 +212,12 @@ pub fn factor(rng: &mut ChaCha8Rng, sd: f64) -> f64 {
     }
     let n: f64 = StandardNormal.sample(rng);
     (1.0 + sd * n).max(0.0)
+}
+
+/// A field-driven switching rate `r0 exp((|V| - v_ref) / v_slope)` in 1/s at
+/// `v_abs_v = |V|`, the exponent capped at 600 so that it stays finite.
+pub fn switching_rate_per_s(r0_per_s: f64, v_abs_v: f64, v_ref_v: f64, v_slope_v: f64) -> f64 {
+    r0_per_s * ((v_abs_v - v_ref_v) / v_slope_v).min(600.0).exp()
 }
 
 /// A standard normal draw.

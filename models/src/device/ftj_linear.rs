@@ -72,105 +72,98 @@
 //! Read: ohmic, `I = g_s d2d_scale c2c_scale V`.
 
 use rand_chacha::ChaCha8Rng;
-use serde::Deserialize;
 
-use super::common::{self, cell_params, CellState, Check, Seeded};
+use super::common::{self, cell_params, CellParams, CellState, Seeded};
 use super::{Device, DeviceError};
 
-/// Parameters (see `models/params/ftj-linear.toml`, `ftj-reference.toml`).
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    pub read_voltage_v: f64,
-    pub v_min_v: f64,
-    pub v_max_v: f64,
-    pub g_init_s: f64,
-    pub g_lo_s: f64,
-    pub g_hi_s: f64,
-    pub g_floor_s: f64,
-    pub g_ceiling_s: f64,
-    pub k_pot: f64,
-    pub k_dep: f64,
-    pub v_th_v: f64,
-    pub amplitude_exponent: f64,
-    pub v_sat_v: f64,
-    pub saturation_width: f64,
-    pub width_ref_s: f64,
-    pub width_exponent: f64,
-    pub t_charge_s: f64,
-    pub v_trace_min_v: f64,
-    pub tau_trace_pos_s: f64,
-    pub tau_trace_neg_s: f64,
-    pub k_pot_cons: f64,
-    pub k_dep_cons: f64,
-    pub dg_rev_pos: f64,
-    pub dg_rev_neg: f64,
-    pub v_set_v: f64,
-    pub g_lrs_short_s: f64,
-    pub g_lrs_long_s: f64,
-    pub w_lrs_short_s: f64,
-    pub w_lrs_long_s: f64,
-    pub c2c_sd: f64,
-    pub d2d_sd: f64,
-    pub read_noise_sd: f64,
+cell_params! {
+    /// Parameters (see `models/params/ftj-linear.toml`, `ftj-reference.toml`).
+    pub struct Params {
+        pub g_init_s: f64,
+        pub g_lo_s: f64,
+        pub g_hi_s: f64,
+        pub g_floor_s: f64,
+        pub g_ceiling_s: f64,
+        pub k_pot: f64,
+        pub k_dep: f64,
+        pub v_th_v: f64,
+        pub amplitude_exponent: f64,
+        pub v_sat_v: f64,
+        pub saturation_width: f64,
+        pub width_ref_s: f64,
+        pub width_exponent: f64,
+        pub t_charge_s: f64,
+        pub v_trace_min_v: f64,
+        pub tau_trace_pos_s: f64,
+        pub tau_trace_neg_s: f64,
+        pub k_pot_cons: f64,
+        pub k_dep_cons: f64,
+        pub dg_rev_pos: f64,
+        pub dg_rev_neg: f64,
+        pub v_set_v: f64,
+        pub g_lrs_short_s: f64,
+        pub g_lrs_long_s: f64,
+        pub w_lrs_short_s: f64,
+        pub w_lrs_long_s: f64,
+    }
+    window_limit_v = 20.0;
 }
-
-cell_params!(Params);
 
 impl Params {
     pub fn validate(&self, file: &str) -> Result<(), DeviceError> {
-        let c = Check { file };
-        c.range("read_voltage_v", self.read_voltage_v, 1e-3, 1.0)?;
-        c.range("v_min_v", self.v_min_v, -20.0, -0.1)?;
-        c.range("v_max_v", self.v_max_v, 0.1, 20.0)?;
-        c.range("g_floor_s", self.g_floor_s, 1e-12, 1.0)?;
-        c.range("g_ceiling_s", self.g_ceiling_s, 1e-12, 1.0)?;
-        c.less("g_floor_s", self.g_floor_s, self.g_ceiling_s, "g_ceiling_s")?;
-        c.range("g_lo_s", self.g_lo_s, self.g_floor_s, self.g_ceiling_s)?;
-        c.range("g_hi_s", self.g_hi_s, self.g_floor_s, self.g_ceiling_s)?;
-        c.less("g_lo_s", self.g_lo_s, self.g_hi_s, "g_hi_s")?;
-        c.range("g_init_s", self.g_init_s, self.g_floor_s, self.g_ceiling_s)?;
-        c.range("k_pot", self.k_pot, 0.0, 10.0)?;
-        c.range("k_dep", self.k_dep, 0.0, 10.0)?;
-        c.range("v_th_v", self.v_th_v, 0.0, 20.0)?;
-        c.range("amplitude_exponent", self.amplitude_exponent, 0.0, 10.0)?;
-        c.range("v_sat_v", self.v_sat_v, self.v_th_v, 20.0)?;
-        c.range("saturation_width", self.saturation_width, 1e-3, 1e9)?;
-        c.range("width_ref_s", self.width_ref_s, 1e-12, 10.0)?;
-        c.range("width_exponent", self.width_exponent, 0.0, 2.0)?;
-        c.range("t_charge_s", self.t_charge_s, 1e-12, 10.0)?;
-        c.range("v_trace_min_v", self.v_trace_min_v, 0.0, 20.0)?;
-        c.range("tau_trace_pos_s", self.tau_trace_pos_s, 1e-12, 1e6)?;
-        c.range("tau_trace_neg_s", self.tau_trace_neg_s, 1e-12, 1e6)?;
-        c.range("k_pot_cons", self.k_pot_cons, 0.0, 100.0)?;
-        c.range("k_dep_cons", self.k_dep_cons, 0.0, 100.0)?;
-        c.range("dg_rev_pos", self.dg_rev_pos, -0.1, 0.1)?;
-        c.range("dg_rev_neg", self.dg_rev_neg, -0.1, 0.1)?;
-        c.range("v_set_v", self.v_set_v, self.v_th_v, 20.0)?;
-        c.range(
-            "g_lrs_short_s",
-            self.g_lrs_short_s,
-            self.g_floor_s,
-            self.g_ceiling_s,
-        )?;
-        c.range(
-            "g_lrs_long_s",
-            self.g_lrs_long_s,
-            self.g_floor_s,
-            self.g_ceiling_s,
-        )?;
-        c.range("w_lrs_short_s", self.w_lrs_short_s, 1e-12, 10.0)?;
-        c.range("w_lrs_long_s", self.w_lrs_long_s, 1e-12, 10.0)?;
-        c.less(
-            "w_lrs_short_s",
-            self.w_lrs_short_s,
-            self.w_lrs_long_s,
-            "w_lrs_long_s",
-        )?;
-        c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
-        c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
-        c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
-        Ok(())
+        self.validate_cell(file, |c| {
+            c.ordered(
+                ("g_floor_s", self.g_floor_s),
+                ("g_ceiling_s", self.g_ceiling_s),
+                1e-12,
+                1.0,
+            )?;
+            c.ordered(
+                ("g_lo_s", self.g_lo_s),
+                ("g_hi_s", self.g_hi_s),
+                self.g_floor_s,
+                self.g_ceiling_s,
+            )?;
+            c.range("g_init_s", self.g_init_s, self.g_floor_s, self.g_ceiling_s)?;
+            c.range("k_pot", self.k_pot, 0.0, 10.0)?;
+            c.range("k_dep", self.k_dep, 0.0, 10.0)?;
+            c.range("v_th_v", self.v_th_v, 0.0, 20.0)?;
+            c.range("amplitude_exponent", self.amplitude_exponent, 0.0, 10.0)?;
+            c.range("v_sat_v", self.v_sat_v, self.v_th_v, 20.0)?;
+            c.range("saturation_width", self.saturation_width, 1e-3, 1e9)?;
+            c.range("width_ref_s", self.width_ref_s, 1e-12, 10.0)?;
+            c.range("width_exponent", self.width_exponent, 0.0, 2.0)?;
+            c.range("t_charge_s", self.t_charge_s, 1e-12, 10.0)?;
+            c.range("v_trace_min_v", self.v_trace_min_v, 0.0, 20.0)?;
+            c.range("tau_trace_pos_s", self.tau_trace_pos_s, 1e-12, 1e6)?;
+            c.range("tau_trace_neg_s", self.tau_trace_neg_s, 1e-12, 1e6)?;
+            c.range("k_pot_cons", self.k_pot_cons, 0.0, 100.0)?;
+            c.range("k_dep_cons", self.k_dep_cons, 0.0, 100.0)?;
+            c.range("dg_rev_pos", self.dg_rev_pos, -0.1, 0.1)?;
+            c.range("dg_rev_neg", self.dg_rev_neg, -0.1, 0.1)?;
+            c.range("v_set_v", self.v_set_v, self.v_th_v, 20.0)?;
+            c.range(
+                "g_lrs_short_s",
+                self.g_lrs_short_s,
+                self.g_floor_s,
+                self.g_ceiling_s,
+            )?;
+            c.range(
+                "g_lrs_long_s",
+                self.g_lrs_long_s,
+                self.g_floor_s,
+                self.g_ceiling_s,
+            )?;
+            c.range("w_lrs_short_s", self.w_lrs_short_s, 1e-12, 10.0)?;
+            c.range("w_lrs_long_s", self.w_lrs_long_s, 1e-12, 10.0)?;
+            c.less(
+                "w_lrs_short_s",
+                self.w_lrs_short_s,
+                self.w_lrs_long_s,
+                "w_lrs_long_s",
+            )?;
+            Ok(())
+        })
     }
 
     /// Low-resistance-state conductance reached by a set pulse of width `w`
@@ -203,7 +196,6 @@ pub struct FtjLinear {
     pub x_neg: f64,
     /// Polarity of the last spike-sized pulse (0: none yet).
     pub last_spike: i8,
-    last_polarity: i8,
     c2c: ChaCha8Rng,
 }
 
@@ -220,7 +212,6 @@ impl FtjLinear {
             x_pos: 0.0,
             x_neg: 0.0,
             last_spike: 0,
-            last_polarity: 0,
             c2c: r.c2c,
         }
     }
@@ -251,7 +242,7 @@ impl Device for FtjLinear {
             let span = p.g_hi_s - p.g_lo_s;
             let s = p.saturation_width;
             if v > 0.0 {
-                if self.last_polarity < 0 {
+                if self.cell.last_polarity < 0 {
                     // a new switching cycle: its conductance scale
                     self.c2c_scale = common::factor(&mut self.c2c, p.c2c_sd);
                 }
@@ -286,12 +277,7 @@ impl Device for FtjLinear {
         } else if spike && v < 0.0 {
             self.x_neg = 1.0 - (1.0 - self.x_neg) * k;
         }
-        if pol != 0 {
-            if pol == -self.last_polarity {
-                self.cell.cycles += 1;
-            }
-            self.last_polarity = pol;
-        }
+        self.cell.count_reversal(pol);
         self.advance(d);
         let e = common::pulse_energy(v, i0, self.current_a(v), d);
         Ok(e)

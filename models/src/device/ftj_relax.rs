@@ -44,88 +44,78 @@
 //! Energy: trapezoid of `V * I(V)` at the start and end state, times `w`.
 
 use rand_chacha::ChaCha8Rng;
-use serde::Deserialize;
 
-use super::common::{self, cell_params, CellState, Check, Seeded};
+use super::common::{self, cell_params, CellParams, CellState, Seeded};
 use super::{Device, DeviceError};
 
-/// Parameters (see `models/params/ftj-relax.toml` for sources).
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    pub read_voltage_v: f64,
-    pub v_min_v: f64,
-    pub v_max_v: f64,
-    pub v_nl_v: f64,
-    pub g_init_s: f64,
-    pub g_min_s: f64,
-    pub g_max_s: f64,
-    pub width_ref_s: f64,
-    pub width_exponent: f64,
-    pub a1_pot_s_per_v: f64,
-    pub a2_pot_s_per_v: f64,
-    pub tau1_pot_s: f64,
-    pub tau2_pot_s: f64,
-    pub a1_dep_s_per_v: f64,
-    pub a2_dep_s_per_v: f64,
-    pub tau1_dep_s: f64,
-    pub tau2_dep_s: f64,
-    pub k_pot_per_v: f64,
-    pub v_th_pot_v: f64,
-    pub k_dep_per_v: f64,
-    pub v_th_dep_v: f64,
-    pub y_ref_s: f64,
-    pub kappa: f64,
-    pub theta_per_siemens: f64,
-    pub tau_theta_s: f64,
-    pub c2c_sd: f64,
-    pub d2d_sd: f64,
-    pub read_noise_sd: f64,
+cell_params! {
+    /// Parameters (see `models/params/ftj-relax.toml` for sources).
+    pub struct Params {
+        pub v_nl_v: f64,
+        pub g_init_s: f64,
+        pub g_min_s: f64,
+        pub g_max_s: f64,
+        pub width_ref_s: f64,
+        pub width_exponent: f64,
+        pub a1_pot_s_per_v: f64,
+        pub a2_pot_s_per_v: f64,
+        pub tau1_pot_s: f64,
+        pub tau2_pot_s: f64,
+        pub a1_dep_s_per_v: f64,
+        pub a2_dep_s_per_v: f64,
+        pub tau1_dep_s: f64,
+        pub tau2_dep_s: f64,
+        pub k_pot_per_v: f64,
+        pub v_th_pot_v: f64,
+        pub k_dep_per_v: f64,
+        pub v_th_dep_v: f64,
+        pub y_ref_s: f64,
+        pub kappa: f64,
+        pub theta_per_siemens: f64,
+        pub tau_theta_s: f64,
+    }
+    window_limit_v = 10.0;
 }
-
-cell_params!(Params);
 
 impl Params {
     pub fn validate(&self, file: &str) -> Result<(), DeviceError> {
-        let c = Check { file };
-        c.range("read_voltage_v", self.read_voltage_v, 1e-3, 1.0)?;
-        c.range("v_min_v", self.v_min_v, -10.0, -0.1)?;
-        c.range("v_max_v", self.v_max_v, 0.1, 10.0)?;
-        c.range("v_nl_v", self.v_nl_v, 0.05, 10.0)?;
-        c.range("g_min_s", self.g_min_s, 1e-12, 1.0)?;
-        c.range("g_max_s", self.g_max_s, 1e-12, 1.0)?;
-        c.less("g_min_s", self.g_min_s, self.g_max_s, "g_max_s")?;
-        c.range("g_init_s", self.g_init_s, self.g_min_s, self.g_max_s)?;
-        c.range("width_ref_s", self.width_ref_s, 1e-12, 10.0)?;
-        c.range("width_exponent", self.width_exponent, 0.0, 2.0)?;
-        for (f, v) in [
-            ("a1_pot_s_per_v", self.a1_pot_s_per_v),
-            ("a2_pot_s_per_v", self.a2_pot_s_per_v),
-            ("a1_dep_s_per_v", self.a1_dep_s_per_v),
-            ("a2_dep_s_per_v", self.a2_dep_s_per_v),
-        ] {
-            c.range(f, v, 0.0, 1.0)?;
-        }
-        for (f, v) in [
-            ("tau1_pot_s", self.tau1_pot_s),
-            ("tau2_pot_s", self.tau2_pot_s),
-            ("tau1_dep_s", self.tau1_dep_s),
-            ("tau2_dep_s", self.tau2_dep_s),
-            ("tau_theta_s", self.tau_theta_s),
-        ] {
-            c.range(f, v, 1e-9, 1e9)?;
-        }
-        c.range("k_pot_per_v", self.k_pot_per_v, 0.0, 100.0)?;
-        c.range("v_th_pot_v", self.v_th_pot_v, 0.0, 10.0)?;
-        c.range("k_dep_per_v", self.k_dep_per_v, 0.0, 100.0)?;
-        c.range("v_th_dep_v", self.v_th_dep_v, 0.0, 10.0)?;
-        c.range("y_ref_s", self.y_ref_s, 1e-12, 1.0)?;
-        c.range("kappa", self.kappa, 0.0, 100.0)?;
-        c.range("theta_per_siemens", self.theta_per_siemens, 0.0, 1e4)?;
-        c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
-        c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
-        c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
-        Ok(())
+        self.validate_cell(file, |c| {
+            c.range("v_nl_v", self.v_nl_v, 0.05, 10.0)?;
+            c.ordered(
+                ("g_min_s", self.g_min_s),
+                ("g_max_s", self.g_max_s),
+                1e-12,
+                1.0,
+            )?;
+            c.range("g_init_s", self.g_init_s, self.g_min_s, self.g_max_s)?;
+            c.range("width_ref_s", self.width_ref_s, 1e-12, 10.0)?;
+            c.range("width_exponent", self.width_exponent, 0.0, 2.0)?;
+            for (f, v) in [
+                ("a1_pot_s_per_v", self.a1_pot_s_per_v),
+                ("a2_pot_s_per_v", self.a2_pot_s_per_v),
+                ("a1_dep_s_per_v", self.a1_dep_s_per_v),
+                ("a2_dep_s_per_v", self.a2_dep_s_per_v),
+            ] {
+                c.range(f, v, 0.0, 1.0)?;
+            }
+            for (f, v) in [
+                ("tau1_pot_s", self.tau1_pot_s),
+                ("tau2_pot_s", self.tau2_pot_s),
+                ("tau1_dep_s", self.tau1_dep_s),
+                ("tau2_dep_s", self.tau2_dep_s),
+                ("tau_theta_s", self.tau_theta_s),
+            ] {
+                c.range(f, v, 1e-9, 1e9)?;
+            }
+            c.range("k_pot_per_v", self.k_pot_per_v, 0.0, 100.0)?;
+            c.range("v_th_pot_v", self.v_th_pot_v, 0.0, 10.0)?;
+            c.range("k_dep_per_v", self.k_dep_per_v, 0.0, 100.0)?;
+            c.range("v_th_dep_v", self.v_th_dep_v, 0.0, 10.0)?;
+            c.range("y_ref_s", self.y_ref_s, 1e-12, 1.0)?;
+            c.range("kappa", self.kappa, 0.0, 100.0)?;
+            c.range("theta_per_siemens", self.theta_per_siemens, 0.0, 1e4)?;
+            Ok(())
+        })
     }
 }
 
@@ -142,7 +132,6 @@ pub struct FtjRelax {
     pub v1n_s: f64,
     pub v2n_s: f64,
     pub theta: f64,
-    last_polarity: i8,
     c2c: ChaCha8Rng,
 }
 
@@ -159,7 +148,6 @@ impl FtjRelax {
             v1n_s: 0.0,
             v2n_s: 0.0,
             theta: 0.0,
-            last_polarity: 0,
             c2c: r.c2c,
         }
     }
@@ -213,12 +201,7 @@ impl Device for FtjRelax {
         } else {
             0
         };
-        if pol != 0 {
-            if pol == -self.last_polarity {
-                self.cell.cycles += 1;
-            }
-            self.last_polarity = pol;
-        }
+        self.cell.count_reversal(pol);
         self.advance(d);
         let e = common::pulse_energy(v, i0, self.current_a(v), d);
         Ok(e)

@@ -57,7 +57,7 @@
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use super::common::{self, cell_params, CellState, Check, Seeded};
+use super::common::{self, cell_params, CellParams, CellState, Seeded};
 use super::{Device, DeviceError};
 
 /// Relative tolerance of the read-voltage test (a DAC code of 4 mV rounds
@@ -79,93 +79,84 @@ pub enum StMode {
     NoStp,
 }
 
-/// Parameters (see `models/params/liwes.toml`).
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    pub read_voltage_v: f64,
-    pub v_min_v: f64,
-    pub v_max_v: f64,
-    pub g_lt_min_s: f64,
-    pub g_lt_max_s: f64,
-    pub g_lt_init_s: f64,
-    pub alpha: f64,
-    pub shape_exponent: f64,
-    pub lt_dep_ratio: f64,
-    pub lt_v_ref_v: f64,
-    pub lt_w_ref_s: f64,
-    pub lt_w_fast_s: f64,
-    pub st_mode: StMode,
-    pub st_unit_s: f64,
-    pub st_v_ref_v: f64,
-    pub st_w_ref_s: f64,
-    pub st_width_exponent: f64,
-    pub tau1_width_exponent: f64,
-    pub tau2_width_exponent: f64,
-    pub a1_mean: f64,
-    pub a1_sd: f64,
-    pub tau1_mean_s: f64,
-    pub tau1_sd_s: f64,
-    pub a2_mean: f64,
-    pub a2_sd: f64,
-    pub tau2_mean_s: f64,
-    pub tau2_sd_s: f64,
-    pub eta_sd: f64,
-    pub c_gate_f: f64,
-    pub g_gate_leak_s: f64,
-    pub c2c_sd: f64,
-    pub d2d_sd: f64,
-    pub read_noise_sd: f64,
+cell_params! {
+    /// Parameters (see `models/params/liwes.toml`).
+    pub struct Params {
+        pub g_lt_min_s: f64,
+        pub g_lt_max_s: f64,
+        pub g_lt_init_s: f64,
+        pub alpha: f64,
+        pub shape_exponent: f64,
+        pub lt_dep_ratio: f64,
+        pub lt_v_ref_v: f64,
+        pub lt_w_ref_s: f64,
+        pub lt_w_fast_s: f64,
+        pub st_mode: StMode,
+        pub st_unit_s: f64,
+        pub st_v_ref_v: f64,
+        pub st_w_ref_s: f64,
+        pub st_width_exponent: f64,
+        pub tau1_width_exponent: f64,
+        pub tau2_width_exponent: f64,
+        pub a1_mean: f64,
+        pub a1_sd: f64,
+        pub tau1_mean_s: f64,
+        pub tau1_sd_s: f64,
+        pub a2_mean: f64,
+        pub a2_sd: f64,
+        pub tau2_mean_s: f64,
+        pub tau2_sd_s: f64,
+        pub eta_sd: f64,
+        pub c_gate_f: f64,
+        pub g_gate_leak_s: f64,
+    }
+    window_limit_v = 10.0;
 }
-
-cell_params!(Params);
 
 impl Params {
     pub fn validate(&self, file: &str) -> Result<(), DeviceError> {
-        let c = Check { file };
-        c.range("read_voltage_v", self.read_voltage_v, 1e-3, 1.0)?;
-        c.range("v_min_v", self.v_min_v, -10.0, -0.1)?;
-        c.range("v_max_v", self.v_max_v, 0.1, 10.0)?;
-        c.range("g_lt_min_s", self.g_lt_min_s, 1e-12, 1.0)?;
-        c.range("g_lt_max_s", self.g_lt_max_s, 1e-12, 1.0)?;
-        c.less("g_lt_min_s", self.g_lt_min_s, self.g_lt_max_s, "g_lt_max_s")?;
-        c.range(
-            "g_lt_init_s",
-            self.g_lt_init_s,
-            self.g_lt_min_s,
-            self.g_lt_max_s,
-        )?;
-        c.range("alpha", self.alpha, 0.0, 1.0)?;
-        c.range("shape_exponent", self.shape_exponent, 0.1, 100.0)?;
-        c.range("lt_dep_ratio", self.lt_dep_ratio, 0.5, 2.0)?;
-        c.range("lt_v_ref_v", self.lt_v_ref_v, 1e-3, 10.0)?;
-        c.range("lt_w_ref_s", self.lt_w_ref_s, 1e-12, 10.0)?;
-        c.range("lt_w_fast_s", self.lt_w_fast_s, 0.0, 10.0)?;
-        c.range("st_unit_s", self.st_unit_s, 0.0, 1.0)?;
-        c.range("st_v_ref_v", self.st_v_ref_v, 1e-3, 10.0)?;
-        c.range("st_w_ref_s", self.st_w_ref_s, 1e-12, 10.0)?;
-        c.range("st_width_exponent", self.st_width_exponent, 0.0, 2.0)?;
-        c.range("tau1_width_exponent", self.tau1_width_exponent, -2.0, 2.0)?;
-        c.range("tau2_width_exponent", self.tau2_width_exponent, -2.0, 2.0)?;
-        c.range("a1_mean", self.a1_mean, -100.0, 100.0)?;
-        c.range("a2_mean", self.a2_mean, -100.0, 100.0)?;
-        c.range("tau1_mean_s", self.tau1_mean_s, 1e-9, 1e4)?;
-        c.range("tau2_mean_s", self.tau2_mean_s, 1e-9, 1e4)?;
-        for (f, v) in [
-            ("a1_sd", self.a1_sd),
-            ("a2_sd", self.a2_sd),
-            ("tau1_sd_s", self.tau1_sd_s),
-            ("tau2_sd_s", self.tau2_sd_s),
-            ("eta_sd", self.eta_sd),
-        ] {
-            c.range(f, v, 0.0, 100.0)?;
-        }
-        c.range("c_gate_f", self.c_gate_f, 0.0, 1e-6)?;
-        c.range("g_gate_leak_s", self.g_gate_leak_s, 0.0, 1.0)?;
-        c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
-        c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
-        c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
-        Ok(())
+        self.validate_cell(file, |c| {
+            c.ordered(
+                ("g_lt_min_s", self.g_lt_min_s),
+                ("g_lt_max_s", self.g_lt_max_s),
+                1e-12,
+                1.0,
+            )?;
+            c.range(
+                "g_lt_init_s",
+                self.g_lt_init_s,
+                self.g_lt_min_s,
+                self.g_lt_max_s,
+            )?;
+            c.range("alpha", self.alpha, 0.0, 1.0)?;
+            c.range("shape_exponent", self.shape_exponent, 0.1, 100.0)?;
+            c.range("lt_dep_ratio", self.lt_dep_ratio, 0.5, 2.0)?;
+            c.range("lt_v_ref_v", self.lt_v_ref_v, 1e-3, 10.0)?;
+            c.range("lt_w_ref_s", self.lt_w_ref_s, 1e-12, 10.0)?;
+            c.range("lt_w_fast_s", self.lt_w_fast_s, 0.0, 10.0)?;
+            c.range("st_unit_s", self.st_unit_s, 0.0, 1.0)?;
+            c.range("st_v_ref_v", self.st_v_ref_v, 1e-3, 10.0)?;
+            c.range("st_w_ref_s", self.st_w_ref_s, 1e-12, 10.0)?;
+            c.range("st_width_exponent", self.st_width_exponent, 0.0, 2.0)?;
+            c.range("tau1_width_exponent", self.tau1_width_exponent, -2.0, 2.0)?;
+            c.range("tau2_width_exponent", self.tau2_width_exponent, -2.0, 2.0)?;
+            c.range("a1_mean", self.a1_mean, -100.0, 100.0)?;
+            c.range("a2_mean", self.a2_mean, -100.0, 100.0)?;
+            c.range("tau1_mean_s", self.tau1_mean_s, 1e-9, 1e4)?;
+            c.range("tau2_mean_s", self.tau2_mean_s, 1e-9, 1e4)?;
+            for (f, v) in [
+                ("a1_sd", self.a1_sd),
+                ("a2_sd", self.a2_sd),
+                ("tau1_sd_s", self.tau1_sd_s),
+                ("tau2_sd_s", self.tau2_sd_s),
+                ("eta_sd", self.eta_sd),
+            ] {
+                c.range(f, v, 0.0, 100.0)?;
+            }
+            c.range("c_gate_f", self.c_gate_f, 0.0, 1e-6)?;
+            c.range("g_gate_leak_s", self.g_gate_leak_s, 0.0, 1.0)?;
+            Ok(())
+        })
     }
 }
 
@@ -202,7 +193,6 @@ pub struct Liwes {
     /// Current spike: parameters, width, G_off, time since its start.
     pub st: Option<(StSet, f64, f64)>,
     pub t_since_s: f64,
-    last_polarity: i8,
     c2c: ChaCha8Rng,
 }
 
@@ -216,7 +206,6 @@ impl Liwes {
             g_lt_s: p.g_lt_init_s,
             st: None,
             t_since_s: 0.0,
-            last_polarity: 0,
             c2c: r.c2c,
         }
     }
@@ -307,12 +296,7 @@ impl Device for Liwes {
         } else {
             0
         };
-        if pol != 0 {
-            if pol == -self.last_polarity {
-                self.cell.cycles += 1;
-            }
-            self.last_polarity = pol;
-        }
+        self.cell.count_reversal(pol);
         self.advance(d);
         let e = p.c_gate_f * v * v + p.g_gate_leak_s * v * v * d;
         Ok(e)

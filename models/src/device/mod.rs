@@ -266,6 +266,18 @@ pub struct DeviceSpec {
     pub source: String,
 }
 
+/// A parameter set parsed from `text` (read from `file`) and checked by
+/// `validate`; a check's error gets the line of its field.
+fn parse_valid<P: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+    validate: fn(&P, &str) -> Result<(), DeviceError>,
+) -> Result<P, DeviceError> {
+    let p: P = common::parse(text, file)?;
+    validate(&p, file).map_err(|e| common::locate(e, text))?;
+    Ok(p)
+}
+
 impl DeviceSpec {
     /// The switching-cycle endurance the paper reports, where the model has
     /// one (astrocyte, n-astrocyte): cycles beyond it are outside what the
@@ -309,29 +321,15 @@ impl DeviceSpec {
     ) -> Result<DeviceSpec, DeviceError> {
         let params = match kind {
             DeviceKind::FtjRelax => {
-                let p: ftj_relax::Params = common::parse(text, file)?;
-                p.validate(file).map_err(|e| common::locate(e, text))?;
-                ParamSet::FtjRelax(p)
+                ParamSet::FtjRelax(parse_valid(text, file, ftj_relax::Params::validate)?)
             }
-            DeviceKind::Otj => {
-                let p: otj::Params = common::parse(text, file)?;
-                p.validate(file).map_err(|e| common::locate(e, text))?;
-                ParamSet::Otj(p)
-            }
-            DeviceKind::Liwes => {
-                let p: liwes::Params = common::parse(text, file)?;
-                p.validate(file).map_err(|e| common::locate(e, text))?;
-                ParamSet::Liwes(p)
-            }
+            DeviceKind::Otj => ParamSet::Otj(parse_valid(text, file, otj::Params::validate)?),
+            DeviceKind::Liwes => ParamSet::Liwes(parse_valid(text, file, liwes::Params::validate)?),
             DeviceKind::Astrocyte | DeviceKind::NAstrocyte => {
-                let p: astrocyte::Params = common::parse(text, file)?;
-                p.validate(file).map_err(|e| common::locate(e, text))?;
-                ParamSet::Astrocyte(p)
+                ParamSet::Astrocyte(parse_valid(text, file, astrocyte::Params::validate)?)
             }
             DeviceKind::FtjLinear | DeviceKind::FtjReference => {
-                let p: ftj_linear::Params = common::parse(text, file)?;
-                p.validate(file).map_err(|e| common::locate(e, text))?;
-                ParamSet::FtjLinear(p)
+                ParamSet::FtjLinear(parse_valid(text, file, ftj_linear::Params::validate)?)
             }
         };
         Ok(DeviceSpec {

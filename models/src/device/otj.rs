@@ -56,95 +56,85 @@
 //! Energy: trapezoid of `V * I(V)` at the start and end state, times `w`.
 
 use rand_chacha::ChaCha8Rng;
-use serde::Deserialize;
 
-use super::common::{self, cell_params, CellState, Check, Seeded};
+use super::common::{self, cell_params, CellParams, CellState, Seeded};
 use super::{Device, DeviceError};
 
-/// Parameters (see `models/params/otj.toml`).
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    pub read_voltage_v: f64,
-    pub v_min_v: f64,
-    pub v_max_v: f64,
-    pub v_nl_v: f64,
-    pub r_hrs_ohm: f64,
-    pub r_lrs_ohm: f64,
-    pub g_init_s: f64,
-    pub v_set_th_v: f64,
-    pub v_slow_min_v: f64,
-    pub t_inc_slow_s: f64,
-    pub v_slow_slope_v: f64,
-    pub v_set_ref_v: f64,
-    pub r_set0_per_s: f64,
-    pub v_reset_th_v: f64,
-    pub v_reset_ref_v: f64,
-    pub r_reset0_per_s: f64,
-    pub v_slope_v: f64,
-    pub t_charge_s: f64,
-    pub tau_stm_pos_s: f64,
-    pub tau_stm_neg_s: f64,
-    pub m_stm: f64,
-    pub k_pot_cons: f64,
-    pub k_dep_cons: f64,
-    pub v_cons_min_v: f64,
-    pub v_rep_min_v: f64,
-    pub x_rep_th: f64,
-    pub k_rep_per_s: f64,
-    pub c2c_sd: f64,
-    pub d2d_sd: f64,
-    pub read_noise_sd: f64,
+cell_params! {
+    /// Parameters (see `models/params/otj.toml`).
+    pub struct Params {
+        pub v_nl_v: f64,
+        pub r_hrs_ohm: f64,
+        pub r_lrs_ohm: f64,
+        pub g_init_s: f64,
+        pub v_set_th_v: f64,
+        pub v_slow_min_v: f64,
+        pub t_inc_slow_s: f64,
+        pub v_slow_slope_v: f64,
+        pub v_set_ref_v: f64,
+        pub r_set0_per_s: f64,
+        pub v_reset_th_v: f64,
+        pub v_reset_ref_v: f64,
+        pub r_reset0_per_s: f64,
+        pub v_slope_v: f64,
+        pub t_charge_s: f64,
+        pub tau_stm_pos_s: f64,
+        pub tau_stm_neg_s: f64,
+        pub m_stm: f64,
+        pub k_pot_cons: f64,
+        pub k_dep_cons: f64,
+        pub v_cons_min_v: f64,
+        pub v_rep_min_v: f64,
+        pub x_rep_th: f64,
+        pub k_rep_per_s: f64,
+    }
+    window_limit_v = 10.0;
 }
-
-cell_params!(Params);
 
 impl Params {
     pub fn validate(&self, file: &str) -> Result<(), DeviceError> {
-        let c = Check { file };
-        c.range("read_voltage_v", self.read_voltage_v, 1e-3, 1.0)?;
-        c.range("v_min_v", self.v_min_v, -10.0, -0.1)?;
-        c.range("v_max_v", self.v_max_v, 0.1, 10.0)?;
-        c.range("v_nl_v", self.v_nl_v, 0.05, 10.0)?;
-        c.range("r_lrs_ohm", self.r_lrs_ohm, 1.0, 1e12)?;
-        c.range("r_hrs_ohm", self.r_hrs_ohm, 1.0, 1e12)?;
-        c.less("r_lrs_ohm", self.r_lrs_ohm, self.r_hrs_ohm, "r_hrs_ohm")?;
-        c.range(
-            "g_init_s",
-            self.g_init_s,
-            1.0 / self.r_hrs_ohm,
-            1.0 / self.r_lrs_ohm,
-        )?;
-        c.range("v_set_th_v", self.v_set_th_v, 0.0, 10.0)?;
-        c.range("v_slow_min_v", self.v_slow_min_v, 0.0, 10.0)?;
-        c.less(
-            "v_slow_min_v",
-            self.v_slow_min_v,
-            self.v_set_th_v,
-            "v_set_th_v",
-        )?;
-        c.range("t_inc_slow_s", self.t_inc_slow_s, 0.0, 1.0)?;
-        c.range("v_slow_slope_v", self.v_slow_slope_v, 0.01, 10.0)?;
-        c.range("v_set_ref_v", self.v_set_ref_v, 0.0, 10.0)?;
-        c.range("r_set0_per_s", self.r_set0_per_s, 0.0, 1e15)?;
-        c.range("v_reset_th_v", self.v_reset_th_v, 0.0, 10.0)?;
-        c.range("v_reset_ref_v", self.v_reset_ref_v, 0.0, 10.0)?;
-        c.range("r_reset0_per_s", self.r_reset0_per_s, 0.0, 1e15)?;
-        c.range("v_slope_v", self.v_slope_v, 0.01, 10.0)?;
-        c.range("t_charge_s", self.t_charge_s, 1e-12, 1.0)?;
-        c.range("tau_stm_pos_s", self.tau_stm_pos_s, 1e-12, 1e6)?;
-        c.range("tau_stm_neg_s", self.tau_stm_neg_s, 1e-12, 1e6)?;
-        c.range("m_stm", self.m_stm, 0.0, 10.0)?;
-        c.range("k_pot_cons", self.k_pot_cons, 0.0, 100.0)?;
-        c.range("k_dep_cons", self.k_dep_cons, 0.0, 100.0)?;
-        c.range("v_cons_min_v", self.v_cons_min_v, 0.0, 10.0)?;
-        c.range("v_rep_min_v", self.v_rep_min_v, 0.0, 10.0)?;
-        c.range("x_rep_th", self.x_rep_th, 0.0, 1.0)?;
-        c.range("k_rep_per_s", self.k_rep_per_s, 0.0, 1e12)?;
-        c.range("c2c_sd", self.c2c_sd, 0.0, 0.5)?;
-        c.range("d2d_sd", self.d2d_sd, 0.0, 0.5)?;
-        c.range("read_noise_sd", self.read_noise_sd, 0.0, 0.5)?;
-        Ok(())
+        self.validate_cell(file, |c| {
+            c.range("v_nl_v", self.v_nl_v, 0.05, 10.0)?;
+            c.ordered(
+                ("r_lrs_ohm", self.r_lrs_ohm),
+                ("r_hrs_ohm", self.r_hrs_ohm),
+                1.0,
+                1e12,
+            )?;
+            c.range(
+                "g_init_s",
+                self.g_init_s,
+                1.0 / self.r_hrs_ohm,
+                1.0 / self.r_lrs_ohm,
+            )?;
+            c.range("v_set_th_v", self.v_set_th_v, 0.0, 10.0)?;
+            c.range("v_slow_min_v", self.v_slow_min_v, 0.0, 10.0)?;
+            c.less(
+                "v_slow_min_v",
+                self.v_slow_min_v,
+                self.v_set_th_v,
+                "v_set_th_v",
+            )?;
+            c.range("t_inc_slow_s", self.t_inc_slow_s, 0.0, 1.0)?;
+            c.range("v_slow_slope_v", self.v_slow_slope_v, 0.01, 10.0)?;
+            c.range("v_set_ref_v", self.v_set_ref_v, 0.0, 10.0)?;
+            c.range("r_set0_per_s", self.r_set0_per_s, 0.0, 1e15)?;
+            c.range("v_reset_th_v", self.v_reset_th_v, 0.0, 10.0)?;
+            c.range("v_reset_ref_v", self.v_reset_ref_v, 0.0, 10.0)?;
+            c.range("r_reset0_per_s", self.r_reset0_per_s, 0.0, 1e15)?;
+            c.range("v_slope_v", self.v_slope_v, 0.01, 10.0)?;
+            c.range("t_charge_s", self.t_charge_s, 1e-12, 1.0)?;
+            c.range("tau_stm_pos_s", self.tau_stm_pos_s, 1e-12, 1e6)?;
+            c.range("tau_stm_neg_s", self.tau_stm_neg_s, 1e-12, 1e6)?;
+            c.range("m_stm", self.m_stm, 0.0, 10.0)?;
+            c.range("k_pot_cons", self.k_pot_cons, 0.0, 100.0)?;
+            c.range("k_dep_cons", self.k_dep_cons, 0.0, 100.0)?;
+            c.range("v_cons_min_v", self.v_cons_min_v, 0.0, 10.0)?;
+            c.range("v_rep_min_v", self.v_rep_min_v, 0.0, 10.0)?;
+            c.range("x_rep_th", self.x_rep_th, 0.0, 1.0)?;
+            c.range("k_rep_per_s", self.k_rep_per_s, 0.0, 1e12)?;
+            Ok(())
+        })
     }
 }
 
@@ -183,7 +173,6 @@ pub struct Otj {
     /// (slow-set incubation); `on_s = 0` when idle.
     on_v: f64,
     on_s: f64,
-    last_polarity: i8,
     c2c: ChaCha8Rng,
 }
 
@@ -201,7 +190,6 @@ impl Otj {
             y_neg: 0.0,
             on_v: 0.0,
             on_s: 0.0,
-            last_polarity: 0,
             c2c: r.c2c,
         };
         d.u = d.u_of(p.g_init_s);
@@ -274,10 +262,10 @@ impl Device for Otj {
                 self.u = 1.0 - (1.0 - self.u) * (-r * t_sw * gain).exp();
             }
         } else if v >= p.v_set_th_v {
-            let r = p.r_set0_per_s * ((v - p.v_set_ref_v) / p.v_slope_v).min(600.0).exp();
+            let r = common::switching_rate_per_s(p.r_set0_per_s, v, p.v_set_ref_v, p.v_slope_v);
             self.u = 1.0 - (1.0 - self.u) * (-r * d * gain).exp();
         } else if v <= -p.v_reset_th_v {
-            let r = p.r_reset0_per_s * ((a - p.v_reset_ref_v) / p.v_slope_v).min(600.0).exp();
+            let r = common::switching_rate_per_s(p.r_reset0_per_s, a, p.v_reset_ref_v, p.v_slope_v);
             self.u *= (-r * d * gain).exp();
         }
         // 3. own STM trace
@@ -294,12 +282,7 @@ impl Device for Otj {
         } else {
             0
         };
-        if pol != 0 {
-            if pol == -self.last_polarity {
-                self.cell.cycles += 1;
-            }
-            self.last_polarity = pol;
-        }
+        self.cell.count_reversal(pol);
         self.advance(d);
         // the pulse goes on in the next segment unless the device idles
         self.on_v = v;

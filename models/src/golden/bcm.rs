@@ -26,6 +26,7 @@
 //! is `<y^2> / rho_0` with `rho_0 = 2^rho0_shift` counts per window
 //! (`theta += ((y^2 >> rho0_shift) - theta) * 2^-s`).
 
+use super::cmd_bus::{current_col, learn_cols, next_row};
 use super::stdp::Command;
 
 /// Inputs during one clock cycle.
@@ -140,7 +141,7 @@ impl BcmModel {
     pub fn step(&mut self, inp: &BcmInputs) -> BcmOutputs {
         let stall = self.out_valid && !inp.cmd_ready;
         let accept = inp.learn && !self.busy;
-        let current = (0..self.n_cols).find(|&j| (self.todo >> j) & 1 == 1);
+        let current = current_col(self.todo, self.n_cols);
         // the scan is over, the pipeline empty and the last command taken:
         // one more cycle (the RTL registers the threshold difference), then
         // the finish
@@ -148,17 +149,7 @@ impl BcmModel {
             self.busy && current.is_none() && self.pipe.iter().all(|p| p.is_none()) && !stall;
         let finish = self.tail;
         let window_end = self.pos as u32 + 1 >= inp.window as u32;
-        let learn_cols = if inp.wta_on {
-            if inp.winner_valid && (inp.winner as usize) < self.n_cols {
-                1u64 << inp.winner
-            } else {
-                0
-            }
-        } else if self.n_cols == 64 {
-            u64::MAX
-        } else {
-            (1u64 << self.n_cols) - 1
-        };
+        let learn_cols = learn_cols(inp.wta_on, inp.winner_valid, inp.winner, self.n_cols);
 
         if inp.reset || inp.clear {
             self.x.iter_mut().for_each(|v| *v = 0);
@@ -236,12 +227,7 @@ impl BcmModel {
         if self.busy {
             if let Some(j) = current {
                 if !stall {
-                    if self.row as usize == self.n_rows - 1 {
-                        self.row = 0;
-                        self.todo &= !(1u64 << j);
-                    } else {
-                        self.row += 1;
-                    }
+                    next_row(&mut self.row, &mut self.todo, j, self.n_rows);
                 }
             } else if finish {
                 self.busy = false;

@@ -75,18 +75,55 @@ pub struct PhyOutputs {
     pub phy_error: u8,
 }
 
+/// The staging bank both PHYs (`FrontEndPhy`, `LeanPhy`) keep: each line's
+/// DAC word and mux mode as last written (`fe_we`), whether any was written
+/// since the last frame load, and `fe_apply` a cycle ago (for its rising
+/// edge).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staging {
+    pub word: Vec<u16>,
+    pub mode: Vec<u8>,
+    pub dirty: bool,
+    pub apply_prev: bool,
+}
+
+impl Staging {
+    pub fn new(n_lines: usize) -> Self {
+        Self {
+            word: vec![dac_word(0); n_lines],
+            mode: vec![0; n_lines],
+            dirty: false,
+            apply_prev: false,
+        }
+    }
+
+    /// One cycle of the bus inputs: the staging write of `fe_we` (which
+    /// makes the bank dirty) and the `fe_apply` history; returns whether
+    /// `fe_apply` rose in this cycle.
+    pub fn step(&mut self, inp: &PhyInputs) -> bool {
+        let rising = inp.fe_apply && !self.apply_prev;
+        self.apply_prev = inp.fe_apply;
+        if inp.fe_we {
+            let ch = usize::from(inp.fe_ch);
+            if ch < self.word.len() {
+                self.word[ch] = dac_word(inp.fe_code);
+                self.mode[ch] = inp.fe_mode & 3;
+            }
+            self.dirty = true;
+        }
+        rising
+    }
+}
+
 /// Registered state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrontEndPhyModel {
     n_lines: usize,
     n_cols: usize,
-    pub stg_word: Vec<u16>,
-    pub stg_mode: Vec<u8>,
+    pub stg: Staging,
     pub snap_mode: Vec<u8>,
     pub sh: Vec<u16>,
     pub mode_q: Vec<u8>,
-    pub dirty: bool,
-    pub apply_prev: bool,
     pub frame_on: bool,
     pub frame: u8,
     pub dac_cs_low: bool,
@@ -105,13 +142,10 @@ impl FrontEndPhyModel {
         Self {
             n_lines,
             n_cols,
-            stg_word: vec![dac_word(0); n_lines],
-            stg_mode: vec![0; n_lines],
+            stg: Staging::new(n_lines),
             snap_mode: vec![0; n_lines],
             sh: vec![0; n_lines],
             mode_q: vec![0; n_lines],
-            dirty: false,
-            apply_prev: false,
             frame_on: false,
             frame: 0,
             dac_cs_low: false,
@@ -153,20 +187,14 @@ impl FrontEndPhyModel {
     pub fn step(&mut self, inp: &PhyInputs) -> PhyOutputs {
         let s = self.clone(); // the registers before the edge
         let (nl, nc) = (self.n_lines, self.n_cols);
-        let rising = inp.fe_apply && !s.apply_prev;
-        self.apply_prev = inp.fe_apply;
+        let rising = self.stg.step(inp);
         self.dl_apply = s.dl_apply << 1 | inp.fe_apply as u64;
         self.dl_sample = s.dl_sample << 1 | inp.fe_sample as u64;
-        let word = dac_word(inp.fe_code);
-        let load = rising && s.dirty && !s.frame_on;
+        let load = rising && s.stg.dirty && !s.frame_on;
         for i in 0..nl {
-            if inp.fe_we && usize::from(inp.fe_ch) == i {
-                self.stg_word[i] = word;
-                self.stg_mode[i] = inp.fe_mode & 3;
-            }
             if load {
-                self.sh[i] = s.stg_word[i];
-                self.snap_mode[i] = s.stg_mode[i];
+                self.sh[i] = s.stg.word[i];
+                self.snap_mode[i] = s.stg.mode[i];
             } else if s.frame_on && s.frame & 1 == 1 {
                 self.sh[i] = s.sh[i] << 1;
             }
@@ -175,9 +203,6 @@ impl FrontEndPhyModel {
             }
         }
         // DAC frame
-        if inp.fe_we {
-            self.dirty = true;
-        }
         if s.frame_on {
             self.frame = s.frame + 1;
             if s.frame == 32 {
@@ -189,7 +214,7 @@ impl FrontEndPhyModel {
                 self.dac_sclk = s.frame & 1 == 0;
             }
         }
-        if rising && s.dirty {
+        if rising && s.stg.dirty {
             if s.frame_on {
                 self.err |= 1;
             } else {
@@ -197,7 +222,7 @@ impl FrontEndPhyModel {
                 self.frame = 0;
                 self.dac_cs_low = true;
                 self.dac_sclk = false;
-                self.dirty = inp.fe_we;
+                self.stg.dirty = inp.fe_we;
             }
         }
         // ADC path

@@ -4,7 +4,7 @@
 //! Cycle accurate; the RTL module documents the pins and the timing.
 
 use super::fe_adc::AdcReaderModel;
-use super::fe_phy::{dac_word, PhyInputs};
+use super::fe_phy::{PhyInputs, Staging};
 
 /// Cycles from `fe_apply` / `fe_sample` to the `apply` / `adc_convst` pins.
 pub const LEAN_PHY_LATENCY: usize = 288;
@@ -70,14 +70,11 @@ pub struct LeanPhyModel {
     /// Lines per DAC chain and per shift-register chain.
     dac_chain: usize,
     sr_chain: usize,
-    pub stg_word: Vec<u16>,
-    pub stg_mode: Vec<u8>,
+    pub stg: Staging,
     pub snap_mode: Vec<u8>,
     pub sh: Vec<u16>,
     pub msh: Vec<u8>,
     pub mode_q: Vec<u8>,
-    pub dirty: bool,
-    pub apply_prev: bool,
     pub frame_on: bool,
     pub fph: u8,
     pub fbit: u16,
@@ -107,14 +104,11 @@ impl LeanPhyModel {
             n_cols,
             dac_chain,
             sr_chain,
-            stg_word: vec![dac_word(0); n_lines],
-            stg_mode: vec![0; n_lines],
+            stg: Staging::new(n_lines),
             snap_mode: vec![0; n_lines],
             sh: vec![0; n_lines],
             msh: vec![0; n_lines],
             mode_q: vec![0; n_lines],
-            dirty: false,
-            apply_prev: false,
             frame_on: false,
             fph: 0,
             fbit: 0,
@@ -178,24 +172,18 @@ impl LeanPhyModel {
     pub fn step(&mut self, inp: &PhyInputs) -> LeanPhyOutputs {
         let s = self.clone(); // the registers before the edge
         let (nl, nc) = (self.n_lines, self.n_cols);
-        let rising = inp.fe_apply && !s.apply_prev;
-        self.apply_prev = inp.fe_apply;
+        let rising = self.stg.step(inp);
         self.dl_apply = dl_shift(&s.dl_apply, inp.fe_apply);
         self.dl_sample = dl_shift(&s.dl_sample, inp.fe_sample);
-        let word = dac_word(inp.fe_code);
         let busy_lines = s.frame_on || s.upd != 0 || Self::dl_any(&s.dl_apply);
-        let load = rising && s.dirty && !busy_lines;
+        let load = rising && s.stg.dirty && !busy_lines;
         let shift = s.frame_on && s.fph == 2;
         let sr_shift = shift && usize::from(s.fbit) < 2 * self.sr_chain;
         for i in 0..nl {
-            if inp.fe_we && usize::from(inp.fe_ch) == i {
-                self.stg_word[i] = word;
-                self.stg_mode[i] = inp.fe_mode & 3;
-            }
             if load {
-                self.sh[i] = s.stg_word[i];
-                self.msh[i] = s.stg_mode[i];
-                self.snap_mode[i] = s.stg_mode[i];
+                self.sh[i] = s.stg.word[i];
+                self.msh[i] = s.stg.mode[i];
+                self.snap_mode[i] = s.stg.mode[i];
             } else {
                 if shift {
                     let next = !(i + 1).is_multiple_of(self.dac_chain) && s.sh[i + 1] >> 15 == 1;
@@ -211,9 +199,6 @@ impl LeanPhyModel {
             }
         }
         // frame: 3 cycles per bit, SCLK high in the middle one
-        if inp.fe_we {
-            self.dirty = true;
-        }
         if s.frame_on {
             match s.fph {
                 0 => {
@@ -252,7 +237,7 @@ impl LeanPhyModel {
             }
             _ => {}
         }
-        if rising && s.dirty {
+        if rising && s.stg.dirty {
             if busy_lines {
                 self.err |= 1;
             } else {
@@ -262,7 +247,7 @@ impl LeanPhyModel {
                 self.sync_low = true;
                 self.sclk = false;
                 self.srclk = false;
-                self.dirty = inp.fe_we;
+                self.stg.dirty = inp.fe_we;
             }
         }
         // ADC path (as FrontEndPhy's, with the longer delay)

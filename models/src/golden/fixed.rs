@@ -37,14 +37,18 @@ pub fn sign_extend(raw: u64, bits: u32) -> i64 {
     ((raw << shift) as i64) >> shift
 }
 
+/// The low `bits` bits (0..=64) set: the mask of a `bits`-wide value.
+pub fn low_mask(bits: usize) -> u64 {
+    if bits == 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}
+
 /// The low `bits` of `x`'s two's complement, as the RTL carries it.
 pub fn to_raw(x: i64, bits: u32) -> u64 {
-    (x as u64)
-        & if bits == 64 {
-            u64::MAX
-        } else {
-            (1u64 << bits) - 1
-        }
+    (x as u64) & low_mask(bits as usize)
 }
 
 /// Arithmetic shift right (floor division by `2^shift`), shift 0..31.

@@ -19,6 +19,7 @@ macro_rules! register_addresses {
 pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;
+pub mod cmd_bus;
 pub mod fe_adc;
 pub mod fe_phy;
 pub mod fe_phy_lean;

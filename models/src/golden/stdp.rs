@@ -30,6 +30,9 @@
 //! are not represented (cut the window where a branch changes sign).
 //! [`stdp_registers`] picks the register values for a measured window.
 
+use super::cmd_bus::{current_col, learn_cols, next_row};
+use super::fixed::low_mask;
+
 /// Inputs during one clock cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StdpInputs {
@@ -159,17 +162,9 @@ impl StdpModel {
         }
     }
 
-    fn col_mask(&self) -> u64 {
-        if self.n_cols == 64 {
-            u64::MAX
-        } else {
-            (1u64 << self.n_cols) - 1
-        }
-    }
-
     /// One clock cycle; returns the outputs after the edge.
     pub fn step(&mut self, inp: &StdpInputs) -> StdpOutputs {
-        let cols = self.col_mask();
+        let cols = low_mask(self.n_cols);
         let pre = inp.pre_spikes
             & if self.n_rows == 128 {
                 u128::MAX
@@ -179,7 +174,7 @@ impl StdpModel {
         let post = inp.post_spikes & cols;
         let stall = self.out_valid && !inp.cmd_ready;
         let accept = inp.learn && !self.busy;
-        let current = (0..self.n_cols).find(|&j| (self.todo >> j) & 1 == 1);
+        let current = current_col(self.todo, self.n_cols);
         // stage C: the commands of its (row, column); a row with both holds
         // the pipeline one cycle (LTP first, LTD in the next cycle)
         let c = self.pipe[STDP_PIPELINE - 1];
@@ -188,15 +183,7 @@ impl StdpModel {
         let adv = !stall && !(ltp_want && ltd_want);
         let finish =
             self.busy && current.is_none() && self.pipe.iter().all(|p| p.is_none()) && !stall;
-        let learn_cols = if inp.wta_on {
-            if inp.winner_valid && (inp.winner as usize) < self.n_cols {
-                1u64 << inp.winner
-            } else {
-                0
-            }
-        } else {
-            cols
-        };
+        let learn_cols = learn_cols(inp.wta_on, inp.winner_valid, inp.winner, self.n_cols);
         let post_nonzero = (0..self.n_cols)
             .filter(|&j| self.y[j] != 0)
             .fold(0u64, |m, j| m | 1 << j);
@@ -286,12 +273,7 @@ impl StdpModel {
         if self.busy {
             if let Some(j) = current {
                 if adv {
-                    if self.row as usize == self.n_rows - 1 {
-                        self.row = 0;
-                        self.todo &= !(1u64 << j);
-                    } else {
-                        self.row = self.row.wrapping_add(1);
-                    }
+                    next_row(&mut self.row, &mut self.todo, j, self.n_rows);
                 }
             } else if finish {
                 self.busy = false;

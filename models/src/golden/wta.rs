@@ -68,7 +68,7 @@ impl WtaModel {
 
     /// Losers to inhibit, for an `n`-neuron layer.
     pub fn inhibit(&self, enable: bool, n: usize) -> u64 {
-        let all = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+        let all = super::fixed::low_mask(n);
         if self.valid && enable {
             !self.onehot & all
         } else {

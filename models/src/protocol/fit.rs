@@ -113,18 +113,26 @@ fn nelder_mead(f: &dyn Fn(f64, f64) -> f64, x0: (f64, f64), step: f64, iters: us
     s[best]
 }
 
-/// Fit `y0 + c1 exp(-t/tau1) + c2 exp(-t/tau2)` to `(t, y)`; time constants
-/// searched within `[t_min / 10, t_max * 10]`.
-pub fn double_exp(t: &[f64], y: &[f64]) -> Option<DoubleExp> {
-    if t.len() < 6 || t.len() != y.len() {
-        return None;
-    }
+/// The smallest positive time of `t` (infinite when none is) and the
+/// largest (at least 0): the span an exponential's time constant is
+/// searched around.
+fn time_span(t: &[f64]) -> (f64, f64) {
     let tmin = t
         .iter()
         .cloned()
         .filter(|x| *x > 0.0)
         .fold(f64::INFINITY, f64::min);
     let tmax = t.iter().cloned().fold(0.0, f64::max);
+    (tmin, tmax)
+}
+
+/// Fit `y0 + c1 exp(-t/tau1) + c2 exp(-t/tau2)` to `(t, y)`; time constants
+/// searched within `[t_min / 10, t_max * 10]`.
+pub fn double_exp(t: &[f64], y: &[f64]) -> Option<DoubleExp> {
+    if t.len() < 6 || t.len() != y.len() {
+        return None;
+    }
+    let (tmin, tmax) = time_span(t);
     if !tmin.is_finite() || tmax <= 0.0 {
         return None;
     }
@@ -212,12 +220,7 @@ pub fn single_exp(t: &[f64], y: &[f64]) -> Option<SingleExp> {
     if t.len() < 3 || t.len() != y.len() {
         return None;
     }
-    let tmin = t
-        .iter()
-        .cloned()
-        .filter(|x| *x > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    let tmax = t.iter().cloned().fold(0.0, f64::max);
+    let (tmin, tmax) = time_span(t);
     if !tmin.is_finite() {
         return None;
     }

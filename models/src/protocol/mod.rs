@@ -257,12 +257,8 @@ impl From<DeviceError> for ProtocolError {
     }
 }
 
-/// Run `protocol` on a device built from `spec` (the CLI's code path).
-pub fn run(
-    protocol: Protocol,
-    spec: &DeviceSpec,
-    opts: &Options,
-) -> Result<ProtocolResult, ProtocolError> {
+/// `NotApplicable` unless `protocol` is one of `spec`'s device's.
+fn check_applicable(protocol: Protocol, spec: &DeviceSpec) -> Result<(), ProtocolError> {
     let app = applicable(spec.kind);
     if !app.contains(&protocol) {
         return Err(ProtocolError::NotApplicable {
@@ -271,6 +267,16 @@ pub fn run(
             applicable: app,
         });
     }
+    Ok(())
+}
+
+/// Run `protocol` on a device built from `spec` (the CLI's code path).
+pub fn run(
+    protocol: Protocol,
+    spec: &DeviceSpec,
+    opts: &Options,
+) -> Result<ProtocolResult, ProtocolError> {
+    check_applicable(protocol, spec)?;
     match protocol {
         Protocol::PulseTrain => pulse_train::run(spec, opts),
         Protocol::Ppf => ppf::run(spec, opts, false, &mut Direct),
@@ -349,14 +355,7 @@ pub fn run_with(
     opts: &Options,
     driver: &mut dyn PulseDriver,
 ) -> Result<ProtocolResult, ProtocolError> {
-    let app = applicable(spec.kind);
-    if !app.contains(&protocol) {
-        return Err(ProtocolError::NotApplicable {
-            device: spec.kind,
-            protocol,
-            applicable: app,
-        });
-    }
+    check_applicable(protocol, spec)?;
     match protocol {
         Protocol::Ppf => ppf::run(spec, opts, false, driver),
         Protocol::Ppd => ppf::run(spec, opts, true, driver),

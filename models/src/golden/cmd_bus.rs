@@ -1,0 +1,37 @@
+//! Golden counterparts of the blocks the command producers share
+//! (`neuroxbar_rtl::cmd_bus`): the learning columns of a step, and the scan
+//! that visits each column still to do row by row.
+
+use super::fixed::low_mask;
+
+/// `LearnCols`: with `wta_on`, the `winner` column if `winner_valid` (none
+/// when `winner >= n_cols`), else none; without `wta_on`, every one of the
+/// `n_cols` columns.
+pub fn learn_cols(wta_on: bool, winner_valid: bool, winner: u8, n_cols: usize) -> u64 {
+    if wta_on {
+        if winner_valid && (winner as usize) < n_cols {
+            1u64 << winner
+        } else {
+            0
+        }
+    } else {
+        low_mask(n_cols)
+    }
+}
+
+/// The column being scanned (`LowestSetBit`): the lowest of the first
+/// `n_cols` bits of `todo`.
+pub fn current_col(todo: u64, n_cols: usize) -> Option<usize> {
+    (0..n_cols).find(|&j| (todo >> j) & 1 == 1)
+}
+
+/// The scan of column `col` moves on: to the next row, or after the last of
+/// `n_rows` rows, back to row 0 with `col` done.
+pub fn next_row(row: &mut u8, todo: &mut u64, col: usize, n_rows: usize) {
+    if *row as usize == n_rows - 1 {
+        *row = 0;
+        *todo &= !(1u64 << col);
+    } else {
+        *row += 1;
+    }
+}
