@@ -519,6 +519,33 @@ mod tests {
     }
 
     #[test]
+    fn win_share_and_homeostasis_map_to_registers() {
+        let mut c = E2Config::full(1);
+        assert_eq!(c.rho0_shift(), Some(2));
+        assert_eq!(c.theta_plus_codes(), 0);
+        c.spikes_per_rho0 = 16;
+        c.win_share = 4;
+        assert_eq!(c.rho0_shift(), Some(2));
+        c.homeostasis = 0.5;
+        // half the LIF threshold in Q15.8
+        assert_eq!(
+            c.theta_plus_codes(),
+            (c.threshold_codes().round() * 128.0) as u64
+        );
+        c.validate().unwrap();
+        c.win_share = 32;
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("--win-share 32"), "{e}");
+        c.win_share = 4;
+        c.learn_wta = false;
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("--homeostasis 0.5") && e.contains("winner-take-all"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn selectivity_of_a_map() {
         let (m, d) = neuron_maps(&[
             vec![4.0, 0.0, 0.0, 1.0],
