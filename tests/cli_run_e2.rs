@@ -80,6 +80,40 @@ fn orientation_bcm_options_are_checked() {
         &["orientation-bcm", "--pulse-width-us", "2000"],
         "--pulse-width-us 2000: allowed range 0.1 ..= 1000 us",
     );
+    fails_with(
+        &["orientation-bcm", "--homeostasis", "5"],
+        "--homeostasis 5: allowed range 0 ..= 4",
+    );
+    fails_with(
+        &["orientation-bcm", "--homeostasis", "0.1", "--no-wta"],
+        "--homeostasis 0.1: needs winner-take-all learning",
+    );
+    fails_with(
+        &["orientation-bcm", "--homeostasis-decay-shift", "32"],
+        "--homeostasis-decay-shift 32: allowed range 0 ..= 31",
+    );
+    fails_with(
+        &["orientation-bcm", "--win-share", "8"],
+        "--win-share 8: allowed: a power of two 1 ..= --spikes-per-rho0 (4)",
+    );
+    fails_with(
+        &[
+            "orientation-bcm",
+            "--win-share",
+            "3",
+            "--spikes-per-rho0",
+            "16",
+        ],
+        "--win-share 3: allowed: a power of two 1 ..= --spikes-per-rho0 (16)",
+    );
+    fails_with(
+        &["orientation-bcm", "--warmup-epochs", "10001"],
+        "--warmup-epochs 10001: allowed range 0..=10000",
+    );
+    fails_with(
+        &["orientation-bcm", "--wta-mode", "last"],
+        "invalid value 'last' for '--wta-mode",
+    );
 }
 
 #[test]
@@ -115,6 +149,10 @@ fn options_of_other_experiments_are_errors() {
     fails_with(
         &["orientation-bcm", "--encoding", "rate"],
         "--encoding does not apply to orientation-bcm (letters-stdp only)",
+    );
+    fails_with(
+        &["letters-stdp", "--homeostasis", "0.1"],
+        "--homeostasis does not apply to letters-stdp (orientation-bcm and moving-direction only)",
     );
     fails_with(
         &["letters-stdp", "--rho0-hz", "3"],

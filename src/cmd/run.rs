@@ -172,6 +172,17 @@ pub struct Args {
     /// resolution; BCM_RHO0_SHIFT), a power of two 1..=256 [default: 4].
     #[arg(long)]
     pub spikes_per_rho0: Option<u32>,
+    /// orientation-bcm, moving-direction: share of the windows a neuron is
+    /// expected to win (theta's mean of y^2 counts the lost windows as 0):
+    /// BCM_RHO0_SHIFT = log2(spikes-per-rho0 / N), a power of two
+    /// 1..=spikes-per-rho0 [default: 1].
+    #[arg(long)]
+    pub win_share: Option<u32>,
+    /// orientation-bcm, moving-direction: presentations before learning,
+    /// with the programming off, so the BCM threshold (and the homeostatic
+    /// thresholds) start from their running values, 0..=10000 [default: 0].
+    #[arg(long)]
+    pub warmup_epochs: Option<usize>,
     /// orientation-bcm, moving-direction: BCM learning rate, pulses per
     /// count^3, a power of two 2^-15..=1 [default: 1/32].
     #[arg(long)]
@@ -204,6 +215,20 @@ pub struct Args {
     /// the tests still read winners with WTA.
     #[arg(long)]
     pub no_wta: bool,
+    /// orientation-bcm, moving-direction: winner selection while learning,
+    /// first (first to cross) or max (max-membrane among those crossing in
+    /// the same tick) [default: first].
+    #[arg(long, value_parser = ["first", "max"])]
+    pub wta_mode: Option<String>,
+    /// orientation-bcm, moving-direction: win-driven homeostasis, the
+    /// winner's threshold increase per win as a fraction of the LIF
+    /// threshold, 0..=4 (0: off) [default: 0].
+    #[arg(long)]
+    pub homeostasis: Option<f64>,
+    /// orientation-bcm, moving-direction: decay of the homeostatic
+    /// threshold, adapt -= adapt >> S per tick, 0..=31 (0: none) [default: 0].
+    #[arg(long)]
+    pub homeostasis_decay_shift: Option<u32>,
     /// letters-stdp: presentations of each letter per noise level in the
     /// test after training, 1..=100 [default: 10]; orientation-bcm,
     /// moving-direction: presentations of each orientation in the response
@@ -268,6 +293,8 @@ const OPTION_SCOPE: &[Scope] = &[
         &[E2, E2B],
     ),
     ("--theta-windows", |a| a.theta_windows.is_some(), &[E2, E2B]),
+    ("--win-share", |a| a.win_share.is_some(), &[E2, E2B]),
+    ("--warmup-epochs", |a| a.warmup_epochs.is_some(), &[E2, E2B]),
     ("--window-s", |a| a.window_s.is_some(), &[E2, E2B]),
     ("--window-ticks", |a| a.window_ticks.is_some(), &[E2, E2B]),
     ("--v-pot-v", |a| a.v_pot_v.is_some(), &[E2, E2B]),
@@ -283,6 +310,13 @@ const OPTION_SCOPE: &[Scope] = &[
         &[E1, E2, E2B],
     ),
     ("--no-wta", |a| a.no_wta, &[E2, E2B]),
+    ("--wta-mode", |a| a.wta_mode.is_some(), &[E2, E2B]),
+    ("--homeostasis", |a| a.homeostasis.is_some(), &[E2, E2B]),
+    (
+        "--homeostasis-decay-shift",
+        |a| a.homeostasis_decay_shift.is_some(),
+        &[E2, E2B],
+    ),
     ("--trials", |a| a.trials.is_some(), &[E2B]),
     ("--rest-s", |a| a.rest_s.is_some(), &[E2B]),
     ("--step-ms", |a| a.step_ms.is_some(), &[E2B]),

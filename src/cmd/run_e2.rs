@@ -24,6 +24,8 @@ fn e2_config(args: &Args, experiment: &str) -> anyhow::Result<E2Config> {
     cfg.rho0_hz = args.rho0_hz.unwrap_or(cfg.rho0_hz);
     cfg.eta = args.eta.unwrap_or(cfg.eta);
     cfg.spikes_per_rho0 = args.spikes_per_rho0.unwrap_or(cfg.spikes_per_rho0);
+    cfg.warmup_epochs = args.warmup_epochs.unwrap_or(cfg.warmup_epochs);
+    cfg.win_share = args.win_share.unwrap_or(cfg.win_share);
     cfg.theta_windows = args.theta_windows.unwrap_or(cfg.theta_windows);
     cfg.window_s = args.window_s.unwrap_or(cfg.window_s);
     cfg.ticks_per_window = args.window_ticks.unwrap_or(cfg.ticks_per_window);
@@ -34,6 +36,13 @@ fn e2_config(args: &Args, experiment: &str) -> anyhow::Result<E2Config> {
         cfg.pulse_width_s = w * 1e-6;
     }
     cfg.learn_wta = !args.no_wta;
+    if let Some(m) = &args.wta_mode {
+        cfg.wta_max_membrane = m == "max";
+    }
+    cfg.homeostasis = args.homeostasis.unwrap_or(cfg.homeostasis);
+    cfg.homeostasis_decay_shift = args
+        .homeostasis_decay_shift
+        .unwrap_or(cfg.homeostasis_decay_shift);
     cfg.warp = !args.no_warp;
     cfg.clock_mhz = clock_mhz(args)?;
     Ok(cfg)
@@ -112,6 +121,10 @@ pub fn run_e2(args: Args) -> anyhow::Result<()> {
         );
     }
     outln!(
+        "expected selectivity of the final weights (mean over neurons): {:.3}",
+        e2::expected_selectivity(&res)
+    );
+    outln!(
         "distinct orientations: {} of 4; winners of the clean test (neuron per orientation): {}",
         res.distinct_orientations,
         res.test_winners
@@ -128,6 +141,15 @@ pub fn run_e2(args: Args) -> anyhow::Result<()> {
             s.distinct_mean,
             s.selectivity_mean,
             s.selectivity_sd
+        );
+        outln!(
+            "  expected selectivity of the final weights {:?}: {:.3} +- {:.3}",
+            s.expected_selectivity
+                .iter()
+                .map(|v| format!("{v:.3}"))
+                .collect::<Vec<_>>(),
+            s.expected_selectivity_mean,
+            s.expected_selectivity_sd
         );
     }
     outln!(

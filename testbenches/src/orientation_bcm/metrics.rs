@@ -53,6 +53,17 @@ pub fn neuron_maps(test_spikes: &[Vec<f64>]) -> (Vec<NeuronMap>, usize) {
     (maps, distinct)
 }
 
+/// Mean over the neurons of the selectivity of the expected responses
+/// `sum_m <rho_x^m> W_m` of the final weights (no Poisson noise): what the
+/// weights encode, beside the measured test responses, whose finite
+/// repeats give a noise floor (10 repeats of four equal responses of about
+/// 14 spikes give a selectivity near 0.05).
+pub fn expected_selectivity(res: &E2Result) -> f64 {
+    let last = res.snapshots.last().expect("at least the initial snapshot");
+    let (maps, _) = neuron_maps(&last.response_hz);
+    maps.iter().map(|m| m.selectivity).sum::<f64>() / N_COLS as f64
+}
+
 /// Distinct orientations and mean selectivity over seeds.
 #[derive(Debug, Clone, Serialize)]
 pub struct SeedSpread {
@@ -62,6 +73,21 @@ pub struct SeedSpread {
     pub distinct_mean: f64,
     pub selectivity_mean: f64,
     pub selectivity_sd: f64,
+    /// [`expected_selectivity`] per seed, its mean and sd.
+    pub expected_selectivity: Vec<f64>,
+    pub expected_selectivity_mean: f64,
+    pub expected_selectivity_sd: f64,
+}
+
+fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    let sd = if v.len() > 1 {
+        (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+    } else {
+        0.0
+    };
+    (m, sd)
 }
 
 impl SeedSpread {
@@ -72,13 +98,13 @@ impl SeedSpread {
             .map(|r| r.neurons.iter().map(|n| n.selectivity).sum::<f64>() / N_COLS as f64)
             .collect();
         let n = sel.len() as f64;
-        let m = sel.iter().sum::<f64>() / n;
-        let sd = if sel.len() > 1 {
-            (sel.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
-        } else {
-            0.0
-        };
+        let (m, sd) = mean_sd(&sel);
+        let exp: Vec<f64> = res.iter().map(expected_selectivity).collect();
+        let (em, esd) = mean_sd(&exp);
         SeedSpread {
+            expected_selectivity: exp,
+            expected_selectivity_mean: em,
+            expected_selectivity_sd: esd,
             seeds,
             distinct_mean: distinct.iter().sum::<usize>() as f64 / n,
             distinct_orientations: distinct,

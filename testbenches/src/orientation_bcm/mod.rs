@@ -84,6 +84,11 @@ pub struct E2Config {
     /// probability (the paper: "randomly presented with four orientation
     /// patterns with equal probability", 2000 epochs).
     pub epochs: usize,
+    /// Presentations before learning with the programming off (WTA and
+    /// homeostasis on): the BCM threshold starts at 0 out of reset and
+    /// would otherwise potentiate every active input of the first
+    /// ~`theta_windows` windows, the background included.
+    pub warmup_epochs: usize,
     /// Mean rates on the bar and elsewhere, Hz (paper: 2 and 0.7).
     pub rate_bar_hz: f64,
     pub rate_background_hz: f64,
@@ -97,6 +102,13 @@ pub struct E2Config {
     /// the rate resolution. The LIF threshold is `rho_0 / spikes_per_rho0 *
     /// window_s` weighted input spikes.
     pub spikes_per_rho0: u32,
+    /// Share of the windows a neuron is expected to win while learning with
+    /// WTA (a power of two, 1..=spikes_per_rho0): theta averages `y^2` over
+    /// every window, the lost ones (`y = 0`) included, so a neuron winning
+    /// `1 / win_share` of them settles at `win_share * rho_0` in the windows
+    /// it wins. `BCM_RHO0_SHIFT = log2(spikes_per_rho0 / win_share)` puts
+    /// that target back at rho_0. 1: no correction.
+    pub win_share: u32,
     /// Learning rate: pulses per unit of `x y (y - theta)` (a power of two, 2^-15..=1).
     pub eta: f64,
     /// Theta averaging length, windows (a power of two, 1..=32768).
@@ -126,6 +138,20 @@ pub struct E2Config {
     /// RTL's `wta_on` low). The tests always read winners with WTA and
     /// responses without.
     pub learn_wta: bool,
+    /// Winner selection (CTRL bit 1): false first-to-cross (the lowest
+    /// index among the neurons crossing in the same tick), true max-membrane
+    /// (among those, the one furthest above its threshold; the paper's
+    /// "neuron with maximal rho_y").
+    pub wta_max_membrane: bool,
+    /// Win-driven homeostasis while learning with WTA: each win raises the
+    /// winner's threshold by this fraction of the LIF threshold
+    /// (`THETA_PLUS`; 0 = off), so a neuron that keeps winning yields the
+    /// next presentations to the others. Off in the tests (`THETA_PLUS` 0;
+    /// the thresholds reached are kept).
+    pub homeostasis: f64,
+    /// Decay of the homeostatic threshold: `adapt -= adapt >> s` per tick
+    /// (`THETA_DECAY_SHIFT`; 0 = no decay).
+    pub homeostasis_decay_shift: u32,
     /// Idle time between presentations, seconds (the volatile part relaxes).
     pub gap_s: f64,
     pub read_v: f64,
@@ -145,12 +171,14 @@ impl E2Config {
             device: "ftj-relax".into(),
             seed,
             epochs: 2000,
+            warmup_epochs: 0,
             rate_bar_hz: 2.0,
             rate_background_hz: 0.7,
             window_s: 1.0,
             ticks_per_window: 40,
             rho0_hz: 3.7,
             spikes_per_rho0: 4,
+            win_share: 1,
             eta: 1.0 / 32.0,
             theta_windows: 4,
             g_unit_s: 2500e-6,
@@ -161,6 +189,9 @@ impl E2Config {
             pulse_interval_s: 0.15,
             scheme_v3: false,
             learn_wta: true,
+            wta_max_membrane: false,
+            homeostasis: 0.0,
+            homeostasis_decay_shift: 0,
             gap_s: 2.0,
             read_v: 0.1,
             tia_gain_index: 5,
@@ -183,6 +214,13 @@ impl E2Config {
         if !(1..=10_000).contains(&self.epochs) {
             return bad("--epochs", self.epochs.to_string(), "1..=10000");
         }
+        if self.warmup_epochs > 10_000 {
+            return bad(
+                "--warmup-epochs",
+                self.warmup_epochs.to_string(),
+                "0..=10000",
+            );
+        }
         if !(1..=100).contains(&self.test_repeats) {
             return bad("--test-repeats", self.test_repeats.to_string(), "1..=100");
         }
@@ -202,6 +240,16 @@ impl E2Config {
                 self.spikes_per_rho0.to_string(),
                 "a power of two 1 ..= 256",
             );
+        }
+        if !(self.win_share.is_power_of_two() && self.win_share <= self.spikes_per_rho0) {
+            return Err(ExperimentError::option(
+                "--win-share",
+                self.win_share,
+                format!(
+                    "allowed: a power of two 1 ..= --spikes-per-rho0 ({})",
+                    self.spikes_per_rho0
+                ),
+            ));
         }
         if self.theta_shift().is_none() {
             return bad(
@@ -274,6 +322,38 @@ impl E2Config {
                 ),
             );
         }
+        if !(self.homeostasis.is_finite() && (0.0..=4.0).contains(&self.homeostasis)) {
+            return bad(
+                "--homeostasis",
+                self.homeostasis.to_string(),
+                "0 ..= 4 (fraction of the LIF threshold per win)",
+            );
+        }
+        if self.homeostasis > 0.0 && !self.learn_wta {
+            return Err(ExperimentError::option(
+                "--homeostasis",
+                self.homeostasis,
+                "needs winner-take-all learning (without it every spike would raise the threshold); drop --no-wta",
+            ));
+        }
+        let tp = self.theta_plus_codes();
+        if tp > 0x7F_FFFF {
+            return Err(ExperimentError::option(
+                "--homeostasis",
+                self.homeostasis,
+                format!(
+                    "the increment would be {} Q15.8 codes, above THETA_PLUS's 23 bits",
+                    tp
+                ),
+            ));
+        }
+        if self.homeostasis_decay_shift > 31 {
+            return bad(
+                "--homeostasis-decay-shift",
+                self.homeostasis_decay_shift.to_string(),
+                "0 ..= 31",
+            );
+        }
         if !(1..=10_000).contains(&self.snapshot_every) {
             return bad(
                 "snapshot_every",
@@ -293,9 +373,11 @@ impl E2Config {
         (0..=15).find(|&k| (self.eta - 2f64.powi(-(k as i32))).abs() < 1e-12)
     }
 
-    /// `BCM_RHO0_SHIFT` for `spikes_per_rho0`.
+    /// `BCM_RHO0_SHIFT` for `spikes_per_rho0 / win_share`.
     pub fn rho0_shift(&self) -> Option<u32> {
-        (0..=8).find(|&k| self.spikes_per_rho0 == 1 << k)
+        let k: u32 = (0..=8).find(|&k| self.spikes_per_rho0 == 1 << k)?;
+        let w = (0..=8).find(|&w| self.win_share == 1 << w).unwrap_or(0);
+        Some(k.saturating_sub(w))
     }
 
     /// Rate of one output spike per window, Hz (`rho_0 / spikes_per_rho0`).
@@ -323,6 +405,11 @@ impl E2Config {
     pub fn threshold_codes(&self) -> f64 {
         self.spike_quantum_hz() * self.window_s * self.codes_per_unit()
     }
+
+    /// `THETA_PLUS` (unsigned Q15.8 codes) of `homeostasis`.
+    pub fn theta_plus_codes(&self) -> u64 {
+        (self.homeostasis * self.threshold_codes().round() * 256.0).round() as u64
+    }
 }
 
 /// One snapshot of the learning state.
@@ -336,6 +423,8 @@ pub struct Snapshot {
     pub theta_hz: Vec<f64>,
     /// `[neuron][orientation]`: `sum_m <rho_x^m> W_m` of the present weights, Hz.
     pub response_hz: Vec<Vec<f64>>,
+    /// Homeostatic threshold increase per neuron, as a fraction of the LIF threshold.
+    pub adapt_fraction: Vec<f64>,
 }
 
 /// One training presentation.
@@ -427,6 +516,33 @@ mod tests {
         );
         let e = err.to_string();
         assert!(e.contains("--eta 0.3") && e.contains("power of two"), "{e}");
+    }
+
+    #[test]
+    fn win_share_and_homeostasis_map_to_registers() {
+        let mut c = E2Config::full(1);
+        assert_eq!(c.rho0_shift(), Some(2));
+        assert_eq!(c.theta_plus_codes(), 0);
+        c.spikes_per_rho0 = 16;
+        c.win_share = 4;
+        assert_eq!(c.rho0_shift(), Some(2));
+        c.homeostasis = 0.5;
+        // half the LIF threshold in Q15.8
+        assert_eq!(
+            c.theta_plus_codes(),
+            (c.threshold_codes().round() * 128.0) as u64
+        );
+        c.validate().unwrap();
+        c.win_share = 32;
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("--win-share 32"), "{e}");
+        c.win_share = 4;
+        c.learn_wta = false;
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("--homeostasis 0.5") && e.contains("winner-take-all"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -32,25 +32,48 @@ pub(crate) fn a(n: &str) -> u8 {
     addr(n).unwrap_or_else(|| panic!("register {n} is in the map"))
 }
 
-/// Registers of the learning phase (`learning` false: BCM off; `wta` false: WTA off).
+/// Registers of the learning phase (`learning` false: BCM off; `wta` false:
+/// WTA off); homeostasis on while learning with WTA.
 pub fn configure<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
     sim: &mut CoSim<B>,
     cfg: &E2Config,
     learning: bool,
     wta: bool,
 ) -> Result<(), ExperimentError> {
+    configure_phase(sim, cfg, learning, wta, learning && wta)
+}
+
+/// As [`configure`], with the homeostasis (`THETA_PLUS`) set apart: the
+/// warm-up runs WTA and homeostasis without programming.
+pub fn configure_phase<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
+    sim: &mut CoSim<B>,
+    cfg: &E2Config,
+    learning: bool,
+    wta: bool,
+    homeostasis: bool,
+) -> Result<(), ExperimentError> {
     let period_s = sim.fe.params().clock_period_s;
     let lsb_v = sim.fe.params().dac_lsb_volts;
     let dac = |what: &str, v: f64| dac_code(what, v, lsb_v).map(|c| c as i32 as u32);
     let cyc = |t: f64| (t / period_s).round().max(1.0) as u32;
     let writes: Vec<(u8, u32)> = vec![
-        (a("CTRL"), wta as u32), // first-to-cross, shift leak
+        // bit 0 WTA, bit 1 max-membrane, shift leak
+        (a("CTRL"), wta as u32 | (cfg.wta_max_membrane as u32) << 1),
         (a("THRESHOLD"), (cfg.threshold_codes().round() as u32) << 8),
         (a("RESET_V"), 0),
         (a("LEAK_SHIFT"), 31), // v >>> 31 = 0: no leak over the window
         (a("GAIN"), 0x0100),
         (a("REFRACTORY"), 0),
-        (a("THETA_PLUS"), 0),
+        // homeostasis only while learning with WTA
+        (
+            a("THETA_PLUS"),
+            if homeostasis && wta {
+                cfg.theta_plus_codes() as u32
+            } else {
+                0
+            },
+        ),
+        (a("THETA_DECAY_SHIFT"), cfg.homeostasis_decay_shift),
         (a("INPUT_MODE"), 0),
         (a("V_READ"), dac("read_v", cfg.read_v)?),
         (
@@ -181,6 +204,11 @@ pub(crate) fn snapshot<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutput
         let raw = sim.peek(4, j as u16).map_err(cfg_err)?;
         theta_counts.push(raw as f64 / 256.0);
     }
+    let mut adapt_fraction = Vec::new();
+    for j in 0..N_COLS {
+        let raw = sim.peek(9, j as u16).map_err(cfg_err)? as i32;
+        adapt_fraction.push(raw as f64 / 256.0 / cfg.threshold_codes().round());
+    }
     let theta_hz = theta_counts
         .iter()
         .map(|t| t * cfg.spike_quantum_hz())
@@ -200,6 +228,7 @@ pub(crate) fn snapshot<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutput
         theta_counts,
         theta_hz,
         response_hz,
+        adapt_fraction,
     })
 }
 
@@ -215,17 +244,26 @@ pub fn run_on<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
     // an accelerator out of reset could drive the array meanwhile
     sim.reset().map_err(cfg_err)?;
     initialise_weights(sim, cfg, &mut rng)?;
+    // warm-up: the BCM unit's theta (and the homeostatic thresholds) run
+    // from 0 to their running values on the initial weights, programming off
+    configure_phase(sim, cfg, false, cfg.learn_wta, cfg.learn_wta)?;
+    let total = cfg.warmup_epochs + cfg.epochs + cfg.test_repeats * 4 + 4;
+    let mut done = 0;
+    let mut saturated = 0u64;
+    for _ in 0..cfg.warmup_epochs {
+        let d = ORIENTATIONS_DEG[rng.gen_range(0..4)];
+        present_window(sim, cfg, bar_pixels(d, 0), &mut rng, &mut saturated)?;
+        done += 1;
+        progress(done, total);
+    }
     configure(sim, cfg, true, cfg.learn_wta)?;
     let w0 = weight_maps(sim)?;
     let mean_w: f64 = w0.iter().flatten().sum::<f64>() / (N_ROWS * N_COLS) as f64;
     let flat: Vec<f64> = vec![mean_w; N_ROWS];
     let initial_response_hz = expected_response_hz(cfg, &flat, 0);
     let background_response_hz = N_ROWS as f64 * cfg.rate_background_hz * mean_w / cfg.g_unit_s;
-    let total = cfg.epochs + cfg.test_repeats * 4 + 4;
-    let mut done = 0;
     let mut snapshots = vec![snapshot(sim, cfg, 0)?];
     let mut presentations = Vec::new();
-    let mut saturated = 0u64;
     for epoch in 1..=cfg.epochs {
         {
             let d = ORIENTATIONS_DEG[rng.gen_range(0..4)];
