@@ -266,6 +266,19 @@ pub const TOPS: &[Top] = &[
         cosim: true,
     },
     Top {
+        name: "arty_25x5",
+        about: "Arty A7-35T board top: an MMCM (100 -> 25 MHz) + the ULX3S top's body, UART 1 Mbaud (`--board arty`)",
+        kind: TopKind::Board,
+        generate: || {
+            generate(
+                "arty_25x5",
+                &mut *Box::<crate::board_tops::BoardArty>::default(),
+            )
+        },
+        registers: none,
+        cosim: false,
+    },
+    Top {
         name: "wide_acc",
         about: "a 100-bit accumulator: a fixture for the tool flow's wide ports",
         kind: TopKind::Fixture,
