@@ -3,7 +3,8 @@
 //! ECP5 (resources, no latches, fmax, critical path, bitstream), a clock the
 //! design misses is an error after complete results, a top mapped to the
 //! Artix-7 (resources, no fmax and why), and unknown targets and tops
-//! rejected with the allowed values. (Wrapping the accelerator, whose synthesis takes
+//! rejected with the allowed values, and the Arty A7 board top with its Vivado
+//! build files. (Wrapping the accelerator, whose synthesis takes
 //! minutes, is checked by the unit tests of `src/cmd/synth.rs`.)
 
 use std::path::{Path, PathBuf};
@@ -233,9 +234,6 @@ fn boards_that_are_not_built_or_mixed_with_top_and_target_are_errors() {
         e.contains("icebreaker") && e.contains("does not fit the iCE40UP5K"),
         "{e}"
     );
-    let o = synth(&["--board", "arty", "--out", out_s]);
-    assert!(!o.status.success());
-    assert!(text(&o).contains("not supported"), "{}", text(&o));
     let o = synth(&["--board", "zedboard", "--out", out_s]);
     assert!(!o.status.success());
     assert!(text(&o).contains("ulx3s, icebreaker, arty"), "{}", text(&o));
@@ -249,4 +247,47 @@ fn boards_that_are_not_built_or_mixed_with_top_and_target_are_errors() {
     }
     assert!(!out.exists(), "nothing written on bad arguments");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `--board arty`: the whole Arty A7 board top through Yosys for the
+/// XC7A35T (3 min), its pins checked against `constraints/arty_a7.xdc`,
+/// and the files Vivado needs to place, route and write the bitstream:
+/// the .xdc, the Verilog without the primitives' simulation models, the
+/// script.
+#[test]
+fn the_arty_board_synthesizes_and_writes_its_vivado_build() {
+    let out = scratch("arty").join("out");
+    let o = synth(&["--board", "arty", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("synth.json"))).unwrap();
+    assert_eq!(json["top"], "arty_25x5");
+    assert_eq!(json["target"], "xc7");
+    assert_eq!(json["freq_target_mhz"], 25.0);
+    assert_eq!(json["latches"], 0, "{json:#}");
+    assert_eq!(json["fits"], true, "{json:#}");
+    assert_eq!(json["io_fits"], true, "{json:#}");
+    // 31 pins: clock, reset, UART (2), 8 LEDs, 19 PHY pins
+    assert_eq!(json["resources"]["IO"]["used"], 31, "{json:#}");
+    assert!(json["resources"]["DSP"]["used"].as_u64().unwrap() > 0);
+    // the MMCM and its clock buffer reach the netlist as primitives
+    assert_eq!(json["other_cells"]["MMCME2_BASE"], 1, "{json:#}");
+    assert!(
+        json["other_cells"]["BUFG"].as_u64().unwrap() >= 1,
+        "{json:#}"
+    );
+    assert!(json["fmax_mhz"].is_null());
+    let note = json["bitstream_note"].as_str().unwrap();
+    assert!(
+        note.contains("vivado -mode batch -source vivado.tcl"),
+        "{note}"
+    );
+    assert_eq!(
+        read(&out.join("board.xdc")),
+        include_str!("../constraints/arty_a7.xdc")
+    );
+    let v = read(&out.join("vivado_top.v"));
+    assert!(v.contains("MMCME2_BASE #(") && !v.contains("module MMCME2_BASE"));
+    let tcl = read(&out.join("vivado.tcl"));
+    assert!(tcl.contains("-part xc7a35ticsg324-1L"), "{tcl}");
+    std::fs::remove_dir_all(out.parent().unwrap()).ok();
 }

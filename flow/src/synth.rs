@@ -11,6 +11,7 @@
 //! fmax is that of the logic with registered ports; the resource counts are
 //! always those of `synth_top`.
 
+use crate::boards::{vivado_files, PinFile, PinFormat};
 use crate::files::write_atomic;
 use crate::nextpnr::{parse_critical_path, parse_fmax, CriticalPath};
 use crate::parts::{Pnr, Target, PNR_ECP5_25F, PNR_ICE40_UP5K};
@@ -62,12 +63,12 @@ struct Job<'a> {
     /// Scratch directory of the tools (inside `out`).
     work: Work,
     /// Pins `synth_top` needs.
-    pins: u64,
+    pin_count: u64,
     freq_mhz: f64,
     yosys: Tool,
-    /// A board's pin constraints: (its path in the repository, its text),
-    /// written into the work folder as `board.lpf`.
-    lpf: Option<(String, String)>,
+    /// A board's pin constraints, copied into the work and output folders
+    /// (`board.lpf`, `board.xdc`).
+    pins: Option<PinFile>,
 }
 
 /// What Yosys made of `synth_top`.
@@ -197,9 +198,17 @@ impl Job<'_> {
     fn place_and_route(&self, over: &[String], yosys_log: &str) -> Result<Timing> {
         let target = self.target;
         let Some(pnr) = target.nextpnr else {
+            let vivado = match self.pins.as_ref().map(|p| p.format) {
+                Some(PinFormat::Xdc { .. }) => {
+                    "; Vivado places, routes and writes design.bit with the files written here \
+                     (`vivado -mode batch -source vivado.tcl`)"
+                }
+                _ => "",
+            };
             return Ok(Timing::none(
                 format!(
-                    "no place and route for {}: nextpnr-xilinx is not packaged (Debian or PyPI)",
+                    "no place and route for {}: nextpnr-xilinx is not packaged (Debian or \
+                     PyPI){vivado}",
                     target.part
                 ),
                 None,
@@ -222,7 +231,7 @@ impl Job<'_> {
                 Some(tool),
             ));
         }
-        let scan = self.lpf.is_none() && self.pins > target.capacity.io;
+        let scan = self.pins.is_none() && self.pin_count > target.capacity.io;
         let netlist = if scan {
             // the ports on registers: a second synthesis, of `pnr_top`
             let script = format!(
@@ -250,8 +259,12 @@ impl Job<'_> {
         if pnr.arch == "ice40" {
             args.push("--pcf-allow-unconstrained");
         }
-        if self.lpf.is_some() {
-            args.extend(["--lpf", "board.lpf"]);
+        if let Some(PinFile {
+            format: PinFormat::Lpf,
+            ..
+        }) = &self.pins
+        {
+            args.extend(["--lpf", PinFormat::Lpf.file_name()]);
         }
         let command = format!("{} {}", tool.program.display(), args.join(" "));
         let t0 = Instant::now();
@@ -280,14 +293,15 @@ impl Job<'_> {
                 "{name} ({}) after routing; ports on registers (`pnr_top`): the top needs \
                  {} pins, {} has {}",
                 tool.origin(),
-                self.pins,
+                self.pin_count,
                 target.part,
                 target.capacity.io
             ),
-            Some(_) => match &self.lpf {
-                Some((path, _)) => format!(
-                    "{name} ({}) after routing, ports on the board's pins ({path})",
-                    tool.origin()
+            Some(_) => match &self.pins {
+                Some(p) => format!(
+                    "{name} ({}) after routing, ports on the board's pins ({})",
+                    tool.origin(),
+                    p.path
                 ),
                 None => format!("{name} ({}) after routing, ports on pins", tool.origin()),
             },
@@ -351,16 +365,21 @@ pub struct SynthRequest {
     pub out: PathBuf,
     /// The clock to meet, MHz.
     pub freq_mhz: f64,
-    /// A board's `.lpf` (path for messages, text): every port of `top` must
-    /// be located in it; nextpnr-ecp5 places the pins by it (`--lpf`).
-    pub lpf: Option<(String, String)>,
+    /// A board's pin file: every port of `top` must be constrained in it;
+    /// nextpnr-ecp5 places the pins by an `.lpf` (`--lpf`); with an `.xdc`
+    /// the run also writes Vivado's script and Verilog
+    /// ([`crate::boards::vivado_files`]).
+    pub pins: Option<PinFile>,
 }
 
 /// Files an earlier run may have left in the output folder, removed before
 /// a run so that they cannot pass for its results.
-const RESULT_FILES: [&str; 7] = [
+const RESULT_FILES: [&str; 10] = [
     "synth.json",
     "board.lpf",
+    "board.xdc",
+    "vivado_top.v",
+    "vivado.tcl",
     "synth.md",
     "netlist.json",
     "nextpnr.log",
@@ -379,16 +398,19 @@ pub fn synthesize(req: SynthRequest) -> Result<SynthReport> {
         top,
         out,
         freq_mhz,
-        lpf,
+        pins,
     } = req;
-    if let Some((path, text)) = &lpf {
-        if target.nextpnr.map(|p| p.arch) != Some("ecp5") {
+    if let Some(p) = &pins {
+        if target.family != p.format.family() {
             return Err(FlowError::Failed(format!(
-                "{path}: an .lpf constrains ECP5 pins, not {}",
+                "{}: a {} file constrains {:?} pins, not those of {}",
+                p.path,
+                p.format.file_name(),
+                p.format.family(),
                 target.part
             )));
         }
-        crate::boards::check_lpf(&top, text, path).map_err(FlowError::Failed)?;
+        crate::boards::check_pins(&top, p).map_err(FlowError::Failed)?;
     }
     let yosys = find_tool("yosys", "-V").ok_or_else(|| {
         FlowError::Failed(
@@ -403,9 +425,9 @@ pub fn synthesize(req: SynthRequest) -> Result<SynthReport> {
         let _ = std::fs::remove_file(out.join(stale));
     }
 
-    let pins = pin_count(&top);
+    let pin_count = pin_count(&top);
     let mut verilog = format!("{}\n{}", top.verilog, synth_wrapper(&top));
-    if lpf.is_none() && target.nextpnr.is_some() && pins > target.capacity.io {
+    if pins.is_none() && target.nextpnr.is_some() && pin_count > target.capacity.io {
         verilog.push('\n');
         verilog.push_str(&pnr_wrapper(&top));
     }
@@ -415,19 +437,24 @@ pub fn synthesize(req: SynthRequest) -> Result<SynthReport> {
     std::fs::create_dir_all(&work.0)
         .map_err(|e| FlowError::io(format!("creating {}", work.0.display()), e))?;
     write(&work.0.join("synth_top.v"), &verilog)?;
-    if let Some((_, text)) = &lpf {
-        write(&work.0.join("board.lpf"), text)?;
-        write(&out.join("board.lpf"), text)?;
+    if let Some(p) = &pins {
+        write(&work.0.join(p.format.file_name()), &p.text)?;
+        write(&out.join(p.format.file_name()), &p.text)?;
+        if let PinFormat::Xdc { vivado_part } = p.format {
+            for (name, text) in vivado_files(&top, vivado_part) {
+                write(&out.join(name), &text)?;
+            }
+        }
     }
     let job = Job {
         target,
         top,
         out,
         work,
-        pins,
+        pin_count,
         freq_mhz,
         yosys,
-        lpf,
+        pins,
     };
 
     let (synthesis, yosys_log) = job.synthesize()?;
@@ -501,7 +528,7 @@ impl SynthReport {
         let mut table = BTreeMap::new();
         for class in CLASSES.iter().copied().chain(["IO"]) {
             let (used, primitives) = match class {
-                "IO" => (job.pins, "pins of synth_top"),
+                "IO" => (job.pin_count, "pins of synth_top"),
                 _ => (res.used[class], primitives(target.family, class)),
             };
             let available = capacity_of(&target.capacity, class);
@@ -530,16 +557,26 @@ impl SynthReport {
             nextpnr_seconds: timing.seconds.map(round3),
             resources: table,
             fits,
-            io_fits: job.pins <= target.capacity.io,
+            io_fits: job.pin_count <= target.capacity.io,
             latches: synthesis.latches,
             fmax_mhz: timing.fmax_mhz,
             fmax_reason: timing.reason,
             freq_target_mhz: job.freq_mhz,
             meets_timing: timing.fmax_mhz.map(|f| f >= job.freq_mhz),
             critical_path: timing.critical_path,
-            bitstream_note: match (&timing.bitstream, &job.lpf) {
-                (Ok(_), Some((path, _))) => format!("pins placed by {path} (a copy: board.lpf)"),
+            bitstream_note: match (&timing.bitstream, &job.pins) {
+                (Ok(_), Some(p)) => format!(
+                    "pins placed by {} (a copy: {})",
+                    p.path,
+                    p.format.file_name()
+                ),
                 (Ok(_), None) => "pins not constrained (nextpnr placed them): proves the flow; board tops carry constraint files".to_string(),
+                (Err(_), Some(p @ PinFile { format: PinFormat::Xdc { vivado_part }, .. })) => format!(
+                    "no open place and route: `vivado -mode batch -source vivado.tcl` in the output \
+                     folder builds design.bit for {vivado_part} (vivado_top.v, {} = {})",
+                    p.format.file_name(),
+                    p.path
+                ),
                 (Err(e), _) => e.clone(),
             },
             bitstream: timing.bitstream.ok(),

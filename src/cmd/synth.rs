@@ -44,8 +44,12 @@ are written, unless --allow-timing-fail.
 
 Writes DIR/synth.json, DIR/synth.md, DIR/synth_top.v (the top and its wrappers), DIR/netlist.json
 (Yosys' netlist), DIR/yosys.log and, after place and route, DIR/nextpnr.log and
-DIR/design.bin (iCE40) or DIR/design.bit (ECP5).
-Default DIR: out/synth-<top>-<target>.";
+DIR/design.bin (iCE40) or DIR/design.bit (ECP5). A board also gets a copy of its pin file
+(DIR/board.lpf, DIR/board.xdc); every port of its top must be constrained there (an .xdc needs a
+PACKAGE_PIN and an IOSTANDARD per port). For the Arty (no open place and route): DIR/vivado_top.v
+(the top without the primitives' simulation models) and DIR/vivado.tcl, which Vivado runs in DIR
+(`vivado -mode batch -source vivado.tcl`) to place, route, check timing and write design.bit.
+Default DIR: out/synth-<top>-<target>, out/synth-board-<B>.";
 
 /// The help after the options: targets, then the tops of
 /// [`neuroxbar_rtl::tops::TOPS`], then the flow.
@@ -70,7 +74,7 @@ pub struct Args {
     /// Top to synthesize [default: accel_25x5; see below].
     #[arg(long, value_name = "NAME")]
     pub top: Option<String>,
-    /// Board: its top, target, clock and pin constraints (ulx3s; see below).
+    /// Board: its top, target, clock and pin constraints (ulx3s, arty; see below).
     #[arg(long, value_name = "B", conflicts_with_all = ["target", "top"])]
     pub board: Option<String>,
     /// Output directory [default: out/synth-<top>-<target>, out/synth-board-<B>].
@@ -98,12 +102,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(name) => Some(find_board(name).map_err(anyhow::Error::msg)?),
         None => None,
     };
-    let (target_name, top_name, lpf) = match board {
-        Some((_, b)) => (
-            b.target,
-            b.top,
-            Some((b.lpf_path.to_string(), b.lpf.to_string())),
-        ),
+    let (target_name, top_name, pins) = match board {
+        Some((_, b)) => (b.target, b.top, Some(b.pin_file())),
         None => (
             args.target.as_deref().unwrap_or(DEFAULT_TARGET),
             args.top.as_deref().unwrap_or(DEFAULT_TOP),
@@ -132,7 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         top,
         out: out.clone(),
         freq_mhz,
-        lpf,
+        pins,
     })?;
     out!("{}", report.terminal());
     outln!("{}", out.display());
