@@ -67,6 +67,26 @@ pub const ARTY_OSC_MHZ: f64 = 100.0;
 /// Cycles the power-on reset lasts (about 10 us at 25 MHz).
 pub const POR_CYCLES: u64 = 255;
 
+/// The board body's PHY pins, but for the ADC's ([`AdcPins`]): the AD5570
+/// chains, the SN74LV595A chains and the muxes' `EN`. The generated Verilog
+/// names them by their fields (`dac_sync`, not `pins$dac_sync`: see
+/// [`crate::verilog::BARE_INTERFACES`]), the names of the constraint files.
+#[derive(LogicInterface, Default)]
+pub struct BodyPins {
+    /// AD5570 chains: shared `SYNC` (low in a frame), `SCLK`, `LDAC`, one
+    /// data pin per chain.
+    pub dac_sync: Signal<Out, Bit>,
+    pub dac_sclk: Signal<Out, Bit>,
+    pub dac_sdi: Signal<Out, Bits<6>>,
+    pub dac_ldac: Signal<Out, Bit>,
+    /// SN74LV595A chains: shared `SRCLK`, `RCLK`, one `SER` per chain.
+    pub sr_clk: Signal<Out, Bit>,
+    pub sr_ser: Signal<Out, Bits<2>>,
+    pub sr_rclk: Signal<Out, Bit>,
+    /// `EN` of every ADG1404: the levels are on the array while high.
+    pub mux_en: Signal<Out, Bit>,
+}
+
 /// The part of a board top that every board shares: the board core, the
 /// pin-lean PHY, the reset and the status bits. Its pins keep the names
 /// of the PHY (`dac_*`, `sr_*`, `mux_en`, `adc_*`).
@@ -84,14 +104,8 @@ pub struct BoardBody {
     /// 0 idle, 1 any PHY error, 2..4 PHY error bits, 5 link in a frame,
     /// 6 `fe_busy`, 7 heartbeat.
     pub status: Signal<Out, Bits<8>>,
-    pub dac_sync: Signal<Out, Bit>,
-    pub dac_sclk: Signal<Out, Bit>,
-    pub dac_sdi: Signal<Out, Bits<6>>,
-    pub dac_ldac: Signal<Out, Bit>,
-    pub sr_clk: Signal<Out, Bit>,
-    pub sr_ser: Signal<Out, Bits<2>>,
-    pub sr_rclk: Signal<Out, Bit>,
-    pub mux_en: Signal<Out, Bit>,
+    /// The DAC and shift-register chains and the muxes' `EN`.
+    pub pins: BodyPins,
     /// AD7606 (`adc_convst`, `adc_cs`, `adc_sclk`, `adc_busy`, `adc_douta`).
     pub adc: AdcPins,
     core: BoardCore<25, 5>,
@@ -118,14 +132,7 @@ impl Default for BoardBody {
             uart_rx: Default::default(),
             uart_tx: Default::default(),
             status: Default::default(),
-            dac_sync: Default::default(),
-            dac_sclk: Default::default(),
-            dac_sdi: Default::default(),
-            dac_ldac: Default::default(),
-            sr_clk: Default::default(),
-            sr_ser: Default::default(),
-            sr_rclk: Default::default(),
-            mux_en: Default::default(),
+            pins: Default::default(),
             adc: Default::default(),
             core: BoardCore::new(BOARD_CLOCKS_PER_BIT),
             phy: Default::default(),
@@ -165,14 +172,14 @@ impl Logic for BoardBody {
         self.phy.reset.next = self.rst_q.q.val();
         FeBus::join(&mut self.core.fe, &mut self.phy.fe);
         AdcPins::link(&mut self.adc, &mut self.phy.adc);
-        self.dac_sync.next = self.phy.dac_sync.val();
-        self.dac_sclk.next = self.phy.dac_sclk.val();
-        self.dac_sdi.next = self.phy.dac_sdi.val();
-        self.dac_ldac.next = self.phy.dac_ldac.val();
-        self.sr_clk.next = self.phy.sr_clk.val();
-        self.sr_ser.next = self.phy.sr_ser.val();
-        self.sr_rclk.next = self.phy.sr_rclk.val();
-        self.mux_en.next = self.phy.apply.val();
+        self.pins.dac_sync.next = self.phy.dac_sync.val();
+        self.pins.dac_sclk.next = self.phy.dac_sclk.val();
+        self.pins.dac_sdi.next = self.phy.dac_sdi.val();
+        self.pins.dac_ldac.next = self.phy.dac_ldac.val();
+        self.pins.sr_clk.next = self.phy.sr_clk.val();
+        self.pins.sr_ser.next = self.phy.sr_ser.val();
+        self.pins.sr_rclk.next = self.phy.sr_rclk.val();
+        self.pins.mux_en.next = self.phy.apply.val();
         // ---- status
         self.wait_any.next = self.sim_only.val()
             && (self.core.acc_wait_left.val().any() || self.core.link_wait_left.val().any());
@@ -199,14 +206,8 @@ pub struct BoardUlx3s {
     pub ftdi_rxd: Signal<Out, Bit>,
     pub led: Signal<Out, Bits<8>>,
     pub wifi_gpio0: Signal<Out, Bit>,
-    pub dac_sync: Signal<Out, Bit>,
-    pub dac_sclk: Signal<Out, Bit>,
-    pub dac_sdi: Signal<Out, Bits<6>>,
-    pub dac_ldac: Signal<Out, Bit>,
-    pub sr_clk: Signal<Out, Bit>,
-    pub sr_ser: Signal<Out, Bits<2>>,
-    pub sr_rclk: Signal<Out, Bit>,
-    pub mux_en: Signal<Out, Bit>,
+    /// The DAC and shift-register chains and the muxes' `EN`.
+    pub pins: BodyPins,
     /// AD7606 (`adc_convst`, `adc_cs`, `adc_sclk`, `adc_busy`, `adc_douta`).
     pub adc: AdcPins,
     body: BoardBody,
@@ -221,14 +222,7 @@ impl Default for BoardUlx3s {
             ftdi_rxd: Default::default(),
             led: Default::default(),
             wifi_gpio0: Default::default(),
-            dac_sync: Default::default(),
-            dac_sclk: Default::default(),
-            dac_sdi: Default::default(),
-            dac_ldac: Default::default(),
-            sr_clk: Default::default(),
-            sr_ser: Default::default(),
-            sr_rclk: Default::default(),
-            mux_en: Default::default(),
+            pins: Default::default(),
             adc: Default::default(),
             body: Default::default(),
         }
@@ -245,14 +239,7 @@ impl Logic for BoardUlx3s {
         self.led.next = self.body.status.val();
         self.wifi_gpio0.next = true;
         // the PHY's pins
-        self.dac_sync.next = self.body.dac_sync.val();
-        self.dac_sclk.next = self.body.dac_sclk.val();
-        self.dac_sdi.next = self.body.dac_sdi.val();
-        self.dac_ldac.next = self.body.dac_ldac.val();
-        self.sr_clk.next = self.body.sr_clk.val();
-        self.sr_ser.next = self.body.sr_ser.val();
-        self.sr_rclk.next = self.body.sr_rclk.val();
-        self.mux_en.next = self.body.mux_en.val();
+        BodyPins::link(&mut self.pins, &mut self.body.pins);
         AdcPins::link(&mut self.adc, &mut self.body.adc);
     }
 }
@@ -399,14 +386,8 @@ pub struct BoardArty {
     pub led2_r: Signal<Out, Bit>,
     /// Blue of LD3: `fe_busy`.
     pub led3_b: Signal<Out, Bit>,
-    pub dac_sync: Signal<Out, Bit>,
-    pub dac_sclk: Signal<Out, Bit>,
-    pub dac_sdi: Signal<Out, Bits<6>>,
-    pub dac_ldac: Signal<Out, Bit>,
-    pub sr_clk: Signal<Out, Bit>,
-    pub sr_ser: Signal<Out, Bits<2>>,
-    pub sr_rclk: Signal<Out, Bit>,
-    pub mux_en: Signal<Out, Bit>,
+    /// The DAC and shift-register chains and the muxes' `EN`.
+    pub pins: BodyPins,
     /// AD7606 (`adc_convst`, `adc_cs`, `adc_sclk`, `adc_busy`, `adc_douta`).
     pub adc: AdcPins,
     mmcm: ArtyMmcm,
@@ -425,14 +406,7 @@ impl Default for BoardArty {
             led1_r: Default::default(),
             led2_r: Default::default(),
             led3_b: Default::default(),
-            dac_sync: Default::default(),
-            dac_sclk: Default::default(),
-            dac_sdi: Default::default(),
-            dac_ldac: Default::default(),
-            sr_clk: Default::default(),
-            sr_ser: Default::default(),
-            sr_rclk: Default::default(),
-            mux_en: Default::default(),
+            pins: Default::default(),
             adc: Default::default(),
             mmcm: Default::default(),
             body: Default::default(),
@@ -458,14 +432,7 @@ impl Logic for BoardArty {
         self.led2_r.next = self.body.status.val().get_bit(4);
         self.led3_b.next = self.body.status.val().get_bit(6);
         // the PHY's pins
-        self.dac_sync.next = self.body.dac_sync.val();
-        self.dac_sclk.next = self.body.dac_sclk.val();
-        self.dac_sdi.next = self.body.dac_sdi.val();
-        self.dac_ldac.next = self.body.dac_ldac.val();
-        self.sr_clk.next = self.body.sr_clk.val();
-        self.sr_ser.next = self.body.sr_ser.val();
-        self.sr_rclk.next = self.body.sr_rclk.val();
-        self.mux_en.next = self.body.mux_en.val();
+        BodyPins::link(&mut self.pins, &mut self.body.pins);
         AdcPins::link(&mut self.adc, &mut self.body.adc);
     }
 }

@@ -44,10 +44,18 @@ pub fn is_clock_port(name: &str, width: usize, input: bool) -> bool {
 /// flattened name ([`generate`] checks the top's ports).
 pub const FLAT_INTERFACES: &[&str] = &["fe", "acc", "adc"];
 
+/// Interfaces whose fields the generated Verilog names by the field alone
+/// (`pins$dac_sync` -> `dac_sync`): the board body's PHY pins
+/// ([`crate::board_tops::BodyPins`]), which keep the pin names of the
+/// constraint files. [`generate`] checks that no two ports then collide.
+pub const BARE_INTERFACES: &[&str] = &["pins"];
+
 /// `verilog` with every `name$` path segment of a [`FLAT_INTERFACES`]
 /// name written `name_` (`fe$ch` -> `fe_ch`, `ctrl$fe$ch` -> `ctrl$fe_ch`;
 /// `safe$x` is left alone: a segment starts the text or follows a
-/// character that is not part of an identifier, or a `$`).
+/// character that is not part of an identifier, or a `$`), and every
+/// `name$` segment of a [`BARE_INTERFACES`] name removed (`pins$dac_sync`
+/// -> `dac_sync`, `body$pins$sr_clk` -> `body$sr_clk`).
 pub fn flatten_interfaces(verilog: &str) -> String {
     let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let b = verilog.as_bytes();
@@ -62,9 +70,18 @@ pub fn flatten_interfaces(verilog: &str) -> String {
                     .find(|n| b[i..].starts_with(n.as_bytes()) && b.get(i + n.len()) == Some(&b'$'))
             })
             .flatten();
+        let bare = starts_segment
+            .then(|| {
+                BARE_INTERFACES
+                    .iter()
+                    .find(|n| b[i..].starts_with(n.as_bytes()) && b.get(i + n.len()) == Some(&b'$'))
+            })
+            .flatten();
         if let Some(n) = flat {
             out.push_str(n);
             out.push('_');
+            i += n.len() + 1;
+        } else if let Some(n) = bare {
             i += n.len() + 1;
         } else {
             let c = verilog[i..].chars().next().expect("in bounds");
@@ -238,6 +255,14 @@ mod tests {
             assert_eq!(flatten_interfaces(kept), kept);
         }
         assert_eq!(flatten_interfaces("é fe$ch"), "é fe_ch");
+        // a bare interface loses its name
+        assert_eq!(
+            flatten_interfaces("assign pins$dac_sync = body$pins$dac_sync;"),
+            "assign dac_sync = body$dac_sync;"
+        );
+        for kept in ["spins$x", "pins_x", "x_pins$y", "pinsx$y"] {
+            assert_eq!(flatten_interfaces(kept), kept);
+        }
     }
 
     /// The board core's buses are flattened in its ports and body alike,
