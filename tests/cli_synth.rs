@@ -237,6 +237,21 @@ fn boards_that_are_not_built_or_mixed_with_top_and_target_are_errors() {
     let o = synth(&["--board", "zedboard", "--out", out_s]);
     assert!(!o.status.success());
     assert!(text(&o).contains("ulx3s, icebreaker, arty"), "{}", text(&o));
+    // a clock to meet without place and route does not apply
+    for args in [
+        vec!["--board", "arty", "--clock-mhz", "50"],
+        vec!["--target", "xc7", "--top", "arbiter", "--freq-mhz", "100"],
+    ] {
+        let mut args = args.clone();
+        args.extend(["--out", out_s]);
+        let o = synth(&args);
+        assert!(!o.status.success());
+        let e = text(&o);
+        assert!(
+            e.contains("--freq-mhz does not apply to xc7") && e.contains("XC7A35T"),
+            "{e}"
+        );
+    }
     for extra in [["--top", "accel_25x5"], ["--target", "ecp5"]] {
         let mut args = vec!["--board", "ulx3s", "--out", out_s];
         args.extend(extra);

@@ -111,6 +111,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ),
     };
     let target = find_target(target_name).map_err(anyhow::Error::msg)?;
+    if args.freq_mhz.is_some() && target.nextpnr.is_none() {
+        bail!(
+            "--freq-mhz does not apply to {} ({}): no open place and route for it is packaged, so \
+             there is no fmax to compare (a board's Vivado script checks the clocks of its .xdc)",
+            target.name,
+            target.part
+        );
+    }
     let freq_mhz = args.freq_mhz.unwrap_or(match board {
         Some((_, b)) => b.clock_mhz,
         None => neuroxbar_rtl::fe_bus::DEFAULT_CLOCK_MHZ,
