@@ -62,26 +62,18 @@ pub fn flatten_interfaces(verilog: &str) -> String {
     let mut out = String::with_capacity(verilog.len());
     let mut i = 0;
     while i < b.len() {
-        let starts_segment = i == 0 || !ident(b[i - 1]);
-        let flat = starts_segment
-            .then(|| {
-                FLAT_INTERFACES
-                    .iter()
-                    .find(|n| b[i..].starts_with(n.as_bytes()) && b.get(i + n.len()) == Some(&b'$'))
+        // the interface of `list` whose `name$` segment starts at `i`
+        let segment = |list: &[&'static str]| {
+            let starts = i == 0 || !ident(b[i - 1]);
+            list.iter().copied().find(|n| {
+                starts && b[i..].starts_with(n.as_bytes()) && b.get(i + n.len()) == Some(&b'$')
             })
-            .flatten();
-        let bare = starts_segment
-            .then(|| {
-                BARE_INTERFACES
-                    .iter()
-                    .find(|n| b[i..].starts_with(n.as_bytes()) && b.get(i + n.len()) == Some(&b'$'))
-            })
-            .flatten();
-        if let Some(n) = flat {
+        };
+        if let Some(n) = segment(FLAT_INTERFACES) {
             out.push_str(n);
             out.push('_');
             i += n.len() + 1;
-        } else if let Some(n) = bare {
+        } else if let Some(n) = segment(BARE_INTERFACES) {
             i += n.len() + 1;
         } else {
             let c = verilog[i..].chars().next().expect("in bounds");
