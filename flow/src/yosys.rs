@@ -130,6 +130,8 @@ pub fn resources(family: Family, cells: &BTreeMap<String, u64>) -> Resources {
     for (cell, &n) in cells {
         match classify(family, cell) {
             Some((class, units)) => *used.entry(class).or_insert(0) += n * units,
+            // Yosys' record of a flattened module's scope: no hardware
+            None if cell == "$scopeinfo" => {}
             None if !is_latch(cell) => {
                 other.insert(cell.clone(), n);
             }
