@@ -410,15 +410,20 @@ fn the_arty_top_lints_and_answers_like_the_ulx3s_top() {
     let dir = work_dir("arty", "arty_25x5");
     neuroxbar_flow::lint::lint(&arty, &dir.join("lint")).unwrap_or_else(|e| panic!("{e}"));
 
-    let mut bytes = request_frame(CMD_WRITE, &[0x10, 0, 0, 0, 7]);
-    bytes.extend(request_frame(CMD_STEP, &[]));
-    bytes.extend(request_frame(CMD_STATUS, &[]));
     let mut bad = request_frame(CMD_WRITE, &[0x11, 0, 0, 0, 1]);
     *bad.last_mut().unwrap() ^= 1;
-    bytes.extend(bad);
+    let frames = [
+        request_frame(CMD_WRITE, &[0x10, 0, 0, 0, 7]),
+        request_frame(CMD_STEP, &[]),
+        request_frame(CMD_STATUS, &[]),
+        bad,
+    ];
+    // body cycles between two frames: the host waits for the answer (the
+    // bridge does not listen while it answers)
+    const FRAME_GAP: usize = 5_000;
     let ratio = (ARTY_OSC_MHZ / BOARD_CLOCK_MHZ).round() as usize;
     assert_eq!(ratio, 4);
-    let (body_cycles, start) = (11_000usize, POR_CYCLES as usize + 8);
+    let start = POR_CYCLES as usize + 8;
     // a top's stimulus: `rx` carries the frames from cycle `start` on, at
     // `cpb` clocks per bit; `fixed` inputs hold their values
     let stimulus = |top: &GeneratedTop,
@@ -427,11 +432,12 @@ fn the_arty_top_lints_and_answers_like_the_ulx3s_top() {
                     start: usize,
                     cycles: usize,
                     fixed: &[(&str, u64)]| {
-        let levels = uart_levels(
-            &bytes,
-            cpb,
-            120 * cpb as usize / BOARD_CLOCKS_PER_BIT as usize,
-        );
+        let per_body = cpb as usize / BOARD_CLOCKS_PER_BIT as usize;
+        let mut levels = Vec::new();
+        for f in &frames {
+            levels.extend(uart_levels(f, cpb, 120 * per_body));
+            levels.extend(std::iter::repeat_n(true, FRAME_GAP * per_body));
+        }
         let mut s = PortStimulus::new(&top.ports).unwrap();
         let inputs = s.inputs.clone();
         for c in 0..cycles {
@@ -452,15 +458,20 @@ fn the_arty_top_lints_and_answers_like_the_ulx3s_top() {
         }
         s
     };
+    // the answer bytes and the cycle after the last one's stop bit
     let answers = |top: &GeneratedTop, trace: &PortTrace, tx: &str, cpb: u16| {
         let port = top.ports.iter().position(|p| p.name == tx).unwrap();
         let col = trace.outputs.iter().position(|&i| i == port).unwrap();
         let mut sink = UartSink::new(cpb);
-        for row in &trace.cycles {
+        let mut last = 0;
+        for (c, row) in trace.cycles.iter().enumerate() {
             sink.push(row[col] != 0);
+            if row[col] == 0 {
+                last = c + cpb as usize;
+            }
         }
         assert_eq!(sink.framing_errors, 0, "{}", top.name);
-        sink.bytes
+        (sink.bytes, last)
     };
     let adc_idle = [("adc_busy", 0), ("adc_douta", 0)];
     let mut ulx_fixed = vec![("btn_fire1", 0)];
@@ -470,13 +481,32 @@ fn the_arty_top_lints_and_answers_like_the_ulx3s_top() {
         "ftdi_txd",
         BOARD_CLOCKS_PER_BIT,
         start,
-        body_cycles,
+        start + frames.len() * (FRAME_GAP + 4_000),
         &ulx_fixed,
     );
     let t = icarus::run_verilator::<verilated::ulx3s_25x5::Model>(&s).unwrap();
-    let expected = answers(&ulx3s, &t, "ftdi_rxd", BOARD_CLOCKS_PER_BIT);
-    // four answers, the last one to the bad frame
-    assert!(expected.len() >= 12, "{expected:?}");
+    let (expected, done) = answers(&ulx3s, &t, "ftdi_rxd", BOARD_CLOCKS_PER_BIT);
+    // four answers (SYNC, command, status, length, payload, CRC): the
+    // write, the step and the status are OK, the bad frame a CRC error
+    let mut answered = Vec::new();
+    let mut at = 0;
+    while at + 4 <= expected.len() {
+        assert_eq!(expected[at], SYNC_BOARD, "{expected:?}");
+        answered.push((expected[at + 1], expected[at + 2]));
+        at += 5 + expected[at + 3] as usize;
+    }
+    assert_eq!(at, expected.len(), "{expected:?}");
+    assert_eq!(
+        answered,
+        [
+            (CMD_WRITE, STATUS_OK),
+            (CMD_STEP, STATUS_OK),
+            (CMD_STATUS, STATUS_OK),
+            (CMD_WRITE, STATUS_BAD_CRC)
+        ],
+        "{expected:?}"
+    );
+    let body_cycles = done + 100;
 
     let mut arty_fixed = vec![("ck_rst", 1)];
     arty_fixed.extend(adc_idle);
@@ -500,6 +530,6 @@ fn the_arty_top_lints_and_answers_like_the_ulx3s_top() {
         s.cycles.len(),
         t0.elapsed().as_secs_f64()
     );
-    assert_eq!(answers(&arty, &t, "uart_rxd_out", cpb), expected);
+    assert_eq!(answers(&arty, &t, "uart_rxd_out", cpb).0, expected);
     let _ = std::fs::remove_dir_all(&dir);
 }
