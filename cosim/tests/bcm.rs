@@ -6,6 +6,7 @@
 use neuroxbar_cosim::units::bcm::*;
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::golden::bcm::{BcmInputs, BcmOutputs, BCM_PIPELINE};
+use neuroxbar_models::golden::cmd_bus::LearnStep;
 use neuroxbar_models::golden::stdp::Command;
 
 fn three_way(stimulus: &[BcmInputs]) -> Vec<BcmOutputs> {
@@ -27,16 +28,34 @@ fn transfers(stimulus: &[BcmInputs], outs: &[BcmOutputs]) -> Vec<Command> {
 
 fn params() -> BcmInputs {
     BcmInputs {
-        enable: true,
+        step: LearnStep {
+            enable: true,
+            wta_on: true,
+            winner: 0,
+            winner_valid: true,
+            ..Default::default()
+        },
         window: 4,
         theta_shift: 0,
         count_shift: 0,
-        wta_on: true,
-        winner: 0,
-        winner_valid: true,
         cmd_ready: true,
         ..Default::default()
     }
+}
+
+/// `base` with its learning step changed by `f`.
+fn with(mut base: BcmInputs, f: impl FnOnce(&mut LearnStep)) -> BcmInputs {
+    f(&mut base.step);
+    base
+}
+
+/// `base` with a learn strobe and these spikes.
+fn strobe(base: BcmInputs, pre: u128, post: u64) -> BcmInputs {
+    with(base, |s| {
+        s.learn = true;
+        s.pre_spikes = pre;
+        s.post_spikes = post;
+    })
 }
 
 fn reset() -> BcmInputs {
@@ -49,12 +68,7 @@ fn reset() -> BcmInputs {
 /// One learn strobe with these spikes, then idle cycles for a scan of one
 /// column (the rows, the multiply pipeline, the finish).
 fn step(s: &mut Vec<BcmInputs>, base: BcmInputs, pre: u128, post: u64) {
-    s.push(BcmInputs {
-        learn: true,
-        pre_spikes: pre,
-        post_spikes: post,
-        ..base
-    });
+    s.push(strobe(base, pre, post));
     s.extend(std::iter::repeat_n(base, N_ROWS + BCM_PIPELINE + 5));
 }
 
@@ -118,22 +132,18 @@ fn scan_latency_and_busy_cycles() {
         (N_COLS, false, true),
         (0, true, false),
     ] {
-        let base = BcmInputs {
-            window: 1,
-            wta_on,
-            enable,
-            ..params()
-        };
-        let all: u128 = (1 << N_ROWS) - 1;
-        let mut s = vec![
-            reset(),
+        let base = with(
             BcmInputs {
-                learn: true,
-                pre_spikes: all,
-                post_spikes: 0b1_1111,
-                ..base
+                window: 1,
+                ..params()
             },
-        ];
+            |s| {
+                s.wta_on = wta_on;
+                s.enable = enable;
+            },
+        );
+        let all: u128 = (1 << N_ROWS) - 1;
+        let mut s = vec![reset(), strobe(base, all, 0b1_1111)];
         s.extend(std::iter::repeat_n(base, N_ROWS * N_COLS + 20));
         let outs = three_way(&s);
         let c = 1;
@@ -248,10 +258,7 @@ fn rho0_shift_sets_the_rate_the_threshold_settles_at() {
 #[test]
 fn only_the_winner_learns_and_back_pressure_loses_nothing() {
     let all: u128 = (1 << N_ROWS) - 1;
-    let base = BcmInputs {
-        winner: 3,
-        ..params()
-    };
+    let base = with(params(), |s| s.winner = 3);
     let mut s = vec![reset()];
     for _ in 0..4 {
         step(&mut s, base, all, 0b1_1111);
@@ -267,7 +274,7 @@ fn only_the_winner_learns_and_back_pressure_loses_nothing() {
             cmd_ready: k % 3 == 0,
             ..*inp
         });
-        if !inp.learn {
+        if !inp.step.learn {
             slow.push(BcmInputs {
                 cmd_ready: false,
                 ..base
@@ -280,15 +287,7 @@ fn only_the_winner_learns_and_back_pressure_loses_nothing() {
     // without WTA every column learns
     let mut s = vec![reset()];
     for _ in 0..4 {
-        step(
-            &mut s,
-            BcmInputs {
-                wta_on: false,
-                ..base
-            },
-            all,
-            0b1_1111,
-        );
+        step(&mut s, with(base, |s| s.wta_on = false), all, 0b1_1111);
     }
     s.extend(std::iter::repeat_n(base, 4 * N_ROWS));
     let outs = three_way(&s);
@@ -306,12 +305,7 @@ fn waveform_snapshot() {
         theta_shift: 1,
         ..params()
     };
-    let learn = |pre: u128, post: u64| BcmInputs {
-        learn: true,
-        pre_spikes: pre,
-        post_spikes: post,
-        ..base
-    };
+    let learn = |pre: u128, post: u64| strobe(base, pre, post);
     let mut s = vec![
         reset(),
         learn(0b01, 1),
@@ -330,13 +324,17 @@ fn waveform_snapshot() {
         s.iter().zip(&outs).map(|(i, o)| f(i, o)).collect()
     };
     let rows: Vec<(String, u32, Vec<u64>)> = vec![
-        ("learn".into(), 1, col(&|i, _| i.learn as u64)),
+        ("learn".into(), 1, col(&|i, _| i.step.learn as u64)),
         (
             "pre_spikes".into(),
             2,
-            col(&|i, _| (i.pre_spikes & 3) as u64),
+            col(&|i, _| (i.step.pre_spikes & 3) as u64),
         ),
-        ("post_spikes0".into(), 1, col(&|i, _| i.post_spikes & 1)),
+        (
+            "post_spikes0".into(),
+            1,
+            col(&|i, _| i.step.post_spikes & 1),
+        ),
         ("window_pos".into(), 16, col(&|_, o| o.window_pos as u64)),
         ("pre_rate0".into(), 8, col(&|_, o| o.pre_rate[0] as u64)),
         ("post_rate0".into(), 8, col(&|_, o| o.post_rate[0] as u64)),

@@ -4,6 +4,7 @@
 
 use neuroxbar_cosim::units::stdp::*;
 use neuroxbar_cosim::Trace;
+use neuroxbar_models::golden::cmd_bus::LearnStep;
 use neuroxbar_models::golden::stdp::{
     decay, pulse_count, Command, StdpInputs, StdpOutputs, STDP_PIPELINE,
 };
@@ -27,7 +28,10 @@ fn transfers(stimulus: &[StdpInputs], outs: &[StdpOutputs]) -> Vec<Command> {
 
 fn params() -> StdpInputs {
     StdpInputs {
-        enable: true,
+        step: LearnStep {
+            enable: true,
+            ..Default::default()
+        },
         a_plus: 100,
         a_minus: 80,
         pre_decay_shift: 2,
@@ -51,20 +55,28 @@ fn idle() -> StdpInputs {
 }
 
 fn learn(pre: u128, post: u64) -> StdpInputs {
+    let p = params();
     StdpInputs {
-        learn: true,
-        pre_spikes: pre,
-        post_spikes: post,
-        ..params()
+        step: LearnStep {
+            learn: true,
+            pre_spikes: pre,
+            post_spikes: post,
+            ..p.step
+        },
+        ..p
     }
 }
 
 fn learn_wta(pre: u128, post: u64, winner: u8) -> StdpInputs {
+    let l = learn(pre, post);
     StdpInputs {
-        wta_on: true,
-        winner,
-        winner_valid: true,
-        ..learn(pre, post)
+        step: LearnStep {
+            wta_on: true,
+            winner,
+            winner_valid: true,
+            ..l.step
+        },
+        ..l
     }
 }
 
@@ -196,13 +208,11 @@ fn only_the_winner_learns_with_wta() {
     // and with WTA but no winner nothing learns
     let mut s = vec![reset()];
     step(&mut s, learn(all_rows, 0));
-    step(
-        &mut s,
-        StdpInputs {
-            winner_valid: false,
-            ..learn_wta(0, 0b0_0111, 2)
-        },
-    );
+    step(&mut s, {
+        let mut l = learn_wta(0, 0b0_0111, 2);
+        l.step.winner_valid = false;
+        l
+    });
     let outs = three_way(&s);
     assert!(transfers(&s, &outs).is_empty());
 }
@@ -219,9 +229,12 @@ fn traces_decay_by_the_shift() {
         step(
             &mut s,
             StdpInputs {
-                learn: true,
-                pre_spikes: 1,
-                post_spikes: 1,
+                step: LearnStep {
+                    learn: true,
+                    pre_spikes: 1,
+                    post_spikes: 1,
+                    ..base.step
+                },
                 ..base
             },
         );
@@ -229,7 +242,10 @@ fn traces_decay_by_the_shift() {
             step(
                 &mut s,
                 StdpInputs {
-                    learn: true,
+                    step: LearnStep {
+                        learn: true,
+                        ..base.step
+                    },
                     ..base
                 },
             );
@@ -266,7 +282,7 @@ fn back_pressure_loses_no_command() {
             cmd_ready: k % 3 == 0,
             ..*inp
         });
-        if !inp.learn {
+        if !inp.step.learn {
             slow.push(StdpInputs {
                 cmd_ready: false,
                 ..idle()
@@ -350,12 +366,15 @@ fn learn_while_busy_is_flagged() {
 fn waveform_snapshot() {
     use neuroxbar_cosim::wave::{RenderOptions, Waveform};
     let base = |l: bool, pre: u128, post: u64| StdpInputs {
-        learn: l,
-        pre_spikes: pre,
-        post_spikes: post,
-        wta_on: true,
-        winner: 0,
-        winner_valid: true,
+        step: LearnStep {
+            learn: l,
+            pre_spikes: pre,
+            post_spikes: post,
+            wta_on: true,
+            winner: 0,
+            winner_valid: true,
+            enable: true,
+        },
         a_plus: 64,
         a_minus: 64,
         count_shift: 6,
@@ -382,13 +401,17 @@ fn waveform_snapshot() {
         s.iter().zip(&outs).map(|(i, o)| f(i, o)).collect()
     };
     let rows: Vec<(String, u32, Vec<u64>)> = vec![
-        ("learn".into(), 1, col(&|i, _| i.learn as u64)),
+        ("learn".into(), 1, col(&|i, _| i.step.learn as u64)),
         (
             "pre_spikes".into(),
             4,
-            col(&|i, _| (i.pre_spikes & 0xF) as u64),
+            col(&|i, _| (i.step.pre_spikes & 0xF) as u64),
         ),
-        ("post_spikes0".into(), 1, col(&|i, _| i.post_spikes & 1)),
+        (
+            "post_spikes0".into(),
+            1,
+            col(&|i, _| i.step.post_spikes & 1),
+        ),
         ("pre_trace0".into(), 8, col(&|_, o| o.pre_trace[0] as u64)),
         ("post_trace0".into(), 8, col(&|_, o| o.post_trace[0] as u64)),
         ("busy".into(), 1, col(&|_, o| o.busy as u64)),

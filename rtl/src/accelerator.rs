@@ -318,9 +318,9 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         self.layer.tick.next = false;
         self.layer.rest.next = false;
         self.wta.clear.next = false;
-        self.stdp.learn.next = false;
+        self.stdp.learn_step.learn.next = false;
         self.stdp.clear.next = false;
-        self.bcm.learn.next = false;
+        self.bcm.learn_step.learn.next = false;
         self.bcm.clear.next = false;
 
         // ---- input encoder
@@ -402,12 +402,12 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         // ---- plasticity
         self.stdp.clock.next = self.clock.val();
         self.stdp.reset.next = self.reset.val();
-        self.stdp.pre_spikes.next = self.row_mask.q.val();
-        self.stdp.post_spikes.next = self.post_prev.q.val();
-        self.stdp.winner.next = self.wta.winner.val();
-        self.stdp.winner_valid.next = self.wta.winner_valid.val();
-        self.stdp.wta_on.next = self.regs.wta_enable.val();
-        self.stdp.enable.next = self.regs.stdp_enable.val();
+        self.stdp.learn_step.pre_spikes.next = self.row_mask.q.val();
+        self.stdp.learn_step.post_spikes.next = self.post_prev.q.val();
+        self.stdp.learn_step.winner.next = self.wta.winner.val();
+        self.stdp.learn_step.winner_valid.next = self.wta.winner_valid.val();
+        self.stdp.learn_step.wta_on.next = self.regs.wta_enable.val();
+        self.stdp.learn_step.enable.next = self.regs.stdp_enable.val();
         self.stdp.a_plus.next = self.regs.stdp_a_plus.val();
         self.stdp.a_minus.next = self.regs.stdp_a_minus.val();
         self.stdp.pre_decay_shift.next = self.regs.stdp_pre_decay_shift.val();
@@ -417,11 +417,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
 
         self.bcm.clock.next = self.clock.val();
         self.bcm.reset.next = self.reset.val();
-        self.bcm.pre_spikes.next = self.row_mask.q.val();
-        self.bcm.post_spikes.next = self.post_q.q.val();
-        self.bcm.winner.next = self.wta.winner.val();
-        self.bcm.winner_valid.next = self.wta.winner_valid.val();
-        self.bcm.enable.next = self.regs.bcm_enable.val();
+        self.bcm.learn_step.pre_spikes.next = self.row_mask.q.val();
+        self.bcm.learn_step.post_spikes.next = self.post_q.q.val();
+        self.bcm.learn_step.winner.next = self.wta.winner.val();
+        self.bcm.learn_step.winner_valid.next = self.wta.winner_valid.val();
+        self.bcm.learn_step.enable.next = self.regs.bcm_enable.val();
         self.bcm.window.next = self.regs.bcm_window.val();
         self.bcm.theta_shift.next = self.regs.bcm_theta_shift.val();
         self.bcm.count_shift.next = self.regs.bcm_count_shift.val();
@@ -433,7 +433,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         self.refresh.enable.next = self.regs.refresh_budget.val().any();
         self.refresh.pulse.next = self.ctrl.pulse.val();
         self.refresh.pulse_col.next = self.ctrl.pulse_col.val();
-        self.bcm.wta_on.next = self.regs.wta_enable.val();
+        self.bcm.learn_step.wta_on.next = self.regs.wta_enable.val();
 
         // ---- commands: refresh > STDP > BCM -> controller
         self.arbiter.clock.next = self.clock.val();
@@ -591,8 +591,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
             // the winner registers in this cycle
             self.phase.d.next = self.ph_learn.val();
         } else if self.phase.q.val() == self.ph_learn.val() {
-            self.stdp.learn.next = true;
-            self.bcm.learn.next = true;
+            self.stdp.learn_step.learn.next = true;
+            self.bcm.learn_step.learn.next = true;
             self.post_prev.d.next = self.post_q.q.val();
             self.phase.d.next = self.ph_drain.val();
         } else if self.phase.q.val() == self.ph_drain.val() {

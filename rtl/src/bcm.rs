@@ -57,7 +57,7 @@
 //! `y = <y^2> / rho_0`), so the rate resolution (spikes per window) and the
 //! target rate are set apart; `rho0_shift = 0` is `rho_0` = 1 spike.
 
-use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LowestSetBit, Sat8};
+use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LearnStep, LowestSetBit, Sat8};
 use rust_hdl::prelude::*;
 
 /// The threshold update in two halves, so that neither is a long path:
@@ -146,15 +146,8 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     pub reset: Signal<In, Bit>,
     /// Restart the rate window (counts zero, scan aborted); thresholds kept.
     pub clear: Signal<In, Bit>,
-    /// One-cycle strobe per time step with this step's spikes and winner.
-    pub learn: Signal<In, Bit>,
-    pub pre_spikes: Signal<In, Bits<N_ROWS>>,
-    pub post_spikes: Signal<In, Bits<N_COLS>>,
-    pub winner: Signal<In, Bits<8>>,
-    pub winner_valid: Signal<In, Bit>,
-    pub wta_on: Signal<In, Bit>,
-    /// Emit commands (sampled at the window end).
-    pub enable: Signal<In, Bit>,
+    /// This step's spikes and winner (`learn`, `pre_spikes`, ... in the Verilog).
+    pub learn_step: LearnStep<N_ROWS, N_COLS>,
     /// Rate window, in steps (0 and 1: every step).
     pub window: Signal<In, Bits<16>>,
     /// Threshold averaging: `theta += (y^2 / 2^rho0_shift - theta) >>> theta_shift`.
@@ -249,13 +242,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             clock: Default::default(),
             reset: Default::default(),
             clear: Default::default(),
-            learn: Default::default(),
-            pre_spikes: Default::default(),
-            post_spikes: Default::default(),
-            winner: Default::default(),
-            winner_valid: Default::default(),
-            wta_on: Default::default(),
-            enable: Default::default(),
+            learn_step: Default::default(),
             window: Default::default(),
             theta_shift: Default::default(),
             rho0_shift: Default::default(),
@@ -336,7 +323,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         );
         self.out.clock.next = self.clock.val();
         CmdBus::link(&mut self.cmd, &mut self.out.cmd);
-        self.accept.next = self.learn.val() && !self.busy_q.q.val();
+        self.accept.next = self.learn_step.learn.val() && !self.busy_q.q.val();
         self.stall.next = self.cmd.valid.val() && !self.cmd.ready.val();
         self.window_end.next =
             (bit_cast::<17, 16>(self.pos.q.val()) + 1) >= bit_cast::<17, 16>(self.window.val());
@@ -360,9 +347,9 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
                 self.x_sel.next = self.xc[i].q.val();
             }
         }
-        self.learn_sel.winner.next = self.winner.val();
-        self.learn_sel.winner_valid.next = self.winner_valid.val();
-        self.learn_sel.wta_on.next = self.wta_on.val();
+        self.learn_sel.winner.next = self.learn_step.winner.val();
+        self.learn_sel.winner_valid.next = self.learn_step.winner_valid.val();
+        self.learn_sel.wta_on.next = self.learn_step.wta_on.val();
         self.learn_cols.next = self.learn_sel.cols.val();
 
         // |dw| = x * y * |256 y - theta_raw| >> (count_shift + 8), in four
@@ -428,7 +415,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             if self.reset.val() || self.clear.val() || self.finish.val() {
                 self.xc[i].d.next = 0.into();
             } else if self.accept.val()
-                && self.pre_spikes.val().get_bit(i)
+                && self.learn_step.pre_spikes.val().get_bit(i)
                 && (self.xc[i].q.val() != self.ones8.val())
             {
                 self.xc[i].d.next = self.xc[i].q.val() + 1;
@@ -456,7 +443,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
                 self.yc[j].d.next = 0.into();
                 self.upd[j].zero.next = true;
             } else if self.accept.val()
-                && self.post_spikes.val().get_bit(j)
+                && self.learn_step.post_spikes.val().get_bit(j)
                 && (self.yc[j].q.val() != self.ones8.val())
             {
                 self.yc[j].d.next = self.yc[j].q.val() + 1;
@@ -488,7 +475,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             self.c_v.d.next = false;
             self.d_v.d.next = false;
         } else {
-            self.overrun_q.d.next = self.learn.val() && self.busy_q.q.val();
+            self.overrun_q.d.next = self.learn_step.learn.val() && self.busy_q.q.val();
             if self.busy_q.q.val() {
                 if self.found.val() {
                     if !self.stall.val() {
@@ -504,12 +491,12 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
                 } else {
                     self.tail_q.d.next = self.drained.val();
                 }
-            } else if self.learn.val() {
+            } else if self.learn_step.learn.val() {
                 if self.window_end.val() {
                     self.pos.d.next = 0.into();
                     self.busy_q.d.next = true;
                     self.row_q.d.next = 0.into();
-                    if self.enable.val() {
+                    if self.learn_step.enable.val() {
                         self.todo_q.d.next = self.learn_cols.val();
                     } else {
                         self.todo_q.d.next = 0.into();

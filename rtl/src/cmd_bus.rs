@@ -15,6 +15,9 @@
 //! - [`LowestSetBit`]: the lowest set bit of a mask (the next column to scan);
 //! - [`LearnCols`]: the learning columns of a step (the winner, or all);
 //! - [`Sat8`]: an unsigned value saturated to 8 bits.
+//!
+//! The learning units' common input, one step's spikes and winner, is the
+//! interface [`LearnStep`].
 
 use rust_hdl::prelude::*;
 
@@ -144,6 +147,27 @@ impl Logic for CmdOutReg {
             self.cmd.count.next = self.count_q.q.val();
         }
     }
+}
+
+/// One learning step as the STDP and BCM units take it: the strobe, the
+/// step's row and column spikes, the winner and the two switches. Every
+/// field is an input of the unit; the generated Verilog keeps the bare
+/// field names (`learn`, `pre_spikes`, ...; see
+/// [`crate::verilog::BARE_INTERFACES`]).
+#[derive(LogicInterface, Default)]
+pub struct LearnStep<const N_ROWS: usize, const N_COLS: usize> {
+    /// One-cycle strobe per time step with this step's spikes and winner.
+    pub learn: Signal<In, Bit>,
+    /// Bit `i`: row `i` spiked this step.
+    pub pre_spikes: Signal<In, Bits<N_ROWS>>,
+    /// Bit `j`: column `j` spiked this step.
+    pub post_spikes: Signal<In, Bits<N_COLS>>,
+    pub winner: Signal<In, Bits<8>>,
+    pub winner_valid: Signal<In, Bit>,
+    /// Winner-take-all learning: only the winner column learns.
+    pub wta_on: Signal<In, Bit>,
+    /// Emit commands (sampled with the `learn` that starts a scan).
+    pub enable: Signal<In, Bit>,
 }
 
 /// The lowest set bit of `bits`: `found`, its `index` and its one-hot mask

@@ -59,7 +59,7 @@
 //! `a * trace` 16-bit; counts saturate at 255; rows and columns 8-bit
 //! indices (`N_ROWS`, `N_COLS` <= 256).
 
-use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LowestSetBit, Sat8};
+use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LearnStep, LowestSetBit, Sat8};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -69,16 +69,8 @@ pub struct StdpUnit<const N_ROWS: usize, const N_COLS: usize> {
     pub reset: Signal<In, Bit>,
     /// Start of a presentation: traces zero, scan aborted.
     pub clear: Signal<In, Bit>,
-    /// One-cycle strobe per time step with this step's spikes and winner.
-    pub learn: Signal<In, Bit>,
-    pub pre_spikes: Signal<In, Bits<N_ROWS>>,
-    pub post_spikes: Signal<In, Bits<N_COLS>>,
-    pub winner: Signal<In, Bits<8>>,
-    pub winner_valid: Signal<In, Bit>,
-    /// Winner-take-all learning: only the winner column learns.
-    pub wta_on: Signal<In, Bit>,
-    /// Emit commands (sampled with `learn`).
-    pub enable: Signal<In, Bit>,
+    /// This step's spikes and winner (`learn`, `pre_spikes`, ... in the Verilog).
+    pub learn_step: LearnStep<N_ROWS, N_COLS>,
     /// LTP amplitude: `count = (a_plus * x) >> count_shift`.
     pub a_plus: Signal<In, Bits<8>>,
     /// LTD amplitude: `count = (a_minus * y) >> count_shift`.
@@ -174,13 +166,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for StdpUnit<N_ROWS, N_CO
             clock: Default::default(),
             reset: Default::default(),
             clear: Default::default(),
-            learn: Default::default(),
-            pre_spikes: Default::default(),
-            post_spikes: Default::default(),
-            winner: Default::default(),
-            winner_valid: Default::default(),
-            wta_on: Default::default(),
-            enable: Default::default(),
+            learn_step: Default::default(),
             a_plus: Default::default(),
             a_minus: Default::default(),
             pre_decay_shift: Default::default(),
@@ -293,7 +279,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
         // defaults of every combinational signal
         self.pre_rem_mask.next = !(self.ones8.val() << self.pre_decay_shift.val());
         self.post_rem_mask.next = !(self.ones8.val() << self.post_decay_shift.val());
-        self.accept.next = self.learn.val() && !self.busy_q.q.val();
+        self.accept.next = self.learn_step.learn.val() && !self.busy_q.q.val();
         self.stall.next = self.cmd.valid.val() && !self.cmd.ready.val();
         self.post_nonzero.next = 0.into();
         self.y_sel.next = 0.into();
@@ -322,9 +308,9 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
             }
         }
         // learning columns of this step
-        self.learn_sel.winner.next = self.winner.val();
-        self.learn_sel.winner_valid.next = self.winner_valid.val();
-        self.learn_sel.wta_on.next = self.wta_on.val();
+        self.learn_sel.winner.next = self.learn_step.winner.val();
+        self.learn_sel.winner_valid.next = self.learn_step.winner_valid.val();
+        self.learn_sel.wta_on.next = self.learn_step.wta_on.val();
         self.learn_cols.next = self.learn_sel.cols.val();
         // pulse counts of the current (row, column) in three registered
         // stages behind the row/column select (A), the products (B), the
@@ -441,7 +427,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
             self.b_v.d.next = false;
             self.c_v.d.next = false;
         } else {
-            self.overrun_q.d.next = self.learn.val() && self.busy_q.q.val();
+            self.overrun_q.d.next = self.learn_step.learn.val() && self.busy_q.q.val();
             if !self.stall.val() && self.c_v.q.val() {
                 // a row with both: LTP now, LTD in the next cycle
                 self.ltd_due_q.d.next = self.ltp_want.val() && self.ltd_want.val();
@@ -460,19 +446,20 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
                 } else if self.finish.val() {
                     self.busy_q.d.next = false;
                 }
-            } else if self.learn.val() {
+            } else if self.learn_step.learn.val() {
                 self.busy_q.d.next = true;
-                self.pre_q.d.next = self.pre_spikes.val();
-                self.post_q.d.next = self.post_spikes.val();
-                self.ltp_q.d.next = self.learn_cols.val() & self.post_spikes.val();
+                self.pre_q.d.next = self.learn_step.pre_spikes.val();
+                self.post_q.d.next = self.learn_step.post_spikes.val();
+                self.ltp_q.d.next = self.learn_cols.val() & self.learn_step.post_spikes.val();
                 self.row_q.d.next = 0.into();
                 self.ltd_due_q.d.next = false;
-                if self.enable.val() {
-                    if self.pre_spikes.val().any() {
+                if self.learn_step.enable.val() {
+                    if self.learn_step.pre_spikes.val().any() {
                         self.todo_q.d.next = self.learn_cols.val()
-                            & (self.post_spikes.val() | self.post_nonzero.val());
+                            & (self.learn_step.post_spikes.val() | self.post_nonzero.val());
                     } else {
-                        self.todo_q.d.next = self.learn_cols.val() & self.post_spikes.val();
+                        self.todo_q.d.next =
+                            self.learn_cols.val() & self.learn_step.post_spikes.val();
                     }
                 } else {
                     self.todo_q.d.next = 0.into();

@@ -47,8 +47,10 @@ pub const FLAT_INTERFACES: &[&str] = &["fe", "acc", "adc"];
 /// Interfaces whose fields the generated Verilog names by the field alone
 /// (`pins$dac_sync` -> `dac_sync`): the board body's PHY pins
 /// ([`crate::board_tops::BodyPins`]), which keep the pin names of the
-/// constraint files. [`generate`] checks that no two ports then collide.
-pub const BARE_INTERFACES: &[&str] = &["pins"];
+/// constraint files, and the learning units' step inputs
+/// ([`crate::cmd_bus::LearnStep`]: `learn`, `pre_spikes`, ...).
+/// [`generate`] checks that no two ports then collide.
+pub const BARE_INTERFACES: &[&str] = &["pins", "learn_step"];
 
 /// `verilog` with every `name$` path segment of a [`FLAT_INTERFACES`]
 /// name written `name_` (`fe$ch` -> `fe_ch`, `ctrl$fe$ch` -> `ctrl$fe_ch`;
@@ -255,6 +257,31 @@ mod tests {
         for kept in ["spins$x", "pins_x", "x_pins$y", "pinsx$y"] {
             assert_eq!(flatten_interfaces(kept), kept);
         }
+    }
+
+    /// The learning units' step inputs keep their bare names (the names of
+    /// the formal harnesses and the Verilator bindings), in the unit tops
+    /// and inside the accelerator alike.
+    #[test]
+    fn the_learning_step_ports_keep_their_bare_names() {
+        for unit in ["stdp", "bcm"] {
+            let top = (crate::tops::find(unit).unwrap().generate)().unwrap();
+            for p in [
+                "learn",
+                "pre_spikes",
+                "post_spikes",
+                "winner",
+                "winner_valid",
+                "wta_on",
+                "enable",
+            ] {
+                assert!(top.ports.iter().any(|q| q.name == p), "{unit}: {p}");
+            }
+            assert!(!top.verilog.contains("learn_step"), "{unit}");
+        }
+        let acc = (crate::tops::find("accel_25x5").unwrap().generate)().unwrap();
+        assert!(!acc.verilog.contains("learn_step"));
+        assert!(acc.verilog.contains("stdp$pre_spikes") && acc.verilog.contains("bcm$wta_on"));
     }
 
     /// The board core's buses are flattened in its ports and body alike,

@@ -1,11 +1,12 @@
 //! The BCM unit (`BcmUnit<25, 5>`) on Verilator, rust-hdl and the golden model.
 
-use super::cmd::{read_bus, CmdPort};
+use super::cmd::{drive_step, random_step, read_bus, CmdPort, StepPort};
 use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::bcm;
 use crate::VerilatedTop;
 use neuroxbar_models::golden::bcm::{BcmInputs, BcmModel, BcmOutputs};
+use neuroxbar_models::golden::cmd_bus::LearnStep;
 use neuroxbar_rtl::bcm::BcmUnit;
 use neuroxbar_rtl::rust_hdl::prelude::*;
 
@@ -21,6 +22,7 @@ fn port(name: &str) -> usize {
 pub struct VerilatorBcm {
     pub harness: Harness<bcm::Model>,
     cmd: CmdPort,
+    step_port: StepPort,
     pre_rate: [usize; N_ROWS],
     post_rate: [usize; N_COLS],
     theta: [usize; N_COLS],
@@ -31,6 +33,7 @@ impl VerilatorBcm {
         Ok(Self {
             harness: Harness::new(trace)?,
             cmd: CmdPort::new::<bcm::Model>("cmd"),
+            step_port: StepPort::new::<bcm::Model>(),
             pre_rate: std::array::from_fn(|i| port(&format!("pre_rate${i}"))),
             post_rate: std::array::from_fn(|j| port(&format!("post_rate${j}"))),
             theta: std::array::from_fn(|j| port(&format!("theta${j}"))),
@@ -45,13 +48,7 @@ impl CycleModel for VerilatorBcm {
         let m = &mut self.harness.model;
         m.set_reset(inp.reset as u64);
         m.set_clear(inp.clear as u64);
-        m.set_learn(inp.learn as u64);
-        m.set_pre_spikes(inp.pre_spikes as u64);
-        m.set_post_spikes(inp.post_spikes);
-        m.set_winner(inp.winner as u64);
-        m.set_winner_valid(inp.winner_valid as u64);
-        m.set_wta_on(inp.wta_on as u64);
-        m.set_enable(inp.enable as u64);
+        self.step_port.write(m, &inp.step);
         m.set_window(inp.window as u64);
         m.set_theta_shift(inp.theta_shift as u64);
         m.set_rho0_shift(inp.rho0_shift as u64);
@@ -93,13 +90,7 @@ impl CycleModel for RustHdlBcm {
         let d = &mut self.dut;
         d.reset.next = inp.reset;
         d.clear.next = inp.clear;
-        d.learn.next = inp.learn;
-        d.pre_spikes.next = (inp.pre_spikes as u64).into();
-        d.post_spikes.next = inp.post_spikes.into();
-        d.winner.next = (inp.winner as u64).into();
-        d.winner_valid.next = inp.winner_valid;
-        d.wta_on.next = inp.wta_on;
-        d.enable.next = inp.enable;
+        drive_step(&mut d.learn_step, &inp.step);
         d.window.next = (inp.window as u64).into();
         d.theta_shift.next = (inp.theta_shift as u64).into();
         d.rho0_shift.next = (inp.rho0_shift as u64).into();
@@ -147,7 +138,10 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = BcmInputs
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut p = BcmInputs {
-        enable: true,
+        step: LearnStep {
+            enable: true,
+            ..Default::default()
+        },
         window: 8,
         theta_shift: 2,
         count_shift: 4,
@@ -171,8 +165,8 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = BcmInputs
                 1 => p.theta_shift = rng.gen_range(0..16),
                 2 => p.count_shift = rng.gen_range(0..16),
                 5 => p.rho0_shift = rng.gen_range(0..16),
-                3 => p.wta_on = !p.wta_on,
-                4 => p.enable = rng.gen_ratio(7, 8),
+                3 => p.step.wta_on = !p.step.wta_on,
+                4 => p.step.enable = rng.gen_ratio(7, 8),
                 _ => density = [rng.gen_range(0..101), rng.gen_range(0..101)],
             }
         }
@@ -191,15 +185,7 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = BcmInputs
         BcmInputs {
             reset: c < 2 || rng.gen_ratio(1, 40_000),
             clear: rng.gen_ratio(1, 5_000),
-            learn: rng.gen_ratio(learn_pct, 100),
-            pre_spikes: pre,
-            post_spikes: post,
-            winner: if rng.gen_ratio(1, 20) {
-                rng.gen()
-            } else {
-                rng.gen_range(0..N_COLS as u8)
-            },
-            winner_valid: rng.gen_ratio(4, 5),
+            step: random_step(&mut rng, learn_pct, N_COLS, |_| (pre, post), p.step),
             cmd_ready: rng.gen_ratio(ready_pct, 100),
             ..p
         }

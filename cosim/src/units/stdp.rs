@@ -1,10 +1,11 @@
 //! The STDP unit (`StdpUnit<25, 5>`) on Verilator, rust-hdl and the golden model.
 
-use super::cmd::{read_bus, CmdPort};
+use super::cmd::{drive_step, random_step, read_bus, CmdPort, StepPort};
 use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::stdp;
 use crate::VerilatedTop;
+use neuroxbar_models::golden::cmd_bus::LearnStep;
 use neuroxbar_models::golden::stdp::{StdpInputs, StdpModel, StdpOutputs};
 use neuroxbar_rtl::rust_hdl::prelude::*;
 use neuroxbar_rtl::stdp::StdpUnit;
@@ -21,6 +22,7 @@ fn port(name: &str) -> usize {
 pub struct VerilatorStdp {
     pub harness: Harness<stdp::Model>,
     cmd: CmdPort,
+    step_port: StepPort,
     pre_trace: [usize; N_ROWS],
     post_trace: [usize; N_COLS],
 }
@@ -30,6 +32,7 @@ impl VerilatorStdp {
         Ok(Self {
             harness: Harness::new(trace)?,
             cmd: CmdPort::new::<stdp::Model>("cmd"),
+            step_port: StepPort::new::<stdp::Model>(),
             pre_trace: std::array::from_fn(|i| port(&format!("pre_trace${i}"))),
             post_trace: std::array::from_fn(|j| port(&format!("post_trace${j}"))),
         })
@@ -43,13 +46,7 @@ impl CycleModel for VerilatorStdp {
         let m = &mut self.harness.model;
         m.set_reset(inp.reset as u64);
         m.set_clear(inp.clear as u64);
-        m.set_learn(inp.learn as u64);
-        m.set_pre_spikes(inp.pre_spikes as u64);
-        m.set_post_spikes(inp.post_spikes);
-        m.set_winner(inp.winner as u64);
-        m.set_winner_valid(inp.winner_valid as u64);
-        m.set_wta_on(inp.wta_on as u64);
-        m.set_enable(inp.enable as u64);
+        self.step_port.write(m, &inp.step);
         m.set_a_plus(inp.a_plus as u64);
         m.set_a_minus(inp.a_minus as u64);
         m.set_pre_decay_shift(inp.pre_decay_shift as u64);
@@ -95,13 +92,7 @@ impl CycleModel for RustHdlStdp {
         let d = &mut self.dut;
         d.reset.next = inp.reset;
         d.clear.next = inp.clear;
-        d.learn.next = inp.learn;
-        d.pre_spikes.next = (inp.pre_spikes as u64).into();
-        d.post_spikes.next = inp.post_spikes.into();
-        d.winner.next = (inp.winner as u64).into();
-        d.winner_valid.next = inp.winner_valid;
-        d.wta_on.next = inp.wta_on;
-        d.enable.next = inp.enable;
+        drive_step(&mut d.learn_step, &inp.step);
         d.a_plus.next = (inp.a_plus as u64).into();
         d.a_minus.next = (inp.a_minus as u64).into();
         d.pre_decay_shift.next = (inp.pre_decay_shift as u64).into();
@@ -152,7 +143,10 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = StdpInput
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut p = StdpInputs {
-        enable: true,
+        step: LearnStep {
+            enable: true,
+            ..Default::default()
+        },
         a_plus: 64,
         a_minus: 64,
         pre_decay_shift: 2,
@@ -172,8 +166,8 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = StdpInput
                 3 => p.post_decay_shift = rng.gen_range(0..16),
                 4 => p.trace_max = rng.gen(),
                 5 => p.count_shift = rng.gen_range(0..16),
-                6 => p.wta_on = !p.wta_on,
-                _ => p.enable = rng.gen_ratio(7, 8),
+                6 => p.step.wta_on = !p.step.wta_on,
+                _ => p.step.enable = rng.gen_ratio(7, 8),
             }
         }
         if rng.gen_ratio(1, 500) {
@@ -194,15 +188,13 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = StdpInput
         StdpInputs {
             reset: c < 2 || rng.gen_ratio(1, 30_000),
             clear: rng.gen_ratio(1, 3_000),
-            learn: rng.gen_ratio(learn_pct, 100),
-            pre_spikes: spikes(&mut rng, N_ROWS) as u128,
-            post_spikes: spikes(&mut rng, N_COLS),
-            winner: if rng.gen_ratio(1, 20) {
-                rng.gen()
-            } else {
-                rng.gen_range(0..N_COLS as u8)
-            },
-            winner_valid: rng.gen_ratio(4, 5),
+            step: random_step(
+                &mut rng,
+                learn_pct,
+                N_COLS,
+                |rng| (spikes(rng, N_ROWS) as u128, spikes(rng, N_COLS)),
+                p.step,
+            ),
             cmd_ready: rng.gen_ratio(ready_pct, 100),
             ..p
         }

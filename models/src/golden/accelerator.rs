@@ -61,6 +61,7 @@ pub const DEBUG_LATENCY: usize = 2;
 
 use super::arbiter::{ArbiterInputs, ArbiterModel};
 use super::bcm::{BcmInputs, BcmModel};
+use super::cmd_bus::LearnStep;
 use super::fixed::{sign_extend, Decay, Gain, Membrane};
 use super::input_encoder::{EncoderInputs, InputEncoderModel};
 use super::lif::{Leak, LifLayerModel, LifParams, LIF_LATENCY};
@@ -407,9 +408,8 @@ impl AcceleratorModel {
             ramp_step: self.r(reg::RAMP_STEP) as u8,
             seed: self.r(reg::LFSR_SEED) as u16,
         };
-        let stdp_in = StdpInputs {
-            reset: inp.reset,
-            clear: s.rest,
+        // STDP sees the neurons' spikes one step late (DESIGN.md), BCM this step's
+        let step = LearnStep {
             learn: s.learn,
             pre_spikes: self.row_mask,
             post_spikes: self.post_prev,
@@ -417,6 +417,11 @@ impl AcceleratorModel {
             winner_valid: self.wta.valid,
             wta_on,
             enable: plasticity_bits & plasticity::STDP_ENABLE != 0,
+        };
+        let stdp_in = StdpInputs {
+            reset: inp.reset,
+            clear: s.rest,
+            step,
             a_plus: self.r(reg::STDP_A_PLUS) as u8,
             a_minus: self.r(reg::STDP_A_MINUS) as u8,
             pre_decay_shift: self.r(reg::STDP_PRE_DECAY_SHIFT) as u8,
@@ -428,13 +433,11 @@ impl AcceleratorModel {
         let bcm_in = BcmInputs {
             reset: inp.reset,
             clear: s.rest,
-            learn: s.learn,
-            pre_spikes: self.row_mask,
-            post_spikes: self.post_q,
-            winner: self.wta.winner,
-            winner_valid: self.wta.valid,
-            wta_on,
-            enable: plasticity_bits & plasticity::BCM_ENABLE != 0,
+            step: LearnStep {
+                post_spikes: self.post_q,
+                enable: plasticity_bits & plasticity::BCM_ENABLE != 0,
+                ..step
+            },
             window: self.r(reg::BCM_WINDOW) as u16,
             theta_shift: self.r(reg::BCM_THETA_SHIFT) as u8,
             count_shift: self.r(reg::BCM_COUNT_SHIFT) as u8,

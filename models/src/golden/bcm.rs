@@ -26,7 +26,7 @@
 //! is `<y^2> / rho_0` with `rho_0 = 2^rho0_shift` counts per window
 //! (`theta += ((y^2 >> rho0_shift) - theta) * 2^-s`).
 
-use super::cmd_bus::{current_col, learn_cols, next_row};
+use super::cmd_bus::{current_col, next_row, LearnStep};
 use super::stdp::Command;
 
 /// Inputs during one clock cycle.
@@ -34,13 +34,8 @@ use super::stdp::Command;
 pub struct BcmInputs {
     pub reset: bool,
     pub clear: bool,
-    pub learn: bool,
-    pub pre_spikes: u128,
-    pub post_spikes: u64,
-    pub winner: u8,
-    pub winner_valid: bool,
-    pub wta_on: bool,
-    pub enable: bool,
+    /// This cycle's learning step (strobe, spikes, winner, switches).
+    pub step: LearnStep,
     pub window: u16,
     /// 0..15.
     pub theta_shift: u8,
@@ -140,7 +135,7 @@ impl BcmModel {
 
     pub fn step(&mut self, inp: &BcmInputs) -> BcmOutputs {
         let stall = self.out_valid && !inp.cmd_ready;
-        let accept = inp.learn && !self.busy;
+        let accept = inp.step.learn && !self.busy;
         let current = current_col(self.todo, self.n_cols);
         // the scan is over, the pipeline empty and the last command taken:
         // one more cycle (the RTL registers the threshold difference), then
@@ -149,7 +144,7 @@ impl BcmModel {
             self.busy && current.is_none() && self.pipe.iter().all(|p| p.is_none()) && !stall;
         let finish = self.tail;
         let window_end = self.pos as u32 + 1 >= inp.window as u32;
-        let learn_cols = learn_cols(inp.wta_on, inp.winner_valid, inp.winner, self.n_cols);
+        let learn_cols = inp.step.learn_cols(self.n_cols);
 
         if inp.reset || inp.clear {
             self.x.iter_mut().for_each(|v| *v = 0);
@@ -192,18 +187,18 @@ impl BcmModel {
             self.y.iter_mut().for_each(|v| *v = 0);
         } else if accept {
             for i in 0..self.n_rows {
-                if (inp.pre_spikes >> i) & 1 == 1 {
+                if (inp.step.pre_spikes >> i) & 1 == 1 {
                     self.x[i] = self.x[i].saturating_add(1);
                 }
             }
             for j in 0..self.n_cols {
-                if (inp.post_spikes >> j) & 1 == 1 {
+                if (inp.step.post_spikes >> j) & 1 == 1 {
                     self.y[j] = self.y[j].saturating_add(1);
                 }
             }
         }
 
-        self.overrun = inp.learn && self.busy;
+        self.overrun = inp.step.learn && self.busy;
         self.tail = false;
         if !stall {
             self.out_valid = false;
@@ -234,12 +229,12 @@ impl BcmModel {
             } else {
                 self.tail = drained;
             }
-        } else if inp.learn {
+        } else if inp.step.learn {
             if window_end {
                 self.pos = 0;
                 self.busy = true;
                 self.row = 0;
-                self.todo = if inp.enable { learn_cols } else { 0 };
+                self.todo = if inp.step.enable { learn_cols } else { 0 };
             } else {
                 self.pos += 1;
             }

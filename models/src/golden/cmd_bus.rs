@@ -4,6 +4,32 @@
 
 use super::fixed::low_mask;
 
+/// One learning step as the STDP and BCM units take it in one cycle
+/// (`neuroxbar_rtl::cmd_bus::LearnStep`): the strobe, the step's spikes,
+/// the winner and the two switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LearnStep {
+    /// One-cycle strobe per time step.
+    pub learn: bool,
+    /// Bit `i`: row `i` spiked this step.
+    pub pre_spikes: u128,
+    /// Bit `j`: column `j` spiked this step.
+    pub post_spikes: u64,
+    pub winner: u8,
+    pub winner_valid: bool,
+    /// Winner-take-all learning: only the winner column learns.
+    pub wta_on: bool,
+    /// Emit commands (sampled with the `learn` that starts a scan).
+    pub enable: bool,
+}
+
+impl LearnStep {
+    /// The learning columns of this step among `n_cols` ([`learn_cols`]).
+    pub fn learn_cols(&self, n_cols: usize) -> u64 {
+        learn_cols(self.wta_on, self.winner_valid, self.winner, n_cols)
+    }
+}
+
 /// `LearnCols`: with `wta_on`, the `winner` column if `winner_valid` (none
 /// when `winner >= n_cols`), else none; without `wta_on`, every one of the
 /// `n_cols` columns.

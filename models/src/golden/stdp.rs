@@ -30,7 +30,7 @@
 //! are not represented (cut the window where a branch changes sign).
 //! [`stdp_registers`] picks the register values for a measured window.
 
-use super::cmd_bus::{current_col, learn_cols, next_row};
+use super::cmd_bus::{current_col, next_row, LearnStep};
 use super::fixed::low_mask;
 
 /// Inputs during one clock cycle.
@@ -38,15 +38,8 @@ use super::fixed::low_mask;
 pub struct StdpInputs {
     pub reset: bool,
     pub clear: bool,
-    pub learn: bool,
-    /// Bit `i`: row `i` spiked this step.
-    pub pre_spikes: u128,
-    /// Bit `j`: column `j` spiked this step.
-    pub post_spikes: u64,
-    pub winner: u8,
-    pub winner_valid: bool,
-    pub wta_on: bool,
-    pub enable: bool,
+    /// This cycle's learning step (strobe, spikes, winner, switches).
+    pub step: LearnStep,
     pub a_plus: u8,
     pub a_minus: u8,
     /// 0..15.
@@ -165,15 +158,15 @@ impl StdpModel {
     /// One clock cycle; returns the outputs after the edge.
     pub fn step(&mut self, inp: &StdpInputs) -> StdpOutputs {
         let cols = low_mask(self.n_cols);
-        let pre = inp.pre_spikes
+        let pre = inp.step.pre_spikes
             & if self.n_rows == 128 {
                 u128::MAX
             } else {
                 (1u128 << self.n_rows) - 1
             };
-        let post = inp.post_spikes & cols;
+        let post = inp.step.post_spikes & cols;
         let stall = self.out_valid && !inp.cmd_ready;
-        let accept = inp.learn && !self.busy;
+        let accept = inp.step.learn && !self.busy;
         let current = current_col(self.todo, self.n_cols);
         // stage C: the commands of its (row, column); a row with both holds
         // the pipeline one cycle (LTP first, LTD in the next cycle)
@@ -183,7 +176,7 @@ impl StdpModel {
         let adv = !stall && !(ltp_want && ltd_want);
         let finish =
             self.busy && current.is_none() && self.pipe.iter().all(|p| p.is_none()) && !stall;
-        let learn_cols = learn_cols(inp.wta_on, inp.winner_valid, inp.winner, self.n_cols);
+        let learn_cols = inp.step.learn_cols(self.n_cols);
         let post_nonzero = (0..self.n_cols)
             .filter(|&j| self.y[j] != 0)
             .fold(0u64, |m, j| m | 1 << j);
@@ -239,7 +232,7 @@ impl StdpModel {
         }
 
         // scan and output register
-        self.overrun = inp.learn && self.busy;
+        self.overrun = inp.step.learn && self.busy;
         if !stall {
             self.out_valid = false;
             if let Some(c) = c {
@@ -278,14 +271,14 @@ impl StdpModel {
             } else if finish {
                 self.busy = false;
             }
-        } else if inp.learn {
+        } else if inp.step.learn {
             self.busy = true;
             self.pre_q = pre;
             self.post_q = post;
             self.ltp_q = learn_cols & post;
             self.row = 0;
             self.ltd_due = false;
-            self.todo = if !inp.enable {
+            self.todo = if !inp.step.enable {
                 0
             } else if pre != 0 {
                 learn_cols & (post | post_nonzero)
