@@ -122,6 +122,25 @@ macro_rules! fe_out_of {
     }};
 }
 
+/// Write a [`FeIn`] into a DUT's inputs that carry the bus as fields
+/// `fe_busy`, `fe_rd_valid`, `fe_rd_ch`, `fe_rd_data`, `fe_rd_sat`. Without a
+/// result beat only `fe_rd_valid` falls: the other `fe_rd_*` fields keep the
+/// last beat's values (don't-care while `fe_rd_valid` is low).
+#[macro_export]
+macro_rules! fe_in_into {
+    ($inp:expr, $fin:expr) => {{
+        let fin: $crate::cosim::FeIn = $fin;
+        let inp = &mut $inp;
+        inp.fe_busy = fin.busy;
+        inp.fe_rd_valid = fin.rd.is_some();
+        if let Some((ch, code, sat)) = fin.rd {
+            inp.fe_rd_ch = ch;
+            inp.fe_rd_data = code;
+            inp.fe_rd_sat = sat;
+        }
+    }};
+}
+
 /// What the front-end drives into the DUT in one cycle.
 #[derive(Debug, Clone, Copy)]
 pub struct FeIn {
@@ -248,16 +267,7 @@ pub struct AccelDut<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>
 
 impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> BusDut for AccelDut<B> {
     fn drive(&mut self, fin: FeIn, warp: u32) {
-        self.inp.fe_busy = fin.busy;
-        match fin.rd {
-            Some((ch, code, sat)) => {
-                self.inp.fe_rd_valid = true;
-                self.inp.fe_rd_ch = ch;
-                self.inp.fe_rd_data = code;
-                self.inp.fe_rd_sat = sat;
-            }
-            None => self.inp.fe_rd_valid = false,
-        }
+        crate::fe_in_into!(self.inp, fin);
         self.inp.warp = warp;
     }
     fn warp_wanted(&self, bus: &FeBus, fe_busy: bool, _t_cycles: u64) -> u32 {

@@ -38,12 +38,7 @@ pub struct XbarDut<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> {
 
 impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> BusDut for XbarDut<B> {
     fn drive(&mut self, fin: FeIn, warp: u32) {
-        self.inp.fe_busy = fin.busy;
-        let (ch, code, sat) = fin.rd.unwrap_or_default();
-        self.inp.fe_rd_valid = fin.rd.is_some();
-        self.inp.fe_rd_ch = ch;
-        self.inp.fe_rd_data = code;
-        self.inp.fe_rd_sat = sat;
+        crate::fe_in_into!(self.inp, fin);
         self.inp.row_code = self
             .row_codes
             .get(self.out.row_addr as usize)
