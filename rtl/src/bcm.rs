@@ -57,7 +57,7 @@
 //! `y = <y^2> / rho_0`), so the rate resolution (spikes per window) and the
 //! target rate are set apart; `rho0_shift = 0` is `rho_0` = 1 spike.
 
-use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LearnStep, LowestSetBit, Sat8};
+use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LearnStep, RowScan, Sat8};
 use rust_hdl::prelude::*;
 
 /// The threshold update in two halves, so that neither is a long path:
@@ -177,8 +177,6 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     busy_q: DFF<Bit>,
     /// The cycle after the pipeline drained: the finish (theta update).
     tail_q: DFF<Bit>,
-    todo_q: DFF<Bits<N_COLS>>,
-    row_q: DFF<Bits<8>>,
     // pipeline stage A: the selected row's and column's counts and threshold
     a_v: DFF<Bit>,
     a_row: DFF<Bits<8>>,
@@ -207,12 +205,11 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     d_above: DFF<Bit>,
     d_prod: DFF<Bits<40>>,
     out: CmdOutReg,
-    /// The column being scanned: the lowest still to scan.
-    col_pick: LowestSetBit<N_COLS>,
+    /// The columns still to scan, row by row.
+    scan: RowScan<N_ROWS, N_COLS>,
     learn_sel: LearnCols<N_COLS>,
     count_sat: Sat8<40>,
     overrun_q: DFF<Bit>,
-    last_row: Constant<Bits<8>>,
     ones8: Constant<Bits<8>>,
     accept: Signal<Local, Bit>,
     stall: Signal<Local, Bit>,
@@ -261,8 +258,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             pos: Default::default(),
             busy_q: Default::default(),
             tail_q: Default::default(),
-            todo_q: Default::default(),
-            row_q: Default::default(),
             a_v: Default::default(),
             a_row: Default::default(),
             a_col: Default::default(),
@@ -287,11 +282,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             d_above: Default::default(),
             d_prod: Default::default(),
             out: Default::default(),
-            col_pick: Default::default(),
+            scan: Default::default(),
             learn_sel: Default::default(),
             count_sat: Default::default(),
             overrun_q: Default::default(),
-            last_row: Constant::new((N_ROWS as u64 - 1).into()),
             ones8: Constant::new(0xFFu64.into()),
             accept: Default::default(),
             stall: Default::default(),
@@ -317,9 +311,9 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, pos, busy_q, tail_q, todo_q, row_q, a_v, a_row, a_col, a_x, a_y, a_th,
-            b_v, b_row, b_col, b_above, b_xy, b_mag, c_v, c_row, c_col, c_above, c_lo, c_hi, d_v,
-            d_row, d_col, d_above, d_prod, overrun_q
+            self, clock, pos, busy_q, tail_q, a_v, a_row, a_col, a_x, a_y, a_th, b_v, b_row, b_col,
+            b_above, b_xy, b_mag, c_v, c_row, c_col, c_above, c_lo, c_hi, d_v, d_row, d_col,
+            d_above, d_prod, overrun_q
         );
         self.out.clock.next = self.clock.val();
         CmdBus::link(&mut self.cmd, &mut self.out.cmd);
@@ -332,10 +326,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         self.th_sel.next = 0.into();
 
         // current column: the lowest column still to scan
-        self.col_pick.bits.next = self.todo_q.q.val();
-        self.found.next = self.col_pick.found.val();
-        self.col_idx.next = self.col_pick.index.val();
-        self.col_oh.next = self.col_pick.one_hot.val();
+        self.scan.clock.next = self.clock.val();
+        self.scan.flush.next = self.reset.val() || self.clear.val();
+        self.found.next = self.scan.found.val();
+        self.col_idx.next = self.scan.col.val();
+        self.col_oh.next = self.scan.col_oh.val();
         for j in 0..N_COLS {
             if self.col_oh.val().get_bit(j) {
                 self.y_sel.next = self.yc[j].q.val();
@@ -343,7 +338,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             }
         }
         for i in 0..N_ROWS {
-            if self.row_q.q.val() == i.to_bits() {
+            if self.scan.row.val() == i.to_bits() {
                 self.x_sel.next = self.xc[i].q.val();
             }
         }
@@ -351,6 +346,15 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         self.learn_sel.winner_valid.next = self.learn_step.winner_valid.val();
         self.learn_sel.wta_on.next = self.learn_step.wta_on.val();
         self.learn_cols.next = self.learn_sel.cols.val();
+        // the step that ends a window starts the scan of its learning
+        // columns; the scan moves on unless the output is stalled
+        self.scan.start.next =
+            self.learn_step.learn.val() && !self.busy_q.q.val() && self.window_end.val();
+        self.scan.cols.next = 0.into();
+        if self.learn_step.enable.val() {
+            self.scan.cols.next = self.learn_cols.val();
+        }
+        self.scan.advance.next = self.busy_q.q.val() && !self.stall.val();
 
         // |dw| = x * y * |256 y - theta_raw| >> (count_shift + 8), in four
         // registered stages behind the row/column select; the whole pipeline
@@ -364,7 +368,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         self.count.next = self.count_sat.sat.val();
         if !self.stall.val() {
             self.a_v.d.next = self.busy_q.q.val() && self.found.val();
-            self.a_row.d.next = self.row_q.q.val();
+            self.a_row.d.next = self.scan.row.val();
             self.a_col.d.next = self.col_idx.val();
             self.a_x.d.next = self.x_sel.val();
             self.a_y.d.next = self.y_sel.val();
@@ -467,8 +471,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         self.tail_q.d.next = false;
         if self.reset.val() || self.clear.val() {
             self.busy_q.d.next = false;
-            self.todo_q.d.next = 0.into();
-            self.row_q.d.next = 0.into();
             self.pos.d.next = 0.into();
             self.a_v.d.next = false;
             self.b_v.d.next = false;
@@ -477,30 +479,16 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         } else {
             self.overrun_q.d.next = self.learn_step.learn.val() && self.busy_q.q.val();
             if self.busy_q.q.val() {
-                if self.found.val() {
-                    if !self.stall.val() {
-                        if self.row_q.q.val() == self.last_row.val() {
-                            self.row_q.d.next = 0.into();
-                            self.todo_q.d.next = self.todo_q.q.val() & !self.col_oh.val();
-                        } else {
-                            self.row_q.d.next = self.row_q.q.val() + 1;
-                        }
-                    }
-                } else if self.finish.val() {
+                // while a column is left the scan moves on (`scan.advance`)
+                if self.finish.val() {
                     self.busy_q.d.next = false;
-                } else {
+                } else if !self.found.val() {
                     self.tail_q.d.next = self.drained.val();
                 }
             } else if self.learn_step.learn.val() {
                 if self.window_end.val() {
                     self.pos.d.next = 0.into();
                     self.busy_q.d.next = true;
-                    self.row_q.d.next = 0.into();
-                    if self.learn_step.enable.val() {
-                        self.todo_q.d.next = self.learn_cols.val();
-                    } else {
-                        self.todo_q.d.next = 0.into();
-                    }
                 } else {
                     self.pos.d.next = self.pos.q.val() + 1;
                 }

@@ -14,7 +14,8 @@
 //!   consumer is not ready (`stall`), so back-pressure loses nothing;
 //! - [`LowestSetBit`]: the lowest set bit of a mask (the next column to scan);
 //! - [`LearnCols`]: the learning columns of a step (the winner, or all);
-//! - [`Sat8`]: an unsigned value saturated to 8 bits.
+//! - [`Sat8`]: an unsigned value saturated to 8 bits;
+//! - [`RowScan`]: the columns still to scan, visited row by row.
 //!
 //! The learning units' common input, one step's spikes and winner, is the
 //! interface [`LearnStep`].
@@ -217,6 +218,87 @@ impl<const N: usize> Logic for LowestSetBit<N> {
     }
 }
 
+/// The scan of a learning unit: the columns still to do (`todo`), visited
+/// lowest first, each row by row.
+///
+/// `start` loads `cols` and row 0; while a column is left (`found`),
+/// `advance` moves to the next row, and after the last of `N_ROWS` rows back
+/// to row 0 with that column done. `flush` (reset, clear) empties the scan.
+/// `flush` wins over `start`, `start` over `advance`. `col`, `col_oh` and
+/// `row` are the (row, column) being visited, from registers through the
+/// lowest-set-bit pick. The golden models' counterpart is
+/// `golden::cmd_bus::{current_col, next_row}`.
+#[derive(LogicBlock)]
+pub struct RowScan<const N_ROWS: usize, const N_COLS: usize> {
+    pub clock: Signal<In, Clock>,
+    pub flush: Signal<In, Bit>,
+    pub start: Signal<In, Bit>,
+    /// The columns to scan, loaded by `start`.
+    pub cols: Signal<In, Bits<N_COLS>>,
+    pub advance: Signal<In, Bit>,
+    /// A column is left to scan.
+    pub found: Signal<Out, Bit>,
+    /// The column being scanned (its index and its one-hot mask).
+    pub col: Signal<Out, Bits<8>>,
+    pub col_oh: Signal<Out, Bits<N_COLS>>,
+    /// The row being visited.
+    pub row: Signal<Out, Bits<8>>,
+    todo_q: DFF<Bits<N_COLS>>,
+    row_q: DFF<Bits<8>>,
+    pick: LowestSetBit<N_COLS>,
+    last_row: Constant<Bits<8>>,
+}
+
+impl<const N_ROWS: usize, const N_COLS: usize> Default for RowScan<N_ROWS, N_COLS> {
+    fn default() -> Self {
+        assert!(
+            (1..=256).contains(&N_ROWS) && (1..=256).contains(&N_COLS),
+            "RowScan supports 1..=256 rows and columns"
+        );
+        Self {
+            clock: Default::default(),
+            flush: Default::default(),
+            start: Default::default(),
+            cols: Default::default(),
+            advance: Default::default(),
+            found: Default::default(),
+            col: Default::default(),
+            col_oh: Default::default(),
+            row: Default::default(),
+            todo_q: Default::default(),
+            row_q: Default::default(),
+            pick: Default::default(),
+            last_row: Constant::new((N_ROWS as u64 - 1).into()),
+        }
+    }
+}
+
+impl<const N_ROWS: usize, const N_COLS: usize> Logic for RowScan<N_ROWS, N_COLS> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, todo_q, row_q);
+        self.pick.bits.next = self.todo_q.q.val();
+        self.found.next = self.pick.found.val();
+        self.col.next = self.pick.index.val();
+        self.col_oh.next = self.pick.one_hot.val();
+        self.row.next = self.row_q.q.val();
+        if self.flush.val() {
+            self.todo_q.d.next = 0.into();
+            self.row_q.d.next = 0.into();
+        } else if self.start.val() {
+            self.todo_q.d.next = self.cols.val();
+            self.row_q.d.next = 0.into();
+        } else if self.advance.val() && self.pick.found.val() {
+            if self.row_q.q.val() == self.last_row.val() {
+                self.row_q.d.next = 0.into();
+                self.todo_q.d.next = self.todo_q.q.val() & !self.pick.one_hot.val();
+            } else {
+                self.row_q.d.next = self.row_q.q.val() + 1;
+            }
+        }
+    }
+}
+
 /// The learning columns of a step: with `wta_on`, the `winner` column if
 /// `winner_valid` (none when `winner >= N_COLS`), else none; without
 /// `wta_on`, every column.
@@ -330,6 +412,53 @@ mod tests {
             assert_eq!(b.index.val().to_u64(), want, "{v:#b}");
             assert_eq!(b.one_hot.val().to_u64(), v & v.wrapping_neg(), "{v:#b}");
         }
+    }
+
+    /// Columns 1 and 3 of 4, three rows each: (1,0) (1,1) (1,2) (3,0)
+    /// (3,1) (3,2), holding where `advance` is low; a `start` mid-scan
+    /// restarts at row 0 of its own columns, a `flush` empties the scan.
+    #[test]
+    fn row_scan_visits_each_column_row_by_row() {
+        let mut b = RowScan::<3, 4>::default();
+        b.connect_all();
+        let step = |b: &mut RowScan<3, 4>, flush: bool, start: bool, cols: u64, adv: bool| {
+            b.flush.next = flush;
+            b.start.next = start;
+            b.cols.next = cols.into();
+            b.advance.next = adv;
+            b.clock.next = false.into();
+            settle(b);
+            b.clock.next = true.into();
+            settle(b);
+            (b.found.val(), b.col.val().to_u64(), b.row.val().to_u64())
+        };
+        let seen = |b: &RowScan<3, 4>| (b.found.val(), b.col.val().to_u64(), b.row.val().to_u64());
+        assert_eq!(step(&mut b, true, false, 0, false), (false, 0, 0));
+        assert_eq!(step(&mut b, false, true, 0b1010, true), (true, 1, 0));
+        assert_eq!(b.col_oh.val().to_u64(), 0b0010);
+        assert_eq!(step(&mut b, false, false, 0, true), (true, 1, 1));
+        assert_eq!(step(&mut b, false, false, 0, false), (true, 1, 1));
+        let mut visits = vec![seen(&b)];
+        for _ in 0..4 {
+            visits.push(step(&mut b, false, false, 0, true));
+        }
+        assert_eq!(
+            visits,
+            [
+                (true, 1, 1),
+                (true, 1, 2),
+                (true, 3, 0),
+                (true, 3, 1),
+                (true, 3, 2)
+            ]
+        );
+        assert_eq!(b.col_oh.val().to_u64(), 0b1000);
+        assert_eq!(step(&mut b, false, false, 0, true), (false, 0, 0));
+        // start wins over advance and restarts at row 0; flush wins over start
+        assert_eq!(step(&mut b, false, true, 0b0001, true), (true, 0, 0));
+        assert_eq!(step(&mut b, false, false, 0, true), (true, 0, 1));
+        assert_eq!(step(&mut b, false, true, 0b0100, true), (true, 2, 0));
+        assert_eq!(step(&mut b, true, true, 0b0100, true), (false, 0, 0));
     }
 
     #[test]

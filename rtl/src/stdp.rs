@@ -59,7 +59,7 @@
 //! `a * trace` 16-bit; counts saturate at 255; rows and columns 8-bit
 //! indices (`N_ROWS`, `N_COLS` <= 256).
 
-use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LearnStep, LowestSetBit, Sat8};
+use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LearnStep, RowScan, Sat8};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -96,8 +96,6 @@ pub struct StdpUnit<const N_ROWS: usize, const N_COLS: usize> {
     pre_q: DFF<Bits<N_ROWS>>,
     post_q: DFF<Bits<N_COLS>>,
     ltp_q: DFF<Bits<N_COLS>>,
-    todo_q: DFF<Bits<N_COLS>>,
-    row_q: DFF<Bits<8>>,
     /// The LTP command of this row is out, its LTD command is still due.
     ltd_due_q: DFF<Bit>,
     // pipeline stage A: the selected row's and column's traces and flags
@@ -125,13 +123,12 @@ pub struct StdpUnit<const N_ROWS: usize, const N_COLS: usize> {
     c_ltp_count: DFF<Bits<8>>,
     c_ltd_count: DFF<Bits<8>>,
     out: CmdOutReg,
-    /// The column being scanned: the lowest still to scan.
-    col_pick: LowestSetBit<N_COLS>,
+    /// The columns still to scan, row by row.
+    scan: RowScan<N_ROWS, N_COLS>,
     learn_sel: LearnCols<N_COLS>,
     ltp_sat: Sat8<16>,
     ltd_sat: Sat8<16>,
     overrun_q: DFF<Bit>,
-    last_row: Constant<Bits<8>>,
     ones8: Constant<Bits<8>>,
     /// Bits below the pre/post decay shift (`2^s - 1`, all ones for s >= 8).
     pre_rem_mask: Signal<Local, Bits<8>>,
@@ -184,8 +181,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for StdpUnit<N_ROWS, N_CO
             pre_q: Default::default(),
             post_q: Default::default(),
             ltp_q: Default::default(),
-            todo_q: Default::default(),
-            row_q: Default::default(),
             ltd_due_q: Default::default(),
             a_v: Default::default(),
             a_row: Default::default(),
@@ -209,12 +204,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for StdpUnit<N_ROWS, N_CO
             c_ltp_count: Default::default(),
             c_ltd_count: Default::default(),
             out: Default::default(),
-            col_pick: Default::default(),
+            scan: Default::default(),
             learn_sel: Default::default(),
             ltp_sat: Default::default(),
             ltd_sat: Default::default(),
             overrun_q: Default::default(),
-            last_row: Constant::new((N_ROWS as u64 - 1).into()),
             ones8: Constant::new(0xFFu64.into()),
             pre_rem_mask: Default::default(),
             post_rem_mask: Default::default(),
@@ -248,8 +242,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
             pre_q,
             post_q,
             ltp_q,
-            todo_q,
-            row_q,
             ltd_due_q,
             a_v,
             a_row,
@@ -287,10 +279,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
         self.pre_here.next = false;
 
         // current column: the lowest column still to scan
-        self.col_pick.bits.next = self.todo_q.q.val();
-        self.found.next = self.col_pick.found.val();
-        self.col_idx.next = self.col_pick.index.val();
-        self.col_oh.next = self.col_pick.one_hot.val();
+        self.scan.clock.next = self.clock.val();
+        self.scan.flush.next = self.reset.val() || self.clear.val();
+        self.found.next = self.scan.found.val();
+        self.col_idx.next = self.scan.col.val();
+        self.col_oh.next = self.scan.col_oh.val();
         for j in 0..N_COLS {
             self.post_nonzero.next = self
                 .post_nonzero
@@ -302,7 +295,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
         }
         // current row
         for i in 0..N_ROWS {
-            if self.row_q.q.val() == i.to_bits() {
+            if self.scan.row.val() == i.to_bits() {
                 self.x_sel.next = self.x[i].q.val();
                 self.pre_here.next = self.pre_q.q.val().get_bit(i);
             }
@@ -312,6 +305,19 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
         self.learn_sel.winner_valid.next = self.learn_step.winner_valid.val();
         self.learn_sel.wta_on.next = self.learn_step.wta_on.val();
         self.learn_cols.next = self.learn_sel.cols.val();
+        // a step starts the scan of its learning columns that spiked (LTP)
+        // or, when some row spiked, whose post trace is non-zero (LTD);
+        // the scan moves on with the pipeline
+        self.scan.start.next = self.learn_step.learn.val() && !self.busy_q.q.val();
+        self.scan.cols.next = 0.into();
+        if self.learn_step.enable.val() {
+            if self.learn_step.pre_spikes.val().any() {
+                self.scan.cols.next = self.learn_cols.val()
+                    & (self.learn_step.post_spikes.val() | self.post_nonzero.val());
+            } else {
+                self.scan.cols.next = self.learn_cols.val() & self.learn_step.post_spikes.val();
+            }
+        }
         // pulse counts of the current (row, column) in three registered
         // stages behind the row/column select (A), the products (B), the
         // shifted and saturated counts (C); stage C feeds the output register
@@ -320,13 +326,14 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
         self.ltd_want.next = self.c_pre.q.val() && self.c_ltd_count.q.val().any();
         self.adv.next =
             !self.stall.val() && !(self.c_v.q.val() && self.ltp_want.val() && self.ltd_want.val());
+        self.scan.advance.next = self.busy_q.q.val() && self.adv.val();
         self.ltp_shifted.next = self.b_ltp_prod.q.val() >> self.count_shift.val();
         self.ltd_shifted.next = self.b_ltd_prod.q.val() >> self.count_shift.val();
         self.ltp_sat.value.next = self.ltp_shifted.val();
         self.ltd_sat.value.next = self.ltd_shifted.val();
         if self.adv.val() {
             self.a_v.d.next = self.busy_q.q.val() && self.found.val();
-            self.a_row.d.next = self.row_q.q.val();
+            self.a_row.d.next = self.scan.row.val();
             self.a_col.d.next = self.col_idx.val();
             self.a_x.d.next = self.x_sel.val();
             self.a_y.d.next = self.y_sel.val();
@@ -420,8 +427,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
         self.overrun_q.d.next = false;
         if self.reset.val() || self.clear.val() {
             self.busy_q.d.next = false;
-            self.todo_q.d.next = 0.into();
-            self.row_q.d.next = 0.into();
             self.ltd_due_q.d.next = false;
             self.a_v.d.next = false;
             self.b_v.d.next = false;
@@ -433,17 +438,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
                 self.ltd_due_q.d.next = self.ltp_want.val() && self.ltd_want.val();
             }
             if self.busy_q.q.val() {
-                if self.found.val() {
-                    if self.adv.val() {
-                        // advance to the next row (or column)
-                        if self.row_q.q.val() == self.last_row.val() {
-                            self.row_q.d.next = 0.into();
-                            self.todo_q.d.next = self.todo_q.q.val() & !self.col_oh.val();
-                        } else {
-                            self.row_q.d.next = self.row_q.q.val() + 1;
-                        }
-                    }
-                } else if self.finish.val() {
+                if self.finish.val() {
                     self.busy_q.d.next = false;
                 }
             } else if self.learn_step.learn.val() {
@@ -451,19 +446,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for StdpUnit<N_ROWS, N_COLS
                 self.pre_q.d.next = self.learn_step.pre_spikes.val();
                 self.post_q.d.next = self.learn_step.post_spikes.val();
                 self.ltp_q.d.next = self.learn_cols.val() & self.learn_step.post_spikes.val();
-                self.row_q.d.next = 0.into();
                 self.ltd_due_q.d.next = false;
-                if self.learn_step.enable.val() {
-                    if self.learn_step.pre_spikes.val().any() {
-                        self.todo_q.d.next = self.learn_cols.val()
-                            & (self.learn_step.post_spikes.val() | self.post_nonzero.val());
-                    } else {
-                        self.todo_q.d.next =
-                            self.learn_cols.val() & self.learn_step.post_spikes.val();
-                    }
-                } else {
-                    self.todo_q.d.next = 0.into();
-                }
             }
         }
 
