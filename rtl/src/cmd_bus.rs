@@ -227,7 +227,7 @@ impl<const N: usize> Logic for LowestSetBit<N> {
 /// `flush` wins over `start`, `start` over `advance`. `col`, `col_oh` and
 /// `row` are the (row, column) being visited, from registers through the
 /// lowest-set-bit pick. The golden models' counterpart is
-/// `golden::cmd_bus::{current_col, next_row}`.
+/// `golden::cmd_bus::RowScan`.
 #[derive(LogicBlock)]
 pub struct RowScan<const N_ROWS: usize, const N_COLS: usize> {
     pub clock: Signal<In, Clock>,

@@ -26,7 +26,7 @@
 //! is `<y^2> / rho_0` with `rho_0 = 2^rho0_shift` counts per window
 //! (`theta += ((y^2 >> rho0_shift) - theta) * 2^-s`).
 
-use super::cmd_bus::{current_col, next_row, LearnStep};
+use super::cmd_bus::{LearnStep, RowScan};
 use super::stdp::Command;
 
 /// Inputs during one clock cycle.
@@ -101,8 +101,8 @@ pub struct BcmModel {
     pub theta: Vec<u32>,
     pub pos: u16,
     pub busy: bool,
-    pub todo: u64,
-    pub row: u8,
+    /// The columns still to scan and the row being visited.
+    pub scan: RowScan,
     /// The multiply pipeline, stage A first.
     pub pipe: [Option<BcmStage>; BCM_PIPELINE],
     /// The cycle after the drain: the finish.
@@ -123,8 +123,7 @@ impl BcmModel {
             theta: vec![0; n_cols],
             pos: 0,
             busy: false,
-            todo: 0,
-            row: 0,
+            scan: RowScan::default(),
             pipe: [None; BCM_PIPELINE],
             tail: false,
             out_valid: false,
@@ -136,7 +135,7 @@ impl BcmModel {
     pub fn step(&mut self, inp: &BcmInputs) -> BcmOutputs {
         let stall = self.out_valid && !inp.cmd_ready;
         let accept = inp.step.learn && !self.busy;
-        let current = current_col(self.todo, self.n_cols);
+        let current = self.scan.col(self.n_cols);
         // the scan is over, the pipeline empty and the last command taken:
         // one more cycle (the RTL registers the threshold difference), then
         // the finish
@@ -154,8 +153,7 @@ impl BcmModel {
             }
             self.busy = false;
             self.out_valid = false;
-            self.todo = 0;
-            self.row = 0;
+            self.scan = RowScan::default();
             self.pos = 0;
             self.pipe = [None; BCM_PIPELINE];
             self.tail = false;
@@ -164,11 +162,11 @@ impl BcmModel {
         }
 
         // the scan reads the pre-edge counts and thresholds into stage A
-        let scan = match current {
+        let visit = match current {
             Some(j) if self.busy && !stall => {
-                let i = self.row as usize;
+                let i = self.scan.row as usize;
                 Some(BcmStage {
-                    row: self.row,
+                    row: self.scan.row,
                     col: j as u8,
                     x: if i < self.n_rows { self.x[i] } else { 0 },
                     y: self.y[j],
@@ -217,12 +215,12 @@ impl BcmModel {
                 }
             }
             self.pipe.rotate_right(1);
-            self.pipe[0] = scan;
+            self.pipe[0] = visit;
         }
         if self.busy {
             if let Some(j) = current {
                 if !stall {
-                    next_row(&mut self.row, &mut self.todo, j, self.n_rows);
+                    self.scan.advance(j, self.n_rows);
                 }
             } else if finish {
                 self.busy = false;
@@ -233,8 +231,8 @@ impl BcmModel {
             if window_end {
                 self.pos = 0;
                 self.busy = true;
-                self.row = 0;
-                self.todo = if inp.step.enable { learn_cols } else { 0 };
+                self.scan
+                    .start(if inp.step.enable { learn_cols } else { 0 });
             } else {
                 self.pos += 1;
             }

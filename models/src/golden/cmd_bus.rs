@@ -45,19 +45,36 @@ pub fn learn_cols(wta_on: bool, winner_valid: bool, winner: u8, n_cols: usize) -
     }
 }
 
-/// The column being scanned (`LowestSetBit`): the lowest of the first
-/// `n_cols` bits of `todo`.
-pub fn current_col(todo: u64, n_cols: usize) -> Option<usize> {
-    (0..n_cols).find(|&j| (todo >> j) & 1 == 1)
+/// The scan of a learning unit (`RowScan`): the columns still to do
+/// (`todo`), visited lowest first, each row by row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RowScan {
+    pub todo: u64,
+    /// The row being visited.
+    pub row: u8,
 }
 
-/// The scan of column `col` moves on: to the next row, or after the last of
-/// `n_rows` rows, back to row 0 with `col` done.
-pub fn next_row(row: &mut u8, todo: &mut u64, col: usize, n_rows: usize) {
-    if *row as usize == n_rows - 1 {
-        *row = 0;
-        *todo &= !(1u64 << col);
-    } else {
-        *row += 1;
+impl RowScan {
+    /// The column being scanned (`LowestSetBit`): the lowest of the first
+    /// `n_cols` bits of `todo`.
+    pub fn col(&self, n_cols: usize) -> Option<usize> {
+        (0..n_cols).find(|&j| (self.todo >> j) & 1 == 1)
+    }
+
+    /// Scan `cols` from row 0.
+    pub fn start(&mut self, cols: u64) {
+        self.todo = cols;
+        self.row = 0;
+    }
+
+    /// The scan of column `col` moves on: to the next row, or after the last
+    /// of `n_rows` rows, back to row 0 with `col` done.
+    pub fn advance(&mut self, col: usize, n_rows: usize) {
+        if self.row as usize == n_rows - 1 {
+            self.row = 0;
+            self.todo &= !(1u64 << col);
+        } else {
+            self.row += 1;
+        }
     }
 }

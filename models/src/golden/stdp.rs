@@ -30,7 +30,7 @@
 //! are not represented (cut the window where a branch changes sign).
 //! [`stdp_registers`] picks the register values for a measured window.
 
-use super::cmd_bus::{current_col, next_row, LearnStep};
+use super::cmd_bus::{LearnStep, RowScan};
 use super::fixed::low_mask;
 
 /// Inputs during one clock cycle.
@@ -123,8 +123,8 @@ pub struct StdpModel {
     pub pre_q: u128,
     pub post_q: u64,
     pub ltp_q: u64,
-    pub todo: u64,
-    pub row: u8,
+    /// The columns still to scan and the row being visited.
+    pub scan: RowScan,
     pub ltd_due: bool,
     /// The pipeline, stage A first.
     pub pipe: [Option<StdpStage>; STDP_PIPELINE],
@@ -145,8 +145,7 @@ impl StdpModel {
             pre_q: 0,
             post_q: 0,
             ltp_q: 0,
-            todo: 0,
-            row: 0,
+            scan: RowScan::default(),
             ltd_due: false,
             pipe: [None; STDP_PIPELINE],
             out_valid: false,
@@ -167,7 +166,7 @@ impl StdpModel {
         let post = inp.step.post_spikes & cols;
         let stall = self.out_valid && !inp.cmd_ready;
         let accept = inp.step.learn && !self.busy;
-        let current = current_col(self.todo, self.n_cols);
+        let current = self.scan.col(self.n_cols);
         // stage C: the commands of its (row, column); a row with both holds
         // the pipeline one cycle (LTP first, LTD in the next cycle)
         let c = self.pipe[STDP_PIPELINE - 1];
@@ -186,8 +185,7 @@ impl StdpModel {
             self.y.iter_mut().for_each(|v| *v = 0);
             self.busy = false;
             self.out_valid = false;
-            self.todo = 0;
-            self.row = 0;
+            self.scan = RowScan::default();
             self.ltd_due = false;
             self.pipe = [None; STDP_PIPELINE];
             self.overrun = false;
@@ -195,11 +193,11 @@ impl StdpModel {
         }
 
         // the scan reads the pre-edge traces into stage A
-        let scan = match current {
+        let visit = match current {
             Some(j) if self.busy => {
-                let i = self.row as usize;
+                let i = self.scan.row as usize;
                 Some(StdpStage {
-                    row: self.row,
+                    row: self.scan.row,
                     col: j as u8,
                     pre: i < self.n_rows && (self.pre_q >> i) & 1 == 1,
                     ltp_col: (self.ltp_q >> j) & 1 == 1,
@@ -261,12 +259,12 @@ impl StdpModel {
                 ltd: inp.a_minus as u32 * a.ltd,
                 ..a
             });
-            self.pipe = [scan, b, c];
+            self.pipe = [visit, b, c];
         }
         if self.busy {
             if let Some(j) = current {
                 if adv {
-                    next_row(&mut self.row, &mut self.todo, j, self.n_rows);
+                    self.scan.advance(j, self.n_rows);
                 }
             } else if finish {
                 self.busy = false;
@@ -276,15 +274,14 @@ impl StdpModel {
             self.pre_q = pre;
             self.post_q = post;
             self.ltp_q = learn_cols & post;
-            self.row = 0;
             self.ltd_due = false;
-            self.todo = if !inp.step.enable {
+            self.scan.start(if !inp.step.enable {
                 0
             } else if pre != 0 {
                 learn_cols & (post | post_nonzero)
             } else {
                 learn_cols & post
-            };
+            });
         }
         self.outputs()
     }
