@@ -5,7 +5,7 @@
 //! the 100 MHz clock (10 ns).
 
 use crate::lif::LifParamsOut;
-use crate::regs::{Register, RegisterBank};
+use crate::regs::{CfgBus, Register, RegisterBank};
 use rust_hdl::prelude::*;
 
 const fn reg(
@@ -480,9 +480,8 @@ fn bank(width: usize) -> Vec<Register> {
 pub struct AccelRegs {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
-    pub cfg_addr: Signal<In, Bits<8>>,
-    pub cfg_data: Signal<In, Bits<32>>,
-    pub cfg_we: Signal<In, Bit>,
+    /// Configuration writes (`cfg_addr`, `cfg_data`, `cfg_we`).
+    pub cfg: CfgBus,
     /// This cycle's write addresses one of these registers.
     pub hit: Signal<Out, Bit>,
     /// This cycle's write addresses one of these registers with out-of-range data.
@@ -541,9 +540,7 @@ impl Default for AccelRegs {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            cfg_addr: Default::default(),
-            cfg_data: Default::default(),
-            cfg_we: Default::default(),
+            cfg: Default::default(),
             hit: Default::default(),
             range_error: Default::default(),
             wta_enable: Default::default(),
@@ -596,59 +593,37 @@ impl Logic for AccelRegs {
     fn update(&mut self) {
         self.b1.clock.next = self.clock.val();
         self.b1.reset.next = self.reset.val();
-        self.b1.cfg_addr.next = self.cfg_addr.val();
-        self.b1.cfg_data.next = self.cfg_data.val();
-        self.b1.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.b1.cfg);
         self.b2.clock.next = self.clock.val();
         self.b2.reset.next = self.reset.val();
-        self.b2.cfg_addr.next = self.cfg_addr.val();
-        self.b2.cfg_data.next = self.cfg_data.val();
-        self.b2.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.b2.cfg);
         self.b3.clock.next = self.clock.val();
         self.b3.reset.next = self.reset.val();
-        self.b3.cfg_addr.next = self.cfg_addr.val();
-        self.b3.cfg_data.next = self.cfg_data.val();
-        self.b3.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.b3.cfg);
         self.b4.clock.next = self.clock.val();
         self.b4.reset.next = self.reset.val();
-        self.b4.cfg_addr.next = self.cfg_addr.val();
-        self.b4.cfg_data.next = self.cfg_data.val();
-        self.b4.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.b4.cfg);
         self.b5.clock.next = self.clock.val();
         self.b5.reset.next = self.reset.val();
-        self.b5.cfg_addr.next = self.cfg_addr.val();
-        self.b5.cfg_data.next = self.cfg_data.val();
-        self.b5.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.b5.cfg);
         self.b8.clock.next = self.clock.val();
         self.b8.reset.next = self.reset.val();
-        self.b8.cfg_addr.next = self.cfg_addr.val();
-        self.b8.cfg_data.next = self.cfg_data.val();
-        self.b8.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.b8.cfg);
         self.b12.clock.next = self.clock.val();
         self.b12.reset.next = self.reset.val();
-        self.b12.cfg_addr.next = self.cfg_addr.val();
-        self.b12.cfg_data.next = self.cfg_data.val();
-        self.b12.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.b12.cfg);
         self.b16.clock.next = self.clock.val();
         self.b16.reset.next = self.reset.val();
-        self.b16.cfg_addr.next = self.cfg_addr.val();
-        self.b16.cfg_data.next = self.cfg_data.val();
-        self.b16.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.b16.cfg);
         self.b23.clock.next = self.clock.val();
         self.b23.reset.next = self.reset.val();
-        self.b23.cfg_addr.next = self.cfg_addr.val();
-        self.b23.cfg_data.next = self.cfg_data.val();
-        self.b23.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.b23.cfg);
         self.b24.clock.next = self.clock.val();
         self.b24.reset.next = self.reset.val();
-        self.b24.cfg_addr.next = self.cfg_addr.val();
-        self.b24.cfg_data.next = self.cfg_data.val();
-        self.b24.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.b24.cfg);
         self.b32.clock.next = self.clock.val();
         self.b32.reset.next = self.reset.val();
-        self.b32.cfg_addr.next = self.cfg_addr.val();
-        self.b32.cfg_data.next = self.cfg_data.val();
-        self.b32.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.b32.cfg);
         self.hit.next = self.b1.hit.val()
             || self.b2.hit.val()
             || self.b3.hit.val()
@@ -774,9 +749,9 @@ mod tests {
             Some((a, d)) => (true, a, d),
             None => (false, 0, 0),
         };
-        dut.cfg_we.next = we;
-        dut.cfg_addr.next = (a as u64).into();
-        dut.cfg_data.next = (d as u64).into();
+        dut.cfg.we.next = we;
+        dut.cfg.addr.next = (a as u64).into();
+        dut.cfg.data.next = (d as u64).into();
         for level in [false, true] {
             dut.clock.next = level.into();
             assert!(simulate(dut, 200), "rust-hdl simulation did not settle");
@@ -857,9 +832,9 @@ mod tests {
                 let data = word(r, v);
                 assert!(write_in_range(r, data), "{} bit {bit}", r.name);
                 dut.reset.next = false;
-                dut.cfg_we.next = true;
-                dut.cfg_addr.next = (r.addr as u64).into();
-                dut.cfg_data.next = (data as u64).into();
+                dut.cfg.we.next = true;
+                dut.cfg.addr.next = (r.addr as u64).into();
+                dut.cfg.data.next = (data as u64).into();
                 dut.clock.next = false.into();
                 assert!(simulate(&mut dut, 200));
                 assert!(dut.hit.val() && !dut.range_error.val(), "{} hit", r.name);
@@ -873,8 +848,8 @@ mod tests {
         assert_eq!(writes, map.iter().map(|r| r.bits).sum::<usize>());
         // an address outside the table is no hit
         cycle(&mut dut, false, None);
-        dut.cfg_we.next = true;
-        dut.cfg_addr.next = 0x7Fu64.into();
+        dut.cfg.we.next = true;
+        dut.cfg.addr.next = 0x7Fu64.into();
         assert!(simulate(&mut dut, 200));
         assert!(!dut.hit.val());
     }

@@ -40,7 +40,7 @@ use crate::fe_bus::FeBus;
 use crate::input_encoder::InputEncoder;
 use crate::lif::{LifLayer, LifParamsOut, LIF_LATENCY};
 use crate::refresh::RefreshScheduler;
-use crate::regs::{Register, RegisterBank};
+use crate::regs::{CfgBus, Register, RegisterBank};
 use crate::stdp::StdpUnit;
 use crate::wta::WinnerTakeAll;
 use crate::xbar_ctrl::CrossbarController;
@@ -75,9 +75,8 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     pub present: Signal<In, Bit>,
     /// Host spike mask (input mode 0).
     pub spikes_in: Signal<In, Bits<N_ROWS>>,
-    pub cfg_addr: Signal<In, Bits<8>>,
-    pub cfg_data: Signal<In, Bits<32>>,
-    pub cfg_we: Signal<In, Bit>,
+    /// Configuration writes (`cfg_addr`, `cfg_data`, `cfg_we`).
+    pub cfg: CfgBus,
     /// The front-end bus (`fe_*` in the Verilog).
     pub fe: FeBus,
     /// Simulation only: advance the active wait by `1 + warp` cycles (tie to 0).
@@ -211,9 +210,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N
             tick: Default::default(),
             present: Default::default(),
             spikes_in: Default::default(),
-            cfg_addr: Default::default(),
-            cfg_data: Default::default(),
-            cfg_we: Default::default(),
+            cfg: Default::default(),
             fe: Default::default(),
             warp: Default::default(),
             idle: Default::default(),
@@ -293,17 +290,13 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         // ---- configuration banks
         self.regs.clock.next = self.clock.val();
         self.regs.reset.next = self.reset.val();
-        self.regs.cfg_addr.next = self.cfg_addr.val();
-        self.regs.cfg_data.next = self.cfg_data.val();
-        self.regs.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.regs.cfg);
         self.rows.clock.next = self.clock.val();
         self.rows.reset.next = self.reset.val();
-        self.rows.cfg_addr.next = self.cfg_addr.val();
-        self.rows.cfg_data.next = self.cfg_data.val();
-        self.rows.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.rows.cfg);
         if self.reset.val() {
             self.cfg_err.d.next = false;
-        } else if self.cfg_we.val()
+        } else if self.cfg.we.val()
             && (!(self.regs.hit.val() || self.rows.hit.val())
                 || self.regs.range_error.val()
                 || self.rows.range_error.val())

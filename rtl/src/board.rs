@@ -76,9 +76,9 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BoardCore<N_ROWS, N_COL
         self.accel.tick.next = self.link.acc.tick.val();
         self.accel.present.next = self.link.acc.present.val();
         self.accel.spikes_in.next = self.link.acc.spikes_in.val();
-        self.accel.cfg_addr.next = self.link.acc.cfg_addr.val();
-        self.accel.cfg_data.next = self.link.acc.cfg_data.val();
-        self.accel.cfg_we.next = self.link.acc.cfg_we.val();
+        self.accel.cfg.addr.next = self.link.acc.cfg_addr.val();
+        self.accel.cfg.data.next = self.link.acc.cfg_data.val();
+        self.accel.cfg.we.next = self.link.acc.cfg_we.val();
         self.accel.debug_sel.next = self.link.acc.debug_sel.val();
         self.accel.warp.next = self.warp.val();
         FeBus::link(&mut self.fe, &mut self.accel.fe);

@@ -9,7 +9,7 @@
 //! ```
 
 use crate::lif::LifLayer;
-use crate::regs::{ConfigReg, Register};
+use crate::regs::{CfgBus, ConfigReg, Register};
 use crate::wta::WinnerTakeAll;
 use rust_hdl::prelude::*;
 
@@ -109,9 +109,8 @@ pub struct LifWtaTop<const N: usize> {
     pub wta_clear: Signal<In, Bit>,
     /// Signed 16-bit current code per neuron.
     pub i_in: [Signal<In, Bits<16>>; N],
-    pub cfg_addr: Signal<In, Bits<8>>,
-    pub cfg_data: Signal<In, Bits<32>>,
-    pub cfg_we: Signal<In, Bit>,
+    /// Configuration writes (`cfg_addr`, `cfg_data`, `cfg_we`).
+    pub cfg: CfgBus,
     pub spikes: Signal<Out, Bits<N>>,
     pub spikes_valid: Signal<Out, Bit>,
     pub winner: Signal<Out, Bits<8>>,
@@ -153,9 +152,7 @@ impl<const N: usize> Default for LifWtaTop<N> {
             tick: Default::default(),
             wta_clear: Default::default(),
             i_in: std::array::from_fn(|_| Default::default()),
-            cfg_addr: Default::default(),
-            cfg_data: Default::default(),
-            cfg_we: Default::default(),
+            cfg: Default::default(),
             spikes: Default::default(),
             spikes_valid: Default::default(),
             winner: Default::default(),
@@ -189,54 +186,36 @@ impl<const N: usize> Logic for LifWtaTop<N> {
     fn update(&mut self) {
         self.ctrl.clock.next = self.clock.val();
         self.ctrl.reset.next = self.reset.val();
-        self.ctrl.cfg_addr.next = self.cfg_addr.val();
-        self.ctrl.cfg_data.next = self.cfg_data.val();
-        self.ctrl.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.ctrl.cfg);
         self.threshold.clock.next = self.clock.val();
         self.threshold.reset.next = self.reset.val();
-        self.threshold.cfg_addr.next = self.cfg_addr.val();
-        self.threshold.cfg_data.next = self.cfg_data.val();
-        self.threshold.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.threshold.cfg);
         self.reset_v.clock.next = self.clock.val();
         self.reset_v.reset.next = self.reset.val();
-        self.reset_v.cfg_addr.next = self.cfg_addr.val();
-        self.reset_v.cfg_data.next = self.cfg_data.val();
-        self.reset_v.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.reset_v.cfg);
         self.leak_shift.clock.next = self.clock.val();
         self.leak_shift.reset.next = self.reset.val();
-        self.leak_shift.cfg_addr.next = self.cfg_addr.val();
-        self.leak_shift.cfg_data.next = self.cfg_data.val();
-        self.leak_shift.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.leak_shift.cfg);
         self.decay.clock.next = self.clock.val();
         self.decay.reset.next = self.reset.val();
-        self.decay.cfg_addr.next = self.cfg_addr.val();
-        self.decay.cfg_data.next = self.cfg_data.val();
-        self.decay.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.decay.cfg);
         self.gain.clock.next = self.clock.val();
         self.gain.reset.next = self.reset.val();
-        self.gain.cfg_addr.next = self.cfg_addr.val();
-        self.gain.cfg_data.next = self.cfg_data.val();
-        self.gain.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.gain.cfg);
         self.refractory.clock.next = self.clock.val();
         self.refractory.reset.next = self.reset.val();
-        self.refractory.cfg_addr.next = self.cfg_addr.val();
-        self.refractory.cfg_data.next = self.cfg_data.val();
-        self.refractory.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.refractory.cfg);
         self.theta_plus.clock.next = self.clock.val();
         self.theta_plus.reset.next = self.reset.val();
-        self.theta_plus.cfg_addr.next = self.cfg_addr.val();
-        self.theta_plus.cfg_data.next = self.cfg_data.val();
-        self.theta_plus.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.theta_plus.cfg);
         self.theta_decay_shift.clock.next = self.clock.val();
         self.theta_decay_shift.reset.next = self.reset.val();
-        self.theta_decay_shift.cfg_addr.next = self.cfg_addr.val();
-        self.theta_decay_shift.cfg_data.next = self.cfg_data.val();
-        self.theta_decay_shift.cfg_we.next = self.cfg_we.val();
+        CfgBus::link(&mut self.cfg, &mut self.theta_decay_shift.cfg);
         self.cfg_err.clock.next = self.clock.val();
         self.cfg_err.d.next = self.cfg_err.q.val();
         if self.reset.val() {
             self.cfg_err.d.next = false;
-        } else if self.cfg_we.val()
+        } else if self.cfg.we.val()
             && (!(self.ctrl.hit.val()
                 || self.threshold.hit.val()
                 || self.reset_v.hit.val()
@@ -344,10 +323,10 @@ mod tests {
         dut.connect_all();
         let cycle = |dut: &mut LifWtaTop<2>, reset: bool, write: Option<(u8, u32)>| {
             dut.reset.next = reset;
-            dut.cfg_we.next = write.is_some();
+            dut.cfg.we.next = write.is_some();
             let (a, d) = write.unwrap_or((0, 0));
-            dut.cfg_addr.next = (a as u64).into();
-            dut.cfg_data.next = (d as u64).into();
+            dut.cfg.addr.next = (a as u64).into();
+            dut.cfg.data.next = (d as u64).into();
             for level in [false, true] {
                 dut.clock.next = level.into();
                 assert!(simulate(dut, 200), "rust-hdl simulation did not settle");

@@ -11,6 +11,19 @@
 use rust_hdl::prelude::*;
 use serde::Serialize;
 
+/// The configuration write bus: every register, register bank and register
+/// file takes it as its field `cfg`, and a parent passes it on with
+/// `CfgBus::link(&mut self.cfg, &mut child.cfg)`. The generated Verilog
+/// names the fields `cfg_addr`, `cfg_data`, `cfg_we` (see
+/// [`crate::verilog::FLAT_INTERFACES`]).
+#[derive(LogicInterface, Default)]
+pub struct CfgBus {
+    pub addr: Signal<In, Bits<8>>,
+    pub data: Signal<In, Bits<32>>,
+    /// Write `data` to `addr` in this cycle.
+    pub we: Signal<In, Bit>,
+}
+
 /// One configuration register.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Register {
@@ -64,9 +77,8 @@ pub fn write_in_range(reg: &Register, data: u32) -> bool {
 pub struct ConfigReg<const W: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
-    pub cfg_addr: Signal<In, Bits<8>>,
-    pub cfg_data: Signal<In, Bits<32>>,
-    pub cfg_we: Signal<In, Bit>,
+    /// Configuration writes (`cfg_addr`, `cfg_data`, `cfg_we`).
+    pub cfg: CfgBus,
     pub value: Signal<Out, Bits<W>>,
     /// This cycle's write addresses this register.
     pub hit: Signal<Out, Bit>,
@@ -92,9 +104,7 @@ impl<const W: usize> ConfigReg<W> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            cfg_addr: Default::default(),
-            cfg_data: Default::default(),
-            cfg_we: Default::default(),
+            cfg: Default::default(),
             value: Default::default(),
             hit: Default::default(),
             range_error: Default::default(),
@@ -113,18 +123,18 @@ impl<const W: usize> Logic for ConfigReg<W> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, stored);
-        self.in_range.next = !(self.cfg_data.val() & self.upper.val()).any()
+        self.in_range.next = !(self.cfg.data.val() & self.upper.val()).any()
             || (self.sign_extend.val()
-                && ((self.cfg_data.val() & self.upper.val()) == self.upper.val()));
+                && ((self.cfg.data.val() & self.upper.val()) == self.upper.val()));
         // (outputs are never read back here: rust-hdl's simulator would see
         // their previous value)
-        self.addressed.next = self.cfg_we.val() && (self.cfg_addr.val() == self.addr.val());
+        self.addressed.next = self.cfg.we.val() && (self.cfg.addr.val() == self.addr.val());
         self.hit.next = self.addressed.val();
         self.range_error.next = self.addressed.val() && !self.in_range.val();
         if self.reset.val() {
             self.stored.d.next = self.reset_value.val();
         } else if self.addressed.val() && self.in_range.val() {
-            self.stored.d.next = self.cfg_data.val().get_bits::<W>(0);
+            self.stored.d.next = self.cfg.data.val().get_bits::<W>(0);
         }
         self.value.next = self.stored.q.val();
     }
@@ -153,9 +163,8 @@ pub fn map_markdown(title: &str, map: &[Register]) -> String {
 pub struct RegisterBank<const R: usize, const W: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
-    pub cfg_addr: Signal<In, Bits<8>>,
-    pub cfg_data: Signal<In, Bits<32>>,
-    pub cfg_we: Signal<In, Bit>,
+    /// Configuration writes (`cfg_addr`, `cfg_data`, `cfg_we`).
+    pub cfg: CfgBus,
     pub value: [Signal<Out, Bits<W>>; R],
     /// This cycle's write addresses a register of the bank.
     pub hit: Signal<Out, Bit>,
@@ -178,9 +187,7 @@ impl<const R: usize, const W: usize> RegisterBank<R, W> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            cfg_addr: Default::default(),
-            cfg_data: Default::default(),
-            cfg_we: Default::default(),
+            cfg: Default::default(),
             value: std::array::from_fn(|_| Default::default()),
             hit: Default::default(),
             range_error: Default::default(),
@@ -199,9 +206,9 @@ impl<const R: usize, const W: usize> Logic for RegisterBank<R, W> {
         for i in 0..R {
             self.regs[i].clock.next = self.clock.val();
             self.regs[i].reset.next = self.reset.val();
-            self.regs[i].cfg_addr.next = self.cfg_addr.val();
-            self.regs[i].cfg_data.next = self.cfg_data.val();
-            self.regs[i].cfg_we.next = self.cfg_we.val();
+            self.regs[i].cfg.addr.next = self.cfg.addr.val();
+            self.regs[i].cfg.data.next = self.cfg.data.val();
+            self.regs[i].cfg.we.next = self.cfg.we.val();
             self.value[i].next = self.regs[i].value.val();
             self.any_hit.next = self.any_hit.val() || self.regs[i].hit.val();
             self.any_error.next = self.any_error.val() || self.regs[i].range_error.val();

@@ -39,10 +39,12 @@ pub fn is_clock_port(name: &str, width: usize, input: bool) -> bool {
 /// tops that users instantiate in their own Verilog (the front-end bus
 /// `fe_ch`, `fe_code`, ... of the accelerator, the controller, the board
 /// core and the PHYs; the host bridge's accelerator side `acc_*`; the
-/// ADC pins `adc_*` of the PHYs and board tops). A
+/// ADC pins `adc_*` of the PHYs and board tops; the configuration write
+/// bus `cfg_addr`, `cfg_data`, `cfg_we` of the accelerator, the neuron core
+/// and every register block). A
 /// block that has such an interface must not also have a signal of the
 /// flattened name ([`generate`] checks the top's ports).
-pub const FLAT_INTERFACES: &[&str] = &["fe", "acc", "adc"];
+pub const FLAT_INTERFACES: &[&str] = &["fe", "acc", "adc", "cfg"];
 
 /// Interfaces whose fields the generated Verilog names by the field alone
 /// (`pins$dac_sync` -> `dac_sync`): the board body's PHY pins

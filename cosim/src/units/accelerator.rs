@@ -120,9 +120,9 @@ impl CycleModel for RustHdlAccel {
             Some((a, dt)) => (true, a as u64, dt as u64),
             None => (false, 0, 0),
         };
-        d.cfg_we.next = we;
-        d.cfg_addr.next = addr.into();
-        d.cfg_data.next = data.into();
+        d.cfg.we.next = we;
+        d.cfg.addr.next = addr.into();
+        d.cfg.data.next = data.into();
         d.fe.busy.next = inp.fe_busy;
         d.fe.rd_valid.next = inp.fe_rd_valid;
         d.fe.rd_ch.next = (inp.fe_rd_ch as u64).into();

@@ -151,9 +151,9 @@ impl CycleModel for RustHdlLifWta {
             Some((a, dt)) => (true, a as u64, dt as u64),
             None => (false, 0, 0),
         };
-        d.cfg_we.next = we;
-        d.cfg_addr.next = addr.into();
-        d.cfg_data.next = data.into();
+        d.cfg.we.next = we;
+        d.cfg.addr.next = addr.into();
+        d.cfg.data.next = data.into();
         rust_hdl_cycle!(d, 100);
         TopOutputs {
             spikes: d.spikes.val().to_u64(),
