@@ -213,6 +213,15 @@ fn compare<M: VerilatedTop>(
     stim: PortStimulus,
     dir: &Path,
 ) -> Result<(), String> {
+    replay::<M>(top, stim, dir).map(|_| ())
+}
+
+/// [`compare`], and the Verilator trace for further checks.
+fn replay<M: VerilatedTop>(
+    top: &GeneratedTop,
+    stim: PortStimulus,
+    dir: &Path,
+) -> Result<PortTrace, String> {
     let names: Vec<&str> = M::ports().iter().map(|p| p.name).collect();
     let expected: Vec<&str> = top.ports.iter().map(|p| p.name.as_str()).collect();
     if names != expected {
@@ -233,7 +242,7 @@ fn compare<M: VerilatedTop>(
         return Err("no output ever changes: the stimulus exercises nothing".into());
     }
     match icarus.first_difference(&verilator, &top.ports) {
-        None => Ok(()),
+        None => Ok(verilator),
         Some(d) => Err(format!(
             "Icarus and Verilator differ (Icarus / Verilator) at {d}; work files in {}",
             dir.display()
@@ -260,7 +269,7 @@ fn random(top: &GeneratedTop) -> Result<PortStimulus, String> {
 /// start: random bits on `uart_rx` would never make a frame.
 fn uart(top: &GeneratedTop) -> Result<PortStimulus, String> {
     use neuroxbar_cosim::units::host_link::LINK_CLOCKS_PER_BIT;
-    serial_frames(top, "uart_rx", LINK_CLOCKS_PER_BIT, 0, REPLAY_CYCLES)
+    serial_frames(top, "uart_rx", LINK_CLOCKS_PER_BIT, 0)
 }
 
 /// The ULX3S board top at its pins: frames on `ftdi_txd` at 25 clocks per
@@ -272,30 +281,44 @@ fn board_pins(top: &GeneratedTop) -> Result<PortStimulus, String> {
         "ftdi_txd",
         ULX3S_CLOCKS_PER_BIT,
         POR_CYCLES as usize + 8,
-        14_000,
     )
 }
 
-/// Random port values for `cycles` cycles, with frames on the serial line
-/// `rx` from cycle `start` on, `clocks_per_bit` clocks per bit.
+/// The frames that [`serial_frames`] sends, in order: a write, a step, a
+/// peek, a status and a write with a bad CRC.
+fn replay_frames() -> Vec<Vec<u8>> {
+    use neuroxbar_cosim::units::host_link::request_frame;
+    use neuroxbar_rtl::host_link::protocol::*;
+    let mut bad = request_frame(CMD_WRITE, &[0x11, 0, 0, 0, 1]);
+    *bad.last_mut().unwrap() ^= 1;
+    vec![
+        request_frame(CMD_WRITE, &[0x10, 0, 0, 0, 7]),
+        request_frame(CMD_STEP, &[]),
+        request_frame(CMD_PEEK, &[0x01, 0x02]),
+        request_frame(CMD_STATUS, &[]),
+        bad,
+    ]
+}
+
+/// Random port values, with [`replay_frames`] on the serial line `rx` from
+/// cycle `start` on, `clocks_per_bit` clocks per bit. Each frame waits for
+/// the time of the longest answer (20 bytes) before the next: the bridge
+/// does not listen while it answers.
 fn serial_frames(
     top: &GeneratedTop,
     rx: &str,
     clocks_per_bit: u16,
     start: usize,
-    cycles: usize,
 ) -> Result<PortStimulus, String> {
-    use neuroxbar_cosim::units::host_link::{request_frame, uart_levels};
-    use neuroxbar_rtl::host_link::protocol::*;
+    use neuroxbar_cosim::units::host_link::uart_levels;
+    let cpb = clocks_per_bit as usize;
+    let mut levels = Vec::new();
+    for f in replay_frames() {
+        levels.extend(uart_levels(&f, clocks_per_bit, 2 * cpb));
+        levels.extend(std::iter::repeat_n(true, 20 * 10 * cpb + 200));
+    }
+    let cycles = start + levels.len();
     let mut s = PortStimulus::random(&top.ports, 11, cycles).map_err(|e| e.to_string())?;
-    let mut bytes = request_frame(CMD_WRITE, &[0x10, 0, 0, 0, 7]);
-    bytes.extend(request_frame(CMD_STEP, &[]));
-    bytes.extend(request_frame(CMD_PEEK, &[0x01, 0x02]));
-    bytes.extend(request_frame(CMD_STATUS, &[]));
-    let mut bad = request_frame(CMD_WRITE, &[0x11, 0, 0, 0, 1]);
-    *bad.last_mut().unwrap() ^= 1;
-    bytes.extend(bad);
-    let levels = uart_levels(&bytes, clocks_per_bit, 120);
     assert!(
         top.ports.iter().any(|p| p.name == rx),
         "{}: no port {rx}",
@@ -318,6 +341,63 @@ fn serial_frames(
     Ok(s)
 }
 
+/// [`compare`] for a top with a serial line, and the answers on its `tx`
+/// pin (`clocks_per_bit`): one per frame of [`replay_frames`], for the same
+/// command, the bad frame's a CRC error.
+fn compare_serial<M: VerilatedTop>(
+    top: &GeneratedTop,
+    stim: PortStimulus,
+    dir: &Path,
+    tx: &str,
+    clocks_per_bit: u16,
+) -> Result<(), String> {
+    use neuroxbar_cosim::units::host_link::UartSink;
+    use neuroxbar_rtl::host_link::protocol::*;
+    let trace = replay::<M>(top, stim, dir)?;
+    let port = top
+        .ports
+        .iter()
+        .position(|p| p.name == tx)
+        .ok_or(format!("no port {tx}"))?;
+    let col = trace
+        .outputs
+        .iter()
+        .position(|&i| i == port)
+        .ok_or(format!("{tx} is not an output"))?;
+    let mut sink = UartSink::new(clocks_per_bit);
+    for row in &trace.cycles {
+        sink.push(row[col] != 0);
+    }
+    let b = sink.bytes;
+    let mut answered = Vec::new();
+    let mut at = 0;
+    while at + 4 <= b.len() {
+        if b[at] != SYNC_BOARD {
+            return Err(format!(
+                "{}: answer without SYNC at byte {at}: {b:?}",
+                top.name
+            ));
+        }
+        answered.push((b[at + 1], b[at + 2]));
+        at += 5 + b[at + 3] as usize;
+    }
+    let commands: Vec<u8> = answered.iter().map(|a| a.0).collect();
+    let sent: Vec<u8> = replay_frames().iter().map(|f| f[1]).collect();
+    if sink.framing_errors != 0 || at != b.len() || commands != sent {
+        return Err(format!(
+            "{}: answers for commands {commands:?} ({} framing errors), not one for each of {sent:?}: {b:?}",
+            top.name, sink.framing_errors
+        ));
+    }
+    if answered.last().map(|a| a.1) != Some(STATUS_BAD_CRC) {
+        return Err(format!(
+            "{}: the bad frame was answered {answered:?}",
+            top.name
+        ));
+    }
+    Ok(())
+}
+
 /// Replay on Icarus and Verilator: the neuron core with its lockstep
 /// stimulus, the tops listed in the macro call with random port values
 /// (`random:`) or with frames on their serial line (`uart:`).
@@ -325,9 +405,21 @@ macro_rules! replay {
     ($top:expr, $dir:expr, random: $($name:ident),*; uart: $($uname:ident),*) => {
         match $top.name.as_str() {
             "lif_wta16" => compare::<verilated::lif_wta16::Model>($top, lif_wta_stimulus($top)?, $dir),
-            "ulx3s_25x5" => compare::<verilated::ulx3s_25x5::Model>($top, board_pins($top)?, $dir),
+            "ulx3s_25x5" => compare_serial::<verilated::ulx3s_25x5::Model>(
+                $top,
+                board_pins($top)?,
+                $dir,
+                "ftdi_rxd",
+                neuroxbar_rtl::board_tops::ULX3S_CLOCKS_PER_BIT,
+            ),
             $(stringify!($name) => compare::<verilated::$name::Model>($top, random($top)?, $dir),)*
-            $(stringify!($uname) => compare::<verilated::$uname::Model>($top, uart($top)?, $dir),)*
+            $(stringify!($uname) => compare_serial::<verilated::$uname::Model>(
+                $top,
+                uart($top)?,
+                $dir,
+                "uart_tx",
+                neuroxbar_cosim::units::host_link::LINK_CLOCKS_PER_BIT,
+            ),)*
             other => Err(format!(
                 "no Icarus replay for this top: add `{other}` to the `replay!` call \
                  in icarus_matches_verilator (cosim/tests/gates.rs)"
