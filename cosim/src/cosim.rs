@@ -112,12 +112,12 @@ macro_rules! fe_out_of {
     ($o:expr) => {{
         let o = $o;
         $crate::cosim::FeOut {
-            we: o.fe_we,
-            ch: o.fe_ch,
-            mode: o.fe_mode,
-            code: o.fe_code,
-            apply: o.fe_apply,
-            sample: o.fe_sample,
+            we: o.fe.we,
+            ch: o.fe.ch,
+            mode: o.fe.mode,
+            code: o.fe.code,
+            apply: o.fe.apply,
+            sample: o.fe.sample,
         }
     }};
 }
@@ -131,12 +131,12 @@ macro_rules! fe_in_into {
     ($inp:expr, $fin:expr) => {{
         let fin: $crate::cosim::FeIn = $fin;
         let inp = &mut $inp;
-        inp.fe_busy = fin.busy;
-        inp.fe_rd_valid = fin.rd.is_some();
+        inp.fe.busy = fin.busy;
+        inp.fe.rd_valid = fin.rd.is_some();
         if let Some((ch, code, sat)) = fin.rd {
-            inp.fe_rd_ch = ch;
-            inp.fe_rd_data = code;
-            inp.fe_rd_sat = sat;
+            inp.fe.rd_ch = ch;
+            inp.fe.rd_data = code;
+            inp.fe.rd_sat = sat;
         }
     }};
 }
@@ -378,7 +378,7 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> BusSim<AccelDu
         self.dut.inp.tick = true;
         self.cycle()?;
         let mut n = 0u64;
-        while !self.dut.out.idle || self.dut.inp.fe_busy || self.bus.pending() {
+        while !self.dut.out.idle || self.dut.inp.fe.busy || self.bus.pending() {
             self.cycle()?;
             if self.dut.out.winner_valid && winner.is_none() {
                 winner = Some(self.dut.out.winner);

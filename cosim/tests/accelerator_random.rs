@@ -12,6 +12,7 @@ use neuroxbar_cosim::units::accelerator::{GoldenAccel, RustHdlAccel, VerilatorAc
 use neuroxbar_cosim::units::{first_mismatch, three_way, CycleModel};
 use neuroxbar_cosim::Trace;
 use neuroxbar_models::golden::accelerator::{AccelInputs, AccelOutputs};
+use neuroxbar_models::golden::fe_bus::FeAnswer;
 use neuroxbar_rtl::accel_regs::{register_map, ROW_INTENSITY_BASE};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -54,13 +55,13 @@ fn stimulus(seed: u64, n: usize) -> Vec<AccelInputs> {
             None
         };
         if rng.gen_bool(0.05) {
-            i.fe_busy = !i.fe_busy;
+            i.fe.busy = !i.fe.busy;
         }
-        i.fe_rd_valid = rng.gen_bool(0.03);
-        if i.fe_rd_valid || rng.gen_bool(0.01) {
-            i.fe_rd_ch = rng.gen_range(0..=12);
-            i.fe_rd_data = rng.gen::<i16>() >> rng.gen_range(0..=15);
-            i.fe_rd_sat = rng.gen_bool(0.05);
+        i.fe.rd_valid = rng.gen_bool(0.03);
+        if i.fe.rd_valid || rng.gen_bool(0.01) {
+            i.fe.rd_ch = rng.gen_range(0..=12);
+            i.fe.rd_data = rng.gen::<i16>() >> rng.gen_range(0..=15);
+            i.fe.rd_sat = rng.gen_bool(0.05);
         }
         i.warp = if rng.gen_bool(0.03) {
             log_uniform(&mut rng, 32) as u32
@@ -75,7 +76,10 @@ fn stimulus(seed: u64, n: usize) -> Vec<AccelInputs> {
             reset: false,
             tick: false,
             present: false,
-            fe_rd_valid: false,
+            fe: FeAnswer {
+                rd_valid: false,
+                ..i.fe
+            },
             warp: 0,
             ..i.clone()
         };
@@ -89,9 +93,9 @@ fn stimulus(seed: u64, n: usize) -> Vec<AccelInputs> {
 fn activity(outs: &[AccelOutputs]) -> [usize; 6] {
     let count = |f: &dyn Fn(&AccelOutputs) -> bool| outs.iter().filter(|o| f(o)).count();
     [
-        count(&|o| o.fe_we),
-        count(&|o| o.fe_apply),
-        count(&|o| o.fe_sample),
+        count(&|o| o.fe.we),
+        count(&|o| o.fe.apply),
+        count(&|o| o.fe.sample),
         count(&|o| o.spikes_valid),
         count(&|o| o.cfg_error),
         count(&|o| !o.idle),
@@ -155,7 +159,7 @@ fn a_changed_golden_output_is_caught() {
         fn step(&mut self, i: &AccelInputs) -> AccelOutputs {
             let mut o = self.0.step(i);
             if self.1 == self.2 {
-                o.fe_code ^= 1;
+                o.fe.code ^= 1;
             }
             self.1 += 1;
             o
@@ -215,8 +219,8 @@ fn amplitude_mode_reads_each_row_at_its_intensity_register() {
     assert!(outs.iter().all(|o| !o.cfg_error));
     let staged: Vec<(u8, u8, i16)> = outs
         .iter()
-        .filter(|o| o.fe_we)
-        .map(|o| (o.fe_ch, o.fe_mode, o.fe_code))
+        .filter(|o| o.fe.we)
+        .map(|o| (o.fe.ch, o.fe.mode, o.fe.code))
         .take(N_ROWS)
         .collect();
     assert_eq!(staged.len(), N_ROWS, "one READ staging pass");

@@ -6,6 +6,7 @@
 use neuroxbar_cosim::units::fe_phy::*;
 use neuroxbar_cosim::units::three_way;
 use neuroxbar_cosim::Trace;
+use neuroxbar_models::golden::fe_bus::FeDrive;
 use neuroxbar_models::golden::fe_phy::{dac_word, PhyInputs, PhyOutputs, PHY_LATENCY};
 
 #[test]
@@ -23,7 +24,7 @@ fn random_stimulus_lockstep() {
             frames += (last.dac_cs && !g.dac_cs) as u64;
             convs += (!last.adc_convst && g.adc_convst) as u64;
             applies += (!last.apply && g.apply) as u64;
-            beats += g.fe_rd_valid as u64;
+            beats += g.fe.rd_valid as u64;
             errors |= g.phy_error;
         },
     );
@@ -70,8 +71,11 @@ fn frame_latency_width_and_read_timing() {
     let c_r = s.len(); // the cycle where fe_apply rises
     for k in 0..5 {
         s.push(PhyInputs {
-            fe_apply: true,
-            fe_sample: k == 4,
+            fe: FeDrive {
+                apply: true,
+                sample: k == 4,
+                ..idle().fe
+            },
             ..idle()
         });
     }
@@ -140,16 +144,16 @@ fn frame_latency_width_and_read_timing() {
         "CS low from the first to the last bit + 1"
     );
     // 5 result beats, one per cycle, right after CS rose
-    let beats = cycles(&outs, |o| o.fe_rd_valid);
+    let beats = cycles(&outs, |o| o.fe.rd_valid);
     let end = *adc_cs.last().unwrap();
     assert_eq!(beats, (end + 2..end + 7).collect::<Vec<_>>());
     for (j, &k) in beats.iter().enumerate() {
-        assert_eq!(outs[k].fe_rd_ch as usize, N_LINES - N_COLS + j);
+        assert_eq!(outs[k].fe.rd_ch as usize, N_LINES - N_COLS + j);
     }
     assert!(outs.iter().all(|o| o.phy_error == 0));
     // fe_busy until the results are out, not after
-    assert!(outs[c_r..end + 6].iter().all(|o| o.fe_busy));
-    assert!(!outs[end + 6].fe_busy);
+    assert!(outs[c_r..end + 6].iter().all(|o| o.fe.busy));
+    assert!(!outs[end + 6].fe.busy);
 }
 
 /// A second pulse of the same batch starts no frame; a new batch too soon
@@ -166,7 +170,10 @@ fn train_without_staging_starts_no_frame_and_overrun_is_flagged() {
     s.push(PhyInputs::stage(3, 1, 100));
     for _ in 0..3 {
         s.push(PhyInputs {
-            fe_apply: true,
+            fe: FeDrive {
+                apply: true,
+                ..idle().fe
+            },
             ..idle()
         });
         s.push(idle());
@@ -174,7 +181,10 @@ fn train_without_staging_starts_no_frame_and_overrun_is_flagged() {
     // staged again and applied 10 cycles after the first edge: overrun
     s.push(PhyInputs::stage(3, 1, 200));
     s.push(PhyInputs {
-        fe_apply: true,
+        fe: FeDrive {
+            apply: true,
+            ..idle().fe
+        },
         ..idle()
     });
     s.extend(std::iter::repeat_n(idle(), 120));
@@ -219,8 +229,11 @@ fn waveform_snapshot() {
     s.push(PhyInputs::stage(29, 2, 0));
     for k in 0..3 {
         s.push(PhyInputs {
-            fe_apply: true,
-            fe_sample: k == 2,
+            fe: FeDrive {
+                apply: true,
+                sample: k == 2,
+                ..idle().fe
+            },
             ..idle()
         });
     }
@@ -234,9 +247,9 @@ fn waveform_snapshot() {
     let inp = |f: &dyn Fn(&PhyInputs) -> u64| s.iter().map(f).collect::<Vec<u64>>();
     let col = |f: &dyn Fn(&PhyOutputs) -> u64| outs.iter().map(f).collect::<Vec<u64>>();
     let rows = vec![
-        ("fe_we".to_string(), 1u32, inp(&|i| i.fe_we as u64)),
-        ("fe_apply".to_string(), 1, inp(&|i| i.fe_apply as u64)),
-        ("fe_sample".to_string(), 1, inp(&|i| i.fe_sample as u64)),
+        ("fe_we".to_string(), 1u32, inp(&|i| i.fe.we as u64)),
+        ("fe_apply".to_string(), 1, inp(&|i| i.fe.apply as u64)),
+        ("fe_sample".to_string(), 1, inp(&|i| i.fe.sample as u64)),
         ("dac_cs".to_string(), 1, col(&|o| o.dac_cs as u64)),
         ("dac_sclk".to_string(), 1, col(&|o| o.dac_sclk as u64)),
         ("dac_sdi0".to_string(), 1, col(&|o| o.dac_sdi & 1)),
@@ -252,7 +265,7 @@ fn waveform_snapshot() {
         ),
         ("apply".to_string(), 1, col(&|o| o.apply as u64)),
         ("adc_convst".to_string(), 1, col(&|o| o.adc_convst as u64)),
-        ("fe_busy".to_string(), 1, col(&|o| o.fe_busy as u64)),
+        ("fe_busy".to_string(), 1, col(&|o| o.fe.busy as u64)),
     ];
     insta::assert_snapshot!(Waveform::from_cycles(&rows).render(&RenderOptions {
         from: Some(2),
@@ -279,7 +292,10 @@ fn refresh_gap_needs_29_lines_at_width_1() {
                 s.push(PhyInputs::stage(ch as u8, 1, 10 + batch));
             }
             s.push(PhyInputs {
-                fe_apply: true,
+                fe: FeDrive {
+                    apply: true,
+                    ..idle().fe
+                },
                 ..idle()
             });
             s.extend(std::iter::repeat_n(idle(), 4)); // done cycle + 3 PG_PREP

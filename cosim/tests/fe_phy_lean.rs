@@ -12,6 +12,7 @@ use neuroxbar_cosim::units::fe_phy_lean::*;
 use neuroxbar_cosim::units::xbar_ctrl::default_config;
 use neuroxbar_cosim::units::CycleModel;
 use neuroxbar_cosim::Trace;
+use neuroxbar_models::golden::fe_bus::FeDrive;
 use neuroxbar_models::golden::fe_phy::{dac_word, PhyInputs};
 use neuroxbar_models::golden::fe_phy_lean::{LeanPhyOutputs, LEAN_PHY_LATENCY};
 use neuroxbar_models::golden::xbar_ctrl::{CrossbarControllerModel, CtrlState, XbarInputs};
@@ -32,7 +33,7 @@ fn random_stimulus_lockstep() {
             updates += (last.dac_ldac && !g.dac_ldac) as u64;
             convs += (!last.adc_convst && g.adc_convst) as u64;
             applies += (!last.apply && g.apply) as u64;
-            beats += g.fe_rd_valid as u64;
+            beats += g.fe.rd_valid as u64;
             errors |= g.phy_error;
         },
     );
@@ -102,7 +103,10 @@ fn batch(
     };
     for c in 0..2000u64 {
         let inp = PhyInputs {
-            fe_apply: c < width,
+            fe: FeDrive {
+                apply: c < width,
+                ..Default::default()
+            },
             ..Default::default()
         };
         let o = step(inp, parts)?;
@@ -117,7 +121,7 @@ fn batch(
             fall = Some(c);
         }
         last = o;
-        if c > width && !o.fe_busy {
+        if c > width && !o.fe.busy {
             break;
         }
     }
@@ -195,12 +199,12 @@ struct Loop {
 impl Loop {
     fn step(&mut self, mut inp: XbarInputs) -> bool {
         let last = self.last;
-        inp.fe_busy =
-            last.fe_busy && !(self.hide_busy_in_prep && self.ctrl.state == CtrlState::PgPrep);
-        inp.fe_rd_valid = last.fe_rd_valid;
-        inp.fe_rd_ch = last.fe_rd_ch;
-        inp.fe_rd_data = last.fe_rd_data;
-        inp.fe_rd_sat = last.fe_rd_sat;
+        inp.fe.busy =
+            last.fe.busy && !(self.hide_busy_in_prep && self.ctrl.state == CtrlState::PgPrep);
+        inp.fe.rd_valid = last.fe.rd_valid;
+        inp.fe.rd_ch = last.fe.rd_ch;
+        inp.fe.rd_data = last.fe.rd_data;
+        inp.fe.rd_sat = last.fe.rd_sat;
         let x = self.ctrl.step(&inp);
         // AD7606 pins: BUSY from 5 to 25 cycles after CONVST rises
         if last.adc_convst && !self.convst_prev {
@@ -210,12 +214,7 @@ impl Loop {
         self.busy_left = self.busy_left.saturating_sub(1);
         let p = self.phy.step(&PhyInputs {
             reset: inp.reset,
-            fe_ch: x.fe_ch,
-            fe_code: x.fe_code,
-            fe_mode: x.fe_mode,
-            fe_we: x.fe_we,
-            fe_apply: x.fe_apply,
-            fe_sample: x.fe_sample,
+            fe: x.fe,
             adc_busy: (1..=20).contains(&self.busy_left),
             adc_douta: false,
         });
@@ -282,7 +281,7 @@ fn read_program_refresh(hide_busy_in_prep: bool) -> Loop {
     let mut idle_for = 0;
     for _ in 0..20_000 {
         let idle = l.step(cfg.clone());
-        idle_for = if idle && !l.last.fe_busy {
+        idle_for = if idle && !l.last.fe.busy {
             idle_for + 1
         } else {
             0

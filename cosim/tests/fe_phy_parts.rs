@@ -87,16 +87,16 @@ impl<P: CycleModel<Inputs = PhyInputs, Outputs = PhyOutputs>> Side for PhySide<P
             .bench
             .step(false, self.ctrl_prev)
             .unwrap_or_else(|e| panic!("{e}"));
-        let rd = o
-            .fe_rd_valid
-            .then_some((o.fe_rd_ch, o.fe_rd_data, o.fe_rd_sat));
-        (o.fe_busy, rd)
+        let rd =
+            o.fe.rd_valid
+                .then_some((o.fe.rd_ch, o.fe.rd_data, o.fe.rd_sat));
+        (o.fe.busy, rd)
     }
     fn react(&mut self, _t: u64, o: &XbarOutputs) {
         self.ctrl_prev = fe_out(o);
     }
     fn quiet(&self, _t: u64) -> bool {
-        !self.phy_prev.fe_busy && !self.bench.mux.enabled()
+        !self.phy_prev.fe.busy && !self.bench.mux.enabled()
     }
     fn pulses(&self) -> &[DevicePulse] {
         &self.bench.array.pulses
@@ -156,22 +156,22 @@ fn run(side: &mut dyn Side) -> RunLog {
     let mut cycle = |inp: XbarInputs, side: &mut dyn Side, log: &mut RunLog, t: &mut u64| {
         let mut inp = inp;
         let (busy, rd) = side.inputs(*t);
-        inp.fe_busy = busy;
-        inp.fe_rd_valid = rd.is_some();
+        inp.fe.busy = busy;
+        inp.fe.rd_valid = rd.is_some();
         let (ch, data, sat) = rd.unwrap_or_default();
-        inp.fe_rd_ch = ch;
-        inp.fe_rd_data = data;
-        inp.fe_rd_sat = sat;
-        if let (Some(s), true) = (sampled_at, inp.fe_rd_valid) {
+        inp.fe.rd_ch = ch;
+        inp.fe.rd_data = data;
+        inp.fe.rd_sat = sat;
+        if let (Some(s), true) = (sampled_at, inp.fe.rd_valid) {
             log.read_latency.push(*t - s);
             sampled_at = None;
         }
         let o = ctrl.step(&inp);
         *t += 1;
-        if o.fe_sample {
+        if o.fe.sample {
             sampled_at = Some(*t);
         }
-        if o.fe_apply && !last.fe_apply {
+        if o.fe.apply && !last.fe.apply {
             log.bus_rises.push(*t);
         }
         if o.read_done {

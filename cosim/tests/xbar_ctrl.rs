@@ -53,7 +53,7 @@ impl Bench {
     fn cycle(&mut self, mut inp: XbarInputs) -> XbarOutputs {
         self.resp.drive(&self.last, &mut inp);
         inp.warp = 0;
-        if self.warp && self.last.wait_left > 1 && self.resp.quiet() && !inp.fe_busy {
+        if self.warp && self.last.wait_left > 1 && self.resp.quiet() && !inp.fe.busy {
             inp.warp = self.last.wait_left - 1;
         }
         let g = self.gold.step(&inp);
@@ -126,8 +126,8 @@ fn runs(outs: &[XbarOutputs], f: impl Fn(&XbarOutputs) -> bool) -> Vec<usize> {
 /// Staging writes `(channel, mode, code)` in `outs`, in order.
 fn writes(outs: &[XbarOutputs]) -> Vec<(u8, u8, i16)> {
     outs.iter()
-        .filter(|o| o.fe_we)
-        .map(|o| (o.fe_ch, o.fe_mode, o.fe_code))
+        .filter(|o| o.fe.we)
+        .map(|o| (o.fe.ch, o.fe.mode, o.fe.code))
         .collect()
 }
 
@@ -141,19 +141,19 @@ fn check_bus_rules(log: &[(XbarInputs, XbarOutputs, u64)]) {
         if inp.reset {
             in_flight = 0;
         }
-        if inp.fe_rd_valid && in_flight > 0 {
+        if inp.fe.rd_valid && in_flight > 0 {
             in_flight -= 1;
         }
-        assert!(!(o.fe_we && o.fe_apply), "cycle {k}: staging while applied");
+        assert!(!(o.fe.we && o.fe.apply), "cycle {k}: staging while applied");
         assert!(
-            !(o.fe_apply && !apply && in_flight > 0),
+            !(o.fe.apply && !apply && in_flight > 0),
             "cycle {k}: apply raised while a sample is in flight"
         );
-        if o.fe_sample {
-            assert!(o.fe_apply, "cycle {k}: sample without applied lines");
+        if o.fe.sample {
+            assert!(o.fe.apply, "cycle {k}: sample without applied lines");
             in_flight += N_COLS;
         }
-        apply = o.fe_apply;
+        apply = o.fe.apply;
     }
 }
 
@@ -180,7 +180,7 @@ fn random_stimulus_lockstep_with_warp() {
         reads += g.read_done as u64;
         pulses += g.pulse as u64;
         clamps += (g.clamp_error && !last.clamp_error) as u64;
-        refresh_applies += (g.fe_apply && !last.fe_apply && gold.0.cq_refresh) as u64;
+        refresh_applies += (g.fe.apply && !last.fe.apply && gold.0.cq_refresh) as u64;
         log.push((inp, g.clone(), 0));
         last = g;
     }
@@ -220,18 +220,18 @@ fn read_stages_rows_and_columns_samples_once_and_collects_every_column() {
         };
         assert_eq!((*mode, *code), want, "channel {ch}");
     }
-    assert!(outs[..S].iter().all(|o| o.fe_we));
+    assert!(outs[..S].iter().all(|o| o.fe.we));
     // apply high settle + 1 cycles right after staging, sample in the last
-    assert_eq!(runs(&outs, |o| o.fe_apply), vec![3 + 1]);
-    assert!(outs[S..S + 4].iter().all(|o| o.fe_apply));
-    let samples: Vec<usize> = (0..outs.len()).filter(|&k| outs[k].fe_sample).collect();
+    assert_eq!(runs(&outs, |o| o.fe.apply), vec![3 + 1]);
+    assert!(outs[S..S + 4].iter().all(|o| o.fe.apply));
+    let samples: Vec<usize> = (0..outs.len()).filter(|&k| outs[k].fe.sample).collect();
     assert_eq!(samples, vec![S + 3]);
     // results: conversion 2 cycles, then 5 beats; read_done after the last
     let beats: Vec<(usize, u8, i16, bool)> = b.log[k0..]
         .iter()
         .enumerate()
-        .filter(|(_, (i, _, _))| i.fe_rd_valid)
-        .map(|(k, (i, _, _))| (k, i.fe_rd_ch, i.fe_rd_data, i.fe_rd_sat))
+        .filter(|(_, (i, _, _))| i.fe.rd_valid)
+        .map(|(k, (i, _, _))| (k, i.fe.rd_ch, i.fe.rd_data, i.fe.rd_sat))
         .collect();
     assert_eq!(beats.len(), N_COLS);
     assert_eq!(beats[0].0, S + 3 + 1 + 2);
@@ -250,7 +250,7 @@ fn read_stages_rows_and_columns_samples_once_and_collects_every_column() {
 
 /// Staged line codes per channel of the first staging burst in `outs`.
 fn first_burst(outs: &[XbarOutputs]) -> Vec<(u8, i16)> {
-    let start = outs.iter().position(|o| o.fe_we).unwrap();
+    let start = outs.iter().position(|o| o.fe.we).unwrap();
     let w = writes(&outs[start..start + S]);
     assert_eq!(w.len(), S, "a contiguous burst of S writes");
     w.iter()
@@ -292,9 +292,9 @@ fn program_v2_and_v3_stage_the_scheme_then_pulse_then_ground() {
         let outs = b.outs(k0);
         // the command is taken in the handshake cycle, checked one later,
         // its codes prepared for P cycles, then staged
-        assert!(!outs[0].cmd_ready && !outs[0].fe_we);
-        assert!(outs[..1 + P].iter().all(|o| !o.fe_we && !o.fe_apply));
-        assert!(outs[1 + P].fe_we);
+        assert!(!outs[0].cmd_ready && !outs[0].fe.we);
+        assert!(outs[..1 + P].iter().all(|o| !o.fe.we && !o.fe.apply));
+        assert!(outs[1 + P].fe.we);
         let burst = first_burst(&outs);
         assert!(burst.iter().all(|&(m, _)| m == 1), "all lines driven");
         let v = cell_codes(&burst);
@@ -313,12 +313,12 @@ fn program_v2_and_v3_stage_the_scheme_then_pulse_then_ground() {
         assert_eq!(burst[7].1, 375);
         assert_eq!(burst[N_ROWS + 2].1, -375);
         // the pulses: count 3, width 2, interval 3, right after the staging
-        let first_apply = outs.iter().position(|o| o.fe_apply).unwrap();
+        let first_apply = outs.iter().position(|o| o.fe.apply).unwrap();
         assert_eq!(first_apply, 1 + P + S);
-        let last_apply = outs.iter().rposition(|o| o.fe_apply).unwrap();
-        assert_eq!(runs(&outs, |o| o.fe_apply), vec![2, 2, 2]);
+        let last_apply = outs.iter().rposition(|o| o.fe.apply).unwrap();
+        assert_eq!(runs(&outs, |o| o.fe.apply), vec![2, 2, 2]);
         assert_eq!(
-            runs(&outs[first_apply..=last_apply], |o| !o.fe_apply),
+            runs(&outs[first_apply..=last_apply], |o| !o.fe.apply),
             vec![3, 3]
         );
         let pulses: Vec<&XbarOutputs> = outs.iter().filter(|o| o.pulse).collect();
@@ -332,12 +332,12 @@ fn program_v2_and_v3_stage_the_scheme_then_pulse_then_ground() {
             .iter()
             .enumerate()
             .all(|(ch, &(c, m, code))| c as usize == ch && m == 0 && code == 0));
-        assert_eq!(after.iter().position(|o| o.fe_we), Some(1));
+        assert_eq!(after.iter().position(|o| o.fe.we), Some(1));
         // idle and cmd_ready rise together after the last ground write
         let idle_at = outs.iter().position(|o| o.idle).unwrap();
         assert_eq!(idle_at, last_apply + 2 + S);
         assert!(outs[idle_at].cmd_ready && !outs[idle_at - 1].cmd_ready);
-        assert!(outs[idle_at..].iter().all(|o| !o.fe_we && !o.fe_apply));
+        assert!(outs[idle_at..].iter().all(|o| !o.fe.we && !o.fe.apply));
         // total: handshake + P + S + train (3*2 + 2*3) + 1 + S
         assert_eq!(idle_at, 1 + P + S + 12 + 1 + S);
         assert!(!outs.iter().any(|o| o.clamp_error));
@@ -386,7 +386,7 @@ fn amplitude_clamped_to_the_safe_window_with_sticky_flag() {
         let clamped = want != if pol { v_pot } else { v_dep } as i32;
         assert_eq!(outs.last().unwrap().clamp_error, clamped);
         assert_eq!(
-            runs(&outs, |o| o.fe_apply),
+            runs(&outs, |o| o.fe.apply),
             vec![2, 2],
             "the train still runs"
         );
@@ -408,7 +408,7 @@ fn amplitude_clamped_to_the_safe_window_with_sticky_flag() {
     };
     let (b, k0) = program(&cfg, 1, 1, true, 3);
     let outs = b.outs(k0);
-    assert!(outs.iter().all(|o| !o.fe_apply));
+    assert!(outs.iter().all(|o| !o.fe.apply));
     assert!(first_burst(&outs).iter().all(|&(_, c)| c == 0));
     assert!(outs.last().unwrap().clamp_error);
 }
@@ -421,13 +421,13 @@ fn refresh_is_a_pair_of_opposite_pulses() {
     b.command(&cfg, true, 3, 4, false, 0);
     b.run_idle(&cfg, 2_000);
     let outs = b.outs(k0);
-    assert_eq!(runs(&outs, |o| o.fe_apply), vec![5, 5]);
+    assert_eq!(runs(&outs, |o| o.fe.apply), vec![5, 5]);
     assert!(outs.iter().all(|o| !o.pulse), "refresh pulses do not count");
     // two staging bursts before the pulses, one ground burst after
     let w = writes(&outs);
     assert_eq!(w.len(), 3 * S);
     let first = first_burst(&outs);
-    let second_start = outs.iter().position(|o| o.fe_apply).unwrap() + 5;
+    let second_start = outs.iter().position(|o| o.fe.apply).unwrap() + 5;
     let second = first_burst(&outs[second_start..]);
     assert_eq!(cell_codes(&first)[3][4], 875);
     assert_eq!(cell_codes(&second)[3][4], -875);
@@ -437,8 +437,8 @@ fn refresh_is_a_pair_of_opposite_pulses() {
     // pulse, for P cycles; then it is staged
     assert!(outs[second_start..second_start + 1 + P]
         .iter()
-        .all(|o| !o.fe_we));
-    assert!(outs[second_start + 1 + P].fe_we);
+        .all(|o| !o.fe.we));
+    assert!(outs[second_start + 1 + P].fe.we);
     check_bus_rules(&b.log);
 }
 
@@ -452,7 +452,7 @@ fn dropped_commands_stage_nothing() {
         b.run_idle(&cfg, 20);
         let outs = b.outs(k0);
         assert!(
-            outs.iter().all(|o| !o.fe_we && !o.fe_apply),
+            outs.iter().all(|o| !o.fe.we && !o.fe.apply),
             "{row} {col} {count}"
         );
         assert_eq!(outs.len(), 2, "taken, dropped, idle");
@@ -474,7 +474,7 @@ fn read_never_overlaps_an_apply() {
     for _ in 0..S + 10 {
         b.cycle(cfg.clone());
     }
-    assert!(b.last.fe_apply);
+    assert!(b.last.fe.apply);
     b.cycle(XbarInputs {
         read_start: true,
         row_mask: 0b1011,
@@ -487,26 +487,26 @@ fn read_never_overlaps_an_apply() {
     b.command(&cfg, false, 2, 2, false, 1);
     b.run_idle(&cfg, 2_000);
     let outs = b.outs(k0);
-    let samples: Vec<usize> = (0..outs.len()).filter(|&k| outs[k].fe_sample).collect();
+    let samples: Vec<usize> = (0..outs.len()).filter(|&k| outs[k].fe.sample).collect();
     let done: Vec<usize> = (0..outs.len()).filter(|&k| outs[k].read_done).collect();
     assert_eq!((samples.len(), done.len()), (1, 1));
     // the READ's staging starts after the program's ground staging
-    let apply_runs = runs(&outs, |o| o.fe_apply);
+    let apply_runs = runs(&outs, |o| o.fe.apply);
     assert_eq!(apply_runs, vec![20, 20, 3 + 1, 20]);
     let read_stage = (0..outs.len())
-        .find(|&k| outs[k].fe_we && outs[k].fe_mode == 2)
+        .find(|&k| outs[k].fe.we && outs[k].fe.mode == 2)
         .unwrap()
         - N_ROWS;
-    let ground_end = (0..read_stage).rev().find(|&k| outs[k].fe_we).unwrap();
+    let ground_end = (0..read_stage).rev().find(|&k| outs[k].fe.we).unwrap();
     // one IDLE cycle in between (`idle` stays low: the read is pending)
     assert_eq!(
         ground_end + 2,
         read_stage,
         "read right after the ground burst"
     );
-    assert!(!outs[ground_end + 1].idle && !outs[ground_end + 1].fe_we);
+    assert!(!outs[ground_end + 1].idle && !outs[ground_end + 1].fe.we);
     // the second command's staging starts after read_done
-    let next_stage = (done[0]..outs.len()).find(|&k| outs[k].fe_we).unwrap();
+    let next_stage = (done[0]..outs.len()).find(|&k| outs[k].fe.we).unwrap();
     assert!(next_stage > done[0]);
     check_bus_rules(&b.log);
 }
@@ -516,14 +516,14 @@ fn events(b: &Bench) -> Vec<(u64, String)> {
     let mut ev = Vec::new();
     let mut apply = false;
     for (_, o, t) in &b.log {
-        if o.fe_we {
-            ev.push((*t, format!("stage {} {} {}", o.fe_ch, o.fe_mode, o.fe_code)));
+        if o.fe.we {
+            ev.push((*t, format!("stage {} {} {}", o.fe.ch, o.fe.mode, o.fe.code)));
         }
-        if o.fe_apply != apply {
-            ev.push((*t, format!("apply {}", o.fe_apply)));
-            apply = o.fe_apply;
+        if o.fe.apply != apply {
+            ev.push((*t, format!("apply {}", o.fe.apply)));
+            apply = o.fe.apply;
         }
-        if o.fe_sample {
+        if o.fe.sample {
             ev.push((*t, "sample".into()));
         }
         if o.read_done {
@@ -553,14 +553,14 @@ fn warp_keeps_bus_event_times() {
     let (mut t_rise, mut highs, mut lows) = (0, Vec::new(), Vec::new());
     let mut prev = false;
     for (_, o, t) in &b.log[k0..] {
-        if o.fe_apply != prev {
+        if o.fe.apply != prev {
             if prev {
                 highs.push(t - t_rise);
             } else if t_rise > 0 {
                 lows.push(t - t_rise);
             }
             t_rise = *t;
-            prev = o.fe_apply;
+            prev = o.fe.apply;
         }
     }
     assert_eq!(highs, vec![10_000_000, 10_000_000]);
@@ -643,21 +643,21 @@ fn waveform_snapshot() {
         ),
         ("cmd_valid".to_string(), 1, col(&|i, _| i.cmd_valid as u64)),
         ("cmd_ready".to_string(), 1, col(&|_, o| o.cmd_ready as u64)),
-        ("fe_we".to_string(), 1, col(&|_, o| o.fe_we as u64)),
-        ("fe_ch".to_string(), 8, col(&|_, o| o.fe_ch as u64)),
-        ("fe_mode".to_string(), 2, col(&|_, o| o.fe_mode as u64)),
+        ("fe_we".to_string(), 1, col(&|_, o| o.fe.we as u64)),
+        ("fe_ch".to_string(), 8, col(&|_, o| o.fe.ch as u64)),
+        ("fe_mode".to_string(), 2, col(&|_, o| o.fe.mode as u64)),
         (
             "fe_code".to_string(),
             12,
-            col(&|_, o| o.fe_code as u16 as u64 & 0xFFF),
+            col(&|_, o| o.fe.code as u16 as u64 & 0xFFF),
         ),
-        ("fe_apply".to_string(), 1, col(&|_, o| o.fe_apply as u64)),
-        ("fe_sample".to_string(), 1, col(&|_, o| o.fe_sample as u64)),
-        ("fe_busy".to_string(), 1, col(&|i, _| i.fe_busy as u64)),
+        ("fe_apply".to_string(), 1, col(&|_, o| o.fe.apply as u64)),
+        ("fe_sample".to_string(), 1, col(&|_, o| o.fe.sample as u64)),
+        ("fe_busy".to_string(), 1, col(&|i, _| i.fe.busy as u64)),
         (
             "fe_rd_valid".to_string(),
             1,
-            col(&|i, _| i.fe_rd_valid as u64),
+            col(&|i, _| i.fe.rd_valid as u64),
         ),
         ("read_done".to_string(), 1, col(&|_, o| o.read_done as u64)),
         ("pulse".to_string(), 1, col(&|_, o| o.pulse as u64)),

@@ -190,12 +190,14 @@ impl<P: CycleModel<Inputs = PhyInputs, Outputs = PhyOutputs>> PhyBench<P> {
         let (busy, douta) = self.array.adc_pins();
         let inp = PhyInputs {
             reset,
-            fe_ch: bus.ch,
-            fe_code: bus.code,
-            fe_mode: bus.mode,
-            fe_we: bus.we,
-            fe_apply: bus.apply,
-            fe_sample: bus.sample,
+            fe: neuroxbar_models::golden::fe_bus::FeDrive {
+                ch: bus.ch,
+                code: bus.code,
+                mode: bus.mode,
+                we: bus.we,
+                apply: bus.apply,
+                sample: bus.sample,
+            },
             adc_busy: busy,
             adc_douta: douta,
         };

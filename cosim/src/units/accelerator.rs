@@ -48,22 +48,24 @@ macro_rules! verilated_step {
         $m.set_cfg_we(we);
         $m.set_cfg_addr(addr);
         $m.set_cfg_data(data);
-        $m.set_fe_busy($inp.fe_busy as u64);
-        $m.set_fe_rd_valid($inp.fe_rd_valid as u64);
-        $m.set_fe_rd_ch($inp.fe_rd_ch as u64);
-        $m.set_fe_rd_data($inp.fe_rd_data as u16 as u64);
-        $m.set_fe_rd_sat($inp.fe_rd_sat as u64);
+        $m.set_fe_busy($inp.fe.busy as u64);
+        $m.set_fe_rd_valid($inp.fe.rd_valid as u64);
+        $m.set_fe_rd_ch($inp.fe.rd_ch as u64);
+        $m.set_fe_rd_data($inp.fe.rd_data as u16 as u64);
+        $m.set_fe_rd_sat($inp.fe.rd_sat as u64);
         $m.set_warp($inp.warp as u64);
         $m.set_debug_sel($inp.debug_sel as u64);
         $self.harness.step();
         let m = &$self.harness.model;
         AccelOutputs {
-            fe_ch: m.fe_ch() as u8,
-            fe_code: code_of_bits(m.fe_code()),
-            fe_mode: m.fe_mode() as u8,
-            fe_we: m.fe_we() != 0,
-            fe_apply: m.fe_apply() != 0,
-            fe_sample: m.fe_sample() != 0,
+            fe: neuroxbar_models::golden::fe_bus::FeDrive {
+                ch: m.fe_ch() as u8,
+                code: code_of_bits(m.fe_code()),
+                mode: m.fe_mode() as u8,
+                we: m.fe_we() != 0,
+                apply: m.fe_apply() != 0,
+                sample: m.fe_sample() != 0,
+            },
             idle: m.idle() != 0,
             wait_left: m.wait_left() as u32,
             spikes: m.spikes(),
@@ -123,21 +125,23 @@ impl CycleModel for RustHdlAccel {
         d.cfg.we.next = we;
         d.cfg.addr.next = addr.into();
         d.cfg.data.next = data.into();
-        d.fe.busy.next = inp.fe_busy;
-        d.fe.rd_valid.next = inp.fe_rd_valid;
-        d.fe.rd_ch.next = (inp.fe_rd_ch as u64).into();
-        d.fe.rd_data.next = (inp.fe_rd_data as u16 as u64).into();
-        d.fe.rd_sat.next = inp.fe_rd_sat;
+        d.fe.busy.next = inp.fe.busy;
+        d.fe.rd_valid.next = inp.fe.rd_valid;
+        d.fe.rd_ch.next = (inp.fe.rd_ch as u64).into();
+        d.fe.rd_data.next = (inp.fe.rd_data as u16 as u64).into();
+        d.fe.rd_sat.next = inp.fe.rd_sat;
         d.warp.next = (inp.warp as u64).into();
         d.debug_sel.next = (inp.debug_sel as u64).into();
         rust_hdl_cycle!(d, 200);
         AccelOutputs {
-            fe_ch: d.fe.ch.val().to_u64() as u8,
-            fe_code: code_of_bits(d.fe.code.val().to_u64()),
-            fe_mode: d.fe.mode.val().to_u64() as u8,
-            fe_we: d.fe.we.val(),
-            fe_apply: d.fe.apply.val(),
-            fe_sample: d.fe.sample.val(),
+            fe: neuroxbar_models::golden::fe_bus::FeDrive {
+                ch: d.fe.ch.val().to_u64() as u8,
+                code: code_of_bits(d.fe.code.val().to_u64()),
+                mode: d.fe.mode.val().to_u64() as u8,
+                we: d.fe.we.val(),
+                apply: d.fe.apply.val(),
+                sample: d.fe.sample.val(),
+            },
             idle: d.idle.val(),
             wait_left: d.wait_left.val().to_u64() as u32,
             spikes: d.spikes.val().to_u64(),

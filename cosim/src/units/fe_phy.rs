@@ -65,22 +65,24 @@ macro_rules! phy_back_ends {
                 use ::neuroxbar_rtl::fe_bus::code_bits;
                 let m = &mut self.harness.model;
                 m.set_reset(inp.reset as u64);
-                m.set_fe_ch(inp.fe_ch as u64);
-                m.set_fe_code(code_bits(inp.fe_code));
-                m.set_fe_mode(inp.fe_mode as u64 & 3);
-                m.set_fe_we(inp.fe_we as u64);
-                m.set_fe_apply(inp.fe_apply as u64);
-                m.set_fe_sample(inp.fe_sample as u64);
+                m.set_fe_ch(inp.fe.ch as u64);
+                m.set_fe_code(code_bits(inp.fe.code));
+                m.set_fe_mode(inp.fe.mode as u64 & 3);
+                m.set_fe_we(inp.fe.we as u64);
+                m.set_fe_apply(inp.fe.apply as u64);
+                m.set_fe_sample(inp.fe.sample as u64);
                 m.set_adc_busy(inp.adc_busy as u64);
                 m.set_adc_douta(inp.adc_douta as u64);
                 self.harness.step();
                 let m = &self.harness.model;
                 $out {
-                    fe_busy: m.fe_busy() != 0,
-                    fe_rd_valid: m.fe_rd_valid() != 0,
-                    fe_rd_ch: m.fe_rd_ch() as u8,
-                    fe_rd_data: $crate::units::fe_phy::rd_data(m.fe_rd_data()),
-                    fe_rd_sat: m.fe_rd_sat() != 0,
+                    fe: neuroxbar_models::golden::fe_bus::FeAnswer {
+                        busy: m.fe_busy() != 0,
+                        rd_valid: m.fe_rd_valid() != 0,
+                        rd_ch: m.fe_rd_ch() as u8,
+                        rd_data: $crate::units::fe_phy::rd_data(m.fe_rd_data()),
+                        rd_sat: m.fe_rd_sat() != 0,
+                    },
                     adc_convst: m.adc_convst() != 0,
                     adc_cs: m.adc_cs() != 0,
                     adc_sclk: m.adc_sclk() != 0,
@@ -113,21 +115,23 @@ macro_rules! phy_back_ends {
                 use ::neuroxbar_rtl::fe_bus::code_bits;
                 let d = &mut *self.dut;
                 d.reset.next = inp.reset;
-                d.fe.ch.next = (inp.fe_ch as u64).into();
-                d.fe.code.next = code_bits(inp.fe_code).into();
-                d.fe.mode.next = (inp.fe_mode as u64 & 3).into();
-                d.fe.we.next = inp.fe_we;
-                d.fe.apply.next = inp.fe_apply;
-                d.fe.sample.next = inp.fe_sample;
+                d.fe.ch.next = (inp.fe.ch as u64).into();
+                d.fe.code.next = code_bits(inp.fe.code).into();
+                d.fe.mode.next = (inp.fe.mode as u64 & 3).into();
+                d.fe.we.next = inp.fe.we;
+                d.fe.apply.next = inp.fe.apply;
+                d.fe.sample.next = inp.fe.sample;
                 d.adc.busy.next = inp.adc_busy;
                 d.adc.douta.next = inp.adc_douta;
                 rust_hdl_cycle!(d, 200);
                 $out {
-                    fe_busy: d.fe.busy.val(),
-                    fe_rd_valid: d.fe.rd_valid.val(),
-                    fe_rd_ch: d.fe.rd_ch.val().to_u64() as u8,
-                    fe_rd_data: $crate::units::fe_phy::rd_data(d.fe.rd_data.val().to_u64()),
-                    fe_rd_sat: d.fe.rd_sat.val(),
+                    fe: neuroxbar_models::golden::fe_bus::FeAnswer {
+                        busy: d.fe.busy.val(),
+                        rd_valid: d.fe.rd_valid.val(),
+                        rd_ch: d.fe.rd_ch.val().to_u64() as u8,
+                        rd_data: $crate::units::fe_phy::rd_data(d.fe.rd_data.val().to_u64()),
+                        rd_sat: d.fe.rd_sat.val(),
+                    },
                     adc_convst: d.adc.convst.val(),
                     adc_cs: d.adc.cs.val(),
                     adc_sclk: d.adc.sclk.val(),
@@ -318,16 +322,16 @@ impl PhyStimulus {
             ..Default::default()
         };
         // the bus: wait for fe_busy low (mostly), then run an operation
-        if self.script.is_empty() && (!last.fe_busy || self.rng.gen_ratio(1, 200)) {
+        if self.script.is_empty() && (!last.fe.busy || self.rng.gen_ratio(1, 200)) {
             self.plan();
         }
         if let Some((we, ch, mode, code, apply, sample)) = self.script.pop_front() {
-            inp.fe_we = we;
-            inp.fe_ch = ch;
-            inp.fe_mode = mode;
-            inp.fe_code = code;
-            inp.fe_apply = apply;
-            inp.fe_sample = sample;
+            inp.fe.we = we;
+            inp.fe.ch = ch;
+            inp.fe.mode = mode;
+            inp.fe.code = code;
+            inp.fe.apply = apply;
+            inp.fe.sample = sample;
         }
         self.cycle += 1;
         inp

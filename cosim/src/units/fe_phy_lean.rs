@@ -6,6 +6,7 @@
 
 use super::fe_phy::phy_back_ends;
 use crate::verilated::phy_lean_25x5;
+use neuroxbar_models::golden::fe_bus::FeAnswer;
 use neuroxbar_models::golden::fe_phy::{PhyInputs, PhyOutputs};
 use neuroxbar_models::golden::fe_phy_lean::{LeanPhyModel, LeanPhyOutputs};
 use neuroxbar_rtl::fe_phy_lean::LeanPhy;
@@ -38,7 +39,10 @@ pub fn lean_parts() -> (crate::parts::Ad5570Chains, crate::parts::Sn74lv595aChai
 /// What [`PhyStimulus`](super::fe_phy::PhyStimulus) reads of the outputs.
 pub fn stimulus_view(o: &LeanPhyOutputs) -> PhyOutputs {
     PhyOutputs {
-        fe_busy: o.fe_busy,
+        fe: FeAnswer {
+            busy: o.fe.busy,
+            ..Default::default()
+        },
         adc_convst: o.adc_convst,
         ..Default::default()
     }

@@ -69,22 +69,24 @@ impl CycleModel for VerilatorXbar {
         m.set_safe_min(code_bits(inp.safe_min));
         m.set_refresh_code(code_bits(inp.refresh_code));
         m.set_refresh_width(inp.refresh_width as u64);
-        m.set_fe_busy(inp.fe_busy as u64);
-        m.set_fe_rd_valid(inp.fe_rd_valid as u64);
-        m.set_fe_rd_ch(inp.fe_rd_ch as u64);
-        m.set_fe_rd_data(inp.fe_rd_data as u16 as u64);
-        m.set_fe_rd_sat(inp.fe_rd_sat as u64);
+        m.set_fe_busy(inp.fe.busy as u64);
+        m.set_fe_rd_valid(inp.fe.rd_valid as u64);
+        m.set_fe_rd_ch(inp.fe.rd_ch as u64);
+        m.set_fe_rd_data(inp.fe.rd_data as u16 as u64);
+        m.set_fe_rd_sat(inp.fe.rd_sat as u64);
         m.set_warp(inp.warp as u64);
         self.harness.step();
         let m = &self.harness.model;
         XbarOutputs {
             cmd_ready: self.cmd.ready(m),
-            fe_ch: m.fe_ch() as u8,
-            fe_code: code_of_bits(m.fe_code()),
-            fe_mode: m.fe_mode() as u8,
-            fe_we: m.fe_we() != 0,
-            fe_apply: m.fe_apply() != 0,
-            fe_sample: m.fe_sample() != 0,
+            fe: neuroxbar_models::golden::fe_bus::FeDrive {
+                ch: m.fe_ch() as u8,
+                code: code_of_bits(m.fe_code()),
+                mode: m.fe_mode() as u8,
+                we: m.fe_we() != 0,
+                apply: m.fe_apply() != 0,
+                sample: m.fe_sample() != 0,
+            },
             col_code: self
                 .col_code
                 .iter()
@@ -143,21 +145,23 @@ impl CycleModel for RustHdlXbar {
         d.safe_min.next = code_bits(inp.safe_min).into();
         d.refresh_code.next = code_bits(inp.refresh_code).into();
         d.refresh_width.next = (inp.refresh_width as u64).into();
-        d.fe.busy.next = inp.fe_busy;
-        d.fe.rd_valid.next = inp.fe_rd_valid;
-        d.fe.rd_ch.next = (inp.fe_rd_ch as u64).into();
-        d.fe.rd_data.next = (inp.fe_rd_data as u16 as u64).into();
-        d.fe.rd_sat.next = inp.fe_rd_sat;
+        d.fe.busy.next = inp.fe.busy;
+        d.fe.rd_valid.next = inp.fe.rd_valid;
+        d.fe.rd_ch.next = (inp.fe.rd_ch as u64).into();
+        d.fe.rd_data.next = (inp.fe.rd_data as u16 as u64).into();
+        d.fe.rd_sat.next = inp.fe.rd_sat;
         d.warp.next = (inp.warp as u64).into();
         rust_hdl_cycle!(d, 100);
         XbarOutputs {
             cmd_ready: d.cmd.ready.val(),
-            fe_ch: d.fe.ch.val().to_u64() as u8,
-            fe_code: code_of_bits(d.fe.code.val().to_u64()),
-            fe_mode: d.fe.mode.val().to_u64() as u8,
-            fe_we: d.fe.we.val(),
-            fe_apply: d.fe.apply.val(),
-            fe_sample: d.fe.sample.val(),
+            fe: neuroxbar_models::golden::fe_bus::FeDrive {
+                ch: d.fe.ch.val().to_u64() as u8,
+                code: code_of_bits(d.fe.code.val().to_u64()),
+                mode: d.fe.mode.val().to_u64() as u8,
+                we: d.fe.we.val(),
+                apply: d.fe.apply.val(),
+                sample: d.fe.sample.val(),
+            },
             col_code: d
                 .col_code
                 .iter()
@@ -247,7 +251,7 @@ impl Responder {
     /// Set the `fe_*` inputs of the next cycle from the last outputs.
     pub fn drive(&mut self, last: &XbarOutputs, inp: &mut XbarInputs) {
         use rand::Rng;
-        if last.fe_sample {
+        if last.fe.sample {
             self.busy = self.rng.gen_range(self.conversion.clone());
             let reversed = self.rng.gen_bool(0.3);
             for k in 0..N_COLS {
@@ -265,21 +269,21 @@ impl Responder {
                 self.beats.push_back(((N_ROWS + j) as u8, data, sat));
             }
         }
-        inp.fe_busy = false;
-        inp.fe_rd_valid = false;
-        inp.fe_rd_ch = 0;
-        inp.fe_rd_data = 0;
-        inp.fe_rd_sat = false;
+        inp.fe.busy = false;
+        inp.fe.rd_valid = false;
+        inp.fe.rd_ch = 0;
+        inp.fe.rd_data = 0;
+        inp.fe.rd_sat = false;
         if self.busy > 0 {
             self.busy -= 1;
-            inp.fe_busy = true;
+            inp.fe.busy = true;
         } else if let Some((ch, data, sat)) = self.beats.pop_front() {
-            inp.fe_rd_valid = true;
-            inp.fe_rd_ch = ch;
-            inp.fe_rd_data = data;
-            inp.fe_rd_sat = sat;
+            inp.fe.rd_valid = true;
+            inp.fe.rd_ch = ch;
+            inp.fe.rd_data = data;
+            inp.fe.rd_sat = sat;
         } else if self.spurious_busy > 0 && self.rng.gen_ratio(1, self.spurious_busy) {
-            inp.fe_busy = true;
+            inp.fe.busy = true;
         }
     }
 }
@@ -425,7 +429,7 @@ impl XbarStimulus {
         self.responder.drive(last, &mut inp);
         inp.warp = 0;
         let w = last.wait_left;
-        if w > 1 && self.responder.quiet() && !inp.fe_busy && r.gen_ratio(1, 2) {
+        if w > 1 && self.responder.quiet() && !inp.fe.busy && r.gen_ratio(1, 2) {
             inp.warp = match r.gen_range(0..3) {
                 0 => w - 1,
                 _ => r.gen_range(0..w),

@@ -13,11 +13,8 @@ pub struct AccelInputs {
     pub spikes_in: u128,
     /// Config write `(addr, data)` this cycle.
     pub cfg_write: Option<(u8, u32)>,
-    pub fe_busy: bool,
-    pub fe_rd_valid: bool,
-    pub fe_rd_ch: u8,
-    pub fe_rd_data: i16,
-    pub fe_rd_sat: bool,
+    /// The front-end's answer (`fe_busy`, `fe_rd_*`).
+    pub fe: FeAnswer,
     /// Simulation-only time warp: advance the active wait by `1 + warp` cycles.
     pub warp: u32,
     /// Observability select (see `Accelerator::debug_sel`): `debug_data`
@@ -28,13 +25,8 @@ pub struct AccelInputs {
 /// Registered outputs after the clock edge.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccelOutputs {
-    pub fe_ch: u8,
-    /// Signed 12-bit DAC code, sign-extended.
-    pub fe_code: i16,
-    pub fe_mode: u8,
-    pub fe_we: bool,
-    pub fe_apply: bool,
-    pub fe_sample: bool,
+    /// The front-end bus as the controller drives it (`fe_ch` ... `fe_sample`).
+    pub fe: FeDrive,
     /// Nothing in flight: waiting for the next tick.
     pub idle: bool,
     /// Cycles left in the current internal wait (0: not waiting).
@@ -62,6 +54,7 @@ pub const DEBUG_LATENCY: usize = 2;
 use super::arbiter::{ArbiterInputs, ArbiterModel};
 use super::bcm::{BcmInputs, BcmModel};
 use super::cmd_bus::LearnStep;
+use super::fe_bus::{FeAnswer, FeDrive};
 use super::fixed::{sign_extend, Decay, Gain, Membrane};
 use super::input_encoder::{EncoderInputs, InputEncoderModel};
 use super::lif::{Leak, LifLayerModel, LifParams, LIF_LATENCY};
@@ -313,11 +306,7 @@ impl AcceleratorModel {
             safe_min: self.s12(reg::SAFE_MIN),
             refresh_code: self.s12(reg::REFRESH_CODE),
             refresh_width: self.r(reg::REFRESH_WIDTH),
-            fe_busy: inp.fe_busy,
-            fe_rd_valid: inp.fe_rd_valid,
-            fe_rd_ch: inp.fe_rd_ch,
-            fe_rd_data: inp.fe_rd_data,
-            fe_rd_sat: inp.fe_rd_sat,
+            fe: inp.fe,
             warp: inp.warp,
         }
     }
@@ -581,12 +570,7 @@ impl AcceleratorModel {
     pub fn outputs(&self, inp: &AccelInputs) -> AccelOutputs {
         let (_, xo, quiet) = self.strobes(inp);
         AccelOutputs {
-            fe_ch: xo.fe_ch,
-            fe_code: xo.fe_code,
-            fe_mode: xo.fe_mode,
-            fe_we: xo.fe_we,
-            fe_apply: xo.fe_apply,
-            fe_sample: xo.fe_sample,
+            fe: xo.fe,
             idle: self.phase == PH_IDLE && quiet,
             wait_left: xo.wait_left,
             spikes: self.layer.spikes(),

@@ -11,6 +11,7 @@ pub const FRAME_CYCLES: u64 = 33;
 pub const DAC_SCLK_DIV: u64 = 2;
 use super::fe_adc::AdcReaderModel;
 pub use super::fe_adc::{AdcState, ADC_SCLK_DIV, BUSY_TIMEOUT_CYCLES, CONVST_CYCLES};
+use super::fe_bus::{FeAnswer, FeDrive};
 
 /// The AD5542A word of a signed 12-bit bus code: offset binary in the top
 /// 12 bits, 4 zero bits.
@@ -29,13 +30,8 @@ pub fn code_of_word(word: u16) -> i16 {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PhyInputs {
     pub reset: bool,
-    pub fe_ch: u8,
-    /// Signed 12-bit code.
-    pub fe_code: i16,
-    pub fe_mode: u8,
-    pub fe_we: bool,
-    pub fe_apply: bool,
-    pub fe_sample: bool,
+    /// The front-end bus as the controller drives it (`fe_ch` ... `fe_sample`).
+    pub fe: FeDrive,
     pub adc_busy: bool,
     pub adc_douta: bool,
 }
@@ -44,10 +40,13 @@ impl PhyInputs {
     /// A staging write: line `ch`'s mode and code.
     pub fn stage(ch: u8, mode: u8, code: i16) -> Self {
         Self {
-            fe_we: true,
-            fe_ch: ch,
-            fe_mode: mode,
-            fe_code: code,
+            fe: FeDrive {
+                we: true,
+                ch,
+                mode,
+                code,
+                ..Default::default()
+            },
             ..Default::default()
         }
     }
@@ -57,12 +56,8 @@ impl PhyInputs {
 /// pins. Per-line pins as bit masks (bit `i` = line `i`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PhyOutputs {
-    pub fe_busy: bool,
-    pub fe_rd_valid: bool,
-    pub fe_rd_ch: u8,
-    /// Signed 16-bit ADC code.
-    pub fe_rd_data: i16,
-    pub fe_rd_sat: bool,
+    /// The front-end's answer (`fe_busy`, `fe_rd_*`).
+    pub fe: FeAnswer,
     pub dac_cs: bool,
     pub dac_sclk: bool,
     pub dac_sdi: u64,
@@ -101,13 +96,13 @@ impl Staging {
     /// makes the bank dirty) and the `fe_apply` history; returns whether
     /// `fe_apply` rose in this cycle.
     pub fn step(&mut self, inp: &PhyInputs) -> bool {
-        let rising = inp.fe_apply && !self.apply_prev;
-        self.apply_prev = inp.fe_apply;
-        if inp.fe_we {
-            let ch = usize::from(inp.fe_ch);
+        let rising = inp.fe.apply && !self.apply_prev;
+        self.apply_prev = inp.fe.apply;
+        if inp.fe.we {
+            let ch = usize::from(inp.fe.ch);
             if ch < self.word.len() {
-                self.word[ch] = dac_word(inp.fe_code);
-                self.mode[ch] = inp.fe_mode & 3;
+                self.word[ch] = dac_word(inp.fe.code);
+                self.mode[ch] = inp.fe.mode & 3;
             }
             self.dirty = true;
         }
@@ -161,11 +156,13 @@ impl FrontEndPhyModel {
     pub fn outputs(&self) -> PhyOutputs {
         let a = self.adc.outputs();
         let mut o = PhyOutputs {
-            fe_busy: self.frame_on || self.dl_apply != 0 || self.dl_sample != 0 || self.adc.busy(),
-            fe_rd_valid: a.fe_rd_valid,
-            fe_rd_ch: a.fe_rd_ch,
-            fe_rd_data: a.fe_rd_data,
-            fe_rd_sat: a.fe_rd_sat,
+            fe: FeAnswer {
+                busy: self.frame_on || self.dl_apply != 0 || self.dl_sample != 0 || self.adc.busy(),
+                rd_valid: a.fe_rd_valid,
+                rd_ch: a.fe_rd_ch,
+                rd_data: a.fe_rd_data,
+                rd_sat: a.fe_rd_sat,
+            },
             dac_cs: !self.dac_cs_low,
             dac_sclk: self.dac_sclk,
             apply: self.dl_apply >> 63 & 1 == 1,
@@ -188,8 +185,8 @@ impl FrontEndPhyModel {
         let s = self.clone(); // the registers before the edge
         let (nl, nc) = (self.n_lines, self.n_cols);
         let rising = self.stg.step(inp);
-        self.dl_apply = s.dl_apply << 1 | inp.fe_apply as u64;
-        self.dl_sample = s.dl_sample << 1 | inp.fe_sample as u64;
+        self.dl_apply = s.dl_apply << 1 | inp.fe.apply as u64;
+        self.dl_sample = s.dl_sample << 1 | inp.fe.sample as u64;
         let load = rising && s.stg.dirty && !s.frame_on;
         for i in 0..nl {
             if load {
@@ -222,7 +219,7 @@ impl FrontEndPhyModel {
                 self.frame = 0;
                 self.dac_cs_low = true;
                 self.dac_sclk = false;
-                self.stg.dirty = inp.fe_we;
+                self.stg.dirty = inp.fe.we;
             }
         }
         // ADC path

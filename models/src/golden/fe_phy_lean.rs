@@ -4,6 +4,7 @@
 //! Cycle accurate; the RTL module documents the pins and the timing.
 
 use super::fe_adc::AdcReaderModel;
+use super::fe_bus::FeAnswer;
 use super::fe_phy::{PhyInputs, Staging};
 
 /// Cycles from `fe_apply` / `fe_sample` to the `apply` / `adc_convst` pins.
@@ -19,11 +20,8 @@ const DL_WORDS: usize = LEAN_PHY_LATENCY.div_ceil(64);
 /// Outputs after the rising edge: the controller's bus inputs and the pins.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LeanPhyOutputs {
-    pub fe_busy: bool,
-    pub fe_rd_valid: bool,
-    pub fe_rd_ch: u8,
-    pub fe_rd_data: i16,
-    pub fe_rd_sat: bool,
+    /// The front-end's answer (`fe_busy`, `fe_rd_*`).
+    pub fe: FeAnswer,
     /// AD5570 `SYNC` (active low), shared by every DAC.
     pub dac_sync: bool,
     pub dac_sclk: bool,
@@ -138,15 +136,17 @@ impl LeanPhyModel {
     pub fn outputs(&self) -> LeanPhyOutputs {
         let a = self.adc.outputs();
         let mut o = LeanPhyOutputs {
-            fe_busy: self.frame_on
-                || self.upd != 0
-                || Self::dl_any(&self.dl_apply)
-                || Self::dl_any(&self.dl_sample)
-                || self.adc.busy(),
-            fe_rd_valid: a.fe_rd_valid,
-            fe_rd_ch: a.fe_rd_ch,
-            fe_rd_data: a.fe_rd_data,
-            fe_rd_sat: a.fe_rd_sat,
+            fe: FeAnswer {
+                busy: self.frame_on
+                    || self.upd != 0
+                    || Self::dl_any(&self.dl_apply)
+                    || Self::dl_any(&self.dl_sample)
+                    || self.adc.busy(),
+                rd_valid: a.fe_rd_valid,
+                rd_ch: a.fe_rd_ch,
+                rd_data: a.fe_rd_data,
+                rd_sat: a.fe_rd_sat,
+            },
             dac_sync: !self.sync_low,
             dac_sclk: self.sclk,
             dac_ldac: !self.ldac_low,
@@ -173,8 +173,8 @@ impl LeanPhyModel {
         let s = self.clone(); // the registers before the edge
         let (nl, nc) = (self.n_lines, self.n_cols);
         let rising = self.stg.step(inp);
-        self.dl_apply = dl_shift(&s.dl_apply, inp.fe_apply);
-        self.dl_sample = dl_shift(&s.dl_sample, inp.fe_sample);
+        self.dl_apply = dl_shift(&s.dl_apply, inp.fe.apply);
+        self.dl_sample = dl_shift(&s.dl_sample, inp.fe.sample);
         let busy_lines = s.frame_on || s.upd != 0 || Self::dl_any(&s.dl_apply);
         let load = rising && s.stg.dirty && !busy_lines;
         let shift = s.frame_on && s.fph == 2;
@@ -247,7 +247,7 @@ impl LeanPhyModel {
                 self.sync_low = true;
                 self.sclk = false;
                 self.srclk = false;
-                self.stg.dirty = inp.fe_we;
+                self.stg.dirty = inp.fe.we;
             }
         }
         // ADC path (as FrontEndPhy's, with the longer delay)

@@ -21,6 +21,7 @@ pub mod arbiter;
 pub mod bcm;
 pub mod cmd_bus;
 pub mod fe_adc;
+pub mod fe_bus;
 pub mod fe_phy;
 pub mod fe_phy_lean;
 pub mod fixed;

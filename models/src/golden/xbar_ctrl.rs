@@ -3,6 +3,7 @@
 //! generator's golden model inside. See the RTL module for the state machine
 //! and its cycle counts.
 
+use super::fe_bus::{FeAnswer, FeDrive};
 use super::fixed::{shift_round_half_even, sign_extend, to_raw};
 use super::pulse_gen::{PulseGeneratorModel, PulseInputs, PulseOutputs};
 
@@ -60,11 +61,8 @@ pub struct XbarInputs {
     pub safe_min: i16,
     pub refresh_code: i16,
     pub refresh_width: u32,
-    pub fe_busy: bool,
-    pub fe_rd_valid: bool,
-    pub fe_rd_ch: u8,
-    pub fe_rd_data: i16,
-    pub fe_rd_sat: bool,
+    /// The front-end's answer (`fe_busy`, `fe_rd_*`).
+    pub fe: FeAnswer,
     pub warp: u32,
 }
 
@@ -72,13 +70,8 @@ pub struct XbarInputs {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct XbarOutputs {
     pub cmd_ready: bool,
-    pub fe_ch: u8,
-    /// Signed 12-bit code, sign-extended.
-    pub fe_code: i16,
-    pub fe_mode: u8,
-    pub fe_we: bool,
-    pub fe_apply: bool,
-    pub fe_sample: bool,
+    /// The front-end bus as the controller drives it (`fe_ch` ... `fe_sample`).
+    pub fe: FeDrive,
     pub col_code: Vec<i16>,
     pub col_sat: u64,
     pub read_done: bool,
@@ -239,12 +232,12 @@ impl CrossbarControllerModel {
         n.read_done = false;
         n.clamp_error = self.clamp_error || pgo.clamped;
         // column results
-        if self.state == CtrlState::RdCollect && inp.fe_rd_valid {
-            let ch = inp.fe_rd_ch as usize;
+        if self.state == CtrlState::RdCollect && inp.fe.rd_valid {
+            let ch = inp.fe.rd_ch as usize;
             if ch >= self.n_rows && ch < self.n_rows + self.n_cols {
                 let j = ch - self.n_rows;
-                n.col_q[j] = inp.fe_rd_data;
-                n.sat_q = (n.sat_q & !(1 << j)) | ((inp.fe_rd_sat as u64) << j);
+                n.col_q[j] = inp.fe.rd_data;
+                n.sat_q = (n.sat_q & !(1 << j)) | ((inp.fe.rd_sat as u64) << j);
             }
         }
         if inp.read_start {
@@ -265,7 +258,7 @@ impl CrossbarControllerModel {
         } else {
             match self.state {
                 CtrlState::Idle => {
-                    if !inp.fe_busy && (inp.read_start || self.read_pend) {
+                    if !inp.fe.busy && (inp.read_start || self.read_pend) {
                         n.state = CtrlState::RdStage;
                         n.ch = 0;
                         n.read_pend = false;
@@ -274,7 +267,7 @@ impl CrossbarControllerModel {
                         } else {
                             self.pend_mask
                         };
-                    } else if !inp.fe_busy && self.cq_full {
+                    } else if !inp.fe.busy && self.cq_full {
                         if cmd_ok {
                             n.state = CtrlState::PgPrep;
                             n.ch = 0;
@@ -318,7 +311,7 @@ impl CrossbarControllerModel {
                     n.beats = 0;
                 }
                 CtrlState::RdCollect => {
-                    if inp.fe_rd_valid {
+                    if inp.fe.rd_valid {
                         n.beats = self.beats.wrapping_add(1);
                         if self.beats as usize == self.n_cols - 1 {
                             n.state = CtrlState::Idle;
@@ -339,7 +332,7 @@ impl CrossbarControllerModel {
                     // the last cycle waits for `fe_busy` low (a serial PHY)
                     if self.ch != PREP_CYCLES - 1 {
                         n.ch = self.ch.wrapping_add(1);
-                    } else if !inp.fe_busy {
+                    } else if !inp.fe.busy {
                         n.state = CtrlState::PgStage;
                         n.ch = 0;
                     }
@@ -424,12 +417,14 @@ impl CrossbarControllerModel {
         }
         XbarOutputs {
             cmd_ready: !self.cq_full,
-            fe_ch: self.ch,
-            fe_code: code,
-            fe_mode: mode,
-            fe_we: we,
-            fe_apply: pgo.apply || matches!(self.state, CtrlState::RdSettle | CtrlState::RdSample),
-            fe_sample: self.state == CtrlState::RdSample,
+            fe: FeDrive {
+                ch: self.ch,
+                code: code,
+                mode: mode,
+                we: we,
+                apply: pgo.apply || matches!(self.state, CtrlState::RdSettle | CtrlState::RdSample),
+                sample: self.state == CtrlState::RdSample,
+            },
             col_code: self.col_q.clone(),
             col_sat: self.sat_q,
             read_done: self.read_done,
