@@ -105,8 +105,8 @@ pub struct FeOut {
     pub sample: bool,
 }
 
-/// The [`FeOut`] of a DUT's outputs that carry the bus as fields `fe_we`,
-/// `fe_ch`, `fe_mode`, `fe_code`, `fe_apply`, `fe_sample`.
+/// The [`FeOut`] of a DUT's outputs that carry the bus as their field `fe`
+/// (golden `FeDrive`).
 #[macro_export]
 macro_rules! fe_out_of {
     ($o:expr) => {{
@@ -122,10 +122,10 @@ macro_rules! fe_out_of {
     }};
 }
 
-/// Write a [`FeIn`] into a DUT's inputs that carry the bus as fields
-/// `fe_busy`, `fe_rd_valid`, `fe_rd_ch`, `fe_rd_data`, `fe_rd_sat`. Without a
-/// result beat only `fe_rd_valid` falls: the other `fe_rd_*` fields keep the
-/// last beat's values (don't-care while `fe_rd_valid` is low).
+/// Write a [`FeIn`] into a DUT's inputs that carry the bus as their field
+/// `fe` (golden `FeAnswer`). Without a result beat only `rd_valid` falls:
+/// the other `rd_*` fields keep the last beat's values (don't-care while
+/// `rd_valid` is low).
 #[macro_export]
 macro_rules! fe_in_into {
     ($inp:expr, $fin:expr) => {{

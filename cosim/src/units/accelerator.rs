@@ -1,11 +1,11 @@
 //! The accelerator top (`Accelerator<25, 5>`) on Verilator and rust-hdl.
 
+use super::fe_bus::{answer_bus, drive_of_bus};
 use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::accel_25x5;
 use neuroxbar_models::golden::accelerator::{AccelInputs, AccelOutputs};
 use neuroxbar_rtl::accelerator::Accelerator;
-use neuroxbar_rtl::fe_bus::code_of_bits;
 use neuroxbar_rtl::rust_hdl::prelude::*;
 
 // the golden model and the harness's `peek` wait the RTL's read-out latency
@@ -48,24 +48,13 @@ macro_rules! verilated_step {
         $m.set_cfg_we(we);
         $m.set_cfg_addr(addr);
         $m.set_cfg_data(data);
-        $m.set_fe_busy($inp.fe.busy as u64);
-        $m.set_fe_rd_valid($inp.fe.rd_valid as u64);
-        $m.set_fe_rd_ch($inp.fe.rd_ch as u64);
-        $m.set_fe_rd_data($inp.fe.rd_data as u16 as u64);
-        $m.set_fe_rd_sat($inp.fe.rd_sat as u64);
+        crate::fe_answer_verilated!($m, &$inp.fe);
         $m.set_warp($inp.warp as u64);
         $m.set_debug_sel($inp.debug_sel as u64);
         $self.harness.step();
         let m = &$self.harness.model;
         AccelOutputs {
-            fe: neuroxbar_models::golden::fe_bus::FeDrive {
-                ch: m.fe_ch() as u8,
-                code: code_of_bits(m.fe_code()),
-                mode: m.fe_mode() as u8,
-                we: m.fe_we() != 0,
-                apply: m.fe_apply() != 0,
-                sample: m.fe_sample() != 0,
-            },
+            fe: crate::fe_drive_verilated!(m),
             idle: m.idle() != 0,
             wait_left: m.wait_left() as u32,
             spikes: m.spikes(),
@@ -125,23 +114,12 @@ impl CycleModel for RustHdlAccel {
         d.cfg.we.next = we;
         d.cfg.addr.next = addr.into();
         d.cfg.data.next = data.into();
-        d.fe.busy.next = inp.fe.busy;
-        d.fe.rd_valid.next = inp.fe.rd_valid;
-        d.fe.rd_ch.next = (inp.fe.rd_ch as u64).into();
-        d.fe.rd_data.next = (inp.fe.rd_data as u16 as u64).into();
-        d.fe.rd_sat.next = inp.fe.rd_sat;
+        answer_bus(&mut d.fe, &inp.fe);
         d.warp.next = (inp.warp as u64).into();
         d.debug_sel.next = (inp.debug_sel as u64).into();
         rust_hdl_cycle!(d, 200);
         AccelOutputs {
-            fe: neuroxbar_models::golden::fe_bus::FeDrive {
-                ch: d.fe.ch.val().to_u64() as u8,
-                code: code_of_bits(d.fe.code.val().to_u64()),
-                mode: d.fe.mode.val().to_u64() as u8,
-                we: d.fe.we.val(),
-                apply: d.fe.apply.val(),
-                sample: d.fe.sample.val(),
-            },
+            fe: drive_of_bus(&d.fe),
             idle: d.idle.val(),
             wait_left: d.wait_left.val().to_u64() as u32,
             spikes: d.spikes.val().to_u64(),

@@ -26,6 +26,7 @@ pub mod accelerator;
 pub mod arbiter;
 pub mod bcm;
 pub mod cmd;
+pub mod fe_bus;
 pub mod fe_phy;
 pub mod fe_phy_lean;
 pub mod host_link;

@@ -3,13 +3,14 @@
 //! small front-end responder.
 
 use super::cmd::{write_bus, CmdPort};
+use super::fe_bus::{answer_bus, drive_of_bus};
 use super::CycleModel;
 use crate::harness::{Harness, HarnessError, Trace};
 use crate::verilated::xbar_ctrl;
 use crate::VerilatedTop;
 use neuroxbar_models::golden::stdp::Command;
 use neuroxbar_models::golden::xbar_ctrl::{CrossbarControllerModel, XbarInputs, XbarOutputs};
-use neuroxbar_rtl::fe_bus::{code_bits, code_of_bits, FE_CODE_MAX, FE_CODE_MIN};
+use neuroxbar_rtl::fe_bus::{code_bits, FE_CODE_MAX, FE_CODE_MIN};
 use neuroxbar_rtl::rust_hdl::prelude::*;
 use neuroxbar_rtl::xbar_ctrl::CrossbarController;
 use std::collections::VecDeque;
@@ -69,24 +70,13 @@ impl CycleModel for VerilatorXbar {
         m.set_safe_min(code_bits(inp.safe_min));
         m.set_refresh_code(code_bits(inp.refresh_code));
         m.set_refresh_width(inp.refresh_width as u64);
-        m.set_fe_busy(inp.fe.busy as u64);
-        m.set_fe_rd_valid(inp.fe.rd_valid as u64);
-        m.set_fe_rd_ch(inp.fe.rd_ch as u64);
-        m.set_fe_rd_data(inp.fe.rd_data as u16 as u64);
-        m.set_fe_rd_sat(inp.fe.rd_sat as u64);
+        crate::fe_answer_verilated!(m, &inp.fe);
         m.set_warp(inp.warp as u64);
         self.harness.step();
         let m = &self.harness.model;
         XbarOutputs {
             cmd_ready: self.cmd.ready(m),
-            fe: neuroxbar_models::golden::fe_bus::FeDrive {
-                ch: m.fe_ch() as u8,
-                code: code_of_bits(m.fe_code()),
-                mode: m.fe_mode() as u8,
-                we: m.fe_we() != 0,
-                apply: m.fe_apply() != 0,
-                sample: m.fe_sample() != 0,
-            },
+            fe: crate::fe_drive_verilated!(m),
             col_code: self
                 .col_code
                 .iter()
@@ -145,23 +135,12 @@ impl CycleModel for RustHdlXbar {
         d.safe_min.next = code_bits(inp.safe_min).into();
         d.refresh_code.next = code_bits(inp.refresh_code).into();
         d.refresh_width.next = (inp.refresh_width as u64).into();
-        d.fe.busy.next = inp.fe.busy;
-        d.fe.rd_valid.next = inp.fe.rd_valid;
-        d.fe.rd_ch.next = (inp.fe.rd_ch as u64).into();
-        d.fe.rd_data.next = (inp.fe.rd_data as u16 as u64).into();
-        d.fe.rd_sat.next = inp.fe.rd_sat;
+        answer_bus(&mut d.fe, &inp.fe);
         d.warp.next = (inp.warp as u64).into();
         rust_hdl_cycle!(d, 100);
         XbarOutputs {
             cmd_ready: d.cmd.ready.val(),
-            fe: neuroxbar_models::golden::fe_bus::FeDrive {
-                ch: d.fe.ch.val().to_u64() as u8,
-                code: code_of_bits(d.fe.code.val().to_u64()),
-                mode: d.fe.mode.val().to_u64() as u8,
-                we: d.fe.we.val(),
-                apply: d.fe.apply.val(),
-                sample: d.fe.sample.val(),
-            },
+            fe: drive_of_bus(&d.fe),
             col_code: d
                 .col_code
                 .iter()
