@@ -25,6 +25,7 @@ use crate::bus::{BusDut, BusSim};
 use crate::units::CycleModel;
 use neuroxbar_models::frontend::{FrontEnd, FrontEndError};
 use neuroxbar_models::golden::accelerator::{AccelInputs, AccelOutputs};
+use neuroxbar_models::golden::fe_bus::{FeAnswer, FeDrive};
 use std::collections::VecDeque;
 
 /// A front-end bus event, as seen by the array (for logs and equivalence tests).
@@ -93,53 +94,9 @@ pub struct FeBus {
     last_currents_a: Vec<f64>,
 }
 
-/// The DUT's bus outputs of one cycle.
-#[derive(Debug, Clone, Copy)]
-pub struct FeOut {
-    pub we: bool,
-    pub ch: u8,
-    pub mode: u8,
-    /// Signed 12-bit DAC code.
-    pub code: i16,
-    pub apply: bool,
-    pub sample: bool,
-}
-
-/// The [`FeOut`] of a DUT's outputs that carry the bus as their field `fe`
-/// (golden `FeDrive`).
-#[macro_export]
-macro_rules! fe_out_of {
-    ($o:expr) => {{
-        let o = $o;
-        $crate::cosim::FeOut {
-            we: o.fe.we,
-            ch: o.fe.ch,
-            mode: o.fe.mode,
-            code: o.fe.code,
-            apply: o.fe.apply,
-            sample: o.fe.sample,
-        }
-    }};
-}
-
-/// Write a [`FeIn`] into a DUT's inputs that carry the bus as their field
-/// `fe` (golden `FeAnswer`). Without a result beat only `rd_valid` falls:
-/// the other `rd_*` fields keep the last beat's values (don't-care while
-/// `rd_valid` is low).
-#[macro_export]
-macro_rules! fe_in_into {
-    ($inp:expr, $fin:expr) => {{
-        let fin: $crate::cosim::FeIn = $fin;
-        let inp = &mut $inp;
-        inp.fe.busy = fin.busy;
-        inp.fe.rd_valid = fin.rd.is_some();
-        if let Some((ch, code, sat)) = fin.rd {
-            inp.fe.rd_ch = ch;
-            inp.fe.rd_data = code;
-            inp.fe.rd_sat = sat;
-        }
-    }};
-}
+/// The DUT's bus outputs of one cycle: the controller's side of the bus,
+/// as the golden models carry it.
+pub type FeOut = FeDrive;
 
 /// What the front-end drives into the DUT in one cycle.
 #[derive(Debug, Clone, Copy)]
@@ -148,6 +105,21 @@ pub struct FeIn {
     pub busy: bool,
     /// A result beat `(channel, code, saturated)` (`fe_rd_*`), if one is due.
     pub rd: Option<(u8, i16, bool)>,
+}
+
+impl FeIn {
+    /// Write this cycle's answer into a DUT's bus inputs. Without a result
+    /// beat only `rd_valid` falls: the other `rd_*` fields keep the last
+    /// beat's values (don't-care while `rd_valid` is low).
+    pub fn answer(&self, fe: &mut FeAnswer) {
+        fe.busy = self.busy;
+        fe.rd_valid = self.rd.is_some();
+        if let Some((ch, code, sat)) = self.rd {
+            fe.rd_ch = ch;
+            fe.rd_data = code;
+            fe.rd_sat = sat;
+        }
+    }
 }
 
 /// What a cycle's bus outputs did.
@@ -267,7 +239,7 @@ pub struct AccelDut<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>
 
 impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> BusDut for AccelDut<B> {
     fn drive(&mut self, fin: FeIn, warp: u32) {
-        crate::fe_in_into!(self.inp, fin);
+        fin.answer(&mut self.inp.fe);
         self.inp.warp = warp;
     }
     fn warp_wanted(&self, bus: &FeBus, fe_busy: bool, _t_cycles: u64) -> u32 {
@@ -288,7 +260,7 @@ impl<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>> BusDut for Acc
         }
     }
     fn fe_out(&self) -> FeOut {
-        crate::fe_out_of!(&self.out)
+        self.out.fe
     }
     fn skip_time(&mut self, cycles: u64) {
         self.model.skip_time(cycles);

@@ -38,7 +38,7 @@ pub struct XbarDut<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> {
 
 impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> BusDut for XbarDut<B> {
     fn drive(&mut self, fin: FeIn, warp: u32) {
-        crate::fe_in_into!(self.inp, fin);
+        fin.answer(&mut self.inp.fe);
         self.inp.row_code = self
             .row_codes
             .get(self.out.row_addr as usize)
@@ -59,7 +59,7 @@ impl<B: CycleModel<Inputs = XbarInputs, Outputs = XbarOutputs>> BusDut for XbarD
         self.inp.cmd_valid = false;
     }
     fn fe_out(&self) -> FeOut {
-        crate::fe_out_of!(&self.out)
+        self.out.fe
     }
     fn skip_time(&mut self, cycles: u64) {
         self.model.skip_time(cycles);

@@ -107,7 +107,7 @@ impl<P: CycleModel<Inputs = PhyInputs, Outputs = PhyOutputs>> Side for PhySide<P
 }
 
 fn fe_out(o: &XbarOutputs) -> FeOut {
-    neuroxbar_cosim::fe_out_of!(o)
+    o.fe
 }
 
 /// What a run produced.
