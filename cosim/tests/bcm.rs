@@ -347,3 +347,44 @@ fn waveform_snapshot() {
     ];
     insta::assert_snapshot!(Waveform::from_cycles(&rows).render(&RenderOptions::default()));
 }
+
+/// `dither`: a quarter of a pulse per row (x = 4, y = 1, theta 0 held by
+/// `theta_shift` 15, `count_shift` 4: 4 * 1 * 256 / 2^12) is never a
+/// command when rounded down, and a one-pulse command for about a quarter
+/// of the rows with the LFSR's bits added below the shift (three-way).
+#[test]
+fn dither_rounds_the_count_stochastically_with_the_exact_mean() {
+    let all: u128 = (1 << N_ROWS) - 1;
+    let windows = 40;
+    let mut counts = Vec::new();
+    for dither in [false, true] {
+        let base = BcmInputs {
+            theta_shift: 15,
+            count_shift: 4,
+            dither,
+            ..params()
+        };
+        let mut s = vec![reset()];
+        for _ in 0..windows {
+            for k in 0..4 {
+                step(&mut s, base, all, (k == 0) as u64);
+            }
+        }
+        let outs = three_way(&s);
+        let cmds = transfers(&s, &outs);
+        assert!(
+            cmds.iter().all(|c| c.pol && c.count == 1 && c.col == 0),
+            "{cmds:?}"
+        );
+        assert_eq!(outs.last().unwrap().theta[0], 0);
+        counts.push(cmds.len());
+    }
+    let rows = (windows * N_ROWS) as f64;
+    let sd = (rows * 0.25 * 0.75).sqrt();
+    assert_eq!(counts[0], 0, "rounded down: no command");
+    assert!(
+        (counts[1] as f64 - rows * 0.25).abs() < 4.0 * sd,
+        "dithered: {} commands for {rows} rows at 1/4 pulse",
+        counts[1]
+    );
+}

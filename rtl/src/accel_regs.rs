@@ -29,7 +29,7 @@ const fn reg(
 /// First row-intensity register; row `i` is at `ROW_INTENSITY_BASE + i`.
 pub const ROW_INTENSITY_BASE: u8 = 0x80;
 
-pub const ACCEL_REGISTERS: [Register; 26] = [
+pub const ACCEL_REGISTERS: [Register; 27] = [
     reg(
         0x10,
         "INPUT_MODE",
@@ -224,6 +224,14 @@ pub const ACCEL_REGISTERS: [Register; 26] = [
         "BCM target rate rho_0 = 2^shift spikes per window: theta tracks <y^2> >> shift",
     ),
     reg(
+        0x3C,
+        "BCM_DITHER",
+        1,
+        false,
+        0,
+        "BCM pulse count rounding: 0 down, 1 stochastic (LFSR bits added below the shift)",
+    ),
+    reg(
         0x40,
         "REFRESH_BUDGET",
         32,
@@ -398,7 +406,7 @@ pub const ROW_INTENSITY_NAMES: [&str; 128] = {
 /// every register of the map except the row intensities, each once, in the
 /// bank of its width (a test checks both).
 pub const BANK_LAYOUT: [(usize, &[&str]); 11] = [
-    (1, &["SCHEME"]),
+    (1, &["SCHEME", "BCM_DITHER"]),
     (2, &["INPUT_MODE", "PLASTICITY"]),
     (3, &["CTRL"]),
     (
@@ -521,8 +529,9 @@ pub struct AccelRegs {
     pub bcm_theta_shift: Signal<Out, Bits<4>>,
     pub bcm_count_shift: Signal<Out, Bits<4>>,
     pub bcm_rho0_shift: Signal<Out, Bits<4>>,
+    pub bcm_dither: Signal<Out, Bit>,
     pub refresh_budget: Signal<Out, Bits<32>>,
-    b1: RegisterBank<1, 1>,
+    b1: RegisterBank<2, 1>,
     b2: RegisterBank<2, 2>,
     b3: RegisterBank<1, 3>,
     b4: RegisterBank<6, 4>,
@@ -572,6 +581,7 @@ impl Default for AccelRegs {
             bcm_theta_shift: Default::default(),
             bcm_count_shift: Default::default(),
             bcm_rho0_shift: Default::default(),
+            bcm_dither: Default::default(),
             refresh_budget: Default::default(),
             b1: RegisterBank::new(&bank(1)),
             b2: RegisterBank::new(&bank(2)),
@@ -650,6 +660,7 @@ impl Logic for AccelRegs {
         // the bank positions of BANK_LAYOUT (literal indices: `hdl_gen`
         // takes no named ones)
         self.scheme.next = self.b1.value[0].val().any();
+        self.bcm_dither.next = self.b1.value[1].val().any();
         self.input_mode.next = self.b2.value[0].val();
         self.stdp_enable.next = self.b2.value[1].val().get_bit(0);
         self.bcm_enable.next = self.b2.value[1].val().get_bit(1);
@@ -731,6 +742,7 @@ impl AccelRegs {
             "BCM_THETA_SHIFT" => self.bcm_theta_shift.val().to_u64(),
             "BCM_COUNT_SHIFT" => self.bcm_count_shift.val().to_u64(),
             "BCM_RHO0_SHIFT" => self.bcm_rho0_shift.val().to_u64(),
+            "BCM_DITHER" => b(&self.bcm_dither),
             "REFRESH_BUDGET" => self.refresh_budget.val().to_u64(),
             _ => return None,
         })

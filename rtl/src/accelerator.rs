@@ -419,6 +419,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         self.bcm.theta_shift.next = self.regs.bcm_theta_shift.val();
         self.bcm.count_shift.next = self.regs.bcm_count_shift.val();
         self.bcm.rho0_shift.next = self.regs.bcm_rho0_shift.val();
+        self.bcm.dither.next = self.regs.bcm_dither.val();
 
         self.refresh.clock.next = self.clock.val();
         self.refresh.reset.next = self.reset.val();

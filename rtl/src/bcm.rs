@@ -43,6 +43,13 @@
 //! register stepped with its count (`(y + 1)^2 = y^2 + 2 y + 1`), so the
 //! threshold path is a shift and one subtraction.
 //!
+//! With `dither` the count rounds stochastically: as a row enters stage D
+//! the low `count_shift + 8` bits of a 32-bit Galois LFSR (taps
+//! `0x8020_0003`, seed `0x1BC3_5A7D` on `reset`, kept by `clear`) are added
+//! to its product, and the LFSR steps once per such row. The expected count
+//! is then `|x y (y - theta)| / 2^count_shift`, fractions of a pulse
+//! included; rounded down (`dither` low) they are lost.
+//!
 //! Timing: window-ending `learn` in cycle `c` -> `busy` from the edge of
 //! `c`, row 0's command (if any) valid after the edge of `c + 5`, `busy` for
 //! `7 + N_ROWS * learning columns + stalls` cycles (32 for one column of 25
@@ -157,6 +164,8 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     pub rho0_shift: Signal<In, Bits<4>>,
     /// `count = |x y (y - theta)| >> count_shift`.
     pub count_shift: Signal<In, Bits<4>>,
+    /// Round the count stochastically (an LFSR's bits added below the shift).
+    pub dither: Signal<In, Bit>,
     /// PROGRAM commands (`kind` always 0).
     pub cmd: CmdBus,
     pub busy: Signal<Out, Bit>,
@@ -204,6 +213,12 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     d_col: DFF<Bits<8>>,
     d_above: DFF<Bit>,
     d_prod: DFF<Bits<40>>,
+    /// The dither LFSR.
+    lfsr: DFF<Bits<32>>,
+    dither_taps: Constant<Bits<32>>,
+    dither_seed: Constant<Bits<32>>,
+    ones40: Constant<Bits<40>>,
+    dither_r: Signal<Local, Bits<40>>,
     out: CmdOutReg,
     /// The columns still to scan, row by row.
     scan: RowScan<N_ROWS, N_COLS>,
@@ -244,6 +259,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             theta_shift: Default::default(),
             rho0_shift: Default::default(),
             count_shift: Default::default(),
+            dither: Default::default(),
             cmd: Default::default(),
             busy: Default::default(),
             overrun: Default::default(),
@@ -281,6 +297,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             d_col: Default::default(),
             d_above: Default::default(),
             d_prod: Default::default(),
+            lfsr: Default::default(),
+            dither_taps: Constant::new(0x8020_0003u64.into()),
+            dither_seed: Constant::new(0x1BC3_5A7Du64.into()),
+            ones40: Constant::new(0xFF_FFFF_FFFFu64.into()),
+            dither_r: Default::default(),
             out: Default::default(),
             scan: Default::default(),
             learn_sel: Default::default(),
@@ -313,7 +334,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         dff_setup!(
             self, clock, pos, busy_q, tail_q, a_v, a_row, a_col, a_x, a_y, a_th, b_v, b_row, b_col,
             b_above, b_xy, b_mag, c_v, c_row, c_col, c_above, c_lo, c_hi, d_v, d_row, d_col,
-            d_above, d_prod, overrun_q
+            d_above, d_prod, overrun_q, lfsr
         );
         self.out.clock.next = self.clock.val();
         CmdBus::link(&mut self.cmd, &mut self.out.cmd);
@@ -365,6 +386,21 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         self.shamt.next = bit_cast::<5, 4>(self.count_shift.val()) + 8;
         self.shifted.next = self.d_prod.q.val() >> self.shamt.val();
         self.count_sat.value.next = self.shifted.val();
+        // the dither of the row entering stage D: the LFSR's bits below the shift
+        self.dither_r.next = 0.into();
+        if self.dither.val() {
+            self.dither_r.next =
+                bit_cast::<40, 32>(self.lfsr.q.val()) & !(self.ones40.val() << self.shamt.val());
+        }
+        if self.reset.val() {
+            self.lfsr.d.next = self.dither_seed.val();
+        } else if self.dither.val() && self.c_v.q.val() && !self.stall.val() && !self.clear.val() {
+            if self.lfsr.q.val().get_bit(0) {
+                self.lfsr.d.next = (self.lfsr.q.val() >> 1) ^ self.dither_taps.val();
+            } else {
+                self.lfsr.d.next = self.lfsr.q.val() >> 1;
+            }
+        }
         self.count.next = self.count_sat.sat.val();
         if !self.stall.val() {
             self.a_v.d.next = self.busy_q.q.val() && self.found.val();
@@ -399,7 +435,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             self.d_col.d.next = self.c_col.q.val();
             self.d_above.d.next = self.c_above.q.val();
             self.d_prod.d.next = (bit_cast::<40, 24>(self.c_hi.q.val()) << 16)
-                + bit_cast::<40, 32>(self.c_lo.q.val());
+                + bit_cast::<40, 32>(self.c_lo.q.val())
+                + self.dither_r.val();
         }
         // the scan is over and the last command taken: one more cycle (the
         // registered threshold difference), then the finish

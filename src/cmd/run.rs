@@ -215,6 +215,11 @@ pub struct Args {
     /// the tests still read winners with WTA.
     #[arg(long)]
     pub no_wta: bool,
+    /// orientation-bcm, moving-direction: round the BCM pulse counts
+    /// stochastically (BCM_DITHER; an LFSR's bits added below the shift),
+    /// so updates of less than one pulse count on average.
+    #[arg(long)]
+    pub bcm_dither: bool,
     /// orientation-bcm, moving-direction: winner selection while learning,
     /// first (first to cross) or max (max-membrane among those crossing in
     /// the same tick) [default: first].
@@ -310,6 +315,7 @@ const OPTION_SCOPE: &[Scope] = &[
         &[E1, E2, E2B],
     ),
     ("--no-wta", |a| a.no_wta, &[E2, E2B]),
+    ("--bcm-dither", |a| a.bcm_dither, &[E2, E2B]),
     ("--wta-mode", |a| a.wta_mode.is_some(), &[E2, E2B]),
     ("--homeostasis", |a| a.homeostasis.is_some(), &[E2, E2B]),
     (

@@ -36,6 +36,7 @@ fn e2_config(args: &Args, experiment: &str) -> anyhow::Result<E2Config> {
         cfg.pulse_width_s = w * 1e-6;
     }
     cfg.learn_wta = !args.no_wta;
+    cfg.dither = cfg.dither || args.bcm_dither;
     if let Some(m) = &args.wta_mode {
         cfg.wta_max_membrane = m == "max";
     }

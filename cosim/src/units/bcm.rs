@@ -53,6 +53,7 @@ impl CycleModel for VerilatorBcm {
         m.set_theta_shift(inp.theta_shift as u64);
         m.set_rho0_shift(inp.rho0_shift as u64);
         m.set_count_shift(inp.count_shift as u64);
+        m.set_dither(inp.dither as u64);
         self.cmd.set_ready(m, inp.cmd_ready);
         self.harness.step();
         let m = &self.harness.model;
@@ -95,6 +96,7 @@ impl CycleModel for RustHdlBcm {
         d.theta_shift.next = (inp.theta_shift as u64).into();
         d.rho0_shift.next = (inp.rho0_shift as u64).into();
         d.count_shift.next = (inp.count_shift as u64).into();
+        d.dither.next = inp.dither;
         d.cmd.ready.next = inp.cmd_ready;
         rust_hdl_cycle!(d, 100);
         let (cmd_valid, cmd) = read_bus(&d.cmd);
@@ -152,7 +154,7 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = BcmInputs
     let mut density = [30u32; 2];
     (0..cycles).map(move |c| {
         if rng.gen_ratio(1, 500) {
-            match rng.gen_range(0..7) {
+            match rng.gen_range(0..8) {
                 0 => {
                     p.window = match rng.gen_range(0..8) {
                         0 => 0,
@@ -167,6 +169,7 @@ pub fn random_stimulus(seed: u64, cycles: u64) -> impl Iterator<Item = BcmInputs
                 5 => p.rho0_shift = rng.gen_range(0..16),
                 3 => p.step.wta_on = !p.step.wta_on,
                 4 => p.step.enable = rng.gen_ratio(7, 8),
+                6 => p.dither = !p.dither,
                 _ => density = [rng.gen_range(0..101), rng.gen_range(0..101)],
             }
         }

@@ -97,6 +97,7 @@ pub mod reg {
         BCM_THETA_SHIFT = 0x39,
         BCM_COUNT_SHIFT = 0x3A,
         BCM_RHO0_SHIFT = 0x3B,
+        BCM_DITHER = 0x3C,
         REFRESH_BUDGET = 0x40,
     }
     pub const ROW_INTENSITY_BASE: u8 = 0x80;
@@ -108,7 +109,7 @@ pub mod plasticity {
     pub const BCM_ENABLE: u32 = 1 << 1;
 }
 
-pub const ACCEL_REGISTERS: [GoldenRegister; 26] = [
+pub const ACCEL_REGISTERS: [GoldenRegister; 27] = [
     GoldenRegister::new("INPUT_MODE", reg::INPUT_MODE, 2, false, 2),
     GoldenRegister::new("RAMP_STEP", reg::RAMP_STEP, 8, false, 32),
     GoldenRegister::new("LFSR_SEED", reg::LFSR_SEED, 16, false, 0xACE1),
@@ -146,6 +147,7 @@ pub const ACCEL_REGISTERS: [GoldenRegister; 26] = [
     GoldenRegister::new("BCM_THETA_SHIFT", reg::BCM_THETA_SHIFT, 4, false, 3),
     GoldenRegister::new("BCM_COUNT_SHIFT", reg::BCM_COUNT_SHIFT, 4, false, 4),
     GoldenRegister::new("BCM_RHO0_SHIFT", reg::BCM_RHO0_SHIFT, 4, false, 0),
+    GoldenRegister::new("BCM_DITHER", reg::BCM_DITHER, 1, false, 0),
     GoldenRegister::new("REFRESH_BUDGET", reg::REFRESH_BUDGET, 32, false, 0),
 ];
 
@@ -431,6 +433,7 @@ impl AcceleratorModel {
             theta_shift: self.r(reg::BCM_THETA_SHIFT) as u8,
             count_shift: self.r(reg::BCM_COUNT_SHIFT) as u8,
             rho0_shift: self.r(reg::BCM_RHO0_SHIFT) as u8,
+            dither: self.r(reg::BCM_DITHER) != 0,
             cmd_ready: ready[2],
         };
         let refresh_in = RefreshInputs {

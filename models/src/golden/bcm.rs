@@ -25,6 +25,15 @@
 //! `tau_theta = T / (-ln(1 - 2^-s))` (about `2^s` windows). The threshold
 //! is `<y^2> / rho_0` with `rho_0 = 2^rho0_shift` counts per window
 //! (`theta += ((y^2 >> rho0_shift) - theta) * 2^-s`).
+//!
+//! With `dither` the shift rounds stochastically instead of down:
+//! `pulses = sat8((|x y (256 y - theta)| + r) >> (c + 8))` with `r` the
+//! low `c + 8` bits of a 32-bit LFSR ([`DITHER_TAPS`], reset to
+//! [`DITHER_SEED`]), drawn as the row enters the last pipeline stage and
+//! advanced once per row. The expected count is then the exact
+//! `|x y (y - theta)| / 2^c` (to the LFSR's uniformity), so updates of a
+//! fraction of a pulse are not lost: without it, every `|dw| < 2^c` is
+//! zero and the rule has a dead zone around `y = theta`.
 
 use super::cmd_bus::{LearnStep, RowScan};
 use super::stdp::Command;
@@ -43,6 +52,8 @@ pub struct BcmInputs {
     pub count_shift: u8,
     /// 0..15: `rho_0 = 2^rho0_shift` spikes per window.
     pub rho0_shift: u8,
+    /// Stochastic rounding of the pulse count (BCM_DITHER).
+    pub dither: bool,
     pub cmd_ready: bool,
 }
 
@@ -60,6 +71,25 @@ pub struct BcmOutputs {
     pub theta: Vec<u32>,
 }
 
+/// Dither LFSR (32-bit Galois, shifted right, x^32 + x^22 + x^2 + x + 1).
+pub const DITHER_TAPS: u32 = 0x8020_0003;
+/// Dither LFSR state after reset.
+pub const DITHER_SEED: u32 = 0x1BC3_5A7D;
+
+/// One step of the dither LFSR.
+pub fn dither_next(s: u32) -> u32 {
+    if s & 1 == 1 {
+        (s >> 1) ^ DITHER_TAPS
+    } else {
+        s >> 1
+    }
+}
+
+/// The dither added before the shift by `count_shift + 8`: its low bits.
+pub fn dither_bits(s: u32, count_shift: u8) -> u64 {
+    (s as u64) & ((1u64 << (count_shift as u32 + 8)) - 1)
+}
+
 /// The next threshold (raw Q16.8): `theta + (((y^2 << 8) >> rho0_shift) - theta) >>> shift`.
 pub fn theta_next(theta: u32, y: u8, shift: u8, rho0_shift: u8) -> u32 {
     let target = ((y as i64 * y as i64) << 8) >> rho0_shift;
@@ -69,10 +99,15 @@ pub fn theta_next(theta: u32, y: u8, shift: u8, rho0_shift: u8) -> u32 {
 
 /// `(polarity, sat8(|x y (y - theta)| >> count_shift))` with raw Q16.8 theta.
 pub fn bcm_count(x: u8, y: u8, theta: u32, count_shift: u8) -> (bool, u8) {
+    bcm_count_dithered(x, y, theta, count_shift, 0)
+}
+
+/// [`bcm_count`] with `r` added to the product before the shift.
+pub fn bcm_count_dithered(x: u8, y: u8, theta: u32, count_shift: u8, r: u64) -> (bool, u8) {
     let yq = (y as i64) << 8;
     let above = yq >= theta as i64;
     let mag = (yq - theta as i64).unsigned_abs();
-    let prod = mag * (x as u64 * y as u64);
+    let prod = mag * (x as u64 * y as u64) + r;
     (above, (prod >> (count_shift as u32 + 8)).min(255) as u8)
 }
 
@@ -85,6 +120,8 @@ pub struct BcmStage {
     pub x: u8,
     pub y: u8,
     pub theta: u32,
+    /// The dither drawn as the row entered stage D (0 before, or off).
+    pub r: u64,
 }
 
 /// Pipeline stages between the row/column select and the output register
@@ -110,6 +147,8 @@ pub struct BcmModel {
     pub out_valid: bool,
     pub out: Command,
     pub overrun: bool,
+    /// The dither LFSR (kept by `clear`, reseeded by `reset`).
+    pub lfsr: u32,
 }
 
 impl BcmModel {
@@ -129,6 +168,7 @@ impl BcmModel {
             out_valid: false,
             out: Command::default(),
             overrun: false,
+            lfsr: DITHER_SEED,
         }
     }
 
@@ -150,6 +190,7 @@ impl BcmModel {
             self.y.iter_mut().for_each(|v| *v = 0);
             if inp.reset {
                 self.theta.iter_mut().for_each(|v| *v = 0);
+                self.lfsr = DITHER_SEED;
             }
             self.busy = false;
             self.out_valid = false;
@@ -171,6 +212,7 @@ impl BcmModel {
                     x: if i < self.n_rows { self.x[i] } else { 0 },
                     y: self.y[j],
                     theta: self.theta[j],
+                    r: 0,
                 })
             }
             _ => None,
@@ -202,7 +244,7 @@ impl BcmModel {
             self.out_valid = false;
             // stage D -> output register, with the present count_shift
             if let Some(d) = self.pipe[BCM_PIPELINE - 1] {
-                let (pol, count) = bcm_count(d.x, d.y, d.theta, inp.count_shift);
+                let (pol, count) = bcm_count_dithered(d.x, d.y, d.theta, inp.count_shift, d.r);
                 if count > 0 {
                     self.out_valid = true;
                     self.out = Command {
@@ -216,6 +258,13 @@ impl BcmModel {
             }
             self.pipe.rotate_right(1);
             self.pipe[0] = visit;
+            // a row entering stage D draws its dither
+            if let Some(d) = self.pipe[BCM_PIPELINE - 1].as_mut() {
+                if inp.dither {
+                    d.r = dither_bits(self.lfsr, inp.count_shift);
+                    self.lfsr = dither_next(self.lfsr);
+                }
+            }
         }
         if self.busy {
             if let Some(j) = current {
@@ -275,6 +324,24 @@ mod tests {
             t = theta_next(t, 6, 3, 2);
         }
         assert!((9 * 256 - 8..=9 * 256).contains(&t), "{t}");
+    }
+
+    #[test]
+    fn the_dither_is_uniform_below_the_shift() {
+        // a quarter of a pulse: (prod + r) >> 12 is 1 for r >= 3072 of 4096
+        let mut s = DITHER_SEED;
+        let (mut ones, n) = (0u32, 100_000u32);
+        for _ in 0..n {
+            let r = dither_bits(s, 4);
+            assert!(r < 1 << 12);
+            ones += bcm_count_dithered(4, 1, 0, 4, r).1 as u32;
+            s = dither_next(s);
+            assert_ne!(s, DITHER_SEED, "the LFSR came back early");
+        }
+        let p = ones as f64 / n as f64;
+        assert!((p - 0.25).abs() < 0.01, "{p}");
+        assert_eq!(bcm_count_dithered(4, 1, 0, 4, 0), bcm_count(4, 1, 0, 4));
+        assert_eq!(bcm_count(4, 1, 0, 4).1, 0);
     }
 
     #[test]

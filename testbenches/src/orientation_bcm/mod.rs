@@ -111,6 +111,10 @@ pub struct E2Config {
     pub win_share: u32,
     /// Learning rate: pulses per unit of `x y (y - theta)` (a power of two, 2^-15..=1).
     pub eta: f64,
+    /// Round the pulse count stochastically (`BCM_DITHER`): the expected
+    /// count is `eta |x y (y - theta)|` even below one pulse; off, it is
+    /// rounded down and every update under one pulse is lost.
+    pub dither: bool,
     /// Theta averaging length, windows (a power of two, 1..=32768).
     pub theta_windows: u32,
     /// Weight unit: `W = G / g_unit_s` (the device's g_max, 2500 uS).
@@ -189,6 +193,7 @@ impl E2Config {
             pulse_interval_s: 0.15,
             scheme_v3: false,
             learn_wta: true,
+            dither: false,
             wta_max_membrane: false,
             homeostasis: 0.0,
             homeostasis_decay_shift: 0,

@@ -91,6 +91,7 @@ pub fn configure_phase<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutput
         (a("BCM_THETA_SHIFT"), cfg.theta_shift().unwrap_or(4)),
         (a("BCM_COUNT_SHIFT"), cfg.eta_shift().unwrap_or(0)),
         (a("BCM_RHO0_SHIFT"), cfg.rho0_shift().unwrap_or(0)),
+        (a("BCM_DITHER"), cfg.dither as u32),
     ];
     write_all(sim, &writes)
 }

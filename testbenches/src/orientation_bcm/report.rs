@@ -26,6 +26,7 @@ pub fn write_report(
         "parameters": cfg,
         "rho0_hz": cfg.rho0_hz,
         "eta": cfg.eta,
+        "dither": cfg.dither,
         "theta_windows": cfg.theta_windows,
         "window_s": cfg.window_s,
         "registers": {
@@ -34,6 +35,7 @@ pub fn write_report(
             "BCM_THETA_SHIFT": cfg.theta_shift(),
             "BCM_COUNT_SHIFT": cfg.eta_shift(),
             "BCM_RHO0_SHIFT": cfg.rho0_shift(),
+            "BCM_DITHER": cfg.dither as u32,
             "CTRL_learning": cfg.learn_wta as u32 | (cfg.wta_max_membrane as u32) << 1,
             "THETA_PLUS_q15_8_learning": cfg.theta_plus_codes(),
             "THETA_DECAY_SHIFT": cfg.homeostasis_decay_shift,
