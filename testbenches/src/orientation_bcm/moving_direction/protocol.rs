@@ -42,6 +42,8 @@ pub fn configure_move<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs
         (a("BCM_THETA_SHIFT"), 15),
         (a("BCM_COUNT_SHIFT"), 0),
         (a("BCM_RHO0_SHIFT"), 0),
+        // one pulse per spiking row: no dither (the learning's, if any, ends here)
+        (a("BCM_DITHER"), 0),
     ];
     write_all(sim, &writes)
 }
