@@ -213,3 +213,32 @@ fn without_wta_every_neuron_fires_and_every_column_learns() {
         "no window with three neurons spiking"
     );
 }
+
+#[test]
+fn bcm_dither_reaches_the_accelerator_and_adds_the_fractional_pulses() {
+    // the same weights, spikes and presentations with `dither` off and on:
+    // rounded down, updates below one pulse are lost; dithered, the BCM unit
+    // sends some of them as one-pulse commands, so more cells are programmed
+    let mut pulses = Vec::new();
+    for dither in [false, true] {
+        let mut cfg = E2Config::full(5);
+        cfg.dither = dither;
+        let mut sim = e2::verilator_sim(&cfg.device, cfg.seed, 100.0, cfg.tia_gain_index, true)
+            .expect("simulator");
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        e2::initialise_weights(&mut sim, &cfg, &mut rng).unwrap();
+        sim.reset().unwrap();
+        e2::configure(&mut sim, &cfg, true, true).unwrap();
+        let before = sim.fe.stats().apply_pulses;
+        let mut sat = 0;
+        for k in 0..8 {
+            let deg = [0, 45, 90, 135][k % 4];
+            e2::present_window(&mut sim, &cfg, e2::bar_pixels(deg, 0), &mut rng, &mut sat).unwrap();
+        }
+        pulses.push(sim.fe.stats().apply_pulses - before);
+    }
+    assert!(
+        pulses[1] > pulses[0],
+        "front-end pulses (reads and programming) without and with the dither: {pulses:?}"
+    );
+}
