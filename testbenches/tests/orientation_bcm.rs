@@ -10,6 +10,24 @@ fn mean(v: impl Iterator<Item = f64>) -> f64 {
     v.iter().sum::<f64>() / v.len() as f64
 }
 
+/// The Verilated `accel_81x4` of `cfg`'s seed with its initial weights,
+/// reset and configured to learn with WTA, and the stimulus generator
+/// seeded with the same seed.
+fn learning_sim(
+    cfg: &E2Config,
+) -> (
+    neuroxbar_cosim::cosim::CoSim<neuroxbar_cosim::units::accelerator::VerilatorAccel81x4>,
+    ChaCha8Rng,
+) {
+    let mut sim = e2::verilator_sim(&cfg.device, cfg.seed, 100.0, cfg.tia_gain_index, true)
+        .expect("simulator");
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    e2::initialise_weights(&mut sim, cfg, &mut rng).unwrap();
+    sim.reset().unwrap();
+    e2::configure(&mut sim, cfg, true, true).unwrap();
+    (sim, rng)
+}
+
 /// Mean conductance of column `j` on and off the bar of `deg`, siemens.
 fn on_off(w: &[Vec<f64>], j: usize, deg: u32) -> (f64, f64) {
     let bar = e2::bar_pixels(deg, 0);
@@ -28,12 +46,7 @@ fn the_winners_column_learns_and_the_half_select_disturb_lifts_its_background() 
     // as its bar; this is why E2 does not reach orientation selectivity
     // (README). The losers do not learn at all and keep theta = 0.
     let cfg = E2Config::full(3);
-    let mut sim = e2::verilator_sim(&cfg.device, cfg.seed, 100.0, cfg.tia_gain_index, true)
-        .expect("simulator");
-    let mut rng = ChaCha8Rng::seed_from_u64(3);
-    e2::initialise_weights(&mut sim, &cfg, &mut rng).unwrap();
-    sim.reset().unwrap();
-    e2::configure(&mut sim, &cfg, true, true).unwrap();
+    let (mut sim, mut rng) = learning_sim(&cfg);
     let w0 = e2::weight_maps(&mut sim).unwrap();
     let mut sat = 0;
     let mut wins = [0usize; N_COLS];
@@ -223,12 +236,7 @@ fn bcm_dither_reaches_the_accelerator_and_adds_the_fractional_pulses() {
     for dither in [false, true] {
         let mut cfg = E2Config::full(5);
         cfg.dither = dither;
-        let mut sim = e2::verilator_sim(&cfg.device, cfg.seed, 100.0, cfg.tia_gain_index, true)
-            .expect("simulator");
-        let mut rng = ChaCha8Rng::seed_from_u64(5);
-        e2::initialise_weights(&mut sim, &cfg, &mut rng).unwrap();
-        sim.reset().unwrap();
-        e2::configure(&mut sim, &cfg, true, true).unwrap();
+        let (mut sim, mut rng) = learning_sim(&cfg);
         let before = sim.fe.stats().apply_pulses;
         let mut sat = 0;
         for k in 0..8 {
