@@ -122,8 +122,8 @@ fn random_stimulus_100k_cycles_lockstep() {
 
 /// The contract's timing (DESIGN.md): a window-ending `learn` in cycle `c`
 /// gives row 0's command after the edge of `c + 1 + BCM_PIPELINE` and
-/// `busy` for `3 + BCM_PIPELINE + N_ROWS * columns` cycles without
-/// back-pressure (3 with no learning column: no pipeline to drain), and the
+/// `busy` for `4 + BCM_PIPELINE + N_ROWS * columns` cycles without
+/// back-pressure (4 with no learning column: no pipeline to drain), and the
 /// threshold moves at the last of them.
 #[test]
 fn scan_latency_and_busy_cycles() {
@@ -143,18 +143,24 @@ fn scan_latency_and_busy_cycles() {
             },
         );
         let all: u128 = (1 << N_ROWS) - 1;
-        let mut s = vec![reset(), strobe(base, all, 0b1_1111)];
+        let mut s = vec![
+            BcmInputs {
+                reset: true,
+                ..base
+            },
+            strobe(base, all, 0b1_1111),
+        ];
         s.extend(std::iter::repeat_n(base, N_ROWS * N_COLS + 20));
         let outs = three_way(&s);
         let c = 1;
         let busy = outs.iter().filter(|o| o.busy).count();
         let expect = if columns == 0 {
-            2
+            3
         } else {
-            2 + BCM_PIPELINE + N_ROWS * columns
+            3 + BCM_PIPELINE + N_ROWS * columns
         };
         // outputs after the edges c ..: `busy` high after `expect` edges,
-        // i.e. "3 + ..." counting the learn cycle as the contract does
+        // i.e. "4 + ..." counting the learn cycle as the contract does
         assert_eq!(busy, expect, "{columns} columns");
         assert!(outs[c..c + expect].iter().all(|o| o.busy));
         let first = outs.iter().position(|o| o.cmd_valid);
@@ -387,4 +393,59 @@ fn dither_rounds_the_count_stochastically_with_the_exact_mean() {
         "dithered: {} commands for {rows} rows at 1/4 pulse",
         counts[1]
     );
+}
+
+/// `theta_shift` and `rho0_shift` are latched at the step that ends the
+/// window: values written while the scan runs count from the next window.
+#[test]
+fn shifts_written_during_the_scan_count_from_the_next_window() {
+    let base = BcmInputs {
+        window: 2,
+        ..params()
+    };
+    let later = BcmInputs {
+        theta_shift: 3,
+        rho0_shift: 1,
+        ..base
+    };
+    let mut s = vec![reset(), strobe(base, 1, 1), strobe(base, 1, 1)];
+    let first_end = s.len() - 1;
+    // the second strobe ended the first window (y = 2); the shifts change
+    // in the cycle after it, long before the finish
+    s.extend(std::iter::repeat_n(later, N_ROWS + BCM_PIPELINE + 5));
+    let finished = s.len() - 1;
+    let outs = three_way(&s);
+    assert!(outs[first_end].busy && !outs[finished].busy);
+    // shifts 0 and 0 of the ending step: theta = y^2 = 4 (the present 3
+    // and 1 would give (4 / 2) / 8 = 0.25)
+    assert_eq!(outs[finished].theta[0], 4 << 8);
+    let mut s2 = s.clone();
+    s2.push(strobe(later, 1, 1));
+    s2.push(strobe(later, 1, 1));
+    s2.extend(std::iter::repeat_n(later, N_ROWS + BCM_PIPELINE + 5));
+    let outs = three_way(&s2);
+    // the next window uses 3 and 1: theta += (2^2 / 2 - 4) / 8 = -0.25
+    assert_eq!(outs.last().unwrap().theta[0], (4 << 8) - 64);
+}
+
+/// The window end is registered: a `window` written in the cycle of a step
+/// counts from the next step on.
+#[test]
+fn a_new_window_counts_from_the_step_after_its_write() {
+    let four = params();
+    let one = BcmInputs { window: 1, ..four };
+    let s = vec![
+        reset(),
+        strobe(four, 1, 1),
+        four,
+        // the window shrinks to 1 in the cycle of the second step: this
+        // step still counts to 4 (position 2), the next one ends it
+        strobe(one, 1, 1),
+        one,
+        strobe(one, 1, 1),
+    ];
+    let outs = three_way(&s);
+    assert_eq!(outs[1].window_pos, 1);
+    assert_eq!((outs[3].window_pos, outs[3].busy), (2, false));
+    assert_eq!((outs[5].window_pos, outs[5].busy), (0, true));
 }

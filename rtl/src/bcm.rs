@@ -11,7 +11,8 @@
 //! which raises the one-cycle `overrun`): the step's row and column spikes
 //! are added to the counts. The step that completes `window` steps
 //! (`pos + 1 >= window`, so `window` 0 or 1 makes every step a window end)
-//! ends the window: `busy` rises and the learning columns are scanned —
+//! ends the window (the compare is registered: `window` is read one cycle
+//! before the step, so a new value counts from the cycle after its write): `busy` rises and the learning columns are scanned —
 //! the `winner` column if `winner_valid` when `wta_on`, else every column
 //! (none when `enable` is low). For each learning column `j` (ascending),
 //! rows `i = 0..N_ROWS`, one per cycle:
@@ -32,14 +33,17 @@
 //! long carry chain): the scan counter selects row `i` and column `j`;
 //! stage A registers `x_i`, `y_j`, `theta_j`; stage B `x y` and
 //! `|256 y - theta|` with its sign; stage C the two partial products
-//! (`|.|[15:0] * x y`, `|.|[23:16] * x y`); stage D their sum; the shift by
-//! `count_shift + 8` and the saturation feed the output register. The whole
-//! pipeline holds while the output register is stalled. `count_shift` is
-//! read when a row leaves stage D. The threshold update is split the same
-//! way: `((256 y^2) >> rho0_shift) - theta` is registered every cycle (the
-//! counts and thresholds do not change while `busy`), and the finish, one
-//! cycle after the pipeline drained, adds it shifted by the present
-//! `theta_shift`. `y^2` is not multiplied: each column keeps it in a
+//! (`|.|[15:0] * x y`, `|.|[23:16] * x y`); stage D their sum; stage E the
+//! shift by `count_shift + 8` and the saturation; its non-zero counts feed
+//! the output register. The whole pipeline holds while the output register
+//! is stalled. `count_shift` is read when a row leaves stage D. The
+//! threshold update is split the same way: `((256 y^2) >> rho0_shift) -
+//! theta` is registered every cycle (the counts and thresholds do not change
+//! while `busy`; the target `(256 y^2) >> rho0_shift` is a register of its
+//! own in front of it), and the finish, two cycles after the pipeline
+//! drained, adds it shifted by `theta_shift`. Both shifts are the values latched at the
+//! step that ended the window (a write during the scan counts from the next
+//! window), so no configuration input feeds a shifter directly. `y^2` is not multiplied: each column keeps it in a
 //! register stepped with its count (`(y + 1)^2 = y^2 + 2 y + 1`), so the
 //! threshold path is a shift and one subtraction.
 //!
@@ -51,9 +55,9 @@
 //! included; rounded down (`dither` low) they are lost.
 //!
 //! Timing: window-ending `learn` in cycle `c` -> `busy` from the edge of
-//! `c`, row 0's command (if any) valid after the edge of `c + 5`, `busy` for
-//! `7 + N_ROWS * learning columns + stalls` cycles (32 for one column of 25
-//! rows; 3 with no learning column). `clear` restarts the window (counts
+//! `c`, row 0's command (if any) valid after the edge of `c + 6`, `busy` for
+//! `9 + N_ROWS * learning columns + stalls` cycles (34 for one column of 25
+//! rows; 4 with no learning column). `clear` restarts the window (counts
 //! and position to zero, scan and pipeline aborted) but keeps the
 //! thresholds; `reset` also zeroes the thresholds.
 //!
@@ -64,20 +68,19 @@
 //! `y = <y^2> / rho_0`), so the rate resolution (spikes per window) and the
 //! target rate are set apart; `rho0_shift = 0` is `rho_0` = 1 spike.
 
-use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LearnStep, RowScan, Sat8};
+use crate::cmd_bus::{CmdBus, CmdOutReg, LearnCols, LearnStep, RowScan};
 use rust_hdl::prelude::*;
 
-/// The threshold update in two halves, so that neither is a long path:
-/// `diff = ((square << 8) >> rho0_shift) - theta` (raw Q16.8, 25-bit
-/// signed; the target `y^2 / 2^rho0_shift`, BCM's `<y^2> / rho_0`; `square`
-/// is the column's `y^2`, a register stepped with the count, `zero` and
-/// `inc` mirroring the parent's count, so no multiplier sits on this path)
-/// is registered
-/// every cycle from the present counts; at the finish
-/// `theta_next = theta + (diff >>> shift)` uses that register. The counts and
-/// thresholds are unchanged for at least one cycle before a finish (no
-/// counting while `busy`), so the registered difference is that of the
-/// present values. A child block so that the widening works on a
+/// The threshold update in three steps, so that none is a long path: the
+/// target `target = (square << 8) >> rho0_shift` (raw Q16.8, BCM's
+/// `<y^2> / rho_0`; `square` is the column's `y^2`, a register stepped with
+/// the count, `zero` and `inc` mirroring the parent's count, so no
+/// multiplier sits on this path) and `diff = target - theta` (25-bit
+/// signed) are registered every cycle; at the finish `theta_next = theta +
+/// (diff >>> shift)` uses the second register. The counts, thresholds and
+/// shifts are unchanged for at least two cycles before a finish (no counting
+/// while `busy`, the shifts latched at the window's end), so the registered
+/// difference is that of the present values. A child block so that the widening works on a
 /// loop-indexed column.
 #[derive(LogicBlock)]
 pub struct ThetaUpdate {
@@ -93,7 +96,10 @@ pub struct ThetaUpdate {
     /// `rho_0 = 2^rho0_shift` spikes per window.
     pub rho0_shift: Signal<In, Bits<4>>,
     pub theta_next: Signal<Out, Bits<24>>,
-    ones: Constant<Bits<25>>,
+    /// Bits 25..39: the sign extension of a negative difference.
+    sign_fill: Constant<Bits<40>>,
+    ext: Signal<Local, Bits<40>>,
+    target: DFF<Bits<25>>,
     diff: DFF<Bits<25>>,
     /// `rate^2`, stepped with the count.
     square: DFF<Bits<16>>,
@@ -112,7 +118,9 @@ impl Default for ThetaUpdate {
             shift: Default::default(),
             rho0_shift: Default::default(),
             theta_next: Default::default(),
-            ones: Constant::new(0x1FF_FFFFu64.into()),
+            sign_fill: Constant::new(0xFF_FE00_0000u64.into()),
+            ext: Default::default(),
+            target: Default::default(),
             diff: Default::default(),
             square: Default::default(),
             step: Default::default(),
@@ -124,23 +132,23 @@ impl Default for ThetaUpdate {
 impl Logic for ThetaUpdate {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, diff, square);
+        dff_setup!(self, clock, target, diff, square);
         if self.zero.val() {
             self.square.d.next = 0.into();
         } else if self.inc.val() {
             self.square.d.next =
                 self.square.q.val() + (bit_cast::<16, 8>(self.rate.val()) << 1) + 1;
         }
-        self.diff.d.next = ((bit_cast::<25, 16>(self.square.q.val()) << 8)
-            >> self.rho0_shift.val())
-            - bit_cast::<25, 24>(self.theta.val());
-        // arithmetic shift right (sign-filling)
+        self.target.d.next =
+            (bit_cast::<25, 16>(self.square.q.val()) << 8) >> self.rho0_shift.val();
+        self.diff.d.next = self.target.q.val() - bit_cast::<25, 24>(self.theta.val());
+        // arithmetic shift right: the difference sign-extended to 40 bits,
+        // shifted by one shifter (no sign mask after it, for the clock)
+        self.ext.next = bit_cast::<40, 25>(self.diff.q.val());
         if self.diff.q.val().get_bit(24) {
-            self.step.next =
-                (self.diff.q.val() >> self.shift.val()) | !(self.ones.val() >> self.shift.val());
-        } else {
-            self.step.next = self.diff.q.val() >> self.shift.val();
+            self.ext.next = bit_cast::<40, 25>(self.diff.q.val()) | self.sign_fill.val();
         }
+        self.step.next = bit_cast::<25, 40>(self.ext.val() >> self.shift.val());
         self.sum.next = bit_cast::<25, 24>(self.theta.val()) + self.step.val();
         self.theta_next.next = bit_cast::<24, 25>(self.sum.val());
     }
@@ -183,9 +191,18 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     th: [DFF<Bits<24>>; N_COLS],
     upd: [ThetaUpdate; N_COLS],
     pos: DFF<Bits<16>>,
+    /// The next accepted step ends the window: `pos + 1 >= window`,
+    /// registered from the next position and the present `window`.
+    end_q: DFF<Bit>,
+    /// `end_q`'s next value for each next position: the same, `pos + 1`, 0.
+    end_same: Signal<Local, Bit>,
+    end_inc: Signal<Local, Bit>,
+    end_zero: Signal<Local, Bit>,
     busy_q: DFF<Bit>,
-    /// The cycle after the pipeline drained: the finish (theta update).
+    /// The cycle after the pipeline drained, and the one after it: the
+    /// finish (theta update).
     tail_q: DFF<Bit>,
+    tail2_q: DFF<Bit>,
     // pipeline stage A: the selected row's and column's counts and threshold
     a_v: DFF<Bit>,
     a_row: DFF<Bits<8>>,
@@ -213,6 +230,12 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     d_col: DFF<Bits<8>>,
     d_above: DFF<Bit>,
     d_prod: DFF<Bits<40>>,
+    // stage E: the shifted and saturated count
+    e_v: DFF<Bit>,
+    e_row: DFF<Bits<8>>,
+    e_col: DFF<Bits<8>>,
+    e_above: DFF<Bit>,
+    e_count: DFF<Bits<8>>,
     /// The dither LFSR.
     lfsr: DFF<Bits<32>>,
     dither_taps: Constant<Bits<32>>,
@@ -223,8 +246,13 @@ pub struct BcmUnit<const N_ROWS: usize, const N_COLS: usize> {
     /// The columns still to scan, row by row.
     scan: RowScan<N_ROWS, N_COLS>,
     learn_sel: LearnCols<N_COLS>,
-    count_sat: Sat8<40>,
+    /// Every bit above bit 7 of the shifted product (the saturation).
+    high40: Constant<Bits<40>>,
     overrun_q: DFF<Bit>,
+    /// `theta_shift` and `rho0_shift` as they were at the step that ended
+    /// the window: the threshold update of its finish uses these.
+    theta_shift_l: DFF<Bits<4>>,
+    rho0_shift_l: DFF<Bits<4>>,
     ones8: Constant<Bits<8>>,
     accept: Signal<Local, Bit>,
     stall: Signal<Local, Bit>,
@@ -272,8 +300,13 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             th: std::array::from_fn(|_| Default::default()),
             upd: std::array::from_fn(|_| Default::default()),
             pos: Default::default(),
+            end_q: Default::default(),
+            end_same: Default::default(),
+            end_inc: Default::default(),
+            end_zero: Default::default(),
             busy_q: Default::default(),
             tail_q: Default::default(),
+            tail2_q: Default::default(),
             a_v: Default::default(),
             a_row: Default::default(),
             a_col: Default::default(),
@@ -297,6 +330,11 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             d_col: Default::default(),
             d_above: Default::default(),
             d_prod: Default::default(),
+            e_v: Default::default(),
+            e_row: Default::default(),
+            e_col: Default::default(),
+            e_above: Default::default(),
+            e_count: Default::default(),
             lfsr: Default::default(),
             dither_taps: Constant::new(0x8020_0003u64.into()),
             dither_seed: Constant::new(0x1BC3_5A7Du64.into()),
@@ -305,8 +343,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for BcmUnit<N_ROWS, N_COL
             out: Default::default(),
             scan: Default::default(),
             learn_sel: Default::default(),
-            count_sat: Default::default(),
+            high40: Constant::new(!Bits::<40>::from(0xFFu64)),
             overrun_q: Default::default(),
+            theta_shift_l: Default::default(),
+            rho0_shift_l: Default::default(),
             ones8: Constant::new(0xFFu64.into()),
             accept: Default::default(),
             stall: Default::default(),
@@ -332,16 +372,51 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, pos, busy_q, tail_q, a_v, a_row, a_col, a_x, a_y, a_th, b_v, b_row, b_col,
-            b_above, b_xy, b_mag, c_v, c_row, c_col, c_above, c_lo, c_hi, d_v, d_row, d_col,
-            d_above, d_prod, overrun_q, lfsr
+            self,
+            clock,
+            pos,
+            end_q,
+            busy_q,
+            tail_q,
+            tail2_q,
+            a_v,
+            a_row,
+            a_col,
+            a_x,
+            a_y,
+            a_th,
+            b_v,
+            b_row,
+            b_col,
+            b_above,
+            b_xy,
+            b_mag,
+            c_v,
+            c_row,
+            c_col,
+            c_above,
+            c_lo,
+            c_hi,
+            d_v,
+            d_row,
+            d_col,
+            d_above,
+            d_prod,
+            e_v,
+            e_row,
+            e_col,
+            e_above,
+            e_count,
+            overrun_q,
+            lfsr,
+            theta_shift_l,
+            rho0_shift_l
         );
         self.out.clock.next = self.clock.val();
         CmdBus::link(&mut self.cmd, &mut self.out.cmd);
         self.accept.next = self.learn_step.learn.val() && !self.busy_q.q.val();
         self.stall.next = self.cmd.valid.val() && !self.cmd.ready.val();
-        self.window_end.next =
-            (bit_cast::<17, 16>(self.pos.q.val()) + 1) >= bit_cast::<17, 16>(self.window.val());
+        self.window_end.next = self.end_q.q.val();
         self.x_sel.next = 0.into();
         self.y_sel.next = 0.into();
         self.th_sel.next = 0.into();
@@ -385,7 +460,6 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
         // C -> D: the product; D -> output: shift and saturate
         self.shamt.next = bit_cast::<5, 4>(self.count_shift.val()) + 8;
         self.shifted.next = self.d_prod.q.val() >> self.shamt.val();
-        self.count_sat.value.next = self.shifted.val();
         // the dither of the row entering stage D: the LFSR's bits below the shift
         self.dither_r.next = 0.into();
         if self.dither.val() {
@@ -401,7 +475,12 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
                 self.lfsr.d.next = self.lfsr.q.val() >> 1;
             }
         }
-        self.count.next = self.count_sat.sat.val();
+        // saturated to 8 bits (inline: a submodule here would close a
+        // combinational loop through this block for Verilator's ordering)
+        self.count.next = self.shifted.val().get_bits::<8>(0);
+        if (self.shifted.val() & self.high40.val()).any() {
+            self.count.next = self.ones8.val();
+        }
         if !self.stall.val() {
             self.a_v.d.next = self.busy_q.q.val() && self.found.val();
             self.a_row.d.next = self.scan.row.val();
@@ -437,17 +516,23 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             self.d_prod.d.next = (bit_cast::<40, 24>(self.c_hi.q.val()) << 16)
                 + bit_cast::<40, 32>(self.c_lo.q.val())
                 + self.dither_r.val();
+            self.e_v.d.next = self.d_v.q.val();
+            self.e_row.d.next = self.d_row.q.val();
+            self.e_col.d.next = self.d_col.q.val();
+            self.e_above.d.next = self.d_above.q.val();
+            self.e_count.d.next = self.count.val();
         }
-        // the scan is over and the last command taken: one more cycle (the
-        // registered threshold difference), then the finish
+        // the scan is over and the last command taken: two more cycles (the
+        // registered threshold target and difference), then the finish
         self.drained.next = self.busy_q.q.val()
             && !self.found.val()
             && !self.a_v.q.val()
             && !self.b_v.q.val()
             && !self.c_v.q.val()
             && !self.d_v.q.val()
+            && !self.e_v.q.val()
             && !self.stall.val();
-        self.finish.next = self.tail_q.q.val();
+        self.finish.next = self.tail2_q.q.val();
 
         // counts: add this step's spikes on an accepted learn, restart at the finish
         for i in 0..N_ROWS {
@@ -473,8 +558,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             self.upd[j].rate.next = self.yc[j].q.val();
             self.upd[j].zero.next = false;
             self.upd[j].inc.next = false;
-            self.upd[j].shift.next = self.theta_shift.val();
-            self.upd[j].rho0_shift.next = self.rho0_shift.val();
+            self.upd[j].shift.next = self.theta_shift_l.q.val();
+            self.upd[j].rho0_shift.next = self.rho0_shift_l.q.val();
             if self.reset.val() {
                 self.th[j].d.next = 0.into();
             } else if self.finish.val() && !self.clear.val() {
@@ -494,40 +579,59 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
             self.theta[j].next = self.th[j].q.val();
         }
 
-        // output register: stage D's command if its count is non-zero
+        // output register: stage E's command if its count is non-zero
         self.out.flush.next = self.reset.val() || self.clear.val();
-        self.out.load.next = self.d_v.q.val() && self.count.val().any();
+        self.out.load.next = self.e_v.q.val() && self.e_count.q.val().any();
         self.out.kind.next = false;
-        self.out.row.next = self.d_row.q.val();
-        self.out.col.next = self.d_col.q.val();
-        self.out.pol.next = self.d_above.q.val();
-        self.out.count.next = self.count.val();
+        self.out.row.next = self.e_row.q.val();
+        self.out.col.next = self.e_col.q.val();
+        self.out.pol.next = self.e_above.q.val();
+        self.out.count.next = self.e_count.q.val();
 
         // window and scan
         self.overrun_q.d.next = false;
         self.tail_q.d.next = false;
+        self.tail2_q.d.next = false;
+        // the window end is registered (no adder and compare in front of
+        // the scan start): each next position's compare is ready before the
+        // control picks one, and a new `window` counts from the next cycle
+        self.end_same.next =
+            (bit_cast::<17, 16>(self.pos.q.val()) + 1) >= bit_cast::<17, 16>(self.window.val());
+        self.end_inc.next =
+            (bit_cast::<17, 16>(self.pos.q.val()) + 2) >= bit_cast::<17, 16>(self.window.val());
+        self.end_zero.next = self.window.val() <= 1;
+        self.end_q.d.next = self.end_same.val();
         if self.reset.val() || self.clear.val() {
             self.busy_q.d.next = false;
             self.pos.d.next = 0.into();
+            self.end_q.d.next = self.end_zero.val();
             self.a_v.d.next = false;
             self.b_v.d.next = false;
             self.c_v.d.next = false;
             self.d_v.d.next = false;
+            self.e_v.d.next = false;
         } else {
             self.overrun_q.d.next = self.learn_step.learn.val() && self.busy_q.q.val();
             if self.busy_q.q.val() {
                 // while a column is left the scan moves on (`scan.advance`)
                 if self.finish.val() {
                     self.busy_q.d.next = false;
-                } else if !self.found.val() {
-                    self.tail_q.d.next = self.drained.val();
+                } else {
+                    self.tail2_q.d.next = self.tail_q.q.val();
+                    if !self.found.val() {
+                        self.tail_q.d.next = self.drained.val();
+                    }
                 }
             } else if self.learn_step.learn.val() {
                 if self.window_end.val() {
                     self.pos.d.next = 0.into();
+                    self.end_q.d.next = self.end_zero.val();
                     self.busy_q.d.next = true;
+                    self.theta_shift_l.d.next = self.theta_shift.val();
+                    self.rho0_shift_l.d.next = self.rho0_shift.val();
                 } else {
                     self.pos.d.next = self.pos.q.val() + 1;
+                    self.end_q.d.next = self.end_inc.val();
                 }
             }
         }

@@ -185,6 +185,9 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     /// its power-up 0 is the idle of the all-zero state).
     busy_q: DFF<Bit>,
     settle_left: DFF<Bits<16>>,
+    /// `settle_left - 1`, kept beside it so that the settle's end compare
+    /// (`warp >= settle_left - 1`) has no subtractor in front of it.
+    settle_m1: DFF<Bits<16>>,
     beats: DFF<Bits<8>>,
     col_q: [DFF<Bits<16>>; N_COLS],
     sat_q: DFF<Bits<N_COLS>>,
@@ -296,6 +299,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             read_pend: Default::default(),
             busy_q: Default::default(),
             settle_left: Default::default(),
+            settle_m1: Default::default(),
             beats: Default::default(),
             col_q: std::array::from_fn(|_| Default::default()),
             sat_q: Default::default(),
@@ -367,6 +371,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             read_pend,
             busy_q,
             settle_left,
+            settle_m1,
             beats,
             sat_q,
             read_done_q,
@@ -449,7 +454,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
         if !self.settle.val().any() {
             self.settle_eff.next = 1.into();
         }
-        self.settle_end.next = self.warp.val() >= bit_cast::<32, 16>(self.settle_left.q.val() - 1);
+        self.settle_end.next = self.warp.val() >= bit_cast::<32, 16>(self.settle_m1.q.val());
         self.cmd_ok.next = (self.cq_row.q.val() < self.n_rows_c.val())
             && (self.cq_col.q.val() < self.n_cols_c.val())
             && (self.cq_kind.q.val() || self.cq_count.q.val().any());
@@ -544,6 +549,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             self.pend_mask.d.next = 0.into();
             self.read_pend.d.next = false;
             self.settle_left.d.next = 0.into();
+            self.settle_m1.d.next = 0.into();
             self.beats.d.next = 0.into();
             self.sat_q.d.next = 0.into();
             self.cq_full.d.next = false;
@@ -592,14 +598,18 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
                 self.state.d.next = self.st_rd_settle.val();
                 self.ch.d.next = 0.into();
                 self.settle_left.d.next = self.settle_eff.val();
+                self.settle_m1.d.next = self.settle_eff.val() - 1;
             }
         } else if self.state.q.val() == self.st_rd_settle.val() {
             if self.settle_end.val() {
                 self.state.d.next = self.st_rd_sample.val();
                 self.settle_left.d.next = 0.into();
+                self.settle_m1.d.next = 0.into();
             } else {
                 self.settle_left.d.next =
                     self.settle_left.q.val() - 1 - self.warp.val().get_bits::<16>(0);
+                self.settle_m1.d.next =
+                    self.settle_m1.q.val() - 1 - self.warp.val().get_bits::<16>(0);
             }
         } else if self.state.q.val() == self.st_rd_sample.val() {
             self.state.d.next = self.st_rd_collect.val();

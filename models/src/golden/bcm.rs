@@ -122,12 +122,16 @@ pub struct BcmStage {
     pub theta: u32,
     /// The dither drawn as the row entered stage D (0 before, or off).
     pub r: u64,
+    /// Polarity and pulse count, from the shift by `count_shift` as the row
+    /// entered stage E (false / 0 before).
+    pub pol: bool,
+    pub count: u8,
 }
 
 /// Pipeline stages between the row/column select and the output register
-/// (A: select, B: x y and |256 y - theta|, C: partial products, D: product;
-/// the shift by `count_shift` and the saturation feed the output register).
-pub const BCM_PIPELINE: usize = 4;
+/// (A: select, B: x y and |256 y - theta|, C: partial products, D: product,
+/// E: the shift by `count_shift` and the saturation).
+pub const BCM_PIPELINE: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BcmModel {
@@ -137,13 +141,21 @@ pub struct BcmModel {
     pub y: Vec<u8>,
     pub theta: Vec<u32>,
     pub pos: u16,
+    /// The registered window end: `pos + 1 >= window` with the `window` of
+    /// the cycle before.
+    pub end: bool,
+    /// `theta_shift` and `rho0_shift` at the step that ended the window
+    /// (the finish's threshold update uses them).
+    pub theta_shift_l: u8,
+    pub rho0_shift_l: u8,
     pub busy: bool,
     /// The columns still to scan and the row being visited.
     pub scan: RowScan,
     /// The multiply pipeline, stage A first.
     pub pipe: [Option<BcmStage>; BCM_PIPELINE],
-    /// The cycle after the drain: the finish.
+    /// The cycle after the drain, and the one after it: the finish.
     pub tail: bool,
+    pub tail2: bool,
     pub out_valid: bool,
     pub out: Command,
     pub overrun: bool,
@@ -161,10 +173,14 @@ impl BcmModel {
             y: vec![0; n_cols],
             theta: vec![0; n_cols],
             pos: 0,
+            end: false,
+            theta_shift_l: 0,
+            rho0_shift_l: 0,
             busy: false,
             scan: RowScan::default(),
             pipe: [None; BCM_PIPELINE],
             tail: false,
+            tail2: false,
             out_valid: false,
             out: Command::default(),
             overrun: false,
@@ -177,12 +193,13 @@ impl BcmModel {
         let accept = inp.step.learn && !self.busy;
         let current = self.scan.col(self.n_cols);
         // the scan is over, the pipeline empty and the last command taken:
-        // one more cycle (the RTL registers the threshold difference), then
-        // the finish
+        // two more cycles (the RTL registers the threshold target, then the
+        // difference), then the finish
         let drained =
             self.busy && current.is_none() && self.pipe.iter().all(|p| p.is_none()) && !stall;
-        let finish = self.tail;
-        let window_end = self.pos as u32 + 1 >= inp.window as u32;
+        let finish = self.tail2;
+        let tail_prev = self.tail;
+        let window_end = self.end;
         let learn_cols = inp.step.learn_cols(self.n_cols);
 
         if inp.reset || inp.clear {
@@ -198,7 +215,9 @@ impl BcmModel {
             self.pos = 0;
             self.pipe = [None; BCM_PIPELINE];
             self.tail = false;
+            self.tail2 = false;
             self.overrun = false;
+            self.end = 1 >= inp.window as u32;
             return self.outputs();
         }
 
@@ -213,6 +232,8 @@ impl BcmModel {
                     y: self.y[j],
                     theta: self.theta[j],
                     r: 0,
+                    pol: false,
+                    count: 0,
                 })
             }
             _ => None,
@@ -220,8 +241,12 @@ impl BcmModel {
 
         if finish {
             for j in 0..self.n_cols {
-                self.theta[j] =
-                    theta_next(self.theta[j], self.y[j], inp.theta_shift, inp.rho0_shift);
+                self.theta[j] = theta_next(
+                    self.theta[j],
+                    self.y[j],
+                    self.theta_shift_l,
+                    self.rho0_shift_l,
+                );
             }
             self.x.iter_mut().for_each(|v| *v = 0);
             self.y.iter_mut().for_each(|v| *v = 0);
@@ -240,26 +265,30 @@ impl BcmModel {
 
         self.overrun = inp.step.learn && self.busy;
         self.tail = false;
+        self.tail2 = false;
         if !stall {
             self.out_valid = false;
-            // stage D -> output register, with the present count_shift
-            if let Some(d) = self.pipe[BCM_PIPELINE - 1] {
-                let (pol, count) = bcm_count_dithered(d.x, d.y, d.theta, inp.count_shift, d.r);
-                if count > 0 {
+            // stage E -> output register
+            if let Some(e) = self.pipe[BCM_PIPELINE - 1] {
+                if e.count > 0 {
                     self.out_valid = true;
                     self.out = Command {
                         kind: 0,
-                        row: d.row,
-                        col: d.col,
-                        pol,
-                        count,
+                        row: e.row,
+                        col: e.col,
+                        pol: e.pol,
+                        count: e.count,
                     };
                 }
             }
             self.pipe.rotate_right(1);
             self.pipe[0] = visit;
+            // a row entering stage E: its count, with the present count_shift
+            if let Some(e) = self.pipe[BCM_PIPELINE - 1].as_mut() {
+                (e.pol, e.count) = bcm_count_dithered(e.x, e.y, e.theta, inp.count_shift, e.r);
+            }
             // a row entering stage D draws its dither
-            if let Some(d) = self.pipe[BCM_PIPELINE - 1].as_mut() {
+            if let Some(d) = self.pipe[BCM_PIPELINE - 2].as_mut() {
                 if inp.dither {
                     d.r = dither_bits(self.lfsr, inp.count_shift);
                     self.lfsr = dither_next(self.lfsr);
@@ -274,18 +303,22 @@ impl BcmModel {
             } else if finish {
                 self.busy = false;
             } else {
+                self.tail2 = tail_prev;
                 self.tail = drained;
             }
         } else if inp.step.learn {
             if window_end {
                 self.pos = 0;
                 self.busy = true;
+                self.theta_shift_l = inp.theta_shift;
+                self.rho0_shift_l = inp.rho0_shift;
                 self.scan
                     .start(if inp.step.enable { learn_cols } else { 0 });
             } else {
                 self.pos += 1;
             }
         }
+        self.end = self.pos as u32 + 1 >= inp.window as u32;
         self.outputs()
     }
 
