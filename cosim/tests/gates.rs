@@ -489,7 +489,7 @@ fn port_index(top: &GeneratedTop, name: &str) -> usize {
 /// or long) or a reset held by an unlocked MMCM fail it.
 #[test]
 fn the_arty_top_lints_and_answers_like_the_ulx3s_top() {
-    use neuroxbar_cosim::units::host_link::{request_frame, uart_levels, UartSink};
+    use neuroxbar_cosim::units::host_link::{uart_levels, UartSink};
     use neuroxbar_rtl::board_tops::{
         ARTY_MMCM_LOCK_CYCLES, ARTY_OSC_MHZ, BOARD_CLOCKS_PER_BIT, BOARD_CLOCK_MHZ, POR_CYCLES,
     };
@@ -502,17 +502,13 @@ fn the_arty_top_lints_and_answers_like_the_ulx3s_top() {
     let dir = work_dir("arty", "arty_25x5");
     neuroxbar_flow::lint::lint(&arty, &dir.join("lint")).unwrap_or_else(|e| panic!("{e}"));
 
-    let mut bad = request_frame(CMD_WRITE, &[0x11, 0, 0, 0, 1]);
-    *bad.last_mut().unwrap() ^= 1;
-    let frames = [
-        request_frame(CMD_WRITE, &[0x10, 0, 0, 0, 7]),
-        request_frame(CMD_STEP, &[]),
-        request_frame(CMD_STATUS, &[]),
-        bad,
-    ];
-    // body cycles between two frames: the host waits for the answer (the
-    // bridge does not listen while it answers)
-    const FRAME_GAP: usize = 5_000;
+    // the frames of the other serial gates, the peek (the longest answer)
+    // included
+    let frames = replay_frames();
+    // body cycles between two frames: the host waits for the longest
+    // answer (20 bytes) and some slack (the bridge does not listen while it
+    // answers), as `serial_frames` does
+    const FRAME_GAP: usize = 20 * 10 * BOARD_CLOCKS_PER_BIT as usize + 200;
     let ratio = (ARTY_OSC_MHZ / BOARD_CLOCK_MHZ).round() as usize;
     assert_eq!(ratio, 4);
     let start = POR_CYCLES as usize + 8;
@@ -578,8 +574,9 @@ fn the_arty_top_lints_and_answers_like_the_ulx3s_top() {
     );
     let t = icarus::run_verilator::<verilated::ulx3s_25x5::Model>(&s).unwrap();
     let (expected, done) = answers(&ulx3s, &t, "ftdi_rxd", BOARD_CLOCKS_PER_BIT);
-    // four answers (SYNC, command, status, length, payload, CRC): the
-    // write, the step and the status are OK, the bad frame a CRC error
+    // five answers (SYNC, command, status, length, payload, CRC): the
+    // write, the step, the peek and the status are OK, the bad frame a CRC
+    // error
     let mut answered = Vec::new();
     let mut at = 0;
     while at + 4 <= expected.len() {
@@ -593,6 +590,7 @@ fn the_arty_top_lints_and_answers_like_the_ulx3s_top() {
         [
             (CMD_WRITE, STATUS_OK),
             (CMD_STEP, STATUS_OK),
+            (CMD_PEEK, STATUS_OK),
             (CMD_STATUS, STATUS_OK),
             (CMD_WRITE, STATUS_BAD_CRC)
         ],
