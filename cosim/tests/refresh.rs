@@ -101,15 +101,20 @@ fn spent_budget_refreshes_every_row_once() {
     s.push(pulse(budget, 2)); // the 5th pulse on column 2
     s.extend(std::iter::repeat_n(idle(budget), N_ROWS + 10));
     let outs = three_way(&s);
-    assert_eq!(outs[t_spend].pending, 1 << 2);
     assert_eq!(
         outs[t_spend].pulse_count,
         vec![0, 0, 0, 0, 4],
         "counter cleared"
     );
+    // pending one edge later (the compare is registered)
+    assert_eq!(
+        (outs[t_spend].pending, outs[t_spend + 1].pending),
+        (0, 1 << 2)
+    );
+    assert!(outs[t_spend + 1].busy);
     assert_eq!(transfers(&s, &outs), refresh_of(2));
-    // row 0 is valid two cycles after the spending pulse
-    assert!(!outs[t_spend + 1].cmd_valid && outs[t_spend + 2].cmd_valid);
+    // row 0 is valid three cycles after the spending pulse
+    assert!(!outs[t_spend + 2].cmd_valid && outs[t_spend + 3].cmd_valid);
     assert!(!outs.last().unwrap().busy);
 }
 
@@ -160,10 +165,16 @@ fn budget_zero_or_disabled_is_off() {
         [20, 20],
         "still counted"
     );
-    // enabling with a budget below the count triggers at the next pulse
+    // enabling with a budget below the count triggers at the next pulse;
+    // the write counts from the cycle after it, so the pulse in the
+    // write's own cycle only counts
+    let first = s.len();
+    s.push(pulse(8, 0));
     s.push(pulse(8, 0));
     s.extend(std::iter::repeat_n(idle(8), N_ROWS + 5));
     let outs = three_way(&s);
+    assert_eq!(outs[first].pulse_count[0], 21);
+    assert_eq!(outs[first + 1].pulse_count[0], 0);
     assert_eq!(transfers(&s, &outs), refresh_of(0));
 }
 
@@ -180,7 +191,7 @@ fn waveform_snapshot() {
         pulse(3, 0),
         pulse(3, 1),
     ];
-    s.extend(std::iter::repeat_n(idle(3), 3));
+    s.extend(std::iter::repeat_n(idle(3), 4));
     s.push(RefreshInputs {
         cmd_ready: false,
         ..idle(3)

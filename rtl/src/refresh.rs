@@ -11,6 +11,10 @@
 //!   pulse), with `enable` set and `budget != 0`, the counter is cleared and
 //!   the column marked `pending`. Disabled (or budget 0) the counters keep
 //!   counting and nothing is requested; requests already pending still run.
+//!   `enable` and `budget - 1` are registered, and so is the compare's
+//!   result (`spent_q`, pending from the next edge): no subtractor and no
+//!   pending logic behind the 32-bit compare, for the UP5K's clock. A write
+//!   of `enable` or `budget` counts from the cycle after it.
 //! - While idle, the lowest pending column is taken (its `pending` bit
 //!   cleared) and REFRESH commands `(row, col)` leave for rows
 //!   `0..N_ROWS`, one per cycle while `cmd.ready`, through a one-deep
@@ -18,10 +22,11 @@
 //!   spent again while it is being refreshed is marked pending again and is
 //!   refreshed again afterwards.
 //!
-//! Timing: the budget-spending `pulse` in cycle `c` -> `pending` after the
-//! edge of `c`; the scan starts at the edge of `c + 1`; the row-0 command is
-//! valid after the edge of `c + 2`; the last row's after the edge of
-//! `c + 1 + N_ROWS` when `cmd.ready` stays high. `busy` while anything is
+//! Timing: the budget-spending `pulse` in cycle `c` -> its counter cleared
+//! after the edge of `c`, `pending` after the edge of `c + 1`; the scan
+//! starts at the edge of `c + 2`; the row-0 command is valid after the edge
+//! of `c + 3`; the last row's after the edge of `c + 2 + N_ROWS` when
+//! `cmd.ready` stays high. `busy` while anything is
 //! pending, scanning or held.
 //!
 //! Outputs `cmd.kind = 1` (REFRESH), `cmd.pol = 1` and `cmd.count = 1`
@@ -57,6 +62,12 @@ pub struct RefreshScheduler<const N_ROWS: usize, const N_COLS: usize> {
     busy_q: DFF<Bit>,
     col_q: DFF<Bits<8>>,
     row_q: DFF<Bits<8>>,
+    /// `enable && budget != 0` and `budget - 1`, registered every cycle.
+    armed_q: DFF<Bit>,
+    budget_m1_q: DFF<Bits<32>>,
+    /// The columns whose budget the last cycle's pulse spent: pending from
+    /// the next edge (the compare has a register of its own).
+    spent_q: DFF<Bits<N_COLS>>,
     out: CmdOutReg,
     /// The lowest pending column.
     pick: LowestSetBit<N_COLS>,
@@ -91,6 +102,9 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for RefreshScheduler<N_RO
             busy_q: Default::default(),
             col_q: Default::default(),
             row_q: Default::default(),
+            armed_q: Default::default(),
+            budget_m1_q: Default::default(),
+            spent_q: Default::default(),
             out: CmdOutReg::fixed_payload(),
             pick: Default::default(),
             last_row: Constant::new((N_ROWS as u64 - 1).into()),
@@ -106,11 +120,26 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for RefreshScheduler<N_RO
 impl<const N_ROWS: usize, const N_COLS: usize> Logic for RefreshScheduler<N_ROWS, N_COLS> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, pending_q, active_q, busy_q, col_q, row_q);
+        dff_setup!(
+            self,
+            clock,
+            pending_q,
+            active_q,
+            busy_q,
+            col_q,
+            row_q,
+            armed_q,
+            budget_m1_q,
+            spent_q
+        );
         self.out.clock.next = self.clock.val();
         CmdBus::link(&mut self.cmd, &mut self.out.cmd);
         self.pick.bits.next = self.pending_q.q.val();
-        self.armed.next = self.enable.val() && self.budget.val().any();
+        // `enable` and `budget - 1` registered (no subtractor in front of
+        // the counters' compare): a write counts from the cycle after it
+        self.armed_q.d.next = self.enable.val() && self.budget.val().any();
+        self.budget_m1_q.d.next = self.budget.val() - 1;
+        self.armed.next = self.armed_q.q.val();
         self.stall.next = self.cmd.valid.val() && !self.cmd.ready.val();
         self.spent.next = 0.into();
         self.taken.next = 0.into();
@@ -122,7 +151,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for RefreshScheduler<N_ROWS
             if self.reset.val() {
                 self.count[j].d.next = 0.into();
             } else if self.pulse.val() && (self.pulse_col.val() == j.to_bits()) {
-                if self.armed.val() && (self.count[j].q.val() >= (self.budget.val() - 1)) {
+                if self.armed.val() && (self.count[j].q.val() >= self.budget_m1_q.q.val()) {
                     self.count[j].d.next = 0.into();
                     self.spent.next = self.spent.val().replace_bit(j, true);
                 } else if self.count[j].q.val() != self.count_max.val() {
@@ -131,6 +160,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for RefreshScheduler<N_ROWS
             }
             self.pulse_count[j].next = self.count[j].q.val();
         }
+        self.spent_q.d.next = self.spent.val();
 
         // output register: a row's command while scanning; `kind`, `pol`
         // and `count` are constants
@@ -163,7 +193,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for RefreshScheduler<N_ROWS
                 self.row_q.d.next = 0.into();
                 self.taken.next = self.pick.one_hot.val();
             }
-            self.pending_q.d.next = (self.pending_q.q.val() & !self.taken.val()) | self.spent.val();
+            self.pending_q.d.next =
+                (self.pending_q.q.val() & !self.taken.val()) | self.spent_q.q.val();
         }
 
         // busy = active || cmd.valid || pending, one cycle ahead: the output

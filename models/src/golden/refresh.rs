@@ -42,6 +42,12 @@ pub struct RefreshModel {
     pub out_valid: bool,
     pub out_row: u8,
     pub out_col: u8,
+    /// `enable && budget != 0` and `budget - 1` of the cycle before (the
+    /// RTL registers them).
+    pub armed_q: bool,
+    pub budget_m1_q: u32,
+    /// The columns the last cycle's pulse spent: pending from this edge.
+    pub spent_q: u64,
 }
 
 impl RefreshModel {
@@ -58,10 +64,17 @@ impl RefreshModel {
             out_valid: false,
             out_row: 0,
             out_col: 0,
+            armed_q: false,
+            budget_m1_q: 0,
+            spent_q: 0,
         }
     }
 
     pub fn step(&mut self, inp: &RefreshInputs) -> RefreshOutputs {
+        let (armed, budget_m1, spent_prev) = (self.armed_q, self.budget_m1_q, self.spent_q);
+        self.armed_q = inp.enable && inp.budget != 0;
+        self.budget_m1_q = inp.budget.wrapping_sub(1);
+        self.spent_q = 0;
         if inp.reset {
             self.count.iter_mut().for_each(|c| *c = 0);
             self.pending = 0;
@@ -71,13 +84,12 @@ impl RefreshModel {
             self.col = 0;
             return self.outputs();
         }
-        let armed = inp.enable && inp.budget != 0;
         let stall = self.out_valid && !inp.cmd_ready;
         let pick = (0..self.n_cols).find(|&j| (self.pending >> j) & 1 == 1);
         let mut spent = 0u64;
         let j = inp.pulse_col as usize;
         if inp.pulse && j < self.n_cols {
-            if armed && self.count[j] >= inp.budget - 1 {
+            if armed && self.count[j] >= budget_m1 {
                 self.count[j] = 0;
                 spent = 1 << j;
             } else {
@@ -106,7 +118,8 @@ impl RefreshModel {
             self.row = 0;
             taken = 1 << p;
         }
-        self.pending = (self.pending & !taken) | spent;
+        self.pending = (self.pending & !taken) | spent_prev;
+        self.spent_q = spent;
         self.outputs()
     }
 
