@@ -12,7 +12,8 @@
 //! are added to the counts. The step that completes `window` steps
 //! (`pos + 1 >= window`, so `window` 0 or 1 makes every step a window end)
 //! ends the window (the compare is registered: `window` is read one cycle
-//! before the step, so a new value counts from the cycle after its write): `busy` rises and the learning columns are scanned —
+//! before the step, so a new value counts from the cycle after its write):
+//! `busy` rises and the learning columns are scanned —
 //! the `winner` column if `winner_valid` when `wta_on`, else every column
 //! (none when `enable` is low). For each learning column `j` (ascending),
 //! rows `i = 0..N_ROWS`, one per cycle:
@@ -41,10 +42,11 @@
 //! theta` is registered every cycle (the counts and thresholds do not change
 //! while `busy`; the target `(256 y^2) >> rho0_shift` is a register of its
 //! own in front of it), and the finish, two cycles after the pipeline
-//! drained, adds it shifted by `theta_shift`. Both shifts are the values latched at the
-//! step that ended the window (a write during the scan counts from the next
-//! window), so no configuration input feeds a shifter directly. `y^2` is not multiplied: each column keeps it in a
-//! register stepped with its count (`(y + 1)^2 = y^2 + 2 y + 1`), so the
+//! drained, adds it shifted by `theta_shift`. Both shifts are the values
+//! latched at the step that ended the window (a write during the scan
+//! counts from the next window), so no configuration input feeds a shifter
+//! directly. `y^2` is not multiplied: each column keeps it in a register
+//! stepped with its count (`(y + 1)^2 = y^2 + 2 y + 1`), so the
 //! threshold path is a shift and one subtraction.
 //!
 //! With `dither` the count rounds stochastically: as a row enters stage D
@@ -80,8 +82,8 @@ use rust_hdl::prelude::*;
 /// (diff >>> shift)` uses the second register. The counts, thresholds and
 /// shifts are unchanged for at least two cycles before a finish (no counting
 /// while `busy`, the shifts latched at the window's end), so the registered
-/// difference is that of the present values. A child block so that the widening works on a
-/// loop-indexed column.
+/// difference is that of the present values. A child block so that the
+/// widening works on a loop-indexed column.
 #[derive(LogicBlock)]
 pub struct ThetaUpdate {
     pub clock: Signal<In, Clock>,
@@ -475,8 +477,9 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for BcmUnit<N_ROWS, N_COLS>
                 self.lfsr.d.next = self.lfsr.q.val() >> 1;
             }
         }
-        // saturated to 8 bits (inline: a submodule here would close a
-        // combinational loop through this block for Verilator's ordering)
+        // saturated to 8 bits, inline rather than through `Sat8`: with the
+        // stage-E register loaded from it in this block, Verilator 5.006
+        // reported the `Sat8` instance as circular logic (UNOPTFLAT)
         self.count.next = self.shifted.val().get_bits::<8>(0);
         if (self.shifted.val() & self.high40.val()).any() {
             self.count.next = self.ones8.val();
