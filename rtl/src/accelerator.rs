@@ -14,7 +14,8 @@
 //!                                      └──► CrossbarController: PROGRAM / REFRESH
 //! ```
 //!
-//! Time step (one `tick`, only taken while `idle`):
+//! Time step (one `tick`, only taken while `idle`; it acts one cycle later,
+//! from a register, and `idle` is low in between):
 //! 1. ENCODE: the encoder produces this step's row spikes (1 cycle);
 //! 2. READ (if any row spiked): the controller drives the spiking rows at
 //!    `V_READ`, samples the column currents and collects their codes;
@@ -30,7 +31,13 @@
 //!    (programming pulses run here), then back to IDLE.
 //!
 //! `present` (while idle) starts a presentation: encoder ramp and WTA
-//! cleared, membranes to rest, STDP traces cleared.
+//! cleared, membranes to rest, STDP traces cleared, BCM window restarted,
+//! in the cycle after the strobe (from a register, so that the clears'
+//! fan-out into every unit does not wait for the sequencer's `quiet`).
+//!
+//! The neurons' input currents come from registers (`i_in_q`): the column
+//! codes loaded with the READ's `read_done`, or 0 when ENCODE found no row
+//! spike; the INTEGRATE tick reads exactly `did_read ? col_code : 0`.
 
 use crate::accel_regs::{register_map, AccelRegs, ROW_INTENSITY_BASE};
 use crate::arbiter::CommandArbiter;
@@ -143,6 +150,13 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     /// Debug read-out, stage 1: `debug_sel`'s index decoded (row `i`, or
     /// column `i` for `i < N_COLS`) ...
     dbg_at: [DFF<Bit>; N_ROWS],
+    /// The neurons' input current per column: the column codes of the
+    /// step's READ (loaded with `read_done`) or 0 for a step without one
+    /// (cleared when ENCODE finds no row spike), so the drive products'
+    /// operands come from a register instead of a select behind `did_read`.
+    i_in_q: [DFF<Bits<16>>; N_COLS],
+    /// ENCODE finished without a row spike (no READ in this step).
+    no_read: Signal<Local, Bit>,
     /// ... and its group, one flag per group.
     dbg_grp: [DFF<Bit>; DEBUG_GROUPS],
     /// Stage 2: the selected value, `debug_data`.
@@ -187,6 +201,13 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     int_last: Constant<Bits<2>>,
     /// Nothing in flight in any unit.
     quiet: Signal<Local, Bit>,
+    /// A `present` taken in the last cycle: the clears go out from this
+    /// register (one cycle after the strobe), so their fan-out into every
+    /// unit starts at a flip-flop instead of behind `quiet`.
+    start_q: DFF<Bit>,
+    /// A `tick` taken in the last cycle: the encoder's tick and ENCODE
+    /// start from this register.
+    step_q: DFF<Bit>,
 }
 
 impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N_COLS> {
@@ -244,6 +265,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N
             cfg_err: Default::default(),
             overrun_q: Default::default(),
             dbg_at: std::array::from_fn(|_| Default::default()),
+            i_in_q: std::array::from_fn(|_| Default::default()),
+            no_read: Default::default(),
             dbg_grp: std::array::from_fn(|_| Default::default()),
             dbg_q: Default::default(),
             dbg_m: std::array::from_fn(|_| Default::default()),
@@ -275,6 +298,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for Accelerator<N_ROWS, N
             ph_drain: Constant::new(PH_DRAIN.into()),
             int_last: Constant::new(((LIF_LATENCY - 1) as u64).into()),
             quiet: Default::default(),
+            start_q: Default::default(),
+            step_q: Default::default(),
         }
     }
 }
@@ -284,7 +309,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
     fn update(&mut self) {
         dff_setup!(
             self, clock, phase, row_mask, did_read, int_wait, post_q, post_prev, cfg_err,
-            overrun_q, col_sat_q, row_code_q, dbg_q
+            overrun_q, col_sat_q, row_code_q, dbg_q, start_q, step_q
         );
 
         // ---- configuration banks
@@ -375,12 +400,21 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
             self.layer.win.next = 0.into();
         }
         LifParamsOut::join(&mut self.regs.lif, &mut self.layer.params);
+        // the INTEGRATE tick (the only cycle whose drive the layer reads)
+        // comes after a READ's `read_done` or after an ENCODE without a row
+        // spike; `i_in_q` then holds what `did_read ? col_code : 0` gives
+        self.no_read.next = self.phase.q.val() == self.ph_encode.val()
+            && self.encoder.valid.val()
+            && !self.encoder.row_any.val();
         for j in 0..N_COLS {
-            if self.did_read.q.val() {
-                self.layer.i_in[j].next = self.ctrl.col_code[j].val();
-            } else {
-                self.layer.i_in[j].next = 0.into();
+            self.i_in_q[j].clock.next = self.clock.val();
+            self.i_in_q[j].d.next = self.i_in_q[j].q.val();
+            if self.reset.val() || self.no_read.val() {
+                self.i_in_q[j].d.next = 0.into();
+            } else if self.ctrl.read_done.val() {
+                self.i_in_q[j].d.next = self.ctrl.col_code[j].val();
             }
+            self.layer.i_in[j].next = self.i_in_q[j].q.val();
             self.wta.v_pre[j].next = self.layer.v_pre[j].val();
         }
 
@@ -537,24 +571,35 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
             && !self.bcm.busy.val()
             && !self.refresh.busy.val()
             && !self.arbiter.busy.val();
+        // A strobe taken in IDLE acts one cycle later, from `start_q` /
+        // `step_q`; nothing can leave `quiet` in between (every unit waits
+        // for the sequencer). While a tick is pending the accelerator is not
+        // idle and takes no strobe, as in ENCODE.
         self.idle.next = false;
+        self.start_q.d.next = false;
+        self.step_q.d.next = false;
         if self.phase.q.val() == self.ph_idle.val() {
-            self.idle.next = self.quiet.val();
-            if self.quiet.val() && self.present.val() {
+            self.idle.next = self.quiet.val() && !self.step_q.q.val();
+            if self.start_q.q.val() {
                 self.encoder.present.next = true;
                 self.layer.rest.next = true;
                 self.wta.clear.next = true;
                 self.stdp.clear.next = true;
                 self.bcm.clear.next = true;
                 self.post_prev.d.next = 0.into();
-            } else if self.quiet.val() && self.tick.val() {
+            }
+            if self.step_q.q.val() {
                 self.encoder.tick.next = true;
                 self.phase.d.next = self.ph_encode.val();
+            } else if self.quiet.val() && self.present.val() {
+                self.start_q.d.next = true;
+            } else if self.quiet.val() && self.tick.val() {
+                self.step_q.d.next = true;
             }
         } else if self.phase.q.val() == self.ph_encode.val() {
             if self.encoder.valid.val() {
                 self.row_mask.d.next = self.encoder.row_spikes.val();
-                if self.encoder.row_spikes.val().any() {
+                if self.encoder.row_any.val() {
                     self.ctrl.read_start.next = true;
                     self.did_read.d.next = true;
                     self.phase.d.next = self.ph_read.val();
@@ -598,6 +643,8 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for Accelerator<N_ROWS, N_C
         }
         if self.reset.val() {
             self.phase.d.next = self.ph_idle.val();
+            self.start_q.d.next = false;
+            self.step_q.d.next = false;
             self.row_mask.d.next = 0.into();
             self.did_read.d.next = false;
             self.int_wait.d.next = 0.into();

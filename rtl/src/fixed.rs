@@ -127,8 +127,13 @@ impl<const W: usize> Logic for ArithShiftRight<W> {
 
 /// Signed 16-bit x unsigned 16-bit -> signed 32-bit product.
 ///
-/// Uses rust-hdl's unsigned 16 x 16 multiplier and the two's-complement
-/// correction `a_s * b = a_u * b - 2^16 * b` when `a` is negative.
+/// The simulation model uses rust-hdl's unsigned 16 x 16 multiplier and the
+/// two's-complement correction `a_s * b = a_u * b - 2^16 * b` when `a` is
+/// negative; the Verilog is one signed 16 x 17 product
+/// (`$signed(a) * $signed({1'b0, b})`), which Yosys maps to a single DSP
+/// with its sign inputs (an ECP5 MULT18X18D, an iCE40 SB_MAC16), so no
+/// correction adder follows the multiplier. The lock-step tests compare the
+/// two (Verilator runs the Verilog, rust-hdl the model).
 #[derive(LogicBlock, Default)]
 pub struct MulS16U16 {
     pub a: Signal<In, Bits<16>>,
@@ -137,13 +142,22 @@ pub struct MulS16U16 {
 }
 
 impl Logic for MulS16U16 {
-    #[hdl_gen]
     fn update(&mut self) {
         if self.a.val().get_bit(15) {
             self.p.next = (self.a.val() * self.b.val()) - (bit_cast::<32, 16>(self.b.val()) << 16);
         } else {
             self.p.next = self.a.val() * self.b.val();
         }
+    }
+
+    fn connect(&mut self) {
+        self.p.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        // `p` is declared `output reg`: a procedural assignment, which
+        // every simulator accepts (Icarus rejects `assign` to a reg)
+        Verilog::Custom("always @(*) p = $signed(a) * $signed({1'b0, b});".into())
     }
 }
 

@@ -37,11 +37,15 @@ pub struct InputEncoder<const N_ROWS: usize> {
     /// LFSR seed, loaded on reset (every row XORs its own constant).
     pub seed: Signal<In, Bits<16>>,
     pub row_spikes: Signal<Out, Bits<N_ROWS>>,
+    /// Some bit of `row_spikes` is set (a register loaded with them, so a
+    /// decision on "any row spiked" starts at a flip-flop).
+    pub row_any: Signal<Out, Bit>,
     pub valid: Signal<Out, Bit>,
     lfsr: [DFF<Bits<16>>; N_ROWS],
     fired: DFF<Bits<N_ROWS>>,
     ramp: DFF<Bits<8>>,
     spikes_q: DFF<Bits<N_ROWS>>,
+    any_q: DFF<Bit>,
     valid_q: DFF<Bit>,
     row_seed: [Constant<Bits<16>>; N_ROWS],
     taps: Constant<Bits<16>>,
@@ -63,11 +67,13 @@ impl<const N_ROWS: usize> Default for InputEncoder<N_ROWS> {
             ramp_step: Default::default(),
             seed: Default::default(),
             row_spikes: Default::default(),
+            row_any: Default::default(),
             valid: Default::default(),
             lfsr: std::array::from_fn(|_| Default::default()),
             fired: Default::default(),
             ramp: Default::default(),
             spikes_q: Default::default(),
+            any_q: Default::default(),
             valid_q: Default::default(),
             row_seed: std::array::from_fn(|i| {
                 Constant::new((((i as u64 + 1) * LFSR_ROW_SEED) & 0xFFFF).into())
@@ -83,7 +89,7 @@ impl<const N_ROWS: usize> Default for InputEncoder<N_ROWS> {
 impl<const N_ROWS: usize> Logic for InputEncoder<N_ROWS> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, fired, ramp, spikes_q, valid_q);
+        dff_setup!(self, clock, fired, ramp, spikes_q, any_q, valid_q);
         self.valid_q.d.next = self.tick.val() && !self.reset.val();
         // latency ramp, saturating at 255
         self.ramp_next.next =
@@ -127,8 +133,10 @@ impl<const N_ROWS: usize> Logic for InputEncoder<N_ROWS> {
             self.fired.d.next = 0.into();
             self.ramp.d.next = 0.into();
             self.spikes_q.d.next = 0.into();
+            self.any_q.d.next = false;
         } else if self.tick.val() {
             self.spikes_q.d.next = self.spk.val();
+            self.any_q.d.next = self.spk.val().any();
             if self.mode.val() == 2 {
                 self.fired.d.next = self.fired.q.val() | self.spk.val();
             }
@@ -139,6 +147,7 @@ impl<const N_ROWS: usize> Logic for InputEncoder<N_ROWS> {
             }
         }
         self.row_spikes.next = self.spikes_q.q.val();
+        self.row_any.next = self.any_q.q.val();
         self.valid.next = self.valid_q.q.val();
     }
 }

@@ -15,6 +15,8 @@ pub const N_ROWS: usize = 25;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EncoderOutputs {
     pub row_spikes: u128,
+    /// `row_spikes != 0`, from the encoder's own register.
+    pub row_any: bool,
     pub valid: bool,
 }
 
@@ -52,6 +54,7 @@ impl CycleModel for VerilatorEncoder {
         let m = &self.harness.model;
         EncoderOutputs {
             row_spikes: m.row_spikes() as u128,
+            row_any: m.row_any() != 0,
             valid: m.valid() != 0,
         }
     }
@@ -87,6 +90,7 @@ impl CycleModel for RustHdlEncoder {
         rust_hdl_cycle!(d, 100);
         EncoderOutputs {
             row_spikes: d.row_spikes.val().to_u64() as u128,
+            row_any: d.row_any.val(),
             valid: d.valid.val(),
         }
     }
@@ -107,6 +111,7 @@ impl CycleModel for GoldenEncoder {
         self.0.step(inp);
         EncoderOutputs {
             row_spikes: self.0.row_spikes,
+            row_any: self.0.row_spikes != 0,
             valid: self.0.valid,
         }
     }

@@ -193,6 +193,10 @@ pub struct AcceleratorModel {
     /// at power-up) and its value register (`debug_data`).
     pub debug_sel_q: Option<u16>,
     pub debug_q: u32,
+    /// A `present` taken in the last cycle (the clears go out now).
+    pub start_q: bool,
+    /// A `tick` taken in the last cycle (the encoder ticks now).
+    pub step_q: bool,
 }
 
 fn map(n_rows: usize) -> Vec<GoldenRegister> {
@@ -247,6 +251,8 @@ impl AcceleratorModel {
             row_code_q: 0,
             debug_sel_q: None,
             debug_q: 0,
+            start_q: false,
+            step_q: false,
         };
         m.reset_regs();
         m
@@ -328,13 +334,13 @@ impl AcceleratorModel {
             && !self.bcm.outputs().busy
             && !self.refresh.outputs().busy
             && !self.arbiter.out_valid;
-        if self.phase == PH_IDLE && quiet {
-            if inp.present {
+        // a strobe taken in IDLE acts one cycle later (`start_q`, `step_q`)
+        if self.phase == PH_IDLE {
+            if self.start_q {
                 s.enc_present = true;
                 s.rest = true;
-            } else if inp.tick {
-                s.enc_tick = true;
             }
+            s.enc_tick = self.step_q;
         }
         (s, xo, quiet)
     }
@@ -538,8 +544,13 @@ impl AcceleratorModel {
             }
         }
         self.phase = next;
+        let taken = phase == PH_IDLE && quiet && !self.step_q;
+        self.start_q = taken && inp.present;
+        self.step_q = taken && !inp.present && inp.tick;
         if inp.reset {
             self.phase = PH_IDLE;
+            self.start_q = false;
+            self.step_q = false;
             self.row_mask = 0;
             self.did_read = false;
             self.int_wait = 0;
@@ -574,7 +585,7 @@ impl AcceleratorModel {
         let (_, xo, quiet) = self.strobes(inp);
         AccelOutputs {
             fe: xo.fe,
-            idle: self.phase == PH_IDLE && quiet,
+            idle: self.phase == PH_IDLE && quiet && !self.step_q,
             wait_left: xo.wait_left,
             spikes: self.layer.spikes(),
             spikes_valid: self.layer.spikes_valid,
