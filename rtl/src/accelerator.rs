@@ -157,7 +157,8 @@ pub struct Accelerator<const N_ROWS: usize, const N_COLS: usize> {
     i_in_q: [DFF<Bits<16>>; N_COLS],
     /// ENCODE finished without a row spike (no READ in this step).
     no_read: Signal<Local, Bit>,
-    /// ... and its group, one flag per group.
+    /// Debug read-out, stage 1: `debug_sel`'s group decoded, one flag per
+    /// group (beside `dbg_at`).
     dbg_grp: [DFF<Bit>; DEBUG_GROUPS],
     /// Stage 2: the selected value, `debug_data`.
     dbg_q: DFF<Bits<32>>,
