@@ -21,7 +21,7 @@
 //!   `S` staging cycles (`fe_we`; row `i` drive at `v_read`, or in the
 //!   amplitude-code mode (`row_amp`) at the `row_code` presented in its
 //!   staging cycle (a code memory addressed by `row_addr` one cycle
-//!   earlier: `row_addr` is the row staged next), clamped into
+//!   earlier: `row_addr`, from a flip-flop, is the row staged next), clamped into
 //!   `[safe_min, safe_max]` if `row_mask[i]` (ground if the window is
 //!   empty, `safe_min > safe_max`), else ground; every column sense, code 0), then `fe_apply` high for
 //!   `max(settle, 1)` cycles (RD_SETTLE) plus one RD_SAMPLE cycle with
@@ -184,6 +184,10 @@ pub struct CrossbarController<const N_ROWS: usize, const N_COLS: usize> {
     /// (the same value in every cycle, from a flip-flop; inverted so that
     /// its power-up 0 is the idle of the all-zero state).
     busy_q: DFF<Bit>,
+    /// `row_addr`, registered from the next `state` and `ch` (the same
+    /// value in every cycle, from a flip-flop, so the code memory's read
+    /// address has no adder in front of it).
+    row_addr_q: DFF<Bits<8>>,
     settle_left: DFF<Bits<16>>,
     /// `settle_left - 1`, kept beside it so that the settle's end compare
     /// (`warp >= settle_left - 1`) has no subtractor in front of it.
@@ -298,6 +302,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Default for CrossbarController<N_
             pend_mask: Default::default(),
             read_pend: Default::default(),
             busy_q: Default::default(),
+            row_addr_q: Default::default(),
             settle_left: Default::default(),
             settle_m1: Default::default(),
             beats: Default::default(),
@@ -370,6 +375,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             pend_mask,
             read_pend,
             busy_q,
+            row_addr_q,
             settle_left,
             settle_m1,
             beats,
@@ -500,10 +506,7 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             || (self.state.q.val() == self.st_rd_settle.val())
             || (self.state.q.val() == self.st_rd_sample.val());
         self.fe.sample.next = self.state.q.val() == self.st_rd_sample.val();
-        self.row_addr.next = 0.into();
-        if self.state.q.val() == self.st_rd_stage.val() {
-            self.row_addr.next = self.ch.q.val() + 1;
-        }
+        self.row_addr.next = self.row_addr_q.q.val();
         self.wait_left.next = 0.into();
         if self.state.q.val() == self.st_rd_settle.val() {
             self.wait_left.next = bit_cast::<32, 16>(self.settle_left.q.val());
@@ -667,6 +670,10 @@ impl<const N_ROWS: usize, const N_COLS: usize> Logic for CrossbarController<N_RO
             || self.read_pend.d.val()
             || self.cq_full.d.val();
         self.idle.next = !self.busy_q.q.val();
+        self.row_addr_q.d.next = 0.into();
+        if self.state.d.val() == self.st_rd_stage.val() {
+            self.row_addr_q.d.next = self.ch.d.val() + 1;
+        }
         self.cmd.ready.next = !self.cq_full.q.val();
         self.pulse.next = self.pg.pulse.val() && !self.cq_kind.q.val();
         self.pulse_col.next = self.cq_col.q.val();
