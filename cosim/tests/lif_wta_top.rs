@@ -6,6 +6,7 @@ use neuroxbar_cosim::units::lif_wta_top::{
 };
 use neuroxbar_cosim::units::{first_mismatch, CycleModel};
 use neuroxbar_cosim::Trace;
+use neuroxbar_models::golden::lif::LIF_LATENCY;
 use neuroxbar_models::golden::lif_wta_top::{TopInputs, TopOutputs, REGISTERS};
 use neuroxbar_rtl::lif_wta_top::NEURON_REGISTERS;
 
@@ -72,6 +73,15 @@ fn tick(i_in: Vec<i16>) -> TopInputs {
         tick: true,
         i_in,
         ..idle()
+    }
+}
+
+/// One time step at the closest spacing the layer takes: a tick, then
+/// `LIF_LATENCY - 1` idle cycles.
+fn step(s: &mut Vec<TopInputs>, i_in: Vec<i16>) {
+    s.push(tick(i_in));
+    for _ in 1..LIF_LATENCY {
+        s.push(idle());
     }
 }
 
@@ -149,9 +159,7 @@ fn directed_saturation() {
     for _ in 0..4 {
         let mut i = vec![i16::MAX; N];
         i[1] = i16::MIN;
-        s.push(tick(i));
-        s.push(idle());
-        s.push(idle());
+        step(&mut s, i);
     }
     let (_, outs) = three_way(s);
     let last = outs.last().unwrap();
@@ -178,9 +186,7 @@ fn directed_refractory() {
     s.push(write(0x06, 3)); // 3 refractory ticks
     s.push(write(0x01, 100 << 8)); // threshold 100 codes
     for _ in 0..10 {
-        s.push(tick(vec![200; N])); // crosses on every tick it integrates
-        s.push(idle());
-        s.push(idle());
+        step(&mut s, vec![200; N]); // crosses on every tick it integrates
     }
     let (_, outs) = three_way(s);
     let spike_cycles: Vec<usize> = outs
@@ -190,12 +196,12 @@ fn directed_refractory() {
         .map(|(c, _)| c)
         .collect();
     // spikes every 4th tick: fire, then sit out 3 ticks (a tick every
-    // LIF_LATENCY = 3 cycles, the closest the layer takes them)
+    // LIF_LATENCY cycles, the closest the layer takes them)
     let gaps: Vec<usize> = spike_cycles.windows(2).map(|w| w[1] - w[0]).collect();
     assert!(spike_cycles.len() >= 3, "{spike_cycles:?}");
     assert!(
-        gaps.iter().all(|&g| g == 12),
-        "ticks every 3 cycles, refractory 3 -> spike every 12 cycles: {gaps:?}"
+        gaps.iter().all(|&g| g == 4 * LIF_LATENCY),
+        "ticks every {LIF_LATENCY} cycles, refractory 3 -> a spike every 4 ticks: {gaps:?}"
     );
 }
 
@@ -210,7 +216,7 @@ fn directed_ties_pick_lowest_index() {
             i[j] = 150; // identical: a three-way tie
         }
         s.push(tick(i.clone()));
-        for _ in 0..4 {
+        for _ in 0..=LIF_LATENCY {
             s.push(idle());
         }
         let (_, outs) = three_way(s);
@@ -230,7 +236,7 @@ fn max_membrane_mode_prefers_the_largest() {
     i[9] = 300;
     i[5] = 200;
     s.push(tick(i.clone()));
-    for _ in 0..4 {
+    for _ in 0..=LIF_LATENCY {
         s.push(idle());
     }
     let (_, outs) = three_way(s.clone());
@@ -258,9 +264,7 @@ fn waveform_snapshot() {
         i[1] = 14;
         i[2] = 11;
         i[3] = if k < 6 { 4 } else { 30 };
-        s.push(tick(i));
-        s.push(idle());
-        s.push(idle());
+        step(&mut s, i);
         if k == 7 {
             s.push(TopInputs {
                 wta_clear: true,
@@ -311,9 +315,7 @@ fn homeostasis_raises_the_threshold_of_a_winner() {
     for _ in 0..40 {
         let mut i = vec![0i16; N];
         i[0] = 60; // fires every tick without homeostasis
-        s.push(tick(i));
-        s.push(idle());
-        s.push(idle());
+        step(&mut s, i);
     }
     let (_, outs) = three_way(s);
     let spikes: usize = outs.iter().filter(|o| o.spikes & 1 == 1).count();
@@ -326,26 +328,29 @@ fn homeostasis_raises_the_threshold_of_a_winner() {
     assert!(spikes > 5, "but does not silence it: {spikes}");
 }
 
-/// A tick is taken only when none is in flight: ticks in the two cycles
-/// after an accepted one are ignored (the membrane is not updated yet), so
-/// four ticks in a row integrate twice, 3 cycles apart.
+/// A tick is taken only when none is in flight: ticks in the
+/// `LIF_LATENCY - 1` cycles after an accepted one are ignored (the membrane
+/// is not updated yet), so `LIF_LATENCY + 1` ticks in a row integrate
+/// twice, `LIF_LATENCY` cycles apart.
 #[test]
 fn ticks_in_flight_are_ignored() {
     let mut s = reset_cycles();
     s.push(write(0x00, 0)); // no inhibition
     s.push(write(0x03, 31)); // leak v >>> 31: none for a positive membrane
     let first = s.len();
-    for _ in 0..4 {
+    for _ in 0..=LIF_LATENCY {
         s.push(tick(vec![10; N])); // 10 codes per update, threshold 64
     }
-    for _ in 0..4 {
+    for _ in 0..=LIF_LATENCY {
         s.push(idle());
     }
     let (_, outs) = three_way(s);
     assert_eq!(outs.last().unwrap().v_mem[0], 20 << 8, "two updates");
     let valid: Vec<usize> = (0..outs.len()).filter(|&c| outs[c].spikes_valid).collect();
-    // outputs after the edge of tick cycle + 2, for the ticks at first and first + 3
-    assert_eq!(valid, vec![first + 2, first + 5]);
+    // outputs after the edge of tick cycle + LIF_LATENCY - 1, for the
+    // ticks at first and first + LIF_LATENCY
+    let l = LIF_LATENCY;
+    assert_eq!(valid, vec![first + l - 1, first + 2 * l - 1]);
 }
 
 /// Updates on which every neuron fired, out of 6 ticks with `i_in` to all
@@ -360,9 +365,7 @@ fn full_volleys(threshold: i32, reset_v: i32, i_in: i16, theta_plus: u32) -> usi
     s.push(write(0x06, 0));
     s.push(write(0x07, theta_plus));
     for _ in 0..6 {
-        s.push(tick(vec![i_in; N]));
-        s.push(idle());
-        s.push(idle());
+        step(&mut s, vec![i_in; N]);
     }
     s.push(idle());
     let (_, outs) = three_way(s);
@@ -406,7 +409,7 @@ fn clamped_margins_rotate_the_max_membrane_winner() {
     let steps = N + 4;
     for _ in 0..steps {
         s.push(tick(vec![i16::MAX; N]));
-        for _ in 0..4 {
+        for _ in 0..=LIF_LATENCY {
             s.push(idle());
         }
         s.push(TopInputs {
@@ -437,12 +440,10 @@ fn a_negative_membrane_stays_below_a_saturated_threshold() {
     s.push(write(0x05, 0xFFFF)); // the drive saturates: v1 = MAX, a spike
     s.push(write(0x06, 0));
     s.push(write(0x07, 100 << 8)); // ... whose win saturates theta
-    s.push(tick(vec![i16::MAX; N]));
-    s.push(idle());
-    s.push(idle());
+    step(&mut s, vec![i16::MAX; N]);
     s.push(write(0x05, 1)); // gain 2^-8: i_in = -1 gives v1 = -1 LSB
     s.push(tick(vec![-1; N]));
-    for _ in 0..4 {
+    for _ in 0..=LIF_LATENCY {
         s.push(idle());
     }
     let (_, outs) = three_way(s);

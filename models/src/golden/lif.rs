@@ -67,10 +67,28 @@ pub struct LifStaged {
     pub drive_clamped: bool,
 }
 
+/// A tick's values after the RTL's stage 3 (`v1_r`, `marg_r`, `fire_r`,
+/// `flag_r`): the integrated membrane and the threshold compare, with the
+/// threshold and the adaptive threshold of the stage-3 cycle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LifDecided {
+    /// Raw Q16.8 `sat24(leaked + drive)`.
+    pub v1: i64,
+    /// Raw Q16.8 `sat24(v1 - adapt)`.
+    pub margin: i64,
+    /// `v1 >= sat24(threshold + adapt)`.
+    pub fire: bool,
+    /// The drive, `v1`, `theta` or the margin saturated.
+    pub saturated: bool,
+    /// Raw Q16.8 decay of the adaptation at the update, `adapt >>
+    /// theta_decay_shift` of the stage-3 cycle (0 for shift 0).
+    pub adapt_decay: i64,
+}
+
 /// Cycles from an accepted tick to `spikes` / `spikes_valid` (RTL
 /// `neuroxbar_rtl::lif::LIF_LATENCY`); ticks closer than this to an
 /// accepted one are ignored.
-pub const LIF_LATENCY: usize = 3;
+pub const LIF_LATENCY: usize = 4;
 
 impl LifNeuronModel {
     /// Stages 1 and 2 of a tick: the leak and the saturated drive.
@@ -97,8 +115,8 @@ impl LifNeuronModel {
         (membrane_from_raw(v1), s.drive_clamped || overflow)
     }
 
-    /// One clock cycle without the pipeline: a tick is staged and updated
-    /// in the same cycle (the reference the layer's pipeline delays).
+    /// One clock cycle without the pipeline: a tick is staged, decided and
+    /// updated in the same cycle (the reference the layer's pipeline delays).
     #[allow(clippy::too_many_arguments)]
     pub fn step(
         &mut self,
@@ -110,42 +128,54 @@ impl LifNeuronModel {
         i_in: i16,
         p: &LifParams,
     ) {
-        let staged = self.stage(i_in, p);
-        self.update(reset, rest, tick.then_some(&staged), inhibit, win, p);
+        let decided = self.decide(&self.stage(i_in, p), p);
+        self.update(reset, rest, tick.then_some(&decided), inhibit, win, p);
     }
 
-    /// One clock cycle of stage 3 (`staged`: a tick's update, with the
-    /// `inhibit`, threshold, `reset_v`, refractory and homeostasis
-    /// parameters of this cycle); `rest`: back to `reset_v`, adaptation
-    /// kept; `win`: homeostasis strobe.
+    /// Stage 3 of a tick: integrate and compare, with the threshold and the
+    /// adaptive threshold of this cycle (the RTL registers the result).
+    pub fn decide(&self, s: &LifStaged, p: &LifParams) -> LifDecided {
+        let (v1, overflow) = saturate(s.leaked + s.drive, MEMBRANE_BITS);
+        let adapt = membrane_raw(self.adapt);
+        let (theta, theta_ovf) = saturate(membrane_raw(p.threshold) + adapt, MEMBRANE_BITS);
+        let (margin, margin_ovf) = saturate(v1 - adapt, MEMBRANE_BITS);
+        LifDecided {
+            v1,
+            margin,
+            fire: v1 >= theta,
+            saturated: s.drive_clamped || overflow || theta_ovf || margin_ovf,
+            adapt_decay: if p.theta_decay_shift == 0 {
+                0
+            } else {
+                asr(adapt, p.theta_decay_shift)
+            },
+        }
+    }
+
+    /// One clock cycle of stage 4 (`decided`: a tick's update, with the
+    /// `inhibit`, `reset_v`, refractory and `theta_plus` of this cycle and
+    /// the adaptation's decay from stage 3); `rest`: back to `reset_v`,
+    /// adaptation kept; `win`: homeostasis strobe.
     pub fn update(
         &mut self,
         reset: bool,
         rest: bool,
-        staged: Option<&LifStaged>,
+        decided: Option<&LifDecided>,
         inhibit: bool,
         win: bool,
         p: &LifParams,
     ) {
-        let tick = staged.is_some();
-        let s = staged.copied().unwrap_or_default();
-        let (v1_raw, overflow) = saturate(s.leaked + s.drive, MEMBRANE_BITS);
-        let v1 = membrane_from_raw(v1_raw);
-        let sat = s.drive_clamped || overflow;
+        let tick = decided.is_some();
+        let d = decided.copied().unwrap_or_default();
+        // the adaptation never falls between stage 3 and the update (only
+        // a win changes it), so `adapt_d` stays non-negative
         let adapt = membrane_raw(self.adapt);
-        let (theta, theta_ovf) = saturate(membrane_raw(p.threshold) + adapt, MEMBRANE_BITS);
-        let adapt_d = if p.theta_decay_shift == 0 {
-            adapt
-        } else {
-            adapt - asr(adapt, p.theta_decay_shift)
-        };
+        let adapt_d = adapt - d.adapt_decay;
         let adapt_base = if tick { adapt_d } else { adapt };
         let (adapt_inc, adapt_ovf) =
             saturate(adapt_base + membrane_raw(p.theta_plus), MEMBRANE_BITS);
-        let (margin, margin_ovf) = saturate(membrane_raw(v1) - adapt, MEMBRANE_BITS);
         self.spike = false;
-        self.saturated =
-            (tick && !reset && (sat || theta_ovf || margin_ovf)) || (win && !reset && adapt_ovf);
+        self.saturated = (tick && !reset && d.saturated) || (win && !reset && adapt_ovf);
         if reset {
             *self = LifNeuronModel::default();
         } else if rest {
@@ -162,13 +192,13 @@ impl LifNeuronModel {
                 self.v = p.reset_v;
                 self.v_pre = p.reset_v;
             } else {
-                self.v_pre = membrane_from_raw(margin);
-                if membrane_raw(v1) >= theta {
+                self.v_pre = membrane_from_raw(d.margin);
+                if d.fire {
                     self.spike = true;
                     self.v = p.reset_v;
                     self.refractory_left = p.refractory_ticks;
                 } else {
-                    self.v = v1;
+                    self.v = membrane_from_raw(d.v1);
                 }
             }
         }
@@ -179,9 +209,10 @@ impl LifNeuronModel {
 }
 
 /// A layer of neurons sharing parameters (golden model of `LifLayer<N>`),
-/// with its 3-cycle pipeline: an accepted tick's values are staged in the
-/// tick cycle, in stage 2 one cycle later, and update the neurons in
-/// stage 3, two cycles after the tick; `spikes_valid` follows.
+/// with its 4-cycle pipeline: an accepted tick's values are staged in the
+/// tick cycle, in stage 2 one cycle later, decided (integrate and compare)
+/// in stage 3, and update the neurons in stage 4, three cycles after the
+/// tick; `spikes_valid` follows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LifLayerModel {
     pub neurons: Vec<LifNeuronModel>,
@@ -189,8 +220,10 @@ pub struct LifLayerModel {
     pub spikes_valid: bool,
     /// A tick's staged values in stage 2 (one per neuron).
     pub stage2: Option<Vec<LifStaged>>,
-    /// ... and in stage 3: the update in this cycle.
+    /// ... in stage 3: decided in this cycle.
     pub stage3: Option<Vec<LifStaged>>,
+    /// ... and in stage 4: the update in this cycle.
+    pub stage4: Option<Vec<LifDecided>>,
 }
 
 impl LifLayerModel {
@@ -201,6 +234,7 @@ impl LifLayerModel {
             spikes_valid: false,
             stage2: None,
             stage3: None,
+            stage4: None,
         }
     }
 
@@ -217,7 +251,7 @@ impl LifLayerModel {
     ) {
         // a tick is taken when none is in flight (the membranes it reads
         // are up to date); reset and rest cancel one in flight
-        let accept = tick && self.stage2.is_none() && self.stage3.is_none();
+        let accept = tick && !self.busy();
         let staged: Option<Vec<LifStaged>> = accept.then(|| {
             self.neurons
                 .iter()
@@ -225,7 +259,14 @@ impl LifLayerModel {
                 .map(|(j, n)| n.stage(i_in[j], p))
                 .collect()
         });
-        let update = self.stage3.take();
+        let decided: Option<Vec<LifDecided>> = self.stage3.take().map(|st| {
+            self.neurons
+                .iter()
+                .zip(&st)
+                .map(|(n, s)| n.decide(s, p))
+                .collect()
+        });
+        let update = self.stage4.take();
         for (j, n) in self.neurons.iter_mut().enumerate() {
             n.update(
                 reset,
@@ -238,13 +279,14 @@ impl LifLayerModel {
         }
         let cancel = reset || rest;
         self.spikes_valid = update.is_some() && !cancel;
+        self.stage4 = if cancel { None } else { decided };
         self.stage3 = if cancel { None } else { self.stage2.take() };
         self.stage2 = if cancel { None } else { staged };
     }
 
     /// A tick is in flight (a `tick` now would be ignored).
     pub fn busy(&self) -> bool {
-        self.stage2.is_some() || self.stage3.is_some()
+        self.stage2.is_some() || self.stage3.is_some() || self.stage4.is_some()
     }
 
     pub fn spikes(&self) -> u64 {
