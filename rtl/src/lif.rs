@@ -39,12 +39,11 @@
 //!    `leaked(v)` and the drive are registered;
 //! 3. `t + 2`: integrate and compare, with `threshold` and the adaptive
 //!    threshold of that cycle; `v1`, `v1 - adapt`, the compare, the
-//!    saturation flags and the decay `adapt >>> theta_decay_shift` are
-//!    registered;
+//!    saturation flags and `theta_decay_shift` are registered;
 //! 4. `t + 3` (the `update` strobe): the state update above, with
-//!    `inhibit`, `reset_v`, `refractory`, `theta_plus` of that cycle (a
-//!    `win` in cycle `t + 2` raises `adapt` after the compare and the decay
-//!    have read it: `adapt_d = adapt + theta_plus - decay`).
+//!    `inhibit`, `reset_v`, `refractory`, `theta_plus` of that cycle and
+//!    the decay shift of stage 3 (a `win` in cycle `t + 2` raises `adapt`
+//!    after the compare has read it).
 //!
 //! `LifLayer` accepts a tick only when no tick is in flight (a tick in the
 //! three cycles after an accepted one is ignored: the membrane is not
@@ -162,9 +161,8 @@ pub struct LifNeuron {
     marg_r: DFF<Bits<24>>,
     fire_r: DFF<Bit>,
     flag_r: DFF<Bit>,
-    /// `adapt >> theta_decay_shift` (0 for shift 0), the decay of the
-    /// update.
-    shr_r: DFF<Bits<24>>,
+    /// `theta_decay_shift` of stage 3, the update's decay shift.
+    shift_r: DFF<Bits<5>>,
     drive_mul: MulS16U16,
     drive_sat: SatNarrow<32, 24>,
     leak_asr: ArithShiftRight<24>,
@@ -260,7 +258,7 @@ impl Default for LifNeuron {
             marg_r: Default::default(),
             fire_r: Default::default(),
             flag_r: Default::default(),
-            shr_r: Default::default(),
+            shift_r: Default::default(),
             drive_mul: Default::default(),
             drive_sat: Default::default(),
             leak_asr: Default::default(),
@@ -338,7 +336,7 @@ impl Logic for LifNeuron {
             marg_r,
             fire_r,
             flag_r,
-            shr_r
+            shift_r
         );
         // stage 1 (registered every cycle; read after a tick): i_in * gain,
         // the partial products of v * decay, the shift leak
@@ -469,20 +467,16 @@ impl Logic for LifNeuron {
         // homeostasis: adapt - (adapt >> theta_decay_shift) on an update
         // (shift 0: no decay), + theta_plus on a win, saturated, in one
         // adder: the sum lies in [0, 2^24), so its bit 23 is the overflow.
-        // The decay term is registered in stage 3 from the adaptation and
-        // the shift of that cycle (a win in that cycle adds after it; the
-        // adaptation never falls between stage 3 and the update, so the
-        // difference stays non-negative). `rest` (late in the accelerator,
-        // from its sequencer) selects at the register: a rest in the update
-        // cycle skips the decay unless a win comes too
-        self.adapt_shr.next = self.adapt.q.val() >> self.params.theta_decay_shift.val();
-        self.shr_r.d.next = 0.into();
-        if self.params.theta_decay_shift.val().any() {
-            self.shr_r.d.next = self.adapt_shr.val();
-        }
+        // The shift is the register's value in stage 3, kept by the neuron
+        // (`shift_r`), so that the shifter starts at a flip-flop beside it.
+        // `rest` (late in the accelerator, from its sequencer) selects at
+        // the register: a rest in the update cycle skips the decay unless a
+        // win comes too
+        self.shift_r.d.next = self.params.theta_decay_shift.val();
+        self.adapt_shr.next = self.adapt.q.val() >> self.shift_r.q.val();
         self.adapt_sub.next = 0.into();
-        if self.update.val() {
-            self.adapt_sub.next = self.shr_r.q.val();
+        if self.update.val() && self.shift_r.q.val().any() {
+            self.adapt_sub.next = self.adapt_shr.val();
         }
         self.nsub_x.next = !bit_cast::<27, 24>(self.adapt_sub.val());
         self.add_x.next = 0.into();

@@ -80,9 +80,9 @@ pub struct LifDecided {
     pub fire: bool,
     /// The drive, `v1`, `theta` or the margin saturated.
     pub saturated: bool,
-    /// Raw Q16.8 decay of the adaptation at the update, `adapt >>
-    /// theta_decay_shift` of the stage-3 cycle (0 for shift 0).
-    pub adapt_decay: i64,
+    /// `theta_decay_shift` of the stage-3 cycle: the update decays the
+    /// adaptation by `adapt >>> shift` (0: no decay).
+    pub decay_shift: u32,
 }
 
 /// Cycles from an accepted tick to `spikes` / `spikes_valid` (RTL
@@ -144,17 +144,13 @@ impl LifNeuronModel {
             margin,
             fire: v1 >= theta,
             saturated: s.drive_clamped || overflow || theta_ovf || margin_ovf,
-            adapt_decay: if p.theta_decay_shift == 0 {
-                0
-            } else {
-                asr(adapt, p.theta_decay_shift)
-            },
+            decay_shift: p.theta_decay_shift,
         }
     }
 
     /// One clock cycle of stage 4 (`decided`: a tick's update, with the
     /// `inhibit`, `reset_v`, refractory and `theta_plus` of this cycle and
-    /// the adaptation's decay from stage 3); `rest`: back to `reset_v`,
+    /// the decay shift of stage 3); `rest`: back to `reset_v`,
     /// adaptation kept; `win`: homeostasis strobe.
     pub fn update(
         &mut self,
@@ -167,10 +163,12 @@ impl LifNeuronModel {
     ) {
         let tick = decided.is_some();
         let d = decided.copied().unwrap_or_default();
-        // the adaptation never falls between stage 3 and the update (only
-        // a win changes it), so `adapt_d` stays non-negative
         let adapt = membrane_raw(self.adapt);
-        let adapt_d = adapt - d.adapt_decay;
+        let adapt_d = if d.decay_shift == 0 {
+            adapt
+        } else {
+            adapt - asr(adapt, d.decay_shift)
+        };
         let adapt_base = if tick { adapt_d } else { adapt };
         let (adapt_inc, adapt_ovf) =
             saturate(adapt_base + membrane_raw(p.theta_plus), MEMBRANE_BITS);
