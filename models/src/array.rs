@@ -188,6 +188,19 @@ impl Array {
         Ok(self.cells[k].as_mut())
     }
 
+    /// Put `device` in place of the cell at `(row, col)` and return the one
+    /// it replaces (control runs with a hand-made device in an array built
+    /// from a catalogue kind). Its energy account is kept.
+    pub fn replace_cell(
+        &mut self,
+        row: usize,
+        col: usize,
+        device: Box<dyn Device>,
+    ) -> Result<Box<dyn Device>, ArrayError> {
+        let k = self.index(row, col)?;
+        Ok(std::mem::replace(&mut self.cells[k], device))
+    }
+
     /// Name of the device kind (of cell 0).
     pub fn device_name(&self) -> &'static str {
         self.cells[0].name()
