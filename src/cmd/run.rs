@@ -220,6 +220,13 @@ pub struct Args {
     /// so updates of less than one pulse count on average.
     #[arg(long)]
     pub bcm_dither: bool,
+    /// orientation-bcm: control run; after the initial conductances are set,
+    /// every ftj-relax cell becomes an ideal additive synapse moving this
+    /// many microsiemens per programming pulse, 0.01..=500
+    /// (no facilitation, no conductance-proportional depression, no
+    /// relaxation, no disturb) [default: off, the ftj-relax devices].
+    #[arg(long)]
+    pub ideal_synapse_us: Option<f64>,
     /// orientation-bcm, moving-direction: winner selection while learning,
     /// first (first to cross) or max (max-membrane among those crossing in
     /// the same tick) [default: first].
@@ -317,6 +324,11 @@ const OPTION_SCOPE: &[Scope] = &[
     ("--no-wta", |a| a.no_wta, &[E2, E2B]),
     ("--bcm-dither", |a| a.bcm_dither, &[E2, E2B]),
     ("--wta-mode", |a| a.wta_mode.is_some(), &[E2, E2B]),
+    (
+        "--ideal-synapse-us",
+        |a| a.ideal_synapse_us.is_some(),
+        &[E2],
+    ),
     ("--homeostasis", |a| a.homeostasis.is_some(), &[E2, E2B]),
     (
         "--homeostasis-decay-shift",

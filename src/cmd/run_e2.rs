@@ -44,6 +44,7 @@ fn e2_config(args: &Args, experiment: &str) -> anyhow::Result<E2Config> {
     cfg.homeostasis_decay_shift = args
         .homeostasis_decay_shift
         .unwrap_or(cfg.homeostasis_decay_shift);
+    cfg.ideal_synapse_step_s = args.ideal_synapse_us.map(|us| us * 1e-6);
     cfg.warp = !args.no_warp;
     cfg.clock_mhz = clock_mhz(args)?;
     Ok(cfg)
@@ -65,7 +66,14 @@ pub fn run_e2(args: Args) -> anyhow::Result<()> {
     let seeds = seeds_count(&args)?;
     let out = OutDir::from_option(args.out.as_deref(), args.force, experiment)?;
     eprintln!(
-        "orientation-bcm: ftj-relax, seed {}, {} epochs, rho_0 {} Hz, eta {}, theta over {} windows, window {} s in {} ticks{}",
+        "orientation-bcm: {}, seed {}, {} epochs, rho_0 {} Hz, eta {}, theta over {} windows, window {} s in {} ticks{}",
+        match cfg.ideal_synapse_step_s {
+            Some(s) => format!(
+                "control run, ideal additive synapses of {} uS per pulse from ftj-relax's initial state",
+                s * 1e6
+            ),
+            None => "ftj-relax".to_string(),
+        },
         cfg.seed,
         cfg.epochs,
         cfg.rho0_hz,

@@ -250,3 +250,87 @@ fn bcm_dither_reaches_the_accelerator_and_adds_the_fractional_pulses() {
         "front-end pulses (reads and programming) without and with the dither: {pulses:?}"
     );
 }
+
+#[test]
+fn the_control_run_starts_from_the_same_weights_and_moves_them_by_whole_steps() {
+    // `ideal_synapse_step_s`: the cells become ideal additive synapses once
+    // the initial conductances are set, so the control starts where the
+    // ftj-relax run starts, and every programmed cell then moves by a whole
+    // number of steps (the ftj-relax run's changes are not)
+    let base = E2Config {
+        epochs: 12,
+        test_repeats: 1,
+        snapshot_every: 12,
+        ..E2Config::full(2)
+    };
+    let step_s = 20e-6;
+    let ctrl = E2Config {
+        ideal_synapse_step_s: Some(step_s),
+        ..base.clone()
+    };
+    let dev = e2::run_verilator(&base, &mut |_, _| {}).unwrap();
+    let ideal = e2::run_verilator(&ctrl, &mut |_, _| {}).unwrap();
+    let first = |r: &e2::E2Result| r.snapshots[0].weights_s.clone();
+    let last = |r: &e2::E2Result| r.snapshots.last().unwrap().weights_s.clone();
+    for (a, b) in first(&dev)
+        .iter()
+        .flatten()
+        .zip(first(&ideal).iter().flatten())
+    {
+        assert!((a - b).abs() < 1e-9 * a, "initial {a} vs {b}");
+    }
+    // the read conductance of a step (`conductance_s` = I(0.1 V) / 0.1 V)
+    let read_step = step_s * 0.1f64.sinh() / 0.1;
+    let steps = |r: &e2::E2Result| -> (usize, usize) {
+        let (w0, w1) = (first(r), last(r));
+        let (mut moved, mut whole) = (0, 0);
+        for (a, b) in w0.iter().flatten().zip(w1.iter().flatten()) {
+            let n = (b - a) / read_step;
+            if n.abs() > 1e-3 {
+                moved += 1;
+                if (n - n.round()).abs() < 1e-6 {
+                    whole += 1;
+                }
+            }
+        }
+        (moved, whole)
+    };
+    let (moved, whole) = steps(&ideal);
+    assert!(moved > 0, "the control learned nothing");
+    assert_eq!(
+        whole, moved,
+        "control: {whole} of {moved} changes in whole steps"
+    );
+    let (moved, whole) = steps(&dev);
+    assert!(
+        moved > 0 && whole < moved / 2,
+        "ftj-relax: {whole} of {moved} in whole steps"
+    );
+    // the report says it is a control run
+    let dir = std::env::temp_dir().join(format!("neuroxbar-e2-control-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    e2::write_report(&dir, &ctrl, &ideal, None, 1.0).unwrap();
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(
+        r["device"],
+        "ideal-additive (control; initial state from ftj-relax)"
+    );
+    assert_eq!(r["ideal_synapse_step_s"], 20e-6);
+}
+
+#[test]
+fn the_control_step_is_checked() {
+    for us in [0.0, -1.0, 501.0, f64::NAN] {
+        let cfg = E2Config {
+            ideal_synapse_step_s: Some(us * 1e-6),
+            ..E2Config::full(1)
+        };
+        let e = cfg.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("--ideal-synapse-us") && e.contains("0.01 ..= 500"),
+            "{e}"
+        );
+    }
+}

@@ -167,6 +167,11 @@ pub struct E2Config {
     pub test_repeats: usize,
     pub clock_mhz: f64,
     pub warp: bool,
+    /// Control run: after the initial conductances are set, every cell is
+    /// replaced by an ideal additive synapse moving this many siemens per
+    /// programming pulse ([`control::IdealSynapse`]; `None`: the ftj-relax
+    /// devices throughout).
+    pub ideal_synapse_step_s: Option<f64>,
 }
 
 impl E2Config {
@@ -204,6 +209,7 @@ impl E2Config {
             test_repeats: 10,
             clock_mhz: crate::experiment::DEFAULT_CLOCK_MHZ,
             warp: true,
+            ideal_synapse_step_s: None,
         }
     }
 
@@ -359,6 +365,15 @@ impl E2Config {
                 "0 ..= 31",
             );
         }
+        if let Some(step) = self.ideal_synapse_step_s {
+            if !(step.is_finite() && step * 1e6 >= 0.01 && step * 1e6 <= 500.0) {
+                return bad(
+                    "--ideal-synapse-us",
+                    (step * 1e6).to_string(),
+                    "0.01 ..= 500 uS per pulse",
+                );
+            }
+        }
         if !(1..=10_000).contains(&self.snapshot_every) {
             return bad(
                 "snapshot_every",
@@ -475,6 +490,7 @@ pub struct E2Result {
     pub energy_j: f64,
 }
 
+pub mod control;
 pub mod metrics;
 pub mod moving_direction;
 pub mod protocol;

@@ -184,6 +184,38 @@ pub fn initialise_weights<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOut
     Ok(())
 }
 
+/// The control run: every cell becomes an [`IdealSynapse`] at the current
+/// it reads (the same `G` of `I = G v_nl sinh(V / v_nl)`), stepping
+/// `step_s` per programming pulse.
+///
+/// [`IdealSynapse`]: super::control::IdealSynapse
+pub fn use_ideal_synapses<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
+    sim: &mut CoSim<B>,
+    cfg: &E2Config,
+    step_s: f64,
+) -> Result<(), ExperimentError> {
+    use super::control::IdealSynapse;
+    let t_s = sim.time_s();
+    let fe_err = |source: neuroxbar_models::array::ArrayError| {
+        ExperimentError::CoSim(CoSimError::FrontEnd {
+            t_s,
+            source: source.into(),
+        })
+    };
+    let array = sim
+        .fe
+        .array_mut()
+        .map_err(|source| ExperimentError::CoSim(CoSimError::FrontEnd { t_s, source }))?;
+    for r in 0..N_ROWS {
+        for c in 0..N_COLS {
+            let g_s = array.cell(r, c).map_err(fe_err)?.current_a(0.1) / 0.1f64.sinh();
+            let ideal = IdealSynapse::for_pulses(g_s, step_s, cfg.v_pot_v, cfg.v_dep_v);
+            array.replace_cell(r, c, Box::new(ideal)).map_err(fe_err)?;
+        }
+    }
+    Ok(())
+}
+
 /// `[neuron][pixel]` conductances, siemens.
 pub fn weight_maps<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
     sim: &mut CoSim<B>,
@@ -245,6 +277,9 @@ pub fn run_on<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
     // an accelerator out of reset could drive the array meanwhile
     sim.reset().map_err(cfg_err)?;
     initialise_weights(sim, cfg, &mut rng)?;
+    if let Some(step_s) = cfg.ideal_synapse_step_s {
+        use_ideal_synapses(sim, cfg, step_s)?;
+    }
     // warm-up: the BCM unit's theta (and the homeostatic thresholds) run
     // from 0 to their running values on the initial weights, programming off
     configure_phase(sim, cfg, false, cfg.learn_wta, cfg.learn_wta)?;

@@ -21,7 +21,11 @@ pub fn write_report(
     let last = res.snapshots.last().expect("at least the initial snapshot");
     let report = json!({
         "experiment": "orientation-bcm",
-        "device": cfg.device,
+        "device": match cfg.ideal_synapse_step_s {
+            Some(_) => format!("ideal-additive (control; initial state from {})", cfg.device),
+            None => cfg.device.clone(),
+        },
+        "ideal_synapse_step_s": cfg.ideal_synapse_step_s,
         "seed": cfg.seed,
         "parameters": cfg,
         "rho0_hz": cfg.rho0_hz,
