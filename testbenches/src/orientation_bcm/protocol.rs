@@ -151,6 +151,28 @@ pub fn present_window<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs
     Ok((winner, spikes))
 }
 
+/// The array behind the front-end, for work on its cells that does not go
+/// through the accelerator, and the time (for errors).
+fn cells<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOutputs>>(
+    sim: &mut CoSim<B>,
+) -> Result<(&mut neuroxbar_models::array::Array, f64), ExperimentError> {
+    let t_s = sim.time_s();
+    let array = sim.fe.array_mut().map_err(fe_err(t_s))?;
+    Ok((array, t_s))
+}
+
+/// A front-end error at `t_s` as the experiment's error.
+fn fe_err<E: Into<neuroxbar_models::frontend::FrontEndError>>(
+    t_s: f64,
+) -> impl Fn(E) -> ExperimentError {
+    move |e| {
+        ExperimentError::CoSim(CoSimError::FrontEnd {
+            t_s,
+            source: e.into(),
+        })
+    }
+}
+
 /// Low random initial conductances: from the device's resting state, each
 /// cell gets a random number of depressing pulses straight through the
 /// array (a probe station's preconditioning), then 10 s of rest.
@@ -159,20 +181,11 @@ pub fn initialise_weights<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOut
     cfg: &E2Config,
     rng: &mut ChaCha8Rng,
 ) -> Result<(), ExperimentError> {
-    let t_s = sim.time_s();
-    let array = sim
-        .fe
-        .array_mut()
-        .map_err(|source| ExperimentError::CoSim(CoSimError::FrontEnd { t_s, source }))?;
+    let (array, t_s) = cells(sim)?;
     for r in 0..N_ROWS {
         for c in 0..N_COLS {
             for _ in 0..rng.gen_range(cfg.init_dep_pulses.0..=cfg.init_dep_pulses.1) {
-                array
-                    .apply_cell(r, c, -1.8, 100e-6)
-                    .map_err(|source| CoSimError::FrontEnd {
-                        t_s,
-                        source: source.into(),
-                    })?;
+                array.apply_cell(r, c, -1.8, 100e-6).map_err(fe_err(t_s))?;
             }
         }
     }
@@ -195,22 +208,14 @@ pub fn use_ideal_synapses<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOut
     step_s: f64,
 ) -> Result<(), ExperimentError> {
     use super::control::IdealSynapse;
-    let t_s = sim.time_s();
-    let fe_err = |source: neuroxbar_models::array::ArrayError| {
-        ExperimentError::CoSim(CoSimError::FrontEnd {
-            t_s,
-            source: source.into(),
-        })
-    };
-    let array = sim
-        .fe
-        .array_mut()
-        .map_err(|source| ExperimentError::CoSim(CoSimError::FrontEnd { t_s, source }))?;
+    let (array, t_s) = cells(sim)?;
     for r in 0..N_ROWS {
         for c in 0..N_COLS {
-            let g_s = array.cell(r, c).map_err(fe_err)?.current_a(0.1) / 0.1f64.sinh();
+            let g_s = array.cell(r, c).map_err(fe_err(t_s))?.current_a(0.1) / 0.1f64.sinh();
             let ideal = IdealSynapse::for_pulses(g_s, step_s, cfg.v_pot_v, cfg.v_dep_v);
-            array.replace_cell(r, c, Box::new(ideal)).map_err(fe_err)?;
+            array
+                .replace_cell(r, c, Box::new(ideal))
+                .map_err(fe_err(t_s))?;
         }
     }
     Ok(())
