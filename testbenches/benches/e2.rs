@@ -55,6 +55,7 @@ fn main() {
         .unwrap();
         writeln!(md, "|---|---|---|---|---|---|---|---|---|").unwrap();
         let mut runs = Vec::new();
+        let mut walls = Vec::new();
         for &s in &seeds {
             let cfg = E2Config {
                 ideal_synapse_step_s: step,
@@ -64,25 +65,29 @@ fn main() {
             let r = run_verilator(&cfg, &mut |_, _| {}).expect("E2 run");
             let wall = t0.elapsed().as_secs_f64();
             eprintln!("{name}, seed {s}: {wall:.1} s wall");
-            let sel: Vec<f64> = r.neurons.iter().map(|n| n.selectivity).collect();
+            walls.push(wall);
+            runs.push(r);
+        }
+        let sp = SeedSpread::from_results(seeds.clone(), &runs);
+        for (k, (r, wall)) in runs.iter().zip(&walls).enumerate() {
             writeln!(
                 md,
-                "| {s} | {} | {:.3} | {:.3} | {} | {} | {:.0} | {:.3e} | {wall:.1} |",
-                sel.iter()
-                    .map(|x| format!("{x:.3}"))
+                "| {} | {} | {:.3} | {:.3} | {} | {} | {:.0} | {:.3e} | {wall:.1} |",
+                seeds[k],
+                r.neurons
+                    .iter()
+                    .map(|n| format!("{:.3}", n.selectivity))
                     .collect::<Vec<_>>()
                     .join(", "),
-                sel.iter().sum::<f64>() / sel.len() as f64,
-                expected_selectivity(&r),
+                sp.mean_selectivity[k],
+                sp.expected_selectivity[k],
                 r.distinct_orientations,
                 r.clocked_cycles,
                 r.simulated_time_s,
                 r.energy_j
             )
             .unwrap();
-            runs.push(r);
         }
-        let sp = SeedSpread::from_results(seeds.clone(), &runs);
         writeln!(
             md,
             "\nMean +- sd over the seeds: selectivity {:.3} +- {:.3}, expected selectivity \

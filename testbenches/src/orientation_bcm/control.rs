@@ -64,6 +64,13 @@ impl IdealSynapse {
         self.g_s
     }
 
+    /// The `G` at which this synapse reads the same current at 0.1 V as
+    /// `device` (the inverse of [`Device::current_a`] below).
+    pub fn g_matching(device: &dyn Device) -> f64 {
+        let v = 0.1;
+        device.current_a(v) / (V_NL_V * (v / V_NL_V).sinh())
+    }
+
     /// For a run programming with `v_pot_v` and `v_dep_v`: thresholds at
     /// 3/4 of their amplitudes.
     pub fn for_pulses(g_s: f64, step_s: f64, v_pot_v: f64, v_dep_v: f64) -> Self {
@@ -139,5 +146,6 @@ mod tests {
         let s = IdealSynapse::for_pulses(200e-6, 20e-6, 0.45, -1.6);
         let i = s.current_a(0.1);
         assert!((i - 200e-6 * 0.1f64.sinh()).abs() < 1e-18);
+        assert!((IdealSynapse::g_matching(&s) - 200e-6).abs() < 1e-15);
     }
 }

@@ -197,8 +197,8 @@ pub fn initialise_weights<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOut
     Ok(())
 }
 
-/// The control run: every cell becomes an [`IdealSynapse`] at the current
-/// it reads (the same `G` of `I = G v_nl sinh(V / v_nl)`), stepping
+/// The control run: every cell becomes an [`IdealSynapse`] reading the
+/// current it reads ([`IdealSynapse::g_matching`]), stepping
 /// `step_s` per programming pulse.
 ///
 /// [`IdealSynapse`]: super::control::IdealSynapse
@@ -211,7 +211,7 @@ pub fn use_ideal_synapses<B: CycleModel<Inputs = AccelInputs, Outputs = AccelOut
     let (array, t_s) = cells(sim)?;
     for r in 0..N_ROWS {
         for c in 0..N_COLS {
-            let g_s = array.cell(r, c).map_err(fe_err(t_s))?.current_a(0.1) / 0.1f64.sinh();
+            let g_s = IdealSynapse::g_matching(array.cell(r, c).map_err(fe_err(t_s))?);
             let ideal = IdealSynapse::for_pulses(g_s, step_s, cfg.v_pot_v, cfg.v_dep_v);
             array
                 .replace_cell(r, c, Box::new(ideal))
